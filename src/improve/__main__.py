@@ -1,0 +1,3 @@
+from improve.cli import main
+
+main()

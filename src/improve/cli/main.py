@@ -1,0 +1,269 @@
+"""The `improve` command line: a thin layer over `improve.api`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from .. import api, rules
+from ..dates import parse_date
+from ..editing import ConflictError, EditError
+from ..identity import who_am_i
+from ..loader import display_name, load_file, plan_files
+from ..model import KINDS, RAGS, STATUSES, IMPACTS
+from ..serialize import action_json, status_json
+from .options import global_options, settings
+from .render import actions_table, make_console, rag_text, status_table
+
+
+class Failed(click.ClickException):
+    """A command could not do what was asked: message on stderr, exit 1."""
+
+    exit_code = 1
+
+    def show(self, file=None):
+        click.echo(f"improve: {self.message}", err=True)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@global_options
+@click.version_option(package_name="improve", message="improve %(version)s")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Track improvement plans: Ofsted, scrutiny and partnership action plans.
+
+    With no command, shows every plan's status.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(status)
+
+
+def _load(s):
+    if not s.plans.is_dir():
+        raise Failed(f"no plans folder at {s.plans}; give --plans DIR, set IMPROVE_PLANS, "
+                     "or create one with `improve new ID`")
+    return api.load(s.plans)
+
+
+def _emit_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _report_failed(console, portfolio) -> None:
+    for f in portfolio.failed:
+        first = f.errors[0] if f.errors else None
+        more = len(f.errors) - 1
+        tail = f" (and {more} more; run `improve check`)" if more > 0 else ""
+        console.print(f"[bold]not loaded:[/bold] {first}{tail}", markup=True, highlight=False)
+
+
+@cli.command()
+@global_options
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Validate plan files (default: every plan in the plans folder).
+
+    Prints FILE:LINE:COL: error|warning: MESSAGE for every problem; exits 1 when
+    any file has an error.
+    """
+    s = settings()
+    targets = list(paths) or [s.plans]
+    files: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            files.extend(plan_files(target))
+        elif target.exists():
+            files.append(target)
+        else:
+            raise Failed(f"{target}: no such file or folder")
+    if not files:
+        raise Failed(f"no .toml plan files in {', '.join(map(str, targets))}")
+    errors = warnings = bad_files = 0
+    seen_ids: dict[str, Path] = {}
+    for path in files:
+        root = path.parent
+        loaded = load_file(path, root)
+        problems = list(loaded.problems)
+        if loaded.plan is not None:
+            other = seen_ids.get(loaded.plan.id)
+            if other is not None and other.parent.resolve() == path.parent.resolve():
+                problems.append(_dup(path, loaded.plan.id, other))
+            seen_ids.setdefault(loaded.plan.id, path)
+        for problem in problems:
+            click.echo(str(problem))
+        e = sum(p.severity == "error" for p in problems)
+        errors += e
+        warnings += len(problems) - e
+        bad_files += e > 0
+    summary = (f"checked {len(files)} file{'s' if len(files) != 1 else ''}: "
+               f"{errors} error{'s' if errors != 1 else ''}, "
+               f"{warnings} warning{'s' if warnings != 1 else ''}")
+    click.echo(summary + (f" ({bad_files} file{'s' if bad_files != 1 else ''} with errors)"
+                          if bad_files else ""), err=bool(errors))
+    if errors:
+        sys.exit(1)
+
+
+def _dup(path, plan_id, other):
+    from ..model import Problem
+    return Problem(display_name(path), 1, 1, "error",
+                   f'plan id "{plan_id}" is already used by {other.name}; give this plan its own id')
+
+
+@cli.command()
+@global_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the shape in the docs).")
+def status(as_json: bool) -> None:
+    """Every plan: percent complete, RAG with counts, overdue and stale actions."""
+    s = settings()
+    portfolio = _load(s)
+    statuses = api.portfolio_status(portfolio, s.today)
+    if as_json:
+        _emit_json(status_json(portfolio, statuses, s.today))
+    else:
+        console = make_console()
+        if statuses:
+            console.print(status_table(statuses, s.today, console.width))
+        else:
+            console.print(f"No plans loaded from {s.plans}.")
+        _report_failed(make_console(stderr=True), portfolio)
+    if portfolio.failed and not statuses:
+        sys.exit(1)
+
+
+@cli.command()
+@global_options
+@click.option("--lead", help="Only actions whose lead contains this text.")
+@click.option("--mine", is_flag=True, help="Only my actions (IMPROVE_USER, git user.name, login).")
+@click.option("--rag", "rags", multiple=True, type=click.Choice(RAGS, case_sensitive=False),
+              help="Only this colour (repeat for several).")
+@click.option("--overdue", is_flag=True, help="Only overdue actions.")
+@click.option("--stale", is_flag=True, help="Only stale actions (no activity for stale_days).")
+@click.option("--plan", "plan_id", metavar="ID", help="Only this plan.")
+@click.option("--due-within", type=click.IntRange(min=0), metavar="DAYS",
+              help="Only open actions next due from today to today + DAYS.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def actions(lead, mine, rags, overdue, stale, plan_id, due_within, as_json) -> None:
+    """A filtered list of actions; filters combine."""
+    s = settings()
+    portfolio = _load(s)
+    if plan_id and portfolio.plan(plan_id) is None:
+        known = ", ".join(p.id for p in portfolio.plans) or "none"
+        raise Failed(f'no plan "{plan_id}" (plans: {known})')
+    if mine:
+        lead = who_am_i()
+        if not lead:
+            raise Failed("cannot tell who you are; set IMPROVE_USER or use --lead NAME")
+    flt = api.ActionFilter(lead=lead, rags=tuple(r.lower() for r in rags), overdue=overdue,
+                           stale=stale, plan=plan_id, due_within=due_within)
+    statuses = api.portfolio_status(portfolio, s.today)
+    rows = api.filter_actions(statuses, flt, s.today)
+    total = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
+    if as_json:
+        _emit_json({"today": s.today.isoformat(), "total": total, "actions": [
+            {"plan": row.plan.id, **action_json(row.status, row.recommendation.leads)}
+            for row in rows]})
+        return
+    console = make_console()
+    if rows:
+        console.print(actions_table(rows, total, s.today))
+    else:
+        console.print(f"No actions match (of {total}).")
+    _report_failed(make_console(stderr=True), portfolio)
+
+
+def _reading(value: str) -> tuple[str, float]:
+    measure, sep, number = value.partition("=")
+    try:
+        if not sep or not measure.strip():
+            raise ValueError
+        num = float(number)
+    except ValueError:
+        raise click.BadParameter(f'"{value}" is not MEASURE=VALUE (e.g. supervision-monthly=82)',
+                                 param_hint="--reading") from None
+    return measure.strip(), int(num) if num.is_integer() else num
+
+
+@cli.command()
+@global_options
+@click.argument("target", metavar="PLAN:REF")
+@click.option("--percent", type=int, help="Percent complete, 0–100.")
+@click.option("--status", "status_", type=click.Choice(STATUSES), help="The action's status.")
+@click.option("--impact", type=click.Choice(IMPACTS), help="Is the action making a difference?")
+@click.option("--impact-note", help="A word on the impact.")
+@click.option("--note", help="A progress note for the update log.")
+@click.option("--evidence", help="Add a piece of evidence (dated today).")
+@click.option("--link", help="With --evidence: a URL or a path relative to the plan file.")
+@click.option("--measure", help="With --evidence: the measure it is evidence for.")
+@click.option("--reading", "readings", multiple=True, metavar="MEASURE=VALUE",
+              help="Record a measure reading (dated today); repeatable.")
+@click.option("--extend-to", metavar="DATE", help="Agree a new due date (needs --reason).")
+@click.option("--reason", help="Why the due date moves.")
+@click.option("--by", help="Who is making the change (default: IMPROVE_USER, git user.name, login).")
+def update(target, percent, status_, impact, impact_note, note, evidence, link, measure,
+           readings, extend_to, reason, by) -> None:
+    """Change one action in its plan file and log the update."""
+    s = settings()
+    extend = None
+    if extend_to is not None:
+        try:
+            extend = parse_date(extend_to)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--extend-to") from None
+    change = api.Change(percent=percent, status=status_, impact=impact, impact_note=impact_note,
+                        note=note, evidence=evidence, link=link, evidence_measure=measure,
+                        readings=[_reading(r) for r in readings], extend_to=extend, reason=reason)
+    portfolio = _load(s)
+    try:
+        result = api.update(portfolio, target, change, s.today, by or who_am_i())
+    except ConflictError as exc:
+        raise Failed(str(exc)) from None
+    except EditError as exc:
+        raise Failed(f"{target}: {exc}") from None
+    fresh = api.load(s.plans).plan(api.split_target(target)[0])
+    found = fresh.find_action(result.ref) if fresh else None
+    console = make_console()
+    console.print(f"Updated {target} in {display_name(result.path)}:")
+    for line in result.changes or ["note added"]:
+        console.print(f"  • {line}", highlight=False)
+    if found is not None:
+        st = rules.action_status(found[1], s.today, fresh.margin, fresh.stale_days, fresh.start)
+        line = rag_text(st.rag)
+        line.append(f" — {st.why}")
+        console.print("  Now: ", line)
+
+
+@cli.command()
+@global_options
+@click.argument("plan_id", metavar="ID")
+@click.option("--title", help="The plan's title.")
+@click.option("--kind", type=click.Choice(KINDS), default="internal", show_default=True)
+@click.option("--organisation", default="Your council", show_default=True)
+def new(plan_id, title, kind, organisation) -> None:
+    """Write a commented template plan to PLANS/ID.toml."""
+    from .. import template
+    from ..editing import atomic_write
+    s = settings()
+    if not plan_id.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise Failed(f'"{plan_id}" is not a plan id: use letters, digits, "-", "_" and "."')
+    s.plans.mkdir(parents=True, exist_ok=True)
+    path = s.plans / f"{plan_id}.toml"
+    if path.exists():
+        raise Failed(f"{path} already exists; choose another id (nothing was written)")
+    text = template.render(plan_id, title or plan_id.replace("-", " ").capitalize(), kind,
+                           organisation, s.today, s.today + timedelta(days=90),
+                           display_name(path))
+    atomic_write(path, text.encode("utf-8"))
+    click.echo(f"Wrote {display_name(path)}; edit it, then run `improve check {display_name(path)}`.")
+
+
+def main() -> None:
+    try:
+        cli(prog_name="improve")
+    except KeyboardInterrupt:
+        click.echo("improve: interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,67 @@
+"""Global options (--plans, --today, --db), accepted before or after the command name."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..dates import parse_date
+
+_KEY = "improve.options"
+
+
+def _store(ctx: click.Context, param: click.Parameter, value):
+    if value is not None:
+        ctx.find_root().meta.setdefault(_KEY, {})[param.name] = value
+    return value
+
+
+def _check_date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return _store(ctx, param, parse_date(value))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def global_options(f):
+    f = click.option("--db", "db", metavar="PATH", default=None, expose_value=False,
+                     callback=_store, type=click.Path(dir_okay=False, path_type=Path),
+                     help="History database (default: PLANS/.improve/history.db; or IMPROVE_DB).")(f)
+    f = click.option("--today", "today", metavar="YYYY-MM-DD", default=None, expose_value=False,
+                     callback=_check_date,
+                     help="Work as at this date (default: today; or IMPROVE_TODAY).")(f)
+    f = click.option("--plans", "plans", metavar="DIR", default=None, expose_value=False,
+                     callback=_store, type=click.Path(file_okay=False, path_type=Path),
+                     help="The plans folder (default: ./plans; or IMPROVE_PLANS).")(f)
+    return f
+
+
+@dataclass
+class Settings:
+    plans: Path
+    today: date
+    db: Path | None
+
+
+def settings(ctx: click.Context | None = None) -> Settings:
+    ctx = ctx or click.get_current_context()
+    given = ctx.find_root().meta.get(_KEY, {})
+    plans = given.get("plans") or Path(os.environ.get("IMPROVE_PLANS") or "plans")
+    today = given.get("today")
+    if today is None:
+        env = os.environ.get("IMPROVE_TODAY")
+        if env:
+            try:
+                today = parse_date(env)
+            except ValueError as exc:
+                raise click.UsageError(f"IMPROVE_TODAY: {exc}") from None
+        else:
+            today = date.today()  # the one place the clock is read
+    db = given.get("db") or (Path(os.environ["IMPROVE_DB"]) if os.environ.get("IMPROVE_DB") else None)
+    return Settings(Path(plans), today, db)

@@ -1,0 +1,102 @@
+"""Human output: Rich tables that read at 80 columns; RAG always as a word."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .. import rules
+from ..api import ActionRow
+
+RAG_STYLE = {"red": "bold red", "amber": "bold dark_orange", "green": "bold green",
+             "grey": "bold bright_black", "blue": "bold blue", None: "dim"}
+RAG_MEANING = {"red": "overdue", "amber": "behind schedule", "green": "on schedule",
+               "grey": "not started", "blue": "complete"}
+
+
+def rag_text(rag: str | None) -> Text:
+    return Text((rag or "dropped").upper(), style=RAG_STYLE[rag])
+
+
+def counts_text(counts: dict[str, int]) -> Text:
+    text = Text()
+    first = True
+    for colour in ("red", "amber", "green", "grey", "blue"):
+        n = counts.get(colour, 0)
+        if not n:
+            continue
+        if not first:
+            text.append(" · ")
+        text.append(f"{n} {colour}", style=RAG_STYLE[colour])
+        first = False
+    return text if not first else Text("no actions", style="dim")
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}%"
+
+
+def long_date(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def status_table(statuses: list[rules.PlanStatus], today: date, width: int = 80) -> Table:
+    total = rules.portfolio_rollup(statuses)
+    table = Table(title=f"Plans as at {long_date(today)}", title_justify="left", box=box.SIMPLE_HEAD, leading=1,
+                  caption=f"All plans: {pct(total.percent)} complete · {total.summary()} · "
+                  f"{total.overdue} overdue · {total.stale} stale", caption_justify="left")
+    table.add_column("Plan", max_width=max(24, width - 42))
+    table.add_column("Done", justify="right", no_wrap=True)
+    table.add_column("RAG", no_wrap=True)
+    table.add_column("Complete", justify="right", no_wrap=True)
+    table.add_column("Overdue", justify="right", no_wrap=True)
+    table.add_column("Stale", justify="right", no_wrap=True)
+    for ps in statuses:
+        r = ps.rollup
+        cell = Table.grid()
+        cell.add_column(no_wrap=True, overflow="ellipsis")
+        cell.add_row(Text(ps.plan.id, style="bold"))
+        cell.add_row(Text(ps.plan.title, style="dim"))
+        cell.add_row(counts_text(r.counts))
+        table.add_row(cell, pct(r.percent), rag_text(r.rag), f"{r.complete} of {r.total}",
+                      str(r.overdue), str(r.stale))
+    return table
+
+
+def actions_table(rows: list[ActionRow], total: int, today: date) -> Table:
+    table = Table(title=f"{len(rows)} of {total} actions, as at {long_date(today)}",
+                  title_justify="left", show_lines=True)
+    table.add_column("Ref", overflow="fold", max_width=22)
+    table.add_column("Action", ratio=3, overflow="fold")
+    table.add_column("Lead", ratio=1, overflow="fold")
+    table.add_column("Due", no_wrap=True)
+    table.add_column("%", justify="right", no_wrap=True)
+    table.add_column("RAG", no_wrap=True)
+    for row in rows:
+        st = row.status
+        action = Text(row.action.action)
+        action.append(f"\n{st.why}", style="italic dim")
+        due = "–" if st.due is None else st.due.isoformat()
+        if st.due != st.original_due:
+            due += "*"
+        leads = row.action.leads or row.recommendation.leads
+        flags = []
+        if st.stale:
+            flags.append("stale")
+        rag = rag_text(st.rag)
+        if flags:
+            rag.append("\n" + ", ".join(flags), style="dim")
+        table.add_row(f"{row.plan.id}:{row.action.ref}", action, "; ".join(leads), due,
+                      f"{st.percent}", rag)
+    if any(r.status.due != r.status.original_due for r in rows):
+        table.caption = "* extended: the due date in force differs from the original"
+        table.caption_justify = "left"
+    return table
+
+
+def make_console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)

@@ -1,0 +1,44 @@
+"""Dates written the way people write them, and the TOML date they mean."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime
+
+from dateutil import parser as _parser
+
+
+def suggest_date(value) -> str | None:
+    """The TOML date a value probably means, as text, or None.
+
+    "January 2017" means the end of that month (a plan's "due January 2017");
+    "31/01/2017" is read day first, as English councils write it.
+    """
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        first = _parser.parse(text, dayfirst=True, default=datetime(2000, 1, 1))
+        second = _parser.parse(text, dayfirst=True, default=datetime(2000, 1, 2))
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if first.year == 2000 and second.year == 2000 and "2000" not in text:
+        return None  # no year given: don't guess one
+    if first.day != second.day:  # no day given: the end of the month
+        last = calendar.monthrange(first.year, first.month)[1]
+        return date(first.year, first.month, last).isoformat()
+    return first.date().isoformat()
+
+
+def parse_date(text: str) -> date:
+    """Parse a command-line date (YYYY-MM-DD); ValueError with a helpful message."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        hint = suggest_date(text)
+        extra = f" (did you mean {hint}?)" if hint else ""
+        raise ValueError(f'"{text}" is not a date in the form YYYY-MM-DD{extra}') from None

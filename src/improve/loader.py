@@ -1,0 +1,198 @@
+"""Reading plan files: the one place every plan is loaded through.
+
+Files are read with `tomllib` (fast); positions are found only when a file has
+problems to report.  One bad file never stops the others from loading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model as m
+from .build import build_plan
+from .positions import Positions
+from .schema import ROOT, Report, check_table
+from .validate import check_plan
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass
+class LoadedFile:
+    """One plan file as read: the plan (None if it has errors), its problems, and
+    the fingerprint of the bytes it came from (an edit refuses to write over a file
+    whose fingerprint has changed)."""
+
+    path: Path
+    plan: m.Plan | None
+    problems: list[m.Problem]
+    fingerprint: str
+    data: dict | None = None
+
+    @property
+    def errors(self) -> list[m.Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[m.Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+@dataclass
+class Portfolio:
+    """Every plan file in a folder."""
+
+    root: Path
+    files: list[LoadedFile] = field(default_factory=list)
+
+    @property
+    def plans(self) -> list[m.Plan]:
+        return [f.plan for f in self.files if f.plan is not None]
+
+    @property
+    def failed(self) -> list[LoadedFile]:
+        return [f for f in self.files if f.plan is None]
+
+    @property
+    def problems(self) -> list[m.Problem]:
+        return [p for f in self.files for p in f.problems]
+
+    def plan(self, plan_id: str) -> m.Plan | None:
+        for plan in self.plans:
+            if plan.id == plan_id:
+                return plan
+        return None
+
+    def file_for(self, plan_id: str) -> LoadedFile | None:
+        for f in self.files:
+            if f.plan is not None and f.plan.id == plan_id:
+                return f
+        return None
+
+
+def fingerprint(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def display_name(path: Path) -> str:
+    """The file name as a user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def parse_text(text: str, path: Path, plans_root: Path | None = None) -> tuple[m.Plan | None, list[m.Problem], dict | None]:
+    """Check and build one plan from its text."""
+    name = display_name(path)
+    if not text.strip():
+        return None, [m.Problem(name, 1, 1, "error", "the file is empty; a plan needs at least "
+                                "a [plan] table with a title (`improve new` writes a template)")], None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [_syntax_problem(name, text, exc)], None
+    report = Report()
+    if "plan" not in data:
+        known = {"theme", "recommendation", "measure"} & data.keys()
+        msg = ("this file has no [plan] table; add [plan] with title = \"…\" at the top"
+               if known else "this TOML file is not an improvement plan: it has no [plan] table "
+               "(a plan starts with [plan] and a title; `improve new` writes a template)")
+        return None, [m.Problem(name, 1, 1, "error", msg)], data
+    clean = check_table(data, (), ROOT, report, "the file")
+    plan = None
+    if clean is not None and "title" in clean.get("plan", {}):
+        plan = build_plan(clean, path)
+        check_plan(plan, report, plans_root)
+    problems = _locate(report, text, name)
+    return (None if report.has_errors else plan), problems, data
+
+
+def load_file(path: Path, plans_root: Path | None = None) -> LoadedFile:
+    path = Path(path)
+    name = display_name(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return LoadedFile(path, None, [m.Problem(name, 1, 1, "error",
+                                                 f"cannot read the file: {exc.strerror}")], "")
+    fp = fingerprint(raw)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return LoadedFile(path, None, [m.Problem(
+            name, line, col, "error", f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+            "save it as UTF-8 in your editor")], fp)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    plan, problems, data = parse_text(text, path, plans_root)
+    return LoadedFile(path, plan, problems, fp, data)
+
+
+def plan_files(folder: Path) -> list[Path]:
+    return sorted(p for p in Path(folder).glob("*.toml") if p.is_file())
+
+
+def load_folder(folder: Path) -> Portfolio:
+    folder = Path(folder)
+    portfolio = Portfolio(folder)
+    seen: dict[str, Path] = {}
+    for path in plan_files(folder):
+        loaded = load_file(path, folder)
+        if loaded.plan is not None:
+            other = seen.get(loaded.plan.id)
+            if other is not None:
+                loaded.problems.append(m.Problem(
+                    display_name(path), 1, 1, "error",
+                    f'plan id "{loaded.plan.id}" is already used by {other.name}; '
+                    "give this plan its own id in [plan]"))
+                loaded.plan = None
+            else:
+                seen[loaded.plan.id] = path
+        portfolio.files.append(loaded)
+    return portfolio
+
+
+def _syntax_problem(name: str, text: str, exc: tomllib.TOMLDecodeError) -> m.Problem:
+    msg = str(exc)
+    match = _TOML_POS.search(msg)
+    line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+    reason = _TOML_POS.sub("", msg).strip().rstrip(".")
+    lines = text.splitlines()
+    hint = ""
+    if 0 < line <= len(lines):
+        src = lines[line - 1]
+        hint = _syntax_hint(src)
+    return m.Problem(name, line, col, "error", f"this is not valid TOML: {reason}{hint}")
+
+
+def _syntax_hint(src: str) -> str:
+    from .dates import suggest_date
+    key, sep, value = src.partition("=")
+    value = value.split("#")[0].strip()
+    if not sep or not value or value[0] in "\"'[{":
+        return ""
+    fix = suggest_date(value)
+    if fix:
+        return f"; dates are written without quotes as {key.strip()} = {fix}"
+    if not re.match(r"^[-+]?[0-9]", value) and value not in ("true", "false"):
+        return f'; text needs quotes: {key.strip()} = "{value}"'
+    return ""
+
+
+def _locate(report: Report, text: str, name: str) -> list[m.Problem]:
+    if not report.issues:
+        return []
+    positions = Positions(text)
+    out = []
+    for issue in report.issues:
+        line, col = positions.locate(issue.path, issue.at)
+        out.append(m.Problem(name, line, col, issue.severity, issue.message))
+    out.sort(key=lambda p: (p.line, p.col))
+    return out

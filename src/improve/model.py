@@ -1,0 +1,193 @@
+"""The plan model: what a plan file says, as plain data.
+
+Nothing here knows about files, dates of today or the screen.  Each item keeps the
+path of the table it came from in the file (`where`), so that messages and edits can
+point back at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path as FsPath
+from typing import Any
+
+KINDS = ("ofsted", "scrutiny", "partnership", "send", "internal", "other")
+STATUSES = ("not-started", "in-progress", "complete", "dropped")
+IMPACTS = ("yes", "partly", "no", "too-early", "n/a")
+OVERRIDE_COLOURS = ("red", "amber", "green")
+RAGS = ("red", "amber", "green", "grey", "blue")  # worst first
+REVIEW_FREQUENCIES = ("monthly", "quarterly", "six-monthly", "annual")
+DIRECTIONS = ("up", "down")
+
+DEFAULT_MARGIN = 25
+DEFAULT_STALE_DAYS = 45
+
+
+@dataclass(slots=True)
+class Reading:
+    date: date
+    value: float
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Measure:
+    id: str
+    text: str
+    target: float | None = None
+    unit: str | None = None
+    direction: str = "up"
+    baseline: float | None = None
+    readings: list[Reading] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    where: tuple = ()
+
+    @property
+    def latest(self) -> Reading | None:
+        return max(self.readings, key=lambda r: r.date) if self.readings else None
+
+
+@dataclass(slots=True)
+class Evidence:
+    date: date
+    text: str
+    link: str | None = None
+    measure: str | None = None
+    where: tuple = ()
+
+
+@dataclass(slots=True)
+class Extension:
+    due: date
+    reason: str
+    agreed_on: date | None = None
+    agreed_by: str | None = None
+
+
+@dataclass(slots=True)
+class Milestone:
+    label: str
+    due: date | None = None
+    done: bool = False
+
+
+@dataclass(slots=True)
+class Update:
+    date: date
+    by: str | None = None
+    percent: int | None = None
+    status: str | None = None
+    note: str | None = None
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Action:
+    ref: str
+    action: str
+    outcome: str | None = None
+    leads: list[str] = field(default_factory=list)
+    start: date | None = None
+    due: date | None = None
+    percent: int | None = None
+    status: str | None = None
+    impact: str | None = None
+    impact_note: str | None = None
+    weight: float = 1
+    rag: str | None = None
+    rag_reason: str | None = None
+    rag_until: date | None = None
+    extensions: list[Extension] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    where: tuple = ()
+
+
+@dataclass(slots=True)
+class Recommendation:
+    ref: str
+    title: str | None = None
+    text: str | None = None
+    theme: str | None = None
+    source: str | None = None
+    leads: list[str] = field(default_factory=list)
+    why: str | None = None
+    good_looks_like: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    where: tuple = ()
+
+
+@dataclass(slots=True)
+class Theme:
+    id: str
+    title: str
+    summary: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Plan:
+    id: str
+    title: str
+    file: FsPath
+    kind: str = "other"
+    format: int = 1
+    organisation: str | None = None
+    owner: str | None = None
+    version: str | None = None
+    published: date | None = None
+    start: date | None = None
+    end: date | None = None
+    review: str | None = None
+    reported_to: list[str] = field(default_factory=list)
+    summary: str | None = None
+    judgements: list[dict[str, str]] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    margin: float = DEFAULT_MARGIN
+    stale_days: int = DEFAULT_STALE_DAYS
+    themes: list[Theme] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def label(self, level: str) -> str:
+        return self.labels.get(level, level.capitalize())
+
+    def actions(self):
+        """Every action with its recommendation, in file order."""
+        for rec in self.recommendations:
+            for action in rec.actions:
+                yield rec, action
+
+    def find_action(self, ref: str) -> tuple[Recommendation, Action] | None:
+        for rec, action in self.actions():
+            if action.ref == ref:
+                return rec, action
+        return None
+
+    def all_measures(self):
+        yield from self.measures
+        for rec in self.recommendations:
+            yield from rec.measures
+            for action in rec.actions:
+                yield from action.measures
+
+
+@dataclass(slots=True, frozen=True)
+class Problem:
+    """One thing wrong (or doubtful) in a plan file."""
+
+    file: str
+    line: int
+    col: int
+    severity: str  # "error" | "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}"

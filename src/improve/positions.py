@@ -1,0 +1,320 @@
+"""Where things are in a TOML text.
+
+`tomllib` is fast but gives no positions, so this small scanner runs only when a
+position is needed: to point an error message at `FILE:LINE:COL`, and to find the
+exact span of text an edit must replace or insert after.  It assumes the text is
+valid TOML (callers parse with `tomllib` first) and records, for every key path
+(`("recommendation", 0, "action", 2, "percent")`), where its key and value are.
+
+Paths use the same shape as the data `tomllib` returns: table keys are strings,
+elements of arrays (including arrays of tables) are integer indexes.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+Path = tuple  # tuple[str | int, ...]
+
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+_SCALAR = re.compile(r"[^\s,\]\}#]+")
+_DATE_THEN_TIME = re.compile(r"\d{4}-\d{2}-\d{2}$")
+_TIME_AFTER_SPACE = re.compile(r" \d{2}:\d{2}")
+
+
+@dataclass
+class Span:
+    """Offsets into the text (start inclusive, end exclusive)."""
+
+    key_start: int = -1          # where the key (or table header) starts
+    value_start: int = -1        # where the value starts
+    value_end: int = -1          # just after the value
+    header: bool = False         # defined by a [table] / [[table]] header
+    own_end: int = -1            # header tables: end of the last key line of their own body
+    close: int = -1              # arrays: offset of the closing bracket
+    multiline: bool = False      # arrays: spans more than one line
+    indent: str = ""             # the whitespace before the key / header on its line
+    children: list = field(default_factory=list)  # arrays: element paths in order
+
+
+class ScanError(Exception):
+    pass
+
+
+class Positions:
+    """Key and value spans of a TOML document, by path."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.spans: dict[Path, Span] = {}
+        self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self._headers: list[tuple[int, Path]] = []  # (offset, path) of every table header
+        try:
+            _Scanner(self).run()
+        except (ScanError, IndexError):
+            pass  # positions are best effort; what was found so far is kept
+
+    # -- lookups -----------------------------------------------------------
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def find(self, path: Path) -> tuple[Path, Span] | None:
+        """The span of `path`, or of its nearest recorded ancestor."""
+        path = tuple(path)
+        while path:
+            span = self.spans.get(path)
+            if span is not None:
+                return path, span
+            path = path[:-1]
+        return None
+
+    def locate(self, path: Path, at: str = "key") -> tuple[int, int]:
+        """(line, col) for a problem at `path`; `at` is "key" or "value"."""
+        found = self.find(path)
+        if found is None:
+            return 1, 1
+        _, span = found
+        offset = span.value_start if at == "value" and span.value_start >= 0 else span.key_start
+        return self.line_col(max(offset, 0))
+
+    def table_end(self, path: Path) -> int:
+        """End of the last line that belongs to the header table at `path`,
+        sub-tables included (comments and blank lines before the next foreign
+        header are left to that header)."""
+        span = self.spans[tuple(path)]
+        n = len(path)
+        last = span.own_end
+        for offset, hpath in self._headers:
+            if offset <= span.key_start:
+                continue
+            if hpath[:n] != tuple(path):
+                break
+            sub = self.spans[hpath]
+            last = max(last, sub.own_end)
+        return last
+
+    def line_start(self, offset: int) -> int:
+        return self._line_starts[bisect_right(self._line_starts, offset) - 1]
+
+
+class _Scanner:
+    def __init__(self, pos: Positions):
+        self.p = pos
+        self.t = pos.text
+        self.i = 0
+        self.n = len(self.t)
+        self.aot_count: dict[Path, int] = {}
+        self.current: Path = ()
+        self.current_span: Span | None = None
+
+    # -- low-level ---------------------------------------------------------
+    def skip_ws(self) -> None:
+        while self.i < self.n and self.t[self.i] in " \t":
+            self.i += 1
+
+    def skip_ws_comments_newlines(self) -> None:
+        while self.i < self.n:
+            c = self.t[self.i]
+            if c in " \t\r\n":
+                self.i += 1
+            elif c == "#":
+                self.skip_comment()
+            else:
+                return
+
+    def skip_comment(self) -> None:
+        while self.i < self.n and self.t[self.i] != "\n":
+            self.i += 1
+
+    def indent_at(self, offset: int) -> str:
+        start = self.p.line_start(offset)
+        return self.t[start:offset]
+
+    def key(self) -> list[str]:
+        parts = []
+        while True:
+            self.skip_ws()
+            c = self.t[self.i]
+            if c == '"':
+                parts.append(self.basic_string())
+            elif c == "'":
+                end = self.t.index("'", self.i + 1)
+                parts.append(self.t[self.i + 1:end])
+                self.i = end + 1
+            else:
+                m = _BARE.match(self.t, self.i)
+                if not m:
+                    raise ScanError(self.i)
+                parts.append(m.group())
+                self.i = m.end()
+            self.skip_ws()
+            if self.i < self.n and self.t[self.i] == ".":
+                self.i += 1
+                continue
+            return parts
+
+    def basic_string(self) -> str:
+        j = self.i + 1
+        out = []
+        while self.t[j] != '"':
+            if self.t[j] == "\\":
+                out.append(self.t[j:j + 2])
+                j += 2
+            else:
+                out.append(self.t[j])
+                j += 1
+        self.i = j + 1
+        raw = "".join(out)
+        if "\\" in raw:
+            import tomllib
+            try:
+                return tomllib.loads(f'k = "{raw}"')["k"]
+            except tomllib.TOMLDecodeError:
+                return raw
+        return raw
+
+    def resolve(self, parts: list[str], base: Path) -> Path:
+        """Walk key parts from `base`, stepping into the last element of arrays of tables."""
+        path = base
+        for part in parts:
+            path = path + (part,)
+            count = self.aot_count.get(path)
+            if count:
+                path = path + (count - 1,)
+        return path
+
+    # -- values ------------------------------------------------------------
+    def value(self, path: Path) -> Span:
+        span = self.p.spans.setdefault(path, Span())
+        span.value_start = self.i
+        c = self.t[self.i]
+        if self.t.startswith('"""', self.i):
+            self.i = self.t.index('"""', self.i + 3)
+            while self.t.startswith('"', self.i + 3):  # up to two quotes may end the string
+                self.i += 1
+            self.i += 3
+        elif self.t.startswith("'''", self.i):
+            self.i = self.t.index("'''", self.i + 3)
+            while self.t.startswith("'", self.i + 3):
+                self.i += 1
+            self.i += 3
+        elif c == '"':
+            self.basic_string()
+        elif c == "'":
+            self.i = self.t.index("'", self.i + 1) + 1
+        elif c == "[":
+            self.array(path, span)
+        elif c == "{":
+            self.inline_table(path)
+        else:
+            m = _SCALAR.match(self.t, self.i)
+            if not m:
+                raise ScanError(self.i)
+            self.i = m.end()
+            if _DATE_THEN_TIME.match(m.group()) and _TIME_AFTER_SPACE.match(self.t, self.i):
+                self.i = _SCALAR.match(self.t, self.i + 1).end()
+        span.value_end = self.i
+        return span
+
+    def array(self, path: Path, span: Span) -> None:
+        start = self.i
+        self.i += 1
+        index = 0
+        while True:
+            self.skip_ws_comments_newlines()
+            if self.t[self.i] == "]":
+                break
+            child = path + (index,)
+            elem = self.value(child)
+            elem.key_start = elem.value_start
+            elem.indent = self.indent_at(elem.value_start)
+            span.children.append(child)
+            index += 1
+            self.skip_ws_comments_newlines()
+            if self.t[self.i] == ",":
+                self.i += 1
+        span.close = self.i
+        span.multiline = "\n" in self.t[start:self.i]
+        self.i += 1
+
+    def inline_table(self, path: Path) -> None:
+        self.i += 1
+        while True:
+            self.skip_ws()
+            if self.t[self.i] == "}":
+                self.i += 1
+                return
+            key_start = self.i
+            parts = self.key()
+            self.expect("=")
+            self.skip_ws()
+            child = path + tuple(parts)
+            sub = self.value(child)
+            sub.key_start = key_start
+            self.skip_ws()
+            if self.t[self.i] == ",":
+                self.i += 1
+
+    def expect(self, ch: str) -> None:
+        self.skip_ws()
+        if self.t[self.i] != ch:
+            raise ScanError(self.i)
+        self.i += 1
+
+    # -- document ----------------------------------------------------------
+    def run(self) -> None:
+        root = self.p.spans.setdefault((), Span(key_start=0, header=True))
+        self.current_span = root
+        while True:
+            self.skip_ws_comments_newlines()
+            if self.i >= self.n:
+                return
+            if self.t[self.i] == "[":
+                self.header()
+            else:
+                self.key_value()
+
+    def header(self) -> None:
+        start = self.i
+        is_aot = self.t.startswith("[[", self.i)
+        self.i += 2 if is_aot else 1
+        parts = self.key()
+        self.i += 2 if is_aot else 1
+        if is_aot:
+            parent = self.resolve(parts[:-1], ())
+            name = parent + (parts[-1],)
+            count = self.aot_count.get(name, 0)
+            self.aot_count[name] = count + 1
+            path = name + (count,)
+            arr = self.p.spans.setdefault(name, Span(key_start=start, header=True))
+            arr.children.append(path)
+        else:
+            path = self.resolve(parts, ())
+        span = self.p.spans.setdefault(path, Span())
+        span.key_start = start
+        span.header = True
+        span.indent = self.indent_at(start)
+        self.skip_ws()
+        if self.i < self.n and self.t[self.i] == "#":
+            self.skip_comment()
+        span.own_end = self.i
+        self.current = path
+        self.current_span = span
+        self.p._headers.append((start, path))
+
+    def key_value(self) -> None:
+        key_start = self.i
+        parts = self.key()
+        self.expect("=")
+        self.skip_ws()
+        path = self.current + tuple(parts)
+        span = self.value(path)
+        span.key_start = key_start
+        span.indent = self.indent_at(key_start)
+        self.skip_ws()
+        if self.i < self.n and self.t[self.i] == "#":
+            self.skip_comment()
+        self.current_span.own_end = self.i

@@ -1,0 +1,247 @@
+"""The status rules: pure functions of (plan, today).
+
+Every value here is exactly as PRODUCT.md defines it; nothing reads the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from . import model as m
+
+# Which rule produced an action's RAG.
+DROPPED, COMPLETE, OVERRIDE, OVERDUE, NOT_DUE_TO_START, BEHIND, NOT_STARTED, ON_TRACK = range(1, 9)
+
+RAG_ORDER = {colour: i for i, colour in enumerate(m.RAGS)}  # red worst … blue best
+
+
+@dataclass(slots=True)
+class MeasureStatus:
+    measure: m.Measure
+    status: str  # no-target | no-data | met | not-met
+    latest: m.Reading | None
+
+
+@dataclass(slots=True)
+class ActionStatus:
+    action: m.Action
+    percent: int
+    complete: bool
+    dropped: bool
+    open: bool
+    due: date | None
+    original_due: date | None
+    next_due: date | None
+    next_due_label: str | None
+    start: date | None
+    overdue: bool
+    rag: str | None
+    rule: int
+    why: str
+    override: bool
+    override_expired: bool
+    expected: float | None
+    stale: bool
+    last_activity: date | None
+    measures: list[MeasureStatus]
+
+    @property
+    def status(self) -> str:
+        return effective_status(self.action)
+
+
+@dataclass(slots=True)
+class Rollup:
+    percent: float | None
+    rag: str | None
+    counts: dict[str, int]
+    total: int          # non-dropped actions
+    complete: int
+    overdue: int
+    stale: int
+    dropped: int
+
+    def summary(self) -> str:
+        return f"{self.complete} of {self.total} actions complete"
+
+
+@dataclass(slots=True)
+class RecommendationStatus:
+    recommendation: m.Recommendation
+    rollup: Rollup
+    actions: list[ActionStatus]
+    measures: list[MeasureStatus]
+
+
+@dataclass(slots=True)
+class PlanStatus:
+    plan: m.Plan
+    today: date
+    rollup: Rollup
+    recommendations: list[RecommendationStatus]
+    measures: list[MeasureStatus]
+    next_due: date | None = None
+
+    def actions(self):
+        for rec in self.recommendations:
+            yield from rec.actions
+
+
+def effective_status(action: m.Action) -> str:
+    if action.status:
+        return action.status
+    pct = action.percent or 0
+    return "complete" if pct == 100 else "not-started" if pct == 0 else "in-progress"
+
+
+def effective_percent(action: m.Action) -> int:
+    return 100 if action.status == "complete" else (action.percent or 0)
+
+
+def is_complete(action: m.Action) -> bool:
+    return action.status == "complete" or action.percent == 100
+
+
+def due_in_force(action: m.Action) -> date | None:
+    return action.extensions[-1].due if action.extensions else action.due
+
+
+def next_due(action: m.Action) -> tuple[date | None, str | None]:
+    """The earliest of the due in force and every milestone not done, with what it is."""
+    best, label = due_in_force(action), None
+    for ms in action.milestones:
+        if not ms.done and ms.due is not None and (best is None or ms.due < best):
+            best, label = ms.due, ms.label
+    return best, label
+
+
+def measure_status(measure: m.Measure) -> MeasureStatus:
+    latest = measure.latest
+    if measure.target is None:
+        return MeasureStatus(measure, "no-target", latest)
+    if latest is None:
+        return MeasureStatus(measure, "no-data", None)
+    if measure.direction == "down":
+        met = latest.value <= measure.target
+    else:
+        met = latest.value >= measure.target
+    return MeasureStatus(measure, "met" if met else "not-met", latest)
+
+
+def last_activity(action: m.Action) -> date | None:
+    dates = [u.date for u in action.updates] + [e.date for e in action.evidence]
+    dates += [r.date for ms in action.measures for r in ms.readings]
+    return max(dates) if dates else None
+
+
+def _fmt_pct(value: float) -> str:
+    return f"{value:.0f}%"
+
+
+def action_status(action: m.Action, today: date, margin: float = m.DEFAULT_MARGIN,
+                  stale_days: int = m.DEFAULT_STALE_DAYS, plan_start: date | None = None) -> ActionStatus:
+    percent = effective_percent(action)
+    complete = is_complete(action)
+    dropped = action.status == "dropped"
+    open_ = not complete and not dropped
+    due = due_in_force(action)
+    nd, nd_label = next_due(action)
+    start = action.start or plan_start
+    overdue = open_ and nd is not None and nd < today
+    override_expired = bool(action.rag) and action.rag_until is not None and action.rag_until < today
+    expected = None
+    if start is not None and due is not None and due > start:
+        elapsed = (today - start).days
+        expected = min(100.0, max(0.0, 100 * elapsed / (due - start).days))
+
+    override = False
+    if dropped:
+        rag, rule, why = None, DROPPED, "dropped: left out of every count"
+    elif complete:
+        rag, rule, why = "blue", COMPLETE, "complete"
+    elif action.rag and not override_expired:
+        override = True
+        until = f" until {action.rag_until.isoformat()}" if action.rag_until else ""
+        rag, rule, why = action.rag, OVERRIDE, f"set by hand{until}: {action.rag_reason}"
+    elif overdue:
+        days = (today - nd).days
+        what = f'milestone "{nd_label}"' if nd_label else "due"
+        rag, rule = "red", OVERDUE
+        why = f"overdue: {what} {nd.isoformat()}, {days} day{'s' if days != 1 else ''} ago"
+    elif start is not None and start > today:
+        rag, rule, why = "grey", NOT_DUE_TO_START, f"not due to start until {start.isoformat()}"
+    elif expected is not None and _behind(percent, margin, today, start, due):
+        rag, rule = "amber", BEHIND
+        why = f"behind schedule: {percent}% done, {_fmt_pct(expected)} expected"
+    elif percent == 0:
+        rag, rule, why = "grey", NOT_STARTED, "not started"
+    else:
+        rag, rule = "green", ON_TRACK
+        why = (f"on schedule: {percent}% done, {_fmt_pct(expected)} expected"
+               if expected is not None else f"in progress: {percent}% done")
+    if override_expired:
+        why += f" (the {action.rag} override lapsed after {action.rag_until.isoformat()})"
+
+    activity = last_activity(action)
+    stale = False
+    if open_:
+        since = activity if activity is not None else start
+        stale = since is not None and (today - since).days > stale_days
+
+    return ActionStatus(
+        action=action, percent=percent, complete=complete, dropped=dropped, open=open_,
+        due=due, original_due=action.due, next_due=nd, next_due_label=nd_label, start=start,
+        overdue=overdue, rag=rag, rule=rule, why=why, override=override,
+        override_expired=override_expired, expected=expected, stale=stale,
+        last_activity=activity, measures=[measure_status(x) for x in action.measures],
+    )
+
+
+def _behind(percent: int, margin: float, today: date, start: date, due: date) -> bool:
+    """percent + margin < expected, decided exactly (no rounding at the boundary)."""
+    elapsed = min(max((today - start).days, 0), (due - start).days)
+    return (percent + margin) * (due - start).days < 100 * elapsed
+
+
+def rollup(statuses: list[ActionStatus]) -> Rollup:
+    counts = {c: 0 for c in m.RAGS}
+    weight_sum = 0.0
+    weighted = 0.0
+    total = complete = overdue = stale = dropped = 0
+    for st in statuses:
+        if st.dropped:
+            dropped += 1
+            continue
+        total += 1
+        counts[st.rag] += 1
+        complete += st.complete
+        overdue += st.overdue
+        stale += st.stale
+        weight_sum += st.action.weight
+        weighted += st.action.weight * st.percent
+    percent = weighted / weight_sum if weight_sum > 0 else None
+    rag = next((c for c in m.RAGS if counts[c]), None)
+    return Rollup(percent, rag, counts, total, complete, overdue, stale, dropped)
+
+
+def plan_status(plan: m.Plan, today: date) -> PlanStatus:
+    recs = []
+    every: list[ActionStatus] = []
+    for rec in plan.recommendations:
+        acts = [action_status(a, today, plan.margin, plan.stale_days, plan.start) for a in rec.actions]
+        every.extend(acts)
+        recs.append(RecommendationStatus(rec, rollup(acts), acts,
+                                         [measure_status(x) for x in rec.measures]))
+    upcoming = [a.next_due for a in every if a.open and a.next_due is not None and a.next_due >= today]
+    return PlanStatus(plan, today, rollup(every), recs, [measure_status(x) for x in plan.measures],
+                      min(upcoming) if upcoming else None)
+
+
+def portfolio_rollup(statuses: list[PlanStatus]) -> Rollup:
+    return rollup([a for ps in statuses for a in ps.actions()])
+
+
+def rag_rank(rag: str | None) -> int:
+    """Sort key: worst first; no colour last."""
+    return RAG_ORDER.get(rag, len(RAG_ORDER))

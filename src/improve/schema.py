@@ -1,0 +1,234 @@
+"""Plan format version 1: every key, its type, and the checks on one table.
+
+The checker walks the data `tomllib` returned and reports problems by path; the
+loader turns paths into `FILE:LINE:COL` only when there is something to report.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from . import model
+from .dates import suggest_date
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class F:
+    """One key of a table."""
+
+    kind: str  # str | int | number | date | bool | strs | table | tables | dict
+    required: bool = False
+    choices: tuple = ()
+    spec: dict | None = None
+    low: float | None = None
+    high: float | None = None
+    describe: str = ""
+
+
+@dataclass
+class Issue:
+    """A problem found at a path, before it has a line and column."""
+
+    path: tuple
+    message: str
+    severity: str = "error"
+    at: str = "key"  # key | value
+
+
+@dataclass
+class Report:
+    issues: list[Issue] = field(default_factory=list)
+
+    def error(self, path, message, at="key"):
+        self.issues.append(Issue(tuple(path), message, "error", at))
+
+    def warning(self, path, message, at="key"):
+        self.issues.append(Issue(tuple(path), message, "warning", at))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == "error" for i in self.issues)
+
+
+EXTRA = F("dict", describe="free-form data")
+READING = {"date": F("date", True), "value": F("number", True), "note": F("str"), "extra": EXTRA}
+MEASURE = {
+    "id": F("str", True), "text": F("str", True), "target": F("number"), "unit": F("str"),
+    "direction": F("str", choices=model.DIRECTIONS), "baseline": F("number"),
+    "readings": F("tables", spec=READING), "extra": EXTRA,
+}
+EVIDENCE = {"date": F("date", True), "text": F("str", True), "link": F("str"),
+            "measure": F("str"), "extra": EXTRA}
+EXTENSION = {"due": F("date", True), "reason": F("str", True), "agreed_on": F("date"),
+             "agreed_by": F("str"), "extra": EXTRA}
+MILESTONE = {"label": F("str", True), "due": F("date"), "done": F("bool"), "extra": EXTRA}
+UPDATE = {"date": F("date", True), "by": F("str"), "percent": F("int", low=0, high=100),
+          "status": F("str", choices=model.STATUSES), "note": F("str"), "changes": F("strs"),
+          "extra": EXTRA}
+ACTION = {
+    "ref": F("str", True), "outcome": F("str"), "action": F("str", True), "leads": F("strs"),
+    "start": F("date"), "due": F("date"), "percent": F("int", low=0, high=100),
+    "status": F("str", choices=model.STATUSES), "impact": F("str", choices=model.IMPACTS),
+    "impact_note": F("str"), "weight": F("number", low=0),
+    "rag": F("str", choices=model.OVERRIDE_COLOURS), "rag_reason": F("str"), "rag_until": F("date"),
+    "extension": F("tables", spec=EXTENSION), "milestone": F("tables", spec=MILESTONE),
+    "measure": F("tables", spec=MEASURE), "evidence": F("tables", spec=EVIDENCE),
+    "update": F("tables", spec=UPDATE), "extra": EXTRA,
+}
+RECOMMENDATION = {
+    "ref": F("str", True), "theme": F("str"), "source": F("str"), "title": F("str"),
+    "text": F("str"), "leads": F("strs"), "why": F("str"), "good_looks_like": F("strs"),
+    "action": F("tables", spec=ACTION), "measure": F("tables", spec=MEASURE), "extra": EXTRA,
+}
+THEME = {"id": F("str", True), "title": F("str", True), "summary": F("str"), "extra": EXTRA}
+JUDGEMENT = {"area": F("str", True), "grade": F("str", True), "extra": EXTRA}
+LABELS = {"theme": F("str"), "recommendation": F("str"), "action": F("str")}
+RAG_SETTINGS = {"margin": F("number", low=0, high=100), "stale_days": F("int", low=0)}
+PLAN = {
+    "format": F("int"), "id": F("str"), "title": F("str", True),
+    "kind": F("str", choices=model.KINDS), "organisation": F("str"), "owner": F("str"),
+    "version": F("str"), "published": F("date"), "start": F("date"), "end": F("date"),
+    "review": F("str", choices=model.REVIEW_FREQUENCIES), "reported_to": F("strs"),
+    "summary": F("str"), "judgements": F("tables", spec=JUDGEMENT),
+    "labels": F("table", spec=LABELS), "rag": F("table", spec=RAG_SETTINGS), "extra": EXTRA,
+}
+ROOT = {
+    "plan": F("table", True, spec=PLAN), "theme": F("tables", spec=THEME),
+    "recommendation": F("tables", spec=RECOMMENDATION), "measure": F("tables", spec=MEASURE),
+}
+
+_NAMES = {"date": "a date", "str": "text in quotes", "int": "a whole number",
+          "number": "a number", "bool": "true or false", "strs": "a list of text",
+          "table": "a table", "tables": "a list of tables", "dict": "a table"}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return "a table" if isinstance(value, dict) else "a list"
+    return str(value)
+
+
+def _type_ok(kind: str, value: Any) -> bool:
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "date":
+        return isinstance(value, date) and not isinstance(value, datetime)
+    if kind == "strs":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind in ("table", "dict"):
+        return isinstance(value, dict)
+    if kind == "tables":
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    return True
+
+
+def _type_message(name: str, f: F, value: Any) -> str:
+    want = _NAMES[f.kind]
+    if f.kind == "date":
+        fix = suggest_date(value)
+        if isinstance(value, (datetime, time)):
+            return f'"{name}" must be a date without a time; write {name} = {fix}' if fix else \
+                f'"{name}" must be a date such as 2017-01-31'
+        if fix:
+            return (f'"{name}" must be a date, not {_show(value)}; '
+                    f'write it without quotes as {name} = {fix}')
+        return f'"{name}" must be a date written without quotes, such as {name} = 2017-01-31'
+    if f.kind == "int" and isinstance(value, float) and value.is_integer():
+        return f'"{name}" must be a whole number; write {name} = {int(value)}'
+    if f.kind == "int" and isinstance(value, str) and value.strip().rstrip("%").strip().isdigit():
+        return f'"{name}" must be a whole number without quotes; write {name} = {value.strip().rstrip("%").strip()}'
+    if f.kind == "number" and isinstance(value, str):
+        try:
+            num = float(value.strip().rstrip("%"))
+            return f'"{name}" must be a number without quotes; write {name} = {num:g}'
+        except ValueError:
+            pass
+    if f.kind == "strs" and isinstance(value, str):
+        return f'"{name}" must be a list of text; write {name} = [{_show(value)}]'
+    if f.kind == "str" and not isinstance(value, (dict, list)):
+        return f'"{name}" must be {want}; write {name} = "{_show(value)}"'
+    return f'"{name}" must be {want}, not {_show(value)}'
+
+
+def did_you_mean(word: str, options) -> str:
+    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f'; did you mean "{match[0]}"?' if match else ""
+
+
+def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str) -> dict | None:
+    """Check one table against its spec, recursing into sub-tables.
+
+    Returns the table with every bad value left out (items of a list keep their
+    place in the file as "__i"), or None when a required key is missing, so that
+    the cross-checks can still run over what is sound and report everything at once.
+    """
+    clean: dict = {}
+    for key, value in data.items():
+        f = spec.get(key)
+        if f is None:
+            hint = did_you_mean(key, spec)
+            extra = "" if hint or "extra" not in spec else \
+                "; free-form data goes in an [extra] table"
+            allowed = "" if hint else f" (allowed here: {', '.join(sorted(spec))})"
+            report.error(path + (key,), f'unknown key "{key}" in {label}{hint}{extra}{allowed}')
+            continue
+        if not _type_ok(f.kind, value):
+            report.error(path + (key,), _type_message(key, f, value), at="value")
+            continue
+        if f.choices and value not in f.choices:
+            hint = did_you_mean(value, f.choices) or did_you_mean(
+                value.replace(" ", "-").lower(), f.choices)
+            report.error(path + (key,), f'"{key}" must be one of {", ".join(f.choices)}, '
+                         f'not {_show(value)}{hint}', at="value")
+            continue
+        if f.low is not None and value < f.low or f.high is not None and value > f.high:
+            bounds = f"from {f.low:g} to {f.high:g}" if f.high is not None else f"at least {f.low:g}"
+            report.error(path + (key,), f'"{key}" must be {bounds}, not {_show(value)}', at="value")
+            continue
+        if f.kind == "table" and f.spec is not None:
+            value = check_table(value, path + (key,), f.spec, report, key) or {}
+        elif f.kind == "tables" and f.spec is not None:
+            items = []
+            for i, item in enumerate(value):
+                sub = check_table(item, path + (key, i), f.spec, report, _singular(key))
+                if sub is not None:
+                    sub["__i"] = i
+                    items.append(sub)
+            value = items
+        clean[key] = value
+    complete = True
+    for key, f in spec.items():
+        if f.required and key not in data:
+            report.error(path, f'{label} is missing "{key}"; add {key} = {_example(key, f)}')
+        if f.required and key not in clean:
+            complete = False
+    return clean if complete else None
+
+
+def _singular(key: str) -> str:
+    return {"readings": "reading", "judgements": "judgement"}.get(key, key)
+
+
+def _example(key: str, f: F) -> str:
+    if f.kind == "date":
+        return "2017-01-31"
+    if f.kind in ("int", "number"):
+        return "0"
+    if f.kind == "str":
+        return '"…"'
+    return "…"

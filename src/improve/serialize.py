@@ -1,0 +1,65 @@
+"""Status as plain data, for `--json` (the shape in PRODUCT.md; keys may be added, never removed)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from . import rules
+from .loader import Portfolio, display_name
+
+
+def _d(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def measure_json(ms: rules.MeasureStatus) -> dict:
+    m = ms.measure
+    return {"id": m.id, "text": m.text, "status": ms.status, "target": m.target, "unit": m.unit,
+            "direction": m.direction,
+            "latest": ({"date": _d(ms.latest.date), "value": ms.latest.value}
+                       if ms.latest else None)}
+
+
+def action_json(st: rules.ActionStatus, rec_leads: list[str] | None = None) -> dict:
+    a = st.action
+    return {
+        "ref": a.ref, "action": a.action, "outcome": a.outcome,
+        "rag": st.rag, "rule": st.rule, "why": st.why,
+        "percent": st.percent, "status": st.status, "overdue": st.overdue,
+        "due": _d(st.due), "original_due": _d(st.original_due), "next_due": _d(st.next_due),
+        "start": _d(st.start), "extensions": len(a.extensions),
+        "leads": a.leads or list(rec_leads or []), "override": st.override,
+        "override_expired": st.override_expired, "stale": st.stale,
+        "last_activity": _d(st.last_activity), "impact": a.impact,
+        "measures": [measure_json(x) for x in st.measures],
+    }
+
+
+def rollup_json(r: rules.Rollup) -> dict:
+    return {"percent": r.percent, "rag": r.rag, "counts": dict(r.counts), "actions": r.total,
+            "complete": r.complete, "dropped": r.dropped, "overdue": r.overdue, "stale": r.stale}
+
+
+def plan_json(ps: rules.PlanStatus) -> dict:
+    p = ps.plan
+    out = {"id": p.id, "title": p.title, "kind": p.kind, "file": display_name(p.file)}
+    out.update(rollup_json(ps.rollup))
+    out["next_due"] = _d(ps.next_due)
+    out["recommendations"] = []
+    for rs in ps.recommendations:
+        rec = {"ref": rs.recommendation.ref, "title": rs.recommendation.title}
+        rec.update(rollup_json(rs.rollup))
+        rec["actions"] = [action_json(a, rs.recommendation.leads) for a in rs.actions]
+        rec["measures"] = [measure_json(x) for x in rs.measures]
+        out["recommendations"].append(rec)
+    out["measures"] = [measure_json(x) for x in ps.measures]
+    return out
+
+
+def status_json(portfolio: Portfolio, statuses: list[rules.PlanStatus], today: date) -> dict:
+    return {
+        "today": today.isoformat(),
+        "plans": [plan_json(ps) for ps in statuses],
+        "errors": [{"file": p.file, "line": p.line, "col": p.col, "message": p.message}
+                   for f in portfolio.failed for p in f.errors],
+    }

@@ -1,0 +1,135 @@
+"""Checks across a whole plan: references, duplicates, and what loads but looks wrong."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import model as m
+from .schema import Report, did_you_mean
+
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^mailto:")
+_PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def check_plan(plan: m.Plan, report: Report, plans_root: Path | None) -> None:
+    _check_header(plan, report)
+    _check_themes(plan, report)
+    _check_refs(plan, report)
+    measure_ids = _check_measures(plan, report)
+    for rec, action in plan.actions():
+        _check_action(plan, rec, action, measure_ids, report, plans_root)
+
+
+def _check_header(plan: m.Plan, report: Report) -> None:
+    if plan.format > 1:
+        report.error(("plan", "format"), f"this file is written for plan format {plan.format}, "
+                     f"but this version of improve reads format 1; upgrade improve", at="value")
+    if not _PLAN_ID.match(plan.id):
+        report.error(("plan", "id"), f'plan id "{plan.id}" may use only letters, digits, '
+                     '".", "_" and "-" (it is typed as PLAN:REF on the command line)', at="value")
+    if plan.start and plan.end and plan.start > plan.end:
+        report.warning(("plan", "end"), f"the plan ends ({plan.end}) before it starts ({plan.start})",
+                       at="value")
+
+
+def _check_themes(plan: m.Plan, report: Report) -> None:
+    seen: set[str] = set()
+    for i, theme in enumerate(plan.themes):
+        if theme.id in seen:
+            report.error(("theme", i, "id"), f'theme id "{theme.id}" is used twice; '
+                         "give each theme its own id", at="value")
+        seen.add(theme.id)
+    for rec in plan.recommendations:
+        if rec.theme is None:
+            if seen:
+                report.warning(rec.where, f'recommendation {rec.ref} has no theme; add theme = '
+                               f'"{plan.themes[0].id}" (or another theme id)')
+            continue
+        if rec.theme not in seen:
+            if seen:
+                msg = (f'theme "{rec.theme}" is not a theme of this plan{did_you_mean(rec.theme, seen)}'
+                       f' (themes: {", ".join(sorted(seen))})')
+            else:
+                msg = f'theme "{rec.theme}" is named but the plan has no [[theme]] tables; add one'
+            report.error(rec.where + ("theme",), msg, at="value")
+
+
+def _check_refs(plan: m.Plan, report: Report) -> None:
+    seen: dict[str, str] = {}
+    for rec in plan.recommendations:
+        items = [(rec.ref, rec.where, "recommendation")] + [
+            (a.ref, a.where, "action") for a in rec.actions]
+        for ref, where, what in items:
+            if not ref.strip() or ":" in ref:
+                report.error(where + ("ref",), f'ref "{ref}" must be non-empty and contain no ":"',
+                             at="value")
+            if ref in seen:
+                report.error(where + ("ref",), f'ref "{ref}" is already used by {seen[ref]}; '
+                             "refs must be unique in the plan", at="value")
+            else:
+                seen[ref] = f"a {what}"
+
+
+def _check_measures(plan: m.Plan, report: Report) -> set[str]:
+    ids: set[str] = set()
+    for measure in plan.all_measures():
+        if measure.id in ids:
+            report.error(measure.where + ("id",), f'measure id "{measure.id}" is already used; '
+                         "measure ids must be unique in the plan", at="value")
+        ids.add(measure.id)
+    return ids
+
+
+def _check_action(plan, rec, action: m.Action, measure_ids: set[str], report: Report,
+                  plans_root: Path | None) -> None:
+    w = action.where
+    if action.rag and not action.rag_reason:
+        report.error(w + ("rag",), f'action {action.ref} overrides its RAG to "{action.rag}" without '
+                     'a reason; add rag_reason = "…" (say why the computed colour is wrong)')
+    if action.rag_until and not action.rag:
+        report.warning(w + ("rag_until",), f"action {action.ref} has rag_until but no rag override")
+    if action.status == "complete" and action.percent is not None and action.percent < 100:
+        report.warning(w + ("percent",), f'action {action.ref} is "complete" but percent is '
+                       f"{action.percent}; set percent = 100 or change the status", at="value")
+    if action.status == "not-started" and action.percent:
+        report.warning(w + ("percent",), f'action {action.ref} is "not-started" but percent is '
+                       f"{action.percent}", at="value")
+    open_ = action.status not in ("complete", "dropped") and action.percent != 100
+    if action.due is None and open_:
+        report.warning(w + ("ref",), f"action {action.ref} has no due date; add due = YYYY-MM-DD "
+                       "so it can be tracked")
+    start = action.start or plan.start
+    if start and action.due and start > action.due:
+        report.warning(w + (("start",) if action.start else ("due",)),
+                       f"action {action.ref} starts ({start}) after it is due ({action.due})",
+                       at="value")
+    if not action.leads and not rec.leads:
+        report.warning(w + ("ref",), f"action {action.ref} has no leads; add leads = [\"…\"]")
+    previous = action.due
+    for i, ext in enumerate(action.extensions):
+        if previous and ext.due <= previous:
+            report.warning(w + ("extension", i, "due"), f"extension {i + 1} of action {action.ref} "
+                           f"does not move the due date later ({previous} → {ext.due})", at="value")
+        previous = ext.due
+    for i, ev in enumerate(action.evidence):
+        if ev.measure is not None and ev.measure not in measure_ids:
+            report.error(w + ("evidence", i, "measure"), f'evidence names measure "{ev.measure}", '
+                         f"which is not in this plan{did_you_mean(ev.measure, measure_ids)}",
+                         at="value")
+        if ev.link:
+            _check_link(plan, ev.link, w + ("evidence", i, "link"), report, plans_root)
+
+
+def _check_link(plan: m.Plan, link: str, path: tuple, report: Report, plans_root) -> None:
+    if _URL.match(link):
+        return
+    base = plan.file.parent
+    target = (base / link).resolve()
+    root = (plans_root or base).resolve()
+    if not target.is_relative_to(root):
+        report.warning(path, f'evidence link "{link}" points outside the plans folder; '
+                       "keep evidence inside it or use a URL", at="value")
+    elif not target.exists():
+        report.warning(path, f'evidence link "{link}" names a file that does not exist '
+                       f"(looked for {target.relative_to(root)} in {root.name}/)", at="value")
