@@ -212,7 +212,7 @@ def _edit_text(text: str, pos: Positions, apath: tuple, sets: dict, appended, re
         edits.append((aspan.own_end, aspan.own_end, "".join(inserts)))
 
     for mpath, reading in readings:
-        edits.append(_reading_edit(pos, mpath, reading, nl))
+        edits.extend(_reading_edits(pos, mpath, reading, nl))
 
     sub_indent = next((pos.spans[p].indent for p in pos.spans
                        if len(p) == len(apath) + 2 and p[:len(apath)] == apath
@@ -237,7 +237,8 @@ def _edit_text(text: str, pos: Positions, apath: tuple, sets: dict, appended, re
     return text
 
 
-def _reading_edit(pos: Positions, mpath: tuple, reading: dict, nl: str):
+def _reading_edits(pos: Positions, mpath: tuple, reading: dict, nl: str) -> list:
+    """Edits that append one reading to a measure, in the style the list is written in."""
     mspan = pos.spans.get(mpath)
     if mspan is None or not mspan.header:
         raise EditError("this measure is written as an inline table; give it a [[…measure]] header "
@@ -247,20 +248,28 @@ def _reading_edit(pos: Positions, mpath: tuple, reading: dict, nl: str):
     if rspan is None:
         indent = next((pos.spans[p].indent for p in pos.spans
                        if len(p) == len(mpath) + 1 and p[:len(mpath)] == mpath), mspan.indent)
-        return mspan.own_end, mspan.own_end, f"{nl}{indent}readings = [ {item} ]"
+        return [(mspan.own_end, mspan.own_end, f"{nl}{indent}readings = [ {item} ]")]
     if rspan.close < 0:
         raise EditError("the measure's readings are not a list; write readings = [ … ]")
     if not rspan.children:
-        return rspan.value_start + 1, rspan.close, f" {item} "
+        return [(rspan.value_start + 1, rspan.close, f" {item} ")]
     last = pos.spans[rspan.children[-1]]
     if not rspan.multiline:
-        return last.value_end, last.value_end, f", {item}"
+        return [(last.value_end, last.value_end, f", {item}")]
+    # One reading a line: the new one goes on its own line after the last, and a
+    # comment at the end of the last line stays where it is.
     between = pos.text[last.value_end:rspan.close]
     comma = between.find(",")
-    if comma >= 0 and "#" not in between[:comma]:
-        at = last.value_end + comma + 1
-        return at, at, f"{nl}{last.indent}{item},"
-    return last.value_end, last.value_end, f",{nl}{last.indent}{item}"
+    has_comma = comma >= 0 and "#" not in between[:comma]
+    after = last.value_end + comma + 1 if has_comma else last.value_end
+    eol = pos.text.find("\n", after, rspan.close)
+    if eol < 0:  # the closing bracket is on the same line
+        return [(after, after, f"{'' if has_comma else ','} {item}{',' if has_comma else ''}")]
+    if pos.text[eol - 1] == "\r":
+        eol -= 1
+    edits = [] if has_comma else [(last.value_end, last.value_end, ",")]
+    edits.append((eol, eol, f"{nl}{last.indent}{item}{',' if has_comma else ''}"))
+    return edits
 
 
 def apply_change(text: str, path: Path, ref: str, change: Change, today: date,

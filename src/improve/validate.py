@@ -19,6 +19,24 @@ def check_plan(plan: m.Plan, report: Report, plans_root: Path | None) -> None:
     measure_ids = _check_measures(plan, report)
     for rec, action in plan.actions():
         _check_action(plan, rec, action, measure_ids, report, plans_root)
+    _check_undated(plan, report)
+
+
+def _check_undated(plan: m.Plan, report: Report) -> None:
+    """One warning per plan for open actions with no due date (a transcribed plan may
+    have many; one line each would bury every other message)."""
+    undated = [a for _, a in plan.actions()
+               if a.due is None and a.status not in ("complete", "dropped") and a.percent != 100]
+    if not undated:
+        return
+    refs = ", ".join(a.ref for a in undated[:5])
+    more = f" and {len(undated) - 5} more" if len(undated) > 5 else ""
+    if len(undated) == 1:
+        msg = f"action {refs} has no due date, so it can never be overdue; add due = YYYY-MM-DD"
+    else:
+        msg = (f"{len(undated)} actions have no due date ({refs}{more}), so they can never be "
+               "overdue; add due = YYYY-MM-DD to each")
+    report.warning(undated[0].where + ("ref",), msg)
 
 
 def _check_header(plan: m.Plan, report: Report) -> None:
@@ -95,10 +113,6 @@ def _check_action(plan, rec, action: m.Action, measure_ids: set[str], report: Re
     if action.status == "not-started" and action.percent:
         report.warning(w + ("percent",), f'action {action.ref} is "not-started" but percent is '
                        f"{action.percent}", at="value")
-    open_ = action.status not in ("complete", "dropped") and action.percent != 100
-    if action.due is None and open_:
-        report.warning(w + ("ref",), f"action {action.ref} has no due date; add due = YYYY-MM-DD "
-                       "so it can be tracked")
     start = action.start or plan.start
     if start and action.due and start > action.due:
         report.warning(w + (("start",) if action.start else ("due",)),
