@@ -175,7 +175,9 @@ def action_status(action: m.Action, today: date, margin: float = m.DEFAULT_MARGI
         rag, rule = "amber", BEHIND
         why = f"behind schedule: {percent}% done, {_fmt_pct(expected)} expected"
     elif percent == 0:
-        rag, rule, why = "grey", NOT_STARTED, "not started"
+        rag, rule = "grey", NOT_STARTED
+        why = ("marked in progress, but 0% recorded" if action.status == "in-progress"
+               else "not started")
     else:
         rag, rule = "green", ON_TRACK
         why = (f"on schedule: {percent}% done, {_fmt_pct(expected)} expected"

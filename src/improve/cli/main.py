@@ -170,7 +170,7 @@ def actions(lead, mine, rags, overdue, stale, plan_id, due_within, as_json) -> N
         return
     console = make_console()
     if rows:
-        console.print(actions_table(rows, total, s.today))
+        console.print(actions_table(rows, total, s.today, console.width))
     else:
         console.print(f"No actions match (of {total}).")
     _report_failed(make_console(stderr=True), portfolio)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -67,35 +67,47 @@ def status_table(statuses: list[rules.PlanStatus], today: date, width: int = 80)
     return table
 
 
-def actions_table(rows: list[ActionRow], total: int, today: date) -> Table:
-    table = Table(title=f"{len(rows)} of {total} actions, as at {long_date(today)}",
-                  title_justify="left", show_lines=True)
-    table.add_column("Ref", overflow="fold", max_width=22)
-    table.add_column("Action", ratio=3, overflow="fold")
-    table.add_column("Lead", ratio=1, overflow="fold")
-    table.add_column("Due", no_wrap=True)
-    table.add_column("%", justify="right", no_wrap=True)
-    table.add_column("RAG", no_wrap=True)
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 80) -> Group:
+    """One table per plan, under a line that says how many actions match."""
+    parts: list = [Text(f"{len(rows)} of {total} actions, as at {long_date(today)}", style="bold")]
+    limit = max(60, (width - 40) * 2)
+    by_plan: dict[str, list[ActionRow]] = {}
     for row in rows:
-        st = row.status
-        action = Text(row.action.action)
-        action.append(f"\n{st.why}", style="italic dim")
-        due = "–" if st.due is None else st.due.isoformat()
-        if st.due != st.original_due:
-            due += "*"
-        leads = row.action.leads or row.recommendation.leads
-        flags = []
-        if st.stale:
-            flags.append("stale")
-        rag = rag_text(st.rag)
-        if flags:
-            rag.append("\n" + ", ".join(flags), style="dim")
-        table.add_row(f"{row.plan.id}:{row.action.ref}", action, "; ".join(leads), due,
-                      f"{st.percent}", rag)
-    if any(r.status.due != r.status.original_due for r in rows):
-        table.caption = "* extended: the due date in force differs from the original"
-        table.caption_justify = "left"
-    return table
+        by_plan.setdefault(row.plan.id, []).append(row)
+    extended = False
+    for plan_rows in by_plan.values():
+        plan = plan_rows[0].plan
+        table = Table(title=f"{plan.id} — {plan.title}", title_justify="left",
+                      title_style="bold", box=box.SIMPLE_HEAD, leading=1, expand=True)
+        table.add_column("Ref", no_wrap=True)
+        table.add_column("Action", ratio=2)
+        table.add_column("Lead", ratio=1)
+        table.add_column("Due", no_wrap=True)
+        table.add_column("%", justify="right", no_wrap=True)
+        table.add_column("RAG", no_wrap=True)
+        for row in plan_rows:
+            st = row.status
+            action = Text(_clip(row.action.action, limit))
+            action.append(f"\n{st.why}", style="italic")
+            due = "–" if st.due is None else st.due.isoformat()
+            if st.due != st.original_due:
+                due += "*"
+                extended = True
+            leads = row.action.leads or row.recommendation.leads
+            rag = rag_text(st.rag)
+            if st.stale:
+                rag.append("\nstale")
+            table.add_row(row.action.ref, action, _clip("; ".join(leads), 80), due,
+                          f"{st.percent}", rag)
+        parts += [Text(""), table]
+    if extended:
+        parts.append(Text("* extended: the due date in force differs from the original"))
+    return Group(*parts)
 
 
 def make_console(stderr: bool = False) -> Console:
