@@ -129,11 +129,13 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
         sets["impact"] = change.impact
     if change.impact_note is not None:
         sets["impact_note"] = change.impact_note
-    for key, value in sets.items():
+    for key, value in list(sets.items()):
         old = action.get(key)
-        if old != value:
-            said.append(f"{key} {old if old is not None else '(none)'} → {value}")
-            action[key] = value
+        if old == value:
+            del sets[key]  # already so: neither written nor logged
+            continue
+        said.append(f"{key} {old if old is not None else '(none)'} → {value}")
+        action[key] = value
 
     appended: list[tuple[str, dict]] = []
     if change.evidence:

@@ -87,8 +87,8 @@ RECOMMENDATION = {
 }
 THEME = {"id": F("str", True), "title": F("str", True), "summary": F("str"), "extra": EXTRA}
 JUDGEMENT = {"area": F("str", True), "grade": F("str", True), "extra": EXTRA}
-LABELS = {"theme": F("str"), "recommendation": F("str"), "action": F("str")}
-RAG_SETTINGS = {"margin": F("number", low=0, high=100), "stale_days": F("int", low=0)}
+LABELS = {"theme": F("str"), "recommendation": F("str"), "action": F("str"), "extra": EXTRA}
+RAG_SETTINGS = {"margin": F("number", low=0, high=100), "stale_days": F("int", low=0), "extra": EXTRA}
 PLAN = {
     "format": F("int"), "id": F("str"), "title": F("str", True),
     "kind": F("str", choices=model.KINDS), "organisation": F("str"), "owner": F("str"),
@@ -100,6 +100,7 @@ PLAN = {
 ROOT = {
     "plan": F("table", True, spec=PLAN), "theme": F("tables", spec=THEME),
     "recommendation": F("tables", spec=RECOMMENDATION), "measure": F("tables", spec=MEASURE),
+    "extra": EXTRA,
 }
 
 _NAMES = {"date": "a date", "str": "text in quotes", "int": "a whole number",
