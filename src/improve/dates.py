@@ -5,8 +5,6 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime
 
-from dateutil import parser as _parser
-
 
 def suggest_date(value) -> str | None:
     """The TOML date a value probably means, as text, or None.
@@ -21,6 +19,7 @@ def suggest_date(value) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
+    from dateutil import parser as _parser  # only needed when a date is wrong
     try:
         first = _parser.parse(text, dayfirst=True, default=datetime(2000, 1, 1))
         second = _parser.parse(text, dayfirst=True, default=datetime(2000, 1, 2))

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import tomlkit
-
 from . import model as m
 from .loader import fingerprint, parse_text
 from .positions import Positions
@@ -62,6 +60,7 @@ class EditResult:
 
 
 def _render(value) -> str:
+    import tomlkit  # only needed when writing
     return tomlkit.item(value).as_string()
 
 

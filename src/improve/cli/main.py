@@ -50,7 +50,9 @@ def _load(s):
 
 
 def _emit_json(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+    # Indented for a person at a terminal; compact (and ~10× faster: the C encoder) in a pipe.
+    indent = 2 if sys.stdout.isatty() else None
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=indent))
 
 
 def _report_failed(console, portfolio) -> None:
