@@ -272,3 +272,16 @@ def test_every_command_is_documented_in_readme():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for name in cli.commands:
         assert f"improve {name}" in readme, f"README does not mention `improve {name}`"
+
+
+def test_plan_text_is_never_read_as_markup(run, plans):
+    write(plans, "notplan.toml", 'title = "[bold red]x[/]"\n')
+    r = run("status", "--plans", plans, "--today", TODAY)
+    assert "it has no [plan] table" in r.output
+
+
+def test_impossible_date_is_named_not_guessed(run, plans):
+    write(plans, "bad.toml", '[plan]\ntitle = "B"\nstart = 2017-13-01\n')
+    r = run("check", plans / "bad.toml")
+    assert r.exit_code == 1
+    assert "bad.toml:3:13: error:" in r.output and "2017-13-01 is not a real date" in r.output

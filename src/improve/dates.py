@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, datetime
+
+_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 
 def suggest_date(value) -> str | None:
@@ -19,6 +22,11 @@ def suggest_date(value) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
+    if _ISO.match(text):
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            return None  # looks like a date but is not a real one: no guess
     from dateutil import parser as _parser  # only needed when a date is wrong
     try:
         first = _parser.parse(text, dayfirst=True, default=datetime(2000, 1, 1))

@@ -178,6 +178,8 @@ def _syntax_hint(src: str) -> str:
     value = value.split("#")[0].strip()
     if not sep or not value or value[0] in "\"'[{":
         return ""
+    if re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", value):
+        return f"; {value} is not a real date: check the month and the day"
     fix = suggest_date(value)
     if fix:
         return f"; dates are written without quotes as {key.strip()} = {fix}"

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
+from rich.text import Text
 
 from .. import api, rules
 from ..dates import parse_date
@@ -60,7 +61,9 @@ def _report_failed(console, portfolio) -> None:
         first = f.errors[0] if f.errors else None
         more = len(f.errors) - 1
         tail = f" (and {more} more; run `improve check`)" if more > 0 else ""
-        console.print(f"[bold]not loaded:[/bold] {first}{tail}", markup=True, highlight=False)
+        line = Text("not loaded: ", style="bold")
+        line.append(f"{first}{tail}")  # plan text is never read as markup
+        console.print(line)
 
 
 @cli.command()
@@ -234,9 +237,10 @@ def update(target, percent, status_, impact, impact_note, note, evidence, link, 
         console.print(f"  • {line}", highlight=False)
     if found is not None:
         st = rules.action_status(found[1], s.today, fresh.margin, fresh.stale_days, fresh.start)
-        line = rag_text(st.rag)
+        line = Text("  Now: ")
+        line.append_text(rag_text(st.rag))
         line.append(f" — {st.why}")
-        console.print("  Now: ", line)
+        console.print(line)
 
 
 @cli.command()
