@@ -88,9 +88,9 @@ def test_line_and_column_of_keys_and_values():
     assert pos.locate(("plan", "title")) == (17, 1)
     assert pos.locate(("plan", "title"), at="value") == (17, 9)
     assert pos.locate(("recommendation", 0, "action", 0, "readings", 0, "note"), at="value") == (25, 45)
-    assert pos.locate(("recommendation", 1, "action", 0, "ref")) == (34, 3)
+    assert pos.locate(("recommendation", 1, "action", 0, "ref")) == (37, 3)
     # a missing key falls back to its nearest ancestor: the table header
-    assert pos.locate(("recommendation", 0, "action", 1, "nope")) == (30, 3)
+    assert pos.locate(("recommendation", 0, "action", 1, "nope")) == (31, 3)
 
 
 def test_table_end_includes_sub_tables_but_not_the_next_action():
