@@ -62,5 +62,5 @@ def build_plan(data: dict, file: Path) -> m.Plan:
                 for t in data.get("theme", [])],
         recommendations=recs,
         measures=[_measure(x, ("measure", x.get("__i", i))) for i, x in enumerate(data.get("measure", []))],
-        extra=p.get("extra", {}),
+        extra=p.get("extra", {}), id_from_file="id" not in p,
     )

@@ -35,6 +35,12 @@ def suggest_date(value) -> str | None:
         return None
     if first.year == 2000 and second.year == 2000 and "2000" not in text:
         return None  # no year given: don't guess one
+    try:
+        other_month = _parser.parse(text, dayfirst=True, default=datetime(2000, 2, 1))
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if other_month.month != first.month:
+        return None  # a year alone: which date is meant is anyone's guess
     if first.day != second.day:  # no day given: the end of the month
         last = calendar.monthrange(first.year, first.month)[1]
         return date(first.year, first.month, last).isoformat()

@@ -89,8 +89,10 @@ def display_name(path: Path) -> str:
 def parse_text(text: str, path: Path, plans_root: Path | None = None) -> tuple[m.Plan | None, list[m.Problem], dict | None]:
     """Check and build one plan from its text."""
     name = display_name(path)
-    if not text.strip():
-        return None, [m.Problem(name, 1, 1, "error", "the file is empty; a plan needs at least "
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
+                               for ln in text.splitlines()):
+        what = "the file is empty" if not text.strip() else "the file has only comments"
+        return None, [m.Problem(name, 1, 1, "error", f"{what}; a plan needs at least "
                                 "a [plan] table with a title (`improve new` writes a template)")], None
     try:
         data = tomllib.loads(text)
@@ -125,7 +127,8 @@ def load_file(path: Path, plans_root: Path | None = None) -> LoadedFile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
         return LoadedFile(path, None, [m.Problem(
             name, line, col, "error", f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
             "save it as UTF-8 in your editor")], fp)
@@ -148,8 +151,9 @@ def load_folder(folder: Path) -> Portfolio:
         if loaded.plan is not None:
             other = seen.get(loaded.plan.id)
             if other is not None:
+                line, col = locate_in_file(path, ("plan", "id"), "value")
                 loaded.problems.append(m.Problem(
-                    display_name(path), 1, 1, "error",
+                    display_name(path), line, col, "error",
                     f'plan id "{loaded.plan.id}" is already used by {other.name}; '
                     "give this plan its own id in [plan]"))
                 loaded.plan = None
@@ -159,11 +163,25 @@ def load_folder(folder: Path) -> Portfolio:
     return portfolio
 
 
+def locate_in_file(path: Path, key: tuple, at: str = "key") -> tuple[int, int]:
+    """(line, col) of a key in a file already known to be valid TOML."""
+    try:
+        return Positions(path.read_text(encoding="utf-8-sig")).locate(key, at)
+    except (OSError, UnicodeDecodeError):
+        return 1, 1
+
+
 def _syntax_problem(name: str, text: str, exc: tomllib.TOMLDecodeError) -> m.Problem:
     msg = str(exc)
     match = _TOML_POS.search(msg)
-    line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
-    reason = _TOML_POS.sub("", msg).strip().rstrip(".")
+    if match:
+        line, col = int(match.group(1)), int(match.group(2))
+    elif "end of document" in msg:
+        line, col = _unclosed(text)
+    else:
+        line, col = 1, 1
+    reason = _TOML_POS.sub("", msg).replace("(at end of document)", "at the end of the file")
+    reason = reason.strip().rstrip(".")
     lines = text.splitlines()
     hint = ""
     if 0 < line <= len(lines):
@@ -172,12 +190,28 @@ def _syntax_problem(name: str, text: str, exc: tomllib.TOMLDecodeError) -> m.Pro
     return m.Problem(name, line, col, "error", f"this is not valid TOML: {reason}{hint}")
 
 
+def _unclosed(text: str) -> tuple[int, int]:
+    """Where a string that never closes probably starts: the last line that opens one
+    (tomllib only says "at end of document")."""
+    lines = text.splitlines()
+    for n in range(len(lines) - 1, -1, -1):
+        match = re.match(r"""^\s*[^=#]+=\s*(["'])""", lines[n])
+        if match:
+            return n + 1, match.start(1) + 1
+    return max(len(lines), 1), 1
+
+
 def _syntax_hint(src: str) -> str:
     from .dates import suggest_date
     key, sep, value = src.partition("=")
     value = value.split("#")[0].strip()
     if not sep or not value or value[0] in "\"'[{":
         return ""
+    if value.lower() in ("true", "false") or value.lower() in ("yes", "no"):
+        word = "true" if value.lower() in ("true", "yes") else "false"
+        return f"; true and false are written in lower case: {key.strip()} = {word}"
+    if re.match(r"^[-+]?[0-9.]+\s*%$", value):
+        return f"; numbers are written without %: {key.strip()} = {value.rstrip('%').strip()}"
     if re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", value):
         return f"; {value} is not a real date: check the month and the day"
     fix = suggest_date(value)
@@ -189,9 +223,13 @@ def _syntax_hint(src: str) -> str:
 
 
 def _locate(report: Report, text: str, name: str) -> list[m.Problem]:
-    if not report.issues:
+    if not report.issues and not report.duplicates:
         return []
     positions = Positions(text)
+    for paths, message in report.duplicates:
+        ordered = sorted(paths, key=lambda p: positions.locate(p, "value"))
+        for path in ordered[1:]:
+            report.error(path, message, at="value")
     out = []
     for issue in report.issues:
         line, col = positions.locate(issue.path, issue.at)

@@ -155,6 +155,7 @@ class Plan:
     recommendations: list[Recommendation] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    id_from_file: bool = False  # no id in [plan]: the file name is the id
 
     def label(self, level: str) -> str:
         return self.labels.get(level, level.capitalize())

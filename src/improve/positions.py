@@ -192,10 +192,12 @@ class _Scanner:
         span.value_start = self.i
         c = self.t[self.i]
         if self.t.startswith('"""', self.i):
-            self.i = self.t.index('"""', self.i + 3)
-            while self.t.startswith('"', self.i + 3):  # up to two quotes may end the string
-                self.i += 1
-            self.i += 3
+            j = self.i + 3
+            while not self.t.startswith('"""', j):
+                j += 2 if self.t[j] == "\\" else 1
+            while self.t.startswith('"', j + 3):  # up to two quotes may end the string
+                j += 1
+            self.i = j + 3
         elif self.t.startswith("'''", self.i):
             self.i = self.t.index("'''", self.i + 3)
             while self.t.startswith("'", self.i + 3):
@@ -293,6 +295,9 @@ class _Scanner:
             arr.children.append(path)
         else:
             path = self.resolve(parts, ())
+        for n in range(1, len(path)):  # tables made implicitly by this header start here
+            if isinstance(path[n - 1], str):
+                self.p.spans.setdefault(path[:n], Span(key_start=start))
         span = self.p.spans.setdefault(path, Span())
         span.key_start = start
         span.header = True

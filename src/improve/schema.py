@@ -7,6 +7,7 @@ loader turns paths into `FILE:LINE:COL` only when there is something to report.
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -43,6 +44,19 @@ class Issue:
 @dataclass
 class Report:
     issues: list[Issue] = field(default_factory=list)
+    dropped_tables: set[str] = field(default_factory=set)  # kinds of table left out for errors
+    duplicates: list[tuple[list[tuple], str]] = field(default_factory=list)
+
+    def dropped(self, kind: str) -> bool:
+        return kind in self.dropped_tables
+
+    def errors_at(self, path) -> bool:
+        path = tuple(path)
+        return any(i.severity == "error" and i.path[:len(path)] == path for i in self.issues)
+
+    def duplicate(self, paths: list[tuple], message: str) -> None:
+        """Items that must be unique; every one after the first in the file is an error."""
+        self.duplicates.append((paths, message))
 
     def error(self, path, message, at="key"):
         self.issues.append(Issue(tuple(path), message, "error", at))
@@ -124,7 +138,8 @@ def _type_ok(kind: str, value: Any) -> bool:
     if kind == "int":
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return isinstance(value, int) and not isinstance(value, bool) or \
+            isinstance(value, float) and math.isfinite(value)
     if kind == "bool":
         return isinstance(value, bool)
     if kind == "date":
@@ -148,11 +163,13 @@ def _type_message(name: str, f: F, value: Any) -> str:
         if fix:
             return (f'"{name}" must be a date, not {_show(value)}; '
                     f'write it without quotes as {name} = {fix}')
-        return f'"{name}" must be a date written without quotes, such as {name} = 2017-01-31'
+        return f'"{name}" must be a date, written like {name} = 2017-03-31'
     if f.kind == "int" and isinstance(value, float) and value.is_integer():
         return f'"{name}" must be a whole number; write {name} = {int(value)}'
     if f.kind == "int" and isinstance(value, str) and value.strip().rstrip("%").strip().isdigit():
         return f'"{name}" must be a whole number without quotes; write {name} = {value.strip().rstrip("%").strip()}'
+    if f.kind == "number" and isinstance(value, float):
+        return f'"{name}" must be a finite number, not {value}'
     if f.kind == "number" and isinstance(value, str):
         try:
             num = float(value.strip().rstrip("%"))
@@ -210,6 +227,8 @@ def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str)
                 if sub is not None:
                     sub["__i"] = i
                     items.append(sub)
+                else:
+                    report.dropped_tables.add(key)
             value = items
         clean[key] = value
     complete = True

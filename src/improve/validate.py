@@ -26,7 +26,8 @@ def _check_undated(plan: m.Plan, report: Report) -> None:
     """One warning per plan for open actions with no due date (a transcribed plan may
     have many; one line each would bury every other message)."""
     undated = [a for _, a in plan.actions()
-               if a.due is None and a.status not in ("complete", "dropped") and a.percent != 100]
+               if a.due is None and a.status not in ("complete", "dropped") and a.percent != 100
+               and not report.errors_at(a.where + ("due",))]
     if not undated:
         return
     refs = ", ".join(a.ref for a in undated[:5])
@@ -44,11 +45,20 @@ def _check_header(plan: m.Plan, report: Report) -> None:
         report.error(("plan", "format"), f"this file is written for plan format {plan.format}, "
                      f"but this version of improve reads format 1; upgrade improve", at="value")
     if not _PLAN_ID.match(plan.id):
-        report.error(("plan", "id"), f'plan id "{plan.id}" may use only letters, digits, '
-                     '".", "_" and "-" (it is typed as PLAN:REF on the command line)', at="value")
+        if plan.id_from_file:
+            report.error(("plan",), f'plan id "{plan.id}" may use only letters, digits, ".", "_" '
+                         "and \"-\"; the id comes from the file name, so add id = \"…\" to [plan] "
+                         "(e.g. id = \"" + _slug(plan.id) + "\") or rename the file")
+        else:
+            report.error(("plan", "id"), f'plan id "{plan.id}" may use only letters, digits, '
+                         '".", "_" and "-" (it is typed as PLAN:REF on the command line)', at="value")
     if plan.start and plan.end and plan.start > plan.end:
         report.warning(("plan", "end"), f"the plan ends ({plan.end}) before it starts ({plan.start})",
                        at="value")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "my-plan"
 
 
 def _check_themes(plan: m.Plan, report: Report) -> None:
@@ -58,6 +68,8 @@ def _check_themes(plan: m.Plan, report: Report) -> None:
             report.error(("theme", i, "id"), f'theme id "{theme.id}" is used twice; '
                          "give each theme its own id", at="value")
         seen.add(theme.id)
+    if report.dropped("theme"):
+        return  # a theme was left out for its own error; references to it can't be judged
     for rec in plan.recommendations:
         if rec.theme is None:
             if seen:
@@ -86,17 +98,20 @@ def _check_refs(plan: m.Plan, report: Report) -> None:
                 report.error(where + ("ref",), f'ref "{ref}" is already used by {seen[ref]}; '
                              "refs must be unique in the plan", at="value")
             else:
-                seen[ref] = f"a {what}"
+                seen[ref] = f"an {what}" if what == "action" else f"a {what}"
 
 
 def _check_measures(plan: m.Plan, report: Report) -> set[str]:
-    ids: set[str] = set()
+    by_id: dict[str, list[m.Measure]] = {}
     for measure in plan.all_measures():
-        if measure.id in ids:
-            report.error(measure.where + ("id",), f'measure id "{measure.id}" is already used; '
-                         "measure ids must be unique in the plan", at="value")
-        ids.add(measure.id)
-    return ids
+        by_id.setdefault(measure.id, []).append(measure)
+    for measure_id, uses in by_id.items():
+        if len(uses) > 1:
+            # which one is "first" depends on where they sit in the file: let the loader decide
+            report.duplicate([u.where + ("id",) for u in uses],
+                             f'measure id "{measure_id}" is already used; '
+                             "measure ids must be unique in the plan")
+    return set(by_id)
 
 
 def _check_action(plan, rec, action: m.Action, measure_ids: set[str], report: Report,
@@ -118,7 +133,8 @@ def _check_action(plan, rec, action: m.Action, measure_ids: set[str], report: Re
         report.warning(w + (("start",) if action.start else ("due",)),
                        f"action {action.ref} starts ({start}) after it is due ({action.due})",
                        at="value")
-    if not action.leads and not rec.leads:
+    if not action.leads and not rec.leads and not report.errors_at(w + ("leads",)) \
+            and not report.errors_at(rec.where + ("leads",)):
         report.warning(w + ("ref",), f"action {action.ref} has no leads; add leads = [\"…\"]")
     previous = action.due
     for i, ext in enumerate(action.extensions):
@@ -127,7 +143,7 @@ def _check_action(plan, rec, action: m.Action, measure_ids: set[str], report: Re
                            f"does not move the due date later ({previous} → {ext.due})", at="value")
         previous = ext.due
     for i, ev in enumerate(action.evidence):
-        if ev.measure is not None and ev.measure not in measure_ids:
+        if ev.measure is not None and ev.measure not in measure_ids and not report.dropped("measure"):
             report.error(w + ("evidence", i, "measure"), f'evidence names measure "{ev.measure}", '
                          f"which is not in this plan{did_you_mean(ev.measure, measure_ids)}",
                          at="value")
@@ -136,14 +152,25 @@ def _check_action(plan, rec, action: m.Action, measure_ids: set[str], report: Re
 
 
 def _check_link(plan: m.Plan, link: str, path: tuple, report: Report, plans_root) -> None:
+    if link.lower().startswith("file:"):
+        report.warning(path, f'evidence link "{link}" is a file: URL, which points outside the '
+                       "plans folder; write a path relative to the plan file instead", at="value")
+        return
     if _URL.match(link):
         return
     base = plan.file.parent
-    target = (base / link).resolve()
-    root = (plans_root or base).resolve()
+    try:
+        target = (base / link).resolve()
+        root = (plans_root or base).resolve()
+        exists = target.exists()
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        report.warning(path, f'evidence link is not a usable file path ({reason}); '
+                       "write a short path relative to the plan file, or a URL", at="value")
+        return
     if not target.is_relative_to(root):
         report.warning(path, f'evidence link "{link}" points outside the plans folder; '
                        "keep evidence inside it or use a URL", at="value")
-    elif not target.exists():
+    elif not exists:
         report.warning(path, f'evidence link "{link}" names a file that does not exist '
                        f"(looked for {target.relative_to(root)} in {root.name}/)", at="value")
