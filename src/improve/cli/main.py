@@ -267,6 +267,17 @@ def new(plan_id, title, kind, organisation) -> None:
     click.echo(f"Wrote {display_name(path)}; edit it, then run `improve check {display_name(path)}`.")
 
 
+@cli.command()
+@global_options
+def app() -> None:
+    """Open the app on the plans folder (work in progress: browse plans and actions)."""
+    s = settings()
+    if not s.plans.is_dir():
+        raise Failed(f"no plans folder at {s.plans}; give --plans DIR or set IMPROVE_PLANS")
+    from ..tui import make_app  # textual is imported only when the app is wanted
+    make_app(s.plans, s.today, who_am_i()).run()
+
+
 def main() -> None:
     try:
         cli(prog_name="improve")
