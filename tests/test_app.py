@@ -67,3 +67,109 @@ async def test_broken_plan_is_listed_not_hidden_and_worst_first(plans):
         await pilot.press("w")
         assert [str(table.get_row_at(i)[2]) for i in range(2)] == ["Sample improvement plan", "A calm plan"]
         assert "worst first" in str(app.screen.query_one("#summary", Static).render())
+
+
+async def open_plan(app, pilot):
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    return app.screen
+
+
+def refs(screen) -> list[str]:
+    table = screen.query_one("#actions", DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+def filters_line(screen) -> str:
+    return str(screen.query_one("#filters", Static).render())
+
+
+async def test_quick_filters_combine_and_say_how_many_match(plans):
+    app = make_app(plans, TODAY, user="Head of Early Help")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_plan(app, pilot)
+        assert "3 of 3 actions match" in filters_line(screen)
+        await pilot.press("r")
+        assert refs(screen) == ["2.1", "2.1.1"] and "1 of 3 actions match" in filters_line(screen)
+        await pilot.press("a")  # red or amber
+        assert refs(screen) == ["1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
+        await pilot.press("o")  # … and overdue
+        assert refs(screen) == ["2.1", "2.1.1"]
+        await pilot.press("c")
+        await pilot.press("m")  # my actions
+        assert refs(screen) == ["2.1", "2.1.1"]
+        await pilot.press("c", "slash")
+        await pilot.press(*"train")
+        assert refs(screen) == ["1.1", "1.1.2"] and '"train"' in filters_line(screen)
+        await pilot.press("escape", "c")
+        assert len(refs(screen)) == 5
+
+
+async def test_update_from_the_app_writes_the_file(plans):
+    path = plans / "sample.toml"
+    before = path.read_text()
+    app = make_app(plans, TODAY, user="Head of Early Help")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_plan(app, pilot)
+        await pilot.press("r", "down", "u")  # the red action
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#percent").value = "3"  # quartile key: 75
+        await pilot.pause()
+        assert form.query_one("#percent").value == "75"
+        form.query_one("#note").value = "Offer reviewed with partners"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        table = screen.query_one("#actions", DataTable)
+        row = table.get_row_at(1)
+        assert str(row[0]) == "2.1.1" and str(row[2]) == "75"
+    after = path.read_text()
+    removed = [l for l in before.splitlines() if l not in after.splitlines()]
+    assert removed == ["  percent = 25"]
+    assert '    note = "Offer reviewed with partners"' in after
+    assert '    by = "Head of Early Help"' in after
+    assert "# an action with nothing recorded yet" in after
+
+
+async def test_form_refuses_an_empty_update(plans):
+    before = (plans / "sample.toml").read_bytes()
+    app = make_app(plans, TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_plan(app, pilot)
+        await pilot.press("down", "u")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "nothing to save" in str(app.screen.query_one("#form-problem").render())
+        await pilot.press("escape")
+    assert (plans / "sample.toml").read_bytes() == before
+
+
+async def test_conflict_keeps_what_was_typed_and_writes_nothing(plans):
+    path = plans / "sample.toml"
+    app = make_app(plans, TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_plan(app, pilot)
+        path.write_text(path.read_text() + "\n# edited elsewhere\n")
+        edited = path.read_bytes()
+        await pilot.press("down", "u")
+        await pilot.pause()
+        app.screen.query_one("#note").value = "My careful note"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#note").value == "My careful note"
+        assert "changed on disk" in str(form.query_one("#form-error").render())
+        assert path.read_bytes() == edited
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+s")  # after the reload, saving again works
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert "My careful note" in path.read_text() and "# edited elsewhere" in path.read_text()

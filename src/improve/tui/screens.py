@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from .. import rules
+from ..api import ActionFilter, ActionRow
 from ..cli.render import RAG_STYLE, counts_text, pct
 
 RAG_WORD = {None: "DROPPED", "red": "RED", "amber": "AMBER", "green": "GREEN", "grey": "GREY",
@@ -108,34 +109,57 @@ class PortfolioScreen(Screen):
 
 
 class PlanScreen(Screen):
-    """One plan: recommendations and their actions."""
+    """One plan: recommendations and their actions, with filters that combine."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("escape", "back", "Back", id="back"),
+        Binding("u", "update", "Update", id="update"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("r", "toggle('red')", "Red", id="filter-red"),
+        Binding("a", "toggle('amber')", "Amber", id="filter-amber"),
+        Binding("o", "toggle('overdue')", "Overdue", id="filter-overdue"),
+        Binding("t", "toggle('stale')", "Stale", id="filter-stale"),
+        Binding("d", "toggle('due30')", "Due ≤30d", id="filter-due"),
+        Binding("m", "toggle('mine')", "Mine", id="filter-mine"),
+        Binding("c", "clear_filters", "Clear", id="filter-clear"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
     def __init__(self, plan_id: str) -> None:
         super().__init__()
         self.plan_id = plan_id
+        self.filters: set[str] = set()
+        self.text = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="summary")
+        yield Input(placeholder="Filter by ref, action, outcome or lead…", id="search")
+        yield Static(id="filters")
         yield DataTable(id="actions", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#actions", DataTable)
         table.add_columns("Ref", "RAG", "%", "Due", "Action", "Lead(s)", "Impact")
+        table.focus()
         self.refresh_data()
 
     def status(self) -> rules.PlanStatus | None:
         return next((s for s in self.app.statuses or [] if s.plan.id == self.plan_id), None)
 
+    def action_filter(self) -> ActionFilter:
+        rags = tuple(c for c in ("red", "amber") if c in self.filters)
+        return ActionFilter(rags=rags, overdue="overdue" in self.filters,
+                            stale="stale" in self.filters,
+                            due_within=30 if "due30" in self.filters else None,
+                            lead=self.app.user if "mine" in self.filters else None,
+                            text=self.text or None)
+
     def refresh_data(self) -> None:
         ps = self.status()
         table = self.query_one("#actions", DataTable)
+        cursor = table.cursor_row
         table.clear()
         if ps is None:
             self.query_one("#summary", Static).update(f"Plan {self.plan_id} is not loaded.")
@@ -145,14 +169,22 @@ class PlanScreen(Screen):
         head.append(f"{pct(r.percent)} complete · {r.summary()} · ")
         head.append_text(counts_text(r.counts))
         self.query_one("#summary", Static).update(head)
+        flt = self.action_filter()
         label = ps.plan.label("recommendation")
+        shown = total = 0
         for rs in ps.recommendations:
             rec = rs.recommendation
+            rows = [st for st in rs.actions
+                    if flt.matches(ActionRow(ps.plan, rec, st), self.app.today)]
+            total += len(rs.actions)
+            shown += len(rows)
+            if not rows:
+                continue
             title = rec.title or rec.text or ""
             table.add_row(Text(rec.ref, style="bold"), rag_cell(rs.rollup.rag),
                           pct(rs.rollup.percent), "", Text(f"{label}: {title}"[:48], style="bold"),
                           "", "", key=f"rec:{rec.ref}")
-            for st in rs.actions:
+            for st in rows:
                 a = st.action
                 due = st.due.isoformat() if st.due else "–"
                 if st.due != st.original_due:
@@ -160,6 +192,59 @@ class PlanScreen(Screen):
                 text = a.action if len(a.action) <= 48 else a.action[:47] + "…"
                 table.add_row(a.ref, rag_cell(st.rag), str(st.percent), due, text,
                               "; ".join(a.leads or rec.leads)[:40], a.impact or "", key=a.ref)
+        names = sorted(self.filters) + ([f'"{self.text}"'] if self.text else [])
+        self.query_one("#filters", Static).update(
+            f"{shown} of {total} actions match" + (f" · filters: {', '.join(names)} "
+                                                   "(c clears)" if names else ""))
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def action_toggle(self, name: str) -> None:
+        self.filters ^= {name}
+        if name == "mine" and not self.app.user:
+            self.notify("Cannot tell who you are: set IMPROVE_USER", severity="warning")
+        self.refresh_data()
+
+    def action_clear_filters(self) -> None:
+        self.filters.clear()
+        self.text = ""
+        self.query_one("#search", Input).value = ""
+        self.refresh_data()
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("shown")
+        search.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.text = event.value.strip()
+            self.refresh_data()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            self.query_one("#actions", DataTable).focus()
+
+    def action_back(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.query_one("#actions", DataTable).focus()
+            return
+        self.app.pop_screen()
+
+    def selected_ref(self) -> str | None:
+        table = self.query_one("#actions", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key.startswith("rec:") else key
+
+    def action_update(self) -> None:
+        ref = self.selected_ref()
+        if ref is None:
+            self.notify("Choose an action (not a recommendation) to update", severity="warning")
+            return
+        self.app.open_update(self.plan_id, ref)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value
@@ -171,7 +256,11 @@ class ActionScreen(Screen):
     """Everything the file holds about one action, and what the rules make of it."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back"),
+                Binding("u", "update", "Update", id="update"),
                 Binding("q", "app.quit", "Quit", id="quit")]
+
+    def action_update(self) -> None:
+        self.app.open_update(self.plan_id, self.ref)
 
     def __init__(self, plan_id: str, ref: str) -> None:
         super().__init__()

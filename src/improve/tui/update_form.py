@@ -1,0 +1,120 @@
+"""The update form: a modal that returns what the user asked for (or None), never writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select
+
+from .. import model
+from ..api import Change
+from ..dates import parse_date
+
+QUARTILES = {"0": 0, "1": 25, "2": 50, "3": 75, "4": 100}
+
+
+@dataclass
+class FormValues:
+    """What was typed, kept so that nothing is lost if saving fails."""
+
+    percent: str = ""
+    status: str | None = None
+    note: str = ""
+    evidence: str = ""
+    link: str = ""
+    extend_to: str = ""
+    reason: str = ""
+
+
+class UpdateForm(ModalScreen[FormValues | None]):
+    """Percent (0–4 for 0/25/50/75/100 from the percent box), status, note, evidence, extension."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel"),
+                Binding("ctrl+s", "save", "Save", id="save")]
+
+    def __init__(self, title: str, values: FormValues, error: str | None = None) -> None:
+        super().__init__()
+        self.form_title, self.values, self.error = title, values, error
+
+    def compose(self) -> ComposeResult:
+        v = self.values
+        with VerticalScroll(id="form"):
+            yield Label(self.form_title, id="form-title")
+            if self.error:
+                yield Label(self.error, id="form-error")
+            yield Label("Percent complete (type a number, or 0–4 for 0/25/50/75/100)")
+            yield Input(v.percent, id="percent", restrict=r"[0-9]*", max_length=3)
+            yield Label("Status")
+            yield Select([(s, s) for s in model.STATUSES], value=v.status or Select.NULL,
+                         id="status", allow_blank=True)
+            yield Label("Progress note")
+            yield Input(v.note, id="note")
+            yield Label("Evidence (text, and a link if there is one)")
+            yield Input(v.evidence, id="evidence")
+            yield Input(v.link, id="link", placeholder="URL or path relative to the plan file")
+            yield Label("Extension: new due date (YYYY-MM-DD) and the reason")
+            yield Input(v.extend_to, id="extend_to", placeholder="YYYY-MM-DD")
+            yield Input(v.reason, id="reason")
+            yield Label("", id="form-problem")
+            with Horizontal(id="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "percent" and event.value in QUARTILES:
+            event.input.value = str(QUARTILES[event.value])
+
+    def collect(self) -> FormValues:
+        status = self.query_one("#status", Select).value
+        return FormValues(
+            percent=self.query_one("#percent", Input).value.strip(),
+            status=None if status is Select.NULL else str(status),
+            note=self.query_one("#note", Input).value.strip(),
+            evidence=self.query_one("#evidence", Input).value.strip(),
+            link=self.query_one("#link", Input).value.strip(),
+            extend_to=self.query_one("#extend_to", Input).value.strip(),
+            reason=self.query_one("#reason", Input).value.strip())
+
+    def action_save(self) -> None:
+        values = self.collect()
+        try:
+            to_change(values)
+        except ValueError as exc:
+            self.query_one("#form-problem", Label).update(f"Not saved: {exc}")
+            return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+
+def to_change(v: FormValues) -> Change:
+    """Validate what was typed; ValueError says what to fix."""
+    change = Change(status=v.status, note=v.note or None, evidence=v.evidence or None,
+                    link=v.link or None, reason=v.reason or None)
+    if v.percent:
+        pct = int(v.percent)
+        if not 0 <= pct <= 100:
+            raise ValueError("percent must be from 0 to 100")
+        change.percent = pct
+    if v.extend_to:
+        change.extend_to = parse_date(v.extend_to)
+        if not v.reason:
+            raise ValueError("an extension needs a reason")
+    elif v.reason:
+        raise ValueError("a reason goes with a new due date")
+    if v.link and not v.evidence:
+        raise ValueError("a link belongs to a piece of evidence: describe it too")
+    if change.is_empty():
+        raise ValueError("nothing to save: change the percent or status, or add a note")
+    return change
