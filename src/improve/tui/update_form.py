@@ -47,22 +47,25 @@ class UpdateForm(ModalScreen[FormValues | None]):
             if self.error:
                 yield Label(self.error, id="form-error")
             yield Label("Percent complete (type a number, or 0–4 for 0/25/50/75/100)")
-            yield Input(v.percent, id="percent", restrict=r"[0-9]*", max_length=3)
+            yield Input(v.percent, id="percent", restrict=r"[0-9]*", max_length=3, compact=True)
             yield Label("Status")
             yield Select([(s, s) for s in model.STATUSES], value=v.status or Select.NULL,
-                         id="status", allow_blank=True)
+                         id="status", allow_blank=True, compact=True)
             yield Label("Progress note")
-            yield Input(v.note, id="note")
+            yield Input(v.note, id="note", compact=True)
             yield Label("Evidence (text, and a link if there is one)")
-            yield Input(v.evidence, id="evidence")
-            yield Input(v.link, id="link", placeholder="URL or path relative to the plan file")
+            yield Input(v.evidence, id="evidence", compact=True)
+            yield Input(v.link, id="link", placeholder="URL or path relative to the plan file", compact=True)
             yield Label("Extension: new due date (YYYY-MM-DD) and the reason")
-            yield Input(v.extend_to, id="extend_to", placeholder="YYYY-MM-DD")
-            yield Input(v.reason, id="reason")
+            yield Input(v.extend_to, id="extend_to", placeholder="YYYY-MM-DD", compact=True)
+            yield Input(v.reason, id="reason", placeholder="reason for the new date", compact=True)
             yield Label("", id="form-problem")
             with Horizontal(id="buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="cancel")
+                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#percent", Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "percent" and event.value in QUARTILES:
