@@ -8,16 +8,22 @@ from pathlib import Path
 
 from . import rules
 from .editing import Change, EditError, EditResult, update_action
-from .loader import Portfolio, load_folder
+from .loader import Portfolio, load_folder, refresh_folder
 from .model import Action, Plan, Recommendation
 
 __all__ = ["ActionFilter", "ActionRow", "Change", "EditError", "load", "portfolio_status",
-           "filter_actions", "update", "split_target"]
+           "filter_actions", "reload", "update", "split_target"]
 
 
 def load(plans_dir: Path) -> Portfolio:
     """Every plan in the folder (the one place plans are loaded through)."""
     return load_folder(Path(plans_dir))
+
+
+def reload(portfolio: Portfolio) -> Portfolio | None:
+    """The portfolio again if any plan file changed on disk (only changed files are
+    re-read), else None: cheap enough to poll every second."""
+    return refresh_folder(portfolio)
 
 
 def portfolio_status(portfolio: Portfolio, today: date) -> list[rules.PlanStatus]:

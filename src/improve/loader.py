@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import model as m
@@ -32,6 +32,7 @@ class LoadedFile:
     problems: list[m.Problem]
     fingerprint: str
     data: dict | None = None
+    stamp: tuple | None = None   # (mtime_ns, size, inode) when read: cheap change detection
 
     @property
     def errors(self) -> list[m.Problem]:
@@ -48,6 +49,8 @@ class Portfolio:
 
     root: Path
     files: list[LoadedFile] = field(default_factory=list)
+    # each file as parsed, before the folder-wide duplicate-id check; reused by refresh_folder
+    parsed: dict[Path, LoadedFile] = field(default_factory=dict, repr=False)
 
     @property
     def plans(self) -> list[m.Plan]:
@@ -114,8 +117,23 @@ def parse_text(text: str, path: Path, plans_root: Path | None = None) -> tuple[m
     return (None if report.has_errors else plan), problems, data
 
 
+def file_stamp(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
 def load_file(path: Path, plans_root: Path | None = None) -> LoadedFile:
     path = Path(path)
+    stamp = file_stamp(path)   # taken before reading: a change during the read shows next time
+    loaded = _load_file(path, plans_root)
+    loaded.stamp = stamp
+    return loaded
+
+
+def _load_file(path: Path, plans_root: Path | None) -> LoadedFile:
     name = display_name(path)
     try:
         raw = path.read_bytes()
@@ -142,25 +160,40 @@ def plan_files(folder: Path) -> list[Path]:
     return sorted(p for p in Path(folder).glob("*.toml") if p.is_file())
 
 
-def load_folder(folder: Path) -> Portfolio:
+def load_folder(folder: Path, previous: Portfolio | None = None) -> Portfolio:
+    """Every plan file in `folder`; files unchanged since `previous` was loaded are reused."""
     folder = Path(folder)
+    cache = previous.parsed if previous is not None else {}
     portfolio = Portfolio(folder)
     seen: dict[str, Path] = {}
     for path in plan_files(folder):
-        loaded = load_file(path, folder)
+        loaded = cache.get(path)
+        if loaded is None or loaded.stamp is None or loaded.stamp != file_stamp(path):
+            loaded = load_file(path, folder)
+        portfolio.parsed[path] = loaded
         if loaded.plan is not None:
             other = seen.get(loaded.plan.id)
             if other is not None:
                 line, col = locate_in_file(path, ("plan", "id"), "value")
-                loaded.problems.append(m.Problem(
+                loaded = replace(loaded, plan=None, problems=[*loaded.problems, m.Problem(
                     display_name(path), line, col, "error",
                     f'plan id "{loaded.plan.id}" is already used by {other.name}; '
-                    "give this plan its own id in [plan]"))
-                loaded.plan = None
+                    "give this plan its own id in [plan]")])
             else:
                 seen[loaded.plan.id] = path
         portfolio.files.append(loaded)
     return portfolio
+
+
+def refresh_folder(portfolio: Portfolio) -> Portfolio | None:
+    """The folder loaded again if any plan file was added, removed or changed since
+    `portfolio` was loaded (only those files are read); None when nothing changed."""
+    paths = plan_files(portfolio.root)
+    if set(paths) == set(portfolio.parsed) and all(
+            portfolio.parsed[p].stamp is not None and portfolio.parsed[p].stamp == file_stamp(p)
+            for p in paths):
+        return None
+    return load_folder(portfolio.root, portfolio)
 
 
 def locate_in_file(path: Path, key: tuple, at: str = "key") -> tuple[int, int]:

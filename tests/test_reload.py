@@ -1,0 +1,64 @@
+"""Reloading a folder reads only what changed, and notices additions, removals and edits."""
+
+from __future__ import annotations
+
+import os
+
+from improve import api, loader
+from conftest import write
+
+
+def bump(path):
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def test_nothing_changed_gives_none(plans):
+    first = api.load(plans)
+    assert api.reload(first) is None
+
+
+def test_only_the_changed_file_is_read_again(plans, monkeypatch):
+    write(plans, "other.toml", '[plan]\ntitle = "Other"\n')
+    first = api.load(plans)
+    path = plans / "other.toml"
+    path.write_text(path.read_text().replace('"Other"', '"Other, renamed"'))
+    bump(path)
+    read = []
+    real = loader._load_file
+    monkeypatch.setattr(loader, "_load_file", lambda p, root: read.append(p.name) or real(p, root))
+    second = api.reload(first)
+    assert read == ["other.toml"]
+    assert second.plan("other").title == "Other, renamed"
+    assert second.plan("sample") is first.plan("sample")
+
+
+def test_a_file_that_breaks_moves_to_failed_and_the_rest_stay(plans):
+    write(plans, "other.toml", '[plan]\ntitle = "Other"\n')
+    first = api.load(plans)
+    path = plans / "other.toml"
+    path.write_text('[plan]\ntitle = "Other"\nkind = "nope"\n')
+    bump(path)
+    second = api.reload(first)
+    assert [p.id for p in second.plans] == ["sample"]
+    assert [f.path.name for f in second.failed] == ["other.toml"]
+    assert "other.toml:3:8: error" in str(second.failed[0].errors[0])
+
+
+def test_added_and_removed_files_are_noticed(plans):
+    first = api.load(plans)
+    write(plans, "new.toml", '[plan]\ntitle = "New"\n')
+    second = api.reload(first)
+    assert sorted(p.id for p in second.plans) == ["new", "sample"]
+    (plans / "new.toml").unlink()
+    third = api.reload(second)
+    assert [p.id for p in third.plans] == ["sample"]
+
+
+def test_a_duplicate_id_is_reported_each_time_without_spoiling_the_cache(plans):
+    write(plans, "b.toml", '[plan]\nid = "sample"\ntitle = "Copy"\n')
+    first = api.load(plans)
+    assert len(first.failed) == 1
+    (plans / "b.toml").unlink()
+    second = api.reload(first)
+    assert [p.id for p in second.plans] == ["sample"] and not second.failed
