@@ -10,7 +10,9 @@ from rich.console import Console
 from textual.widgets import DataTable, Static
 
 from improve.tui import make_app
-from improve.tui.screens import ActionScreen, PlanScreen, PortfolioScreen
+from improve.tui.action import ActionScreen
+from improve.tui.plan import PlanScreen
+from improve.tui.portfolio import PortfolioScreen
 from conftest import write
 
 TODAY = date(2017, 1, 5)
@@ -23,7 +25,7 @@ def plain(renderable) -> str:
 
 
 async def test_portfolio_plan_and_action_drill_down(plans):
-    app = make_app(plans, TODAY)
+    app = make_app(plans, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -35,11 +37,12 @@ async def test_portfolio_plan_and_action_drill_down(plans):
         await pilot.press("enter")
         assert isinstance(app.screen, PlanScreen)
         actions = app.screen.query_one("#actions", DataTable)
-        refs = [str(actions.get_row_at(i)[0]) for i in range(actions.row_count)]
-        assert refs == ["1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
+        assert refs(app.screen) == ["T1", "1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
         assert [str(actions.get_row_at(i)[1]) for i in range(actions.row_count)] == [
-            "AMBER", "AMBER", "AMBER", "RED", "RED"]
-        actions.move_cursor(row=4)
+            "RED", "AMBER", "AMBER", "AMBER", "RED", "RED"]
+        assert "Theme 1: Oversight" in str(actions.get_row_at(0)[4])
+        assert actions.cursor_row == 2   # the first action, ready for u or enter
+        actions.move_cursor(row=5)
         await pilot.press("enter")
         assert isinstance(app.screen, ActionScreen)
         text = plain(app.screen.query_one("#detail", Static).content)
@@ -55,7 +58,7 @@ async def test_broken_plan_is_listed_not_hidden_and_worst_first(plans):
     write(plans, "calm.toml", '[plan]\ntitle = "A calm plan"\n[[recommendation]]\nref = "1"\n'
           'leads = ["L"]\n[[recommendation.action]]\nref = "1.1"\naction = "x"\n'
           'due = 2018-01-01\npercent = 100\n')
-    app = make_app(plans, TODAY)
+    app = make_app(plans, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -78,8 +81,10 @@ async def open_plan(app, pilot):
 
 
 def refs(screen) -> list[str]:
+    """The refs of the rows on show: themes as T<id>, recommendations and actions as their ref."""
     table = screen.query_one("#actions", DataTable)
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    keys = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
+    return [("T" if k.startswith("theme:") else "") + k.rsplit(":", 1)[1] for k in keys]
 
 
 def filters_line(screen) -> str:
@@ -87,30 +92,30 @@ def filters_line(screen) -> str:
 
 
 async def test_quick_filters_combine_and_say_how_many_match(plans):
-    app = make_app(plans, TODAY, user="Head of Early Help")
+    app = make_app(plans, TODAY, user="Head of Early Help", poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_plan(app, pilot)
         assert "3 of 3 actions match" in filters_line(screen)
         await pilot.press("r")
-        assert refs(screen) == ["2.1", "2.1.1"] and "1 of 3 actions match" in filters_line(screen)
+        assert refs(screen) == ["T1", "2.1", "2.1.1"] and "1 of 3 actions match" in filters_line(screen)
         await pilot.press("a")  # red or amber
-        assert refs(screen) == ["1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
+        assert refs(screen) == ["T1", "1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
         await pilot.press("o")  # … and overdue
-        assert refs(screen) == ["2.1", "2.1.1"]
+        assert refs(screen) == ["T1", "2.1", "2.1.1"]
         await pilot.press("c")
         await pilot.press("m")  # my actions
-        assert refs(screen) == ["2.1", "2.1.1"]
+        assert refs(screen) == ["T1", "2.1", "2.1.1"]
         await pilot.press("c", "slash")
         await pilot.press(*"train")
-        assert refs(screen) == ["1.1", "1.1.2"] and '"train"' in filters_line(screen)
+        assert refs(screen) == ["T1", "1.1", "1.1.2"] and '"train"' in filters_line(screen)
         await pilot.press("escape", "c")
-        assert len(refs(screen)) == 5
+        assert len(refs(screen)) == 6
 
 
 async def test_update_from_the_app_writes_the_file(plans):
     path = plans / "sample.toml"
     before = path.read_text()
-    app = make_app(plans, TODAY, user="Head of Early Help")
+    app = make_app(plans, TODAY, user="Head of Early Help", poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_plan(app, pilot)
         await pilot.press("r", "down", "u")  # the red action
@@ -127,7 +132,7 @@ async def test_update_from_the_app_writes_the_file(plans):
         await pilot.pause()
         assert app.screen is screen
         table = screen.query_one("#actions", DataTable)
-        row = table.get_row_at(1)
+        row = table.get_row_at(2)
         assert str(row[0]) == "2.1.1" and str(row[2]) == "75"
     after = path.read_text()
     removed = [l for l in before.splitlines() if l not in after.splitlines()]
@@ -139,7 +144,7 @@ async def test_update_from_the_app_writes_the_file(plans):
 
 async def test_form_refuses_an_empty_update(plans):
     before = (plans / "sample.toml").read_bytes()
-    app = make_app(plans, TODAY)
+    app = make_app(plans, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_plan(app, pilot)
         await pilot.press("down", "u")
@@ -153,7 +158,7 @@ async def test_form_refuses_an_empty_update(plans):
 
 async def test_conflict_keeps_what_was_typed_and_writes_nothing(plans):
     path = plans / "sample.toml"
-    app = make_app(plans, TODAY)
+    app = make_app(plans, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_plan(app, pilot)
         path.write_text(path.read_text() + "\n# edited elsewhere\n")

@@ -285,3 +285,14 @@ def test_impossible_date_is_named_not_guessed(run, plans):
     r = run("check", plans / "bad.toml")
     assert r.exit_code == 1
     assert "bad.toml:3:13: error:" in r.output and "2017-13-01 is not a real date" in r.output
+
+
+def test_exact_lead_filter_matches_whole_names_only(plans):
+    from improve import api
+    from datetime import date
+    statuses = api.portfolio_status(api.load(plans), date(2017, 1, 5))
+    every = api.filter_actions(statuses, api.ActionFilter(), date(2017, 1, 5))
+    lead = every[0].action.leads[0] if every[0].action.leads else every[0].recommendation.leads[0]
+    exact = api.filter_actions(statuses, api.ActionFilter(exact_lead=lead), date(2017, 1, 5))
+    assert exact and all(lead in (r.action.leads or r.recommendation.leads) for r in exact)
+    assert api.filter_actions(statuses, api.ActionFilter(exact_lead=lead[:-1]), date(2017, 1, 5)) == []

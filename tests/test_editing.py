@@ -196,3 +196,12 @@ def test_reading_appended_in_the_style_of_the_list(tmp_path, readings, expected)
     path.write_text(head + readings + "\n")
     update_action(path, "1.1", Change(readings=[("a", 2)]), TODAY, None)
     assert path.read_text().startswith(head + expected + "\n")
+
+
+def test_changed_line_ranges_name_only_the_new_lines():
+    from improve.editing import changed_line_ranges
+    before = "a\nb\nc\nd\n"
+    assert changed_line_ranges(before, "a\nB\nc\nd\n") == [(2, 2)]
+    assert changed_line_ranges(before, "a\nb\nc\nx\ny\nd\n") == [(4, 5)]
+    assert changed_line_ranges(before, before) == []
+    assert changed_line_ranges(before, "a\nc\nd\n") == []   # a deletion adds no new lines

@@ -7,7 +7,9 @@ import sys
 CORE = ["improve", "improve.model", "improve.loader", "improve.schema", "improve.validate",
         "improve.positions", "improve.rules", "improve.editing", "improve.api",
         "improve.serialize", "improve.dates", "improve.identity", "improve.template",
-        "improve.cli"]
+        "improve.cli", "improve.history", "improve.history.store", "improve.history.sync",
+        "improve.history.changes", "improve.history.replay", "improve.history.migrations",
+        "improve.history.rows", "improve.history.records"]
 
 
 def test_core_does_not_import_textual():

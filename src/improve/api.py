@@ -50,6 +50,7 @@ class ActionFilter:
     plan: str | None = None
     due_within: int | None = None    # open, next due from today to today + N days
     text: str | None = None          # in ref, action, outcome or leads
+    exact_lead: str | None = None    # one lead, named exactly (as picked from a list)
 
     def matches(self, row: ActionRow, today: date) -> bool:
         st = row.status
@@ -57,6 +58,8 @@ class ActionFilter:
         if self.plan and row.plan.id != self.plan:
             return False
         if self.lead and not any(self.lead.casefold() in lead.casefold() for lead in leads):
+            return False
+        if self.exact_lead is not None and self.exact_lead not in leads:
             return False
         if self.rags and st.rag not in self.rags:
             return False

@@ -11,6 +11,7 @@ write is atomic, and refused if the file changed on disk since it was read.
 from __future__ import annotations
 
 import copy
+import difflib
 import os
 import tempfile
 import tomllib
@@ -57,6 +58,17 @@ class EditResult:
     changes: list[str]
     text: str
     fingerprint: str
+    before: str = ""
+
+    def changed_lines(self) -> list[tuple[int, int]]:
+        """The 1-based line ranges of the new file that differ from the old one."""
+        return changed_line_ranges(self.before, self.text)
+
+
+def changed_line_ranges(before: str, after: str) -> list[tuple[int, int]]:
+    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
+    return [(j1 + 1, j2) for tag, _i1, _i2, j1, j2 in matcher.get_opcodes()
+            if tag in ("replace", "insert") and j2 > j1]
 
 
 def _render(value) -> str:
@@ -320,7 +332,7 @@ def update_action(path: Path, ref: str, change: Change, today: date, by: str | N
     new_text, said = apply_change(text, path, ref, change, today, by, plans_root)
     new_raw = new_text.encode("utf-8")
     atomic_write(path, new_raw, expect=fp)
-    return EditResult(path, ref, said, new_text, fingerprint(new_raw))
+    return EditResult(path, ref, said, new_text, fingerprint(new_raw), text)
 
 
 def atomic_write(path: Path, data: bytes, expect: str | None = None) -> None:

@@ -11,34 +11,7 @@ from rich.text import Text
 
 from .. import rules
 from ..api import ActionRow
-
-RAG_STYLE = {"red": "bold red", "amber": "bold dark_orange", "green": "bold green",
-             "grey": "bold bright_black", "blue": "bold blue", None: "dim"}
-RAG_MEANING = {"red": "overdue", "amber": "behind schedule", "green": "on schedule",
-               "grey": "not started", "blue": "complete"}
-
-
-def rag_text(rag: str | None) -> Text:
-    return Text((rag or "dropped").upper(), style=RAG_STYLE[rag])
-
-
-def counts_text(counts: dict[str, int]) -> Text:
-    text = Text()
-    first = True
-    for colour in ("red", "amber", "green", "grey", "blue"):
-        n = counts.get(colour, 0)
-        if not n:
-            continue
-        if not first:
-            text.append(" · ")
-        text.append(f"{n} {colour}", style=RAG_STYLE[colour])
-        first = False
-    return text if not first else Text("no actions", style="dim")
-
-
-def pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%"
-
+from ..display import RAG_MEANING, RAG_STYLE, counts_text, pct, rag_text  # noqa: F401
 
 def long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"

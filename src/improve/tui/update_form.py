@@ -28,17 +28,23 @@ class FormValues:
     link: str = ""
     extend_to: str = ""
     reason: str = ""
+    evidence_measure: str | None = None
+    reading_measure: str | None = None
+    reading_value: str = ""
 
 
 class UpdateForm(ModalScreen[FormValues | None]):
-    """Percent (0–4 for 0/25/50/75/100 from the percent box), status, note, evidence, extension."""
+    """Percent (0–4 for 0/25/50/75/100 from the percent box), status, note, evidence,
+    a measure reading, an extension. `measures` are the (id, text) the action can report on."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel"),
                 Binding("ctrl+s", "save", "Save", id="save")]
 
-    def __init__(self, title: str, values: FormValues, error: str | None = None) -> None:
+    def __init__(self, title: str, values: FormValues, error: str | None = None,
+                 measures: list[tuple[str, str]] = ()) -> None:
         super().__init__()
         self.form_title, self.values, self.error = title, values, error
+        self.measures = list(measures)
 
     def compose(self) -> ComposeResult:
         v = self.values
@@ -56,6 +62,15 @@ class UpdateForm(ModalScreen[FormValues | None]):
             yield Label("Evidence (text, and a link if there is one)")
             yield Input(v.evidence, id="evidence", compact=True)
             yield Input(v.link, id="link", placeholder="URL or path relative to the plan file", compact=True)
+            options = [(f"{mid}: {text}"[:70], mid) for mid, text in self.measures]
+            if options:
+                yield Select(options, value=v.evidence_measure or Select.NULL, id="evidence_measure",
+                             allow_blank=True, compact=True, prompt="evidence for which measure (optional)")
+                yield Label("A measure reading: the measure and its latest value")
+                yield Select(options, value=v.reading_measure or Select.NULL, id="reading_measure",
+                             allow_blank=True, compact=True, prompt="measure")
+                yield Input(v.reading_value, id="reading_value", placeholder="value, e.g. 72.5",
+                            restrict=r"-?[0-9]*\.?[0-9]*", compact=True)
             yield Label("Extension: new due date (YYYY-MM-DD) and the reason")
             yield Input(v.extend_to, id="extend_to", placeholder="YYYY-MM-DD", compact=True)
             yield Input(v.reason, id="reason", placeholder="reason for the new date", compact=True)
@@ -71,9 +86,20 @@ class UpdateForm(ModalScreen[FormValues | None]):
         if event.input.id == "percent" and event.value in QUARTILES:
             event.input.value = str(QUARTILES[event.value])
 
+    def _select(self, sid: str) -> str | None:
+        found = self.query(f"#{sid}")
+        if not found:
+            return None
+        value = found.first(Select).value
+        return None if value is Select.NULL else str(value)
+
     def collect(self) -> FormValues:
         status = self.query_one("#status", Select).value
+        reading = self.query("#reading_value")
         return FormValues(
+            evidence_measure=self._select("evidence_measure"),
+            reading_measure=self._select("reading_measure"),
+            reading_value=reading.first(Input).value.strip() if reading else "",
             percent=self.query_one("#percent", Input).value.strip(),
             status=None if status is Select.NULL else str(status),
             note=self.query_one("#note", Input).value.strip(),
@@ -104,7 +130,16 @@ class UpdateForm(ModalScreen[FormValues | None]):
 def to_change(v: FormValues) -> Change:
     """Validate what was typed; ValueError says what to fix."""
     change = Change(status=v.status, note=v.note or None, evidence=v.evidence or None,
-                    link=v.link or None, reason=v.reason or None)
+                    link=v.link or None, reason=v.reason or None,
+                    evidence_measure=v.evidence_measure if v.evidence else None)
+    if v.reading_value or v.reading_measure:
+        if not (v.reading_value and v.reading_measure):
+            raise ValueError("a reading needs both the measure and its value")
+        try:
+            value = float(v.reading_value)
+        except ValueError:
+            raise ValueError(f'"{v.reading_value}" is not a number') from None
+        change.readings = [(v.reading_measure, value)]
     if v.percent:
         pct = int(v.percent)
         if not 0 <= pct <= 100:
@@ -116,6 +151,8 @@ def to_change(v: FormValues) -> Change:
             raise ValueError("an extension needs a reason")
     elif v.reason:
         raise ValueError("a reason goes with a new due date")
+    if v.evidence_measure and not v.evidence:
+        raise ValueError("say what the evidence is before choosing its measure")
     if v.link and not v.evidence:
         raise ValueError("a link belongs to a piece of evidence: describe it too")
     if change.is_empty():

@@ -1,0 +1,268 @@
+"""What changed since a review: the review's snapshot against the state recorded now.
+
+The comparison is one pass over a join of the two tables (both keyed by plan and ref),
+so it stays quick at tens of thousands of actions; who made each change and when comes
+from the events recorded since the review.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from .records import Event, PlanSummary, Review
+
+# How RAG moves are told: up is better.  Grey (not started) sits between amber and green:
+# starting work is a move up, falling behind schedule from not started is a move down.
+MOVE_RANK = {"red": 0, "amber": 1, "grey": 2, "green": 3, "blue": 4}
+
+
+def direction(old: str | None, new: str | None) -> str:
+    if new is None:
+        return "dropped"
+    if old is None:
+        return "reinstated"
+    return "up" if MOVE_RANK[new] > MOVE_RANK[old] else "down"
+
+
+@dataclass(slots=True)
+class _Item:
+    plan_id: str
+    ref: str
+
+    def to_json(self) -> dict:
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out["plan" if f.name == "plan_id" else f.name] = (
+                value.isoformat() if isinstance(value, date) else value)
+        return out
+
+
+@dataclass(slots=True)
+class RagMove(_Item):
+    old: str | None
+    new: str | None
+    direction: str                   # up | down | dropped | reinstated
+    when: date | None = None         # the day of the last RAG change since the review
+    who: str | None = None           # None: the passing of time
+
+
+@dataclass(slots=True)
+class Flag(_Item):
+    """Newly overdue, newly complete."""
+    next_due: str | None = None
+    when: date | None = None
+    who: str | None = None
+
+
+@dataclass(slots=True)
+class Slip(_Item):
+    old_due: str | None
+    new_due: str | None
+    extensions: int                  # agreed since the review
+    reason: str | None = None
+    agreed_on: str | None = None
+    agreed_by: str | None = None
+
+
+@dataclass(slots=True)
+class NewEvidence(_Item):
+    added: int
+    latest_date: str | None
+    latest_text: str | None
+    when: date | None = None
+    who: str | None = None
+
+
+@dataclass(slots=True)
+class NewReading(_Item):
+    measure: str
+    old: dict | None                 # {"date", "value"} at the review, or None
+    new: dict | None
+    when: date | None = None
+    who: str | None = None
+
+
+@dataclass(slots=True)
+class Stale(_Item):
+    last_activity: str | None
+    newly: bool                      # not stale at the review
+
+
+@dataclass(slots=True)
+class NoUpdate(_Item):
+    last_activity: str | None
+
+
+@dataclass(slots=True)
+class OverrideChange(_Item):
+    change: str                      # added | lapsed | removed | changed
+    old: dict | None
+    new: dict | None
+
+
+@dataclass(slots=True)
+class ActionRef(_Item):
+    pass
+
+
+@dataclass
+class Changes:
+    """Since `review`, as at `today`.  `to_json()` gives:
+
+    {"review": {review}, "today": "YYYY-MM-DD",
+     "plans": [{"id", "then": {plan totals} | null, "now": {plan totals} | null}],
+     "rag_moves": [{"plan", "ref", "old", "new", "direction", "when", "who"}],
+     "newly_overdue" / "newly_complete": [{"plan", "ref", "next_due", "when", "who"}],
+     "slipped": [{"plan", "ref", "old_due", "new_due", "extensions", "reason", "agreed_on", "agreed_by"}],
+     "new_evidence": [{"plan", "ref", "added", "latest_date", "latest_text", "when", "who"}],
+     "new_readings": [{"plan", "ref", "measure", "old", "new", "when", "who"}],
+     "stale": [{"plan", "ref", "last_activity", "newly"}],
+     "no_update": [{"plan", "ref", "last_activity"}],
+     "overrides": [{"plan", "ref", "change", "old", "new"}],
+     "added" / "removed": [{"plan", "ref"}],
+     "events": [{event}]}
+    """
+
+    review: Review
+    today: date | None
+    plans: list[tuple[str, PlanSummary | None, PlanSummary | None]] = field(default_factory=list)
+    rag_moves: list[RagMove] = field(default_factory=list)
+    newly_overdue: list[Flag] = field(default_factory=list)
+    newly_complete: list[Flag] = field(default_factory=list)
+    slipped: list[Slip] = field(default_factory=list)
+    new_evidence: list[NewEvidence] = field(default_factory=list)
+    new_readings: list[NewReading] = field(default_factory=list)
+    stale: list[Stale] = field(default_factory=list)
+    no_update: list[NoUpdate] = field(default_factory=list)
+    overrides: list[OverrideChange] = field(default_factory=list)
+    added: list[ActionRef] = field(default_factory=list)
+    removed: list[ActionRef] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def moved_up(self) -> list[RagMove]:
+        return [m for m in self.rag_moves if m.direction == "up"]
+
+    @property
+    def moved_down(self) -> list[RagMove]:
+        return [m for m in self.rag_moves if m.direction == "down"]
+
+    def to_json(self) -> dict:
+        lists = ("rag_moves", "newly_overdue", "newly_complete", "slipped", "new_evidence",
+                 "new_readings", "stale", "no_update", "overrides", "added", "removed")
+        out = {"review": self.review.to_json(),
+               "today": self.today.isoformat() if self.today else None,
+               "plans": [{"id": pid, "then": then.to_json() if then else None,
+                          "now": now.to_json() if now else None} for pid, then, now in self.plans]}
+        for name in lists:
+            out[name] = [item.to_json() for item in getattr(self, name)]
+        out["events"] = [e.to_json() for e in self.events]
+        return out
+
+
+_PAIRS = ("rag", "overdue", "complete", "extensions", "due", "evidence", "readings_latest",
+          "updates", "readings", "stale", "override_rag", "override_until", "override_reason",
+          "override", "percent")
+_NOW_ONLY = ("extension", "evidence_latest", "status", "last_activity", "next_due")
+_SQL = ("select t.plan_id, t.ref, s.ref, "
+        + ", ".join(f"s.[{c}], t.[{c}]" for c in _PAIRS) + ", "
+        + ", ".join(f"t.[{c}]" for c in _NOW_ONLY)
+        + " from state t left join snapshots s"
+          " on s.review_id = ? and s.plan_id = t.plan_id and s.ref = t.ref"
+          " order by t.plan_id, t.ref")
+
+
+def _override(rag, until, reason, in_force) -> dict | None:
+    return {"rag": rag, "until": until, "reason": reason, "in_force": bool(in_force)} if rag else None
+
+
+def changes(store, since, today: date | None) -> Changes:
+    review = store._find_review(since, today)
+    conn = store.db.conn
+    if today is None:
+        row = conn.execute("select max(as_of) from plans").fetchone()
+        today = date.fromisoformat(row[0]) if row and row[0] else review.held_on
+    out = Changes(review, today)
+
+    then = {p.plan_id: p for p in review.plans}
+    now = {p.plan_id: p for p in store._status_as_of(today)}
+    out.plans = [(pid, then.get(pid), now.get(pid)) for pid in sorted(set(then) | set(now))]
+
+    out.events = [Event.from_db(r) for r in store.db.query(
+        "select * from events where id > ? order by happened_on, id", [review.last_event_id])]
+    last: dict[tuple, Event] = {}
+    for e in out.events:
+        key = (e.plan_id, e.ref, e.field)
+        if e.field == "reading":
+            key += ((e.new or e.old or {}).get("measure"),)
+        last[key] = e
+
+    def ww(plan_id, ref, name, *extra):
+        e = last.get((plan_id, ref, name, *extra))
+        return (e.happened_on, e.who) if e else (None, None)
+
+    held = review.held_on.isoformat()
+    n = len(_PAIRS)
+    for r in conn.execute(_SQL, [review.id]):
+        pid, ref, had = r[0], r[1], r[2]
+        s = r[3:3 + 2 * n:2]
+        t = r[4:4 + 2 * n:2]
+        (s_rag, s_over, s_comp, s_ext, s_due, s_ev, s_read, s_upd, s_nread, s_stale, s_orag,
+         s_ountil, s_oreason, s_oin, _s_pct) = s
+        (t_rag, t_over, t_comp, t_ext, t_due, t_ev, t_read, t_upd, t_nread, t_stale, t_orag,
+         t_ountil, t_oreason, t_oin, _t_pct) = t
+        t_extension, t_evlatest, t_status, t_activity, t_next = r[3 + 2 * n:]
+        open_ = not t_comp and t_status != "dropped"
+        if had is None:
+            out.added.append(ActionRef(pid, ref))
+            if t_stale:
+                out.stale.append(Stale(pid, ref, t_activity, True))
+            continue
+        if s_rag != t_rag:
+            out.rag_moves.append(RagMove(pid, ref, s_rag, t_rag, direction(s_rag, t_rag),
+                                         *ww(pid, ref, "rag")))
+        if t_over and not s_over:
+            out.newly_overdue.append(Flag(pid, ref, t_next, *ww(pid, ref, "overdue")))
+        if t_comp and not s_comp:
+            out.newly_complete.append(Flag(pid, ref, t_next, *ww(pid, ref, "complete")))
+        if t_ext > s_ext:
+            ext = json.loads(t_extension)
+            out.slipped.append(Slip(pid, ref, s_due, t_due, t_ext - s_ext, ext[1], ext[2], ext[3]))
+        if t_ev > s_ev:
+            latest = json.loads(t_evlatest)
+            out.new_evidence.append(NewEvidence(pid, ref, t_ev - s_ev, latest[0], latest[1],
+                                                *ww(pid, ref, "evidence")))
+        if t_read != s_read:
+            a = json.loads(s_read) if s_read else {}
+            b = json.loads(t_read) if t_read else {}
+            for mid in sorted(b):
+                if a.get(mid) != b[mid]:
+                    old = {"date": a[mid][0], "value": a[mid][1]} if mid in a else None
+                    out.new_readings.append(NewReading(
+                        pid, ref, mid, old, {"date": b[mid][0], "value": b[mid][1]},
+                        *ww(pid, ref, "reading", mid)))
+        if t_stale:
+            out.stale.append(Stale(pid, ref, t_activity, not s_stale))
+        if open_ and t_upd <= s_upd and t_ev <= s_ev and t_nread <= s_nread \
+                and (t_activity is None or t_activity <= held):
+            out.no_update.append(NoUpdate(pid, ref, t_activity))
+        if (s_orag, s_ountil, s_oreason, s_oin) != (t_orag, t_ountil, t_oreason, t_oin) \
+                and (s_oin or t_oin):
+            old = _override(s_orag, s_ountil, s_oreason, s_oin)
+            new = _override(t_orag, t_ountil, t_oreason, t_oin)
+            if t_oin and not s_oin:
+                kind = "added"
+            elif s_oin and not t_oin:
+                kind = "lapsed" if t_orag else "removed"
+            else:
+                kind = "changed"
+            out.overrides.append(OverrideChange(pid, ref, kind, old, new))
+
+    out.removed = [ActionRef(pid, ref) for pid, ref in conn.execute(
+        "select s.plan_id, s.ref from snapshots s where s.review_id = ? and not exists "
+        "(select 1 from state t where t.plan_id = s.plan_id and t.ref = s.ref) "
+        "order by s.plan_id, s.ref", [review.id])]
+    return out

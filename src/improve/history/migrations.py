@@ -1,0 +1,151 @@
+"""The history database's schema, as an ordered list of named migrations.
+
+Each migration runs once, in order, inside its own write transaction, and its name is
+recorded in the `migrations` table (as simonw/llm does in llm/migrations.py).  A
+migration already applied is never run again; a new version of improve adds new
+migrations at the end and never edits old ones.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlite_utils import Database
+
+from .errors import HistoryError
+from .rows import COLUMNS, SQL_TYPES
+
+MIGRATIONS: list[Callable[[Database], None]] = []
+
+
+def migration(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def _columns() -> str:
+    return ", ".join(f"[{c}] {SQL_TYPES[c]}" for c in COLUMNS)
+
+
+def applied(db: Database) -> list[str]:
+    if "migrations" not in db.table_names():
+        return []
+    return [r["name"] for r in db.query("select name from migrations order by rowid")]
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply every migration not yet applied; returns the names applied now.
+
+    Each step takes the write lock first (BEGIN IMMEDIATE), so two processes opening a
+    new database at once apply each migration exactly once.
+    """
+    db.execute("create table if not exists migrations (name text primary key, applied_at text)")
+    known = {fn.__name__ for fn in MIGRATIONS}
+    done_now = []
+    for fn in MIGRATIONS:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            names = {r[0] for r in db.execute("select name from migrations").fetchall()}
+            if fn.__name__ not in names:
+                fn(db)
+                db.execute("insert into migrations (name, applied_at) values (?, ?)",
+                           [fn.__name__, datetime.now(timezone.utc).isoformat(timespec="seconds")])
+                done_now.append(fn.__name__)
+            db.execute("COMMIT")
+        except BaseException:
+            db.rollback()
+            raise
+    unknown = set(applied(db)) - known
+    if unknown:
+        raise HistoryError(
+            "the history database was written by a newer version of improve (it has "
+            f"migrations this version does not know: {', '.join(sorted(unknown))}); "
+            "upgrade improve, or point --db at another file")
+    return done_now
+
+
+@migration
+def m001_initial(db: Database) -> None:
+    # One row per plan last seen: which file it came from, the fingerprint of the bytes,
+    # and the day its actions' state was last worked out for.
+    db.execute("""
+        create table plans (
+            plan_id text primary key,
+            title text,
+            file text,
+            fingerprint text,
+            as_of text not null
+        )""")
+    # The last recorded state of every action: what the next run compares with.
+    db.execute(f"""
+        create table state (
+            plan_id text not null,
+            ref text not null,
+            {_columns()},
+            primary key (plan_id, ref)
+        ) without rowid""")
+    # Every change, oldest first by (happened_on, id).
+    db.execute("""
+        create table events (
+            id integer primary key,
+            plan_id text not null,
+            ref text not null,
+            happened_on text not null,
+            recorded_at text not null,
+            who text,
+            kind text not null,
+            field text,
+            old text,
+            new text
+        )""")
+    db.execute("create index events_action on events (plan_id, ref, happened_on, id)")
+    db.execute("create index events_day on events (happened_on, id)")
+    db.execute("""
+        create table reviews (
+            id integer primary key,
+            held_on text not null,
+            recorded_at text not null,
+            note text,
+            attendees text not null default '[]',
+            recorded_by text,
+            last_event_id integer not null default 0
+        )""")
+    db.execute("create index reviews_held_on on reviews (held_on, id)")
+    # Per-plan totals at each review (the trend, and `status --as-of`).
+    db.execute("""
+        create table review_plans (
+            review_id integer not null references reviews(id),
+            plan_id text not null,
+            title text,
+            fingerprint text,
+            percent real,
+            rag text,
+            red integer, amber integer, green integer, grey integer, blue integer,
+            total integer, complete integer, overdue integer, stale integer, dropped integer,
+            primary key (review_id, plan_id)
+        ) without rowid""")
+    # Every action at each review, clustered by review so one review reads as one range.
+    db.execute(f"""
+        create table snapshots (
+            review_id integer not null references reviews(id),
+            plan_id text not null,
+            ref text not null,
+            {_columns()},
+            primary key (review_id, plan_id, ref)
+        ) without rowid""")
+    # Per-plan totals on each day history was brought up to date (for `status --as-of`
+    # between reviews); a row is written only when the totals changed.
+    db.execute("""
+        create table plan_days (
+            plan_id text not null,
+            on_date text not null,
+            title text,
+            present integer not null,
+            percent real,
+            rag text,
+            red integer, amber integer, green integer, grey integer, blue integer,
+            total integer, complete integer, overdue integer, stale integer, dropped integer,
+            primary key (plan_id, on_date)
+        ) without rowid""")
+    db.execute("create index plan_days_on_date on plan_days (on_date, plan_id)")

@@ -1,0 +1,140 @@
+"""Replay: a true history for plans that arrive with their own dated entries.
+
+The shipped plans (and any plan a council starts using improve with) already say when
+things happened: update entries, evidence, measure readings and agreed extensions carry
+dates.  `replay` walks those dates in order and records, on each, the plan as it stood
+then — so "since the last review" and the trends show real movement, not invented data.
+
+The rules of the reconstruction, kept deliberately plain:
+- a plan's history starts on its `published` date, or its first dated entry if earlier
+  (or today, when it has neither);
+- on a day D, a plan holds the update entries, evidence, readings and extensions (by
+  `agreed_on`) dated on or before D; its percent and status are those of the latest update
+  entry on or before D that records them, else not started;
+- what carries no date (an impact judgement, a milestone ticked, a manual RAG, an
+  extension with no `agreed_on`, a percent never logged in an update) is recorded on the
+  day the replay ends, as found in the file;
+- changes on a day are attributed to the `by` of that day's update entry (or the
+  extension's `agreed_by`), else to "recorded in the plan file"; changes made by time
+  alone (an action going red after its due date) are found by `sync` as always;
+- a review is recorded at the end of each month in which update entries were written
+  (progress reports are monthly or quarterly), up to today.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from .. import model as m
+from .. import rules
+from .errors import HistoryError
+from .sync import record_review, sync
+
+FROM_FILE = "recorded in the plan file"
+REVIEW_NOTE = "Reconstructed from the plans' own dated update entries (replay)"
+
+
+@dataclass
+class ReplayResult:
+    days: list[date] = field(default_factory=list)
+    reviews: list[int] = field(default_factory=list)
+    events: int = 0
+
+
+def _month_end(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def _measure_as_of(ms: m.Measure, day: date) -> m.Measure:
+    return replace(ms, readings=[r for r in ms.readings if r.date <= day])
+
+
+def _latest_update_value(action: m.Action, day: date, name: str):
+    value = None
+    for u in sorted((u for u in action.updates if u.date <= day), key=lambda u: u.date):
+        if getattr(u, name) is not None:
+            value = getattr(u, name)
+    return value
+
+
+def action_as_of(action: m.Action, day: date) -> m.Action:
+    return replace(
+        action,
+        percent=_latest_update_value(action, day, "percent"),
+        status=_latest_update_value(action, day, "status"),
+        impact=None, impact_note=None, rag=None, rag_reason=None, rag_until=None,
+        extensions=[e for e in action.extensions if e.agreed_on is not None and e.agreed_on <= day],
+        milestones=[replace(ms, done=False) for ms in action.milestones],
+        measures=[_measure_as_of(ms, day) for ms in action.measures],
+        evidence=[e for e in action.evidence if e.date <= day],
+        updates=[u for u in action.updates if u.date <= day],
+    )
+
+
+def plan_as_of(plan: m.Plan, day: date) -> m.Plan:
+    """The plan as its dated entries say it stood on `day` (see the module docstring)."""
+    recs = [replace(rec, actions=[action_as_of(a, day) for a in rec.actions],
+                    measures=[_measure_as_of(ms, day) for ms in rec.measures])
+            for rec in plan.recommendations]
+    return replace(plan, recommendations=recs,
+                   measures=[_measure_as_of(ms, day) for ms in plan.measures])
+
+
+def dated_entries(plan: m.Plan) -> list[date]:
+    days = []
+    for _, a in plan.actions():
+        days += [u.date for u in a.updates]
+        days += [e.date for e in a.evidence]
+        days += [e.agreed_on for e in a.extensions if e.agreed_on is not None]
+    days += [r.date for ms in plan.all_measures() for r in ms.readings]
+    return days
+
+
+def _attribution(plan: m.Plan, day: date) -> dict[str, str]:
+    who = {}
+    for _, a in plan.actions():
+        for e in a.extensions:
+            if e.agreed_on == day and e.agreed_by:
+                who[a.ref] = e.agreed_by
+        for u in a.updates:
+            if u.date == day and u.by:
+                who[a.ref] = u.by
+    return who
+
+
+def replay(store, portfolio, today: date) -> ReplayResult:
+    """Fill an empty history from the plans' dated entries, up to `today`."""
+    db = store.db
+    if db.execute("select 1 from events limit 1").fetchone() or \
+            db.execute("select 1 from reviews limit 1").fetchone():
+        raise HistoryError(f"the history in {store.path} is not empty; replay fills a new history "
+                           "only (point --db at a new file, or move this one away first)")
+    plans = portfolio.plans
+    starts: dict[str, date] = {}
+    for plan in plans:
+        days = [d for d in dated_entries(plan) if d <= today]
+        if plan.published is not None and plan.published <= today:
+            days.append(plan.published)
+        if days:
+            starts[plan.id] = min(days)
+    review_days = sorted({_month_end(u.date) for plan in plans for _, a in plan.actions()
+                          for u in a.updates if _month_end(u.date) <= today})
+    timeline = sorted({d for plan in plans for d in dated_entries(plan) if d <= today}
+                      | set(starts.values()) | set(review_days))
+    timeline = [d for d in timeline if d < today] + [today]
+    result = ReplayResult(days=timeline)
+    with store.lock():
+        for day in timeline:
+            final = day == today
+            active = [p for p in plans if final or starts.get(p.id, today) <= day]
+            states = {p.id: (p if final else plan_as_of(p, day)) for p in active}
+            who = {p.id: _attribution(p, day) for p in active}
+            statuses = [rules.plan_status(states[p.id], day) for p in active]
+            got = sync(store, statuses, day, only=[p.id for p in active],
+                       attribute=lambda pid, ref: who.get(pid, {}).get(ref, FROM_FILE))
+            result.events += len(got.events)
+            if day in review_days:
+                result.reviews.append(record_review(store, statuses, day, REVIEW_NOTE, (), FROM_FILE))
+    return result

@@ -1,0 +1,260 @@
+"""An action's recorded state: one flat row per action, built from the status rules.
+
+A row holds what the history compares from one run to the next and what a review
+snapshots: the effective values the rules work out (percent, status, RAG, overdue,
+stale …) and digests of the dated lists (latest extension, evidence, readings, update).
+Rows are plain tuples in the order of `COLUMNS`, so that thousands of them compare and
+insert quickly; `Row` names the fields for readers.
+
+Nothing here reads the clock or touches a file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import namedtuple
+from datetime import date
+from typing import Iterable, Iterator
+
+from .. import model as m
+from .. import rules
+
+# The order of the columns in the `state` and `snapshots` tables (after their keys).
+COLUMNS = (
+    "percent", "status", "rag", "complete", "overdue", "stale",
+    "start", "due", "original_due", "next_due",
+    "extensions", "extension",          # count; JSON of the latest [due, reason, agreed_on, agreed_by]
+    "milestones", "milestones_done",
+    "impact",
+    "evidence", "evidence_latest",      # count; JSON [date, text]
+    "readings", "readings_latest",      # count; JSON {measure id: [date, value]} (latest per measure)
+    "updates", "update_latest",         # count; JSON [date, by, note]
+    "last_activity",
+    "override_rag", "override_until", "override_reason", "override",   # as written; 1 while in force
+    "margin", "stale_days", "weight",
+)
+KEY = ("plan_id", "ref")
+Row = namedtuple("Row", KEY + COLUMNS)
+
+# SQL types for the columns (dates are ISO text; flags are 0/1).
+SQL_TYPES = {
+    "percent": "INTEGER", "status": "TEXT", "rag": "TEXT", "complete": "INTEGER",
+    "overdue": "INTEGER", "stale": "INTEGER", "start": "TEXT", "due": "TEXT",
+    "original_due": "TEXT", "next_due": "TEXT", "extensions": "INTEGER", "extension": "TEXT",
+    "milestones": "INTEGER", "milestones_done": "INTEGER", "impact": "TEXT",
+    "evidence": "INTEGER", "evidence_latest": "TEXT", "readings": "INTEGER",
+    "readings_latest": "TEXT", "updates": "INTEGER", "update_latest": "TEXT",
+    "last_activity": "TEXT", "override_rag": "TEXT", "override_until": "TEXT",
+    "override_reason": "TEXT", "override": "INTEGER", "margin": "REAL", "stale_days": "INTEGER",
+    "weight": "REAL",
+}
+assert set(SQL_TYPES) == set(COLUMNS)
+
+# The values that can change with nothing but the passing of days.
+TIME_FIELDS = ("rag", "overdue", "stale", "override")
+_TIME_INDEX = tuple(Row._fields.index(f) for f in TIME_FIELDS)
+
+# The fields an event can name, in the order a change is told.
+FIELDS = ("status", "percent", "complete", "rag", "overdue", "stale", "start", "due",
+          "original_due", "extension", "milestones_done", "impact", "evidence", "reading",
+          "note", "override")
+
+
+def _d(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+_json = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode
+
+
+def _num(value: float) -> float | int:
+    """Readings as written: 78 and 78.0 are the same reading."""
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+def _latest(items, key=lambda x: x.date):
+    """The newest item by date; among items of one date, the last written."""
+    best = None
+    for item in items:
+        if best is None or key(item) >= key(best):
+            best = item
+    return best
+
+
+def action_row(plan_id: str, st: rules.ActionStatus, margin: float, stale_days: int) -> tuple:
+    a = st.action
+    ext = a.extensions[-1] if a.extensions else None
+    ev = _latest(a.evidence)
+    readings = 0
+    latest: dict[str, list] = {}
+    for ms in a.measures:
+        readings += len(ms.readings)
+        r = ms.latest
+        if r is not None:
+            latest[ms.id] = [r.date.isoformat(), _num(r.value)]
+    up = _latest(a.updates)
+    return (
+        plan_id, a.ref,
+        st.percent, st.status, st.rag, int(st.complete), int(st.overdue), int(st.stale),
+        _d(st.start), _d(st.due), _d(st.original_due), _d(st.next_due),
+        len(a.extensions),
+        _json([_d(ext.due), ext.reason, _d(ext.agreed_on), ext.agreed_by]) if ext else None,
+        len(a.milestones), sum(1 for x in a.milestones if x.done),
+        a.impact,
+        len(a.evidence), _json([_d(ev.date), ev.text]) if ev else None,
+        readings, _json(latest) if latest else None,
+        len(a.updates), _json([_d(up.date), up.by, up.note]) if up else None,
+        _d(st.last_activity),
+        a.rag, _d(a.rag_until), a.rag_reason if a.rag else None, int(st.override),
+        float(margin), int(stale_days), float(a.weight),
+    )
+
+
+def plan_rows(ps: rules.PlanStatus) -> list[tuple]:
+    plan = ps.plan
+    return [action_row(plan.id, st, plan.margin, plan.stale_days) for st in ps.actions()]
+
+
+def rows_from_statuses(statuses: Iterable[rules.PlanStatus]) -> Iterator[tuple]:
+    for ps in statuses:
+        yield from plan_rows(ps)
+
+
+# -- the passing of time ------------------------------------------------------------------
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def reconstruct(row: tuple) -> tuple[m.Action, dict]:
+    """An action that the rules judge exactly as the one the row was made from, on any
+    day (for the values that time alone can change: RAG, overdue, stale, override)."""
+    r = Row._make(row)
+    due, next_due = _date(r.due), _date(r.next_due)
+    milestones = []
+    if next_due is not None and next_due != due:
+        milestones.append(m.Milestone("next", next_due, False))
+    activity = _date(r.last_activity)
+    action = m.Action(
+        ref=r.ref, action="", start=_date(r.start), due=due, percent=r.percent, status=r.status,
+        rag=r.override_rag, rag_reason=r.override_reason, rag_until=_date(r.override_until),
+        milestones=milestones, updates=[m.Update(activity)] if activity else [],
+    )
+    return action, {"margin": r.margin, "stale_days": r.stale_days}
+
+
+def time_values(row: tuple) -> tuple:
+    return tuple(row[i] for i in _TIME_INDEX)
+
+
+def with_time_values(row: tuple, values: tuple) -> tuple:
+    out = list(row)
+    for i, v in zip(_TIME_INDEX, values):
+        out[i] = v
+    return tuple(out)
+
+
+def _turning_points(row: tuple, stale_days: int) -> set[date]:
+    """Days on which a time-driven value may change.  With the file unchanged each set of
+    values holds for one unbroken run of days (overdue, stale and a lapsed override only
+    ever switch on or off once; the schedule only falls further behind), so bisection
+    alone finds every change exactly; these days split the search anyway, so that a
+    future rule that breaks that pattern is still seen at the points where it can turn."""
+    r = Row._make(row)
+    points = set()
+    start, due, nd = _date(r.start), _date(r.due), _date(r.next_due)
+    until = _date(r.override_until)
+    for day in (start, due, nd, until):
+        if day is not None:
+            points.add(day)
+            points.add(day.fromordinal(day.toordinal() + 1))
+    since = _date(r.last_activity) or start
+    if since is not None:
+        points.add(since.fromordinal(since.toordinal() + stale_days + 1))
+    return points
+
+
+def time_changes(row: tuple, since: date, until: date) -> list[tuple[date, tuple, tuple]]:
+    """What the passing of days from `since` (when the row was true) to `until` changed,
+    with no edit to the plan: [(day it happened, old time values, new time values)]."""
+    if until <= since:
+        return []
+    action, kw = reconstruct(row)
+
+    def values(day: date) -> tuple:
+        st = rules.action_status(action, day, kw["margin"], kw["stale_days"])
+        return (st.rag, int(st.overdue), int(st.stale), int(st.override))
+
+    current = time_values(row)
+    points = sorted(p for p in _turning_points(row, kw["stale_days"]) if since < p < until)
+    points.append(until)
+    out = []
+    low = since
+    for point in points:
+        while values(point) != current:
+            a, b = low, point                      # values(a) == current != values(b)
+            while (b - a).days > 1:
+                mid = a.fromordinal(a.toordinal() + (b - a).days // 2)
+                if values(mid) == current:
+                    a = mid
+                else:
+                    b = mid
+            new = values(b)
+            out.append((b, current, new))
+            current, low = new, b
+        low = point
+    return out
+
+
+# -- what an event says --------------------------------------------------------------------
+
+def _loads(text: str | None):
+    return json.loads(text) if text else None
+
+
+def tracked(row: tuple) -> dict:
+    """The values of a row that events are about, as JSON-ready data."""
+    r = Row._make(row)
+    ext = _loads(r.extension)
+    ev = _loads(r.evidence_latest)
+    up = _loads(r.update_latest)
+    readings = _loads(r.readings_latest) or {}
+    return {
+        "status": r.status, "percent": r.percent, "complete": bool(r.complete), "rag": r.rag,
+        "overdue": bool(r.overdue), "stale": bool(r.stale), "start": r.start, "due": r.due,
+        "original_due": r.original_due,
+        "extension": ({"count": r.extensions, "due": ext[0], "reason": ext[1],
+                       "agreed_on": ext[2], "agreed_by": ext[3]} if ext else None),
+        "milestones_done": r.milestones_done, "impact": r.impact,
+        "evidence": ({"count": r.evidence, "date": ev[0], "text": ev[1]} if ev else None),
+        "reading": {k: {"measure": k, "date": v[0], "value": v[1]} for k, v in readings.items()},
+        "note": ({"count": r.updates, "date": up[0], "by": up[1], "note": up[2]} if up else None),
+        "override": ({"rag": r.override_rag, "until": r.override_until,
+                      "reason": r.override_reason, "in_force": bool(r.override)}
+                     if r.override_rag else None),
+    }
+
+
+def field_changes(old: tuple, new: tuple) -> list[tuple[str, object, object]]:
+    """[(field, old value, new value)] for every tracked field that differs."""
+    if old == new:
+        return []
+    a, b = tracked(old), tracked(new)
+    out = []
+    for name in FIELDS:
+        x, y = a[name], b[name]
+        if x == y:
+            continue
+        if name == "reading":           # one change per measure whose latest reading moved
+            for mid in sorted(set(x) | set(y)):
+                if x.get(mid) != y.get(mid):
+                    out.append(("reading", x.get(mid), y.get(mid)))
+        else:
+            out.append((name, x, y))
+    return out
+
+
+def time_field_changes(old_values: tuple, new_values: tuple, row: tuple) -> list[tuple[str, object, object]]:
+    """The event values for a change in time-driven values (the rest of the row as in `row`)."""
+    return field_changes(with_time_values(row, old_values), with_time_values(row, new_values))

@@ -1,0 +1,383 @@
+"""`HistoryStore`: the one owner of the history database.
+
+It opens the database (creating it and its folder on first use), applies migrations,
+keeps it in WAL mode with a busy timeout so that two processes writing at once wait
+for each other instead of failing, and runs every write in one transaction.  A damaged
+database is renamed aside (never deleted) and a new one started; `warning` then says
+so, for the command line to print.  Plan files are never written here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping
+
+from sqlite_utils import Database
+
+from .. import rules
+from .errors import HistoryError
+from .migrations import migrate
+from .records import Event, PlanSummary, Review, SyncResult
+
+DB_DIR = ".improve"
+DB_NAME = "history.db"
+BUSY_SECONDS = 60            # how long a writer waits for another one to finish
+SQLITE_HEADER = b"SQLite format 3\x00"
+_CORRUPT = {11, 26}          # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def default_path(plans_dir: Path) -> Path:
+    return Path(plans_dir) / DB_DIR / DB_NAME
+
+
+def resolve_path(plans_dir: Path, db: Path | str | None = None, env: Mapping | None = None) -> Path:
+    """Where the history lives: --db, else IMPROVE_DB, else <plans>/.improve/history.db."""
+    env = os.environ if env is None else env
+    chosen = db or env.get("IMPROVE_DB") or None
+    return Path(chosen).expanduser() if chosen else default_path(plans_dir)
+
+
+def _is_corruption(exc: BaseException) -> bool:
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _CORRUPT
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text
+
+
+class _Damaged(Exception):
+    """The file is not a usable SQLite database (internal: it is moved aside)."""
+
+
+class HistoryStore:
+    """The history of a plans folder.
+
+        store = HistoryStore(plans_dir)            # <plans>/.improve/history.db
+        store = HistoryStore(path="elsewhere.db")  # an explicit file
+        if store.warning: print(store.warning)     # a damaged database was moved aside
+
+    check: "quick" runs PRAGMA quick_check on open, "full" integrity_check, "none" only
+    the cheap checks (the file header and the schema).
+    """
+
+    def __init__(self, plans_dir: Path | str | None = None, path: Path | str | None = None, *,
+                 check: str = "quick", clock: Callable[[], datetime] | None = None):
+        if path is None and plans_dir is None:
+            raise HistoryError("HistoryStore needs the plans folder or the path of a database")
+        self.path = Path(path) if path is not None else default_path(Path(plans_dir))
+        self.plans_dir = Path(plans_dir) if plans_dir is not None else None
+        self.check = check
+        self.warning: str | None = None
+        self.moved_aside: list[Path] = []
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._depth = 0
+        self.db: Database | None = None
+        self._open()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise HistoryError(f"cannot create the folder for the history database "
+                               f"{self.path.parent}: {exc.strerror}; point --db (or IMPROVE_DB) "
+                               "at a file in a folder you can write to") from None
+        try:
+            self._connect()
+        except _Damaged as exc:
+            self._close()
+            self._move_aside(str(exc))
+            self._connect()
+        except sqlite3.DatabaseError as exc:
+            self._close()
+            if not _is_corruption(exc):
+                raise self._error(exc) from None
+            self._move_aside(str(exc))
+            self._connect()
+
+    def _connect(self) -> None:
+        if self.path.exists() and self.path.is_file() and self.path.stat().st_size > 0:
+            with open(self.path, "rb") as handle:
+                if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                    raise _Damaged("it is not a SQLite database file")
+        conn = sqlite3.connect(str(self.path), timeout=BUSY_SECONDS, check_same_thread=False,
+                               isolation_level=None)
+        self.db = Database(conn, execute_plugins=False)
+        conn.execute(f"pragma busy_timeout = {BUSY_SECONDS * 1000}")
+        self.db.enable_wal()
+        conn.execute("pragma foreign_keys = on")
+        if self.check in ("quick", "full"):
+            pragma = "quick_check" if self.check == "quick" else "integrity_check"
+            result = [r[0] for r in conn.execute(f"pragma {pragma}").fetchall()]
+            if result != ["ok"]:
+                raise _Damaged(f"{pragma} found: {'; '.join(result[:3])}")
+        migrate(self.db)
+
+    def _close(self) -> None:
+        if self.db is not None:
+            try:
+                self.db.conn.close()
+            except sqlite3.Error:
+                pass
+            self.db = None
+
+    def close(self) -> None:
+        self._close()
+
+    def __enter__(self) -> "HistoryStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _move_aside(self, reason: str) -> None:
+        stamp = self._clock().strftime("%Y%m%dT%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        n = 1
+        while aside.exists():
+            aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
+            n += 1
+        try:
+            os.replace(self.path, aside)
+            for suffix in ("-wal", "-shm"):
+                extra = Path(f"{self.path}{suffix}")
+                if extra.exists():
+                    os.replace(extra, Path(f"{aside}{suffix}"))
+        except OSError as exc:
+            raise HistoryError(f"the history database {self.path} is damaged ({reason}) and could "
+                               f"not be moved aside: {exc.strerror}; move it away yourself, or "
+                               "point --db (or IMPROVE_DB) at another file") from None
+        self.moved_aside.append(aside)
+        self.warning = (f"warning: the history database {self.path} was damaged ({reason}); it "
+                        f"was moved aside to {aside.name} and a new one started. The plans are "
+                        "untouched; the history recorded before now is in the old file.")
+
+    def _error(self, exc: sqlite3.Error) -> HistoryError:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            return HistoryError(f"the history database {self.path} stayed busy for "
+                                f"{BUSY_SECONDS} s (another improve is writing to it); try again")
+        if "readonly" in text or "read-only" in text:
+            return HistoryError(f"the history database {self.path} is read-only; make it writable "
+                                "or point --db (or IMPROVE_DB) at another file")
+        return HistoryError(f"the history database {self.path} cannot be used ({text}); point "
+                            "--db (or IMPROVE_DB) at another file, or move this one away")
+
+    def _run(self, fn, *args, **kwargs):
+        """Run one public operation; a database found damaged midway is moved aside, a new
+        one started, and the operation run once more on it."""
+        if self.db is None:
+            raise HistoryError("this history store is closed")
+        try:
+            return fn(*args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            if not _is_corruption(exc) or self._depth:
+                raise self._error(exc) from None
+            self._close()
+            self._move_aside(str(exc))
+            self._connect()
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.DatabaseError as again:
+                raise self._error(again) from None
+
+    # -- transactions ----------------------------------------------------------------------
+
+    @contextmanager
+    def lock(self) -> Iterator["HistoryStore"]:
+        """One write transaction (nested calls join it).  It takes the write lock at once
+        (BEGIN IMMEDIATE), so what is read inside cannot be changed by another process
+        before it is written: two processes syncing at once record each change once."""
+        conn = self.db.conn
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self._depth = 0
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def now(self) -> str:
+        return self._clock().isoformat(timespec="milliseconds")
+
+    # -- recording -------------------------------------------------------------------------
+
+    def sync(self, statuses: Iterable[rules.PlanStatus], today: date, by: str | None = None, *,
+             only: Iterable[str] | None = None, targets: Iterable[tuple[str, str]] | None = None,
+             unreadable: Iterable[Path | str] = (),
+             fingerprints: Mapping[str, str] | None = None) -> SyncResult:
+        """Bring the history up to `today`: compare every action with its last recorded
+        state and record an event for each change (see `sync.sync` for the rules)."""
+        from .sync import sync
+        return self._run(sync, self, list(statuses), today, by, only=only, targets=targets,
+                         unreadable=unreadable, fingerprints=fingerprints)
+
+    def sync_portfolio(self, portfolio, today: date, by: str | None = None, *,
+                       statuses: list[rules.PlanStatus] | None = None) -> SyncResult:
+        """`sync` for a loaded folder: plans that failed to load keep their recorded state
+        (a typo does not 'remove' a plan), and unchanged files are not worked out again."""
+        from .. import api
+        if statuses is None:
+            statuses = api.portfolio_status(portfolio, today)
+        fps = {f.plan.id: f.fingerprint for f in portfolio.files if f.plan is not None}
+        return self.sync(statuses, today, by, unreadable=[f.path for f in portfolio.failed],
+                         fingerprints=fps)
+
+    def update(self, portfolio, target: str, change, today: date, by: str | None):
+        """`api.update` and its history in one step, under the write lock, so that no other
+        process can record this change as a hand edit first.  Returns the EditResult."""
+        from .sync import record_update
+        return self._run(record_update, self, portfolio, target, change, today, by)
+
+    def record_review(self, statuses: Iterable[rules.PlanStatus], today: date,
+                      note: str | None = None, attendees: Iterable[str] = (),
+                      by: str | None = None) -> int:
+        """Snapshot every action of every plan as at `today` (one transaction); the review id."""
+        from .sync import record_review
+        return self._run(record_review, self, list(statuses), today, note, tuple(attendees), by)
+
+    def replay(self, portfolio, today: date):
+        """Fill an empty history from the plans' own dated entries (see `replay`)."""
+        from .replay import replay
+        return self._run(replay, self, portfolio, today)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def reviews(self) -> list[Review]:
+        """Every review, oldest first, each with its per-plan totals."""
+        return self._run(self._reviews, None)
+
+    def review(self, review_id: int) -> Review:
+        found = self._run(self._reviews, int(review_id))
+        if not found:
+            raise HistoryError(f"there is no review {review_id}; `improve review list` lists them")
+        return found[0]
+
+    def _reviews(self, only: int | None) -> list[Review]:
+        where, params = ("where id = ?", [only]) if only is not None else ("", [])
+        rows = list(self.db.query(f"select * from reviews {where} order by held_on, id", params))
+        plans: dict[int, list[PlanSummary]] = {r["id"]: [] for r in rows}
+        held_on = {r["id"]: r["held_on"] for r in rows}
+        pwhere = "where review_id = ?" if only is not None else ""
+        for p in self.db.query(f"select * from review_plans {pwhere} order by review_id, plan_id",
+                               params):
+            if p["review_id"] in plans:
+                plans[p["review_id"]].append(
+                    PlanSummary.from_db(p, held_on[p["review_id"]], p["review_id"]))
+        return [Review(r["id"], date.fromisoformat(r["held_on"]), r["recorded_at"], r["note"],
+                       tuple(json.loads(r["attendees"])), r["recorded_by"], r["last_event_id"],
+                       tuple(plans[r["id"]]))
+                for r in rows]
+
+    def find_review(self, since: str | int | date = "last", today: date | None = None) -> Review:
+        """"last" (the latest review on or before today), a review id, or a date (the latest
+        review on or before it)."""
+        return self._run(self._find_review, since, today)
+
+    def _find_review(self, since, today) -> Review:
+        if isinstance(since, int) or (isinstance(since, str) and since.isdigit()):
+            return self.review(int(since))
+        if isinstance(since, str) and since != "last":
+            try:
+                since = date.fromisoformat(since)
+            except ValueError:
+                raise HistoryError(f'"{since}" is not a review: give "last", a review id (see '
+                                   "`improve review list`) or a date as YYYY-MM-DD") from None
+        limit = since if isinstance(since, date) else today
+        sql = "select id from reviews"
+        params: list = []
+        if limit is not None:
+            sql += " where held_on <= ?"
+            params.append(limit.isoformat())
+        row = self.db.execute(sql + " order by held_on desc, id desc limit 1", params).fetchone()
+        if row is None:
+            if limit is not None and self.db.execute("select 1 from reviews limit 1").fetchone():
+                raise HistoryError(f"no review was recorded on or before {limit.isoformat()}; "
+                                   "`improve review list` lists the reviews")
+            raise HistoryError("no review has been recorded yet; record one with "
+                               "`improve review record`")
+        return self.review(row[0])
+
+    def changes(self, since: str | int | date = "last",
+                statuses: Iterable[rules.PlanStatus] | None = None, today: date | None = None):
+        """What changed since a review: its snapshot against now.  With `statuses` (and
+        `today`), history is first brought up to date with them (`sync`, by hand), so hand
+        edits are noticed; without, "now" is the state recorded by the last sync."""
+        from .changes import changes
+        if statuses is not None:
+            if today is None:
+                raise HistoryError("changes(): give today with the statuses")
+            self.sync(statuses, today)
+        return self._run(changes, self, since, today)
+
+    def history(self, plan_id: str, ref: str) -> list[Event]:
+        """Every event of one action, oldest first."""
+        return self._run(lambda: [Event.from_db(r) for r in self.db.query(
+            "select * from events where plan_id = ? and ref = ? order by happened_on, id",
+            [plan_id, ref])])
+
+    def events(self, after_id: int = 0, plan_id: str | None = None) -> list[Event]:
+        """Events recorded after an event id (e.g. a review's last_event_id), oldest first."""
+        sql, params = "select * from events where id > ?", [after_id]
+        if plan_id is not None:
+            sql += " and plan_id = ?"
+            params.append(plan_id)
+        return self._run(lambda: [Event.from_db(r) for r in self.db.query(
+            sql + " order by happened_on, id", params)])
+
+    def status_as_of(self, day: date) -> list[PlanSummary]:
+        """Each plan's totals as recorded by the latest review or sync on or before `day`
+        (plans not yet seen, or removed by then, are left out)."""
+        return self._run(self._status_as_of, day)
+
+    def _status_as_of(self, day: date) -> list[PlanSummary]:
+        rows = self.db.query(
+            """select p.* from plan_days p
+               join (select plan_id, max(on_date) as d from plan_days where on_date <= ?
+                     group by plan_id) latest
+               on p.plan_id = latest.plan_id and p.on_date = latest.d
+               where p.present = 1 order by p.plan_id""", [day.isoformat()])
+        return [PlanSummary.from_db(r, r["on_date"]) for r in rows]
+
+    def trend(self, plan_id: str | None = None) -> dict[str, list[PlanSummary]]:
+        """Per plan, its totals at each review, oldest first (percent complete and RAG counts)."""
+        def run():
+            sql = ("select p.*, r.held_on from review_plans p join reviews r on r.id = p.review_id")
+            params = []
+            if plan_id is not None:
+                sql += " where p.plan_id = ?"
+                params.append(plan_id)
+            out: dict[str, list[PlanSummary]] = {}
+            for r in self.db.query(sql + " order by p.plan_id, r.held_on, r.id", params):
+                out.setdefault(r["plan_id"], []).append(
+                    PlanSummary.from_db(r, r["held_on"], r["review_id"]))
+            return out
+        return self._run(run)
+
+    def last_synced(self) -> date | None:
+        row = self._run(lambda: self.db.execute("select max(as_of) from plans").fetchone())
+        return date.fromisoformat(row[0]) if row and row[0] else None

@@ -1,0 +1,143 @@
+"""One action: everything its file holds and what the rules make of it."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ..display import rag_text
+from .widgets import sparkline
+
+
+def _d(value) -> str:
+    return value.isoformat() if value else "–"
+
+
+def action_detail(plan, rec, st, styles: dict) -> Table:
+    """The detail grid: a label column and a value column, plan text never read as markup."""
+    a = st.action
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    rows: list[tuple[str, object]] = []
+
+    def add(label: str, value) -> None:
+        rows.append((label, value))
+
+    label = plan.label("recommendation")
+    add("Plan", plan.title)
+    add(label, f"{rec.ref} {rec.title or rec.text or ''}".strip())
+    add("Ref", a.ref)
+    add("Action", a.action)
+    add("Outcome", a.outcome or "–")
+    add("Lead(s)", "; ".join(a.leads) or ("; ".join(rec.leads) + f" (the {label.lower()}'s)"
+                                          if rec.leads else "–"))
+    rag = rag_text(st.rag, styles)
+    rag.append(f"  {st.why}")
+    add("RAG", rag)
+    if a.rag:
+        state = "expired — ignored" if st.override_expired else "in force"
+        until = f" until {a.rag_until}" if a.rag_until else " (no end date)"
+        add("Override", f"{a.rag.upper()}{until}, {state}: {a.rag_reason or 'no reason given'}")
+    add("Percent", f"{st.percent}%" + ("" if a.percent is not None else " (none recorded)"))
+    add("Status", st.status)
+    if st.expected is not None and st.open:
+        add("Expected by now", f"{st.expected:.0f}% (with a margin of {plan.margin:g} points)")
+    add("Start", _d(st.start))
+    add("Original due", _d(a.due))
+    if st.due != a.due:
+        add("Due in force", f"{_d(st.due)} (extended)")
+    if st.next_due and st.next_due != st.due:
+        add("Next due", f"{_d(st.next_due)}" + (f" — {st.next_due_label}" if st.next_due_label else ""))
+    for ext in a.extensions:
+        agreed = ""
+        if ext.agreed_by or ext.agreed_on:
+            agreed = f" (agreed{' by ' + ext.agreed_by if ext.agreed_by else ''}" \
+                     f"{' on ' + ext.agreed_on.isoformat() if ext.agreed_on else ''})"
+        add("Extension", f"to {ext.due}: {ext.reason}{agreed}")
+    for ms in a.milestones:
+        add("Milestone", f"{'✓ done' if ms.done else '○ open'}  {_d(ms.due)}  {ms.label}")
+    impact = a.impact or "–"
+    add("Impact", impact + (f": {a.impact_note}" if a.impact_note else ""))
+    if a.weight != 1:
+        add("Weight", f"{a.weight:g}")
+    add("Last activity", _d(st.last_activity) + ("  STALE: no update for too long" if st.stale else ""))
+    for mst in st.measures:
+        m = mst.measure
+        unit = m.unit or ""
+        target = f"target {m.target:g}{unit} ({'higher' if m.direction == 'up' else 'lower'} is better)" \
+            if m.target is not None else "no target"
+        readings = sorted(m.readings, key=lambda r: r.date)
+        line = Text(f"{m.text} — {target}; ")
+        if readings:
+            line.append(f"latest {readings[-1].value:g}{unit} on {readings[-1].date}: ")
+            line.append(mst.status.upper(), style="bold")
+            spark = sparkline([r.value for r in readings])
+            if spark:
+                line.append(f"\n{spark}  {len(readings)} readings, "
+                            f"{readings[0].value:g} → {readings[-1].value:g}")
+        else:
+            line.append("no readings yet")
+        if m.baseline is not None:
+            line.append(f" (baseline {m.baseline:g}{unit})")
+        add("Measure", line)
+    for ev in sorted(a.evidence, key=lambda e: e.date, reverse=True):
+        text = f"{ev.date}: {ev.text}"
+        if ev.measure:
+            text += f" (measure {ev.measure})"
+        if ev.link:
+            text += f"\n  link: {ev.link}"
+        add("Evidence", text)
+    for up in sorted(a.updates, key=lambda u: u.date, reverse=True):
+        said = "; ".join(up.changes)
+        if up.note:
+            said = f"{said} — {up.note}" if said else up.note
+        add("Update", f"{up.date} {up.by or ''}: {said}".replace("  ", " "))
+    for key, value in a.extra.items():
+        add(key, str(value))
+    for k, v in rows:
+        grid.add_row(k, v if isinstance(v, Text) else Text(str(v)))
+    return grid
+
+
+class ActionScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back"),
+                Binding("u", "update", "Update", id="update"),
+                Binding("i", "info", "Info", id="info")]
+
+    def __init__(self, plan_id: str, ref: str) -> None:
+        super().__init__()
+        self.plan_id, self.ref = plan_id, ref
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail-scroll"):
+            yield Static(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        found = self.app.find_action(self.plan_id, self.ref)
+        detail = self.query_one("#detail", Static)
+        if found is None:
+            detail.update(Text(f"Action {self.plan_id}:{self.ref} is not loaded (its plan file "
+                               "may have errors: see the first screen)."))
+            return
+        ps, rs, st = found
+        detail.update(action_detail(ps.plan, rs.recommendation, st, self.app.rag_styles))
+
+    def action_update(self) -> None:
+        self.app.open_update(self.plan_id, self.ref)
+
+    def action_info(self) -> None:
+        found = self.app.find_action(self.plan_id, self.ref)
+        if found:
+            from .modals import RecommendationInfo
+            self.app.push_screen(RecommendationInfo(found[0].plan, found[1].recommendation))

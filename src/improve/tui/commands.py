@@ -1,0 +1,61 @@
+"""The command palette (ctrl+p): jump to a plan, jump to an action by ref, any filter,
+the high-contrast theme, help."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .plan import FILTER_NAMES
+
+MAX_ACTION_HITS = 40   # a palette list longer than this helps nobody, and costs time at 20,000
+
+
+class ImproveCommands(Provider):
+    def fixed(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        commands = [(f"Plan: {ps.plan.title}", partial(app.show_plan, ps.plan.id),
+                     f"open {ps.plan.id}") for ps in app.statuses or []]
+        commands += [(f"Filter: {label}", partial(app.apply_filter, name),
+                      "on this plan's actions, or on every plan's from the first screen")
+                     for name, label in FILTER_NAMES.items()]
+        commands += [
+            ("Filter: one lead…", partial(app.apply_filter, "lead"), "choose a lead from a list"),
+            ("Filter: clear all", partial(app.apply_filter, "clear"), "show every action"),
+            ("All actions of every plan", app.action_all_actions, "grouped by plan"),
+            ("High contrast on/off", app.action_toggle_contrast,
+             "solid colour badges behind every RAG word, and a black background"),
+            ("Help: keys, colours and rules", app.action_help, "the same as ?"),
+        ]
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self.fixed():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self.fixed():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+        needle = query.strip().casefold()
+        if not needle:
+            return
+        found = 0
+        for ps in self.app.statuses or []:
+            for st in ps.actions():
+                a = st.action
+                name = f"Action {ps.plan.id}:{a.ref} {a.action[:60]}"
+                # a cheap substring test first: fuzzy matching 20,000 names takes too long
+                if needle not in name.casefold():
+                    continue
+                score = matcher.match(name)
+                if score > 0:
+                    yield Hit(score, matcher.highlight(name),
+                              partial(self.app.show_action, ps.plan.id, a.ref),
+                              help=f"{(st.rag or 'dropped').upper()} · {ps.plan.title}")
+                    found += 1
+                    if found >= MAX_ACTION_HITS:
+                        return

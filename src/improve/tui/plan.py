@@ -1,0 +1,248 @@
+"""One plan (or every plan): recommendations and actions in folding groups, with
+quick filters that combine and a count of what matches."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from .. import rules
+from ..api import ActionFilter
+from ..display import counts_text, pct
+from .portfolio import errors_text
+from .rows import AUTO_COLLAPSE, build_rows, top_level
+
+FILTER_NAMES = {"red": "red", "amber": "amber", "overdue": "overdue", "stale": "stale",
+                "due30": "due within 30 days", "mine": "my actions"}
+
+
+class PlanScreen(Screen):
+    """`plan_id=None` shows every plan's actions, grouped by plan."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("u", "update", "Update", id="update", tooltip="Record progress on this action"),
+        Binding("i", "info", "Info", id="info",
+                tooltip="The recommendation: its text, source, why it matters, what good looks like"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("r", "toggle('red')", "Red", id="filter-red"),
+        Binding("a", "toggle('amber')", "Amber", id="filter-amber"),
+        Binding("o", "toggle('overdue')", "Overdue", id="filter-overdue"),
+        Binding("t", "toggle('stale')", "Stale", id="filter-stale"),
+        Binding("d", "toggle('due30')", "Due ≤30d", id="filter-due"),
+        Binding("m", "toggle('mine')", "Mine", id="filter-mine"),
+        Binding("l", "pick_lead", "Lead…", id="filter-lead"),
+        Binding("c", "clear_filters", "Clear", id="filter-clear"),
+        Binding("space", "fold", "Fold", id="fold", show=False),
+        Binding("minus", "fold_all(True)", "Fold all", id="fold-all", show=False),
+        Binding("plus,equals_sign", "fold_all(False)", "Unfold all", id="unfold-all", show=False),
+    ]
+
+    def __init__(self, plan_id: str | None, filters: set[str] | None = None) -> None:
+        super().__init__()
+        self.plan_id = plan_id
+        self.filters: set[str] = set(filters or ())
+        self.text = ""
+        self.lead: str | None = None
+        self.folded: set[str] | None = None     # decided on first data: big scopes open folded
+        self.rows = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="summary")
+        yield Static(id="errors")
+        yield Input(placeholder="Filter by ref, action, outcome or lead…", id="search")
+        yield Static(id="filters")
+        yield DataTable(id="actions", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#actions", DataTable)
+        table.add_columns("Ref", "RAG", "%", "Due", "Action", "Lead(s)", "Impact")
+        table.focus()
+        self.refresh_data()
+
+    # -- data ------------------------------------------------------------------
+    def scope(self) -> list:
+        statuses = self.app.statuses or []
+        if self.plan_id is None:
+            return list(statuses)
+        return [s for s in statuses if s.plan.id == self.plan_id]
+
+    def action_filter(self) -> ActionFilter:
+        rags = tuple(c for c in ("red", "amber") if c in self.filters)
+        lead = self.app.user if "mine" in self.filters else None
+        return ActionFilter(rags=rags, overdue="overdue" in self.filters,
+                            stale="stale" in self.filters,
+                            due_within=30 if "due30" in self.filters else None,
+                            lead=lead, text=self.text or None, exact_lead=self.lead)
+
+    def refresh_data(self) -> None:
+        app = self.app
+        if app.statuses is None:
+            return
+        scope = self.scope()
+        self.show_header(scope)
+        flt = self.action_filter()
+        if self.folded is None:
+            probe = build_rows(scope, flt, app.today, set(), all_plans=self.plan_id is None,
+                               styles=app.rag_styles, max_rows=0)
+            self.folded = (top_level(probe.groups, self.plan_id is None)
+                           if probe.shown > AUTO_COLLAPSE else set())
+        self.rows = build_rows(scope, flt, app.today, self.folded, all_plans=self.plan_id is None,
+                               styles=app.rag_styles)
+        table = self.query_one("#actions", DataTable)
+        keep = self.selected_key()
+        table.clear()
+        for row in self.rows.rows:
+            table.add_row(*row.cells, key=row.key)
+        keys = [row.key for row in self.rows.rows]
+        if keep in keys:
+            table.move_cursor(row=keys.index(keep), scroll=False)
+        else:   # start on the first action, so `u` and `enter` act on it at once
+            first = next((i for i, row in enumerate(self.rows.rows) if row.kind == "act"), 0)
+            table.move_cursor(row=first)
+        self.show_filters()
+
+    def show_header(self, scope) -> None:
+        summary = self.query_one("#summary", Static)
+        errors = self.query_one("#errors", Static)
+        if self.plan_id is not None and not scope:
+            path = self.app.plan_paths.get(self.plan_id)
+            broken = [f for f in self.app.portfolio.failed if f.path == path] if path else []
+            summary.update(Text(f"Plan {self.plan_id} is not loaded.", style="bold"))
+            errors.update(errors_text(broken) if broken else "")
+            errors.set_class(bool(broken), "shown")
+            return
+        errors.set_class(False, "shown")
+        if self.plan_id is None:
+            r = rules.portfolio_rollup(scope)
+            head = Text(f"All actions in {len(scope)} plans\n", style="bold")
+        else:
+            r = scope[0].rollup
+            head = Text(f"{scope[0].plan.title}\n", style="bold")
+        head.append(f"{pct(r.percent)} complete · {r.summary()} · ")
+        head.append_text(counts_text(r.counts, self.app.rag_styles))
+        head.append(f" · {r.overdue} overdue")
+        summary.update(head)
+
+    def show_filters(self) -> None:
+        rows = self.rows
+        names = [FILTER_NAMES[f] for f in sorted(self.filters)]
+        if self.lead:
+            names.append(f"lead {self.lead}")
+        if self.text:
+            names.append(f'"{self.text}"')
+        line = Text(f"{rows.shown} of {rows.total} actions match", style="bold")
+        if names:
+            line.append(f" · filters: {', '.join(names)} (c clears)")
+        if rows.truncated:
+            line.append(f" · {rows.truncated} more rows not shown: fold groups (-) or filter",
+                        style="italic")
+        elif self.folded:
+            line.append(" · some groups folded (space folds one, + unfolds all)", style="italic")
+        self.query_one("#filters", Static).update(line)
+
+    def selected_key(self) -> str | None:
+        table = self.query_one("#actions", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def selected_row(self):
+        key = self.selected_key()
+        return next((r for r in self.rows.rows if r.key == key), None) if self.rows else None
+
+    # -- filters ------------------------------------------------------------------
+    def action_toggle(self, name: str) -> None:
+        self.filters ^= {name}
+        if name == "mine" and not self.app.user:
+            self.notify("Cannot tell who you are: set IMPROVE_USER", severity="warning")
+        self.refresh_data()
+
+    def action_clear_filters(self) -> None:
+        self.filters.clear()
+        self.text = ""
+        self.lead = None
+        self.query_one("#search", Input).value = ""
+        self.refresh_data()
+
+    def action_pick_lead(self) -> None:
+        from .modals import LeadPicker
+        from .rows import leads_in
+
+        def chosen(lead: str | None) -> None:
+            if lead is not None:
+                self.lead = lead or None
+                self.refresh_data()
+        self.app.push_screen(LeadPicker(leads_in(self.scope()), self.lead), chosen)
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("shown")
+        search.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.text = event.value.strip()
+            self.refresh_data()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            self.query_one("#actions", DataTable).focus()
+
+    # -- folding ------------------------------------------------------------------
+    def action_fold(self) -> None:
+        row = self.selected_row()
+        if row is not None and row.kind != "act":
+            self.folded ^= {row.key}
+            self.refresh_data()
+
+    def action_fold_all(self, fold: bool) -> None:
+        self.folded = top_level(self.rows.groups, self.plan_id is None) if fold else set()
+        self.refresh_data()
+
+    # -- moving on ------------------------------------------------------------------
+    def action_back(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.query_one("#actions", DataTable).focus()
+            return
+        self.app.pop_screen()
+
+    def action_update(self) -> None:
+        row = self.selected_row()
+        if row is None or row.kind != "act":
+            self.notify("Choose an action (not a group) to update", severity="warning")
+            return
+        self.app.open_update(row.plan_id, row.ref)
+
+    def action_info(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        if row.kind == "act":
+            found = self.app.find_action(row.plan_id, row.ref)
+            rec = found[1].recommendation if found else None
+        elif row.kind == "rec":
+            rec = self.app.find_recommendation(row.plan_id, row.ref)
+        else:
+            self.notify("Choose a recommendation or one of its actions", severity="warning")
+            return
+        if rec is not None:
+            from .modals import RecommendationInfo
+            plan = next(s.plan for s in self.scope() if s.plan.id == row.plan_id)
+            self.app.push_screen(RecommendationInfo(plan, rec))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        row = next((r for r in self.rows.rows if r.key == event.row_key.value), None)
+        if row is None:
+            return
+        if row.kind == "act":
+            self.app.show_action(row.plan_id, row.ref)
+        else:
+            self.folded ^= {row.key}
+            self.refresh_data()

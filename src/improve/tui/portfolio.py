@@ -1,0 +1,110 @@
+"""The first screen: every plan at a glance, and the plans that failed to load."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from .. import rules
+from ..display import counts_text, pct
+from .widgets import bar, clip
+
+
+def errors_text(failed) -> Text:
+    """The errors panel: every problem of every file that failed, as FILE:LINE:COL."""
+    text = Text(f"{len(failed)} plan file(s) could not be loaded — fix these and the app "
+                "picks the file up again:\n", style="bold")
+    for loaded in failed:
+        for problem in loaded.errors:
+            text.append(f"{problem}\n")
+    return text
+
+
+class PortfolioScreen(Screen):
+    """Every plan: RAG, percent, overdue, stale, next due, counts by colour, kind."""
+
+    BINDINGS = [
+        Binding("enter", "open_plan", "Open", id="open", show=False),
+        Binding("w", "sort('worst')", "Worst first", id="sort-worst",
+                tooltip="Red plans first, then by most overdue"),
+        Binding("s", "sort('title')", "By title", id="sort-title"),
+        Binding("f", "sort('file')", "By file", id="sort-file", show=False),
+        Binding("a", "app.all_actions", "All actions", id="all-actions",
+                tooltip="Every action of every plan, with the same filters"),
+        Binding("m", "app.all_actions('mine')", "My actions", id="my-actions"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order = "file"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading plans…", id="summary")
+        yield Static(id="errors")
+        yield DataTable(id="plans", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#plans", DataTable)
+        # RAG and progress first, so they stay on screen at 80 columns
+        table.add_columns("RAG", "Done", "Plan", "Overdue", "Stale", "Next due", "Actions by RAG",
+                          "Kind")
+        table.focus()
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        app = self.app
+        if app.statuses is None:
+            return
+        styles = app.rag_styles
+        statuses = list(app.statuses)
+        if self.order == "worst":
+            statuses.sort(key=lambda s: (rules.rag_rank(s.rollup.rag), -s.rollup.overdue,
+                                         s.rollup.percent or 0))
+        elif self.order == "title":
+            statuses.sort(key=lambda s: s.plan.title.casefold())
+        table = self.query_one("#plans", DataTable)
+        keep = self.selected_plan()
+        table.clear()
+        for ps in statuses:
+            r = ps.rollup
+            rag = Text((r.rag or "none").upper(), style=styles[r.rag])
+            table.add_row(rag, bar(r.percent), Text(clip(ps.plan.title, 40)), str(r.overdue),
+                          str(r.stale), ps.next_due.isoformat() if ps.next_due else "–",
+                          counts_text(r.counts, styles), ps.plan.kind, key=ps.plan.id)
+        if keep is not None and keep in {ps.plan.id for ps in statuses}:
+            table.move_cursor(row=table.get_row_index(keep))
+        total = rules.portfolio_rollup(statuses)
+        order = {"worst": " · worst first", "title": " · by title"}.get(self.order, "")
+        summary = Text(f"{len(statuses)} plans as at {app.today.isoformat()}: "
+                       f"{pct(total.percent)} complete · {total.summary()} · ")
+        summary.append_text(counts_text(total.counts, styles))
+        summary.append(f" · {total.overdue} overdue · {total.stale} stale{order}")
+        self.query_one("#summary", Static).update(summary)
+        errors = self.query_one("#errors", Static)
+        failed = app.portfolio.failed if app.portfolio else []
+        if failed:
+            errors.update(errors_text(failed))
+        errors.set_class(bool(failed), "shown")
+
+    def selected_plan(self) -> str | None:
+        table = self.query_one("#plans", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_sort(self, order: str) -> None:
+        self.order = order
+        self.refresh_data()
+
+    def action_open_plan(self) -> None:
+        plan_id = self.selected_plan()
+        if plan_id is not None:
+            self.app.show_plan(plan_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.show_plan(event.row_key.value)
