@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+import sys
 import re
 import tomllib
 from pathlib import Path
@@ -296,3 +298,37 @@ def test_exact_lead_filter_matches_whole_names_only(plans):
     exact = api.filter_actions(statuses, api.ActionFilter(exact_lead=lead), date(2017, 1, 5))
     assert exact and all(lead in (r.action.leads or r.recommendation.leads) for r in exact)
     assert api.filter_actions(statuses, api.ActionFilter(exact_lead=lead[:-1]), date(2017, 1, 5)) == []
+
+
+def test_demo_opens_the_app_on_a_scratch_copy_as_at_january_2017(run, plans, tmp_path, monkeypatch):
+    cli_main = sys.modules["improve.cli.main"]
+    opened = {}
+    monkeypatch.setattr(cli_main, "_run_app", lambda plans_dir, today, user, hc, banner=None:
+                        opened.update(plans=plans_dir, today=today, banner=banner))
+    (plans / ".improve").mkdir()
+    (plans / ".improve" / "history.db").write_bytes(b"not copied")
+    before = {p.name: p.read_bytes() for p in plans.glob("*.toml")}
+    target = tmp_path / "scratch"
+    result = run("--plans", plans, "demo", "--to", target)
+    assert result.exit_code == 0, result.output
+    assert opened["plans"] == target and opened["today"] == date(2017, 1, 5)
+    assert "scratch copy" in opened["banner"]
+    assert {p.name: p.read_bytes() for p in target.glob("*.toml")} == before
+    assert not (target / ".improve").exists()
+    assert f"diff -ru {plans} {target}" in result.output
+    again = run("--plans", plans, "demo", "--to", target)   # never over a used folder
+    assert again.exit_code == 1 and "not empty" in again.output
+
+
+def test_demo_honours_an_explicit_today(run, plans, tmp_path, monkeypatch):
+    cli_main = sys.modules["improve.cli.main"]
+    opened = {}
+    monkeypatch.setattr(cli_main, "_run_app", lambda plans_dir, today, user, hc, banner=None:
+                        opened.update(today=today))
+    assert run("--plans", plans, "--today", "2017-06-01", "demo", "--to", tmp_path / "d").exit_code == 0
+    assert opened["today"] == date(2017, 6, 1)
+
+
+def test_bare_improve_prints_status_when_piped(run, plans):
+    result = run("--plans", plans, "--today", "2017-01-05")
+    assert result.exit_code == 0 and "Sample improvement plan" in result.output

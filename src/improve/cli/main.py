@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
-from datetime import timedelta
+import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -37,10 +40,13 @@ class Failed(click.ClickException):
 def cli(ctx: click.Context) -> None:
     """Track improvement plans: Ofsted, scrutiny and partnership action plans.
 
-    With no command, shows every plan's status.
+    With no command, opens the app at a terminal (prints `improve status` when piped).
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(status)
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            ctx.invoke(app)
+        else:
+            ctx.invoke(status)
 
 
 def _load(s):
@@ -267,15 +273,65 @@ def new(plan_id, title, kind, organisation) -> None:
     click.echo(f"Wrote {display_name(path)}; edit it, then run `improve check {display_name(path)}`.")
 
 
+def _run_app(plans: Path, today, user: str | None, high_contrast: bool, banner: str | None = None):
+    from ..tui import make_app  # textual is imported only when the app is wanted
+    make_app(plans, today, user, high_contrast=high_contrast, banner=banner).run()
+
+
+def _high_contrast(flag: bool) -> bool:
+    return flag or os.environ.get("IMPROVE_THEME", "").lower() == "high-contrast"
+
+
 @cli.command()
 @global_options
-def app() -> None:
-    """Open the app on the plans folder (work in progress: browse plans and actions)."""
+@click.option("--high-contrast", is_flag=True,
+              help="Solid badges behind RAG words on black (or set IMPROVE_THEME=high-contrast).")
+def app(high_contrast: bool) -> None:
+    """Open the app on the plans folder: every plan at a glance, drill down, update."""
     s = settings()
     if not s.plans.is_dir():
         raise Failed(f"no plans folder at {s.plans}; give --plans DIR or set IMPROVE_PLANS")
-    from ..tui import make_app  # textual is imported only when the app is wanted
-    make_app(s.plans, s.today, who_am_i()).run()
+    _run_app(s.plans, s.today, who_am_i(), _high_contrast(high_contrast))
+
+
+DEMO_TODAY = date(2017, 1, 5)   # the Telford plans mid-flight
+
+
+@cli.command()
+@global_options
+@click.option("--to", "target", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to put the scratch copy (default: a new temporary folder).")
+@click.option("--high-contrast", is_flag=True, help="Open the app in the high-contrast theme.")
+def demo(target: Path | None, high_contrast: bool) -> None:
+    """Try the app safely: a scratch copy of the plans, as at 5 January 2017.
+
+    The shipped plans are copied first, so updates made while trying it change only the
+    copy; the copy is kept afterwards so you can see what changed.
+    """
+    s = settings()
+    if not s.plans.is_dir():
+        raise Failed(f"no plans folder at {s.plans}; run this from a checkout of improve, "
+                     "or give --plans DIR")
+    today = s.today if s.today_given else DEMO_TODAY
+    try:
+        copy = make_demo_copy(s.plans, target)
+    except OSError as exc:
+        raise Failed(f"could not make the scratch copy: {exc}") from None
+    banner = f"DEMO — a scratch copy in {copy} · as at {today.isoformat()} · the shipped plans are not touched"
+    _run_app(copy, today, who_am_i(), _high_contrast(high_contrast), banner)
+    click.echo(f"The demo copy is kept in {copy}.\nTo see what you changed: "
+               f"diff -ru {s.plans} {copy}")
+
+
+def make_demo_copy(source: Path, target: Path | None) -> Path:
+    """Copy the plan files (not the history) into a new or empty folder."""
+    if target is None:
+        target = Path(tempfile.mkdtemp(prefix="improve-demo-"))
+    elif target.exists() and any(target.iterdir()):
+        raise Failed(f"{target} is not empty; give --to a new or empty folder")
+    shutil.copytree(source, target, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".improve", ".*"))
+    return target
 
 
 def main() -> None:

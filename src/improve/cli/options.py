@@ -47,6 +47,7 @@ class Settings:
     plans: Path
     today: date
     db: Path | None
+    today_given: bool = True   # False when --today and IMPROVE_TODAY were both absent
 
 
 def settings(ctx: click.Context | None = None) -> Settings:
@@ -54,6 +55,7 @@ def settings(ctx: click.Context | None = None) -> Settings:
     given = ctx.find_root().meta.get(_KEY, {})
     plans = given.get("plans") or Path(os.environ.get("IMPROVE_PLANS") or "plans")
     today = given.get("today")
+    today_given = True
     if today is None:
         env = os.environ.get("IMPROVE_TODAY")
         if env:
@@ -63,5 +65,6 @@ def settings(ctx: click.Context | None = None) -> Settings:
                 raise click.UsageError(f"IMPROVE_TODAY: {exc}") from None
         else:
             today = date.today()  # the one place the clock is read
+            today_given = False
     db = given.get("db") or (Path(os.environ["IMPROVE_DB"]) if os.environ.get("IMPROVE_DB") else None)
-    return Settings(Path(plans), today, db)
+    return Settings(Path(plans), today, db, today_given)
