@@ -178,6 +178,8 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
     readings: list[tuple[tuple, dict]] = []
     for measure_id, value in change.readings:
         mpath = _find_measure(new, measure_id, i, j)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)   # 84, as a person writes it, not 84.0
         reading = {"date": today, "value": value}
         _get(new, mpath).setdefault("readings", []).append(reading)
         readings.append((mpath, reading))

@@ -124,7 +124,7 @@ class ImproveApp(App):
             bad = [name for name in message.changed if name in broken]
             self.notify("Reloaded, changed on disk: " + ", ".join(message.changed)
                         + (f". Now has errors (see the errors panel): {', '.join(bad)}" if bad else ""),
-                        severity="warning" if bad else "information", timeout=6)
+                        severity="warning" if bad else "information", timeout=6, markup=False)
 
     def refresh_screens(self) -> None:
         for screen in self.screen_stack:
@@ -224,7 +224,7 @@ class ImproveApp(App):
     def on_update_done(self, message: UpdateDone) -> None:
         self.notify(f"Saved {message.target}: " + ("; ".join(message.changes) or "note added")
                     + f". Changed {message.where}; nothing else in the file was touched.",
-                    timeout=8)
+                    timeout=8, markup=False)
         self.load()
 
     def on_update_failed(self, message: UpdateFailed) -> None:
@@ -238,7 +238,7 @@ class ImproveApp(App):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error",
-                        timeout=10)
+                        timeout=10, markup=False)
 
 
 def make_app(plans: Path, today: date, user: str | None = None, **options) -> ImproveApp:

@@ -1,0 +1,298 @@
+"""Pilot tests for the app's flows beyond the basics: help, recommendation info, lead
+picker, folding, every plan's actions, the command palette, live reload, the errors panel,
+high contrast, readings from the form, and plan text that looks like markup."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import date
+
+from textual.widgets import DataTable, Markdown, OptionList, Static
+
+from improve.tui import make_app
+from improve.tui.action import ActionScreen
+from improve.tui.modals import HelpScreen, LeadPicker, RecommendationInfo
+from improve.tui.plan import PlanScreen
+from improve.tui.portfolio import PortfolioScreen
+from conftest import write
+from test_app import filters_line, open_plan, plain, refs
+
+TODAY = date(2017, 1, 5)
+
+
+async def ready(app, pilot):
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_help_explains_keys_and_every_rule(plans):
+    app = make_app(plans, TODAY, poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one(Markdown).source
+        for needle in ("behind schedule", "not started", "overdue", "`u` update", "ctrl+p",
+                       "Stale", "extension"):
+            assert needle in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, PortfolioScreen)
+
+
+async def test_recommendation_info_is_one_key_away(plans):
+    path = plans / "sample.toml"
+    path.write_text(path.read_text().replace('title = "Supervision"\n', 'title = "Supervision"\n'
+        'text = "Ensure that managers provide regular, reflective supervision."\n'
+        'source = "Ofsted SIF report, November 2016, recommendation 4"\n'
+        'why = "Children are not always safe when supervision lapses."\n'
+        'good_looks_like = ["Monthly supervision for every social worker"]\n'))
+    app = make_app(plans, TODAY, poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_plan(app, pilot)           # cursor on action 1.1.1
+        await pilot.press("i")
+        assert isinstance(app.screen, RecommendationInfo)
+        text = plain(app.screen.query_one("#info-detail", Static).content)
+        for needle in ("reflective supervision", "SIF report", "not always safe",
+                       "• Monthly supervision", "Theme", "Oversight"):
+            assert needle in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, PlanScreen)
+
+
+async def test_lead_picker_filters_by_one_lead_and_combines(plans):
+    app = make_app(plans, TODAY, poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_plan(app, pilot)
+        await pilot.press("l")
+        assert isinstance(app.screen, LeadPicker)
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels[1:] == ["Assistant Director, Safeguarding", "Head of Early Help",
+                              "Head of Safeguarding"]
+        await pilot.press("down", "down", "down", "enter")    # Head of Safeguarding
+        assert app.screen is screen
+        assert refs(screen) == ["T1", "1.1", "1.1.2"]
+        assert "1 of 3 actions match" in filters_line(screen)
+        assert "lead Head of Safeguarding" in filters_line(screen)
+        await pilot.press("r")                                  # and red: none
+        assert refs(screen) == [] and "0 of 3" in filters_line(screen)
+        await pilot.press("c")
+        assert len(refs(screen)) == 6
+
+
+async def test_groups_fold_and_unfold(plans):
+    app = make_app(plans, TODAY, poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_plan(app, pilot)
+        table = screen.query_one("#actions", DataTable)
+        table.move_cursor(row=1)                                # recommendation 1.1
+        await pilot.press("space")
+        assert refs(screen) == ["T1", "1.1", "2.1", "2.1.1"]
+        assert "(2 actions)" in str(table.get_row_at(1)[4])
+        await pilot.press("enter")                              # enter unfolds too
+        assert refs(screen) == ["T1", "1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
+        await pilot.press("minus")
+        assert refs(screen) == ["T1", "1.1", "2.1"]
+        await pilot.press("plus")
+        assert len(refs(screen)) == 6
+        table.move_cursor(row=0)                                # the theme folds everything
+        await pilot.press("space")
+        assert refs(screen) == ["T1"]
+
+
+def big_plan(n_recs: int, per_rec: int) -> str:
+    lines = ['[plan]\ntitle = "Big"\nstart = 2016-09-01\n']
+    for r in range(n_recs):
+        lines.append(f'[[recommendation]]\nref = "{r}"\nleads = ["L{r % 7}"]\n')
+        for a in range(per_rec):
+            lines.append(f'[[recommendation.action]]\nref = "{r}.{a}"\naction = "Do {r}.{a}"\n'
+                         f'due = 2017-0{1 + a % 9}-28\npercent = {a * 10 % 100}\n')
+    return "".join(lines)
+
+
+async def test_a_big_plan_opens_folded_and_never_builds_a_huge_table(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    write(folder, "big.toml", big_plan(1500, 2))               # 3,000 actions
+    app = make_app(folder, TODAY, poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_plan(app, pilot)
+        table = screen.query_one("#actions", DataTable)
+        assert table.row_count == 1000                          # 1,500 folded groups, capped
+        assert "3000 of 3000 actions match" in filters_line(screen)
+        assert "500 more rows not shown" in filters_line(screen)
+        await pilot.press("slash", *"1499.")
+        await pilot.press("enter")
+        assert refs(screen) == ["1499"]                        # folded, with its matches counted
+        assert "(2 of 2 match)" not in str(table.get_row_at(0)[4])
+        await pilot.press("plus")
+        assert refs(screen) == ["1499", "1499.0", "1499.1"]
+
+
+async def test_all_actions_and_my_actions_across_plans(plans):
+    write(plans, "other.toml", '[plan]\ntitle = "Other plan"\n[[recommendation]]\nref = "9"\n'
+          'leads = ["Head of Early Help"]\n[[recommendation.action]]\nref = "9.1"\n'
+          'action = "Something"\ndue = 2017-06-30\n')
+    app = make_app(plans, TODAY, user="Head of Early Help", poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("m")
+        screen = app.screen
+        assert isinstance(screen, PlanScreen) and screen.plan_id is None
+        assert refs(screen) == ["other", "9", "9.1", "sample", "2.1", "2.1.1"]
+        assert "2 of 4 actions match" in filters_line(screen)
+        await pilot.press("escape", "a")
+        assert "4 of 4 actions match" in filters_line(app.screen)
+
+
+async def test_command_palette_jumps_to_an_action_by_ref(plans):
+    app = make_app(plans, TODAY, poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"sample:2.1.1")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionScreen) and app.screen.ref == "2.1.1"
+
+
+async def test_command_palette_applies_a_filter(plans):
+    app = make_app(plans, TODAY, poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_plan(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"filter: overdue")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.filters == {"overdue"}
+        assert refs(screen) == ["T1", "2.1", "2.1.1"]
+
+
+async def wait_for(predicate, pilot, seconds=5.0):
+    for _ in range(int(seconds / 0.05)):
+        if predicate():
+            return True
+        await pilot.pause(0.05)
+    return predicate()
+
+
+def touch_later(path):
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+
+
+async def test_live_reload_picks_up_an_edit_and_an_invalid_file_moves_to_errors(plans):
+    path = plans / "sample.toml"
+    write(plans, "other.toml", '[plan]\ntitle = "Other plan"\n')
+    app = make_app(plans, TODAY, poll=0.05)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        screen = app.screen
+        table = screen.query_one("#plans", DataTable)
+        assert await wait_for(lambda: table.row_count == 2, pilot)
+        path.write_text(path.read_text().replace("percent = 25", "percent = 100"))
+        touch_later(path)
+        assert await wait_for(lambda: "1 of 3 actions complete" in str(
+            screen.query_one("#summary", Static).render()), pilot)
+        other = plans / "other.toml"
+        other.write_text('[plan]\ntitle = "Other plan"\nkind = "nope"\n')
+        touch_later(other)
+        errors = screen.query_one("#errors", Static)
+        assert await wait_for(lambda: errors.has_class("shown"), pilot)
+        assert "other.toml:3:8: error" in str(errors.render())
+        assert table.row_count == 1                         # the rest keeps working
+        await pilot.press("enter")
+        assert isinstance(app.screen, PlanScreen)
+        other.write_text('[plan]\ntitle = "Other plan, mended"\n')
+        touch_later(other)
+        assert await wait_for(lambda: not errors.has_class("shown"), pilot)
+        assert table.row_count == 2
+        app.workers.cancel_all()
+
+
+async def test_a_plan_that_breaks_while_open_shows_its_errors(plans):
+    path = plans / "sample.toml"
+    app = make_app(plans, TODAY, poll=0.05)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        path.write_text(path.read_text().replace('kind = "ofsted"', 'kind = "ofstead"'))
+        touch_later(path)
+        errors = screen.query_one("#errors", Static)
+        assert await wait_for(lambda: errors.has_class("shown"), pilot)
+        assert 'sample.toml:4:8: error: "kind" must be one of' in str(errors.render())
+        assert "not loaded" in str(screen.query_one("#summary", Static).render())
+        app.workers.cancel_all()
+
+
+async def test_high_contrast_theme_puts_rag_words_on_solid_badges(plans):
+    app = make_app(plans, TODAY, poll=0, high_contrast=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        cell = app.screen.query_one("#plans", DataTable).get_row_at(0)[0]
+        assert str(cell) == "RED" and "on" in str(cell.style)
+        app.action_toggle_contrast()
+        await pilot.pause()
+        cell = app.screen.query_one("#plans", DataTable).get_row_at(0)[0]
+        assert str(cell) == "RED" and " on " not in str(cell.style)
+
+
+async def test_form_records_a_reading_and_evidence_for_a_measure(plans):
+    path = plans / "sample.toml"
+    app = make_app(plans, TODAY, user="Head of Safeguarding", poll=0)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_plan(app, pilot)                            # cursor on 1.1.1, which has a measure
+        await pilot.press("u")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#reading_measure").value = "supervision-monthly"
+        form.query_one("#reading_value").value = "84"
+        form.query_one("#evidence").value = "Supervision audit, December"
+        form.query_one("#evidence_measure").value = "supervision-monthly"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    text = path.read_text()
+    assert "{ date = 2017-01-05, value = 84 }" in text
+    assert 'measure = "supervision-monthly"' in text and "Supervision audit, December" in text
+
+
+async def test_form_says_what_is_wrong_with_a_half_given_reading(plans):
+    before = (plans / "sample.toml").read_bytes()
+    app = make_app(plans, TODAY, poll=0)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_plan(app, pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        app.screen.query_one("#reading_value").value = "84"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "needs both the measure and its value" in str(
+            app.screen.query_one("#form-problem").render())
+    assert (plans / "sample.toml").read_bytes() == before
+
+
+async def test_plan_text_with_square_brackets_shows_as_written(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    write(folder, "odd.toml", '[plan]\ntitle = "[bold]Not markup[/] [link=x]"\n'
+          '[[recommendation]]\nref = "1"\ntitle = "[red]r[/red]"\nleads = ["[i]L"]\n'
+          '[[recommendation.action]]\nref = "1.1"\naction = "Use [/] and [b]"\ndue = 2017-03-01\n')
+    app = make_app(folder, TODAY, poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        assert str(app.screen.query_one("#plans", DataTable).get_row_at(0)[2]) == \
+            "[bold]Not markup[/] [link=x]"
+        await pilot.press("enter")
+        await pilot.press("slash", *"[/]")
+        assert "Use [/] and [b]" in str(app.screen.query_one("#actions", DataTable).get_row_at(1)[4])
+        await pilot.press("enter", "enter")
+        assert isinstance(app.screen, ActionScreen)
+        assert "Use [/] and [b]" in plain(app.screen.query_one("#detail", Static).content)
