@@ -296,3 +296,27 @@ async def test_plan_text_with_square_brackets_shows_as_written(tmp_path):
         await pilot.press("enter", "enter")
         assert isinstance(app.screen, ActionScreen)
         assert "Use [/] and [b]" in plain(app.screen.query_one("#detail", Static).content)
+
+
+async def test_quitting_while_the_form_opens_is_not_a_crash(plans):
+    app = make_app(plans, TODAY, poll=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plan(app, pilot)
+        await pilot.press("enter")                  # the action screen
+        app.exit()                                  # quit, and a stray u as it goes
+        app.screen.action_update()
+        await pilot.pause()
+    assert app.return_code in (0, None) and app._exception is None
+
+
+async def test_quitting_while_any_screen_opens_is_not_a_crash(plans):
+    for opener in ("show_plan", "show_action", "help", "all"):
+        app = make_app(plans, TODAY, poll=0)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(app, pilot)
+            app.exit()
+            {"show_plan": lambda: app.show_plan("sample"),
+             "show_action": lambda: app.show_action("sample", "1.1.1"),
+             "help": app.action_help, "all": app.action_all_actions}[opener]()
+            await pilot.pause()
+        assert app._exception is None, opener

@@ -140,4 +140,4 @@ class ActionScreen(Screen):
         found = self.app.find_action(self.plan_id, self.ref)
         if found:
             from .modals import RecommendationInfo
-            self.app.push_screen(RecommendationInfo(found[0].plan, found[1].recommendation))
+            self.app.open(RecommendationInfo(found[0].plan, found[1].recommendation))

@@ -71,6 +71,7 @@ class ImproveApp(App):
         self.portfolio = None
         self.statuses = None
         self.plan_paths: dict[str, Path] = {}   # every plan id seen, so a broken plan can be named
+        self.closing = False
         self.register_theme(HIGH_CONTRAST)
         if high_contrast:
             self.theme = HIGH_CONTRAST.name
@@ -81,7 +82,7 @@ class ImproveApp(App):
 
     def on_mount(self) -> None:
         self.sub_title = self.banner or f"{self.plans} · as at {self.today.isoformat()}"
-        self.push_screen(PortfolioScreen())
+        self.open(PortfolioScreen())
         self.load()
         if self.poll:
             self.watch_files()
@@ -131,6 +132,16 @@ class ImproveApp(App):
             if hasattr(screen, "refresh_data") and screen.is_mounted:
                 screen.refresh_data()
 
+    def exit(self, *args, **kwargs) -> None:
+        self.closing = True
+        super().exit(*args, **kwargs)
+
+    def open(self, screen, callback=None) -> None:
+        """Push a screen, unless the app is closing (a key pressed as it quits would
+        otherwise mount a screen that never composes)."""
+        if not self.closing:
+            self.push_screen(screen, callback)
+
     # -- finding things --------------------------------------------------------------
     def find_action(self, plan_id: str, ref: str):
         """(plan status, recommendation status, action status) or None."""
@@ -152,13 +163,13 @@ class ImproveApp(App):
 
     # -- navigation ------------------------------------------------------------------
     def show_plan(self, plan_id: str, filters: set[str] | None = None) -> None:
-        self.push_screen(PlanScreen(plan_id, filters))
+        self.open(PlanScreen(plan_id, filters))
 
     def show_action(self, plan_id: str, ref: str) -> None:
-        self.push_screen(ActionScreen(plan_id, ref))
+        self.open(ActionScreen(plan_id, ref))
 
     def action_all_actions(self, filter_name: str | None = None) -> None:
-        self.push_screen(PlanScreen(None, {filter_name} if filter_name else None))
+        self.open(PlanScreen(None, {filter_name} if filter_name else None))
 
     def apply_filter(self, name: str) -> None:
         screen = self.screen
@@ -180,7 +191,7 @@ class ImproveApp(App):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.open(HelpScreen())
 
     def action_toggle_contrast(self) -> None:
         self.theme = "textual-dark" if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
@@ -202,8 +213,8 @@ class ImproveApp(App):
         def saved(result: FormValues | None) -> None:
             if result is not None:
                 self.save_update(plan_id, ref, result)
-        self.push_screen(UpdateForm(f"Update {plan_id}:{ref}", values or FormValues(), error,
-                                    measures), saved)
+        self.open(UpdateForm(f"Update {plan_id}:{ref}", values or FormValues(), error, measures),
+                  saved)
 
     @work(thread=True, group="save")
     def save_update(self, plan_id: str, ref: str, values: FormValues) -> None:

@@ -178,7 +178,7 @@ class PlanScreen(Screen):
             if lead is not None:
                 self.lead = lead or None
                 self.refresh_data()
-        self.app.push_screen(LeadPicker(leads_in(self.scope()), self.lead), chosen)
+        self.app.open(LeadPicker(leads_in(self.scope()), self.lead), chosen)
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
@@ -235,7 +235,7 @@ class PlanScreen(Screen):
         if rec is not None:
             from .modals import RecommendationInfo
             plan = next(s.plan for s in self.scope() if s.plan.id == row.plan_id)
-            self.app.push_screen(RecommendationInfo(plan, rec))
+            self.app.open(RecommendationInfo(plan, rec))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         row = next((r for r in self.rows.rows if r.key == event.row_key.value), None)

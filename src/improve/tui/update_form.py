@@ -37,6 +37,7 @@ class UpdateForm(ModalScreen[FormValues | None]):
     """Percent (0–4 for 0/25/50/75/100 from the percent box), status, note, evidence,
     a measure reading, an extension. `measures` are the (id, text) the action can report on."""
 
+    AUTO_FOCUS = "#percent"   # (not a query in on_mount: that fails if the app is closing)
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel"),
                 Binding("ctrl+s", "save", "Save", id="save")]
 
@@ -49,7 +50,7 @@ class UpdateForm(ModalScreen[FormValues | None]):
     def compose(self) -> ComposeResult:
         v = self.values
         with VerticalScroll(id="form"):
-            yield Label(self.form_title, id="form-title")
+            yield Label(f"{self.form_title}  ·  ctrl+s saves  ·  esc cancels", id="form-title")
             if self.error:
                 yield Label(self.error, id="form-error")
             yield Label("Percent complete (type a number, or 0–4 for 0/25/50/75/100)")
@@ -78,9 +79,6 @@ class UpdateForm(ModalScreen[FormValues | None]):
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#percent", Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "percent" and event.value in QUARTILES:
