@@ -133,7 +133,7 @@ async def test_update_from_the_app_writes_the_file(plans):
         assert app.screen is screen
         table = screen.query_one("#actions", DataTable)
         row = table.get_row_at(2)
-        assert str(row[0]) == "2.1.1" and str(row[2]) == "75"
+        assert str(row[0]) == "2.1.1" and str(row[2]) == "75%"
     after = path.read_text()
     removed = [l for l in before.splitlines() if l not in after.splitlines()]
     assert removed == ["  percent = 25"]

@@ -13,7 +13,7 @@ from .. import rules
 from ..api import ActionFilter
 from ..display import counts_text, pct
 from .portfolio import errors_text
-from .rows import AUTO_COLLAPSE, build_rows, top_level
+from .rows import AUTO_COLLAPSE, build_rows, column_widths, top_level
 
 FILTER_NAMES = {"red": "red", "amber": "amber", "overdue": "overdue", "stale": "stale",
                 "due30": "due within 30 days", "mine": "my actions"}
@@ -65,6 +65,10 @@ class PlanScreen(Screen):
         table.focus()
         self.refresh_data()
 
+    def on_resize(self) -> None:
+        if self.rows is not None:
+            self.refresh_data()
+
     # -- data ------------------------------------------------------------------
     def scope(self) -> list:
         statuses = self.app.statuses or []
@@ -93,7 +97,7 @@ class PlanScreen(Screen):
             self.folded = (top_level(probe.groups, self.plan_id is None)
                            if probe.shown > AUTO_COLLAPSE else set())
         self.rows = build_rows(scope, flt, app.today, self.folded, all_plans=self.plan_id is None,
-                               styles=app.rag_styles)
+                               styles=app.rag_styles, widths=column_widths(self.size.width))
         table = self.query_one("#actions", DataTable)
         keep = self.selected_key()
         table.clear()

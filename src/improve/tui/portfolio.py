@@ -70,10 +70,11 @@ class PortfolioScreen(Screen):
         table = self.query_one("#plans", DataTable)
         keep = self.selected_plan()
         table.clear()
+        title_width = max(40, self.size.width - 100)   # the other columns need ~100
         for ps in statuses:
             r = ps.rollup
             rag = Text((r.rag or "none").upper(), style=styles[r.rag])
-            table.add_row(rag, bar(r.percent), Text(clip(ps.plan.title, 40)), str(r.overdue),
+            table.add_row(rag, bar(r.percent), Text(clip(ps.plan.title, title_width)), str(r.overdue),
                           str(r.stale), ps.next_due.isoformat() if ps.next_due else "–",
                           counts_text(r.counts, styles), ps.plan.kind, key=ps.plan.id)
         if keep is not None and keep in {ps.plan.id for ps in statuses}:
@@ -90,6 +91,10 @@ class PortfolioScreen(Screen):
         if failed:
             errors.update(errors_text(failed))
         errors.set_class(bool(failed), "shown")
+
+    def on_resize(self) -> None:
+        if self.app.statuses is not None:
+            self.refresh_data()
 
     def selected_plan(self) -> str | None:
         table = self.query_one("#plans", DataTable)

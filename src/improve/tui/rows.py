@@ -48,8 +48,18 @@ def _group(key: str, kind: str, plan_id: str, ref: str | None, label: Text, rag,
                (Text(mark, style="bold"), rag_text(rag, styles), pct(percent), "", title, "", ""))
 
 
+def column_widths(screen_width: int) -> tuple[int, int]:
+    """(action, lead) text widths: at 80 columns the action text fills the screen and the
+    leads sit just off it (scroll right, or open the action); wider, both fit."""
+    if screen_width < 100:
+        return max(24, screen_width - 46), 30
+    lead = min(40, (screen_width - 54) // 3)
+    return min(100, screen_width - 54 - lead), lead
+
+
 def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
-               all_plans: bool, styles: dict, max_rows: int = MAX_ROWS) -> Rows:
+               all_plans: bool, styles: dict, max_rows: int = MAX_ROWS,
+               widths: tuple[int, int] = (60, 40)) -> Rows:
     """Rows for one plan (themes and recommendations as groups) or for every plan
     (plans and recommendations as groups). Groups with no matching action are left out."""
     out = Rows()
@@ -109,7 +119,7 @@ def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
             out.groups.append(rkey)
             rec_folded = rkey in folded
             title = rec.title or rec.text or ""
-            add(_group(rkey, "rec", plan.id, rec.ref, Text(clip(f"{label}: {title}", 60),
+            add(_group(rkey, "rec", plan.id, rec.ref, Text(clip(f"{label}: {title}", widths[0]),
                                                            style="bold"),
                        rs.rollup.rag, rs.rollup.percent, rec_folded, len(matched),
                        len(rs.actions), styles, mark=rec.ref))
@@ -122,8 +132,9 @@ def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
                     due += " *"
                 leads = "; ".join(a.leads or rec.leads)
                 add(Row(f"act:{plan.id}:{a.ref}", "act", plan.id, a.ref,
-                        (a.ref, rag_text(st.rag, styles), str(st.percent), due,
-                         Text(clip(a.action, 60)), Text(clip(leads, 40)), a.impact or "")))
+                        (a.ref, rag_text(st.rag, styles), f"{st.percent}%", due,
+                         Text(clip(a.action, widths[0])), Text(clip(leads, widths[1])),
+                         a.impact or "")))
     return out
 
 
