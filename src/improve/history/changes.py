@@ -122,7 +122,8 @@ class Changes:
      "stale": [{"plan", "ref", "last_activity", "newly"}],
      "no_update": [{"plan", "ref", "last_activity"}],
      "overrides": [{"plan", "ref", "change", "old", "new"}],
-     "added" / "removed": [{"plan", "ref"}],
+     "added" / "removed": [{"plan", "ref"}]  (actions of plans that stayed),
+     "new_plans" / "removed_plans": ["plan id"],
      "events": [{event}]}
     """
 
@@ -140,6 +141,8 @@ class Changes:
     overrides: list[OverrideChange] = field(default_factory=list)
     added: list[ActionRef] = field(default_factory=list)
     removed: list[ActionRef] = field(default_factory=list)
+    new_plans: list[str] = field(default_factory=list)       # not in the review at all
+    removed_plans: list[str] = field(default_factory=list)   # in the review, gone now
     events: list[Event] = field(default_factory=list)
 
     @property
@@ -159,6 +162,8 @@ class Changes:
                           "now": now.to_json() if now else None} for pid, then, now in self.plans]}
         for name in lists:
             out[name] = [item.to_json() for item in getattr(self, name)]
+        out["new_plans"] = list(self.new_plans)
+        out["removed_plans"] = list(self.removed_plans)
         out["events"] = [e.to_json() for e in self.events]
         return out
 
@@ -217,7 +222,8 @@ def changes(store, since, today: date | None) -> Changes:
         t_extension, t_evlatest, t_status, t_activity, t_next = r[3 + 2 * n:]
         open_ = not t_comp and t_status != "dropped"
         if had is None:
-            out.added.append(ActionRef(pid, ref))
+            if pid in then:
+                out.added.append(ActionRef(pid, ref))
             if t_stale:
                 out.stale.append(Stale(pid, ref, t_activity, True))
             continue
@@ -261,8 +267,10 @@ def changes(store, since, today: date | None) -> Changes:
                 kind = "changed"
             out.overrides.append(OverrideChange(pid, ref, kind, old, new))
 
+    out.new_plans = sorted(set(now) - set(then))
+    out.removed_plans = sorted(set(then) - set(now))
     out.removed = [ActionRef(pid, ref) for pid, ref in conn.execute(
         "select s.plan_id, s.ref from snapshots s where s.review_id = ? and not exists "
         "(select 1 from state t where t.plan_id = s.plan_id and t.ref = s.ref) "
-        "order by s.plan_id, s.ref", [review.id])]
+        "order by s.plan_id, s.ref", [review.id]) if pid not in out.removed_plans]
     return out
