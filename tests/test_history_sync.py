@@ -62,8 +62,8 @@ def test_update_through_the_tool_is_attributed_to_its_author(store, folder):
     by_field = fields_of(events)
     assert by_field[("1.1", "percent")].who == "Ann Lead"
     assert by_field[("1.1", "percent")].new == 80
-    assert by_field[("1.1", "note")].new["note"] == "Nearly there"
-    assert by_field[("1.1", "note")].who == "Ann Lead"
+    assert by_field[("1.1", "update")].new["note"] == "Nearly there"
+    assert by_field[("1.1", "update")].who == "Ann Lead"
     assert by_field[("1.2", "percent")].who == HAND                 # not Ann's
 
 
@@ -74,20 +74,20 @@ def test_sync_after_update_with_by_attributes_the_change(store, folder):
     api.update(portfolio, "p:1.2", Change(percent=40), D0, "Bo")
     _, after = statuses(folder, D0)
     got = store.sync(after, D0, by="Bo")
-    assert {(e.field, e.who) for e in got.events} == {("percent", "Bo"), ("note", "Bo")}
+    assert {(e.field, e.who) for e in got.events} == {("percent", "Bo"), ("update", "Bo")}
 
 
 CASES = [
     # (description, how: ("api", Change) | ("text", old, new), fields expected on action 1.1)
-    ("percent", ("api", Change(percent=60)), {"percent", "note"}),
+    ("percent", ("api", Change(percent=60)), {"percent", "update"}),
     ("status", ("api", Change(status="complete")),
-     {"status", "percent", "complete", "rag", "note"}),
+     {"status", "percent", "complete", "rag", "update"}),
     ("extension", ("api", Change(extend_to=date(2017, 5, 31), reason="Consultation")),
-     {"extension", "due", "note"}),
-    ("evidence", ("api", Change(evidence="Audit report")), {"evidence", "note"}),
-    ("reading", ("api", Change(readings=[("m1", 72)])), {"reading", "note"}),
-    ("impact", ("api", Change(impact="partly")), {"impact", "note"}),
-    ("note", ("api", Change(note="Spoke to managers")), {"note"}),
+     {"extension", "due", "update"}),
+    ("evidence", ("api", Change(evidence="Audit report")), {"evidence", "update"}),
+    ("reading", ("api", Change(readings=[("m1", 72)])), {"reading", "update"}),
+    ("impact", ("api", Change(impact="partly")), {"impact", "update"}),
+    ("note", ("api", Change(note="Spoke to managers")), {"update"}),
     ("milestone", ("text", "done = false", "done = true"), {"milestones_done"}),
     ("original due", ("text", "due = 2017-04-10", "due = 2017-04-20"), {"original_due", "due"}),
     ("start", ("text", 'leads = ["Head of Service"]',

@@ -6,8 +6,8 @@ dates.  `replay` walks those dates in order and records, on each, the plan as it
 then — so "since the last review" and the trends show real movement, not invented data.
 
 The rules of the reconstruction, kept deliberately plain:
-- a plan's history starts on its `published` date, or its first dated entry if earlier
-  (or today, when it has neither);
+- a plan's history starts on the earliest of its `published` date, its `start` date and
+  its first dated entry (or today, when it has none of them);
 - on a day D, a plan holds the update entries, evidence, readings and extensions (by
   `agreed_on`) dated on or before D; its percent and status are those of the latest update
   entry on or before D that records them, else not started;
@@ -17,8 +17,9 @@ The rules of the reconstruction, kept deliberately plain:
 - changes on a day are attributed to the `by` of that day's update entry (or the
   extension's `agreed_by`), else to "recorded in the plan file"; changes made by time
   alone (an action going red after its due date) are found by `sync` as always;
-- a review is recorded at the end of each month in which update entries were written
-  (progress reports are monthly or quarterly), up to today.
+- a review is recorded on the first day of the history (the plans as first recorded) and
+  at the end of each month in which update entries were written (progress reports are
+  monthly or quarterly), up to today; each says in its note that it is reconstructed.
 """
 
 from __future__ import annotations
@@ -115,12 +116,13 @@ def replay(store, portfolio, today: date) -> ReplayResult:
     starts: dict[str, date] = {}
     for plan in plans:
         days = [d for d in dated_entries(plan) if d <= today]
-        if plan.published is not None and plan.published <= today:
-            days.append(plan.published)
+        days += [d for d in (plan.published, plan.start) if d is not None and d <= today]
         if days:
             starts[plan.id] = min(days)
     review_days = sorted({_month_end(u.date) for plan in plans for _, a in plan.actions()
                           for u in a.updates if _month_end(u.date) <= today})
+    if starts:
+        review_days = sorted(set(review_days) | {min(starts.values())})
     timeline = sorted({d for plan in plans for d in dated_entries(plan) if d <= today}
                       | set(starts.values()) | set(review_days))
     timeline = [d for d in timeline if d < today] + [today]

@@ -57,7 +57,7 @@ _TIME_INDEX = tuple(Row._fields.index(f) for f in TIME_FIELDS)
 # The fields an event can name, in the order a change is told.
 FIELDS = ("status", "percent", "complete", "rag", "overdue", "stale", "start", "due",
           "original_due", "extension", "milestones_done", "impact", "evidence", "reading",
-          "note", "override")
+          "update", "override")
 
 
 def _d(value: date | None) -> str | None:
@@ -229,7 +229,7 @@ def tracked(row: tuple) -> dict:
         "milestones_done": r.milestones_done, "impact": r.impact,
         "evidence": ({"count": r.evidence, "date": ev[0], "text": ev[1]} if ev else None),
         "reading": {k: {"measure": k, "date": v[0], "value": v[1]} for k, v in readings.items()},
-        "note": ({"count": r.updates, "date": up[0], "by": up[1], "note": up[2]} if up else None),
+        "update": ({"count": r.updates, "date": up[0], "by": up[1], "note": up[2]} if up else None),
         "override": ({"rag": r.override_rag, "until": r.override_until,
                       "reason": r.override_reason, "in_force": bool(r.override)}
                      if r.override_rag else None),

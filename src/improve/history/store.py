@@ -163,8 +163,8 @@ class HistoryStore:
     def _error(self, exc: sqlite3.Error) -> HistoryError:
         text = str(exc)
         if "locked" in text or "busy" in text:
-            return HistoryError(f"the history database {self.path} stayed busy for "
-                                f"{BUSY_SECONDS} s (another improve is writing to it); try again")
+            return HistoryError(f"the history database {self.path} is busy (another improve is "
+                                "writing to it); try again in a moment")
         if "readonly" in text or "read-only" in text:
             return HistoryError(f"the history database {self.path} is read-only; make it writable "
                                 "or point --db (or IMPROVE_DB) at another file")

@@ -1,0 +1,146 @@
+"""A damaged history is moved aside (never deleted), a new one starts, plans are untouched."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timezone
+
+import pytest
+
+from improve.history import HistoryError, HistoryStore
+
+from history_helpers import PLAN, statuses, sync, write_plan
+
+D0 = date(2017, 2, 1)
+CLOCK = lambda: datetime(2017, 2, 1, 9, 30, 5, tzinfo=timezone.utc)  # noqa: E731
+
+
+@pytest.fixture
+def folder(tmp_path):
+    f = tmp_path / "plans"
+    f.mkdir()
+    write_plan(f, "p.toml", PLAN)
+    return f
+
+
+def _plan_bytes(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.toml"))}
+
+
+def _works(store, folder):
+    got = sync(store, folder, D0)
+    assert [e.kind for e in got.events] == ["baseline", "baseline"]
+    _, sts = statuses(folder, D0)
+    assert store.record_review(sts, D0) == 1
+
+
+def test_not_a_sqlite_file_is_moved_aside_and_a_new_one_works(folder):
+    before = _plan_bytes(folder)
+    path = folder / ".improve" / "history.db"
+    path.parent.mkdir()
+    path.write_bytes(b"these are my notes, not a database\n" * 50)
+    store = HistoryStore(folder, clock=CLOCK)
+    aside = path.with_name("history.db.damaged-20170201T093005")
+    assert store.moved_aside == [aside]
+    assert aside.read_bytes() == b"these are my notes, not a database\n" * 50
+    assert "was damaged" in store.warning and aside.name in store.warning
+    assert "plans are untouched" in store.warning
+    _works(store, folder)
+    assert _plan_bytes(folder) == before
+
+
+def test_damaged_pages_are_found_on_open(folder):
+    before = _plan_bytes(folder)
+    store = HistoryStore(folder)
+    for day in range(1, 28):
+        sync(store, folder, date(2017, 2, day))
+        _, sts = statuses(folder, date(2017, 2, day))
+        store.record_review(sts, date(2017, 2, day), note="x" * 2000)
+    store.db.execute("pragma wal_checkpoint(truncate)")
+    store.close()
+    path = store.path
+    raw = bytearray(path.read_bytes())
+    page = 4096
+    assert len(raw) > 8 * page
+    for offset in range(3 * page, len(raw) - page, page):     # keep the header page
+        raw[offset + 10:offset + 200] = b"\xff" * 190
+    path.write_bytes(bytes(raw))
+    store = HistoryStore(folder, clock=CLOCK)
+    assert store.warning and len(store.moved_aside) == 1
+    assert store.moved_aside[0].stat().st_size == len(raw)
+    _works(store, folder)
+    assert _plan_bytes(folder) == before
+
+
+def test_a_second_damaged_file_on_the_same_second_gets_its_own_name(folder):
+    path = folder / ".improve" / "history.db"
+    path.parent.mkdir()
+    for _ in range(2):
+        path.write_bytes(b"junk" * 100)
+        HistoryStore(folder, clock=CLOCK).close()
+    names = sorted(p.name for p in path.parent.iterdir() if "damaged" in p.name)
+    assert names == ["history.db.damaged-20170201T093005", "history.db.damaged-20170201T093005-1"]
+
+
+def test_its_wal_goes_aside_with_it(folder):
+    path = folder / ".improve" / "history.db"
+    path.parent.mkdir()
+    path.write_bytes(b"junk" * 100)
+    (path.parent / "history.db-wal").write_bytes(b"old wal")
+    store = HistoryStore(folder, clock=CLOCK)
+    aside = store.moved_aside[0]
+    assert (aside.parent / (aside.name + "-wal")).read_bytes() == b"old wal"
+    _works(store, folder)
+
+
+def test_a_deleted_database_is_simply_started_again(folder):
+    before = _plan_bytes(folder)
+    store = HistoryStore(folder)
+    sync(store, folder, D0)
+    store.close()
+    for p in store.path.parent.iterdir():
+        p.unlink()
+    store = HistoryStore(folder)
+    assert store.warning is None
+    _works(store, folder)
+    assert _plan_bytes(folder) == before
+
+
+def test_damage_found_midway_is_moved_aside_and_the_operation_retried(folder, monkeypatch):
+    store = HistoryStore(folder, clock=CLOCK)
+    sync(store, folder, D0)
+    calls = {"n": 0}
+    real = store._status_as_of
+
+    def flaky(day):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            err = sqlite3.DatabaseError("database disk image is malformed")
+            err.sqlite_errorcode = 11
+            raise err
+        return real(day)
+    monkeypatch.setattr(store, "_status_as_of", flaky)
+    assert store.status_as_of(D0) == []                  # the new, empty history
+    assert store.warning and store.moved_aside
+
+
+def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(HistoryError, match="cannot create the folder"):
+        HistoryStore(path=blocker / "sub" / "history.db")
+
+
+def test_a_locked_database_is_not_mistaken_for_damage(folder, monkeypatch):
+    monkeypatch.setattr("improve.history.store.BUSY_SECONDS", 0.2)
+    store = HistoryStore(folder)
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(HistoryError, match="busy"):
+            sync(store, folder, D0)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert store.moved_aside == []
+    sync(store, folder, D0)
