@@ -84,7 +84,7 @@ def refs(screen) -> list[str]:
     """The refs of the rows on show: themes as T<id>, recommendations and actions as their ref."""
     table = screen.query_one("#actions", DataTable)
     keys = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
-    return [("T" if k.startswith("theme:") else "") + k.rsplit(":", 1)[1] for k in keys]
+    return [("T" if k.startswith("theme:") else "") + k.rsplit(":", 1)[-1] for k in keys]
 
 
 def filters_line(screen) -> str:

@@ -119,9 +119,14 @@ async def test_a_big_plan_opens_folded_and_never_builds_a_huge_table(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_plan(app, pilot)
         table = screen.query_one("#actions", DataTable)
-        assert table.row_count == 1000                          # 1,500 folded groups, capped
+        assert table.row_count == 501                           # 1,500 folded groups: 500 and "more"
         assert "3000 of 3000 actions match" in filters_line(screen)
-        assert "500 more rows not shown" in filters_line(screen)
+        assert "1000 more rows not shown" in filters_line(screen)
+        assert "1000 more rows: enter shows 500 more" in str(table.get_row_at(500)[4])
+        table.move_cursor(row=500)
+        await pilot.press("enter")
+        assert table.row_count == 1001 and table.cursor_row == 500
+        assert refs(screen)[500] == "500"
         await pilot.press("slash", *"1499.")
         await pilot.press("enter")
         assert refs(screen) == ["1499"]                        # folded, with its matches counted

@@ -37,8 +37,9 @@ def action_detail(plan, rec, st, styles: dict) -> Table:
     add("Outcome", a.outcome or "–")
     add("Lead(s)", "; ".join(a.leads) or ("; ".join(rec.leads) + f" (the {label.lower()}'s)"
                                           if rec.leads else "–"))
-    rag = rag_text(st.rag, styles)
-    rag.append(f"  {st.why}")
+    rag = Text()
+    rag.append_text(rag_text(st.rag, styles))
+    rag.append(f"  {st.why}")   # the why in plain text: the word carries the colour
     add("RAG", rag)
     if a.rag:
         state = "expired — ignored" if st.override_expired else "in force"

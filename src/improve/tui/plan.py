@@ -13,7 +13,7 @@ from .. import rules
 from ..api import ActionFilter
 from ..display import counts_text, pct
 from .portfolio import errors_text
-from .rows import AUTO_COLLAPSE, build_rows, column_widths, top_level
+from .rows import AUTO_COLLAPSE, MAX_ROWS, build_rows, column_widths, top_level
 
 FILTER_NAMES = {"red": "red", "amber": "amber", "overdue": "overdue", "stale": "stale",
                 "due30": "due within 30 days", "mine": "my actions"}
@@ -49,6 +49,7 @@ class PlanScreen(Screen):
         self.lead: str | None = None
         self.folded: set[str] | None = None     # decided on first data: big scopes open folded
         self.rows = None
+        self.limit = MAX_ROWS                   # grows by MAX_ROWS each time "more" is chosen
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,7 +98,8 @@ class PlanScreen(Screen):
             self.folded = (top_level(probe.groups, self.plan_id is None)
                            if probe.shown > AUTO_COLLAPSE else set())
         self.rows = build_rows(scope, flt, app.today, self.folded, all_plans=self.plan_id is None,
-                               styles=app.rag_styles, widths=column_widths(self.size.width))
+                               styles=app.rag_styles, widths=column_widths(self.size.width),
+                               max_rows=self.limit)
         table = self.query_one("#actions", DataTable)
         keep = self.selected_key()
         table.clear()
@@ -201,7 +203,7 @@ class PlanScreen(Screen):
     # -- folding ------------------------------------------------------------------
     def action_fold(self) -> None:
         row = self.selected_row()
-        if row is not None and row.kind != "act":
+        if row is not None and row.kind in ("plan", "theme", "rec"):
             self.folded ^= {row.key}
             self.refresh_data()
 
@@ -247,6 +249,12 @@ class PlanScreen(Screen):
             return
         if row.kind == "act":
             self.app.show_action(row.plan_id, row.ref)
+        elif row.kind == "more":
+            table = self.query_one("#actions", DataTable)
+            at = table.cursor_row
+            self.limit += MAX_ROWS
+            self.refresh_data()
+            table.move_cursor(row=at)   # on the first of the rows just shown
         else:
             self.folded ^= {row.key}
             self.refresh_data()

@@ -105,6 +105,7 @@ class PortfolioScreen(Screen):
     def action_sort(self, order: str) -> None:
         self.order = order
         self.refresh_data()
+        self.query_one("#plans", DataTable).move_cursor(row=0)   # the worst plan, ready for enter
 
     def action_open_plan(self) -> None:
         plan_id = self.selected_plan()

@@ -13,7 +13,7 @@ from ..api import ActionFilter, ActionRow
 from ..display import counts_text, pct, rag_text
 from .widgets import clip
 
-MAX_ROWS = 1000          # a DataTable of 1,000 rows paints in ~0.1 s; 20,000 would take seconds
+MAX_ROWS = 500           # rows built at a time (~40 ms); 20,000 would take seconds to paint
 AUTO_COLLAPSE = 300      # more matching actions than this: open with the groups folded
 
 
@@ -35,26 +35,28 @@ class Rows:
     groups: list[str] = field(default_factory=list)   # every group key, for expand/collapse all
 
 
-def _group(key: str, kind: str, plan_id: str, ref: str | None, label: Text, rag, percent,
-           folded: bool, matched: int, count: int, styles: dict, mark: str = "") -> Row:
-    arrow = "▸ " if folded else "▾ "
-    title = Text(arrow, style="bold")
-    title.append_text(label)
+def _group(key: str, kind: str, plan_id: str, ref: str | None, label: str, rag, percent,
+           folded: bool, matched: int, count: int, styles: dict, width: int, mark: str = "") -> Row:
+    note = ""
     if matched != count:
-        title.append(f"  ({matched} of {count} match)", style="italic")
+        note = f"  ({matched} of {count} match)"
     elif folded:
-        title.append(f"  ({count} actions)", style="italic")
+        note = f"  ({count} actions)"
+    title = Text("▸ " if folded else "▾ ", style="bold")
+    title.append(clip(label, max(10, width - 2 - len(note))), style="bold")
+    title.append(note, style="italic")
     return Row(key, kind, plan_id, ref,
                (Text(mark, style="bold"), rag_text(rag, styles), pct(percent), "", title, "", ""))
 
 
 def column_widths(screen_width: int) -> tuple[int, int]:
-    """(action, lead) text widths: at 80 columns the action text fills the screen and the
-    leads sit just off it (scroll right, or open the action); wider, both fit."""
-    if screen_width < 100:
+    """(action, lead) text widths. The other columns and padding take ~54 cells. Narrow,
+    the action text fills the screen and the leads sit just off it (scroll right, or open
+    the action); from 120 columns both fit."""
+    if screen_width < 120:
         return max(24, screen_width - 46), 30
-    lead = min(40, (screen_width - 54) // 3)
-    return min(100, screen_width - 54 - lead), lead
+    action = min(100, screen_width - 54 - 30)
+    return action, min(50, screen_width - 54 - action)
 
 
 def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
@@ -65,13 +67,17 @@ def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
     out = Rows()
     budget = max_rows
 
-    def add(row: Row) -> None:
+    def room() -> bool:
+        """Whether another row fits; rows past the budget are counted, never built."""
         nonlocal budget
         if budget > 0:
-            out.rows.append(row)
             budget -= 1
-        else:
-            out.truncated += 1
+            return True
+        out.truncated += 1
+        return False
+
+    def add(row: Row) -> None:
+        out.rows.append(row)
 
     for ps in statuses:
         plan = ps.plan
@@ -90,9 +96,10 @@ def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
         if all_plans:
             out.groups.append(plan_key)
             matched_n = sum(len(m) for _, m in recs)
-            add(_group(plan_key, "plan", plan.id, None, Text(plan.title, style="bold"),
-                       ps.rollup.rag, ps.rollup.percent, plan_key in folded, matched_n,
-                       ps.rollup.total + ps.rollup.dropped, styles))
+            if room():
+                add(_group(plan_key, "plan", plan.id, None, plan.title,
+                           ps.rollup.rag, ps.rollup.percent, plan_key in folded, matched_n,
+                           ps.rollup.total + ps.rollup.dropped, styles, widths[0]))
             if plan_key in folded:
                 continue
         themes = {t.id: t for t in plan.themes} if not all_plans else {}
@@ -106,26 +113,29 @@ def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
                 tkey = f"theme:{plan.id}:{rec.theme}"
                 out.groups.append(tkey)
                 theme_folded = tkey in folded
-                in_theme = [(r, m) for r, m in recs if r.recommendation.theme == rec.theme]
-                t_roll = rules.rollup([st for r, _ in in_theme for st in r.actions])
-                add(_group(tkey, "theme", plan.id, rec.theme,
-                           Text(f"{plan.label('theme')} {rec.theme}: "
-                                f"{theme.title if theme else ''}", style="bold"),
-                           t_roll.rag, t_roll.percent, theme_folded, sum(len(m) for _, m in in_theme),
-                           sum(len(r.actions) for r, _ in in_theme), styles, mark=""))
+                if room():
+                    in_theme = [(r, m) for r, m in recs if r.recommendation.theme == rec.theme]
+                    t_roll = rules.rollup([st for r, _ in in_theme for st in r.actions])
+                    add(_group(tkey, "theme", plan.id, rec.theme,
+                               f"{plan.label('theme')} {rec.theme}: {theme.title if theme else ''}",
+                               t_roll.rag, t_roll.percent, theme_folded,
+                               sum(len(m) for _, m in in_theme),
+                               sum(len(r.actions) for r, _ in in_theme), styles, widths[0]))
             if theme_folded:
                 continue
             rkey = f"rec:{plan.id}:{rec.ref}"
             out.groups.append(rkey)
             rec_folded = rkey in folded
-            title = rec.title or rec.text or ""
-            add(_group(rkey, "rec", plan.id, rec.ref, Text(clip(f"{label}: {title}", widths[0]),
-                                                           style="bold"),
-                       rs.rollup.rag, rs.rollup.percent, rec_folded, len(matched),
-                       len(rs.actions), styles, mark=rec.ref))
+            if room():
+                title = rec.title or rec.text or ""
+                add(_group(rkey, "rec", plan.id, rec.ref,
+                           f"{label}: {title}", rs.rollup.rag, rs.rollup.percent, rec_folded,
+                           len(matched), len(rs.actions), styles, widths[0], mark=rec.ref))
             if rec_folded:
                 continue
             for st in matched:
+                if not room():
+                    continue
                 a = st.action
                 due = st.due.isoformat() if st.due else "–"
                 if st.due != st.original_due:
@@ -135,6 +145,10 @@ def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
                         (a.ref, rag_text(st.rag, styles), f"{st.percent}%", due,
                          Text(clip(a.action, widths[0])), Text(clip(leads, widths[1])),
                          a.impact or "")))
+    if out.truncated:
+        out.rows.append(Row("more", "more", "", None, (
+            "", "", "", "", Text(f"… {out.truncated} more rows: enter shows {max_rows} more "
+                                 "(or fold groups with -, or filter)", style="italic"), "", "")))
     return out
 
 

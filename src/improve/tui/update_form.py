@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
@@ -49,32 +49,46 @@ class UpdateForm(ModalScreen[FormValues | None]):
 
     def compose(self) -> ComposeResult:
         v = self.values
+        options = [(f"{mid}: {text}"[:60], mid) for mid, text in self.measures]
         with VerticalScroll(id="form"):
             yield Label(f"{self.form_title}  ·  ctrl+s saves  ·  esc cancels", id="form-title")
             if self.error:
                 yield Label(self.error, id="form-error")
-            yield Label("Percent complete (type a number, or 0–4 for 0/25/50/75/100)")
-            yield Input(v.percent, id="percent", restrict=r"[0-9]*", max_length=3, compact=True)
-            yield Label("Status")
-            yield Select([(s, s) for s in model.STATUSES], value=v.status or Select.NULL,
-                         id="status", allow_blank=True, compact=True)
-            yield Label("Progress note")
-            yield Input(v.note, id="note", compact=True)
-            yield Label("Evidence (text, and a link if there is one)")
-            yield Input(v.evidence, id="evidence", compact=True)
-            yield Input(v.link, id="link", placeholder="URL or path relative to the plan file", compact=True)
-            options = [(f"{mid}: {text}"[:70], mid) for mid, text in self.measures]
-            if options:
-                yield Select(options, value=v.evidence_measure or Select.NULL, id="evidence_measure",
-                             allow_blank=True, compact=True, prompt="evidence for which measure (optional)")
-                yield Label("A measure reading: the measure and its latest value")
-                yield Select(options, value=v.reading_measure or Select.NULL, id="reading_measure",
-                             allow_blank=True, compact=True, prompt="measure")
-                yield Input(v.reading_value, id="reading_value", placeholder="value, e.g. 72.5",
-                            restrict=r"-?[0-9]*\.?[0-9]*", compact=True)
-            yield Label("Extension: new due date (YYYY-MM-DD) and the reason")
-            yield Input(v.extend_to, id="extend_to", placeholder="YYYY-MM-DD", compact=True)
-            yield Input(v.reason, id="reason", placeholder="reason for the new date", compact=True)
+            with Grid(id="fields"):
+                # one line a field, label on the left, so the whole form fits 80×24
+                yield Label("Percent")
+                yield Input(v.percent, id="percent", restrict=r"[0-9]*", max_length=3, compact=True,
+                            placeholder="0–100, or 0 1 2 3 4 for 0/25/50/75/100")
+                yield Label("Status")
+                yield Select([(s, s) for s in model.STATUSES], value=v.status or Select.NULL,
+                             id="status", allow_blank=True, compact=True,
+                             prompt="(follows the percent)")
+                yield Label("Progress note")
+                yield Input(v.note, id="note", compact=True, placeholder="what has happened")
+                yield Label("Evidence")
+                yield Input(v.evidence, id="evidence", compact=True,
+                            placeholder="what shows it, e.g. Audit of 40 case files")
+                yield Label("Evidence link")
+                yield Input(v.link, id="link", compact=True,
+                            placeholder="URL or path relative to the plan file (optional)")
+                if options:
+                    yield Label("Evidence for")
+                    yield Select(options, value=v.evidence_measure or Select.NULL,
+                                 id="evidence_measure", allow_blank=True, compact=True,
+                                 prompt="(which measure it is evidence for: optional)")
+                    yield Label("Reading for")
+                    yield Select(options, value=v.reading_measure or Select.NULL,
+                                 id="reading_measure", allow_blank=True, compact=True,
+                                 prompt="(a measure, to record its latest value)")
+                    yield Label("Reading value")
+                    yield Input(v.reading_value, id="reading_value", placeholder="e.g. 72.5",
+                                restrict=r"-?[0-9]*\.?[0-9]*", compact=True)
+                yield Label("New due date")
+                yield Input(v.extend_to, id="extend_to", placeholder="YYYY-MM-DD (an extension)",
+                            compact=True)
+                yield Label("Reason")
+                yield Input(v.reason, id="reason", placeholder="why the date moves, and who agreed",
+                            compact=True)
             yield Label("", id="form-problem")
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)

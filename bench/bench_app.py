@@ -1,0 +1,100 @@
+"""Key-press latency in the app at scale, as ratios against a floor measured in the same run.
+
+    .venv/bin/python bench/bench_app.py [--plans 200] [--actions 100] [--big 20000]
+
+Two portfolios: 200 plans of 100 actions (20,000 actions), and one plan of 20,000 actions.
+The floor is a key with no binding, pressed through the same Pilot: everything Textual
+does for any key press. The budget in issue 3 is ~50 ms a key at 20,000 actions; a
+DataTable of 2,000 rows takes ~0.25 s to paint, so no screen may build one that big.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate, plan_text  # noqa: E402
+
+import random  # noqa: E402
+
+from improve.tui import make_app  # noqa: E402
+from textual.widgets import DataTable  # noqa: E402
+
+TODAY = date(2017, 6, 1)
+
+
+async def timed(pilot, *keys, repeat: int = 5) -> float:
+    """Median seconds from pressing the keys to the screen having handled them."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        await pilot.press(*keys)
+        await pilot.pause()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+async def run(folder: Path, label: str) -> None:
+    app = make_app(folder, TODAY, user="Head of Service 3", poll=0)
+    start = time.perf_counter()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        first_paint = time.perf_counter() - start
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        loaded = time.perf_counter() - start
+        floor = await timed(pilot, "z", repeat=9)
+        rows = []
+        rows.append(("sort worst first (w, s)", await timed(pilot, "w") + await timed(pilot, "s")))
+        start = time.perf_counter()
+        await pilot.press("enter")
+        await pilot.pause()
+        rows.append(("open the first plan", time.perf_counter() - start))
+        table = app.screen.query_one("#actions", DataTable)
+        rows.append((f"toggle red filter ({table.row_count} rows)", await timed(pilot, "r")))
+        rows.append(("move down a row", await timed(pilot, "down")))
+        rows.append(("fold all / unfold all", await timed(pilot, "minus", "plus") / 2))
+        await pilot.press("c", "slash")
+        rows.append(("type a search letter", await timed(pilot, "1", repeat=3)))
+        await pilot.press("escape", "c", "escape", "escape")
+        await pilot.pause()
+        start = time.perf_counter()
+        await pilot.press("a")
+        await pilot.pause()
+        rows.append(("open every plan's actions", time.perf_counter() - start))
+        table = app.screen.query_one("#actions", DataTable)
+        rows.append((f"  then toggle red ({table.row_count} rows)", await timed(pilot, "r")))
+        rows.append(("  then my actions", await timed(pilot, "m")))
+    print(f"\n{label}: first paint {first_paint * 1000:.0f} ms, loaded {loaded:.2f} s "
+          "(loading runs in a worker; the screen paints first)")
+    print(f"  floor: an unbound key through Pilot = {floor * 1000:.1f} ms")
+    for name, seconds in rows:
+        print(f"  {name:<40} {seconds * 1000:7.1f} ms  = {seconds / floor:5.1f}× floor")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--plans", type=int, default=200)
+    parser.add_argument("--actions", type=int, default=100)
+    parser.add_argument("--big", type=int, default=20000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        many = Path(tmp) / "many"
+        many.mkdir()
+        generate(many, args.plans, args.actions)
+        asyncio.run(run(many, f"{args.plans} plans × {args.actions} actions"))
+        big = Path(tmp) / "big"
+        big.mkdir()
+        (big / "big.toml").write_text(plan_text(0, args.big, random.Random(2)), encoding="utf-8")
+        asyncio.run(run(big, f"one plan of {args.big} actions"))
+
+
+if __name__ == "__main__":
+    main()
