@@ -119,14 +119,14 @@ async def test_a_big_plan_opens_folded_and_never_builds_a_huge_table(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_plan(app, pilot)
         table = screen.query_one("#actions", DataTable)
-        assert table.row_count == 501                           # 1,500 folded groups: 500 and "more"
+        assert table.row_count == 201                           # 1,500 folded groups: 200 and "more"
         assert "3000 of 3000 actions match" in filters_line(screen)
-        assert "1000 more rows not shown" in filters_line(screen)
-        assert "1000 more rows: enter shows 500 more" in str(table.get_row_at(500)[4])
-        table.move_cursor(row=500)
+        assert "1300 more rows not shown" in filters_line(screen)
+        assert "1300 more rows: enter shows 200 more" in str(table.get_row_at(200)[4])
+        table.move_cursor(row=200)
         await pilot.press("enter")
-        assert table.row_count == 1001 and table.cursor_row == 500
-        assert refs(screen)[500] == "500"
+        assert table.row_count == 401 and table.cursor_row == 200
+        assert refs(screen)[200] == "200"
         await pilot.press("slash", *"1499.")
         await pilot.press("enter")
         assert refs(screen) == ["1499"]                        # folded, with its matches counted
@@ -325,3 +325,19 @@ async def test_quitting_while_any_screen_opens_is_not_a_crash(plans):
              "help": app.action_help, "all": app.action_all_actions}[opener]()
             await pilot.pause()
         assert app._exception is None, opener
+
+
+async def test_the_mouse_opens_a_plan_and_an_action(plans):
+    app = make_app(plans, TODAY, poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        table = app.screen.query_one("#plans", DataTable)
+        await pilot.click(table, offset=(10, 1))        # select the first row…
+        await pilot.click(table, offset=(10, 1))        # …and a second click opens it
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        actions = app.screen.query_one("#actions", DataTable)
+        await pilot.click(actions, offset=(10, 6))     # the row of action 2.1.1
+        await pilot.click(actions, offset=(10, 6))
+        await pilot.pause()
+        assert isinstance(app.screen, ActionScreen) and app.screen.ref == "2.1.1"

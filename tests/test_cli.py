@@ -332,3 +332,11 @@ def test_demo_honours_an_explicit_today(run, plans, tmp_path, monkeypatch):
 def test_bare_improve_prints_status_when_piped(run, plans):
     result = run("--plans", plans, "--today", "2017-01-05")
     assert result.exit_code == 0 and "Sample improvement plan" in result.output
+
+
+def test_an_empty_filter_says_so_and_any_one_filter_is_not_empty():
+    from improve.api import ActionFilter
+    assert ActionFilter().is_empty()
+    for given in ({"lead": "x"}, {"rags": ("red",)}, {"overdue": True}, {"stale": True},
+                  {"plan": "p"}, {"due_within": 0}, {"text": "t"}, {"exact_lead": "L"}):
+        assert not ActionFilter(**given).is_empty(), given

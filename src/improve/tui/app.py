@@ -5,6 +5,7 @@ All file I/O runs in thread workers that post messages; the handlers change stat
 
 from __future__ import annotations
 
+import gc
 import time
 from datetime import date
 from pathlib import Path
@@ -32,6 +33,16 @@ HIGH_CONTRAST = Theme(
     accent="#ffff00", foreground="#ffffff", background="#000000", surface="#000000",
     panel="#1a1a1a", boost="#262626", warning="#ffff00", error="#ff6e6e", success="#00ff00",
 )
+
+
+def settle_memory() -> None:
+    """Move what is loaded out of the garbage collector's sight. At 20,000 actions the
+    loaded plans are millions of objects; every full collection walked them all, and one
+    landed inside a key press (a 30 ms filter took 500 ms). Collected once per load, in
+    the worker, then frozen: key presses stop paying for it."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class PortfolioLoaded(Message):
@@ -92,7 +103,9 @@ class ImproveApp(App):
     def load(self) -> None:
         """All file I/O happens here, off the UI thread."""
         portfolio = api.load(self.plans)
-        self.post_message(PortfolioLoaded(portfolio, api.portfolio_status(portfolio, self.today)))
+        statuses = api.portfolio_status(portfolio, self.today)
+        settle_memory()
+        self.post_message(PortfolioLoaded(portfolio, statuses))
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_files(self) -> None:
@@ -111,8 +124,9 @@ class ImproveApp(App):
                              if before.get(f.path) != f.fingerprint)
             changed += sorted(display_name(p) + " (removed)" for p in before
                               if p not in {f.path for f in fresh.files})
-            self.post_message(PortfolioLoaded(fresh, api.portfolio_status(fresh, self.today),
-                                              changed))
+            statuses = api.portfolio_status(fresh, self.today)
+            settle_memory()
+            self.post_message(PortfolioLoaded(fresh, statuses, changed))
 
     def on_portfolio_loaded(self, message: PortfolioLoaded) -> None:
         self.portfolio, self.statuses = message.portfolio, message.statuses
