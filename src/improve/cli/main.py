@@ -317,7 +317,7 @@ def demo(target: Path | None, high_contrast: bool) -> None:
         copy = make_demo_copy(s.plans, target)
     except OSError as exc:
         raise Failed(f"could not make the scratch copy: {exc}") from None
-    banner = f"DEMO — a scratch copy in {copy} · as at {today.isoformat()} · the shipped plans are not touched"
+    banner = f"DEMO as at {today.isoformat()} · a scratch copy in {copy}; the shipped plans are not touched"
     _run_app(copy, today, who_am_i(), _high_contrast(high_contrast), banner)
     click.echo(f"The demo copy is kept in {copy}.\nTo see what you changed: "
                f"diff -ru {s.plans} {copy}")

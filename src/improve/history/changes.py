@@ -176,7 +176,17 @@ _SQL = ("select t.plan_id, t.ref, s.ref, "
         + ", ".join(f"s.[{c}], t.[{c}]" for c in _PAIRS) + ", "
         + ", ".join(f"t.[{c}]" for c in _NOW_ONLY)
         + " from state t left join snapshots s"
-          " on s.review_id = ? and s.plan_id = t.plan_id and s.ref = t.ref"
+          " on s.review_id = :review and s.plan_id = t.plan_id and s.ref = t.ref"
+          # only the rows with something to tell: the rest are read by SQLite, not Python
+          " where s.ref is null or t.stale = 1"
+          " or s.rag is not t.rag or s.overdue <> t.overdue or s.complete <> t.complete"
+          " or s.extensions <> t.extensions or s.evidence <> t.evidence"
+          " or s.readings_latest is not t.readings_latest or s.override <> t.override"
+          " or s.override_rag is not t.override_rag or s.override_until is not t.override_until"
+          " or s.override_reason is not t.override_reason"
+          " or (t.complete = 0 and t.status <> 'dropped' and t.updates <= s.updates"
+          "     and t.evidence <= s.evidence and t.readings <= s.readings"
+          "     and (t.last_activity is null or t.last_activity <= :held))"
           " order by t.plan_id, t.ref")
 
 
@@ -211,7 +221,7 @@ def changes(store, since, today: date | None) -> Changes:
 
     held = review.held_on.isoformat()
     n = len(_PAIRS)
-    for r in conn.execute(_SQL, [review.id]):
+    for r in conn.execute(_SQL, {"review": review.id, "held": held}):
         pid, ref, had = r[0], r[1], r[2]
         s = r[3:3 + 2 * n:2]
         t = r[4:4 + 2 * n:2]

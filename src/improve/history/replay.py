@@ -127,7 +127,7 @@ def replay(store, portfolio, today: date) -> ReplayResult:
                       | set(starts.values()) | set(review_days))
     timeline = [d for d in timeline if d < today] + [today]
     result = ReplayResult(days=timeline)
-    with store.lock():
+    with store._transaction():
         for day in timeline:
             final = day == today
             active = [p for p in plans if final or starts.get(p.id, today) <= day]

@@ -175,6 +175,12 @@ def _turning_points(row: tuple, stale_days: int) -> set[date]:
     return points
 
 
+def quiet(row: tuple, since: date, until: date) -> bool:
+    """True when a row found unchanged at both ends of (since, until] cannot have changed
+    in between: no day where a value can turn falls inside (see `_turning_points`)."""
+    return not any(since < p < until for p in _turning_points(row, Row._make(row).stale_days))
+
+
 def time_changes(row: tuple, since: date, until: date) -> list[tuple[date, tuple, tuple]]:
     """What the passing of days from `since` (when the row was true) to `until` changed,
     with no edit to the plan: [(day it happened, old time values, new time values)]."""

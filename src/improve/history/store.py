@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -63,8 +64,10 @@ class HistoryStore:
         store = HistoryStore(path="elsewhere.db")  # an explicit file
         if store.warning: print(store.warning)     # a damaged database was moved aside
 
-    check: "quick" runs PRAGMA quick_check on open, "full" integrity_check, "none" only
-    the cheap checks (the file header and the schema).
+    check: "quick" (the default) runs PRAGMA quick_check on open on every table a run
+    reads (not the review snapshots, which are the bulk of the file), "full" runs
+    integrity_check on everything, "none" only the cheap checks (the file header and the
+    schema).  Damage found later, while reading, is handled the same way.
     """
 
     def __init__(self, plans_dir: Path | str | None = None, path: Path | str | None = None, *,
@@ -78,6 +81,7 @@ class HistoryStore:
         self.moved_aside: list[Path] = []
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._depth = 0
+        self._mutex = threading.RLock()   # one connection, shared by the app's worker threads
         self.db: Database | None = None
         self._open()
 
@@ -114,12 +118,33 @@ class HistoryStore:
         conn.execute(f"pragma busy_timeout = {BUSY_SECONDS * 1000}")
         self.db.enable_wal()
         conn.execute("pragma foreign_keys = on")
-        if self.check in ("quick", "full"):
-            pragma = "quick_check" if self.check == "quick" else "integrity_check"
-            result = [r[0] for r in conn.execute(f"pragma {pragma}").fetchall()]
-            if result != ["ok"]:
-                raise _Damaged(f"{pragma} found: {'; '.join(result[:3])}")
+        if self.check != "none":
+            problems = self._verify(full=self.check == "full")
+            if problems:
+                raise _Damaged(f"the integrity check found: {'; '.join(problems[:3])}")
         migrate(self.db)
+
+    def _verify(self, full: bool) -> list[str]:
+        """[] when the database checks out.  The quick check on open covers every table a
+        run reads, but not the review snapshots (the bulk of the file, read only for "what
+        changed"; damage there is found when they are read, and handled the same way)."""
+        conn = self.db.conn
+        if full:
+            checks = ["pragma integrity_check"]
+        elif sqlite3.sqlite_version_info < (3, 33):
+            checks = ["pragma quick_check"]
+        else:
+            tables = [r[0] for r in conn.execute(
+                "select name from sqlite_master where type = 'table'") if r[0] != "snapshots"]
+            checks = [f"pragma quick_check([{t}])" for t in tables] or ["pragma quick_check"]
+        problems = []
+        for sql in checks:
+            problems += [r[0] for r in conn.execute(sql).fetchall() if r[0] != "ok"]
+        return problems
+
+    def verify(self) -> list[str]:
+        """A full integrity check of the whole database: [] when it is sound."""
+        return self._run(self._verify, True)
 
     def _close(self) -> None:
         if self.db is not None:
@@ -174,6 +199,10 @@ class HistoryStore:
     def _run(self, fn, *args, **kwargs):
         """Run one public operation; a database found damaged midway is moved aside, a new
         one started, and the operation run once more on it."""
+        with self._mutex:
+            return self._run_locked(fn, *args, **kwargs)
+
+    def _run_locked(self, fn, *args, **kwargs):
         if self.db is None:
             raise HistoryError("this history store is closed")
         try:
@@ -196,6 +225,17 @@ class HistoryStore:
         """One write transaction (nested calls join it).  It takes the write lock at once
         (BEGIN IMMEDIATE), so what is read inside cannot be changed by another process
         before it is written: two processes syncing at once record each change once."""
+        with self._mutex:
+            try:
+                with self._transaction() as store:
+                    yield store
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+
+    @contextmanager
+    def _transaction(self) -> Iterator["HistoryStore"]:
+        if self.db is None:
+            raise HistoryError("this history store is closed")
         conn = self.db.conn
         if self._depth:
             self._depth += 1

@@ -25,7 +25,8 @@ from .. import model as m
 from .. import rules
 from ..loader import fingerprint
 from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME, SyncResult, Event
-from .rows import COLUMNS, KEY, field_changes, plan_rows, time_changes, time_field_changes, tracked, with_time_values
+from .rows import (COLUMNS, KEY, field_changes, plan_rows, quiet, time_changes, time_field_changes,
+                   tracked, with_time_values)
 
 _ALL = ", ".join(f"[{c}]" for c in KEY + COLUMNS)
 _MARKS = ", ".join("?" for _ in KEY + COLUMNS)
@@ -102,7 +103,7 @@ def sync(store, statuses: list[rules.PlanStatus], today: date, by: str | None = 
             return by
         return HAND
 
-    with store.lock():
+    with store._transaction():
         at = store.now()
         first_id = conn.execute("select coalesce(max(id), 0) from events").fetchone()[0]
         known = {r[0]: r for r in conn.execute("select plan_id, title, file, fingerprint, as_of from plans")}
@@ -144,7 +145,7 @@ def sync(store, statuses: list[rules.PlanStatus], today: date, by: str | None = 
                         events.append((pid, ref, day, at, who(pid, ref), ADDED, None, None, _j(tracked(row))))
                         changed.append(row)
                         continue
-                    if before == row and as_of == today:
+                    if before == row and (as_of == today or quiet(before, as_of, today)):
                         continue
                     carried = before
                     if as_of < today:
@@ -196,7 +197,7 @@ def record_review(store, statuses: list[rules.PlanStatus], today: date, note: st
     snapshot and the events before it agree."""
     conn = store.db.conn
     cache = {ps.plan.id: plan_rows(ps) for ps in statuses}
-    with store.lock():
+    with store._transaction():
         sync(store, statuses, today, rows_cache=cache)
         last_event = conn.execute("select coalesce(max(id), 0) from events").fetchone()[0]
         cur = conn.execute(
@@ -227,7 +228,7 @@ def record_update(store, portfolio, target: str, change, today: date, by: str | 
     from .. import api
     from ..loader import load_file
     plan_id, ref = api.split_target(target)
-    with store.lock():
+    with store._transaction():
         result = api.update(portfolio, target, change, today, by)
         loaded = load_file(result.path, portfolio.root)
         if loaded.plan is not None:
