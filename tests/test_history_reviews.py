@@ -98,7 +98,7 @@ def test_record_and_list_reviews(store, folder):
 def test_changes_since_the_last_review_in_every_category(store, folder):
     _make_changes(store, folder)
     _, now = statuses(folder, N)
-    ch = store.changes("last", now, N)
+    ch = store.changes("last", now, N, events=True)
     moves = {m.ref: (m.old, m.new, m.direction, m.who) for m in ch.rag_moves}
     assert moves["up"] == ("grey", "green", "up", HAND)
     assert moves["late"] == ("amber", "red", "down", None)           # time did it
@@ -204,3 +204,12 @@ def test_whole_plans_added_or_removed_since_the_review(store, folder):
     assert ch.added == [] and ch.removed == []
     assert [(p, bool(a), bool(b)) for p, a, b in ch.plans] == [("o", True, False), ("r", True, True),
                                                                ("t", False, True)]
+
+
+def test_events_are_listed_only_when_asked_for(store, folder):
+    _make_changes(store, folder)
+    ch = store.changes()
+    assert ch.events is None and ch.to_json()["events"] is None
+    assert ch.rag_moves[0].who is not None or ch.rag_moves[0].when is not None
+    ch = store.changes(events=True)
+    assert ch.events == store.events(after_id=ch.review.last_event_id)

@@ -336,3 +336,25 @@ def test_time_changes_match_the_rules_day_by_day(spec, since, span):
     assert found == expected
     if time_values(row) == last and quiet(row, since, until):   # sync skips these rows
         assert expected == []
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner), max_leaves=12)
+
+
+@given(json_values)
+def test_the_row_encoder_is_plain_sorted_json(value):
+    import json
+    from improve.history.rows import _json
+    assert _json(value) == json.dumps(value, separators=(",", ":"), sort_keys=True,
+                                      ensure_ascii=False)
+
+
+def test_the_events_a_sync_returns_are_those_it_stored(store, folder):
+    first = sync(store, folder, D0)
+    edit_text(folder / "p.toml", "percent = 50", "percent = 75")
+    edit_text(folder / "p.toml", "done = false", "done = true")
+    second = sync(store, folder, date(2017, 8, 1))
+    assert first.events + second.events == store.events()
+    assert any(e.kind == "time" for e in second.events)

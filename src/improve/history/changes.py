@@ -124,7 +124,7 @@ class Changes:
      "overrides": [{"plan", "ref", "change", "old", "new"}],
      "added" / "removed": [{"plan", "ref"}]  (actions of plans that stayed),
      "new_plans" / "removed_plans": ["plan id"],
-     "events": [{event}]}
+     "events": [{event}] | null (every event since the review, when asked for)}
     """
 
     review: Review
@@ -143,7 +143,7 @@ class Changes:
     removed: list[ActionRef] = field(default_factory=list)
     new_plans: list[str] = field(default_factory=list)       # not in the review at all
     removed_plans: list[str] = field(default_factory=list)   # in the review, gone now
-    events: list[Event] = field(default_factory=list)
+    events: list[Event] | None = None     # every event since the review, when asked for
 
     @property
     def moved_up(self) -> list[RagMove]:
@@ -164,37 +164,39 @@ class Changes:
             out[name] = [item.to_json() for item in getattr(self, name)]
         out["new_plans"] = list(self.new_plans)
         out["removed_plans"] = list(self.removed_plans)
-        out["events"] = [e.to_json() for e in self.events]
+        out["events"] = None if self.events is None else [e.to_json() for e in self.events]
         return out
 
 
+_JOIN = (" from state t left join snapshots s"
+         " on s.review_id = :review and s.plan_id = t.plan_id and s.ref = t.ref")
+# Something to tell beyond "stale" and "no update" (compared in SQL, so Python only sees
+# the rows that changed).
+_DETAIL = ("(s.rag is not t.rag or s.overdue <> t.overdue or s.complete <> t.complete"
+           " or s.extensions <> t.extensions or s.evidence <> t.evidence"
+           " or s.readings_latest is not t.readings_latest or s.override <> t.override"
+           " or s.override_rag is not t.override_rag or s.override_until is not t.override_until"
+           " or s.override_reason is not t.override_reason)")
+_QUIET = ("(t.complete = 0 and t.status <> 'dropped' and t.updates <= s.updates"
+          " and t.evidence <= s.evidence and t.readings <= s.readings"
+          " and (t.last_activity is null or t.last_activity <= :held))")
+_FLAGS_SQL = (f"select t.plan_id, t.ref, s.ref is not null, t.stale, s.stale, t.last_activity,"
+              f" {_QUIET} as quiet {_JOIN}"
+              f" where s.ref is null or t.stale = 1 or quiet order by t.plan_id, t.ref")
 _PAIRS = ("rag", "overdue", "complete", "extensions", "due", "evidence", "readings_latest",
-          "updates", "readings", "stale", "override_rag", "override_until", "override_reason",
-          "override", "percent")
-_NOW_ONLY = ("extension", "evidence_latest", "status", "last_activity", "next_due")
-_SQL = ("select t.plan_id, t.ref, s.ref, "
-        + ", ".join(f"s.[{c}], t.[{c}]" for c in _PAIRS) + ", "
-        + ", ".join(f"t.[{c}]" for c in _NOW_ONLY)
-        + " from state t left join snapshots s"
-          " on s.review_id = :review and s.plan_id = t.plan_id and s.ref = t.ref"
-          # only the rows with something to tell: the rest are read by SQLite, not Python
-          " where s.ref is null or t.stale = 1"
-          " or s.rag is not t.rag or s.overdue <> t.overdue or s.complete <> t.complete"
-          " or s.extensions <> t.extensions or s.evidence <> t.evidence"
-          " or s.readings_latest is not t.readings_latest or s.override <> t.override"
-          " or s.override_rag is not t.override_rag or s.override_until is not t.override_until"
-          " or s.override_reason is not t.override_reason"
-          " or (t.complete = 0 and t.status <> 'dropped' and t.updates <= s.updates"
-          "     and t.evidence <= s.evidence and t.readings <= s.readings"
-          "     and (t.last_activity is null or t.last_activity <= :held))"
-          " order by t.plan_id, t.ref")
+          "override_rag", "override_until", "override_reason", "override")
+_NOW_ONLY = ("extension", "evidence_latest", "next_due")
+_DETAIL_SQL = ("select t.plan_id, t.ref, "
+               + ", ".join(f"s.[{c}], t.[{c}]" for c in _PAIRS) + ", "
+               + ", ".join(f"t.[{c}]" for c in _NOW_ONLY)
+               + f" {_JOIN} where s.ref is not null and {_DETAIL} order by t.plan_id, t.ref")
 
 
 def _override(rag, until, reason, in_force) -> dict | None:
     return {"rag": rag, "until": until, "reason": reason, "in_force": bool(in_force)} if rag else None
 
 
-def changes(store, since, today: date | None) -> Changes:
+def changes(store, since, today: date | None, with_events: bool = False) -> Changes:
     review = store._find_review(since, today)
     conn = store.db.conn
     if today is None:
@@ -206,37 +208,45 @@ def changes(store, since, today: date | None) -> Changes:
     now = {p.plan_id: p for p in store._status_as_of(today)}
     out.plans = [(pid, then.get(pid), now.get(pid)) for pid in sorted(set(then) | set(now))]
 
-    out.events = [Event.from_db(r) for r in store.db.query(
-        "select * from events where id > ? order by happened_on, id", [review.last_event_id])]
-    last: dict[tuple, Event] = {}
-    for e in out.events:
-        key = (e.plan_id, e.ref, e.field)
-        if e.field == "reading":
-            key += ((e.new or e.old or {}).get("measure"),)
-        last[key] = e
+    if with_events:
+        out.events = [Event.from_row(r) for r in conn.execute(
+            f"select {Event.COLUMNS} from events where id > ? order by happened_on, id",
+            [review.last_event_id])]
+    # who and when: the last event since the review for each value an item reports
+    last: dict[tuple, tuple] = {}
+    for pid, ref, name, day, who, new in conn.execute(
+            "select plan_id, ref, field, happened_on, who, new from events where id > ? and "
+            "field in ('rag', 'overdue', 'complete', 'evidence', 'reading') order by id",
+            [review.last_event_id]):
+        key = (pid, ref, name)
+        if name == "reading":
+            key += ((json.loads(new) or {}).get("measure") if new else None,)
+        last[key] = (day, who)
 
     def ww(plan_id, ref, name, *extra):
-        e = last.get((plan_id, ref, name, *extra))
-        return (e.happened_on, e.who) if e else (None, None)
+        found = last.get((plan_id, ref, name, *extra))
+        return (date.fromisoformat(found[0]), found[1]) if found else (None, None)
 
-    held = review.held_on.isoformat()
-    n = len(_PAIRS)
-    for r in conn.execute(_SQL, {"review": review.id, "held": held}):
-        pid, ref, had = r[0], r[1], r[2]
-        s = r[3:3 + 2 * n:2]
-        t = r[4:4 + 2 * n:2]
-        (s_rag, s_over, s_comp, s_ext, s_due, s_ev, s_read, s_upd, s_nread, s_stale, s_orag,
-         s_ountil, s_oreason, s_oin, _s_pct) = s
-        (t_rag, t_over, t_comp, t_ext, t_due, t_ev, t_read, t_upd, t_nread, t_stale, t_orag,
-         t_ountil, t_oreason, t_oin, _t_pct) = t
-        t_extension, t_evlatest, t_status, t_activity, t_next = r[3 + 2 * n:]
-        open_ = not t_comp and t_status != "dropped"
-        if had is None:
+    params = {"review": review.id, "held": review.held_on.isoformat()}
+    unmatched = 0
+    for pid, ref, had, t_stale, s_stale, activity, quiet in conn.execute(_FLAGS_SQL, params):
+        if not had:
+            unmatched += 1
             if pid in then:
                 out.added.append(ActionRef(pid, ref))
-            if t_stale:
-                out.stale.append(Stale(pid, ref, t_activity, True))
-            continue
+        elif quiet:
+            out.no_update.append(NoUpdate(pid, ref, activity))
+        if t_stale:
+            out.stale.append(Stale(pid, ref, activity, not s_stale))
+
+    n = len(_PAIRS)
+    for r in conn.execute(_DETAIL_SQL, params):
+        pid, ref = r[0], r[1]
+        (s_rag, s_over, s_comp, s_ext, s_due, s_ev, s_read, s_orag, s_ountil, s_oreason,
+         s_oin) = r[2:2 + 2 * n:2]
+        (t_rag, t_over, t_comp, t_ext, t_due, t_ev, t_read, t_orag, t_ountil, t_oreason,
+         t_oin) = r[3:3 + 2 * n:2]
+        t_extension, t_evlatest, t_next = r[2 + 2 * n:]
         if s_rag != t_rag:
             out.rag_moves.append(RagMove(pid, ref, s_rag, t_rag, direction(s_rag, t_rag),
                                          *ww(pid, ref, "rag")))
@@ -260,11 +270,6 @@ def changes(store, since, today: date | None) -> Changes:
                     out.new_readings.append(NewReading(
                         pid, ref, mid, old, {"date": b[mid][0], "value": b[mid][1]},
                         *ww(pid, ref, "reading", mid)))
-        if t_stale:
-            out.stale.append(Stale(pid, ref, t_activity, not s_stale))
-        if open_ and t_upd <= s_upd and t_ev <= s_ev and t_nread <= s_nread \
-                and (t_activity is None or t_activity <= held):
-            out.no_update.append(NoUpdate(pid, ref, t_activity))
         if (s_orag, s_ountil, s_oreason, s_oin) != (t_orag, t_ountil, t_oreason, t_oin) \
                 and (s_oin or t_oin):
             old = _override(s_orag, s_ountil, s_oreason, s_oin)
@@ -279,6 +284,10 @@ def changes(store, since, today: date | None) -> Changes:
 
     out.new_plans = sorted(set(now) - set(then))
     out.removed_plans = sorted(set(then) - set(now))
+    snapshot_rows = sum(p.total + p.dropped for p in review.plans)
+    matched = conn.execute("select count(*) from state").fetchone()[0] - unmatched
+    if matched >= snapshot_rows:
+        return out
     out.removed = [ActionRef(pid, ref) for pid, ref in conn.execute(
         "select s.plan_id, s.ref from snapshots s where s.review_id = ? and not exists "
         "(select 1 from state t where t.plan_id = s.plan_id and t.ref = s.ref) "

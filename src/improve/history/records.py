@@ -35,6 +35,15 @@ class Event:
     old: object = None
     new: object = None
 
+    COLUMNS = "id, plan_id, ref, happened_on, recorded_at, who, kind, field, old, new"
+
+    @classmethod
+    def from_row(cls, r: tuple) -> "Event":
+        """From a row of `select {Event.COLUMNS} from events`."""
+        return cls(r[0], r[1], r[2], date.fromisoformat(r[3]), r[4], r[5], r[6], r[7],
+                   None if r[8] is None else json.loads(r[8]),
+                   None if r[9] is None else json.loads(r[9]))
+
     @classmethod
     def from_db(cls, r: dict) -> "Event":
         return cls(r["id"], r["plan_id"], r["ref"], date.fromisoformat(r["happened_on"]),

@@ -363,16 +363,18 @@ class HistoryStore:
         return self.review(row[0])
 
     def changes(self, since: str | int | date = "last",
-                statuses: Iterable[rules.PlanStatus] | None = None, today: date | None = None):
+                statuses: Iterable[rules.PlanStatus] | None = None, today: date | None = None,
+                *, events: bool = False):
         """What changed since a review: its snapshot against now.  With `statuses` (and
         `today`), history is first brought up to date with them (`sync`, by hand), so hand
-        edits are noticed; without, "now" is the state recorded by the last sync."""
+        edits are noticed; without, "now" is the state recorded by the last sync.  With
+        `events`, `Changes.events` holds every event since the review."""
         from .changes import changes
         if statuses is not None:
             if today is None:
                 raise HistoryError("changes(): give today with the statuses")
             self.sync(statuses, today)
-        return self._run(changes, self, since, today)
+        return self._run(changes, self, since, today, events)
 
     def history(self, plan_id: str, ref: str) -> list[Event]:
         """Every event of one action, oldest first."""

@@ -25,8 +25,8 @@ from .. import model as m
 from .. import rules
 from ..loader import fingerprint
 from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME, SyncResult, Event
-from .rows import (COLUMNS, KEY, field_changes, plan_rows, quiet, time_changes, time_field_changes,
-                   tracked, with_time_values)
+from .rows import (COLUMNS, KEY, _json, field_changes, plan_rows, quiet, time_changes,
+                   time_field_changes, tracked, with_time_values)
 
 _ALL = ", ".join(f"[{c}]" for c in KEY + COLUMNS)
 _MARKS = ", ".join("?" for _ in KEY + COLUMNS)
@@ -37,7 +37,7 @@ _DAY_COLUMNS = ("title", "present", "percent", "rag", *m.RAGS, "total", "complet
 
 
 def _j(value) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return None if value is None else _json(value)
 
 
 def _norm(path: Path | str) -> str:
@@ -132,7 +132,7 @@ def sync(store, statuses: list[rules.PlanStatus], today: date, by: str | None = 
             result.checked.append(pid)
             rows = rows_cache[pid] if rows_cache and pid in rows_cache else plan_rows(ps)
             if prev is None:
-                events.extend((pid, row[1], day, at, None, BASELINE, None, None, _j(tracked(row)))
+                events.extend((pid, row[1], day, at, None, BASELINE, None, None, tracked(row))
                               for row in rows)
                 changed = rows
             else:
@@ -142,7 +142,7 @@ def sync(store, statuses: list[rules.PlanStatus], today: date, by: str | None = 
                     ref = row[1]
                     before = old.pop(ref, None)
                     if before is None:
-                        events.append((pid, ref, day, at, who(pid, ref), ADDED, None, None, _j(tracked(row))))
+                        events.append((pid, ref, day, at, who(pid, ref), ADDED, None, None, tracked(row)))
                         changed.append(row)
                         continue
                     if before == row and (as_of == today or quiet(before, as_of, today)):
@@ -152,14 +152,14 @@ def sync(store, statuses: list[rules.PlanStatus], today: date, by: str | None = 
                         for when, was, now in time_changes(before, as_of, today):
                             for name, o, n in time_field_changes(was, now, before):
                                 events.append((pid, ref, when.isoformat(), at, None, TIME, name,
-                                               _j(o), _j(n)))
+                                               o, n))
                             carried = with_time_values(before, now)
                     for name, o, n in field_changes(carried, row):
-                        events.append((pid, ref, day, at, who(pid, ref), EDIT, name, _j(o), _j(n)))
+                        events.append((pid, ref, day, at, who(pid, ref), EDIT, name, o, n))
                     if before != row:
                         changed.append(row)
                 for ref, row in old.items():
-                    events.append((pid, ref, day, at, who(pid, ref), REMOVED, None, _j(tracked(row)), None))
+                    events.append((pid, ref, day, at, who(pid, ref), REMOVED, None, tracked(row), None))
                     conn.execute("delete from state where plan_id = ? and ref = ?", [pid, ref])
             conn.executemany(f"insert or replace into state ({_ALL}) values ({_MARKS})", changed)
             conn.execute("insert or replace into plans (plan_id, title, file, fingerprint, as_of) "
@@ -178,15 +178,17 @@ def sync(store, statuses: list[rules.PlanStatus], today: date, by: str | None = 
                                       "recorded as at an earlier date")
                 continue
             for row in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid]).fetchall():
-                events.append((pid, row[1], day, at, who(pid, row[1]), REMOVED, None, _j(tracked(row)), None))
+                events.append((pid, row[1], day, at, who(pid, row[1]), REMOVED, None, tracked(row), None))
             conn.execute("delete from state where plan_id = ?", [pid])
             conn.execute("delete from plans where plan_id = ?", [pid])
             _write_day(conn, pid, today, (prev[1], 0, None, None, *(0 for _ in m.RAGS), 0, 0, 0, 0, 0),
                        latest)
-        conn.executemany(_EVENT_INSERT, events)
-        if events:
-            result.events = [Event.from_db(r) for r in store.db.query(
-                "select * from events where id > ? order by happened_on, id", [first_id])]
+        conn.executemany(_EVENT_INSERT, ((*e[:7], _j(e[7]), _j(e[8])) for e in events))
+        # Inserted under the write lock into a table never deleted from: the ids follow on.
+        made = [Event(first_id + n, e[0], e[1], date.fromisoformat(e[2]), *e[3:])
+                for n, e in enumerate(events, 1)]
+        made.sort(key=lambda e: (e.happened_on, e.id))
+        result.events = made
     return result
 
 
