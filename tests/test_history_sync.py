@@ -180,6 +180,17 @@ def test_a_stale_view_is_not_recorded(store, folder):
     assert "changed on disk" in got.skipped[0]
 
 
+def test_a_review_from_a_stale_view_does_not_record_a_change_back(store, folder):
+    sync(store, folder, D0)
+    old_view = api.load(folder)
+    assert old_view.plans[0].fingerprint == old_view.files[0].fingerprint
+    edit_text(folder / "p.toml", "percent = 50", "percent = 75")
+    sync(store, folder, D0)
+    store.record_review(api.portfolio_status(old_view, D0), D0)
+    assert [(e.field, e.old, e.new) for e in store.events() if e.kind == "edit"] == [
+        ("percent", 50, 75)]
+
+
 # -- the passing of time -----------------------------------------------------------------
 
 TIMED = """\

@@ -153,6 +153,8 @@ def _load_file(path: Path, plans_root: Path | None) -> LoadedFile:
     if text.startswith("\ufeff"):
         text = text[1:]
     plan, problems, data = parse_text(text, path, plans_root)
+    if plan is not None:
+        plan.fingerprint = fp
     return LoadedFile(path, plan, problems, fp, data)
 
 

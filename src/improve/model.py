@@ -156,6 +156,7 @@ class Plan:
     measures: list[Measure] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     id_from_file: bool = False  # no id in [plan]: the file name is the id
+    fingerprint: str | None = None  # of the file's bytes it was read from (None: not from a file)
 
     def label(self, level: str) -> str:
         return self.labels.get(level, level.capitalize())

@@ -79,7 +79,7 @@ def plan_as_of(plan: m.Plan, day: date) -> m.Plan:
     recs = [replace(rec, actions=[action_as_of(a, day) for a in rec.actions],
                     measures=[_measure_as_of(ms, day) for ms in rec.measures])
             for rec in plan.recommendations]
-    return replace(plan, recommendations=recs,
+    return replace(plan, recommendations=recs, fingerprint=None,   # not the file's bytes
                    measures=[_measure_as_of(ms, day) for ms in plan.measures])
 
 

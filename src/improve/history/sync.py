@@ -87,7 +87,8 @@ def sync(store, statuses: list[rules.PlanStatus], today: date, by: str | None = 
     their recorded state).  `fingerprints`: plan id → fingerprint of the bytes loaded; a
     plan whose file has not changed since a sync today is skipped, and one whose file
     changed again on disk since it was loaded is left for the next run (never recorded
-    from a stale view).  `attribute(plan id, ref)`, when given, says who made each change
+    from a stale view); without it, each plan's own `fingerprint` (set by the loader) is
+    used.  `attribute(plan id, ref)`, when given, says who made each change
     (replay uses it)."""
     conn = store.db.conn
     result = SyncResult(today)
@@ -95,6 +96,8 @@ def sync(store, statuses: list[rules.PlanStatus], today: date, by: str | None = 
     targets = set(targets) if targets is not None else None
     unreadable = {_norm(p) for p in unreadable}
     day = today.isoformat()
+    # Plans loaded from files know the fingerprint of the bytes they came from
+    # (Plan.fingerprint); `fingerprints` may say it instead.
 
     def who(plan_id: str, ref: str) -> str | None:
         if attribute is not None:
@@ -116,7 +119,7 @@ def sync(store, statuses: list[rules.PlanStatus], today: date, by: str | None = 
                 continue
             seen.add(pid)
             prev = known.get(pid)
-            fp = fingerprints.get(pid) if fingerprints else None
+            fp = fingerprints.get(pid) if fingerprints else ps.plan.fingerprint
             if prev is not None:
                 as_of = date.fromisoformat(prev[4])
                 if today < as_of:
