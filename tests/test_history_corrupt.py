@@ -144,3 +144,55 @@ def test_a_locked_database_is_not_mistaken_for_damage(folder, monkeypatch):
         other.close()
     assert store.moved_aside == []
     sync(store, folder, D0)
+
+
+def test_damage_in_the_snapshots_is_found_when_they_are_read(folder):
+    """The quick check on open leaves out the snapshots (the bulk of the file); damage there
+    is found when "what changed" reads them, and handled the same way."""
+    before = _plan_bytes(folder)
+    store = HistoryStore(folder)
+    for day in (1, 2, 3):
+        _, sts = statuses(folder, date(2017, 2, day))
+        store.record_review(sts, date(2017, 2, day), note="n" * 3000)
+    try:
+        pages = [r[0] for r in store.db.execute(
+            "select pageno from dbstat where name = 'snapshots'").fetchall()]
+    except sqlite3.OperationalError:
+        pytest.skip("this SQLite has no dbstat table")
+    size = store.db.execute("pragma page_size").fetchone()[0]
+    store.db.execute("pragma wal_checkpoint(truncate)")
+    store.close()
+    raw = bytearray(store.path.read_bytes())
+    for page in pages:
+        start = (page - 1) * size
+        raw[start:start + 64] = b"\xff" * 64
+    store.path.write_bytes(bytes(raw))
+    store = HistoryStore(folder, clock=CLOCK)
+    assert store.warning is None                          # not looked at on open
+    with pytest.raises(HistoryError, match="no review has been recorded yet"):
+        store.changes()                                  # found, moved aside, asked again
+    assert store.warning and len(store.moved_aside) == 1
+    _works(store, folder)
+    assert _plan_bytes(folder) == before
+
+
+def test_the_public_lock_reports_a_busy_database_clearly(folder, monkeypatch):
+    monkeypatch.setattr("improve.history.store.BUSY_SECONDS", 0.2)
+    store = HistoryStore(folder)
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(HistoryError, match="busy"):
+            with store.lock():
+                pass
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with store.lock():
+        pass
+
+
+def test_verify_checks_everything(folder):
+    store = HistoryStore(folder)
+    sync(store, folder, D0)
+    assert store.verify() == []
