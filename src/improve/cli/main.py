@@ -21,6 +21,9 @@ from ..loader import display_name, load_file, plan_files
 from ..model import KINDS, RAGS, STATUSES, IMPACTS
 from ..serialize import action_json, status_json
 from .options import global_options, settings
+from ..history import HistoryError, HistoryStore
+from .briefing import as_of_table
+from .history_cmds import open_history, register, sync_quietly
 from .render import actions_table, make_console, rag_text, status_table
 
 
@@ -60,6 +63,24 @@ def _emit_json(obj) -> None:
     # Indented for a person at a terminal; compact (and ~10× faster: the C encoder) in a pipe.
     indent = 2 if sys.stdout.isatty() else None
     click.echo(json.dumps(obj, ensure_ascii=False, indent=indent))
+
+
+def _status_as_of(s, as_of: str, as_json: bool) -> None:
+    try:
+        day = parse_date(as_of)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as-of") from None
+    store = open_history(s, required=True)
+    if s.plans.is_dir():
+        portfolio = api.load(s.plans)
+        sync_quietly(store, portfolio, s.today)
+    summaries = store.status_as_of(day)
+    if as_json:
+        _emit_json({"as_of": day.isoformat(), "plans": [p.to_json() for p in summaries]})
+        return
+    if not summaries:
+        raise Failed(f"the history has nothing recorded on or before {day.isoformat()}")
+    make_console().print(as_of_table(summaries, day))
 
 
 def _report_failed(console, portfolio) -> None:
@@ -128,11 +149,16 @@ def _dup(path, plan_id, other):
 @cli.command()
 @global_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the shape in the docs).")
-def status(as_json: bool) -> None:
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="The portfolio as the history recorded it on that date (needs history).")
+def status(as_json: bool, as_of: str | None) -> None:
     """Every plan: percent complete, RAG with counts, overdue and stale actions."""
     s = settings()
+    if as_of is not None:
+        return _status_as_of(s, as_of, as_json)
     portfolio = _load(s)
     statuses = api.portfolio_status(portfolio, s.today)
+    sync_quietly(open_history(s), portfolio, s.today, statuses)
     if as_json:
         _emit_json(status_json(portfolio, statuses, s.today))
     else:
@@ -172,6 +198,7 @@ def actions(lead, mine, rags, overdue, stale, plan_id, due_within, as_json) -> N
     flt = api.ActionFilter(lead=lead, rags=tuple(r.lower() for r in rags), overdue=overdue,
                            stale=stale, plan=plan_id, due_within=due_within)
     statuses = api.portfolio_status(portfolio, s.today)
+    sync_quietly(open_history(s), portfolio, s.today, statuses)
     rows = api.filter_actions(statuses, flt, s.today)
     total = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
     if as_json:
@@ -229,8 +256,15 @@ def update(target, percent, status_, impact, impact_note, note, evidence, link, 
                         note=note, evidence=evidence, link=link, evidence_measure=measure,
                         readings=[_reading(r) for r in readings], extend_to=extend, reason=reason)
     portfolio = _load(s)
+    store = open_history(s)
+    sync_quietly(store, portfolio, s.today)   # hand edits first, so this update is told apart
     try:
-        result = api.update(portfolio, target, change, s.today, by or who_am_i())
+        if store is not None:
+            result = store.update(portfolio, target, change, s.today, by or who_am_i())
+        else:
+            result = api.update(portfolio, target, change, s.today, by or who_am_i())
+    except HistoryError as exc:
+        raise Failed(str(exc)) from None
     except ConflictError as exc:
         raise Failed(str(exc)) from None
     except EditError as exc:
@@ -274,6 +308,9 @@ def new(plan_id, title, kind, organisation) -> None:
 
 
 def _run_app(plans: Path, today, user: str | None, high_contrast: bool, banner: str | None = None):
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise Failed("the app needs a terminal: run this in one (for a report in a pipe, "
+                     "use `improve status` or `improve actions`)")
     from ..tui import make_app  # textual is imported only when the app is wanted
     make_app(plans, today, user, high_contrast=high_contrast, banner=banner).run()
 
@@ -317,6 +354,10 @@ def demo(target: Path | None, high_contrast: bool) -> None:
         copy = make_demo_copy(s.plans, target)
     except OSError as exc:
         raise Failed(f"could not make the scratch copy: {exc}") from None
+    try:   # the plans' own dated entries, replayed, so "since the last review" has a story
+        HistoryStore(copy).replay(api.load(copy), today)
+    except HistoryError as exc:
+        click.echo(f"improve: warning: the demo has no history: {exc}", err=True)
     banner = f"DEMO as at {today.isoformat()} · a scratch copy in {copy}; the shipped plans are not touched"
     _run_app(copy, today, who_am_i(), _high_contrast(high_contrast), banner)
     click.echo(f"The demo copy is kept in {copy}.\nTo see what you changed: "
@@ -332,6 +373,9 @@ def make_demo_copy(source: Path, target: Path | None) -> Path:
     shutil.copytree(source, target, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns(".improve", ".*"))
     return target
+
+
+register(cli, _load, _emit_json, Failed)
 
 
 def main() -> None:
