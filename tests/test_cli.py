@@ -314,7 +314,8 @@ def test_demo_opens_the_app_on_a_scratch_copy_as_at_january_2017(run, plans, tmp
     assert opened["plans"] == target and opened["today"] == date(2017, 1, 5)
     assert "scratch copy" in opened["banner"]
     assert {p.name: p.read_bytes() for p in target.glob("*.toml")} == before
-    assert not (target / ".improve").exists()
+    copied_db = target / ".improve" / "history.db"      # a new history, replayed from the plans
+    assert copied_db.read_bytes()[:16] == b"SQLite format 3\x00"
     assert f"diff -ru {plans} {target}" in result.output
     again = run("--plans", plans, "demo", "--to", target)   # never over a used folder
     assert again.exit_code == 1 and "not empty" in again.output
