@@ -13,7 +13,7 @@ from rich.text import Text
 
 from .. import api
 from ..history import HistoryError, HistoryStore, resolve_path
-from .briefing import changes_briefing, history_table, reviews_table
+from ..briefing import changes_briefing, history_table, reviews_table
 from .options import global_options, settings
 from .render import make_console
 

@@ -22,7 +22,7 @@ from ..model import KINDS, RAGS, STATUSES, IMPACTS
 from ..serialize import action_json, status_json
 from .options import global_options, settings
 from ..history import HistoryError, HistoryStore
-from .briefing import as_of_table
+from ..briefing import as_of_table
 from .history_cmds import open_history, register, sync_quietly
 from .render import actions_table, make_console, rag_text, status_table
 

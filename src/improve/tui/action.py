@@ -8,9 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual import work
+from textual.message import Message
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
+from ..briefing import history_table
 from ..display import rag_text
+from ..history import HistoryError
 from .widgets import sparkline
 
 
@@ -106,8 +110,17 @@ def action_detail(plan, rec, st, styles: dict) -> Table:
     return grid
 
 
+class HistoryLoaded(Message):
+    def __init__(self, events, error: str | None) -> None:
+        super().__init__()
+        self.events, self.error = events, error
+
+
 class ActionScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back"),
+                Binding("d", "show_tab('tab-detail')", "Detail", id="tab-detail"),
+                Binding("h", "show_tab('tab-history')", "History", id="tab-history",
+                        tooltip="Every recorded change to this action, oldest first"),
                 Binding("u", "update", "Update", id="update"),
                 Binding("i", "info", "Info", id="info")]
 
@@ -117,12 +130,40 @@ class ActionScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="detail-scroll"):
-            yield Static(id="detail")
+        with TabbedContent(id="tabs"):
+            with TabPane("Detail", id="tab-detail"):
+                with VerticalScroll(id="detail-scroll"):
+                    yield Static(id="detail")
+            with TabPane("History", id="tab-history"):
+                with VerticalScroll(id="history-scroll"):
+                    yield Static(Text("Reading the history…"), id="history")
         yield Footer()
 
     def on_mount(self) -> None:
         self.refresh_data()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    @work(thread=True, exclusive=True, group="action-history")
+    def load_history(self) -> None:
+        store = self.app.history
+        if store is None:
+            self.post_message(HistoryLoaded(None, "The history is not available."))
+            return
+        try:
+            self.post_message(HistoryLoaded(store.history(self.plan_id, self.ref), None))
+        except HistoryError as exc:
+            self.post_message(HistoryLoaded(None, str(exc)))
+
+    def on_history_loaded(self, message: "HistoryLoaded") -> None:
+        view = self.query_one("#history", Static)
+        if message.error:
+            view.update(Text(message.error))
+        elif not message.events:
+            view.update(Text("No history recorded for this action yet."))
+        else:
+            view.update(history_table(f"{self.plan_id}:{self.ref}", message.events))
 
     def refresh_data(self) -> None:
         found = self.app.find_action(self.plan_id, self.ref)
@@ -133,6 +174,7 @@ class ActionScreen(Screen):
             return
         ps, rs, st = found
         detail.update(action_detail(ps.plan, rs.recommendation, st, self.app.rag_styles))
+        self.load_history()
 
     def action_update(self) -> None:
         self.app.open_update(self.plan_id, self.ref)

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from .. import api
 from ..display import RAG_STYLE, RAG_STYLE_HIGH_CONTRAST
 from ..editing import ConflictError, EditError
+from ..history import HistoryError, HistoryStore, resolve_path
 from ..loader import display_name
 from .action import ActionScreen
 from .commands import ImproveCommands
@@ -70,13 +71,19 @@ class ImproveApp(App):
     COMMANDS = App.COMMANDS | {ImproveCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
+        Binding("v", "review", "Review", id="review",
+                tooltip="Since the last review: what moved, and the trend of each plan"),
         Binding("question_mark", "help", "Help", id="help",
                 tooltip="Keys, and what each colour and rule means"),
     ]
 
     def __init__(self, plans: Path, today: date, user: str | None = None, *,
-                 poll: float = 1.0, high_contrast: bool = False, banner: str | None = None) -> None:
+                 poll: float = 1.0, high_contrast: bool = False, banner: str | None = None,
+                 db: Path | None = None, history: bool = True) -> None:
         super().__init__()
+        self.db, self.use_history = db, history
+        self.history = None            # the HistoryStore, opened by the first load (a worker)
+        self.history_warned = False
         self.plans, self.today, self.user = Path(plans), today, user
         self.poll, self.banner = poll, banner
         self.portfolio = None
@@ -104,8 +111,27 @@ class ImproveApp(App):
         """All file I/O happens here, off the UI thread."""
         portfolio = api.load(self.plans)
         statuses = api.portfolio_status(portfolio, self.today)
+        self.record_history(portfolio, statuses)
         settle_memory()
         self.post_message(PortfolioLoaded(portfolio, statuses))
+
+    def record_history(self, portfolio, statuses) -> None:
+        """In a worker: open the history once, and record what changed in the files since
+        the last run (edits made in an editor are marked "edited by hand")."""
+        if not self.use_history:
+            return
+        try:
+            if self.history is None:
+                self.history = HistoryStore(self.plans, path=resolve_path(self.plans, self.db))
+                if self.history.warning:
+                    self.call_from_thread(self.notify, self.history.warning, severity="warning",
+                                          timeout=15, markup=False)
+            self.history.sync_portfolio(portfolio, self.today, statuses=statuses)
+        except HistoryError as exc:
+            if not self.history_warned:
+                self.history_warned = True
+                self.call_from_thread(self.notify, f"History not recorded: {exc}. The plans are "
+                                      "unaffected.", severity="warning", timeout=15, markup=False)
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_files(self) -> None:
@@ -125,6 +151,7 @@ class ImproveApp(App):
             changed += sorted(display_name(p) + " (removed)" for p in before
                               if p not in {f.path for f in fresh.files})
             statuses = api.portfolio_status(fresh, self.today)
+            self.record_history(fresh, statuses)
             settle_memory()
             self.post_message(PortfolioLoaded(fresh, statuses, changed))
 
@@ -203,6 +230,11 @@ class ImproveApp(App):
         else:
             screen.action_toggle(name)
 
+    def action_review(self) -> None:
+        from .review import ReviewScreen
+        if not isinstance(self.screen, ReviewScreen):
+            self.open(ReviewScreen())
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.open(HelpScreen())
@@ -234,12 +266,15 @@ class ImproveApp(App):
     def save_update(self, plan_id: str, ref: str, values: FormValues) -> None:
         """Writes through the same library call as `improve update`, off the UI thread."""
         try:
-            result = api.update(self.portfolio, f"{plan_id}:{ref}", to_change(values), self.today,
-                                self.user)
+            target, change = f"{plan_id}:{ref}", to_change(values)
+            if self.history is not None:   # the edit and its history, under one lock
+                result = self.history.update(self.portfolio, target, change, self.today, self.user)
+            else:
+                result = api.update(self.portfolio, target, change, self.today, self.user)
         except ConflictError as exc:
             self.post_message(UpdateFailed(plan_id, ref, values, str(exc), conflict=True))
             return
-        except (EditError, ValueError) as exc:
+        except (EditError, ValueError, HistoryError) as exc:
             self.post_message(UpdateFailed(plan_id, ref, values, str(exc), conflict=False))
             return
         spans = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in result.changed_lines())

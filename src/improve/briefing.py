@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from ..display import RAG_STYLE, counts_text, pct
+from .display import RAG_STYLE, counts_text, pct
 
 ARROW = {"up": "▲", "down": "▼", "dropped": "–", "reinstated": "+"}
 NO_UPDATE_SHOWN = 15
@@ -178,7 +178,7 @@ def history_table(target: str, events) -> Table:
 
 
 def _direction(old, new) -> str:
-    from ..history import direction
+    from .history import direction
     try:
         return direction(old, new)
     except KeyError:

@@ -1,0 +1,165 @@
+"""Review mode: what moved since the last review (▲ amber → green), each plan's trend at
+every review, and recording this month's review. The history is read and written in
+workers; this module only shows what they post."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from ..briefing import changes_briefing
+from ..display import counts_text, pct
+from ..history import HistoryError
+from .widgets import sparkline
+
+
+@dataclass
+class ReviewDraft:
+    note: str = ""
+    attendees: str = ""     # comma-separated, as typed
+
+    def names(self) -> list[str]:
+        return [n.strip() for n in self.attendees.split(",") if n.strip()]
+
+
+class ReviewLoaded(Message):
+    def __init__(self, briefing, trend, error: str | None) -> None:
+        super().__init__()
+        self.briefing, self.trend, self.error = briefing, trend, error
+
+
+def trend_table(trend: dict, titles: dict[str, str]) -> Table:
+    """Per plan: percent complete at each review as a sparkline, and the counts then and now."""
+    table = Table.grid(padding=(0, 2))
+    for _ in range(4):
+        table.add_column()
+    table.add_row(Text("Plan", style="bold"), Text("% complete, review by review", style="bold"),
+                  Text("First", style="bold"), Text("Latest", style="bold"))
+    for plan_id, points in trend.items():
+        values = [p.percent or 0 for p in points]
+        line = Text(sparkline(values) or "·")
+        line.append(f"  {' → '.join(pct(v) for v in values[-4:])}"
+                    + (" (last 4)" if len(values) > 4 else ""))
+        first, last = points[0], points[-1]
+        table.add_row(Text(titles.get(plan_id, plan_id)[:40]), line,
+                      Text(f"{first.on_date}: ").append_text(counts_text(first.counts)),
+                      Text(f"{last.on_date}: ").append_text(counts_text(last.counts)))
+    return table
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back"),
+                Binding("R", "record", "Record this review", id="record",
+                        tooltip="Snapshot every plan as at today, with a note and who was there")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="review-scroll"):
+            yield Static(Text("Reading the history…"), id="review-status")
+            yield Static(id="trend")
+            yield Static(id="briefing")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def refresh_data(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="review")
+    def load(self) -> None:
+        store = self.app.history
+        if store is None:
+            self.post_message(ReviewLoaded(None, {}, "The history is not available (see the "
+                                           "warning when the app opened), so there is no review "
+                                           "to compare with."))
+            return
+        try:
+            trend = store.trend()
+            try:
+                briefing = store.changes("last", today=self.app.today, events=True)
+            except HistoryError as exc:
+                self.post_message(ReviewLoaded(None, trend, str(exc)))
+                return
+        except HistoryError as exc:
+            self.post_message(ReviewLoaded(None, {}, str(exc)))
+            return
+        self.post_message(ReviewLoaded(briefing, trend, None))
+
+    def on_review_loaded(self, message: ReviewLoaded) -> None:
+        titles = {ps.plan.id: ps.plan.title for ps in self.app.statuses or []}
+        status = Text(f"Review mode, as at {self.app.today.isoformat()} · R records this "
+                      "review · escape goes back", style="bold")
+        if message.error:
+            status.append(f"\n{message.error}", style="italic")
+        self.query_one("#review-status", Static).update(status)
+        self.query_one("#trend", Static).update(
+            Group(Text("\nTrend", style="bold underline"), trend_table(message.trend, titles))
+            if message.trend else Text(""))
+        self.query_one("#briefing", Static).update(
+            Group(Text(""), changes_briefing(message.briefing, titles))
+            if message.briefing else Text(""))
+
+    def action_record(self, draft: ReviewDraft | None = None, error: str | None = None) -> None:
+        def done(result: ReviewDraft | None) -> None:
+            if result is not None:
+                self.record(result)
+        self.app.open(RecordReview(draft or ReviewDraft(), error), done)
+
+    @work(thread=True, group="record-review")
+    def record(self, draft: ReviewDraft) -> None:
+        store = self.app.history
+        try:
+            if store is None:
+                raise HistoryError("the history is not available")
+            rid = store.record_review(self.app.statuses or [], self.app.today, draft.note or None,
+                                      draft.names(), self.app.user)
+        except HistoryError as exc:
+            self.app.call_from_thread(self.action_record, draft, f"Not recorded: {exc}")
+            return
+        self.app.call_from_thread(self.app.notify, f"Recorded review {rid} as at "
+                                  f"{self.app.today.isoformat()}.", markup=False)
+        self.app.call_from_thread(self.load)
+
+
+class RecordReview(ModalScreen[ReviewDraft | None]):
+    AUTO_FOCUS = "#review-note"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel"),
+                Binding("ctrl+s", "save", "Record", id="save")]
+
+    def __init__(self, draft: ReviewDraft, error: str | None = None) -> None:
+        super().__init__()
+        self.draft, self.error = draft, error
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="form"):
+            yield Label("Record this review  ·  ctrl+s records  ·  esc cancels", id="form-title")
+            if self.error:
+                yield Label(self.error, id="form-error")
+            yield Label("Note (e.g. SLT monthly review, January)")
+            yield Input(self.draft.note, id="review-note", compact=True)
+            yield Label("Who was there (names or roles, separated by commas)")
+            yield Input(self.draft.attendees, id="review-attendees", compact=True)
+            with Horizontal(id="buttons"):
+                yield Button("Record (ctrl+s)", variant="primary", id="save", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def action_save(self) -> None:
+        self.dismiss(ReviewDraft(self.query_one("#review-note", Input).value.strip(),
+                                 self.query_one("#review-attendees", Input).value.strip()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_save() if event.button.id == "save" else self.action_cancel()

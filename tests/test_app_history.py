@@ -1,0 +1,115 @@
+"""The history in the app: an action's History tab, review mode with its moves and trend,
+recording a review from the app, and an app without a usable database still working."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from click.testing import CliRunner
+from textual.widgets import Input, Static, TabbedContent
+
+from improve.cli.main import cli
+from improve.history import HistoryStore
+from improve.tui import make_app
+from improve.tui.action import ActionScreen
+from improve.tui.review import RecordReview, ReviewScreen
+from test_app import plain
+from test_app_flows import ready, wait_for
+
+TODAY = date(2017, 1, 12)
+
+
+def cli_run(plans, *args):
+    return CliRunner().invoke(cli, ["--plans", str(plans), *map(str, args)],
+                              catch_exceptions=False)
+
+
+async def test_history_tab_tells_the_actions_story(plans):
+    assert cli_run(plans, "--today", "2017-01-05", "status").exit_code == 0     # baseline
+    cli_run(plans, "--today", "2017-01-10", "update", "sample:2.1.1", "--percent", "60",
+            "--by", "Head of Early Help")
+    app = make_app(plans, TODAY, poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.show_action("sample", "2.1.1")
+        await pilot.pause()
+        await pilot.press("h")
+        screen = app.screen
+        assert isinstance(screen, ActionScreen)
+        assert screen.query_one(TabbedContent).active == "tab-history"
+        view = screen.query_one("#history", Static)
+        assert await wait_for(lambda: "Head of Early" in plain(view.content), pilot)
+        text = plain(view.content)
+        assert "first recorded" in text and "percent: 25 → 60" in text
+        assert text.index("first recorded") < text.index("percent: 25 → 60")
+
+
+async def test_review_mode_shows_moves_with_arrows_and_words_and_records_a_review(plans):
+    cli_run(plans, "--today", "2017-01-05", "review", "record", "--note", "January")
+    app = make_app(plans, TODAY, user="Director", poll=0)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await ready(app, pilot)
+        app.show_action("sample", "1.1.1")
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        app.screen.query_one("#percent").value = "4"       # 100%: amber → blue
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("escape", "v")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        briefing = screen.query_one("#briefing", Static)
+        assert await wait_for(lambda: "Moved up" in plain(briefing.content), pilot)
+        text = " ".join(plain(briefing.content).split())
+        assert "sample:1.1.1 ▲ AMBER → BLUE (2017-01-12, Director)" in text
+        assert "percent: 50 → 100 (2017-01-12, Director)" in text
+        assert "Trend" in plain(screen.query_one("#trend", Static).content)
+        await pilot.press("R")
+        assert isinstance(app.screen, RecordReview)
+        app.screen.query_one("#review-note", Input).value = "SLT February"
+        app.screen.query_one("#review-attendees", Input).value = "Director, Head of Early Help"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert await wait_for(lambda: "since review 2 of 2017-01-12 — SLT February" in plain(
+            briefing.content), pilot)
+        assert "Moved up" not in plain(briefing.content)
+    doc = json.loads(cli_run(plans, "review", "list", "--json").output)
+    last = doc["reviews"][-1]
+    assert last["note"] == "SLT February" and last["attendees"] == ["Director", "Head of Early Help"]
+    assert last["recorded_by"] == "Director"
+
+
+async def test_a_hand_edit_picked_up_while_open_is_recorded_as_by_hand(plans):
+    import os
+    cli_run(plans, "--today", "2017-01-05", "status")
+    app = make_app(plans, TODAY, poll=0.05)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        path = plans / "sample.toml"
+        path.write_text(path.read_text().replace("percent = 25", "percent = 40"))
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+        store = HistoryStore(plans)
+        assert await wait_for(lambda: any(e.field == "percent" for e in store.history("sample", "2.1.1")), pilot)
+        event = next(e for e in store.history("sample", "2.1.1") if e.field == "percent")
+        assert (event.old, event.new, event.who) == (25, 40, "edited by hand")
+        store.close()
+        app.workers.cancel_all()
+
+
+async def test_the_app_works_when_the_history_cannot_be_opened(plans, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    app = make_app(plans, TODAY, poll=0, db=blocker / "history.db")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        assert any("History not recorded" in n.message for n in app._notifications)
+        assert app.statuses and app.history is None
+        await pilot.press("v")
+        status = app.screen.query_one("#review-status", Static)
+        assert await wait_for(lambda: "not available" in plain(status.content), pilot)
