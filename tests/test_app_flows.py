@@ -33,7 +33,7 @@ async def test_help_explains_keys_and_every_rule(plans):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.query_one(Markdown).source
-        for needle in ("behind schedule", "not started", "overdue", "`u` update", "ctrl+p",
+        for needle in ("behind schedule", "not started", "overdue", "`u` update", "ctrl+p", "`v`",
                        "Stale", "extension"):
             assert needle in text
         await pilot.press("escape")

@@ -24,6 +24,8 @@ class ImproveCommands(Provider):
             ("Filter: one lead…", partial(app.apply_filter, "lead"), "choose a lead from a list"),
             ("Filter: clear all", partial(app.apply_filter, "clear"), "show every action"),
             ("All actions of every plan", app.action_all_actions, "grouped by plan"),
+            ("Review: what moved since the last review", app.action_review,
+             "and the trend of each plan; R records this review"),
             ("High contrast on/off", app.action_toggle_contrast,
              "solid colour badges behind every RAG word, and a black background"),
             ("Help: keys, colours and rules", app.action_help, "the same as ?"),

@@ -22,6 +22,14 @@ The mouse works too: click a row to select it, click again to open it.
 **Plans (first screen):** `w` worst first · `s` by title · `f` file order ·
 `a` every action of every plan · `m` my actions in every plan.
 
+**Review mode (`v`, anywhere):** what moved since the last review — ▲ up and ▼ down with
+the words (▲ AMBER → GREEN), newly overdue or complete, slipped dates, new evidence and
+readings, stale actions, every change with who and when — and each plan's percent complete
+at every review. `R` records this review (a note, who was there).
+
+**An action:** `d` its detail · `h` its history (every change, oldest first) · `u` update ·
+`i` its recommendation.
+
 **A plan's actions:** `u` update the action · `i` the recommendation's text, source, why it
 matters and what good looks like · `/` filter by text as you type · quick filters, which
 combine: `r` red · `a` amber · `o` overdue · `t` stale · `d` due within 30 days · `m` mine ·
