@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 from ..briefing import changes_briefing
 from ..display import counts_text, pct
 from ..history import HistoryError
-from .widgets import sparkline
+from .widgets import clip, sparkline
 
 
 @dataclass
@@ -51,7 +51,7 @@ def trend_table(trend: dict, titles: dict[str, str]) -> Table:
         line.append(f"  {' → '.join(pct(v) for v in values[-4:])}"
                     + (" (last 4)" if len(values) > 4 else ""))
         first, last = points[0], points[-1]
-        table.add_row(Text(titles.get(plan_id, plan_id)[:40]), line,
+        table.add_row(Text(clip(titles.get(plan_id, plan_id), 28), no_wrap=True), line,
                       Text(f"{first.on_date}: ").append_text(counts_text(first.counts)),
                       Text(f"{last.on_date}: ").append_text(counts_text(last.counts)))
     return table
