@@ -72,6 +72,14 @@ async def test_broken_plan_is_listed_not_hidden_and_worst_first(plans):
         assert "worst first" in str(app.screen.query_one("#summary", Static).render())
 
 
+async def save_and_settle(app, pilot):
+    """ctrl+s in the form, then wait for the save worker and the reload it starts."""
+    await pilot.press("ctrl+s")
+    for _ in range(2):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 async def open_plan(app, pilot):
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -125,11 +133,7 @@ async def test_update_from_the_app_writes_the_file(plans):
         await pilot.pause()
         assert form.query_one("#percent").value == "75"
         form.query_one("#note").value = "Offer reviewed with partners"
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await save_and_settle(app, pilot)
         assert app.screen is screen
         table = screen.query_one("#actions", DataTable)
         row = table.get_row_at(2)

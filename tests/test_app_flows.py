@@ -16,7 +16,7 @@ from improve.tui.modals import HelpScreen, LeadPicker, RecommendationInfo
 from improve.tui.plan import PlanScreen
 from improve.tui.portfolio import PortfolioScreen
 from conftest import write
-from test_app import filters_line, open_plan, plain, refs
+from test_app import save_and_settle, filters_line, open_plan, plain, refs
 
 TODAY = date(2017, 1, 5)
 
@@ -259,11 +259,7 @@ async def test_form_records_a_reading_and_evidence_for_a_measure(plans):
         form.query_one("#reading_value").value = "84"
         form.query_one("#evidence").value = "Supervision audit, December"
         form.query_one("#evidence_measure").value = "supervision-monthly"
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await save_and_settle(app, pilot)
     text = path.read_text()
     assert "{ date = 2017-01-05, value = 84 }" in text
     assert 'measure = "supervision-monthly"' in text and "Supervision audit, December" in text

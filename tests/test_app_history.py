@@ -14,7 +14,7 @@ from improve.history import HistoryStore
 from improve.tui import make_app
 from improve.tui.action import ActionScreen
 from improve.tui.review import RecordReview, ReviewScreen
-from test_app import plain
+from test_app import plain, save_and_settle
 from test_app_flows import ready, wait_for
 
 TODAY = date(2017, 1, 12)
@@ -55,10 +55,7 @@ async def test_review_mode_shows_moves_with_arrows_and_words_and_records_a_revie
         await pilot.press("u")
         await pilot.pause()
         app.screen.query_one("#percent").value = "4"       # 100%: amber → blue
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
+        await save_and_settle(app, pilot)
         await pilot.press("escape", "v")
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
