@@ -132,6 +132,7 @@ class PlanScreen(Screen):
             path = self.app.plan_paths.get(self.plan_id)
             broken = [f for f in self.app.portfolio.failed if f.path == path] if path else []
             summary.update(Text(f"Plan {self.plan_id} is not loaded.", style="bold"))
+            self.last_head = None
             errors.update(errors_text(broken) if broken else "")
             errors.set_class(bool(broken), "shown")
             return
