@@ -222,7 +222,8 @@ async def test_a_plan_that_breaks_while_open_shows_its_errors(plans):
     path = plans / "sample.toml"
     app = make_app(plans, TODAY, poll=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.2)
+        assert await wait_for(lambda: app.statuses is not None, pilot)
+        await pilot.pause()
         await pilot.press("enter")
         screen = app.screen
         assert isinstance(screen, PlanScreen)
@@ -338,3 +339,137 @@ async def test_the_mouse_opens_a_plan_and_an_action(plans):
         await pilot.click(actions, offset=(10, 6))
         await pilot.pause()
         assert isinstance(app.screen, ActionScreen) and app.screen.ref == "2.1.1"
+
+
+async def test_typing_a_percent_is_never_rewritten_and_quick_keys_follow_it(plans):
+    app = make_app(plans, TODAY, poll=0)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_plan(app, pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("right", "right")                 # 0 → 25 on the quick keys
+        assert form.query_one("#percent").value == "25"
+        await pilot.press("tab")                            # into the percent box
+        form.query_one("#percent").value = ""
+        await pilot.press("4", "0")
+        assert form.query_one("#percent").value == "40"    # not 100, not "1000"
+        assert form.query_one("#quartiles").value is None
+        form.query_one("#percent").value = ""
+        await pilot.press("1", "0")
+        assert form.query_one("#percent").value == "10"
+        form.query_one("#percent").value = "50"
+        await pilot.pause()
+        assert form.query_one("#quartiles").value == 50
+
+
+async def test_form_errors_with_brackets_are_shown_as_typed(plans):
+    app = make_app(plans, TODAY, poll=0)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await open_plan(app, pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        app.screen.query_one("#extend_to").value = "[/]"
+        app.screen.query_one("#reason").value = "[b]because"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert '"[/]"' in str(app.screen.query_one("#form-problem").render())
+
+
+BRACKETS = '''\
+[plan]
+title = "[DRAFT] Sample [/] plan"
+labels = { recommendation = "Concern [/]" }
+start = 2016-09-01
+[[theme]]
+id = "1"
+title = "[b]Theme[/b] [/]"
+[[recommendation]]
+ref = "1"
+theme = "1"
+title = "Rec [/] one"
+text = "[red]text[/]"
+source = "[/]"
+why = "[/] why"
+good_looks_like = ["[/] good"]
+leads = ["[i]Lead[/]"]
+[[recommendation.action]]
+ref = "1.[/]"
+action = "Act [/] now"
+outcome = "[/]"
+due = 2017-03-01
+  [[recommendation.action.measure]]
+  id = "m1"
+  text = "90% [/] supervised"
+  target = 90
+'''
+
+
+async def test_square_brackets_in_every_field_reach_every_screen_as_written(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    write(folder, "odd.toml", BRACKETS)
+    app = make_app(folder, TODAY, user="[i]Lead[/]", poll=0)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await ready(app, pilot)
+        assert str(app.screen.query_one("#plans", DataTable).get_row_at(0)[2]) == "[DRAFT] Sample [/] plan"
+        await pilot.press("enter")                        # plan screen: themes, rec, action
+        table = app.screen.query_one("#actions", DataTable)
+        assert "[b]Theme[/b] [/]" in str(table.get_row_at(0)[4])
+        assert str(table.get_row_at(2)[0]) == "1.[/]"
+        await pilot.press("i")                            # recommendation info
+        info = plain(app.screen.query_one("#info-detail", Static).content)
+        assert "Concern [/]" in info and "[red]text[/]" in info and "[/] good" in info
+        await pilot.press("escape", "enter")              # the action
+        detail = plain(app.screen.query_one("#detail", Static).content)
+        assert "Act [/] now" in detail and "90% [/] supervised" in detail
+        await pilot.press("u")                            # the form, with the measure's name
+        await pilot.pause()
+        assert "1.[/]" in str(app.screen.query_one("#form-title").render())
+        app.screen.query_one("#evidence_measure").focus()
+        await pilot.press("enter")                        # the measure list opens
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.press("escape", "escape", "escape", "ctrl+p")
+        await pilot.press(*"sample")
+        await pilot.pause(0.5)
+        await pilot.press("escape")
+        await pilot.press("l")                            # lead picker (from the plan screen)
+    assert app._exception is None
+
+
+async def test_themes_out_of_file_order_are_each_shown_once(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    recs = "".join(f'[[recommendation]]\nref = "{r}"\ntheme = "{t}"\nleads = ["L"]\n'
+                   f'[[recommendation.action]]\nref = "{r}.1"\naction = "a"\ndue = 2017-06-01\n'
+                   for r, t in (("1", "1"), ("2", "2"), ("3", "1")))
+    write(folder, "p.toml", '[plan]\ntitle = "P"\n[[theme]]\nid = "1"\ntitle = "One"\n'
+          '[[theme]]\nid = "2"\ntitle = "Two"\n' + recs)
+    app = make_app(folder, TODAY, poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_plan(app, pilot)
+        assert refs(screen) == ["T1", "1", "1.1", "3", "3.1", "T2", "2", "2.1"]
+
+
+async def test_a_form_reopened_with_a_measure_that_has_gone_keeps_the_rest(plans):
+    from improve.tui.update_form import FormValues
+    app = make_app(plans, TODAY, poll=0)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await ready(app, pilot)
+        app.open_update("sample", "1.1.1", FormValues(note="kept", reading_measure="gone",
+                                                      reading_value="80"), "Not saved: no measure")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#note").value == "kept"
+        assert form.query_one("#reading_value").value == "80"
+        assert 'the measure "gone" is no longer in the plan' in str(form.query_one("#form-error").render())
+    assert app._exception is None
+
+
+async def test_the_app_keeps_its_history_where_it_is_told(plans, tmp_path):
+    db = tmp_path / "elsewhere" / "h.db"
+    app = make_app(plans, TODAY, poll=0, db=db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+    assert db.exists() and not (plans / ".improve").exists()

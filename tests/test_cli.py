@@ -303,8 +303,9 @@ def test_exact_lead_filter_matches_whole_names_only(plans):
 def test_demo_opens_the_app_on_a_scratch_copy_as_at_january_2017(run, plans, tmp_path, monkeypatch):
     cli_main = sys.modules["improve.cli.main"]
     opened = {}
-    monkeypatch.setattr(cli_main, "_run_app", lambda plans_dir, today, user, hc, banner=None:
-                        opened.update(plans=plans_dir, today=today, banner=banner))
+    monkeypatch.setattr(cli_main, "_run_app", lambda plans_dir, today, user, hc, banner=None, db=None:
+                        opened.update(plans=plans_dir, today=today, banner=banner, db=db))
+    monkeypatch.setenv("IMPROVE_DB", str(tmp_path / "the-real-history.db"))
     (plans / ".improve").mkdir()
     (plans / ".improve" / "history.db").write_bytes(b"not copied")
     before = {p.name: p.read_bytes() for p in plans.glob("*.toml")}
@@ -316,6 +317,8 @@ def test_demo_opens_the_app_on_a_scratch_copy_as_at_january_2017(run, plans, tmp
     assert {p.name: p.read_bytes() for p in target.glob("*.toml")} == before
     copied_db = target / ".improve" / "history.db"      # a new history, replayed from the plans
     assert copied_db.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert opened["db"] == copied_db                      # never the user's IMPROVE_DB
+    assert not (tmp_path / "the-real-history.db").exists()
     assert f"diff -ru {plans} {target}" in result.output
     again = run("--plans", plans, "demo", "--to", target)   # never over a used folder
     assert again.exit_code == 1 and "not empty" in again.output
@@ -324,7 +327,7 @@ def test_demo_opens_the_app_on_a_scratch_copy_as_at_january_2017(run, plans, tmp
 def test_demo_honours_an_explicit_today(run, plans, tmp_path, monkeypatch):
     cli_main = sys.modules["improve.cli.main"]
     opened = {}
-    monkeypatch.setattr(cli_main, "_run_app", lambda plans_dir, today, user, hc, banner=None:
+    monkeypatch.setattr(cli_main, "_run_app", lambda plans_dir, today, user, hc, banner=None, db=None:
                         opened.update(today=today))
     assert run("--plans", plans, "--today", "2017-06-01", "demo", "--to", tmp_path / "d").exit_code == 0
     assert opened["today"] == date(2017, 6, 1)

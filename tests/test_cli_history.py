@@ -126,3 +126,25 @@ def test_update_still_works_when_history_cannot_be_written(run, plans, tmp_path)
             "--percent", "30", "--by", "X")
     assert r.exit_code == 0, r.output
     assert "history not recorded" in r.output and "percent = 30" in (plans / "sample.toml").read_text()
+
+
+def test_brackets_in_plan_text_are_printed_not_read_as_markup(run, plans, tmp_path):
+    from test_app_flows import BRACKETS
+    (plans / "odd.toml").write_text(BRACKETS)
+    out = run("--today", "2017-01-05", "actions", "--plan", "odd")
+    assert out.exit_code == 0 and "1.[/]" in out.output and "Act [/] now" in out.output
+    story = run("--today", "2017-01-05", "history", "odd:1.[/]")
+    assert story.exit_code == 0 and "History of odd:1.[/]" in story.output
+
+
+def test_history_of_an_action_that_never_existed_is_an_error(run):
+    r = run("--today", "2017-01-05", "history", "sample:9.9.9")
+    assert r.exit_code == 1 and 'has no action "9.9.9"' in r.output
+
+
+def test_a_mistyped_plans_folder_gets_no_history(run, tmp_path):
+    typo = tmp_path / "plnas"
+    for args in (("review", "record"), ("review", "list"), ("status", "--as-of", "2017-01-01")):
+        r = run("--plans", typo, "--today", "2017-01-05", *args)
+        assert r.exit_code == 1 and "no plans folder" in r.output, args
+    assert not typo.exists()

@@ -155,7 +155,7 @@ def _value(field: str | None, value) -> str:
 
 
 def history_table(target: str, events) -> Table:
-    table = Table(title=f"History of {target}, oldest first", title_justify="left",
+    table = Table(title=Text(f"History of {target}, oldest first"), title_justify="left",
                   title_style="bold", box=box.SIMPLE_HEAD, expand=True)
     table.add_column("Date", no_wrap=True)
     table.add_column("Who", ratio=1)
@@ -173,7 +173,7 @@ def history_table(target: str, events) -> Table:
         else:
             what = Text(f"{e.field}: {_value(e.field, e.old)} → {_value(e.field, e.new)}")
         who = e.who or ("the passing of time" if e.kind == "time" else "–")
-        table.add_row(e.happened_on.isoformat(), Text(who), what)
+        table.add_row(e.happened_on.isoformat(), Text(who), what)   # plan text only as Text
     return table
 
 

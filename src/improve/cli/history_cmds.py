@@ -50,8 +50,8 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
     """Add the history commands to the command line (kept here to keep main.py small)."""
 
     def loaded_and_synced(s):
+        portfolio = load(s)    # first: a mistyped --plans must not get a history of its own
         store = open_history(s, required=True)
-        portfolio = load(s)
         statuses = api.portfolio_status(portfolio, s.today)
         try:
             store.sync_portfolio(portfolio, s.today, statuses=statuses)
@@ -88,6 +88,7 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
     def list_reviews(as_json) -> None:
         """Every review recorded, oldest first, with each plan's totals then."""
         s = settings()
+        load(s)
         store = open_history(s, required=True)
         try:
             reviews = store.reviews()
@@ -141,6 +142,9 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
             raise failed(str(exc)) from None
         if not events and portfolio.plan(plan_id) is None:
             raise failed(f'no plan "{plan_id}" in {s.plans} and no history of it')
+        if not events and portfolio.plan(plan_id).find_action(ref) is None:
+            raise failed(f'plan "{plan_id}" has no action "{ref}" and there is no history of one; '
+                         f"`improve actions --plan {plan_id}` lists its actions")
         if as_json:
             emit_json({"plan": plan_id, "ref": ref, "events": [e.to_json() for e in events]})
             return

@@ -21,7 +21,7 @@ from ..loader import display_name, load_file, plan_files
 from ..model import KINDS, RAGS, STATUSES, IMPACTS
 from ..serialize import action_json, status_json
 from .options import global_options, settings
-from ..history import HistoryError, HistoryStore
+from ..history import HistoryError, HistoryStore, default_path, resolve_path
 from ..briefing import as_of_table
 from .history_cmds import open_history, register, sync_quietly
 from .render import actions_table, make_console, rag_text, status_table
@@ -70,10 +70,9 @@ def _status_as_of(s, as_of: str, as_json: bool) -> None:
         day = parse_date(as_of)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--as-of") from None
+    portfolio = _load(s)
     store = open_history(s, required=True)
-    if s.plans.is_dir():
-        portfolio = api.load(s.plans)
-        sync_quietly(store, portfolio, s.today)
+    sync_quietly(store, portfolio, s.today)
     summaries = store.status_as_of(day)
     if as_json:
         _emit_json({"as_of": day.isoformat(), "plans": [p.to_json() for p in summaries]})
@@ -307,12 +306,13 @@ def new(plan_id, title, kind, organisation) -> None:
     click.echo(f"Wrote {display_name(path)}; edit it, then run `improve check {display_name(path)}`.")
 
 
-def _run_app(plans: Path, today, user: str | None, high_contrast: bool, banner: str | None = None):
+def _run_app(plans: Path, today, user: str | None, high_contrast: bool, banner: str | None = None,
+             db: Path | None = None):
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise Failed("the app needs a terminal: run this in one (for a report in a pipe, "
                      "use `improve status` or `improve actions`)")
     from ..tui import make_app  # textual is imported only when the app is wanted
-    make_app(plans, today, user, high_contrast=high_contrast, banner=banner).run()
+    make_app(plans, today, user, high_contrast=high_contrast, banner=banner, db=db).run()
 
 
 def _high_contrast(flag: bool) -> bool:
@@ -328,7 +328,7 @@ def app(high_contrast: bool) -> None:
     s = settings()
     if not s.plans.is_dir():
         raise Failed(f"no plans folder at {s.plans}; give --plans DIR or set IMPROVE_PLANS")
-    _run_app(s.plans, s.today, who_am_i(), _high_contrast(high_contrast))
+    _run_app(s.plans, s.today, who_am_i(), _high_contrast(high_contrast), db=resolve_path(s.plans, s.db))
 
 
 DEMO_TODAY = date(2017, 1, 5)   # the Telford plans mid-flight
@@ -354,12 +354,14 @@ def demo(target: Path | None, high_contrast: bool) -> None:
         copy = make_demo_copy(s.plans, target)
     except OSError as exc:
         raise Failed(f"could not make the scratch copy: {exc}") from None
+    demo_db = default_path(copy)   # the copy's own history, whatever IMPROVE_DB says
     try:   # the plans' own dated entries, replayed, so "since the last review" has a story
-        HistoryStore(copy).replay(api.load(copy), today)
+        with HistoryStore(copy, path=demo_db) as store:
+            store.replay(api.load(copy), today)
     except HistoryError as exc:
         click.echo(f"improve: warning: the demo has no history: {exc}", err=True)
     banner = f"DEMO as at {today.isoformat()} · a scratch copy in {copy}; the shipped plans are not touched"
-    _run_app(copy, today, who_am_i(), _high_contrast(high_contrast), banner)
+    _run_app(copy, today, who_am_i(), _high_contrast(high_contrast), banner, db=demo_db)
     click.echo(f"The demo copy is kept in {copy}.\nTo see what you changed: "
                f"diff -ru {s.plans} {copy}")
 

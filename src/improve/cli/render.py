@@ -55,7 +55,7 @@ def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 8
     extended = False
     for plan_rows in by_plan.values():
         plan = plan_rows[0].plan
-        table = Table(title=f"{plan.id} — {plan.title}", title_justify="left",
+        table = Table(title=Text(f"{plan.id} — {plan.title}"), title_justify="left",
                       title_style="bold", box=box.SIMPLE_HEAD, leading=1, expand=True)
         table.add_column("Ref", no_wrap=True)
         table.add_column("Action", ratio=2)
@@ -75,7 +75,7 @@ def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 8
             rag = rag_text(st.rag)
             if st.stale:
                 rag.append("\nstale")
-            table.add_row(row.action.ref, action, _clip("; ".join(leads), 80), due,
+            table.add_row(Text(row.action.ref), action, Text(_clip("; ".join(leads), 80)), due,
                           f"{st.percent}", rag)
         parts += [Text(""), table]
     if extended:

@@ -105,8 +105,8 @@ def action_detail(plan, rec, st, styles: dict) -> Table:
         add("Update", f"{up.date} {up.by or ''}: {said}".replace("  ", " "))
     for key, value in a.extra.items():
         add(key, str(value))
-    for k, v in rows:
-        grid.add_row(k, v if isinstance(v, Text) else Text(str(v)))
+    for k, v in rows:   # labels too come from the plan (labels, extra keys): never markup
+        grid.add_row(Text(k), v if isinstance(v, Text) else Text(str(v)))
     return grid
 
 

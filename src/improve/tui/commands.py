@@ -6,17 +6,30 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.markup import escape
 
 from .plan import FILTER_NAMES
 
 MAX_ACTION_HITS = 40   # a palette list longer than this helps nobody, and costs time at 20,000
 
 
+def highlight(matcher, name: str) -> Content:
+    """The matched letters of `name` highlighted; the name as plain text, never markup
+    (Matcher.highlight reads it as markup, and plan titles are untrusted)."""
+    content = Content(name)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    for offset in offsets:
+        if not name[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
 class ImproveCommands(Provider):
     def fixed(self) -> list[tuple[str, object, str]]:
         app = self.app
         commands = [(f"Plan: {ps.plan.title}", partial(app.show_plan, ps.plan.id),
-                     f"open {ps.plan.id}") for ps in app.statuses or []]
+                     escape(f"open {ps.plan.id}")) for ps in app.statuses or []]
         commands += [(f"Filter: {label}", partial(app.apply_filter, name),
                       "on this plan's actions, or on every plan's from the first screen")
                      for name, label in FILTER_NAMES.items()]
@@ -34,14 +47,14 @@ class ImproveCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self.fixed():
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(Content(name), callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self.fixed():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(score, highlight(matcher, name), callback, help=help_text)
         needle = query.strip().casefold()
         if not needle:
             return
@@ -55,9 +68,9 @@ class ImproveCommands(Provider):
                     continue
                 score = matcher.match(name)
                 if score > 0:
-                    yield Hit(score, matcher.highlight(name),
+                    yield Hit(score, highlight(matcher, name),
                               partial(self.app.show_action, ps.plan.id, a.ref),
-                              help=f"{(st.rag or 'dropped').upper()} · {ps.plan.title}")
+                              help=escape(f"{(st.rag or 'dropped').upper()} · {ps.plan.title}"))
                     found += 1
                     if found >= MAX_ACTION_HITS:
                         return

@@ -94,7 +94,7 @@ def recommendation_detail(plan, rec) -> Table:
         target = f" (target {m.target:g}{m.unit or ''})" if m.target is not None else ""
         rows.append(("Measure", f"{m.text}{target}"))
     for k, v in rows:
-        grid.add_row(k, Text(v))
+        grid.add_row(Text(k), Text(v))
     return grid
 
 

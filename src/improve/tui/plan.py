@@ -65,6 +65,10 @@ class PlanScreen(Screen):
         table = self.query_one("#actions", DataTable)
         self.set_columns()
         table.focus()
+        if "mine" in self.filters and not self.app.user:
+            self.filters.discard("mine")
+            self.notify("Cannot tell who you are, so there is no 'my actions': set IMPROVE_USER "
+                        "to your name or role as it appears in the plans", severity="warning")
         self.refresh_data()
 
     def set_columns(self) -> None:
@@ -180,9 +184,11 @@ class PlanScreen(Screen):
 
     # -- filters ------------------------------------------------------------------
     def action_toggle(self, name: str) -> None:
+        if name == "mine" and not self.app.user and "mine" not in self.filters:
+            self.notify("Cannot tell who you are, so there is no 'my actions': set IMPROVE_USER "
+                        "to your name or role as it appears in the plans", severity="warning")
+            return
         self.filters ^= {name}
-        if name == "mine" and not self.app.user:
-            self.notify("Cannot tell who you are: set IMPROVE_USER", severity="warning")
         self.refresh_data()
 
     def action_clear_filters(self) -> None:

@@ -100,8 +100,9 @@ class ReviewScreen(Screen):
         titles = {ps.plan.id: ps.plan.title for ps in self.app.statuses or []}
         status = Text(f"Review mode, as at {self.app.today.isoformat()} · R records this "
                       "review · escape goes back", style="bold")
-        if message.error:
-            status.append(f"\n{message.error}", style="italic")
+        if message.error:   # the store's advice names the command; here R does it
+            status.append("\n" + message.error.replace("record one with `improve review record`",
+                                                       "press R to record one"), style="italic")
         self.query_one("#review-status", Static).update(status)
         self.query_one("#trend", Static).update(
             Group(Text("\nTrend", style="bold underline"), trend_table(message.trend, titles))

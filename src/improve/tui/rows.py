@@ -97,6 +97,11 @@ def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
                 recs.append((rs, matched))
         if not recs:
             continue
+        if plan.themes and not all_plans:
+            # each theme once, in the plan's theme order, even if its recommendations are
+            # not next to each other in the file
+            order = {t.id: i for i, t in enumerate(plan.themes)}
+            recs.sort(key=lambda pair: order.get(pair[0].recommendation.theme, len(order)))
         plan_key = f"plan:{plan.id}"
         if all_plans:
             out.groups.append(plan_key)
@@ -147,7 +152,7 @@ def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
                     due += " *"
                 leads = "; ".join(a.leads or rec.leads)
                 add(Row(f"act:{plan.id}:{a.ref}", "act", plan.id, a.ref,
-                        (a.ref, rag_text(st.rag, styles), f"{st.percent}%", due,
+                        (Text(a.ref), rag_text(st.rag, styles), f"{st.percent}%", due,
                          Text(clip(a.action, widths[0])), Text(clip(leads, widths[1])),
                          a.impact or "")))
     if out.truncated:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
@@ -15,6 +19,40 @@ from ..api import Change
 from ..dates import parse_date
 
 QUARTILES = {"0": 0, "1": 25, "2": 50, "3": 75, "4": 100}
+
+
+class Quartiles(Widget, can_focus=True):
+    """0/25/50/75/100 one key each (0–4, or ← →). A quick way to fill the percent box,
+    which stays the one place the percent is read from; typing there is never rewritten."""
+
+    BINDINGS = [*(Binding(k, f"pick({v})", f"{v}%", show=False) for k, v in QUARTILES.items()),
+                Binding("left", "step(-1)", "Less", show=False),
+                Binding("right", "step(1)", "More", show=False)]
+    DEFAULT_CSS = "Quartiles { height: 1; background: $boost; } Quartiles:focus { background: $accent 40%; }"
+    value: reactive[int | None] = reactive(None)
+
+    class Picked(Message):
+        def __init__(self, value: int) -> None:
+            super().__init__()
+            self.value = value
+
+    def render(self) -> Text:
+        text = Text()
+        for v in QUARTILES.values():
+            label = f" {v}% "
+            text.append(f"[{label}]" if v == self.value else f" {label} ",
+                        style="reverse bold" if v == self.value else "")
+        text.append("  keys 0–4", style="dim")
+        return text
+
+    def action_pick(self, value: int) -> None:
+        self.value = value
+        self.post_message(self.Picked(value))
+
+    def action_step(self, step: int) -> None:
+        values = list(QUARTILES.values())
+        at = values.index(self.value) if self.value in values else (-1 if step > 0 else len(values))
+        self.action_pick(values[max(0, min(len(values) - 1, at + step))])
 
 
 @dataclass
@@ -34,10 +72,10 @@ class FormValues:
 
 
 class UpdateForm(ModalScreen[FormValues | None]):
-    """Percent (0–4 for 0/25/50/75/100 from the percent box), status, note, evidence,
+    """Percent (0–4 for 0/25/50/75/100 on the quick keys, or typed exactly), status, note, evidence,
     a measure reading, an extension. `measures` are the (id, text) the action can report on."""
 
-    AUTO_FOCUS = "#percent"   # (not a query in on_mount: that fails if the app is closing)
+    AUTO_FOCUS = "#quartiles"   # (not a query in on_mount: that fails if the app is closing)
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel"),
                 Binding("ctrl+s", "save", "Save", id="save")]
 
@@ -49,16 +87,28 @@ class UpdateForm(ModalScreen[FormValues | None]):
 
     def compose(self) -> ComposeResult:
         v = self.values
-        options = [(f"{mid}: {text}"[:60], mid) for mid, text in self.measures]
+        options = [(Text(f"{mid}: {text}"[:60]), mid) for mid, text in self.measures]
         with VerticalScroll(id="form"):
-            yield Label(f"{self.form_title}  ·  ctrl+s saves  ·  esc cancels", id="form-title")
-            if self.error:
-                yield Label(self.error, id="form-error")
+            yield Label(Text(f"{self.form_title}  ·  ctrl+s saves  ·  esc cancels"), id="form-title")
+            problems = [self.error] if self.error else []
+            ids = {mid for mid, _ in self.measures}
+            for name in ("evidence_measure", "reading_measure"):   # a measure renamed meanwhile
+                chosen = getattr(v, name)
+                if chosen is not None and chosen not in ids:
+                    problems.append(f'the measure "{chosen}" is no longer in the plan: choose again')
+                    setattr(v, name, None)
+            if v.reading_value and not self.measures:
+                problems.append(f"this action has no measure now, so the reading {v.reading_value} "
+                                "cannot be recorded")
+            if problems:
+                yield Label(Text("\n".join(problems)), id="form-error")
             with Grid(id="fields"):
                 # one line a field, label on the left, so the whole form fits 80×24
                 yield Label("Percent")
+                yield Quartiles(id="quartiles")
+                yield Label("Or exactly")
                 yield Input(v.percent, id="percent", restrict=r"[0-9]*", max_length=3, compact=True,
-                            placeholder="0–100, or 0 1 2 3 4 for 0/25/50/75/100")
+                            placeholder="0–100")
                 yield Label("Status")
                 yield Select([(s, s) for s in model.STATUSES], value=v.status or Select.NULL,
                              id="status", allow_blank=True, compact=True,
@@ -94,9 +144,14 @@ class UpdateForm(ModalScreen[FormValues | None]):
                 yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
+    def on_quartiles_picked(self, event: Quartiles.Picked) -> None:
+        self.query_one("#percent", Input).value = str(event.value)
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "percent" and event.value in QUARTILES:
-            event.input.value = str(QUARTILES[event.value])
+        if event.input.id == "percent":   # the quick keys follow what is typed, never the reverse
+            typed = event.value.strip()
+            self.query_one(Quartiles).value = int(typed) if typed.isdigit() and \
+                int(typed) in QUARTILES.values() else None
 
     def _select(self, sid: str) -> str | None:
         found = self.query(f"#{sid}")
@@ -125,7 +180,7 @@ class UpdateForm(ModalScreen[FormValues | None]):
         try:
             to_change(values)
         except ValueError as exc:
-            self.query_one("#form-problem", Label).update(f"Not saved: {exc}")
+            self.query_one("#form-problem", Label).update(Text(f"Not saved: {exc}"))
             return
         self.dismiss(values)
 
