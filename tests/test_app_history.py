@@ -75,6 +75,11 @@ async def test_review_mode_shows_moves_with_arrows_and_words_and_records_a_revie
         assert await wait_for(lambda: "since review 2 of 2017-01-12 — SLT February" in plain(
             briefing.content), pilot)
         assert "Moved up" not in plain(briefing.content)
+        trend = plain(screen.query_one("#trend", Static).content)
+        assert await wait_for(lambda: "2 reviews" in plain(screen.query_one("#trend", Static).content), pilot)
+        trend = plain(screen.query_one("#trend", Static).content)
+        assert "2017-01-05    50% complete" in trend or "2017-01-05" in trend
+        assert "2017-01-12" in trend and "1 blue" in trend
     doc = json.loads(cli_run(plans, "review", "list", "--json").output)
     last = doc["reviews"][-1]
     assert last["note"] == "SLT February" and last["attendees"] == ["Director", "Head of Early Help"]

@@ -38,22 +38,28 @@ class ReviewLoaded(Message):
         self.briefing, self.trend, self.error = briefing, trend, error
 
 
+TREND_REVIEWS = 6   # reviews listed per plan; the sparkline covers every one
+
+
 def trend_table(trend: dict, titles: dict[str, str]) -> Table:
-    """Per plan: percent complete at each review as a sparkline, and the counts then and now."""
+    """Per plan: percent complete at every review as a sparkline, then the percent and the
+    RAG counts at each of the latest reviews."""
     table = Table.grid(padding=(0, 2))
-    for _ in range(4):
+    for _ in range(3):
         table.add_column()
-    table.add_row(Text("Plan", style="bold"), Text("% complete, review by review", style="bold"),
-                  Text("First", style="bold"), Text("Latest", style="bold"))
     for plan_id, points in trend.items():
         values = [p.percent or 0 for p in points]
-        line = Text(sparkline(values) or "·")
-        line.append(f"  {' → '.join(pct(v) for v in values[-4:])}"
-                    + (" (last 4)" if len(values) > 4 else ""))
-        first, last = points[0], points[-1]
-        table.add_row(Text(clip(titles.get(plan_id, plan_id), 28), no_wrap=True), line,
-                      Text(f"{first.on_date}: ").append_text(counts_text(first.counts)),
-                      Text(f"{last.on_date}: ").append_text(counts_text(last.counts)))
+        spark = Text(sparkline(values) or "·", style="bold")
+        spark.append(f"  {len(points)} review{'s' if len(points) != 1 else ''}")
+        table.add_row(Text(clip(titles.get(plan_id, plan_id), 32), style="bold", no_wrap=True),
+                      spark, Text(""))
+        shown = points[-TREND_REVIEWS:]
+        if len(points) > len(shown):
+            table.add_row(Text(""), Text(f"… {len(points) - len(shown)} earlier", style="italic"),
+                          Text(""))
+        for p in shown:
+            table.add_row(Text(""), Text(f"{p.on_date}  {pct(p.percent):>4} complete"),
+                          counts_text(p.counts))
     return table
 
 
