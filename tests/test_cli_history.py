@@ -148,3 +148,17 @@ def test_a_mistyped_plans_folder_gets_no_history(run, tmp_path):
         r = run("--plans", typo, "--today", "2017-01-05", *args)
         assert r.exit_code == 1 and "no plans folder" in r.output, args
     assert not typo.exists()
+
+
+def test_every_key_of_the_changes_json_is_documented(run):
+    from pathlib import Path
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "history.md").read_text()
+    run("--today", "2017-01-05", "review", "record")
+    run("--today", "2017-01-20", "update", "sample:2.1.1", "--percent", "30", "--by", "X")
+    doc = json.loads(run("--today", "2017-01-20", "review", "changes", "--json").output)
+    for key in doc:
+        assert f'"{key}"' in docs, key
+    for key in doc["events"][0]:
+        assert f'"{key}"' in docs, key
+    for key in doc["plans"][0]["now"]:
+        assert f'"{key}"' in docs, key
