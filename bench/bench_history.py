@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_load import best  # noqa: E402
 from generate import generate  # noqa: E402
 
 from improve import api, model as m  # noqa: E402
@@ -44,15 +45,6 @@ def months(n: int, start=(2017, 1)):
         mo += 1
         if mo == 13:
             y, mo = y + 1, 1
-
-
-def best(fn, repeat=3) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def move(portfolio, today: date, n: int) -> None:
