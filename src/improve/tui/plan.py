@@ -101,7 +101,7 @@ class PlanScreen(Screen):
                             due_within=30 if "due30" in self.filters else None,
                             lead=lead, text=self.text or None, exact_lead=self.lead)
 
-    def refresh_data(self) -> None:
+    def refresh_data(self, cursor: int | None = None) -> None:
         app = self.app
         if app.statuses is None:
             return
@@ -122,7 +122,9 @@ class PlanScreen(Screen):
         for row in self.rows.rows:
             table.add_row(*row.cells, key=row.key)
         keys = [row.key for row in self.rows.rows]
-        if keep in keys:
+        if cursor is not None:
+            table.move_cursor(row=min(cursor, len(keys) - 1), scroll=False)
+        elif keep in keys and keep != "more":
             table.move_cursor(row=keys.index(keep), scroll=False)
         else:   # start on the first action, so `u` and `enter` act on it at once
             first = next((i for i, row in enumerate(self.rows.rows) if row.kind == "act"), 0)
@@ -265,6 +267,16 @@ class PlanScreen(Screen):
             plan = next(s.plan for s in self.scope() if s.plan.id == row.plan_id)
             self.app.open(RecommendationInfo(plan, rec))
 
+    def show_more(self) -> None:
+        """The next MAX_ROWS rows, with the cursor on the first of them."""
+        at = self.query_one("#actions", DataTable).cursor_row
+        self.limit += MAX_ROWS
+        self.refresh_data(cursor=at)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value == "more":
+            self.call_after_refresh(self.show_more)   # scrolling on loads the next rows
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         row = next((r for r in self.rows.rows if r.key == event.row_key.value), None)
         if row is None:
@@ -272,11 +284,7 @@ class PlanScreen(Screen):
         if row.kind == "act":
             self.app.show_action(row.plan_id, row.ref)
         elif row.kind == "more":
-            table = self.query_one("#actions", DataTable)
-            at = table.cursor_row
-            self.limit += MAX_ROWS
-            self.refresh_data()
-            table.move_cursor(row=at)   # on the first of the rows just shown
+            self.show_more()
         else:
             self.folded ^= {row.key}
             self.refresh_data()
