@@ -25,7 +25,6 @@ from generate import generate, plan_text  # noqa: E402
 import random  # noqa: E402
 
 from improve.tui import make_app  # noqa: E402
-from textual.widgets import DataTable  # noqa: E402
 
 TODAY = date(2017, 6, 1)
 
@@ -57,7 +56,7 @@ async def run(folder: Path, label: str) -> None:
         await pilot.press("enter")
         await pilot.pause()
         rows.append(("open the first plan", time.perf_counter() - start))
-        table = app.screen.query_one("#actions", DataTable)
+        table = app.screen.query_one("#actions")
         rows.append((f"toggle red filter ({table.row_count} rows)", await timed(pilot, "r")))
         rows.append(("move down a row", await timed(pilot, "down")))
         rows.append(("fold all / unfold all", await timed(pilot, "minus", "plus") / 2))
@@ -69,7 +68,7 @@ async def run(folder: Path, label: str) -> None:
         await pilot.press("a")
         await pilot.pause()
         rows.append(("open every plan's actions", time.perf_counter() - start))
-        table = app.screen.query_one("#actions", DataTable)
+        table = app.screen.query_one("#actions")
         rows.append((f"  then toggle red ({table.row_count} rows)", await timed(pilot, "r")))
         rows.append(("  then my actions", await timed(pilot, "m")))
     print(f"\n{label}: first paint {first_paint * 1000:.0f} ms, loaded {loaded:.2f} s "

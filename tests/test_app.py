@@ -36,7 +36,7 @@ async def test_portfolio_plan_and_action_drill_down(plans):
         assert str(row[2]) == "Sample improvement plan" and str(row[0]) == "RED"
         await pilot.press("enter")
         assert isinstance(app.screen, PlanScreen)
-        actions = app.screen.query_one("#actions", DataTable)
+        actions = app.screen.query_one("#actions")
         assert refs(app.screen) == ["T1", "1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
         assert [str(actions.get_row_at(i)[1]) for i in range(actions.row_count)] == [
             "RED", "AMBER", "AMBER", "AMBER", "RED", "RED"]
@@ -90,7 +90,7 @@ async def open_plan(app, pilot):
 
 def refs(screen) -> list[str]:
     """The refs of the rows on show: themes as T<id>, recommendations and actions as their ref."""
-    table = screen.query_one("#actions", DataTable)
+    table = screen.query_one("#actions")
     keys = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
     return [("T" if k.startswith("theme:") else "") + k.rsplit(":", 1)[-1] for k in keys]
 
@@ -134,7 +134,7 @@ async def test_update_from_the_app_writes_the_file(plans):
         form.query_one("#note").value = "Offer reviewed with partners"
         await save_and_settle(app, pilot)
         assert app.screen is screen
-        table = screen.query_one("#actions", DataTable)
+        table = screen.query_one("#actions")
         row = table.get_row_at(2)
         assert str(row[0]) == "2.1.1" and str(row[2]) == "75%"
     after = path.read_text()

@@ -85,7 +85,7 @@ async def test_groups_fold_and_unfold(plans):
     app = make_app(plans, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_plan(app, pilot)
-        table = screen.query_one("#actions", DataTable)
+        table = screen.query_one("#actions")
         table.move_cursor(row=1)                                # recommendation 1.1
         await pilot.press("space")
         assert refs(screen) == ["T1", "1.1", "2.1", "2.1.1"]
@@ -118,7 +118,7 @@ async def test_a_big_plan_opens_folded_and_never_builds_a_huge_table(tmp_path):
     app = make_app(folder, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_plan(app, pilot)
-        table = screen.query_one("#actions", DataTable)
+        table = screen.query_one("#actions")
         assert table.row_count == 101                           # 1,500 folded groups: 100 and "more"
         assert "3000 of 3000 actions match" in filters_line(screen)
         assert "1400 more rows not shown" in filters_line(screen)
@@ -296,7 +296,7 @@ async def test_plan_text_with_square_brackets_shows_as_written(tmp_path):
             "[bold]Not markup[/] [link=x]"
         await pilot.press("enter")
         await pilot.press("slash", *"[/]")
-        assert "Use [/] and [b]" in str(app.screen.query_one("#actions", DataTable).get_row_at(1)[4])
+        assert "Use [/] and [b]" in str(app.screen.query_one("#actions").get_row_at(1)[4])
         await pilot.press("enter", "enter")
         assert isinstance(app.screen, ActionScreen)
         assert "Use [/] and [b]" in plain(app.screen.query_one("#detail", Static).content)
@@ -335,7 +335,7 @@ async def test_the_mouse_opens_a_plan_and_an_action(plans):
         await pilot.click(table, offset=(10, 1))        # …and a second click opens it
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
-        actions = app.screen.query_one("#actions", DataTable)
+        actions = app.screen.query_one("#actions")
         await pilot.click(actions, offset=(10, 6))     # the row of action 2.1.1
         await pilot.click(actions, offset=(10, 6))
         await pilot.pause()
@@ -415,7 +415,7 @@ async def test_square_brackets_in_every_field_reach_every_screen_as_written(tmp_
         await ready(app, pilot)
         assert str(app.screen.query_one("#plans", DataTable).get_row_at(0)[2]) == "[DRAFT] Sample [/] plan"
         await pilot.press("enter")                        # plan screen: themes, rec, action
-        table = app.screen.query_one("#actions", DataTable)
+        table = app.screen.query_one("#actions")
         assert "[b]Theme[/b] [/]" in str(table.get_row_at(0)[4])
         assert str(table.get_row_at(2)[0]) == "1.[/]"
         await pilot.press("i")                            # recommendation info

@@ -7,12 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from .. import rules
 from ..api import ActionFilter
 from ..display import counts_text, pct
 from .portfolio import errors_text
+from .table import LineTable
 from .rows import AUTO_COLLAPSE, MAX_ROWS, build_rows, column_widths, top_level
 
 FILTER_NAMES = {"red": "red", "amber": "amber", "overdue": "overdue", "stale": "stale",
@@ -58,11 +59,11 @@ class PlanScreen(Screen):
         yield Static(id="errors")
         yield Input(placeholder="Filter by ref, action, outcome or lead…", id="search")
         yield Static(id="filters")
-        yield DataTable(id="actions", cursor_type="row")
+        yield LineTable(id="actions")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#actions", DataTable)
+        table = self.query_one("#actions", LineTable)
         self.set_columns()
         table.focus()
         if "mine" in self.filters and not self.app.user:
@@ -72,14 +73,11 @@ class PlanScreen(Screen):
         self.refresh_data()
 
     def set_columns(self) -> None:
-        """Fixed widths: DataTable then need not measure every cell of every row again
-        after each filter (that measuring was most of a key press at 20,000 actions)."""
+        """Fixed widths, from the terminal's width: nothing is measured per row."""
         action, lead = self.widths = column_widths(self.size.width)
-        table = self.query_one("#actions", DataTable)
-        table.clear(columns=True)
-        for label, width in (("Ref", 7), ("RAG", 6), ("%", 4), ("Due", 12), ("Action", action + 2),
-                             ("Lead(s)", lead), ("Impact", 9)):
-            table.add_column(label, width=width, key=label)
+        self.query_one("#actions", LineTable).set_columns(
+            [("Ref", 7), ("RAG", 6), ("%", 4), ("Due", 12), ("Action", action + 2), ("Lead(s)", lead),
+             ("Impact", 9)])
 
     def on_resize(self) -> None:
         if self.rows is not None and column_widths(self.size.width) != self.widths:
@@ -116,19 +114,16 @@ class PlanScreen(Screen):
         self.rows = build_rows(scope, flt, app.today, self.folded, all_plans=self.plan_id is None,
                                styles=app.rag_styles, widths=self.widths,
                                max_rows=self.limit)
-        table = self.query_one("#actions", DataTable)
+        table = self.query_one("#actions", LineTable)
         keep = self.selected_key()
-        table.clear()
-        for row in self.rows.rows:
-            table.add_row(*row.cells, key=row.key)
         keys = [row.key for row in self.rows.rows]
         if cursor is not None:
-            table.move_cursor(row=min(cursor, len(keys) - 1), scroll=False)
+            at = min(cursor, len(keys) - 1)
         elif keep in keys and keep != "more":
-            table.move_cursor(row=keys.index(keep), scroll=False)
+            at = keys.index(keep)
         else:   # start on the first action, so `u` and `enter` act on it at once
-            first = next((i for i, row in enumerate(self.rows.rows) if row.kind == "act"), 0)
-            table.move_cursor(row=first)
+            at = next((i for i, row in enumerate(self.rows.rows) if row.kind == "act"), 0)
+        table.set_rows([(row.key, row.cells) for row in self.rows.rows], cursor=max(0, at))
         self.show_filters()
 
     def show_header(self, scope) -> None:
@@ -175,10 +170,7 @@ class PlanScreen(Screen):
         self.query_one("#filters", Static).update(line, layout=False)
 
     def selected_key(self) -> str | None:
-        table = self.query_one("#actions", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.query_one("#actions", LineTable).selected_key()
 
     def selected_row(self):
         key = self.selected_key()
@@ -222,7 +214,7 @@ class PlanScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "search":
-            self.query_one("#actions", DataTable).focus()
+            self.query_one("#actions", LineTable).focus()
 
     # -- folding ------------------------------------------------------------------
     def action_fold(self) -> None:
@@ -239,7 +231,7 @@ class PlanScreen(Screen):
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
         if search.has_focus:
-            self.query_one("#actions", DataTable).focus()
+            self.query_one("#actions", LineTable).focus()
             return
         self.app.pop_screen()
 
@@ -269,15 +261,15 @@ class PlanScreen(Screen):
 
     def show_more(self) -> None:
         """The next MAX_ROWS rows, with the cursor on the first of them."""
-        at = self.query_one("#actions", DataTable).cursor_row
+        at = self.query_one("#actions", LineTable).cursor_row
         self.limit += MAX_ROWS
         self.refresh_data(cursor=at)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         if event.row_key is not None and event.row_key.value == "more":
             self.call_after_refresh(self.show_more)   # scrolling on loads the next rows
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
         row = next((r for r in self.rows.rows if r.key == event.row_key.value), None)
         if row is None:
             return
