@@ -30,7 +30,7 @@ async def test_portfolio_plan_and_action_drill_down(plans):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, PortfolioScreen)
-        table = app.screen.query_one("#plans", DataTable)
+        table = app.screen.query_one("#plans")
         assert table.row_count == 1
         row = table.get_row_at(0)
         assert str(row[2]) == "Sample improvement plan" and str(row[0]) == "RED"
@@ -65,7 +65,7 @@ async def test_broken_plan_is_listed_not_hidden_and_worst_first(plans):
         errors = app.screen.query_one("#errors", Static)
         assert errors.has_class("shown")
         assert 'broken.toml:3:8: error: "kind" must be one of' in str(errors.render())
-        table = app.screen.query_one("#plans", DataTable)
+        table = app.screen.query_one("#plans")
         assert [str(table.get_row_at(i)[2]) for i in range(2)] == ["A calm plan", "Sample improvement plan"]
         await pilot.press("w")
         assert [str(table.get_row_at(i)[2]) for i in range(2)] == ["Sample improvement plan", "A calm plan"]

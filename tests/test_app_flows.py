@@ -197,7 +197,7 @@ async def test_live_reload_picks_up_an_edit_and_an_invalid_file_moves_to_errors(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.2)
         screen = app.screen
-        table = screen.query_one("#plans", DataTable)
+        table = screen.query_one("#plans")
         assert await wait_for(lambda: table.row_count == 2, pilot)
         path.write_text(path.read_text().replace("percent = 25", "percent = 100"))
         touch_later(path)
@@ -242,11 +242,11 @@ async def test_high_contrast_theme_puts_rag_words_on_solid_badges(plans):
     app = make_app(plans, TODAY, poll=0, high_contrast=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
-        cell = app.screen.query_one("#plans", DataTable).get_row_at(0)[0]
+        cell = app.screen.query_one("#plans").get_row_at(0)[0]
         assert str(cell) == "RED" and "on" in str(cell.style)
         app.action_toggle_contrast()
         await pilot.pause()
-        cell = app.screen.query_one("#plans", DataTable).get_row_at(0)[0]
+        cell = app.screen.query_one("#plans").get_row_at(0)[0]
         assert str(cell) == "RED" and " on " not in str(cell.style)
 
 
@@ -292,7 +292,7 @@ async def test_plan_text_with_square_brackets_shows_as_written(tmp_path):
     app = make_app(folder, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
-        assert str(app.screen.query_one("#plans", DataTable).get_row_at(0)[2]) == \
+        assert str(app.screen.query_one("#plans").get_row_at(0)[2]) == \
             "[bold]Not markup[/] [link=x]"
         await pilot.press("enter")
         await pilot.press("slash", *"[/]")
@@ -330,7 +330,7 @@ async def test_the_mouse_opens_a_plan_and_an_action(plans):
     app = make_app(plans, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
-        table = app.screen.query_one("#plans", DataTable)
+        table = app.screen.query_one("#plans")
         await pilot.click(table, offset=(10, 1))        # select the first row…
         await pilot.click(table, offset=(10, 1))        # …and a second click opens it
         await pilot.pause()
@@ -413,7 +413,7 @@ async def test_square_brackets_in_every_field_reach_every_screen_as_written(tmp_
     app = make_app(folder, TODAY, user="[i]Lead[/]", poll=0)
     async with app.run_test(size=(120, 50)) as pilot:
         await ready(app, pilot)
-        assert str(app.screen.query_one("#plans", DataTable).get_row_at(0)[2]) == "[DRAFT] Sample [/] plan"
+        assert str(app.screen.query_one("#plans").get_row_at(0)[2]) == "[DRAFT] Sample [/] plan"
         await pilot.press("enter")                        # plan screen: themes, rec, action
         table = app.screen.query_one("#actions")
         assert "[b]Theme[/b] [/]" in str(table.get_row_at(0)[4])

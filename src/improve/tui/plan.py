@@ -113,7 +113,7 @@ class PlanScreen(Screen):
                            if probe.shown > AUTO_COLLAPSE else set())
         self.rows = build_rows(scope, flt, app.today, self.folded, all_plans=self.plan_id is None,
                                styles=app.rag_styles, widths=self.widths,
-                               max_rows=self.limit)
+                               max_rows=self.limit, haystacks=self.haystacks(app.statuses))
         table = self.query_one("#actions", LineTable)
         keep = self.selected_key()
         keys = [row.key for row in self.rows.rows]
@@ -168,6 +168,12 @@ class PlanScreen(Screen):
             line.append(" · some groups folded (space folds one, + unfolds all)", style="italic")
         # one line of fixed height (see app.tcss): no layout pass, which would repaint the table
         self.query_one("#filters", Static).update(line, layout=False)
+
+    def haystacks(self, statuses) -> dict:
+        """Search text per action, kept while the loaded statuses are the same objects."""
+        if getattr(self, "_hay_for", None) is not statuses:
+            self._hay_for, self._hay = statuses, {}
+        return self._hay
 
     def selected_key(self) -> str | None:
         return self.query_one("#actions", LineTable).selected_key()

@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from .. import rules
 from ..display import counts_text, pct
+from .table import LineTable
 from .widgets import bar, clip
 
 
@@ -45,15 +46,11 @@ class PortfolioScreen(Screen):
         yield Header()
         yield Static("Loading plans…", id="summary")
         yield Static(id="errors")
-        yield DataTable(id="plans", cursor_type="row", zebra_stripes=True)
+        yield LineTable(id="plans")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#plans", DataTable)
-        # RAG and progress first, so they stay on screen at 80 columns
-        table.add_columns("RAG", "Done", "Plan", "Overdue", "Stale", "Next due", "Actions by RAG",
-                          "Kind")
-        table.focus()
+        self.query_one("#plans", LineTable).focus()
         self.refresh_data()
 
     def refresh_data(self) -> None:
@@ -67,18 +64,22 @@ class PortfolioScreen(Screen):
                                          s.rollup.percent or 0))
         elif self.order == "title":
             statuses.sort(key=lambda s: s.plan.title.casefold())
-        table = self.query_one("#plans", DataTable)
+        table = self.query_one("#plans", LineTable)
         keep = self.selected_plan()
-        table.clear()
         title_width = max(40, self.size.width - 100)   # the other columns need ~100
+        # RAG and progress first, so they stay on screen at 80 columns
+        table.set_columns([("RAG", 5), ("Done", 15), ("Plan", title_width), ("Overdue", 7),
+                           ("Stale", 5), ("Next due", 10), ("Actions by RAG", 30), ("Kind", 11)])
+        rows = []
         for ps in statuses:
             r = ps.rollup
             rag = Text((r.rag or "none").upper(), style=styles[r.rag])
-            table.add_row(rag, bar(r.percent), Text(clip(ps.plan.title, title_width)), str(r.overdue),
-                          str(r.stale), ps.next_due.isoformat() if ps.next_due else "–",
-                          counts_text(r.counts, styles), ps.plan.kind, key=ps.plan.id)
-        if keep is not None and keep in {ps.plan.id for ps in statuses}:
-            table.move_cursor(row=table.get_row_index(keep))
+            rows.append((ps.plan.id, (rag, bar(r.percent), Text(clip(ps.plan.title, title_width)),
+                                      str(r.overdue), str(r.stale),
+                                      ps.next_due.isoformat() if ps.next_due else "–",
+                                      counts_text(r.counts, styles), ps.plan.kind)))
+        ids = [key for key, _ in rows]
+        table.set_rows(rows, cursor=ids.index(keep) if keep in ids else 0)
         total = rules.portfolio_rollup(statuses)
         order = {"worst": " · worst first", "title": " · by title"}.get(self.order, "")
         summary = Text(f"{len(statuses)} plans as at {app.today.isoformat()}: "
@@ -97,20 +98,17 @@ class PortfolioScreen(Screen):
             self.refresh_data()
 
     def selected_plan(self) -> str | None:
-        table = self.query_one("#plans", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.query_one("#plans", LineTable).selected_key()
 
     def action_sort(self, order: str) -> None:
         self.order = order
         self.refresh_data()
-        self.query_one("#plans", DataTable).move_cursor(row=0)   # the worst plan, ready for enter
+        self.query_one("#plans", LineTable).move_cursor(row=0)   # the worst plan, ready for enter
 
     def action_open_plan(self) -> None:
         plan_id = self.selected_plan()
         if plan_id is not None:
             self.app.show_plan(plan_id)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
         self.app.show_plan(event.row_key.value)
