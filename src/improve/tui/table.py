@@ -179,13 +179,21 @@ class LineTable(ScrollView, can_focus=True):
             base = self.rich_style
             if on_cursor:
                 base = base + self.get_component_rich_style("linetable--cursor")
-            strip = self._render(self._line_text(self.cells[row]), base)
+            strip = self._render(self._line_text(self.cells[row]), base, plain=on_cursor)
             self._lines[(row, on_cursor)] = strip
         fill = self.rich_style + (self.get_component_rich_style("linetable--cursor")
                                   if on_cursor else Style())
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, fill)
 
-    def _render(self, text: Text, base: Style) -> Strip:
-        segments = [Segment(s.text, base + s.style if s.style else base)
-                    for s in text.render(self.app.console) if s.text != "\n"]
+    def _render(self, text: Text, base: Style, plain: bool = False) -> Strip:
+        """`plain`: the cursor row, in the cursor's colours (a red word on the cursor's blue
+        would be hard to read; the word itself still says RED)."""
+        segments = []
+        for seg in text.render(self.app.console):
+            if seg.text == "\n":
+                continue
+            style = seg.style
+            if style and plain:
+                style = Style(bold=style.bold, italic=style.italic)
+            segments.append(Segment(seg.text, base + style if style else base))
         return Strip(segments)
