@@ -474,3 +474,23 @@ async def test_the_app_keeps_its_history_where_it_is_told(plans, tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
     assert db.exists() and not (plans / ".improve").exists()
+
+
+async def test_the_table_moves_by_page_and_to_either_end(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    write(folder, "big.toml", big_plan(30, 2))               # 90 rows, not folded
+    app = make_app(folder, TODAY, poll=0)
+    async with app.run_test(size=(100, 24)) as pilot:
+        screen = await open_plan(app, pilot)
+        table = screen.query_one("#actions")
+        assert table.cursor_row == 1                          # the first action
+        await pilot.press("pagedown")
+        page = table.cursor_row - 1
+        assert page > 5 and table.scroll_y > 0                # moved a screenful, and scrolled
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1 == 89
+        await pilot.press("home")
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        await pilot.press("down", "enter")                    # enter opens the action under it
+        assert isinstance(app.screen, ActionScreen) and app.screen.ref == "0.0"
