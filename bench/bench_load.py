@@ -22,7 +22,7 @@ import tomlkit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
-from improve import api, rules  # noqa: E402
+from improve import api  # noqa: E402
 from improve.editing import Change, apply_change  # noqa: E402
 
 TODAY = date(2017, 6, 1)

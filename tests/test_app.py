@@ -7,7 +7,7 @@ from datetime import date
 
 from rich.console import Console
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from improve.tui import make_app
 from improve.tui.action import ActionScreen

@@ -4,11 +4,10 @@ high contrast, readings from the form, and plan text that looks like markup."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 from datetime import date
 
-from textual.widgets import DataTable, Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 
 from improve.tui import make_app
 from improve.tui.action import ActionScreen

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from .. import rules
 from ..api import ActionFilter
-from ..display import counts_text, pct, rag_text
+from ..display import pct, rag_text
 from .widgets import clip
 
 MAX_ROWS = 100           # rows whose cells are built at a time (~15 µs a row); the next rows
