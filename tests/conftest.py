@@ -72,6 +72,15 @@ leads = ["Head of Early Help"]
 
 
 @pytest.fixture
+def store(folder):
+    """A history store over the module's own `folder` fixture, closed afterwards."""
+    from improve.history import HistoryStore
+    s = HistoryStore(folder)
+    yield s
+    s.close()
+
+
+@pytest.fixture
 def plans(tmp_path: Path) -> Path:
     folder = tmp_path / "plans"
     folder.mkdir()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 import sqlite3
 from datetime import date, datetime, timezone
 
@@ -131,17 +132,24 @@ def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
         HistoryStore(path=blocker / "sub" / "history.db")
 
 
-def test_a_locked_database_is_not_mistaken_for_damage(folder, monkeypatch):
-    monkeypatch.setattr("improve.history.store.BUSY_SECONDS", 0.2)
-    store = HistoryStore(folder)
-    other = sqlite3.connect(store.path, isolation_level=None)
+@contextmanager
+def another_writer(path):
+    """Another process's write transaction held open on the database."""
+    other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        with pytest.raises(HistoryError, match="busy"):
-            sync(store, folder, D0)
+        yield
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_a_locked_database_is_not_mistaken_for_damage(folder, monkeypatch):
+    monkeypatch.setattr("improve.history.store.BUSY_SECONDS", 0.2)
+    store = HistoryStore(folder)
+    with another_writer(store.path):
+        with pytest.raises(HistoryError, match="busy"):
+            sync(store, folder, D0)
     assert store.moved_aside == []
     sync(store, folder, D0)
 
@@ -179,15 +187,10 @@ def test_damage_in_the_snapshots_is_found_when_they_are_read(folder):
 def test_the_public_lock_reports_a_busy_database_clearly(folder, monkeypatch):
     monkeypatch.setattr("improve.history.store.BUSY_SECONDS", 0.2)
     store = HistoryStore(folder)
-    other = sqlite3.connect(store.path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    try:
+    with another_writer(store.path):
         with pytest.raises(HistoryError, match="busy"):
             with store.lock():
                 pass
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     with store.lock():
         pass
 

@@ -8,7 +8,7 @@ import pytest
 
 from improve import api
 from improve.editing import Change
-from improve.history import HAND, HistoryError, HistoryStore
+from improve.history import HAND, HistoryError
 
 from history_helpers import edit_text, statuses, sync, write_plan
 
@@ -47,13 +47,6 @@ def folder(tmp_path):
     f.mkdir()
     write_plan(f, "r.toml", PLAN)
     return f
-
-
-@pytest.fixture
-def store(folder):
-    s = HistoryStore(folder)
-    yield s
-    s.close()
 
 
 def _review(store, folder, day, **kw):

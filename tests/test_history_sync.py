@@ -25,13 +25,6 @@ def folder(tmp_path):
     return f
 
 
-@pytest.fixture
-def store(folder):
-    s = HistoryStore(folder)
-    yield s
-    s.close()
-
-
 def test_first_sync_records_one_baseline_per_action(store, folder):
     got = sync(store, folder, D0)
     assert [(e.ref, e.kind, e.field) for e in got.events] == [("1.1", "baseline", None),
