@@ -20,11 +20,10 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate, plan_text  # noqa: E402
+import random
 
-import random  # noqa: E402
-
-from improve.tui import make_app  # noqa: E402
+from generate import generate, plan_text
+from improve.tui import make_app
 
 TODAY = date(2017, 6, 1)
 
@@ -65,8 +64,10 @@ async def run(folder: Path, label: str) -> None:
         table = app.screen.query_one("#actions")
         rows.append((f"  then toggle red ({table.row_count} rows)", await timed(pilot, "r")))
         rows.append(("  then my actions", await timed(pilot, "m")))
-    print(f"\n{label}: first paint {first_paint * 1000:.0f} ms, loaded {loaded:.2f} s "
-          "(loading runs in a worker; the screen paints first)")
+    print(
+        f"\n{label}: first paint {first_paint * 1000:.0f} ms, loaded {loaded:.2f} s "
+        "(loading runs in a worker; the screen paints first)"
+    )
     print(f"  floor: an unbound key through Pilot = {floor * 1000:.1f} ms")
     for name, seconds in rows:
         print(f"  {name:<40} {seconds * 1000:7.1f} ms  = {seconds / floor:5.1f}× floor")

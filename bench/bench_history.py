@@ -26,12 +26,12 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_load import best  # noqa: E402
-from generate import generate  # noqa: E402
-
-from improve import api, model as m  # noqa: E402
-from improve.history import HistoryStore, rows_from_statuses  # noqa: E402
-from improve.history.rows import COLUMNS, KEY  # noqa: E402
+from bench_load import best
+from generate import generate
+from improve import api
+from improve import model as m
+from improve.history import HistoryStore, rows_from_statuses
+from improve.history.rows import COLUMNS, KEY
 
 
 def month_end(year: int, month: int) -> date:
@@ -51,7 +51,7 @@ def move(portfolio, today: date, n: int) -> None:
     """A month's work: every 20th action moves on, every 50th gets evidence, every 97th a reading."""
     i = 0
     for plan in portfolio.plans:
-        plan.fingerprint = None          # changed in memory: no longer the file's bytes
+        plan.fingerprint = None  # changed in memory: no longer the file's bytes
         for _, a in plan.actions():
             i += 1
             if (i + n) % 20 == 0 and (a.percent or 0) < 100:
@@ -76,6 +76,7 @@ def floors(tmp: Path, rows: list[tuple]) -> tuple[float, float]:
         conn.execute("BEGIN")
         conn.executemany(f"insert into bare values ({marks})", ((n[0], *r) for r in rows))
         conn.execute("COMMIT")
+
     floor_insert = best(insert)
     conn.execute(f"create table one ({cols})")
     conn.executemany(f"insert into one values ({marks})", ((1, *r) for r in rows))
@@ -118,8 +119,7 @@ def main() -> None:
                 print(f"  … {n} reviews, last recorded in {record_times[-1] * 1000:.0f} ms")
 
         # One more month of work, synced, then: what changed since the last review?
-        today = next(months(1, (days[-1].year + (days[-1].month == 12),
-                                days[-1].month % 12 + 1)))
+        today = next(months(1, (days[-1].year + (days[-1].month == 12), days[-1].month % 12 + 1)))
         move(portfolio, today, len(days) + 1)
         statuses = api.portfolio_status(portfolio, today)
         t = time.perf_counter()
@@ -143,19 +143,27 @@ def main() -> None:
 
         rec = statistics.median(record_times)
         print(f"\nraw executemany, {len(rows)} rows (floor)  {floor_insert * 1000:8.1f} ms")
-        print(f"record a review (median of {len(days)})      {rec * 1000:8.1f} ms  = "
-              f"{rec / floor_insert:.1f}× floor   (max {max(record_times) * 1000:.0f} ms; "
-              f"target < 1000 ms)")
+        print(
+            f"record a review (median of {len(days)})      {rec * 1000:8.1f} ms  = "
+            f"{rec / floor_insert:.1f}× floor   (max {max(record_times) * 1000:.0f} ms; "
+            f"target < 1000 ms)"
+        )
         print(f"bare SELECT of {len(rows)} rows (floor)      {floor_select * 1000:8.1f} ms")
-        print(f"changes since the last review          {changes * 1000:8.1f} ms  = "
-              f"{changes / floor_select:.1f}× floor   (target < 100 ms)")
-        print(f"  ({len(ch.rag_moves)} RAG moves, {len(ch.newly_complete)} newly complete, "
-              f"{len(ch.new_evidence)} with new evidence, {len(ch.new_readings)} new readings, "
-              f"{len(ch.stale)} stale, {len(ch.no_update)} with no update, "
-              f"{len(ch.events)} events)")
+        print(
+            f"changes since the last review          {changes * 1000:8.1f} ms  = "
+            f"{changes / floor_select:.1f}× floor   (target < 100 ms)"
+        )
+        print(
+            f"  ({len(ch.rag_moves)} RAG moves, {len(ch.newly_complete)} newly complete, "
+            f"{len(ch.new_evidence)} with new evidence, {len(ch.new_readings)} new readings, "
+            f"{len(ch.stale)} stale, {len(ch.no_update)} with no update, "
+            f"{len(ch.events)} events)"
+        )
         print(f"changes, syncing the statuses first     {changes_with_sync * 1000:8.1f} ms")
-        print(f"sync, a month later (median)           {statistics.median(sync_times) * 1000:8.1f} ms"
-              f"   (this run: {sync_new_day * 1000:.0f} ms)")
+        print(
+            f"sync, a month later (median)           {statistics.median(sync_times) * 1000:8.1f} ms"
+            f"   (this run: {sync_new_day * 1000:.0f} ms)"
+        )
         print(f"sync, same day, files unchanged        {sync_same_day * 1000:8.1f} ms")
         print(f"trend of every plan                    {trend * 1000:8.1f} ms")
         print(f"status as of a date                    {as_of * 1000:8.1f} ms")

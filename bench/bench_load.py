@@ -20,10 +20,9 @@ from pathlib import Path
 import tomlkit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
-
-from improve import api  # noqa: E402
-from improve.editing import Change, apply_change  # noqa: E402
+from generate import generate
+from improve import api
+from improve.editing import Change, apply_change
 
 TODAY = date(2017, 6, 1)
 
@@ -53,25 +52,44 @@ def main() -> None:
         load = best(lambda: api.load(folder))
         portfolio = api.load(folder)
         status = best(lambda: api.portfolio_status(portfolio, TODAY))
-        print(f"tomllib parse (floor)   {floor_parse * 1000:8.1f} ms  ({size / 1e6 / floor_parse:.1f} MB/s)")
+        print(
+            f"tomllib parse (floor)   {floor_parse * 1000:8.1f} ms  ({size / 1e6 / floor_parse:.1f} MB/s)"
+        )
         print(f"load + validate         {load * 1000:8.1f} ms  = {load / floor_parse:.2f}× floor")
-        print(f"status rules            {status * 1000:8.1f} ms  = {status / floor_parse:.2f}× floor")
+        print(
+            f"status rules            {status * 1000:8.1f} ms  = {status / floor_parse:.2f}× floor"
+        )
 
         py = [sys.executable, "-c", "pass"]
         floor_start = best(lambda: subprocess.run(py, check=True), 5)
-        cli = [sys.executable, "-m", "improve", "status", "--json", "--plans", str(folder),
-               "--today", TODAY.isoformat()]
+        cli = [
+            sys.executable,
+            "-m",
+            "improve",
+            "status",
+            "--json",
+            "--plans",
+            str(folder),
+            "--today",
+            TODAY.isoformat(),
+        ]
         whole = best(lambda: subprocess.run(cli, check=True, capture_output=True), 3)
         print(f"python start (floor)    {floor_start * 1000:8.1f} ms")
-        print(f"improve status --json   {whole * 1000:8.1f} ms  = {whole / floor_start:.1f}× start, "
-              f"{whole / (floor_start + floor_parse):.2f}× (start + parse)")
+        print(
+            f"improve status --json   {whole * 1000:8.1f} ms  = {whole / floor_start:.1f}× start, "
+            f"{whole / (floor_start + floor_parse):.2f}× (start + parse)"
+        )
 
         one = paths[len(paths) // 2]
         text = one.read_text()
         floor_tk = best(lambda: tomlkit.parse(text))
-        edit = best(lambda: apply_change(text, one, "3.2", Change(percent=60, note="n"), TODAY, "me"))
+        edit = best(
+            lambda: apply_change(text, one, "3.2", Change(percent=60, note="n"), TODAY, "me")
+        )
         print(f"tomlkit parse one file  {floor_tk * 1000:8.1f} ms  (floor for a tomlkit write)")
-        print(f"edit one action         {edit * 1000:8.1f} ms  = {edit / floor_tk:.2f}× tomlkit parse")
+        print(
+            f"edit one action         {edit * 1000:8.1f} ms  = {edit / floor_tk:.2f}× tomlkit parse"
+        )
 
 
 if __name__ == "__main__":

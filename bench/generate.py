@@ -1,6 +1,6 @@
 """Write a synthetic portfolio of valid plans (for benchmarks and scale checks).
 
-    python bench/generate.py OUT_DIR [--plans 200] [--actions 100]
+python bench/generate.py OUT_DIR [--plans 200] [--actions 100]
 """
 
 from __future__ import annotations
@@ -12,27 +12,49 @@ from pathlib import Path
 
 
 def plan_text(n: int, actions: int, rng: random.Random) -> str:
-    lines = ["# synthetic plan for benchmarks", "[plan]", f'title = "Synthetic plan {n}"',
-             'kind = "internal"', "start = 2016-09-01", ""]
+    lines = [
+        "# synthetic plan for benchmarks",
+        "[plan]",
+        f'title = "Synthetic plan {n}"',
+        'kind = "internal"',
+        "start = 2016-09-01",
+        "",
+    ]
     per_rec = 5
     for r in range(actions // per_rec):
-        lines += ["[[recommendation]]", f'ref = "{r + 1}"', f'title = "Recommendation {r + 1}"',
-                  'leads = ["Assistant Director, Safeguarding"]',
-                  'why = "Because it matters to children and young people."', ""]
+        lines += [
+            "[[recommendation]]",
+            f'ref = "{r + 1}"',
+            f'title = "Recommendation {r + 1}"',
+            'leads = ["Assistant Director, Safeguarding"]',
+            'why = "Because it matters to children and young people."',
+            "",
+        ]
         for a in range(per_rec):
             ref = f"{r + 1}.{a + 1}"
             due = date(2017, 1, 1) + timedelta(days=rng.randrange(0, 500))
-            lines += ["  [[recommendation.action]]", f'  ref = "{ref}"',
-                      '  outcome = "Practitioners receive more regular and consistent supervision."',
-                      '  action = "Review and refresh supervision policy, including a protocol template"',
-                      f'  leads = ["Head of Service {rng.randrange(20)}"]', f"  due = {due}",
-                      f"  percent = {rng.choice([0, 25, 50, 75, 100])}", "",
-                      "    [[recommendation.action.measure]]", f'    id = "m-{ref}"',
-                      '    text = "90% of practitioners receive monthly supervision"',
-                      "    target = 90", '    unit = "%"',
-                      f"    readings = [ {{ date = 2016-12-31, value = {rng.randrange(100)} }} ]", "",
-                      "    [[recommendation.action.update]]", "    date = 2016-12-15",
-                      '    by = "Head of Service"', '    note = "Draft out to team managers"', ""]
+            lines += [
+                "  [[recommendation.action]]",
+                f'  ref = "{ref}"',
+                '  outcome = "Practitioners receive more regular and consistent supervision."',
+                '  action = "Review and refresh supervision policy, including a protocol template"',
+                f'  leads = ["Head of Service {rng.randrange(20)}"]',
+                f"  due = {due}",
+                f"  percent = {rng.choice([0, 25, 50, 75, 100])}",
+                "",
+                "    [[recommendation.action.measure]]",
+                f'    id = "m-{ref}"',
+                '    text = "90% of practitioners receive monthly supervision"',
+                "    target = 90",
+                '    unit = "%"',
+                f"    readings = [ {{ date = 2016-12-31, value = {rng.randrange(100)} }} ]",
+                "",
+                "    [[recommendation.action.update]]",
+                "    date = 2016-12-15",
+                '    by = "Head of Service"',
+                '    note = "Draft out to team managers"',
+                "",
+            ]
     return "\n".join(lines)
 
 

@@ -75,6 +75,7 @@ leads = ["Head of Early Help"]
 def store(folder):
     """A history store over the module's own `folder` fixture, closed afterwards."""
     from improve.history import HistoryStore
+
     s = HistoryStore(folder)
     yield s
     s.close()

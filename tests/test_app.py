@@ -6,14 +6,13 @@ import io
 from datetime import date
 
 from rich.console import Console
-
 from textual.widgets import Static
 
+from conftest import write
 from improve.tui import make_app
 from improve.tui.action import ActionScreen
 from improve.tui.plan import PlanScreen
 from improve.tui.portfolio import PortfolioScreen
-from conftest import write
 
 TODAY = date(2017, 1, 5)
 
@@ -39,9 +38,15 @@ async def test_portfolio_plan_and_action_drill_down(plans):
         actions = app.screen.query_one("#actions")
         assert refs(app.screen) == ["T1", "1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
         assert [str(actions.get_row_at(i)[1]) for i in range(actions.row_count)] == [
-            "RED", "AMBER", "AMBER", "AMBER", "RED", "RED"]
+            "RED",
+            "AMBER",
+            "AMBER",
+            "AMBER",
+            "RED",
+            "RED",
+        ]
         assert "Theme 1: Oversight" in str(actions.get_row_at(0)[4])
-        assert actions.cursor_row == 2   # the first action, ready for u or enter
+        assert actions.cursor_row == 2  # the first action, ready for u or enter
         actions.move_cursor(row=5)
         await pilot.press("enter")
         assert isinstance(app.screen, ActionScreen)
@@ -55,9 +60,13 @@ async def test_portfolio_plan_and_action_drill_down(plans):
 
 async def test_broken_plan_is_listed_not_hidden_and_worst_first(plans):
     write(plans, "broken.toml", '[plan]\ntitle = "B"\nkind = "ofstead"\n')
-    write(plans, "calm.toml", '[plan]\ntitle = "A calm plan"\n[[recommendation]]\nref = "1"\n'
-          'leads = ["L"]\n[[recommendation.action]]\nref = "1.1"\naction = "x"\n'
-          'due = 2018-01-01\npercent = 100\n')
+    write(
+        plans,
+        "calm.toml",
+        '[plan]\ntitle = "A calm plan"\n[[recommendation]]\nref = "1"\n'
+        'leads = ["L"]\n[[recommendation.action]]\nref = "1.1"\naction = "x"\n'
+        "due = 2018-01-01\npercent = 100\n",
+    )
     app = make_app(plans, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
@@ -66,9 +75,15 @@ async def test_broken_plan_is_listed_not_hidden_and_worst_first(plans):
         assert errors.has_class("shown")
         assert 'broken.toml:3:8: error: "kind" must be one of' in str(errors.render())
         table = app.screen.query_one("#plans")
-        assert [str(table.get_row_at(i)[2]) for i in range(2)] == ["A calm plan", "Sample improvement plan"]
+        assert [str(table.get_row_at(i)[2]) for i in range(2)] == [
+            "A calm plan",
+            "Sample improvement plan",
+        ]
         await pilot.press("w")
-        assert [str(table.get_row_at(i)[2]) for i in range(2)] == ["Sample improvement plan", "A calm plan"]
+        assert [str(table.get_row_at(i)[2]) for i in range(2)] == [
+            "Sample improvement plan",
+            "A calm plan",
+        ]
         assert "worst first" in str(app.screen.query_one("#summary", Static).render())
 
 
@@ -105,7 +120,9 @@ async def test_quick_filters_combine_and_say_how_many_match(plans):
         screen = await open_plan(app, pilot)
         assert "3 of 3 actions match" in filters_line(screen)
         await pilot.press("r")
-        assert refs(screen) == ["T1", "2.1", "2.1.1"] and "1 of 3 actions match" in filters_line(screen)
+        assert refs(screen) == ["T1", "2.1", "2.1.1"] and "1 of 3 actions match" in filters_line(
+            screen
+        )
         await pilot.press("a")  # red or amber
         assert refs(screen) == ["T1", "1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
         await pilot.press("o")  # … and overdue
@@ -129,7 +146,7 @@ async def test_update_from_the_app_writes_the_file(plans):
         await pilot.press("r", "down", "u")  # the red action
         await pilot.pause()
         form = app.screen
-        await pilot.press("3")                  # quartile key (focus starts there): 75
+        await pilot.press("3")  # quartile key (focus starts there): 75
         assert form.query_one("#percent").value == "75"
         form.query_one("#note").value = "Offer reviewed with partners"
         await save_and_settle(app, pilot)
@@ -138,7 +155,7 @@ async def test_update_from_the_app_writes_the_file(plans):
         row = table.get_row_at(2)
         assert str(row[0]) == "2.1.1" and str(row[2]) == "75%"
     after = path.read_text()
-    removed = [l for l in before.splitlines() if l not in after.splitlines()]
+    removed = [ln for ln in before.splitlines() if ln not in after.splitlines()]
     assert removed == ["  percent = 25"]
     assert '    note = "Offer reviewed with partners"' in after
     assert '    by = "Head of Early Help"' in after

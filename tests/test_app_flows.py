@@ -9,13 +9,13 @@ from datetime import date
 
 from textual.widgets import Markdown, OptionList, Static
 
+from conftest import write
 from improve.tui import make_app
 from improve.tui.action import ActionScreen
 from improve.tui.modals import HelpScreen, LeadPicker, RecommendationInfo
 from improve.tui.plan import PlanScreen
 from improve.tui.portfolio import PortfolioScreen
-from conftest import write
-from test_app import save_and_settle, filters_line, open_plan, plain, refs
+from test_app import filters_line, open_plan, plain, refs, save_and_settle
 
 TODAY = date(2017, 1, 5)
 
@@ -32,8 +32,16 @@ async def test_help_explains_keys_and_every_rule(plans):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.query_one(Markdown).source
-        for needle in ("behind schedule", "not started", "overdue", "`u` update", "ctrl+p", "`v`",
-                       "Stale", "extension"):
+        for needle in (
+            "behind schedule",
+            "not started",
+            "overdue",
+            "`u` update",
+            "ctrl+p",
+            "`v`",
+            "Stale",
+            "extension",
+        ):
             assert needle in text
         await pilot.press("escape")
         assert isinstance(app.screen, PortfolioScreen)
@@ -41,19 +49,30 @@ async def test_help_explains_keys_and_every_rule(plans):
 
 async def test_recommendation_info_is_one_key_away(plans):
     path = plans / "sample.toml"
-    path.write_text(path.read_text().replace('title = "Supervision"\n', 'title = "Supervision"\n'
-        'text = "Ensure that managers provide regular, reflective supervision."\n'
-        'source = "Ofsted SIF report, November 2016, recommendation 4"\n'
-        'why = "Children are not always safe when supervision lapses."\n'
-        'good_looks_like = ["Monthly supervision for every social worker"]\n'))
+    path.write_text(
+        path.read_text().replace(
+            'title = "Supervision"\n',
+            'title = "Supervision"\n'
+            'text = "Ensure that managers provide regular, reflective supervision."\n'
+            'source = "Ofsted SIF report, November 2016, recommendation 4"\n'
+            'why = "Children are not always safe when supervision lapses."\n'
+            'good_looks_like = ["Monthly supervision for every social worker"]\n',
+        )
+    )
     app = make_app(plans, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_plan(app, pilot)           # cursor on action 1.1.1
+        await open_plan(app, pilot)  # cursor on action 1.1.1
         await pilot.press("i")
         assert isinstance(app.screen, RecommendationInfo)
         text = plain(app.screen.query_one("#info-detail", Static).content)
-        for needle in ("reflective supervision", "SIF report", "not always safe",
-                       "• Monthly supervision", "Theme", "Oversight"):
+        for needle in (
+            "reflective supervision",
+            "SIF report",
+            "not always safe",
+            "• Monthly supervision",
+            "Theme",
+            "Oversight",
+        ):
             assert needle in text
         await pilot.press("escape")
         assert isinstance(app.screen, PlanScreen)
@@ -67,14 +86,17 @@ async def test_lead_picker_filters_by_one_lead_and_combines(plans):
         assert isinstance(app.screen, LeadPicker)
         options = app.screen.query_one(OptionList)
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert labels[1:] == ["Assistant Director, Safeguarding", "Head of Early Help",
-                              "Head of Safeguarding"]
-        await pilot.press("down", "down", "down", "enter")    # Head of Safeguarding
+        assert labels[1:] == [
+            "Assistant Director, Safeguarding",
+            "Head of Early Help",
+            "Head of Safeguarding",
+        ]
+        await pilot.press("down", "down", "down", "enter")  # Head of Safeguarding
         assert app.screen is screen
         assert refs(screen) == ["T1", "1.1", "1.1.2"]
         assert "1 of 3 actions match" in filters_line(screen)
         assert "lead Head of Safeguarding" in filters_line(screen)
-        await pilot.press("r")                                  # and red: none
+        await pilot.press("r")  # and red: none
         assert refs(screen) == [] and "0 of 3" in filters_line(screen)
         await pilot.press("c")
         assert len(refs(screen)) == 6
@@ -85,17 +107,17 @@ async def test_groups_fold_and_unfold(plans):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_plan(app, pilot)
         table = screen.query_one("#actions")
-        table.move_cursor(row=1)                                # recommendation 1.1
+        table.move_cursor(row=1)  # recommendation 1.1
         await pilot.press("space")
         assert refs(screen) == ["T1", "1.1", "2.1", "2.1.1"]
         assert "(2 actions)" in str(table.get_row_at(1)[4])
-        await pilot.press("enter")                              # enter unfolds too
+        await pilot.press("enter")  # enter unfolds too
         assert refs(screen) == ["T1", "1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
         await pilot.press("minus")
         assert refs(screen) == ["T1", "1.1", "2.1"]
         await pilot.press("plus")
         assert len(refs(screen)) == 6
-        table.move_cursor(row=0)                                # the theme folds everything
+        table.move_cursor(row=0)  # the theme folds everything
         await pilot.press("space")
         assert refs(screen) == ["T1"]
 
@@ -105,40 +127,46 @@ def big_plan(n_recs: int, per_rec: int) -> str:
     for r in range(n_recs):
         lines.append(f'[[recommendation]]\nref = "{r}"\nleads = ["L{r % 7}"]\n')
         for a in range(per_rec):
-            lines.append(f'[[recommendation.action]]\nref = "{r}.{a}"\naction = "Do {r}.{a}"\n'
-                         f'due = 2017-0{1 + a % 9}-28\npercent = {a * 10 % 100}\n')
+            lines.append(
+                f'[[recommendation.action]]\nref = "{r}.{a}"\naction = "Do {r}.{a}"\n'
+                f"due = 2017-0{1 + a % 9}-28\npercent = {a * 10 % 100}\n"
+            )
     return "".join(lines)
 
 
 async def test_a_big_plan_opens_folded_and_never_builds_a_huge_table(tmp_path):
     folder = tmp_path / "plans"
     folder.mkdir()
-    write(folder, "big.toml", big_plan(1500, 2))               # 3,000 actions
+    write(folder, "big.toml", big_plan(1500, 2))  # 3,000 actions
     app = make_app(folder, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_plan(app, pilot)
         table = screen.query_one("#actions")
-        assert table.row_count == 101                           # 1,500 folded groups: 100 and "more"
+        assert table.row_count == 101  # 1,500 folded groups: 100 and "more"
         assert "3000 of 3000 actions match" in filters_line(screen)
         assert "1400 more rows not shown" in filters_line(screen)
         assert "1400 more rows: they load as the cursor reaches" in str(table.get_row_at(100)[4])
         table.move_cursor(row=99)
-        await pilot.press("down")                               # onto "more": the next rows load
+        await pilot.press("down")  # onto "more": the next rows load
         await pilot.pause()
         assert table.row_count == 201 and table.cursor_row == 100
         assert refs(screen)[100] == "100"
         await pilot.press("slash", *"1499.")
         await pilot.press("enter")
-        assert refs(screen) == ["1499"]                        # folded, with its matches counted
+        assert refs(screen) == ["1499"]  # folded, with its matches counted
         assert "(2 of 2 match)" not in str(table.get_row_at(0)[4])
         await pilot.press("plus")
         assert refs(screen) == ["1499", "1499.0", "1499.1"]
 
 
 async def test_all_actions_and_my_actions_across_plans(plans):
-    write(plans, "other.toml", '[plan]\ntitle = "Other plan"\n[[recommendation]]\nref = "9"\n'
-          'leads = ["Head of Early Help"]\n[[recommendation.action]]\nref = "9.1"\n'
-          'action = "Something"\ndue = 2017-06-30\n')
+    write(
+        plans,
+        "other.toml",
+        '[plan]\ntitle = "Other plan"\n[[recommendation]]\nref = "9"\n'
+        'leads = ["Head of Early Help"]\n[[recommendation.action]]\nref = "9.1"\n'
+        'action = "Something"\ndue = 2017-06-30\n',
+    )
     app = make_app(plans, TODAY, user="Head of Early Help", poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
@@ -200,15 +228,19 @@ async def test_live_reload_picks_up_an_edit_and_an_invalid_file_moves_to_errors(
         assert await wait_for(lambda: table.row_count == 2, pilot)
         path.write_text(path.read_text().replace("percent = 25", "percent = 100"))
         touch_later(path)
-        assert await wait_for(lambda: "1 of 3 actions complete" in str(
-            screen.query_one("#summary", Static).render()), pilot)
+        assert await wait_for(
+            lambda: "1 of 3 actions complete" in str(screen.query_one("#summary", Static).render()),
+            pilot,
+        )
         other = plans / "other.toml"
         other.write_text('[plan]\ntitle = "Other plan"\nkind = "nope"\n')
         touch_later(other)
         errors = screen.query_one("#errors", Static)
-        assert await wait_for(lambda: errors.has_class("shown")
-                              and "other.toml:3:8: error" in str(errors.render()), pilot)
-        assert table.row_count == 1                         # the rest keeps working
+        assert await wait_for(
+            lambda: errors.has_class("shown") and "other.toml:3:8: error" in str(errors.render()),
+            pilot,
+        )
+        assert table.row_count == 1  # the rest keeps working
         await pilot.press("enter")
         assert isinstance(app.screen, PlanScreen)
         other.write_text('[plan]\ntitle = "Other plan, mended"\n')
@@ -231,8 +263,13 @@ async def test_a_plan_that_breaks_while_open_shows_its_errors(plans):
         touch_later(path)
         errors = screen.query_one("#errors", Static)
         # (a poll may catch the file half-written, "empty", first: it heals on the next one)
-        assert await wait_for(lambda: errors.has_class("shown") and 'sample.toml:4:8: error: '
-                              '"kind" must be one of' in str(errors.render()), pilot)
+        assert await wait_for(
+            lambda: (
+                errors.has_class("shown")
+                and 'sample.toml:4:8: error: "kind" must be one of' in str(errors.render())
+            ),
+            pilot,
+        )
         assert "not loaded" in str(screen.query_one("#summary", Static).render())
         app.workers.cancel_all()
 
@@ -253,7 +290,7 @@ async def test_form_records_a_reading_and_evidence_for_a_measure(plans):
     path = plans / "sample.toml"
     app = make_app(plans, TODAY, user="Head of Safeguarding", poll=0)
     async with app.run_test(size=(120, 50)) as pilot:
-        await open_plan(app, pilot)                            # cursor on 1.1.1, which has a measure
+        await open_plan(app, pilot)  # cursor on 1.1.1, which has a measure
         await pilot.press("u")
         await pilot.pause()
         form = app.screen
@@ -278,21 +315,27 @@ async def test_form_says_what_is_wrong_with_a_half_given_reading(plans):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "needs both the measure and its value" in str(
-            app.screen.query_one("#form-problem").render())
+            app.screen.query_one("#form-problem").render()
+        )
     assert (plans / "sample.toml").read_bytes() == before
 
 
 async def test_plan_text_with_square_brackets_shows_as_written(tmp_path):
     folder = tmp_path / "plans"
     folder.mkdir()
-    write(folder, "odd.toml", '[plan]\ntitle = "[bold]Not markup[/] [link=x]"\n'
-          '[[recommendation]]\nref = "1"\ntitle = "[red]r[/red]"\nleads = ["[i]L"]\n'
-          '[[recommendation.action]]\nref = "1.1"\naction = "Use [/] and [b]"\ndue = 2017-03-01\n')
+    write(
+        folder,
+        "odd.toml",
+        '[plan]\ntitle = "[bold]Not markup[/] [link=x]"\n'
+        '[[recommendation]]\nref = "1"\ntitle = "[red]r[/red]"\nleads = ["[i]L"]\n'
+        '[[recommendation.action]]\nref = "1.1"\naction = "Use [/] and [b]"\ndue = 2017-03-01\n',
+    )
     app = make_app(folder, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
-        assert str(app.screen.query_one("#plans").get_row_at(0)[2]) == \
-            "[bold]Not markup[/] [link=x]"
+        assert (
+            str(app.screen.query_one("#plans").get_row_at(0)[2]) == "[bold]Not markup[/] [link=x]"
+        )
         await pilot.press("enter")
         await pilot.press("slash", *"[/]")
         assert "Use [/] and [b]" in str(app.screen.query_one("#actions").get_row_at(1)[4])
@@ -305,8 +348,8 @@ async def test_quitting_while_the_form_opens_is_not_a_crash(plans):
     app = make_app(plans, TODAY, poll=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_plan(app, pilot)
-        await pilot.press("enter")                  # the action screen
-        app.exit()                                  # quit, and a stray u as it goes
+        await pilot.press("enter")  # the action screen
+        app.exit()  # quit, and a stray u as it goes
         app.screen.action_update()
         await pilot.pause()
     assert app.return_code in (0, None) and app._exception is None
@@ -318,9 +361,12 @@ async def test_quitting_while_any_screen_opens_is_not_a_crash(plans):
         async with app.run_test(size=(80, 24)) as pilot:
             await ready(app, pilot)
             app.exit()
-            {"show_plan": lambda: app.show_plan("sample"),
-             "show_action": lambda: app.show_action("sample", "1.1.1"),
-             "help": app.action_help, "all": app.action_all_actions}[opener]()
+            {
+                "show_plan": lambda app=app: app.show_plan("sample"),
+                "show_action": lambda app=app: app.show_action("sample", "1.1.1"),
+                "help": app.action_help,
+                "all": app.action_all_actions,
+            }[opener]()
             await pilot.pause()
         assert app._exception is None, opener
 
@@ -330,12 +376,12 @@ async def test_the_mouse_opens_a_plan_and_an_action(plans):
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
         table = app.screen.query_one("#plans")
-        await pilot.click(table, offset=(10, 1))        # select the first row…
-        await pilot.click(table, offset=(10, 1))        # …and a second click opens it
+        await pilot.click(table, offset=(10, 1))  # select the first row…
+        await pilot.click(table, offset=(10, 1))  # …and a second click opens it
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
         actions = app.screen.query_one("#actions")
-        await pilot.click(actions, offset=(10, 6))     # the row of action 2.1.1
+        await pilot.click(actions, offset=(10, 6))  # the row of action 2.1.1
         await pilot.click(actions, offset=(10, 6))
         await pilot.pause()
         assert isinstance(app.screen, ActionScreen) and app.screen.ref == "2.1.1"
@@ -348,12 +394,12 @@ async def test_typing_a_percent_is_never_rewritten_and_quick_keys_follow_it(plan
         await pilot.press("u")
         await pilot.pause()
         form = app.screen
-        await pilot.press("right", "right")                 # 0 → 25 on the quick keys
+        await pilot.press("right", "right")  # 0 → 25 on the quick keys
         assert form.query_one("#percent").value == "25"
-        await pilot.press("tab")                            # into the percent box
+        await pilot.press("tab")  # into the percent box
         form.query_one("#percent").value = ""
         await pilot.press("4", "0")
-        assert form.query_one("#percent").value == "40"    # not 100, not "1000"
+        assert form.query_one("#percent").value == "40"  # not 100, not "1000"
         assert form.query_one("#quartiles").value is None
         form.query_one("#percent").value = ""
         await pilot.press("1", "0")
@@ -376,7 +422,7 @@ async def test_form_errors_with_brackets_are_shown_as_typed(plans):
         assert '"[/]"' in str(app.screen.query_one("#form-problem").render())
 
 
-BRACKETS = '''\
+BRACKETS = """\
 [plan]
 title = "[DRAFT] Sample [/] plan"
 labels = { recommendation = "Concern [/]" }
@@ -402,7 +448,7 @@ due = 2017-03-01
   id = "m1"
   text = "90% [/] supervised"
   target = 90
-'''
+"""
 
 
 async def test_square_brackets_in_every_field_reach_every_screen_as_written(tmp_path):
@@ -413,39 +459,45 @@ async def test_square_brackets_in_every_field_reach_every_screen_as_written(tmp_
     async with app.run_test(size=(120, 50)) as pilot:
         await ready(app, pilot)
         assert str(app.screen.query_one("#plans").get_row_at(0)[2]) == "[DRAFT] Sample [/] plan"
-        await pilot.press("enter")                        # plan screen: themes, rec, action
+        await pilot.press("enter")  # plan screen: themes, rec, action
         table = app.screen.query_one("#actions")
         assert "[b]Theme[/b] [/]" in str(table.get_row_at(0)[4])
         assert str(table.get_row_at(2)[0]) == "1.[/]"
-        await pilot.press("i")                            # recommendation info
+        await pilot.press("i")  # recommendation info
         info = plain(app.screen.query_one("#info-detail", Static).content)
         assert "Concern [/]" in info and "[red]text[/]" in info and "[/] good" in info
-        await pilot.press("escape", "enter")              # the action
+        await pilot.press("escape", "enter")  # the action
         detail = plain(app.screen.query_one("#detail", Static).content)
         assert "Act [/] now" in detail and "90% [/] supervised" in detail
-        await pilot.press("u")                            # the form, with the measure's name
+        await pilot.press("u")  # the form, with the measure's name
         await pilot.pause()
         assert "1.[/]" in str(app.screen.query_one("#form-title").render())
         app.screen.query_one("#evidence_measure").focus()
-        await pilot.press("enter")                        # the measure list opens
+        await pilot.press("enter")  # the measure list opens
         await pilot.pause()
         await pilot.press("escape")
         await pilot.press("escape", "escape", "escape", "ctrl+p")
         await pilot.press(*"sample")
         await pilot.pause(0.5)
         await pilot.press("escape")
-        await pilot.press("l")                            # lead picker (from the plan screen)
+        await pilot.press("l")  # lead picker (from the plan screen)
     assert app._exception is None
 
 
 async def test_themes_out_of_file_order_are_each_shown_once(tmp_path):
     folder = tmp_path / "plans"
     folder.mkdir()
-    recs = "".join(f'[[recommendation]]\nref = "{r}"\ntheme = "{t}"\nleads = ["L"]\n'
-                   f'[[recommendation.action]]\nref = "{r}.1"\naction = "a"\ndue = 2017-06-01\n'
-                   for r, t in (("1", "1"), ("2", "2"), ("3", "1")))
-    write(folder, "p.toml", '[plan]\ntitle = "P"\n[[theme]]\nid = "1"\ntitle = "One"\n'
-          '[[theme]]\nid = "2"\ntitle = "Two"\n' + recs)
+    recs = "".join(
+        f'[[recommendation]]\nref = "{r}"\ntheme = "{t}"\nleads = ["L"]\n'
+        f'[[recommendation.action]]\nref = "{r}.1"\naction = "a"\ndue = 2017-06-01\n'
+        for r, t in (("1", "1"), ("2", "2"), ("3", "1"))
+    )
+    write(
+        folder,
+        "p.toml",
+        '[plan]\ntitle = "P"\n[[theme]]\nid = "1"\ntitle = "One"\n'
+        '[[theme]]\nid = "2"\ntitle = "Two"\n' + recs,
+    )
     app = make_app(folder, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_plan(app, pilot)
@@ -454,16 +506,23 @@ async def test_themes_out_of_file_order_are_each_shown_once(tmp_path):
 
 async def test_a_form_reopened_with_a_measure_that_has_gone_keeps_the_rest(plans):
     from improve.tui.update_form import FormValues
+
     app = make_app(plans, TODAY, poll=0)
     async with app.run_test(size=(120, 50)) as pilot:
         await ready(app, pilot)
-        app.open_update("sample", "1.1.1", FormValues(note="kept", reading_measure="gone",
-                                                      reading_value="80"), "Not saved: no measure")
+        app.open_update(
+            "sample",
+            "1.1.1",
+            FormValues(note="kept", reading_measure="gone", reading_value="80"),
+            "Not saved: no measure",
+        )
         await pilot.pause()
         form = app.screen
         assert form.query_one("#note").value == "kept"
         assert form.query_one("#reading_value").value == "80"
-        assert 'the measure "gone" is no longer in the plan' in str(form.query_one("#form-error").render())
+        assert 'the measure "gone" is no longer in the plan' in str(
+            form.query_one("#form-error").render()
+        )
     assert app._exception is None
 
 
@@ -478,18 +537,18 @@ async def test_the_app_keeps_its_history_where_it_is_told(plans, tmp_path):
 async def test_the_table_moves_by_page_and_to_either_end(tmp_path):
     folder = tmp_path / "plans"
     folder.mkdir()
-    write(folder, "big.toml", big_plan(30, 2))               # 90 rows, not folded
+    write(folder, "big.toml", big_plan(30, 2))  # 90 rows, not folded
     app = make_app(folder, TODAY, poll=0)
     async with app.run_test(size=(100, 24)) as pilot:
         screen = await open_plan(app, pilot)
         table = screen.query_one("#actions")
-        assert table.cursor_row == 1                          # the first action
+        assert table.cursor_row == 1  # the first action
         await pilot.press("pagedown")
         page = table.cursor_row - 1
-        assert page > 5 and table.scroll_y > 0                # moved a screenful, and scrolled
+        assert page > 5 and table.scroll_y > 0  # moved a screenful, and scrolled
         await pilot.press("end")
         assert table.cursor_row == table.row_count - 1 == 89
         await pilot.press("home")
         assert table.cursor_row == 0 and table.scroll_y == 0
-        await pilot.press("down", "enter")                    # enter opens the action under it
+        await pilot.press("down", "enter")  # enter opens the action under it
         assert isinstance(app.screen, ActionScreen) and app.screen.ref == "0.0"

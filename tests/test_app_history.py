@@ -21,14 +21,22 @@ TODAY = date(2017, 1, 12)
 
 
 def cli_run(plans, *args):
-    return CliRunner().invoke(cli, ["--plans", str(plans), *map(str, args)],
-                              catch_exceptions=False)
+    return CliRunner().invoke(cli, ["--plans", str(plans), *map(str, args)], catch_exceptions=False)
 
 
 async def test_history_tab_tells_the_actions_story(plans):
-    assert cli_run(plans, "--today", "2017-01-05", "status").exit_code == 0     # baseline
-    cli_run(plans, "--today", "2017-01-10", "update", "sample:2.1.1", "--percent", "60",
-            "--by", "Head of Early Help")
+    assert cli_run(plans, "--today", "2017-01-05", "status").exit_code == 0  # baseline
+    cli_run(
+        plans,
+        "--today",
+        "2017-01-10",
+        "update",
+        "sample:2.1.1",
+        "--percent",
+        "60",
+        "--by",
+        "Head of Early Help",
+    )
     app = make_app(plans, TODAY, poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
@@ -54,7 +62,7 @@ async def test_review_mode_shows_moves_with_arrows_and_words_and_records_a_revie
         await pilot.pause()
         await pilot.press("u")
         await pilot.pause()
-        await pilot.press("4")                             # 100%: amber → blue
+        await pilot.press("4")  # 100%: amber → blue
         await save_and_settle(app, pilot)
         await pilot.press("escape", "v")
         screen = app.screen
@@ -72,22 +80,29 @@ async def test_review_mode_shows_moves_with_arrows_and_words_and_records_a_revie
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert await wait_for(lambda: "since review 2 of 2017-01-12 — SLT February" in plain(
-            briefing.content), pilot)
+        assert await wait_for(
+            lambda: "since review 2 of 2017-01-12 — SLT February" in plain(briefing.content), pilot
+        )
         assert "Moved up" not in plain(briefing.content)
         trend = plain(screen.query_one("#trend", Static).content)
-        assert await wait_for(lambda: "2 reviews" in plain(screen.query_one("#trend", Static).content), pilot)
+        assert await wait_for(
+            lambda: "2 reviews" in plain(screen.query_one("#trend", Static).content), pilot
+        )
         trend = plain(screen.query_one("#trend", Static).content)
         assert "2017-01-05    50% complete" in trend or "2017-01-05" in trend
         assert "2017-01-12" in trend and "1 blue" in trend
     doc = json.loads(cli_run(plans, "review", "list", "--json").output)
     last = doc["reviews"][-1]
-    assert last["note"] == "SLT February" and last["attendees"] == ["Director", "Head of Early Help"]
+    assert last["note"] == "SLT February" and last["attendees"] == [
+        "Director",
+        "Head of Early Help",
+    ]
     assert last["recorded_by"] == "Director"
 
 
 async def test_a_hand_edit_picked_up_while_open_is_recorded_as_by_hand(plans):
     import os
+
     cli_run(plans, "--today", "2017-01-05", "status")
     app = make_app(plans, TODAY, poll=0.05)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -97,7 +112,9 @@ async def test_a_hand_edit_picked_up_while_open_is_recorded_as_by_hand(plans):
         st = path.stat()
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
         store = HistoryStore(plans)
-        assert await wait_for(lambda: any(e.field == "percent" for e in store.history("sample", "2.1.1")), pilot)
+        assert await wait_for(
+            lambda: any(e.field == "percent" for e in store.history("sample", "2.1.1")), pilot
+        )
         event = next(e for e in store.history("sample", "2.1.1") if e.field == "percent")
         assert (event.old, event.new, event.who) == (25, 40, "edited by hand")
         store.close()

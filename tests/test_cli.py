@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import date
-import sys
 import re
+import sys
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from improve.cli import cli
 from conftest import write
+from improve.cli import cli
 
 TODAY = "2017-01-05"
 
@@ -27,6 +27,7 @@ def run(monkeypatch, tmp_path):
 
     def invoke(*args, env=None):
         return CliRunner().invoke(cli, [str(a) for a in args], env=env, catch_exceptions=False)
+
     return invoke
 
 
@@ -36,29 +37,58 @@ def test_status_json_has_the_documented_shape(run, plans):
     doc = json.loads(r.output)
     assert doc["today"] == TODAY
     (plan,) = doc["plans"]
-    assert {"id", "title", "file", "percent", "rag", "counts", "overdue", "stale",
-            "recommendations"} <= plan.keys()
+    assert {
+        "id",
+        "title",
+        "file",
+        "percent",
+        "rag",
+        "counts",
+        "overdue",
+        "stale",
+        "recommendations",
+    } <= plan.keys()
     assert plan["id"] == "sample" and plan["file"].endswith("sample.toml")
     # 1.1.1: 50% done, 83% expected → amber; 1.1.2: nothing done, 42% expected → amber
     assert plan["counts"] == {"red": 1, "amber": 2, "green": 0, "grey": 0, "blue": 0}
     assert plan["rag"] == "red" and plan["overdue"] == 1
     assert plan["percent"] == pytest.approx(25.0)  # (50 + 0 + 25) / 3, unrounded
     action = plan["recommendations"][0]["actions"][0]
-    assert {"ref", "rag", "why", "percent", "status", "overdue", "due", "original_due", "next_due",
-            "leads", "override", "stale", "measures"} <= action.keys()
+    assert {
+        "ref",
+        "rag",
+        "why",
+        "percent",
+        "status",
+        "overdue",
+        "due",
+        "original_due",
+        "next_due",
+        "leads",
+        "override",
+        "stale",
+        "measures",
+    } <= action.keys()
     assert action["ref"] == "1.1.1" and action["due"] == "2017-01-31"
     assert action["leads"] == ["Assistant Director, Safeguarding"]  # from its recommendation
-    assert action["measures"][0] == {"id": "supervision-monthly", "status": "not-met",
-                                     "text": action["measures"][0]["text"], "target": 90,
-                                     "unit": "%", "direction": "up",
-                                     "latest": {"date": "2016-12-31", "value": 78}}
+    assert action["measures"][0] == {
+        "id": "supervision-monthly",
+        "status": "not-met",
+        "text": action["measures"][0]["text"],
+        "target": 90,
+        "unit": "%",
+        "direction": "up",
+        "latest": {"date": "2016-12-31", "value": 78},
+    }
     red = plan["recommendations"][1]["actions"][0]
     assert red["rag"] == "red" and red["why"].startswith("overdue: due 2016-12-31")
 
 
 def test_dropped_action_has_null_rag_in_json(run, plans):
     path = plans / "sample.toml"
-    path.write_text(path.read_text().replace("percent = 25\n", 'percent = 25\n  status = "dropped"\n'))
+    path.write_text(
+        path.read_text().replace("percent = 25\n", 'percent = 25\n  status = "dropped"\n')
+    )
     doc = json.loads(run("status", "--json", "--plans", plans, "--today", TODAY).output)
     assert doc["plans"][0]["recommendations"][1]["actions"][0]["rag"] is None
     assert doc["plans"][0]["recommendations"][1]["percent"] is None
@@ -139,18 +169,28 @@ def test_one_bad_file_does_not_stop_the_others(run, plans):
 def test_broken_plans_folder_never_tracebacks(run, tmp_path):
     folder = tmp_path / "broken"
     folder.mkdir()
-    cases = {"empty.toml": b"", "nul.toml": b"\x00\x01", "bom.toml": "\ufeff[plan]\n".encode(),
-             "array.toml": b"plan = [1, 2]\n", "deep.toml": b"[plan]\ntitle = 'x'\n[[recommendation]]\n",
-             "dates.toml": b"[plan]\ntitle='x'\nstart=1979-05-27T07:32:00Z\n",
-             "weird.toml": b"[plan]\ntitle = 3\n[[recommendation]]\nref = 1\naction = []\n",
-             "dir.toml": None}
+    cases = {
+        "empty.toml": b"",
+        "nul.toml": b"\x00\x01",
+        "bom.toml": "\ufeff[plan]\n".encode(),
+        "array.toml": b"plan = [1, 2]\n",
+        "deep.toml": b"[plan]\ntitle = 'x'\n[[recommendation]]\n",
+        "dates.toml": b"[plan]\ntitle='x'\nstart=1979-05-27T07:32:00Z\n",
+        "weird.toml": b"[plan]\ntitle = 3\n[[recommendation]]\nref = 1\naction = []\n",
+        "dir.toml": None,
+    }
     for name, raw in cases.items():
         if raw is None:
             (folder / name).mkdir()
         else:
             (folder / name).write_bytes(raw)
-    for args in (["check", folder], ["status", "--plans", folder], ["status", "--json", "--plans", folder],
-                 ["actions", "--plans", folder], ["update", "empty:1", "--percent", "5", "--plans", folder]):
+    for args in (
+        ["check", folder],
+        ["status", "--plans", folder],
+        ["status", "--json", "--plans", folder],
+        ["actions", "--plans", folder],
+        ["update", "empty:1", "--percent", "5", "--plans", folder],
+    ):
         r = run(*args, "--today", TODAY)
         assert "Traceback" not in r.output and r.exit_code in (0, 1), (args, r.output)
 
@@ -165,6 +205,7 @@ def test_actions_filters_combine(run, plans):
         r = run("actions", "--json", "--plans", plans, "--today", TODAY, *args)
         assert r.exit_code == 0, r.output
         return [a["ref"] for a in json.loads(r.output)["actions"]]
+
     assert refs() == ["1.1.1", "1.1.2", "2.1.1"]
     assert refs("--rag", "red") == ["2.1.1"]
     assert refs("--rag", "amber") == ["1.1.1", "1.1.2"]
@@ -173,7 +214,7 @@ def test_actions_filters_combine(run, plans):
     assert refs("--overdue") == ["2.1.1"]
     assert refs("--lead", "head of") == ["1.1.2", "2.1.1"]
     assert refs("--lead", "head of", "--overdue") == ["2.1.1"]
-    assert refs("--due-within", "26") == ["1.1.1"]   # 2017-01-31 is 26 days on
+    assert refs("--due-within", "26") == ["1.1.1"]  # 2017-01-31 is 26 days on
     assert refs("--due-within", "25") == []
     assert refs("--plan", "sample", "--stale") == ["1.1.2", "2.1.1"]
     r = run("actions", "--plans", plans, "--today", TODAY, "--plan", "nope")
@@ -182,26 +223,60 @@ def test_actions_filters_combine(run, plans):
 
 
 def test_actions_mine_uses_identity(run, plans):
-    r = run("actions", "--json", "--mine", "--plans", plans, "--today", TODAY,
-            env={"IMPROVE_USER": "Head of Early Help"})
+    r = run(
+        "actions",
+        "--json",
+        "--mine",
+        "--plans",
+        plans,
+        "--today",
+        TODAY,
+        env={"IMPROVE_USER": "Head of Early Help"},
+    )
     assert [a["ref"] for a in json.loads(r.output)["actions"]] == ["2.1.1"]
 
 
 def test_actions_human_output(run, plans):
     r = run("actions", "--plans", plans, "--today", TODAY, "--rag", "red")
     assert r.exit_code == 0
-    assert "1 of 3 actions" in r.output and "2.1.1" in r.output and "sample — Sample improvement plan" in r.output and "RED" in r.output
+    assert (
+        "1 of 3 actions" in r.output
+        and "2.1.1" in r.output
+        and "sample — Sample improvement plan" in r.output
+        and "RED" in r.output
+    )
     assert "overdue: due" in r.output
     assert max(len(line) for line in r.output.splitlines()) <= 80
 
 
 def test_update_end_to_end(run, plans):
     path = plans / "sample.toml"
-    r = run("update", "sample:1.1.1", "--percent", "75", "--note", "Policy agreed",
-            "--evidence", "SLT minutes", "--link", "https://example.org/m", "--measure",
-            "supervision-monthly", "--reading", "supervision-monthly=91",
-            "--extend-to", "2017-03-31", "--reason", "Consultation", "--by", "Head of Safeguarding",
-            "--plans", plans, "--today", TODAY)
+    r = run(
+        "update",
+        "sample:1.1.1",
+        "--percent",
+        "75",
+        "--note",
+        "Policy agreed",
+        "--evidence",
+        "SLT minutes",
+        "--link",
+        "https://example.org/m",
+        "--measure",
+        "supervision-monthly",
+        "--reading",
+        "supervision-monthly=91",
+        "--extend-to",
+        "2017-03-31",
+        "--reason",
+        "Consultation",
+        "--by",
+        "Head of Safeguarding",
+        "--plans",
+        plans,
+        "--today",
+        TODAY,
+    )
     assert r.exit_code == 0, r.output
     assert "percent 50 → 75" in r.output and "Now:" in r.output
     a = tomllib.loads(path.read_text())["recommendation"][0]["action"][0]
@@ -214,22 +289,37 @@ def test_update_end_to_end(run, plans):
 
 
 def test_update_by_defaults_to_improve_user(run, plans):
-    r = run("update", "sample:1.1.2", "--note", "Started", "--plans", plans, "--today", TODAY,
-            env={"IMPROVE_USER": "Team Manager"})
+    r = run(
+        "update",
+        "sample:1.1.2",
+        "--note",
+        "Started",
+        "--plans",
+        plans,
+        "--today",
+        TODAY,
+        env={"IMPROVE_USER": "Team Manager"},
+    )
     assert r.exit_code == 0, r.output
     a = tomllib.loads((plans / "sample.toml").read_text())["recommendation"][0]["action"][1]
-    assert a["update"][-1] == {"date": __import__("datetime").date(2017, 1, 5), "by": "Team Manager",
-                               "note": "Started"}
+    assert a["update"][-1] == {
+        "date": __import__("datetime").date(2017, 1, 5),
+        "by": "Team Manager",
+        "note": "Started",
+    }
 
 
-@pytest.mark.parametrize("args,message", [
-    (["sample"], "is not PLAN:REF"),
-    (["nope:1", "--percent", "1"], 'no plan "nope"'),
-    (["sample:9", "--percent", "1"], 'has no action "9"'),
-    (["sample:1.1.1"], "nothing to change"),
-    (["sample:1.1.1", "--extend-to", "2017-02-01"], "needs a reason"),
-    (["sample:1.1.1", "--reading", "nope=1"], 'no measure "nope"'),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["sample"], "is not PLAN:REF"),
+        (["nope:1", "--percent", "1"], 'no plan "nope"'),
+        (["sample:9", "--percent", "1"], 'has no action "9"'),
+        (["sample:1.1.1"], "nothing to change"),
+        (["sample:1.1.1", "--extend-to", "2017-02-01"], "needs a reason"),
+        (["sample:1.1.1", "--reading", "nope=1"], 'no measure "nope"'),
+    ],
+)
 def test_update_errors_exit_1_and_leave_file(run, plans, args, message):
     before = (plans / "sample.toml").read_bytes()
     r = run("update", *args, "--plans", plans, "--today", TODAY)
@@ -237,8 +327,15 @@ def test_update_errors_exit_1_and_leave_file(run, plans, args, message):
     assert (plans / "sample.toml").read_bytes() == before
 
 
-@pytest.mark.parametrize("args", [["--percent", "x"], ["--status", "done"], ["--reading", "novalue"],
-                                  ["--extend-to", "March 2017", "--reason", "r"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--percent", "x"],
+        ["--status", "done"],
+        ["--reading", "novalue"],
+        ["--extend-to", "March 2017", "--reason", "r"],
+    ],
+)
 def test_update_usage_errors_exit_2(run, plans, args):
     r = run("update", "sample:1.1.1", *args, "--plans", plans, "--today", TODAY)
     assert r.exit_code == 2, r.output
@@ -290,21 +387,30 @@ def test_impossible_date_is_named_not_guessed(run, plans):
 
 
 def test_exact_lead_filter_matches_whole_names_only(plans):
-    from improve import api
     from datetime import date
+
+    from improve import api
+
     statuses = api.portfolio_status(api.load(plans), date(2017, 1, 5))
     every = api.filter_actions(statuses, api.ActionFilter(), date(2017, 1, 5))
     lead = every[0].action.leads[0] if every[0].action.leads else every[0].recommendation.leads[0]
     exact = api.filter_actions(statuses, api.ActionFilter(exact_lead=lead), date(2017, 1, 5))
     assert exact and all(lead in (r.action.leads or r.recommendation.leads) for r in exact)
-    assert api.filter_actions(statuses, api.ActionFilter(exact_lead=lead[:-1]), date(2017, 1, 5)) == []
+    assert (
+        api.filter_actions(statuses, api.ActionFilter(exact_lead=lead[:-1]), date(2017, 1, 5)) == []
+    )
 
 
 def test_demo_opens_the_app_on_a_scratch_copy_as_at_january_2017(run, plans, tmp_path, monkeypatch):
     cli_main = sys.modules["improve.cli.main"]
     opened = {}
-    monkeypatch.setattr(cli_main, "_run_app", lambda plans_dir, today, user, hc, banner=None, db=None:
-                        opened.update(plans=plans_dir, today=today, banner=banner, db=db))
+    monkeypatch.setattr(
+        cli_main,
+        "_run_app",
+        lambda plans_dir, today, user, hc, banner=None, db=None: opened.update(
+            plans=plans_dir, today=today, banner=banner, db=db
+        ),
+    )
     monkeypatch.setenv("IMPROVE_DB", str(tmp_path / "the-real-history.db"))
     (plans / ".improve").mkdir()
     (plans / ".improve" / "history.db").write_bytes(b"not copied")
@@ -315,21 +421,27 @@ def test_demo_opens_the_app_on_a_scratch_copy_as_at_january_2017(run, plans, tmp
     assert opened["plans"] == target and opened["today"] == date(2017, 1, 5)
     assert "scratch copy" in opened["banner"]
     assert {p.name: p.read_bytes() for p in target.glob("*.toml")} == before
-    copied_db = target / ".improve" / "history.db"      # a new history, replayed from the plans
+    copied_db = target / ".improve" / "history.db"  # a new history, replayed from the plans
     assert copied_db.read_bytes()[:16] == b"SQLite format 3\x00"
-    assert opened["db"] == copied_db                      # never the user's IMPROVE_DB
+    assert opened["db"] == copied_db  # never the user's IMPROVE_DB
     assert not (tmp_path / "the-real-history.db").exists()
     assert f"diff -ru {plans} {target}" in result.output
-    again = run("--plans", plans, "demo", "--to", target)   # never over a used folder
+    again = run("--plans", plans, "demo", "--to", target)  # never over a used folder
     assert again.exit_code == 1 and "not empty" in again.output
 
 
 def test_demo_honours_an_explicit_today(run, plans, tmp_path, monkeypatch):
     cli_main = sys.modules["improve.cli.main"]
     opened = {}
-    monkeypatch.setattr(cli_main, "_run_app", lambda plans_dir, today, user, hc, banner=None, db=None:
-                        opened.update(today=today))
-    assert run("--plans", plans, "--today", "2017-06-01", "demo", "--to", tmp_path / "d").exit_code == 0
+    monkeypatch.setattr(
+        cli_main,
+        "_run_app",
+        lambda plans_dir, today, user, hc, banner=None, db=None: opened.update(today=today),
+    )
+    assert (
+        run("--plans", plans, "--today", "2017-06-01", "demo", "--to", tmp_path / "d").exit_code
+        == 0
+    )
     assert opened["today"] == date(2017, 6, 1)
 
 
@@ -340,7 +452,16 @@ def test_bare_improve_prints_status_when_piped(run, plans):
 
 def test_an_empty_filter_says_so_and_any_one_filter_is_not_empty():
     from improve.api import ActionFilter
+
     assert ActionFilter().is_empty()
-    for given in ({"lead": "x"}, {"rags": ("red",)}, {"overdue": True}, {"stale": True},
-                  {"plan": "p"}, {"due_within": 0}, {"text": "t"}, {"exact_lead": "L"}):
+    for given in (
+        {"lead": "x"},
+        {"rags": ("red",)},
+        {"overdue": True},
+        {"stale": True},
+        {"plan": "p"},
+        {"due_within": 0},
+        {"text": "t"},
+        {"exact_lead": "L"},
+    ):
         assert not ActionFilter(**given).is_empty(), given

@@ -23,6 +23,7 @@ def run(monkeypatch, tmp_path, plans):
 
     def invoke(*args):
         return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
     return invoke
 
 
@@ -33,12 +34,33 @@ def hand_edit(path, old, new):
 
 
 def test_review_update_hand_edit_and_what_changed(run, plans):
-    assert run("--today", "2017-01-05", "review", "record", "--note", "SLT January",
-               "--attendee", "Director", "--by", "Performance Manager").exit_code == 0
-    r = run("--today", "2017-01-10", "update", "sample:1.1.1", "--percent", "100",
-            "--by", "Head of Safeguarding")
+    assert (
+        run(
+            "--today",
+            "2017-01-05",
+            "review",
+            "record",
+            "--note",
+            "SLT January",
+            "--attendee",
+            "Director",
+            "--by",
+            "Performance Manager",
+        ).exit_code
+        == 0
+    )
+    r = run(
+        "--today",
+        "2017-01-10",
+        "update",
+        "sample:1.1.1",
+        "--percent",
+        "100",
+        "--by",
+        "Head of Safeguarding",
+    )
     assert r.exit_code == 0, r.output
-    hand_edit(plans / "sample.toml", "  percent = 25\n", "  percent = 60\n")   # 2.1.1, by hand
+    hand_edit(plans / "sample.toml", "  percent = 25\n", "  percent = 60\n")  # 2.1.1, by hand
     out = run("--today", "2017-01-12", "review", "changes")
     assert out.exit_code == 0, out.output
     text = " ".join(out.output.split())
@@ -57,15 +79,16 @@ def test_review_update_hand_edit_and_what_changed(run, plans):
 def test_history_tells_one_actions_story_oldest_first(run, plans):
     run("--today", "2017-01-05", "status")
     run("--today", "2017-01-20", "update", "sample:1.1.2", "--percent", "25", "--by", "Lead A")
-    run("--today", "2017-07-03", "status")                       # due 2017-06-30 passes
+    run("--today", "2017-07-03", "status")  # due 2017-06-30 passes
     doc = json.loads(run("--today", "2017-07-03", "history", "sample:1.1.2", "--json").output)
     events = doc["events"]
     assert events[0]["kind"] == "baseline"
     assert [e["date"] for e in events] == sorted(e["date"] for e in events)
     assert {"field": "percent", "who": "Lead A", "date": "2017-01-20"}.items() <= next(
-        e for e in events if e["field"] == "percent").items()
+        e for e in events if e["field"] == "percent"
+    ).items()
     red = next(e for e in events if e["field"] == "rag" and e["new"] == "red")
-    assert red["date"] == "2017-07-01" and red["who"] is None    # the day after it was due
+    assert red["date"] == "2017-07-01" and red["who"] is None  # the day after it was due
     human = run("--today", "2017-07-03", "history", "sample:1.1.2")
     assert "the passing of time" in human.output and "Lead A" in human.output
 
@@ -76,8 +99,12 @@ def test_review_list_and_status_as_of(run, plans):
     run("--today", "2017-02-05", "review", "record", "--note", "February")
     doc = json.loads(run("review", "list", "--json").output)
     assert [r["note"] for r in doc["reviews"]] == ["January", "February"]
-    jan = json.loads(run("--today", "2017-02-05", "status", "--as-of", "2017-01-20", "--json").output)
-    feb = json.loads(run("--today", "2017-02-05", "status", "--as-of", "2017-02-05", "--json").output)
+    jan = json.loads(
+        run("--today", "2017-02-05", "status", "--as-of", "2017-01-20", "--json").output
+    )
+    feb = json.loads(
+        run("--today", "2017-02-05", "status", "--as-of", "2017-02-05", "--json").output
+    )
     assert jan["plans"][0]["complete"] == 0 and feb["plans"][0]["complete"] == 1
     assert "January" in run("review", "list").output
 
@@ -104,7 +131,7 @@ def test_a_lost_or_damaged_database_loses_no_plan(run, plans, damage):
     assert r.exit_code == 0 and "Sample improvement plan" in r.output
     if damage != "delete":
         assert "moved aside" in r.output or "damaged" in r.output
-        assert list(db.parent.glob("history.db.damaged-*"))      # kept, never deleted
+        assert list(db.parent.glob("history.db.damaged-*"))  # kept, never deleted
     assert {p.name: p.read_bytes() for p in plans.glob("*.toml")} == before
     assert run("--today", "2017-01-06", "review", "record").exit_code == 0
     with sqlite3.connect(db) as conn:
@@ -122,14 +149,27 @@ def test_db_option_and_env_put_the_history_elsewhere(run, plans, tmp_path, monke
 def test_update_still_works_when_history_cannot_be_written(run, plans, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    r = run("--db", blocker / "history.db", "--today", "2017-01-05", "update", "sample:2.1.1",
-            "--percent", "30", "--by", "X")
+    r = run(
+        "--db",
+        blocker / "history.db",
+        "--today",
+        "2017-01-05",
+        "update",
+        "sample:2.1.1",
+        "--percent",
+        "30",
+        "--by",
+        "X",
+    )
     assert r.exit_code == 0, r.output
-    assert "history not recorded" in r.output and "percent = 30" in (plans / "sample.toml").read_text()
+    assert (
+        "history not recorded" in r.output and "percent = 30" in (plans / "sample.toml").read_text()
+    )
 
 
 def test_brackets_in_plan_text_are_printed_not_read_as_markup(run, plans, tmp_path):
     from test_app_flows import BRACKETS
+
     (plans / "odd.toml").write_text(BRACKETS)
     out = run("--today", "2017-01-05", "actions", "--plan", "odd")
     assert out.exit_code == 0 and "1.[/]" in out.output and "Act [/] now" in out.output
@@ -152,6 +192,7 @@ def test_a_mistyped_plans_folder_gets_no_history(run, tmp_path):
 
 def test_every_key_of_the_changes_json_is_documented(run):
     from pathlib import Path
+
     docs = (Path(__file__).resolve().parent.parent / "docs" / "history.md").read_text()
     run("--today", "2017-01-05", "review", "record")
     run("--today", "2017-01-20", "update", "sample:2.1.1", "--percent", "30", "--by", "X")

@@ -9,13 +9,16 @@ import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from improve.editing import Change, apply_change
 from improve.loader import parse_text
 
 TODAY = date(2017, 1, 5)
-texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20)
+texts = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20
+)
 dates = st.dates(min_value=date(2016, 1, 1), max_value=date(2017, 12, 31))
 
 
@@ -41,8 +44,11 @@ def plans(draw):
                 lines += ["", f"{ind}# action {ref}"]
             lines.append("")
             first = len(lines)
-            lines += [f"{ind}[[recommendation.action]]", f'{ind}ref = "{ref}"',
-                      f"{ind}action = {q(draw(texts))}"]
+            lines += [
+                f"{ind}[[recommendation.action]]",
+                f'{ind}ref = "{ref}"',
+                f"{ind}action = {q(draw(texts))}",
+            ]
             due = draw(dates)
             lines.append(f"{ind}due = {due}" + draw(st.sampled_from(["", "  # due"])))
             if draw(st.booleans()):
@@ -54,19 +60,30 @@ def plans(draw):
             for _ in range(draw(st.integers(0, 2))):
                 mid += 1
                 measures[ref].append(f"m{mid}")
-                lines += ["", f"{sub}[[recommendation.action.measure]]", f'{sub}id = "m{mid}"',
-                          f"{sub}text = {q(draw(texts))}"]
+                lines += [
+                    "",
+                    f"{sub}[[recommendation.action.measure]]",
+                    f'{sub}id = "m{mid}"',
+                    f"{sub}text = {q(draw(texts))}",
+                ]
                 style = draw(st.sampled_from(["none", "empty", "inline", "multi"]))
                 if style == "empty":
                     lines.append(f"{sub}readings = []")
                 elif style == "inline":
                     lines.append(f"{sub}readings = [ {{ date = {draw(dates)}, value = 1 }} ]")
                 elif style == "multi":
-                    lines += [f"{sub}readings = [", f"{sub}  {{ date = {draw(dates)}, value = 2 }},",
-                              f"{sub}]"]
+                    lines += [
+                        f"{sub}readings = [",
+                        f"{sub}  {{ date = {draw(dates)}, value = 2 }},",
+                        f"{sub}]",
+                    ]
             for _ in range(draw(st.integers(0, 2))):
-                lines += ["", f"{sub}[[recommendation.action.update]]", f"{sub}date = {draw(dates)}",
-                          f"{sub}note = {q(draw(texts))}"]
+                lines += [
+                    "",
+                    f"{sub}[[recommendation.action.update]]",
+                    f"{sub}date = {draw(dates)}",
+                    f"{sub}note = {q(draw(texts))}",
+                ]
             spans[ref] = (first, len(lines) - 1)
     return "\n".join(lines) + "\n", spans, measures
 
@@ -75,7 +92,9 @@ def plans(draw):
 def changes(draw, measure_ids, due):
     c = Change()
     c.percent = draw(st.one_of(st.none(), st.integers(0, 100)))
-    c.status = draw(st.one_of(st.none(), st.sampled_from(["in-progress", "complete", "not-started"])))
+    c.status = draw(
+        st.one_of(st.none(), st.sampled_from(["in-progress", "complete", "not-started"]))
+    )
     c.note = draw(st.one_of(st.none(), texts))
     if draw(st.booleans()):
         c.evidence = draw(texts)
@@ -100,7 +119,11 @@ def expected_data(data, ref, change: Change, by):
         action["percent"] = entry["percent"] = change.percent
     if change.status is not None and action.get("status") != change.status:
         action["status"] = entry["status"] = change.status
-        if change.status == "complete" and change.percent is None and action.get("percent", 100) < 100:
+        if (
+            change.status == "complete"
+            and change.percent is None
+            and action.get("percent", 100) < 100
+        ):
             action["percent"] = entry["percent"] = 100
     if change.evidence:
         ev = {"date": TODAY, "text": change.evidence}
@@ -109,7 +132,8 @@ def expected_data(data, ref, change: Change, by):
         action.setdefault("evidence", []).append(ev)
     if change.extend_to:
         action.setdefault("extension", []).append(
-            {"due": change.extend_to, "reason": change.reason, "agreed_on": TODAY, "agreed_by": by})
+            {"due": change.extend_to, "reason": change.reason, "agreed_on": TODAY, "agreed_by": by}
+        )
     for mid, value in change.readings:
         for ms in action.get("measure", []):
             if ms["id"] == mid:
@@ -127,16 +151,20 @@ def test_update_changes_only_that_action(data):
     assert plan is not None, problems
     ref = data.draw(st.sampled_from(sorted(spans)))
     _, action = plan.find_action(ref)
-    change = data.draw(changes(measures[ref], action.extensions[-1].due if action.extensions else action.due))
+    change = data.draw(
+        changes(measures[ref], action.extensions[-1].due if action.extensions else action.due)
+    )
     old = tomllib.loads(text)
     want, want_action, entry = expected_data(old, ref, change, "Lead")
     try:
-        new_text, said = apply_change(text, Path("p.toml"), ref, change, TODAY, "Lead")
+        new_text, _said = apply_change(text, Path("p.toml"), ref, change, TODAY, "Lead")
     except Exception as exc:  # only "nothing to change" style refusals are acceptable
         assert "nothing" in str(exc), exc
         return
     got = tomllib.loads(new_text)
-    got_action = next(a for r in got["recommendation"] for a in r.get("action", []) if a["ref"] == ref)
+    got_action = next(
+        a for r in got["recommendation"] for a in r.get("action", []) if a["ref"] == ref
+    )
     log = got_action["update"][-1]
     assert {k: v for k, v in log.items() if k != "changes"} == entry
     want_action.setdefault("update", []).append(log)
@@ -147,7 +175,9 @@ def test_update_changes_only_that_action(data):
     old_lines, new_lines = text.splitlines(), new_text.splitlines()
     while last + 1 < len(old_lines) and old_lines[last + 1] == "":
         last += 1  # a diff may align an inserted block on either side of a blank line
-    for tag, i1, i2, _, _ in difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False).get_opcodes():
+    for tag, i1, i2, _, _ in difflib.SequenceMatcher(
+        a=old_lines, b=new_lines, autojunk=False
+    ).get_opcodes():
         if tag != "equal":
             assert first <= i1 and i2 <= last + 1, (tag, i1, i2, first, last)
     # and the result is still a valid plan

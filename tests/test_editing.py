@@ -29,15 +29,22 @@ def changed_lines(old: str, new: str) -> tuple[list[str], list[str]]:
 def test_percent_changes_one_line_and_keeps_its_comment(plans):
     path = plans / "sample.toml"
     old = path.read_text()
-    update_action(path, "1.1.1", Change(percent=75, note="Policy agreed"), TODAY, "Head of Safeguarding")
+    update_action(
+        path, "1.1.1", Change(percent=75, note="Policy agreed"), TODAY, "Head of Safeguarding"
+    )
     new = path.read_text()
     removed, added = changed_lines(old, new)
     assert removed == ["  percent = 50   # half way"]
     assert added[0] == "  percent = 75   # half way"
     assert added[1:] == [
-        "", "    [[recommendation.action.update]]", "    date = 2017-01-05",
-        '    by = "Head of Safeguarding"', "    percent = 75", '    note = "Policy agreed"',
-        '    changes = ["percent 50 → 75"]']
+        "",
+        "    [[recommendation.action.update]]",
+        "    date = 2017-01-05",
+        '    by = "Head of Safeguarding"',
+        "    percent = 75",
+        '    note = "Policy agreed"',
+        '    changes = ["percent 50 → 75"]',
+    ]
     assert "# Sample plan — comments must survive edits" in new
     assert "# an action with nothing recorded yet" in new
 
@@ -48,56 +55,95 @@ def test_new_key_goes_into_the_action_own_lines(plans):
     data = tomllib.loads(path.read_text())
     a = data["recommendation"][0]["action"][1]
     assert a["percent"] == 25 and a["status"] == "in-progress"
-    assert a["update"] == [{"date": TODAY, "percent": 25, "status": "in-progress",
-                            "changes": ["percent (none) → 25", "status (none) → in-progress"]}]
+    assert a["update"] == [
+        {
+            "date": TODAY,
+            "percent": 25,
+            "status": "in-progress",
+            "changes": ["percent (none) → 25", "status (none) → in-progress"],
+        }
+    ]
     # the other actions are untouched
     assert data["recommendation"][1]["action"][0] == {
-        "ref": "2.1.1", "action": "Review the early help offer", "due": date(2016, 12, 31),
-        "percent": 25}
+        "ref": "2.1.1",
+        "action": "Review the early help offer",
+        "due": date(2016, 12, 31),
+        "percent": 25,
+    }
 
 
 def test_evidence_extension_and_reading(plans):
     path = plans / "sample.toml"
-    update_action(path, "1.1.1", Change(evidence="Policy approved by SLT", link="https://example.org/p",
-                                        evidence_measure="supervision-monthly",
-                                        readings=[("supervision-monthly", 82)],
-                                        extend_to=date(2017, 3, 31), reason="Union consultation"),
-                  TODAY, "SLT")
+    update_action(
+        path,
+        "1.1.1",
+        Change(
+            evidence="Policy approved by SLT",
+            link="https://example.org/p",
+            evidence_measure="supervision-monthly",
+            readings=[("supervision-monthly", 82)],
+            extend_to=date(2017, 3, 31),
+            reason="Union consultation",
+        ),
+        TODAY,
+        "SLT",
+    )
     text = path.read_text()
     a = tomllib.loads(text)["recommendation"][0]["action"][0]
     assert a["due"] == date(2017, 1, 31)  # the original due date is never rewritten
-    assert a["extension"] == [{"due": date(2017, 3, 31), "reason": "Union consultation",
-                               "agreed_on": TODAY, "agreed_by": "SLT"}]
-    assert a["evidence"][-1] == {"date": TODAY, "text": "Policy approved by SLT",
-                                 "link": "https://example.org/p", "measure": "supervision-monthly"}
+    assert a["extension"] == [
+        {
+            "due": date(2017, 3, 31),
+            "reason": "Union consultation",
+            "agreed_on": TODAY,
+            "agreed_by": "SLT",
+        }
+    ]
+    assert a["evidence"][-1] == {
+        "date": TODAY,
+        "text": "Policy approved by SLT",
+        "link": "https://example.org/p",
+        "measure": "supervision-monthly",
+    }
     assert a["measure"][0]["readings"][-1] == {"date": TODAY, "value": 82}
-    assert "readings = [ { date = 2016-12-31, value = 78 }, { date = 2017-01-05, value = 82 } ]" in text
+    assert (
+        "readings = [ { date = 2016-12-31, value = 78 }, { date = 2017-01-05, value = 82 } ]"
+        in text
+    )
 
 
 def test_reading_into_multiline_array_and_new_readings_key(tmp_path):
     path = tmp_path / "p.toml"
-    path.write_text('[plan]\ntitle = "P"\n\n[[recommendation]]\nref = "1"\nleads = ["A"]\n\n'
-                    '[[recommendation.action]]\nref = "1.1"\naction = "x"\ndue = 2017-06-30\n\n'
-                    '[[recommendation.action.measure]]\nid = "a"\ntext = "A"\nreadings = [\n'
-                    '  { date = 2016-12-31, value = 1 },  # first\n]\n\n'
-                    '[[recommendation.action.measure]]\nid = "b"\ntext = "B"\n')
+    path.write_text(
+        '[plan]\ntitle = "P"\n\n[[recommendation]]\nref = "1"\nleads = ["A"]\n\n'
+        '[[recommendation.action]]\nref = "1.1"\naction = "x"\ndue = 2017-06-30\n\n'
+        '[[recommendation.action.measure]]\nid = "a"\ntext = "A"\nreadings = [\n'
+        "  { date = 2016-12-31, value = 1 },  # first\n]\n\n"
+        '[[recommendation.action.measure]]\nid = "b"\ntext = "B"\n'
+    )
     update_action(path, "1.1", Change(readings=[("a", 2), ("b", 3.5)]), TODAY, None)
     text = path.read_text()
-    assert "  { date = 2016-12-31, value = 1 },  # first\n  { date = 2017-01-05, value = 2 },\n]" in text
+    assert (
+        "  { date = 2016-12-31, value = 1 },  # first\n  { date = 2017-01-05, value = 2 },\n]"
+        in text
+    )
     assert 'text = "B"\nreadings = [ { date = 2017-01-05, value = 3.5 } ]' in text
 
 
-@pytest.mark.parametrize("change,message", [
-    (Change(), "nothing to change"),
-    (Change(percent=101), "percent must be from 0 to 100"),
-    (Change(status="finished"), "status must be one of"),
-    (Change(extend_to=date(2017, 3, 1)), "needs a reason"),
-    (Change(extend_to=date(2017, 1, 31), reason="r"), "not after the due date in force"),
-    (Change(reason="r", note="x"), "--reason goes with --extend-to"),
-    (Change(readings=[("nope", 1)]), 'no measure "nope"'),
-    (Change(link="x.pdf", note="n"), "give --evidence TEXT too"),
-    (Change(percent=50), "nothing changed"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (Change(), "nothing to change"),
+        (Change(percent=101), "percent must be from 0 to 100"),
+        (Change(status="finished"), "status must be one of"),
+        (Change(extend_to=date(2017, 3, 1)), "needs a reason"),
+        (Change(extend_to=date(2017, 1, 31), reason="r"), "not after the due date in force"),
+        (Change(reason="r", note="x"), "--reason goes with --extend-to"),
+        (Change(readings=[("nope", 1)]), 'no measure "nope"'),
+        (Change(link="x.pdf", note="n"), "give --evidence TEXT too"),
+        (Change(percent=50), "nothing changed"),
+    ],
+)
 def test_bad_changes_are_refused_and_nothing_is_written(plans, change, message):
     path = plans / "sample.toml"
     old = path.read_bytes()
@@ -125,6 +171,7 @@ def test_conflict_detected_just_before_replace(tmp_path):
     path = tmp_path / "f.toml"
     path.write_bytes(b"old")
     from improve.loader import fingerprint
+
     expect = fingerprint(b"something else")
     with pytest.raises(ConflictError):
         atomic_write(path, b"new", expect=expect)
@@ -147,6 +194,7 @@ def test_crash_during_write_leaves_old_file(tmp_path, monkeypatch):
 
     def boom(*a):
         raise OSError("disk full")
+
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(OSError):
         atomic_write(path, b"new")
@@ -162,8 +210,10 @@ def test_refuses_a_plan_with_errors(plans):
 
 def test_crlf_and_bom_are_kept(tmp_path):
     path = tmp_path / "p.toml"
-    text = '\ufeff[plan]\r\ntitle = "P"\r\n\r\n[[recommendation]]\r\nref = "1"\r\nleads = ["A"]\r\n\r\n' \
-           '[[recommendation.action]]\r\nref = "1.1"\r\naction = "x"\r\ndue = 2017-06-30\r\n'
+    text = (
+        '\ufeff[plan]\r\ntitle = "P"\r\n\r\n[[recommendation]]\r\nref = "1"\r\nleads = ["A"]\r\n\r\n'
+        '[[recommendation.action]]\r\nref = "1.1"\r\naction = "x"\r\ndue = 2017-06-30\r\n'
+    )
     path.write_bytes(text.encode())
     update_action(path, "1.1", Change(percent=10), TODAY, None)
     raw = path.read_bytes()
@@ -179,20 +229,31 @@ def test_edit_result_is_a_valid_plan_with_the_update_logged(plans):
     assert a.updates[-1].by == "Me" and a.updates[-1].note == "Done"
 
 
-@pytest.mark.parametrize("readings,expected", [
-    ("[\n  { date = 2016-12-31, value = 1 },  # first\n]",
-     "[\n  { date = 2016-12-31, value = 1 },  # first\n  { date = 2017-01-05, value = 2 },\n]"),
-    ("[\n  { date = 2016-12-31, value = 1 }  # first\n]",
-     "[\n  { date = 2016-12-31, value = 1 },  # first\n  { date = 2017-01-05, value = 2 }\n]"),
-    ("[\n  { date = 2016-12-31, value = 1 } ]",
-     "[\n  { date = 2016-12-31, value = 1 }, { date = 2017-01-05, value = 2 } ]"),
-    ("[]", "[ { date = 2017-01-05, value = 2 } ]"),
-])
+@pytest.mark.parametrize(
+    "readings,expected",
+    [
+        (
+            "[\n  { date = 2016-12-31, value = 1 },  # first\n]",
+            "[\n  { date = 2016-12-31, value = 1 },  # first\n  { date = 2017-01-05, value = 2 },\n]",
+        ),
+        (
+            "[\n  { date = 2016-12-31, value = 1 }  # first\n]",
+            "[\n  { date = 2016-12-31, value = 1 },  # first\n  { date = 2017-01-05, value = 2 }\n]",
+        ),
+        (
+            "[\n  { date = 2016-12-31, value = 1 } ]",
+            "[\n  { date = 2016-12-31, value = 1 }, { date = 2017-01-05, value = 2 } ]",
+        ),
+        ("[]", "[ { date = 2017-01-05, value = 2 } ]"),
+    ],
+)
 def test_reading_appended_in_the_style_of_the_list(tmp_path, readings, expected):
     path = tmp_path / "p.toml"
-    head = ('[plan]\ntitle = "P"\n\n[[recommendation]]\nref = "1"\nleads = ["A"]\n\n'
-            '[[recommendation.action]]\nref = "1.1"\naction = "x"\ndue = 2017-06-30\n\n'
-            '[[recommendation.action.measure]]\nid = "a"\ntext = "A"\nreadings = ')
+    head = (
+        '[plan]\ntitle = "P"\n\n[[recommendation]]\nref = "1"\nleads = ["A"]\n\n'
+        '[[recommendation.action]]\nref = "1.1"\naction = "x"\ndue = 2017-06-30\n\n'
+        '[[recommendation.action.measure]]\nid = "a"\ntext = "A"\nreadings = '
+    )
     path.write_text(head + readings + "\n")
     update_action(path, "1.1", Change(readings=[("a", 2)]), TODAY, None)
     assert path.read_text().startswith(head + expected + "\n")
@@ -200,8 +261,9 @@ def test_reading_appended_in_the_style_of_the_list(tmp_path, readings, expected)
 
 def test_changed_line_ranges_name_only_the_new_lines():
     from improve.editing import changed_line_ranges
+
     before = "a\nb\nc\nd\n"
     assert changed_line_ranges(before, "a\nB\nc\nd\n") == [(2, 2)]
     assert changed_line_ranges(before, "a\nb\nc\nx\ny\nd\n") == [(4, 5)]
     assert changed_line_ranges(before, before) == []
-    assert changed_line_ranges(before, "a\nc\nd\n") == []   # a deletion adds no new lines
+    assert changed_line_ranges(before, "a\nc\nd\n") == []  # a deletion adds no new lines

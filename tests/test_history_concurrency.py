@@ -6,11 +6,10 @@ import multiprocessing
 from datetime import date
 from pathlib import Path
 
+from history_helpers import write_plan
 from improve import api
 from improve.editing import Change
 from improve.history import HistoryStore
-
-from history_helpers import write_plan
 
 D0 = date(2017, 2, 1)
 ROUNDS = 12
@@ -35,13 +34,13 @@ def _lead(folder: str, pid: str, name: str, errors) -> None:
     try:
         store = HistoryStore(Path(folder))
         for i in range(1, ROUNDS + 1):
-            store.sync_portfolio(api.load(Path(folder)), D0)            # what every run does
+            store.sync_portfolio(api.load(Path(folder)), D0)  # what every run does
             store.update(api.load(Path(folder)), f"{pid}:1.1", Change(percent=i), D0, name)
             if i % 4 == 0:
                 portfolio = api.load(Path(folder))
                 store.record_review(api.portfolio_status(portfolio, D0), D0, note=f"{name} {i}")
         store.close()
-    except BaseException as exc:       # reported to the parent, which fails the test
+    except BaseException as exc:  # reported to the parent, which fails the test
         errors.put(f"{name}: {exc!r}")
 
 
@@ -50,11 +49,13 @@ def test_two_processes_lose_no_event(tmp_path):
     folder.mkdir()
     for pid in ("a", "b"):
         write_plan(folder, f"{pid}.toml", PLAN.format(pid=pid))
-    HistoryStore(folder).close()                  # created once; both then open it
+    HistoryStore(folder).close()  # created once; both then open it
     ctx = multiprocessing.get_context("fork")
     errors = ctx.Queue()
-    procs = [ctx.Process(target=_lead, args=(str(folder), pid, name, errors))
-             for pid, name in (("a", "Ann"), ("b", "Bo"))]
+    procs = [
+        ctx.Process(target=_lead, args=(str(folder), pid, name, errors))
+        for pid, name in (("a", "Ann"), ("b", "Bo"))
+    ]
     for p in procs:
         p.start()
     for p in procs:
@@ -71,6 +72,8 @@ def test_two_processes_lose_no_event(tmp_path):
         assert all(e.who == name for e in story if e.kind == "edit")
     reviews = store.reviews()
     assert len(reviews) == 2 * (ROUNDS // 4)
-    counts = store.db.execute("select review_id, count(*) from snapshots group by review_id").fetchall()
+    counts = store.db.execute(
+        "select review_id, count(*) from snapshots group by review_id"
+    ).fetchall()
     assert [c for _, c in counts] == [2] * len(reviews)
     assert store.db.execute("pragma integrity_check").fetchone()[0] == "ok"

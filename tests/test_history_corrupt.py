@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 import sqlite3
-from datetime import date, datetime, timezone
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 
 import pytest
 
+from history_helpers import PLAN, statuses, sync, write_plan
 from improve.history import HistoryError, HistoryStore
 
-from history_helpers import PLAN, statuses, sync, write_plan
-
 D0 = date(2017, 2, 1)
-CLOCK = lambda: datetime(2017, 2, 1, 9, 30, 5, tzinfo=timezone.utc)  # noqa: E731
+CLOCK = lambda: datetime(2017, 2, 1, 9, 30, 5, tzinfo=UTC)  # noqa: E731
 
 
 @pytest.fixture
@@ -63,8 +62,8 @@ def test_damaged_pages_are_found_on_open(folder):
     raw = bytearray(path.read_bytes())
     page = 4096
     assert len(raw) > 8 * page
-    for offset in range(3 * page, len(raw) - page, page):     # keep the header page
-        raw[offset + 10:offset + 200] = b"\xff" * 190
+    for offset in range(3 * page, len(raw) - page, page):  # keep the header page
+        raw[offset + 10 : offset + 200] = b"\xff" * 190
     path.write_bytes(bytes(raw))
     store = HistoryStore(folder, clock=CLOCK)
     assert store.warning and len(store.moved_aside) == 1
@@ -120,8 +119,9 @@ def test_damage_found_midway_is_moved_aside_and_the_operation_retried(folder, mo
             err.sqlite_errorcode = 11
             raise err
         return real(day)
+
     monkeypatch.setattr(store, "_status_as_of", flaky)
-    assert store.status_as_of(D0) == []                  # the new, empty history
+    assert store.status_as_of(D0) == []  # the new, empty history
     assert store.warning and store.moved_aside
 
 
@@ -163,8 +163,12 @@ def test_damage_in_the_snapshots_is_found_when_they_are_read(folder):
         _, sts = statuses(folder, date(2017, 2, day))
         store.record_review(sts, date(2017, 2, day), note="n" * 3000)
     try:
-        pages = [r[0] for r in store.db.execute(
-            "select pageno from dbstat where name = 'snapshots'").fetchall()]
+        pages = [
+            r[0]
+            for r in store.db.execute(
+                "select pageno from dbstat where name = 'snapshots'"
+            ).fetchall()
+        ]
     except sqlite3.OperationalError:
         pytest.skip("this SQLite has no dbstat table")
     size = store.db.execute("pragma page_size").fetchone()[0]
@@ -173,12 +177,12 @@ def test_damage_in_the_snapshots_is_found_when_they_are_read(folder):
     raw = bytearray(store.path.read_bytes())
     for page in pages:
         start = (page - 1) * size
-        raw[start:start + 64] = b"\xff" * 64
+        raw[start : start + 64] = b"\xff" * 64
     store.path.write_bytes(bytes(raw))
     store = HistoryStore(folder, clock=CLOCK)
-    assert store.warning is None                          # not looked at on open
+    assert store.warning is None  # not looked at on open
     with pytest.raises(HistoryError, match="no review has been recorded yet"):
-        store.changes()                                  # found, moved aside, asked again
+        store.changes()  # found, moved aside, asked again
     assert store.warning and len(store.moved_aside) == 1
     _works(store, folder)
     assert _plan_bytes(folder) == before

@@ -11,8 +11,16 @@ from improve.history import HistoryError, HistoryStore
 from improve.history.migrations import MIGRATIONS, applied, migrate
 from improve.history.rows import COLUMNS
 
-TABLES = {"migrations", "plans", "state", "events", "reviews", "review_plans", "snapshots",
-          "plan_days"}
+TABLES = {
+    "migrations",
+    "plans",
+    "state",
+    "events",
+    "reviews",
+    "review_plans",
+    "snapshots",
+    "plan_days",
+}
 
 
 def test_migrate_from_a_blank_database(tmp_path):
@@ -42,6 +50,7 @@ def test_a_failed_migration_leaves_nothing_half_done(tmp_path, monkeypatch):
     def broken(db):
         db.execute("create table half (x)")
         raise RuntimeError("boom")
+
     broken.__name__ = "m999_broken"
     monkeypatch.setattr("improve.history.migrations.MIGRATIONS", MIGRATIONS + [broken])
     db = Database(sqlite3.connect(tmp_path / "h.db", isolation_level=None))
@@ -85,6 +94,7 @@ def test_store_at_an_explicit_path(tmp_path):
 
 def test_resolve_path_order(tmp_path):
     from improve.history import resolve_path
+
     plans = tmp_path / "plans"
     assert resolve_path(plans, None, {}) == plans / ".improve" / "history.db"
     assert resolve_path(plans, None, {"IMPROVE_DB": str(tmp_path / "e.db")}) == tmp_path / "e.db"

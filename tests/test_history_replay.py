@@ -7,12 +7,11 @@ from datetime import date
 
 import pytest
 
+from conftest import SHIPPED
+from history_helpers import write_plan
 from improve import api
 from improve.history import HistoryError, HistoryStore, plan_as_of
 from improve.history.replay import FROM_FILE, REVIEW_NOTE
-
-from conftest import SHIPPED
-from history_helpers import write_plan
 
 TODAY = date(2017, 1, 5)
 TWSCB = "Telford & Wrekin Safeguarding Children Board"
@@ -84,7 +83,8 @@ def test_replay_of_the_shipped_plans(shipped):
     assert story[0].kind == "baseline" and story[0].happened_on == date(2016, 7, 31)
     status = [e for e in story if e.field == "status"]
     assert [(e.happened_on, e.who, e.old, e.new) for e in status] == [
-        (date(2016, 11, 30), TWSCB, "not-started", "in-progress")]
+        (date(2016, 11, 30), TWSCB, "not-started", "in-progress")
+    ]
     trend = store.trend("telford-cse-scrutiny-2016")["telford-cse-scrutiny-2016"]
     assert trend[0].percent == 0 and trend[-1].complete > 0
     # the state at the end is the plans as they are: a sync today finds nothing to record
@@ -102,23 +102,39 @@ def test_replay_dates_each_entry_and_credits_its_author(tmp_path):
     portfolio = api.load(folder)
     store = HistoryStore(folder)
     store.replay(portfolio, date(2017, 6, 1))
-    story = [(e.happened_on, e.field, e.old, e.new, e.who) for e in store.history("d", "1.1")
-             if e.field in ("percent", "reading", "evidence", "due", "impact")]
+    story = [
+        (e.happened_on, e.field, e.old, e.new, e.who)
+        for e in store.history("d", "1.1")
+        if e.field in ("percent", "reading", "evidence", "due", "impact")
+    ]
     assert story == [
         (date(2017, 2, 15), "percent", 0, 20, "Head of Service"),
-        (date(2017, 3, 31), "reading", None, {"measure": "m", "date": "2017-03-31", "value": 70},
-         FROM_FILE),
+        (
+            date(2017, 3, 31),
+            "reading",
+            None,
+            {"measure": "m", "date": "2017-03-31", "value": 70},
+            FROM_FILE,
+        ),
         (date(2017, 4, 12), "percent", 20, 50, "Head of Service"),
-        (date(2017, 4, 12), "evidence", None, {"count": 1, "date": "2017-04-12", "text": "Audit"},
-         "Head of Service"),
+        (
+            date(2017, 4, 12),
+            "evidence",
+            None,
+            {"count": 1, "date": "2017-04-12", "text": "Audit"},
+            "Head of Service",
+        ),
         (date(2017, 5, 2), "due", "2017-06-30", "2017-09-30", "SLT"),
         # undated: the file says 60% and an impact, with no date; recorded when replay ends
         (date(2017, 6, 1), "percent", 50, 60, FROM_FILE),
         (date(2017, 6, 1), "impact", None, "too-early", FROM_FILE),
     ]
-    assert store.history("d", "1.1")[0].happened_on == date(2017, 1, 1)     # start, before published
-    assert [r.held_on for r in store.reviews()] == [date(2017, 1, 1), date(2017, 2, 28),
-                                                     date(2017, 4, 30)]
+    assert store.history("d", "1.1")[0].happened_on == date(2017, 1, 1)  # start, before published
+    assert [r.held_on for r in store.reviews()] == [
+        date(2017, 1, 1),
+        date(2017, 2, 28),
+        date(2017, 4, 30),
+    ]
 
 
 def test_plan_as_of_keeps_only_what_was_true_then(tmp_path):
@@ -130,7 +146,7 @@ def test_plan_as_of_keeps_only_what_was_true_then(tmp_path):
     assert (a.percent, a.impact, a.extensions, a.evidence) == (20, None, [], [])
     assert [u.date for u in a.updates] == [date(2017, 2, 15)] and a.measures[0].readings == []
     _, original = plan.find_action("1.1")
-    assert original.percent == 60 and len(original.updates) == 2      # the plan is not changed
+    assert original.percent == 60 and len(original.updates) == 2  # the plan is not changed
 
 
 def test_replay_only_fills_an_empty_history(shipped):

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from improve import api, model as m, rules
+from history_helpers import PLAN, edit_text, fields_of, statuses, sync, write_plan
+from improve import api, rules
+from improve import model as m
 from improve.editing import Change
 from improve.history import HAND, HistoryStore
 from improve.history.rows import action_row, quiet, time_changes, time_values
-
-from history_helpers import PLAN, edit_text, fields_of, statuses, sync, write_plan
 
 D0 = date(2017, 2, 1)
 
@@ -27,13 +28,15 @@ def folder(tmp_path):
 
 def test_first_sync_records_one_baseline_per_action(store, folder):
     got = sync(store, folder, D0)
-    assert [(e.ref, e.kind, e.field) for e in got.events] == [("1.1", "baseline", None),
-                                                             ("1.2", "baseline", None)]
+    assert [(e.ref, e.kind, e.field) for e in got.events] == [
+        ("1.1", "baseline", None),
+        ("1.2", "baseline", None),
+    ]
     first = got.events[0]
     assert first.happened_on == D0 and first.who is None
     assert first.new["percent"] == 50 and first.new["rag"] == "green"
     assert first.new["reading"] == {"m1": {"measure": "m1", "date": "2017-01-15", "value": 60}}
-    assert sync(store, folder, D0).events == []          # nothing changed: nothing recorded
+    assert sync(store, folder, D0).events == []  # nothing changed: nothing recorded
 
 
 def test_hand_edit_is_noticed_and_attributed_to_hand(store, folder):
@@ -41,14 +44,15 @@ def test_hand_edit_is_noticed_and_attributed_to_hand(store, folder):
     edit_text(folder / "p.toml", "percent = 50", "percent = 75")
     got = sync(store, folder, D0)
     assert [(e.ref, e.kind, e.field, e.old, e.new, e.who) for e in got.events] == [
-        ("1.1", "edit", "percent", 50, 75, HAND)]
+        ("1.1", "edit", "percent", 50, 75, HAND)
+    ]
     assert got.events[0].happened_on == D0
     assert got.events[0].recorded_at[:4].isdigit()
 
 
 def test_update_through_the_tool_is_attributed_to_its_author(store, folder):
     sync(store, folder, D0)
-    edit_text(folder / "p.toml", "percent = 25", "percent = 30")   # someone else, by hand, first
+    edit_text(folder / "p.toml", "percent = 25", "percent = 30")  # someone else, by hand, first
     portfolio = api.load(folder)
     store.update(portfolio, "p:1.1", Change(percent=80, note="Nearly there"), D0, "Ann Lead")
     events = store.events()
@@ -57,7 +61,7 @@ def test_update_through_the_tool_is_attributed_to_its_author(store, folder):
     assert by_field[("1.1", "percent")].new == 80
     assert by_field[("1.1", "update")].new["note"] == "Nearly there"
     assert by_field[("1.1", "update")].who == "Ann Lead"
-    assert by_field[("1.2", "percent")].who == HAND                 # not Ann's
+    assert by_field[("1.2", "percent")].who == HAND  # not Ann's
 
 
 def test_sync_after_update_with_by_attributes_the_change(store, folder):
@@ -73,23 +77,42 @@ def test_sync_after_update_with_by_attributes_the_change(store, folder):
 CASES = [
     # (description, how: ("api", Change) | ("text", old, new), fields expected on action 1.1)
     ("percent", ("api", Change(percent=60)), {"percent", "update"}),
-    ("status", ("api", Change(status="complete")),
-     {"status", "percent", "complete", "rag", "update"}),
-    ("extension", ("api", Change(extend_to=date(2017, 5, 31), reason="Consultation")),
-     {"extension", "due", "update"}),
+    (
+        "status",
+        ("api", Change(status="complete")),
+        {"status", "percent", "complete", "rag", "update"},
+    ),
+    (
+        "extension",
+        ("api", Change(extend_to=date(2017, 5, 31), reason="Consultation")),
+        {"extension", "due", "update"},
+    ),
     ("evidence", ("api", Change(evidence="Audit report")), {"evidence", "update"}),
     ("reading", ("api", Change(readings=[("m1", 72)])), {"reading", "update"}),
     ("impact", ("api", Change(impact="partly")), {"impact", "update"}),
     ("note", ("api", Change(note="Spoke to managers")), {"update"}),
     ("milestone", ("text", "done = false", "done = true"), {"milestones_done"}),
     ("original due", ("text", "due = 2017-04-10", "due = 2017-04-20"), {"original_due", "due"}),
-    ("start", ("text", 'leads = ["Head of Service"]',
-               'leads = ["Head of Service"]\n  start = 2017-03-01'), {"start", "rag"}),
-    ("override", ("text", "percent = 50",
-                  'percent = 50\n  rag = "amber"\n  rag_reason = "Staff shortage"\n'
-                  "  rag_until = 2017-03-31"), {"override", "rag"}),
-    ("dropped", ("text", "percent = 50", 'percent = 50\n  status = "dropped"'),
-     {"status", "rag"}),
+    (
+        "start",
+        (
+            "text",
+            'leads = ["Head of Service"]',
+            'leads = ["Head of Service"]\n  start = 2017-03-01',
+        ),
+        {"start", "rag"},
+    ),
+    (
+        "override",
+        (
+            "text",
+            "percent = 50",
+            'percent = 50\n  rag = "amber"\n  rag_reason = "Staff shortage"\n'
+            "  rag_until = 2017-03-31",
+        ),
+        {"override", "rag"},
+    ),
+    ("dropped", ("text", "percent = 50", 'percent = 50\n  status = "dropped"'), {"status", "rag"}),
 ]
 
 
@@ -112,14 +135,25 @@ def test_events_for_every_field_kind(store, folder, name, how, expected):
 
 def test_field_values_say_old_and_new(store, folder):
     sync(store, folder, D0)
-    store.update(api.load(folder), "p:1.1", Change(extend_to=date(2017, 5, 31), reason="Unions",
-                                                   readings=[("m1", 72)], evidence="Minutes"),
-                 D0, "Di")
+    store.update(
+        api.load(folder),
+        "p:1.1",
+        Change(
+            extend_to=date(2017, 5, 31), reason="Unions", readings=[("m1", 72)], evidence="Minutes"
+        ),
+        D0,
+        "Di",
+    )
     f = fields_of(store.events())
     assert (f[("1.1", "due")].old, f[("1.1", "due")].new) == ("2017-04-10", "2017-05-31")
     assert f[("1.1", "extension")].old is None
-    assert f[("1.1", "extension")].new == {"count": 1, "due": "2017-05-31", "reason": "Unions",
-                                          "agreed_on": "2017-02-01", "agreed_by": "Di"}
+    assert f[("1.1", "extension")].new == {
+        "count": 1,
+        "due": "2017-05-31",
+        "reason": "Unions",
+        "agreed_on": "2017-02-01",
+        "agreed_by": "Di",
+    }
     assert f[("1.1", "reading")].old == {"measure": "m1", "date": "2017-01-15", "value": 60}
     assert f[("1.1", "reading")].new == {"measure": "m1", "date": "2017-02-01", "value": 72}
     assert f[("1.1", "evidence")].new == {"count": 1, "date": "2017-02-01", "text": "Minutes"}
@@ -133,7 +167,9 @@ def test_added_and_removed_actions(store, folder):
     path.write_text(text[:start] + text[start:].replace('ref = "1.2"', 'ref = "1.3"'))
     got = sync(store, folder, D0)
     assert sorted((e.ref, e.kind, e.who) for e in got.events) == [
-        ("1.2", "removed", HAND), ("1.3", "added", HAND)]
+        ("1.2", "removed", HAND),
+        ("1.3", "added", HAND),
+    ]
     removed = next(e for e in got.events if e.kind == "removed")
     assert removed.old["percent"] == 25 and removed.new is None
 
@@ -141,7 +177,7 @@ def test_added_and_removed_actions(store, folder):
 def test_a_deleted_plan_is_removed_but_a_broken_one_is_kept(store, folder):
     sync(store, folder, D0)
     good = (folder / "p.toml").read_text()
-    (folder / "p.toml").write_text(good.replace("[plan]", "[plan"))      # a syntax error
+    (folder / "p.toml").write_text(good.replace("[plan]", "[plan"))  # a syntax error
     got = sync_broken = store.sync_portfolio(api.load(folder), D0)
     assert got.events == [] and "could not be read" in sync_broken.skipped[0]
     (folder / "p.toml").write_text(good.replace("percent = 25", "percent = 35"))
@@ -181,7 +217,8 @@ def test_a_review_from_a_stale_view_does_not_record_a_change_back(store, folder)
     sync(store, folder, D0)
     store.record_review(api.portfolio_status(old_view, D0), D0)
     assert [(e.field, e.old, e.new) for e in store.events() if e.kind == "edit"] == [
-        ("percent", 50, 75)]
+        ("percent", 50, 75)
+    ]
 
 
 # -- the passing of time -----------------------------------------------------------------
@@ -262,7 +299,8 @@ def test_due_date_itself_is_not_overdue_the_day_after_is(timed):
     got = [e for e in sync(store, timed, date(2017, 4, 1)).events if e.ref == "due"]
     assert {(e.field, e.old, e.new, e.happened_on, e.kind, e.who) for e in got} == {
         ("rag", "green", "red", date(2017, 4, 1), "time", None),
-        ("overdue", False, True, date(2017, 4, 1), "time", None)}
+        ("overdue", False, True, date(2017, 4, 1), "time", None),
+    }
 
 
 def test_time_changes_are_dated_when_they_happened_not_when_noticed(timed):
@@ -271,7 +309,7 @@ def test_time_changes_are_dated_when_they_happened_not_when_noticed(timed):
     got = sync(store, timed, date(2017, 9, 1))
     when = {(e.ref, e.field): e.happened_on for e in got.events}
     assert when[("due", "rag")] == date(2017, 4, 1)
-    assert when[("override", "override")] == date(2017, 4, 16)       # lapses after rag_until
+    assert when[("override", "override")] == date(2017, 4, 16)  # lapses after rag_until
     assert when[("due", "stale")] == date(2017, 3, 20) + timedelta(days=46)
     amber = [e for e in got.events if e.ref == "behind" and e.field == "rag"]
     assert [(e.old, e.new) for e in amber] == [("green", "amber")]
@@ -286,7 +324,9 @@ def test_time_and_edits_in_one_sync_are_told_in_order(timed):
     sync(store, timed, date(2017, 3, 25))
     edit_text(timed / "t.toml", "percent = 90", "percent = 100")
     sync(store, timed, date(2017, 5, 1))
-    story = [(e.happened_on, e.kind, e.field, e.old, e.new, e.who) for e in store.history("t", "due")]
+    story = [
+        (e.happened_on, e.kind, e.field, e.old, e.new, e.who) for e in store.history("t", "due")
+    ]
     assert story[0][:2] == (date(2017, 3, 25), "baseline")
     assert story[1:] == [
         (date(2017, 4, 1), "time", "rag", "green", "red", None),
@@ -311,12 +351,18 @@ def actions(draw):
     rag = draw(st.sampled_from([None, "red", "amber", "green"]))
     activity = draw(st.none() | days)
     action = m.Action(
-        ref="x", action="x", start=start, due=due,
-        percent=draw(st.sampled_from([None, 0, 10, 25, 50, 75, 99, 100])), status=status,
-        rag=rag, rag_reason="r" if rag else None,
+        ref="x",
+        action="x",
+        start=start,
+        due=due,
+        percent=draw(st.sampled_from([None, 0, 10, 25, 50, 75, 99, 100])),
+        status=status,
+        rag=rag,
+        rag_reason="r" if rag else None,
         rag_until=draw(st.none() | days) if rag else None,
         milestones=[m.Milestone("ms", milestone, draw(st.booleans()))] if milestone else [],
-        updates=[m.Update(activity)] if activity else [])
+        updates=[m.Update(activity)] if activity else [],
+    )
     return action, draw(st.sampled_from([0, 10, 25, 50])), draw(st.sampled_from([0, 7, 45]))
 
 
@@ -338,21 +384,30 @@ def test_time_changes_match_the_rules_day_by_day(spec, since, span):
             last = now
         day += timedelta(days=1)
     assert found == expected
-    if time_values(row) == last and quiet(row, since, until):   # sync skips these rows
+    if time_values(row) == last and quiet(row, since, until):  # sync skips these rows
         assert expected == []
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner), max_leaves=12)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+    max_leaves=12,
+)
 
 
 @given(json_values)
 def test_the_row_encoder_is_plain_sorted_json(value):
     import json
+
     from improve.history.rows import _json
-    assert _json(value) == json.dumps(value, separators=(",", ":"), sort_keys=True,
-                                      ensure_ascii=False)
+
+    assert _json(value) == json.dumps(
+        value, separators=(",", ":"), sort_keys=True, ensure_ascii=False
+    )
 
 
 def test_the_events_a_sync_returns_are_those_it_stored(store, folder):

@@ -6,8 +6,8 @@ import tomllib
 
 import pytest
 
-from improve.positions import Positions
 from conftest import SHIPPED
+from improve.positions import Positions
 
 TRICKY = '''\
 # a comment with [[brackets]] and "quotes"
@@ -68,7 +68,7 @@ def check_all(text: str) -> int:
     for path, value in leaves(data):
         span = pos.spans.get(path)
         assert span is not None, path
-        raw = text[span.value_start:span.value_end]
+        raw = text[span.value_start : span.value_end]
         assert tomllib.loads("v = " + raw)["v"] == value, (path, raw)
         n += 1
     return n
@@ -87,7 +87,10 @@ def test_line_and_column_of_keys_and_values():
     pos = Positions(TRICKY)
     assert pos.locate(("plan", "title")) == (17, 1)
     assert pos.locate(("plan", "title"), at="value") == (17, 9)
-    assert pos.locate(("recommendation", 0, "action", 0, "readings", 0, "note"), at="value") == (25, 45)
+    assert pos.locate(("recommendation", 0, "action", 0, "readings", 0, "note"), at="value") == (
+        25,
+        45,
+    )
     assert pos.locate(("recommendation", 1, "action", 0, "ref")) == (37, 3)
     # a missing key falls back to its nearest ancestor: the table header
     assert pos.locate(("recommendation", 0, "action", 1, "nope")) == (31, 3)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from improve import api, loader
 from conftest import write
+from improve import api, loader
 
 
 def bump(path):

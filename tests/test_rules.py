@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from improve import model as m
 from improve import rules
@@ -26,34 +27,56 @@ def status(a: m.Action, today: date, **kw) -> rules.ActionStatus:
 
 # -- effective values ------------------------------------------------------------
 
-@pytest.mark.parametrize("percent,st,expected_pct,complete", [
-    (None, None, 0, False), (50, None, 50, False), (100, None, 100, True),
-    (40, "complete", 100, True), (None, "complete", 100, True), (100, "in-progress", 100, True),
-    (30, "dropped", 30, False),
-])
+
+@pytest.mark.parametrize(
+    "percent,st,expected_pct,complete",
+    [
+        (None, None, 0, False),
+        (50, None, 50, False),
+        (100, None, 100, True),
+        (40, "complete", 100, True),
+        (None, "complete", 100, True),
+        (100, "in-progress", 100, True),
+        (30, "dropped", 30, False),
+    ],
+)
 def test_effective_percent_and_complete(percent, st, expected_pct, complete):
     a = act(percent=percent, status=st)
     assert rules.effective_percent(a) == expected_pct
     assert rules.is_complete(a) is complete
 
 
-@pytest.mark.parametrize("percent,expected", [(None, "not-started"), (0, "not-started"),
-                                              (1, "in-progress"), (99, "in-progress"),
-                                              (100, "complete")])
+@pytest.mark.parametrize(
+    "percent,expected",
+    [
+        (None, "not-started"),
+        (0, "not-started"),
+        (1, "in-progress"),
+        (99, "in-progress"),
+        (100, "complete"),
+    ],
+)
 def test_status_defaults_from_percent(percent, expected):
     assert rules.effective_status(act(percent=percent)) == expected
 
 
 def test_due_in_force_is_the_last_extension_and_original_is_kept():
-    a = act(due=D(2017, 1, 31), extensions=[m.Extension(D(2017, 3, 31), "unions"),
-                                            m.Extension(D(2017, 5, 31), "again")])
+    a = act(
+        due=D(2017, 1, 31),
+        extensions=[m.Extension(D(2017, 3, 31), "unions"), m.Extension(D(2017, 5, 31), "again")],
+    )
     s = status(a, D(2017, 1, 5))
     assert (s.due, s.original_due) == (D(2017, 5, 31), D(2017, 1, 31))
 
 
 def test_next_due_is_earliest_open_milestone():
-    a = act(due=D(2017, 12, 31), milestones=[m.Milestone("Stage 1", D(2017, 2, 28)),
-                                             m.Milestone("Done one", D(2017, 1, 15), done=True)])
+    a = act(
+        due=D(2017, 12, 31),
+        milestones=[
+            m.Milestone("Stage 1", D(2017, 2, 28)),
+            m.Milestone("Done one", D(2017, 1, 15), done=True),
+        ],
+    )
     s = status(a, D(2017, 1, 5))
     assert s.next_due == D(2017, 2, 28) and s.next_due_label == "Stage 1"
 
@@ -64,6 +87,7 @@ def test_next_due_without_milestones_is_due_in_force():
 
 # -- overdue ---------------------------------------------------------------------
 
+
 def test_due_today_is_not_overdue_and_due_yesterday_is():
     a = act(due=D(2017, 1, 31), start=D(2017, 1, 1), percent=90)
     assert not status(a, D(2017, 1, 31)).overdue
@@ -73,8 +97,12 @@ def test_due_today_is_not_overdue_and_due_yesterday_is():
 
 
 def test_missed_milestone_makes_action_overdue_and_red():
-    a = act(due=D(2017, 12, 31), start=D(2016, 9, 1), percent=50,
-            milestones=[m.Milestone("Stage 1: core elements", D(2017, 2, 28))])
+    a = act(
+        due=D(2017, 12, 31),
+        start=D(2016, 9, 1),
+        percent=50,
+        milestones=[m.Milestone("Stage 1: core elements", D(2017, 2, 28))],
+    )
     assert status(a, D(2017, 2, 28)).rag != "red"
     s = status(a, D(2017, 3, 1))
     assert s.rag == "red" and 'milestone "Stage 1: core elements"' in s.why
@@ -91,6 +119,7 @@ def test_complete_and_dropped_are_never_overdue():
 
 
 # -- RAG rules in order ----------------------------------------------------------
+
 
 def test_rule1_dropped_has_no_colour():
     s = status(act(status="dropped", due=D(2016, 1, 1), rag="red", rag_reason="x"), D(2017, 1, 1))
@@ -142,7 +171,7 @@ def test_rule6_behind_schedule_wording():
 def test_rule6_exactly_at_the_margin_is_not_amber():
     start = D(2017, 1, 1)
     a = act(start=start, due=start + timedelta(days=100), percent=35)
-    at_margin = status(a, start + timedelta(days=60))      # 35 + 25 == 60
+    at_margin = status(a, start + timedelta(days=60))  # 35 + 25 == 60
     assert at_margin.rag == "green" and at_margin.rule == rules.ON_TRACK
     one_day_later = status(a, start + timedelta(days=61))  # 60 < 61
     assert one_day_later.rag == "amber"
@@ -181,17 +210,26 @@ def test_rule8_without_dates_says_in_progress():
 
 # -- stale -----------------------------------------------------------------------
 
+
 def test_stale_counts_from_latest_activity():
-    a = act(due=D(2018, 1, 1), percent=10, updates=[m.Update(D(2017, 1, 1))],
-            evidence=[m.Evidence(D(2016, 12, 1), "x")])
-    assert not status(a, D(2017, 2, 15)).stale   # 45 days: not more than stale_days
-    assert status(a, D(2017, 2, 16)).stale        # 46 days
+    a = act(
+        due=D(2018, 1, 1),
+        percent=10,
+        updates=[m.Update(D(2017, 1, 1))],
+        evidence=[m.Evidence(D(2016, 12, 1), "x")],
+    )
+    assert not status(a, D(2017, 2, 15)).stale  # 45 days: not more than stale_days
+    assert status(a, D(2017, 2, 16)).stale  # 46 days
     assert not status(a, D(2017, 2, 16), stale_days=60).stale
 
 
 def test_measure_readings_count_as_activity():
-    a = act(due=D(2018, 1, 1), percent=10, start=D(2016, 1, 1),
-            measures=[m.Measure("x", "t", readings=[m.Reading(D(2017, 2, 1), 3)])])
+    a = act(
+        due=D(2018, 1, 1),
+        percent=10,
+        start=D(2016, 1, 1),
+        measures=[m.Measure("x", "t", readings=[m.Reading(D(2017, 2, 1), 3)])],
+    )
     s = status(a, D(2017, 3, 1))
     assert s.last_activity == D(2017, 2, 1) and not s.stale
 
@@ -210,19 +248,34 @@ def test_closed_actions_are_never_stale():
 
 # -- measures ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("direction,value,expected", [
-    ("up", 90, "met"), ("up", 89.9, "not-met"), ("down", 22, "met"), ("down", 22.1, "not-met"),
-])
+
+@pytest.mark.parametrize(
+    "direction,value,expected",
+    [
+        ("up", 90, "met"),
+        ("up", 89.9, "not-met"),
+        ("down", 22, "met"),
+        ("down", 22.1, "not-met"),
+    ],
+)
 def test_measure_met_at_target_in_its_direction(direction, value, expected):
-    ms = m.Measure("x", "t", target=90 if direction == "up" else 22, direction=direction,
-                   readings=[m.Reading(D(2016, 1, 1), 0 if direction == "up" else 99),
-                             m.Reading(D(2017, 1, 1), value)])
+    ms = m.Measure(
+        "x",
+        "t",
+        target=90 if direction == "up" else 22,
+        direction=direction,
+        readings=[
+            m.Reading(D(2016, 1, 1), 0 if direction == "up" else 99),
+            m.Reading(D(2017, 1, 1), value),
+        ],
+    )
     assert rules.measure_status(ms).status == expected
 
 
 def test_measure_latest_reading_is_by_date_not_position():
-    ms = m.Measure("x", "t", target=50, readings=[m.Reading(D(2017, 2, 1), 60),
-                                                  m.Reading(D(2017, 1, 1), 10)])
+    ms = m.Measure(
+        "x", "t", target=50, readings=[m.Reading(D(2017, 2, 1), 60), m.Reading(D(2017, 1, 1), 10)]
+    )
     assert rules.measure_status(ms).status == "met"
 
 
@@ -233,33 +286,51 @@ def test_measure_no_target_and_no_data():
 
 # -- roll-ups ----------------------------------------------------------------------
 
+
 def _plan(*actions: m.Action) -> m.Plan:
     rec = m.Recommendation("1", actions=list(actions))
     return m.Plan("p", "P", Path("p.toml"), recommendations=[rec])
 
 
 def test_rollup_is_weighted_mean_of_actions_not_mean_of_means():
-    plan = m.Plan("p", "P", Path("p.toml"), recommendations=[
-        m.Recommendation("1", actions=[act(ref="a", percent=100), act(ref="b", percent=0),
-                                       act(ref="c", percent=0)]),
-        m.Recommendation("2", actions=[act(ref="d", percent=100)]),
-    ])
+    plan = m.Plan(
+        "p",
+        "P",
+        Path("p.toml"),
+        recommendations=[
+            m.Recommendation(
+                "1",
+                actions=[
+                    act(ref="a", percent=100),
+                    act(ref="b", percent=0),
+                    act(ref="c", percent=0),
+                ],
+            ),
+            m.Recommendation("2", actions=[act(ref="d", percent=100)]),
+        ],
+    )
     ps = rules.plan_status(plan, D(2017, 1, 1))
-    assert ps.rollup.percent == 50.0          # (100+0+0+100)/4, not (33.3+100)/2
+    assert ps.rollup.percent == 50.0  # (100+0+0+100)/4, not (33.3+100)/2
     assert ps.recommendations[0].rollup.percent == pytest.approx(100 / 3)
 
 
 def test_rollup_weights_and_dropped_actions():
-    plan = _plan(act(ref="a", percent=100, weight=3), act(ref="b", percent=0, weight=1),
-                 act(ref="c", percent=0, status="dropped", weight=100))
+    plan = _plan(
+        act(ref="a", percent=100, weight=3),
+        act(ref="b", percent=0, weight=1),
+        act(ref="c", percent=0, status="dropped", weight=100),
+    )
     r = rules.plan_status(plan, D(2017, 1, 1)).rollup
     assert r.percent == 75.0 and r.total == 2 and r.dropped == 1
     assert sum(r.counts.values()) == 2
 
 
 def test_rollup_worst_colour_and_counts():
-    plan = _plan(act(ref="a", percent=100), act(ref="b", percent=10),
-                 act(ref="c", due=D(2016, 1, 1), percent=10))
+    plan = _plan(
+        act(ref="a", percent=100),
+        act(ref="b", percent=10),
+        act(ref="c", due=D(2016, 1, 1), percent=10),
+    )
     r = rules.plan_status(plan, D(2017, 1, 1)).rollup
     assert r.rag == "red" and r.counts == {"red": 1, "amber": 0, "green": 1, "grey": 0, "blue": 1}
     assert r.summary() == "1 of 3 actions complete" and r.overdue == 1
@@ -276,13 +347,23 @@ def test_rollup_zero_weights_give_no_percent():
     assert r.percent is None
 
 
-@given(st.lists(st.tuples(st.integers(0, 100), st.integers(1, 5),
-                          st.sampled_from([None, "in-progress", "complete", "dropped"])),
-                min_size=1, max_size=12),
-       st.dates(min_value=D(2016, 1, 1), max_value=D(2018, 1, 1)))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 100),
+            st.integers(1, 5),
+            st.sampled_from([None, "in-progress", "complete", "dropped"]),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.dates(min_value=D(2016, 1, 1), max_value=D(2018, 1, 1)),
+)
 def test_rollup_properties(specs, today):
-    actions = [act(ref=str(i), percent=p, weight=w, status=s, start=D(2016, 6, 1),
-                   due=D(2017, 6, 1)) for i, (p, w, s) in enumerate(specs)]
+    actions = [
+        act(ref=str(i), percent=p, weight=w, status=s, start=D(2016, 6, 1), due=D(2017, 6, 1))
+        for i, (p, w, s) in enumerate(specs)
+    ]
     r = rules.plan_status(_plan(*actions), today).rollup
     live = [a for a in actions if a.status != "dropped"]
     assert r.total == len(live) == sum(r.counts.values())
@@ -293,8 +374,12 @@ def test_rollup_properties(specs, today):
         assert r.percent is None and r.rag is None
 
 
-@given(st.dates(min_value=D(2016, 1, 1), max_value=D(2019, 1, 1)), st.integers(0, 100),
-       st.integers(1, 400), st.integers(0, 500))
+@given(
+    st.dates(min_value=D(2016, 1, 1), max_value=D(2019, 1, 1)),
+    st.integers(0, 100),
+    st.integers(1, 400),
+    st.integers(0, 500),
+)
 def test_rag_is_always_one_word_and_why_is_said(today, percent, length, offset):
     start = D(2016, 6, 1) + timedelta(days=offset)
     s = status(act(start=start, due=start + timedelta(days=length), percent=percent), today)

@@ -7,16 +7,20 @@ from datetime import date
 
 import pytest
 
+from conftest import SHIPPED
 from improve import api, rules
 from improve.loader import load_file
-from conftest import SHIPPED
 
 FILES = sorted(SHIPPED.glob("*.toml"))
 
 
 def test_four_plans_are_shipped():
-    assert [f.stem for f in FILES] == ["telford-cse-scrutiny-2016", "telford-ofsted-2016",
-                                       "worcestershire-cypp-2022", "worcestershire-send-app-2022"]
+    assert [f.stem for f in FILES] == [
+        "telford-cse-scrutiny-2016",
+        "telford-ofsted-2016",
+        "worcestershire-cypp-2022",
+        "worcestershire-send-app-2022",
+    ]
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
@@ -29,8 +33,18 @@ def test_shipped_plan_has_no_errors(path):
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_shipped_plan_names_no_officer(path):
     text = path.read_text()
-    for name in ("Hatton", "Heigh", "Helen Smith", "Jon Power", "Dillon", "Debbie Lloyd",
-                 "Bennison", "Hall-Salter", "Helen Potter", "Sarah Constable"):
+    for name in (
+        "Hatton",
+        "Heigh",
+        "Helen Smith",
+        "Jon Power",
+        "Dillon",
+        "Debbie Lloyd",
+        "Bennison",
+        "Hall-Salter",
+        "Helen Potter",
+        "Sarah Constable",
+    ):
         assert name not in text
     assert text.lstrip().startswith("#")  # says where it came from and how it was transcribed
 
@@ -44,7 +58,9 @@ def test_telford_ofsted_plan_is_complete():
     actions = [a for _, a in plan.actions()]
     assert len(actions) == 66
     assert all(a.leads and a.outcome for a in actions)
-    staged = plan.find_action("1.1.3")[1]  # "Stage 1 Core elements: February 2017, Stage 2 … December 2017"
+    staged = plan.find_action("1.1.3")[
+        1
+    ]  # "Stage 1 Core elements: February 2017, Stage 2 … December 2017"
     assert [m.due for m in staged.milestones] == [date(2017, 2, 28), date(2017, 12, 31)]
     first = plan.find_action("1.1.1")[1]
     assert first.action.startswith("Review and refresh supervision policy")

@@ -16,8 +16,14 @@ SIZE = (100, 30)
 
 def app():
     # a fixed banner: the default names the plans folder, which differs between machines
-    return make_app(PLANS, date(2017, 1, 5), user="Head of Early Help", poll=0, history=False,
-                    banner="shipped plans · as at 2017-01-05")
+    return make_app(
+        PLANS,
+        date(2017, 1, 5),
+        user="Head of Early Help",
+        poll=0,
+        history=False,
+        banner="shipped plans · as at 2017-01-05",
+    )
 
 
 async def loaded(pilot):
@@ -34,8 +40,9 @@ def test_plan_red_actions(snap_compare):
 
 
 def test_action_detail(snap_compare):
-    assert snap_compare(app(), press=["w", "enter", "r", "enter"], terminal_size=SIZE,
-                        run_before=loaded)
+    assert snap_compare(
+        app(), press=["w", "enter", "r", "enter"], terminal_size=SIZE, run_before=loaded
+    )
 
 
 def test_help(snap_compare):
@@ -49,4 +56,5 @@ def test_update_form(snap_compare):
         await pilot.pause()
         for widget in pilot.app.screen.query("Input"):
             widget.cursor_blink = False
+
     assert snap_compare(app(), terminal_size=SIZE, run_before=before)

@@ -11,8 +11,18 @@ from .editing import Change, EditError, EditResult, update_action
 from .loader import Portfolio, load_folder, refresh_folder
 from .model import Action, Plan, Recommendation
 
-__all__ = ["ActionFilter", "ActionRow", "Change", "EditError", "load", "portfolio_status",
-           "filter_actions", "reload", "update", "split_target"]
+__all__ = [
+    "ActionFilter",
+    "ActionRow",
+    "Change",
+    "EditError",
+    "filter_actions",
+    "load",
+    "portfolio_status",
+    "reload",
+    "split_target",
+    "update",
+]
 
 
 def load(plans_dir: Path) -> Portfolio:
@@ -43,18 +53,26 @@ class ActionRow:
 
 @dataclass
 class ActionFilter:
-    lead: str | None = None          # case-insensitive; matches any part of a lead's name
-    rags: tuple[str, ...] = ()       # any of these colours
+    lead: str | None = None  # case-insensitive; matches any part of a lead's name
+    rags: tuple[str, ...] = ()  # any of these colours
     overdue: bool = False
     stale: bool = False
     plan: str | None = None
-    due_within: int | None = None    # open, next due from today to today + N days
-    text: str | None = None          # in ref, action, outcome or leads
-    exact_lead: str | None = None    # one lead, named exactly (as picked from a list)
+    due_within: int | None = None  # open, next due from today to today + N days
+    text: str | None = None  # in ref, action, outcome or leads
+    exact_lead: str | None = None  # one lead, named exactly (as picked from a list)
 
     def is_empty(self) -> bool:
-        return not (self.lead or self.rags or self.overdue or self.stale or self.plan
-                    or self.due_within is not None or self.text or self.exact_lead is not None)
+        return not (
+            self.lead
+            or self.rags
+            or self.overdue
+            or self.stale
+            or self.plan
+            or self.due_within is not None
+            or self.text
+            or self.exact_lead is not None
+        )
 
     def matches(self, row: ActionRow, today: date) -> bool:
         return self.matches_status(row.plan, row.recommendation, row.status, today)
@@ -65,8 +83,14 @@ class ActionFilter:
         leads = action.leads or rec.leads
         return " ".join([action.ref, action.action, action.outcome or "", *leads]).casefold()
 
-    def matches_status(self, plan: Plan, rec: Recommendation, st: rules.ActionStatus,
-                       today: date, hay: str | None = None) -> bool:
+    def matches_status(
+        self,
+        plan: Plan,
+        rec: Recommendation,
+        st: rules.ActionStatus,
+        today: date,
+        hay: str | None = None,
+    ) -> bool:
         """`matches` without building an ActionRow: the app calls this 20,000 times a key."""
         if self.plan and plan.id != self.plan:
             return False
@@ -102,21 +126,26 @@ def action_rows(statuses: list[rules.PlanStatus]):
                 yield ActionRow(ps.plan, rs.recommendation, st)
 
 
-def filter_actions(statuses: list[rules.PlanStatus], flt: ActionFilter, today: date) -> list[ActionRow]:
+def filter_actions(
+    statuses: list[rules.PlanStatus], flt: ActionFilter, today: date
+) -> list[ActionRow]:
     return [row for row in action_rows(statuses) if flt.matches(row, today)]
 
 
 def split_target(target: str) -> tuple[str, str]:
-    """"PLAN:REF" → (plan id, action ref)."""
+    """ "PLAN:REF" → (plan id, action ref)."""
     plan_id, sep, ref = target.partition(":")
     if not sep or not plan_id or not ref:
-        raise EditError(f'"{target}" is not PLAN:REF; write it as plan-id:action-ref, '
-                        "e.g. telford-ofsted-2016:1.1.1")
+        raise EditError(
+            f'"{target}" is not PLAN:REF; write it as plan-id:action-ref, '
+            "e.g. telford-ofsted-2016:1.1.1"
+        )
     return plan_id, ref
 
 
-def update(portfolio: Portfolio, target: str, change: Change, today: date,
-           by: str | None) -> EditResult:
+def update(
+    portfolio: Portfolio, target: str, change: Change, today: date, by: str | None
+) -> EditResult:
     """Change one action (PLAN:REF) in its file; the same call serves the CLI and the app."""
     plan_id, ref = split_target(target)
     loaded = portfolio.file_for(plan_id)
@@ -127,7 +156,16 @@ def update(portfolio: Portfolio, target: str, change: Change, today: date,
         known = ", ".join(p.id for p in portfolio.plans) or "none"
         raise EditError(f'no plan "{plan_id}" in {portfolio.root} (plans: {known})')
     if loaded.plan.find_action(ref) is None:
-        raise EditError(f'plan "{plan_id}" has no action "{ref}"; `improve actions --plan '
-                        f'{plan_id}` lists its actions')
-    return update_action(loaded.path, ref, change, today, by,
-                         expected_fingerprint=loaded.fingerprint, plans_root=portfolio.root)
+        raise EditError(
+            f'plan "{plan_id}" has no action "{ref}"; `improve actions --plan '
+            f"{plan_id}` lists its actions"
+        )
+    return update_action(
+        loaded.path,
+        ref,
+        change,
+        today,
+        by,
+        expected_fingerprint=loaded.fingerprint,
+        plans_root=portfolio.root,
+    )

@@ -40,20 +40,38 @@ def _who_when(item) -> str:
 
 # what a person changed; RAG, overdue, stale and complete follow from these and are told
 # as moves and flags, and a new update entry is the change itself
-EDIT_FIELDS = ("percent", "status", "due", "extension", "start", "impact", "evidence", "reading",
-               "override", "milestones_done")
+EDIT_FIELDS = (
+    "percent",
+    "status",
+    "due",
+    "extension",
+    "start",
+    "impact",
+    "evidence",
+    "reading",
+    "override",
+    "milestones_done",
+)
 
 
 def edits(events) -> list[Text]:
     out = []
     for e in events:
         if e.kind == "edit" and e.field in EDIT_FIELDS:
-            out.append(Text(f"  {e.plan_id}:{e.ref}  {e.field}: {_value(e.field, e.old)} → "
-                            f"{_value(e.field, e.new)} ({e.happened_on.isoformat()}, "
-                            f"{e.who or 'unknown'})"))
+            out.append(
+                Text(
+                    f"  {e.plan_id}:{e.ref}  {e.field}: {_value(e.field, e.old)} → "
+                    f"{_value(e.field, e.new)} ({e.happened_on.isoformat()}, "
+                    f"{e.who or 'unknown'})"
+                )
+            )
         elif e.kind in ("added", "removed"):
-            out.append(Text(f"  {e.plan_id}:{e.ref}  action {e.kind} ({e.happened_on.isoformat()}, "
-                            f"{e.who or 'unknown'})"))
+            out.append(
+                Text(
+                    f"  {e.plan_id}:{e.ref}  action {e.kind} ({e.happened_on.isoformat()}, "
+                    f"{e.who or 'unknown'})"
+                )
+            )
     return out
 
 
@@ -75,9 +93,11 @@ def changes_briefing(ch, titles: dict[str, str]) -> Group:
     for plan_id, then, now in ch.plans:
         line = Text(f"\n{titles.get(plan_id, plan_id)}\n", style="bold")
         if then and now:
-            line.append(f"  {pct(then.percent)} → {pct(now.percent)} complete · "
-                        f"{then.complete} → {now.complete} of {now.total} actions complete · "
-                        f"overdue {then.overdue} → {now.overdue}\n  now: ")
+            line.append(
+                f"  {pct(then.percent)} → {pct(now.percent)} complete · "
+                f"{then.complete} → {now.complete} of {now.total} actions complete · "
+                f"overdue {then.overdue} → {now.overdue}\n  now: "
+            )
             line.append_text(counts_text(now.counts))
             line.append("   then: ")
             line.append_text(counts_text(then.counts))
@@ -103,36 +123,91 @@ def changes_briefing(ch, titles: dict[str, str]) -> Group:
     parts += _section("Changes recorded (who and when)", edits(ch.events or []))
     parts += _section("Moved up", moves(ch.moved_up))
     parts += _section("Moved down", moves(ch.moved_down))
-    parts += _section("Dropped or reinstated", moves(
-        [m for m in ch.rag_moves if m.direction in ("dropped", "reinstated")]))
-    parts += _section("Newly overdue", [Text(ref(f) + f"due {f.next_due or '–'}") for f in ch.newly_overdue])
-    parts += _section("Newly complete", [Text(ref(f) + _who_when(f).strip()) for f in ch.newly_complete])
-    parts += _section("Dates slipped (extensions agreed)", [
-        Text(ref(s) + f"{s.old_due or '–'} → {s.new_due or '–'}"
-             + (f": {s.reason}" if s.reason else "")
-             + (f" (agreed by {s.agreed_by})" if s.agreed_by else "")) for s in ch.slipped])
-    parts += _section("New evidence", [
-        Text(ref(e) + f"{e.added} new; latest {e.latest_date}: {e.latest_text or ''}"
-             + _who_when(e)) for e in ch.new_evidence])
-    parts += _section("New measure readings", [
-        Text(ref(n) + f"{n.measure}: {(n.old or {}).get('value', '–')} → "
-             f"{(n.new or {}).get('value', '–')}" + _who_when(n)) for n in ch.new_readings])
-    parts += _section("Colour set by hand: added, lapsed or removed", [
-        Text(ref(o) + o.change + (f": {(o.new or o.old or {}).get('rag', '')} — "
-                                  f"{(o.new or o.old or {}).get('reason', '')}"))
-        for o in ch.overrides])
-    parts += _section("Stale (no activity for too long)", [
-        Text(ref(s) + f"last activity {s.last_activity or 'none'}"
-             + (" — newly stale" if s.newly else "")) for s in ch.stale])
+    parts += _section(
+        "Dropped or reinstated",
+        moves([m for m in ch.rag_moves if m.direction in ("dropped", "reinstated")]),
+    )
+    parts += _section(
+        "Newly overdue", [Text(ref(f) + f"due {f.next_due or '–'}") for f in ch.newly_overdue]
+    )
+    parts += _section(
+        "Newly complete", [Text(ref(f) + _who_when(f).strip()) for f in ch.newly_complete]
+    )
+    parts += _section(
+        "Dates slipped (extensions agreed)",
+        [
+            Text(
+                ref(s)
+                + f"{s.old_due or '–'} → {s.new_due or '–'}"
+                + (f": {s.reason}" if s.reason else "")
+                + (f" (agreed by {s.agreed_by})" if s.agreed_by else "")
+            )
+            for s in ch.slipped
+        ],
+    )
+    parts += _section(
+        "New evidence",
+        [
+            Text(
+                ref(e)
+                + f"{e.added} new; latest {e.latest_date}: {e.latest_text or ''}"
+                + _who_when(e)
+            )
+            for e in ch.new_evidence
+        ],
+    )
+    parts += _section(
+        "New measure readings",
+        [
+            Text(
+                ref(n) + f"{n.measure}: {(n.old or {}).get('value', '–')} → "
+                f"{(n.new or {}).get('value', '–')}" + _who_when(n)
+            )
+            for n in ch.new_readings
+        ],
+    )
+    parts += _section(
+        "Colour set by hand: added, lapsed or removed",
+        [
+            Text(
+                ref(o)
+                + o.change
+                + (
+                    f": {(o.new or o.old or {}).get('rag', '')} — "
+                    f"{(o.new or o.old or {}).get('reason', '')}"
+                )
+            )
+            for o in ch.overrides
+        ],
+    )
+    parts += _section(
+        "Stale (no activity for too long)",
+        [
+            Text(
+                ref(s)
+                + f"last activity {s.last_activity or 'none'}"
+                + (" — newly stale" if s.newly else "")
+            )
+            for s in ch.stale
+        ],
+    )
     quiet = ch.no_update
     if quiet:
-        shown = [Text(ref(q) + f"last activity {q.last_activity or 'none'}")
-                 for q in quiet[:NO_UPDATE_SHOWN]]
+        shown = [
+            Text(ref(q) + f"last activity {q.last_activity or 'none'}")
+            for q in quiet[:NO_UPDATE_SHOWN]
+        ]
         if len(quiet) > NO_UPDATE_SHOWN:
-            shown.append(Text(f"  … and {len(quiet) - NO_UPDATE_SHOWN} more (--json lists all)",
-                              style="italic"))
-        parts += [Text(f"\nNo update since the review ({len(quiet)} open actions)",
-                       style="bold"), *shown]
+            shown.append(
+                Text(
+                    f"  … and {len(quiet) - NO_UPDATE_SHOWN} more (--json lists all)",
+                    style="italic",
+                )
+            )
+        parts += [
+            Text(f"\nNo update since the review ({len(quiet)} open actions)", style="bold"),
+            *shown,
+        ]
     parts += _section("Actions added", [Text(ref(a)) for a in ch.added])
     parts += _section("Actions removed", [Text(ref(a)) for a in ch.removed])
     if len(parts) == 1 + len(ch.plans):
@@ -155,8 +230,13 @@ def _value(field: str | None, value) -> str:
 
 
 def history_table(target: str, events) -> Table:
-    table = Table(title=Text(f"History of {target}, oldest first"), title_justify="left",
-                  title_style="bold", box=box.SIMPLE_HEAD, expand=True)
+    table = Table(
+        title=Text(f"History of {target}, oldest first"),
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        expand=True,
+    )
     table.add_column("Date", no_wrap=True)
     table.add_column("Who", ratio=1)
     table.add_column("What", ratio=3)
@@ -173,12 +253,13 @@ def history_table(target: str, events) -> Table:
         else:
             what = Text(f"{e.field}: {_value(e.field, e.old)} → {_value(e.field, e.new)}")
         who = e.who or ("the passing of time" if e.kind == "time" else "–")
-        table.add_row(e.happened_on.isoformat(), Text(who), what)   # plan text only as Text
+        table.add_row(e.happened_on.isoformat(), Text(who), what)  # plan text only as Text
     return table
 
 
 def _direction(old, new) -> str:
     from .history import direction
+
     try:
         return direction(old, new)
     except KeyError:
@@ -186,8 +267,13 @@ def _direction(old, new) -> str:
 
 
 def reviews_table(reviews) -> Table:
-    table = Table(title="Reviews, oldest first", title_justify="left", title_style="bold",
-                  box=box.SIMPLE_HEAD, expand=True)
+    table = Table(
+        title="Reviews, oldest first",
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        expand=True,
+    )
     table.add_column("Id", no_wrap=True, justify="right")
     table.add_column("Date", no_wrap=True)
     table.add_column("Note", ratio=2)
@@ -206,14 +292,24 @@ def reviews_table(reviews) -> Table:
 
 
 def as_of_table(summaries, day) -> Table:
-    table = Table(title=f"Plans as recorded on or before {day.isoformat()}", title_justify="left",
-                  title_style="bold", box=box.SIMPLE_HEAD, expand=True)
+    table = Table(
+        title=f"Plans as recorded on or before {day.isoformat()}",
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        expand=True,
+    )
     table.add_column("RAG", no_wrap=True)
     table.add_column("Done", no_wrap=True, justify="right")
     table.add_column("Plan", ratio=2)
     table.add_column("Recorded", no_wrap=True)
     table.add_column("Actions by RAG", ratio=2)
     for p in summaries:
-        table.add_row(rag_word(p.rag), pct(p.percent), Text(p.title or p.plan_id),
-                      p.on_date.isoformat(), counts_text(p.counts))
+        table.add_row(
+            rag_word(p.rag),
+            pct(p.percent),
+            Text(p.title or p.plan_id),
+            p.on_date.isoformat(),
+            counts_text(p.counts),
+        )
     return table

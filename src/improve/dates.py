@@ -28,6 +28,7 @@ def suggest_date(value) -> str | None:
         except ValueError:
             return None  # looks like a date but is not a real one: no guess
     from dateutil import parser as _parser  # only needed when a date is wrong
+
     try:
         first = _parser.parse(text, dayfirst=True, default=datetime(2000, 1, 1))
         second = _parser.parse(text, dayfirst=True, default=datetime(2000, 1, 2))

@@ -7,14 +7,30 @@ from __future__ import annotations
 
 from rich.text import Text
 
-RAG_STYLE = {"red": "bold red", "amber": "bold dark_orange", "green": "bold green",
-             "grey": "bold bright_black", "blue": "bold blue", None: "dim"}
+RAG_STYLE = {
+    "red": "bold red",
+    "amber": "bold dark_orange",
+    "green": "bold green",
+    "grey": "bold bright_black",
+    "blue": "bold blue",
+    None: "dim",
+}
 # for the app's high-contrast theme: each word on a solid badge of its colour
-RAG_STYLE_HIGH_CONTRAST = {"red": "bold black on bright_red", "amber": "bold black on yellow",
-                           "green": "bold black on bright_green", "grey": "bold black on white",
-                           "blue": "bold bright_white on blue", None: "bold white"}
-RAG_MEANING = {"red": "overdue", "amber": "behind schedule", "green": "on schedule",
-               "grey": "not started", "blue": "complete"}
+RAG_STYLE_HIGH_CONTRAST = {
+    "red": "bold black on bright_red",
+    "amber": "bold black on yellow",
+    "green": "bold black on bright_green",
+    "grey": "bold black on white",
+    "blue": "bold bright_white on blue",
+    None: "bold white",
+}
+RAG_MEANING = {
+    "red": "overdue",
+    "amber": "behind schedule",
+    "green": "on schedule",
+    "grey": "not started",
+    "blue": "complete",
+}
 
 
 def rag_text(rag: str | None, styles: dict = RAG_STYLE) -> Text:

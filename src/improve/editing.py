@@ -47,8 +47,16 @@ class Change:
     reason: str | None = None
 
     def is_empty(self) -> bool:
-        return not (self.percent is not None or self.status or self.impact or self.impact_note
-                    or self.note or self.evidence or self.readings or self.extend_to)
+        return not (
+            self.percent is not None
+            or self.status
+            or self.impact
+            or self.impact_note
+            or self.note
+            or self.evidence
+            or self.readings
+            or self.extend_to
+        )
 
 
 @dataclass
@@ -67,12 +75,16 @@ class EditResult:
 
 def changed_line_ranges(before: str, after: str) -> list[tuple[int, int]]:
     matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
-    return [(j1 + 1, j2) for tag, _i1, _i2, j1, j2 in matcher.get_opcodes()
-            if tag in ("replace", "insert") and j2 > j1]
+    return [
+        (j1 + 1, j2)
+        for tag, _i1, _i2, j1, j2 in matcher.get_opcodes()
+        if tag in ("replace", "insert") and j2 > j1
+    ]
 
 
 def _render(value) -> str:
     import tomlkit  # only needed when writing
+
     return tomlkit.item(value).as_string()
 
 
@@ -92,17 +104,24 @@ def _find_measure(data: dict, measure_id: str, i: int, j: int) -> tuple:
     """Path of a measure the action may record a reading for: its own, its
     recommendation's, or the plan's."""
     rec = data["recommendation"][i]
-    places = [(("recommendation", i, "action", j, "measure"), rec["action"][j].get("measure", [])),
-              (("recommendation", i, "measure"), rec.get("measure", [])),
-              (("measure",), data.get("measure", []))]
+    places = [
+        (("recommendation", i, "action", j, "measure"), rec["action"][j].get("measure", [])),
+        (("recommendation", i, "measure"), rec.get("measure", [])),
+        (("measure",), data.get("measure", [])),
+    ]
     for base, measures in places:
         for k, ms in enumerate(measures):
             if ms.get("id") == measure_id:
                 return base + (k,)
     known = sorted({ms.get("id") for _, mss in places for ms in mss})
-    raise EditError(f'no measure "{measure_id}" for this action'
-                    + (f" (its measures: {', '.join(known)})" if known else
-                       "; it has no measures to record a reading against"))
+    raise EditError(
+        f'no measure "{measure_id}" for this action'
+        + (
+            f" (its measures: {', '.join(known)})"
+            if known
+            else "; it has no measures to record a reading against"
+        )
+    )
 
 
 def _get(data, path):
@@ -114,8 +133,10 @@ def _get(data, path):
 def plan_change(data: dict, ref: str, change: Change, today: date, by: str | None):
     """Work out the change on the data: (new data, human list of changes, path of the action)."""
     if change.is_empty():
-        raise EditError("nothing to change: give --percent, --status, --note, --evidence, "
-                        "--reading or --extend-to")
+        raise EditError(
+            "nothing to change: give --percent, --status, --note, --evidence, "
+            "--reading or --extend-to"
+        )
     i, j = _find_action(data, ref)
     new = copy.deepcopy(data)
     action = new["recommendation"][i]["action"][j]
@@ -131,8 +152,12 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
         if change.status not in m.STATUSES:
             raise EditError(f'status must be one of {", ".join(m.STATUSES)}, not "{change.status}"')
         sets["status"] = change.status
-        if change.status == "complete" and change.percent is None and \
-                action.get("percent") is not None and action["percent"] < 100:
+        if (
+            change.status == "complete"
+            and change.percent is None
+            and action.get("percent") is not None
+            and action["percent"] < 100
+        ):
             sets["percent"] = 100
     if change.impact is not None:
         if change.impact not in m.IMPACTS:
@@ -159,14 +184,18 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
         appended.append(("evidence", ev))
         said.append(f"evidence: {change.evidence}")
     elif change.link or change.evidence_measure:
-        raise EditError("--link and --measure describe a piece of evidence; give --evidence TEXT too")
+        raise EditError(
+            "--link and --measure describe a piece of evidence; give --evidence TEXT too"
+        )
     if change.extend_to is not None:
         if not change.reason:
             raise EditError("an extension needs a reason; add --reason TEXT")
         current = action["extension"][-1]["due"] if action.get("extension") else action.get("due")
         if current is not None and change.extend_to <= current:
-            raise EditError(f"--extend-to {change.extend_to} is not after the due date in force "
-                            f"({current}); an extension moves the date later")
+            raise EditError(
+                f"--extend-to {change.extend_to} is not after the due date in force "
+                f"({current}); an extension moves the date later"
+            )
         ext = {"due": change.extend_to, "reason": change.reason, "agreed_on": today}
         if by:
             ext["agreed_by"] = by
@@ -179,7 +208,7 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
     for measure_id, value in change.readings:
         mpath = _find_measure(new, measure_id, i, j)
         if isinstance(value, float) and value.is_integer():
-            value = int(value)   # 84, as a person writes it, not 84.0
+            value = int(value)  # 84, as a person writes it, not 84.0
         reading = {"date": today, "value": value}
         _get(new, mpath).setdefault("readings", []).append(reading)
         readings.append((mpath, reading))
@@ -207,15 +236,24 @@ def _key_line(indent: str, key: str, value, nl: str) -> str:
     return f"{nl}{indent}{key} = {_render(value)}"
 
 
-def _edit_text(text: str, pos: Positions, apath: tuple, sets: dict, appended, readings, nl: str) -> str:
+def _edit_text(
+    text: str, pos: Positions, apath: tuple, sets: dict, appended, readings, nl: str
+) -> str:
     aspan = pos.spans.get(apath)
     if aspan is None or not aspan.header:
-        raise EditError("this action is written as an inline table; improve can only edit actions "
-                        "written with a [[recommendation.action]] header")
+        raise EditError(
+            "this action is written as an inline table; improve can only edit actions "
+            "written with a [[recommendation.action]] header"
+        )
     edits: list[tuple[int, int, str]] = []
-    key_indent = next((pos.spans[p].indent for p in pos.spans
-                       if len(p) == len(apath) + 1 and p[:len(apath)] == apath
-                       and not pos.spans[p].header), aspan.indent)
+    key_indent = next(
+        (
+            pos.spans[p].indent
+            for p in pos.spans
+            if len(p) == len(apath) + 1 and p[: len(apath)] == apath and not pos.spans[p].header
+        ),
+        aspan.indent,
+    )
     inserts = []
     for key, value in sets.items():
         span = pos.spans.get(apath + (key,))
@@ -229,9 +267,14 @@ def _edit_text(text: str, pos: Positions, apath: tuple, sets: dict, appended, re
     for mpath, reading in readings:
         edits.extend(_reading_edits(pos, mpath, reading, nl))
 
-    sub_indent = next((pos.spans[p].indent for p in pos.spans
-                       if len(p) == len(apath) + 2 and p[:len(apath)] == apath
-                       and pos.spans[p].header), None)
+    sub_indent = next(
+        (
+            pos.spans[p].indent
+            for p in pos.spans
+            if len(p) == len(apath) + 2 and p[: len(apath)] == apath and pos.spans[p].header
+        ),
+        None,
+    )
     if sub_indent is None:
         sub_indent = aspan.indent + ("  " if aspan.indent else "")
     header_name = ".".join(k for k in apath if isinstance(k, str))
@@ -256,13 +299,21 @@ def _reading_edits(pos: Positions, mpath: tuple, reading: dict, nl: str) -> list
     """Edits that append one reading to a measure, in the style the list is written in."""
     mspan = pos.spans.get(mpath)
     if mspan is None or not mspan.header:
-        raise EditError("this measure is written as an inline table; give it a [[…measure]] header "
-                        "so improve can add readings")
+        raise EditError(
+            "this measure is written as an inline table; give it a [[…measure]] header "
+            "so improve can add readings"
+        )
     rspan = pos.spans.get(mpath + ("readings",))
     item = _inline(reading)
     if rspan is None:
-        indent = next((pos.spans[p].indent for p in pos.spans
-                       if len(p) == len(mpath) + 1 and p[:len(mpath)] == mpath), mspan.indent)
+        indent = next(
+            (
+                pos.spans[p].indent
+                for p in pos.spans
+                if len(p) == len(mpath) + 1 and p[: len(mpath)] == mpath
+            ),
+            mspan.indent,
+        )
         return [(mspan.own_end, mspan.own_end, f"{nl}{indent}readings = [ {item} ]")]
     if rspan.close < 0:
         raise EditError("the measure's readings are not a list; write readings = [ … ]")
@@ -273,7 +324,7 @@ def _reading_edits(pos: Positions, mpath: tuple, reading: dict, nl: str) -> list
         return [(last.value_end, last.value_end, f", {item}")]
     # One reading a line: the new one goes on its own line after the last, and a
     # comment at the end of the last line stays where it is.
-    between = pos.text[last.value_end:rspan.close]
+    between = pos.text[last.value_end : rspan.close]
     comma = between.find(",")
     has_comma = comma >= 0 and "#" not in between[:comma]
     after = last.value_end + comma + 1 if has_comma else last.value_end
@@ -287,11 +338,18 @@ def _reading_edits(pos: Positions, mpath: tuple, reading: dict, nl: str) -> list
     return edits
 
 
-def apply_change(text: str, path: Path, ref: str, change: Change, today: date,
-                 by: str | None, plans_root: Path | None = None) -> tuple[str, list[str]]:
+def apply_change(
+    text: str,
+    path: Path,
+    ref: str,
+    change: Change,
+    today: date,
+    by: str | None,
+    plans_root: Path | None = None,
+) -> tuple[str, list[str]]:
     """The new text of a plan file after the change (nothing is written)."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
-    body = text[len(bom):]
+    body = text[len(bom) :]
     try:
         data = tomllib.loads(body)
     except tomllib.TOMLDecodeError as exc:
@@ -305,11 +363,15 @@ def apply_change(text: str, path: Path, ref: str, change: Change, today: date,
     new_body = _edit_text(body, Positions(body), apath, sets, appended, readings, nl)
     try:
         if tomllib.loads(new_body) != new_data:
-            raise EditError("internal check failed: the edited file would not say exactly what was "
-                            "intended; nothing was written (please report this)")
+            raise EditError(
+                "internal check failed: the edited file would not say exactly what was "
+                "intended; nothing was written (please report this)"
+            )
     except tomllib.TOMLDecodeError as exc:
-        raise EditError(f"internal check failed: the edit would break the file ({exc}); "
-                        "nothing was written (please report this)") from None
+        raise EditError(
+            f"internal check failed: the edit would break the file ({exc}); "
+            "nothing was written (please report this)"
+        ) from None
     plan, problems, _ = parse_text(new_body, path, plans_root)
     if plan is None:
         first = next(p for p in problems if p.severity == "error")
@@ -317,16 +379,25 @@ def apply_change(text: str, path: Path, ref: str, change: Change, today: date,
     return bom + new_body, said
 
 
-def update_action(path: Path, ref: str, change: Change, today: date, by: str | None,
-                  expected_fingerprint: str | None = None, plans_root: Path | None = None) -> EditResult:
+def update_action(
+    path: Path,
+    ref: str,
+    change: Change,
+    today: date,
+    by: str | None,
+    expected_fingerprint: str | None = None,
+    plans_root: Path | None = None,
+) -> EditResult:
     """Change one action in its file: validate, write atomically, never over a file
     that changed on disk since it was read (`expected_fingerprint`)."""
     path = Path(path)
     raw = path.read_bytes()
     fp = fingerprint(raw)
     if expected_fingerprint is not None and fp != expected_fingerprint:
-        raise ConflictError(f"{path.name} changed on disk since it was loaded; "
-                            "nothing was written — reload and try again")
+        raise ConflictError(
+            f"{path.name} changed on disk since it was loaded; "
+            "nothing was written — reload and try again"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -352,8 +423,10 @@ def atomic_write(path: Path, data: bytes, expect: str | None = None) -> None:
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         if expect is not None and fingerprint(path.read_bytes()) != expect:
-            raise ConflictError(f"{path.name} changed on disk while it was being updated; "
-                                "nothing was written — reload and try again")
+            raise ConflictError(
+                f"{path.name} changed on disk while it was being updated; "
+                "nothing was written — reload and try again"
+            )
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -13,8 +13,9 @@ def who_am_i(env: dict | None = None) -> str | None:
     if name:
         return name
     try:
-        out = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
-                             timeout=2, check=False)
+        out = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, timeout=2, check=False
+        )
         if out.returncode == 0 and out.stdout.strip():
             return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):

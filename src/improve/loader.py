@@ -32,7 +32,7 @@ class LoadedFile:
     problems: list[m.Problem]
     fingerprint: str
     data: dict | None = None
-    stamp: tuple | None = None   # (mtime_ns, size, inode) when read: cheap change detection
+    stamp: tuple | None = None  # (mtime_ns, size, inode) when read: cheap change detection
 
     @property
     def errors(self) -> list[m.Problem]:
@@ -89,14 +89,29 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def parse_text(text: str, path: Path, plans_root: Path | None = None) -> tuple[m.Plan | None, list[m.Problem], dict | None]:
+def parse_text(
+    text: str, path: Path, plans_root: Path | None = None
+) -> tuple[m.Plan | None, list[m.Problem], dict | None]:
     """Check and build one plan from its text."""
     name = display_name(path)
-    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
-                               for ln in text.splitlines()):
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
         what = "the file is empty" if not text.strip() else "the file has only comments"
-        return None, [m.Problem(name, 1, 1, "error", f"{what}; a plan needs at least "
-                                "a [plan] table with a title (`improve new` writes a template)")], None
+        return (
+            None,
+            [
+                m.Problem(
+                    name,
+                    1,
+                    1,
+                    "error",
+                    f"{what}; a plan needs at least "
+                    "a [plan] table with a title (`improve new` writes a template)",
+                )
+            ],
+            None,
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -104,9 +119,12 @@ def parse_text(text: str, path: Path, plans_root: Path | None = None) -> tuple[m
     report = Report()
     if "plan" not in data:
         known = {"theme", "recommendation", "measure"} & data.keys()
-        msg = ("this file has no [plan] table; add [plan] with title = \"…\" at the top"
-               if known else "this TOML file is not an improvement plan: it has no [plan] table "
-               "(a plan starts with [plan] and a title; `improve new` writes a template)")
+        msg = (
+            'this file has no [plan] table; add [plan] with title = "…" at the top'
+            if known
+            else "this TOML file is not an improvement plan: it has no [plan] table "
+            "(a plan starts with [plan] and a title; `improve new` writes a template)"
+        )
         return None, [m.Problem(name, 1, 1, "error", msg)], data
     clean = check_table(data, (), ROOT, report, "the file")
     plan = None
@@ -127,7 +145,7 @@ def file_stamp(path: Path) -> tuple | None:
 
 def load_file(path: Path, plans_root: Path | None = None) -> LoadedFile:
     path = Path(path)
-    stamp = file_stamp(path)   # taken before reading: a change during the read shows next time
+    stamp = file_stamp(path)  # taken before reading: a change during the read shows next time
     loaded = _load_file(path, plans_root)
     loaded.stamp = stamp
     return loaded
@@ -138,18 +156,34 @@ def _load_file(path: Path, plans_root: Path | None) -> LoadedFile:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return LoadedFile(path, None, [m.Problem(name, 1, 1, "error",
-                                                 f"cannot read the file: {exc.strerror}")], "")
+        return LoadedFile(
+            path,
+            None,
+            [m.Problem(name, 1, 1, "error", f"cannot read the file: {exc.strerror}")],
+            "",
+        )
     fp = fingerprint(raw)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        col = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
-        return LoadedFile(path, None, [m.Problem(
-            name, line, col, "error", f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-            "save it as UTF-8 in your editor")], fp)
+        col = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        return LoadedFile(
+            path,
+            None,
+            [
+                m.Problem(
+                    name,
+                    line,
+                    col,
+                    "error",
+                    f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                    "save it as UTF-8 in your editor",
+                )
+            ],
+            fp,
+        )
     if text.startswith("\ufeff"):
         text = text[1:]
     plan, problems, data = parse_text(text, path, plans_root)
@@ -177,10 +211,21 @@ def load_folder(folder: Path, previous: Portfolio | None = None) -> Portfolio:
             other = seen.get(loaded.plan.id)
             if other is not None:
                 line, col = locate_in_file(path, ("plan", "id"), "value")
-                loaded = replace(loaded, plan=None, problems=[*loaded.problems, m.Problem(
-                    display_name(path), line, col, "error",
-                    f'plan id "{loaded.plan.id}" is already used by {other.name}; '
-                    "give this plan its own id in [plan]")])
+                loaded = replace(
+                    loaded,
+                    plan=None,
+                    problems=[
+                        *loaded.problems,
+                        m.Problem(
+                            display_name(path),
+                            line,
+                            col,
+                            "error",
+                            f'plan id "{loaded.plan.id}" is already used by {other.name}; '
+                            "give this plan its own id in [plan]",
+                        ),
+                    ],
+                )
             else:
                 seen[loaded.plan.id] = path
         portfolio.files.append(loaded)
@@ -192,8 +237,9 @@ def refresh_folder(portfolio: Portfolio) -> Portfolio | None:
     `portfolio` was loaded (only those files are read); None when nothing changed."""
     paths = plan_files(portfolio.root)
     if set(paths) == set(portfolio.parsed) and all(
-            portfolio.parsed[p].stamp is not None and portfolio.parsed[p].stamp == file_stamp(p)
-            for p in paths):
+        portfolio.parsed[p].stamp is not None and portfolio.parsed[p].stamp == file_stamp(p)
+        for p in paths
+    ):
         return None
     return load_folder(portfolio.root, portfolio)
 
@@ -238,6 +284,7 @@ def _unclosed(text: str) -> tuple[int, int]:
 
 def _syntax_hint(src: str) -> str:
     from .dates import suggest_date
+
     key, sep, value = src.partition("=")
     value = value.split("#")[0].strip()
     if not sep or not value or value[0] in "\"'[{":

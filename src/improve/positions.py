@@ -28,14 +28,14 @@ _TIME_AFTER_SPACE = re.compile(r" \d{2}:\d{2}")
 class Span:
     """Offsets into the text (start inclusive, end exclusive)."""
 
-    key_start: int = -1          # where the key (or table header) starts
-    value_start: int = -1        # where the value starts
-    value_end: int = -1          # just after the value
-    header: bool = False         # defined by a [table] / [[table]] header
-    own_end: int = -1            # header tables: end of the last key line of their own body
-    close: int = -1              # arrays: offset of the closing bracket
-    multiline: bool = False      # arrays: spans more than one line
-    indent: str = ""             # the whitespace before the key / header on its line
+    key_start: int = -1  # where the key (or table header) starts
+    value_start: int = -1  # where the value starts
+    value_end: int = -1  # just after the value
+    header: bool = False  # defined by a [table] / [[table]] header
+    own_end: int = -1  # header tables: end of the last key line of their own body
+    close: int = -1  # arrays: offset of the closing bracket
+    multiline: bool = False  # arrays: spans more than one line
+    indent: str = ""  # the whitespace before the key / header on its line
     children: list = field(default_factory=list)  # arrays: element paths in order
 
 
@@ -142,7 +142,7 @@ class _Scanner:
                 parts.append(self.basic_string())
             elif c == "'":
                 end = self.t.index("'", self.i + 1)
-                parts.append(self.t[self.i + 1:end])
+                parts.append(self.t[self.i + 1 : end])
                 self.i = end + 1
             else:
                 m = _BARE.match(self.t, self.i)
@@ -161,7 +161,7 @@ class _Scanner:
         out = []
         while self.t[j] != '"':
             if self.t[j] == "\\":
-                out.append(self.t[j:j + 2])
+                out.append(self.t[j : j + 2])
                 j += 2
             else:
                 out.append(self.t[j])
@@ -170,6 +170,7 @@ class _Scanner:
         raw = "".join(out)
         if "\\" in raw:
             import tomllib
+
             try:
                 return tomllib.loads(f'k = "{raw}"')["k"]
             except tomllib.TOMLDecodeError:
@@ -239,7 +240,7 @@ class _Scanner:
             if self.t[self.i] == ",":
                 self.i += 1
         span.close = self.i
-        span.multiline = "\n" in self.t[start:self.i]
+        span.multiline = "\n" in self.t[start : self.i]
         self.i += 1
 
     def inline_table(self, path: Path) -> None:

@@ -56,7 +56,7 @@ class Rollup:
     percent: float | None
     rag: str | None
     counts: dict[str, int]
-    total: int          # non-dropped actions
+    total: int  # non-dropped actions
     complete: int
     overdue: int
     stale: int
@@ -139,8 +139,13 @@ def _fmt_pct(value: float) -> str:
     return f"{value:.0f}%"
 
 
-def action_status(action: m.Action, today: date, margin: float = m.DEFAULT_MARGIN,
-                  stale_days: int = m.DEFAULT_STALE_DAYS, plan_start: date | None = None) -> ActionStatus:
+def action_status(
+    action: m.Action,
+    today: date,
+    margin: float = m.DEFAULT_MARGIN,
+    stale_days: int = m.DEFAULT_STALE_DAYS,
+    plan_start: date | None = None,
+) -> ActionStatus:
     percent = effective_percent(action)
     complete = is_complete(action)
     dropped = action.status == "dropped"
@@ -149,7 +154,9 @@ def action_status(action: m.Action, today: date, margin: float = m.DEFAULT_MARGI
     nd, nd_label = next_due(action)
     start = action.start or plan_start
     overdue = open_ and nd is not None and nd < today
-    override_expired = bool(action.rag) and action.rag_until is not None and action.rag_until < today
+    override_expired = (
+        bool(action.rag) and action.rag_until is not None and action.rag_until < today
+    )
     expected = None
     if start is not None and due is not None and due > start:
         elapsed = (today - start).days
@@ -176,12 +183,18 @@ def action_status(action: m.Action, today: date, margin: float = m.DEFAULT_MARGI
         why = f"behind schedule: {percent}% done, {_fmt_pct(expected)} expected"
     elif percent == 0:
         rag, rule = "grey", NOT_STARTED
-        why = ("marked in progress, but 0% recorded" if action.status == "in-progress"
-               else "not started")
+        why = (
+            "marked in progress, but 0% recorded"
+            if action.status == "in-progress"
+            else "not started"
+        )
     else:
         rag, rule = "green", ON_TRACK
-        why = (f"on schedule: {percent}% done, {_fmt_pct(expected)} expected"
-               if expected is not None else f"in progress: {percent}% done")
+        why = (
+            f"on schedule: {percent}% done, {_fmt_pct(expected)} expected"
+            if expected is not None
+            else f"in progress: {percent}% done"
+        )
     if override_expired:
         why += f" (the {action.rag} override lapsed after {action.rag_until.isoformat()})"
 
@@ -192,11 +205,26 @@ def action_status(action: m.Action, today: date, margin: float = m.DEFAULT_MARGI
         stale = since is not None and (today - since).days > stale_days
 
     return ActionStatus(
-        action=action, percent=percent, complete=complete, dropped=dropped, open=open_,
-        due=due, original_due=action.due, next_due=nd, next_due_label=nd_label, start=start,
-        overdue=overdue, rag=rag, rule=rule, why=why, override=override,
-        override_expired=override_expired, expected=expected, stale=stale,
-        last_activity=activity, measures=[measure_status(x) for x in action.measures],
+        action=action,
+        percent=percent,
+        complete=complete,
+        dropped=dropped,
+        open=open_,
+        due=due,
+        original_due=action.due,
+        next_due=nd,
+        next_due_label=nd_label,
+        start=start,
+        overdue=overdue,
+        rag=rag,
+        rule=rule,
+        why=why,
+        override=override,
+        override_expired=override_expired,
+        expected=expected,
+        stale=stale,
+        last_activity=activity,
+        measures=[measure_status(x) for x in action.measures],
     )
 
 
@@ -231,13 +259,24 @@ def plan_status(plan: m.Plan, today: date) -> PlanStatus:
     recs = []
     every: list[ActionStatus] = []
     for rec in plan.recommendations:
-        acts = [action_status(a, today, plan.margin, plan.stale_days, plan.start) for a in rec.actions]
+        acts = [
+            action_status(a, today, plan.margin, plan.stale_days, plan.start) for a in rec.actions
+        ]
         every.extend(acts)
-        recs.append(RecommendationStatus(rec, rollup(acts), acts,
-                                         [measure_status(x) for x in rec.measures]))
-    upcoming = [a.next_due for a in every if a.open and a.next_due is not None and a.next_due >= today]
-    return PlanStatus(plan, today, rollup(every), recs, [measure_status(x) for x in plan.measures],
-                      min(upcoming) if upcoming else None)
+        recs.append(
+            RecommendationStatus(rec, rollup(acts), acts, [measure_status(x) for x in rec.measures])
+        )
+    upcoming = [
+        a.next_due for a in every if a.open and a.next_due is not None and a.next_due >= today
+    ]
+    return PlanStatus(
+        plan,
+        today,
+        rollup(every),
+        recs,
+        [measure_status(x) for x in plan.measures],
+        min(upcoming) if upcoming else None,
+    )
 
 
 def portfolio_rollup(statuses: list[PlanStatus]) -> Rollup:

@@ -52,7 +52,7 @@ class Report:
 
     def errors_at(self, path) -> bool:
         path = tuple(path)
-        return any(i.severity == "error" and i.path[:len(path)] == path for i in self.issues)
+        return any(i.severity == "error" and i.path[: len(path)] == path for i in self.issues)
 
     def duplicate(self, paths: list[tuple], message: str) -> None:
         """Items that must be unique; every one after the first in the file is an error."""
@@ -72,54 +72,120 @@ class Report:
 EXTRA = F("dict", describe="free-form data")
 READING = {"date": F("date", True), "value": F("number", True), "note": F("str"), "extra": EXTRA}
 MEASURE = {
-    "id": F("str", True), "text": F("str", True), "target": F("number"), "unit": F("str"),
-    "direction": F("str", choices=model.DIRECTIONS), "baseline": F("number"),
-    "readings": F("tables", spec=READING), "extra": EXTRA,
+    "id": F("str", True),
+    "text": F("str", True),
+    "target": F("number"),
+    "unit": F("str"),
+    "direction": F("str", choices=model.DIRECTIONS),
+    "baseline": F("number"),
+    "readings": F("tables", spec=READING),
+    "extra": EXTRA,
 }
-EVIDENCE = {"date": F("date", True), "text": F("str", True), "link": F("str"),
-            "measure": F("str"), "extra": EXTRA}
-EXTENSION = {"due": F("date", True), "reason": F("str", True), "agreed_on": F("date"),
-             "agreed_by": F("str"), "extra": EXTRA}
+EVIDENCE = {
+    "date": F("date", True),
+    "text": F("str", True),
+    "link": F("str"),
+    "measure": F("str"),
+    "extra": EXTRA,
+}
+EXTENSION = {
+    "due": F("date", True),
+    "reason": F("str", True),
+    "agreed_on": F("date"),
+    "agreed_by": F("str"),
+    "extra": EXTRA,
+}
 MILESTONE = {"label": F("str", True), "due": F("date"), "done": F("bool"), "extra": EXTRA}
-UPDATE = {"date": F("date", True), "by": F("str"), "percent": F("int", low=0, high=100),
-          "status": F("str", choices=model.STATUSES), "note": F("str"), "changes": F("strs"),
-          "extra": EXTRA}
+UPDATE = {
+    "date": F("date", True),
+    "by": F("str"),
+    "percent": F("int", low=0, high=100),
+    "status": F("str", choices=model.STATUSES),
+    "note": F("str"),
+    "changes": F("strs"),
+    "extra": EXTRA,
+}
 ACTION = {
-    "ref": F("str", True), "outcome": F("str"), "action": F("str", True), "leads": F("strs"),
-    "start": F("date"), "due": F("date"), "percent": F("int", low=0, high=100),
-    "status": F("str", choices=model.STATUSES), "impact": F("str", choices=model.IMPACTS),
-    "impact_note": F("str"), "weight": F("number", low=0),
-    "rag": F("str", choices=model.OVERRIDE_COLOURS), "rag_reason": F("str"), "rag_until": F("date"),
-    "extension": F("tables", spec=EXTENSION), "milestone": F("tables", spec=MILESTONE),
-    "measure": F("tables", spec=MEASURE), "evidence": F("tables", spec=EVIDENCE),
-    "update": F("tables", spec=UPDATE), "extra": EXTRA,
+    "ref": F("str", True),
+    "outcome": F("str"),
+    "action": F("str", True),
+    "leads": F("strs"),
+    "start": F("date"),
+    "due": F("date"),
+    "percent": F("int", low=0, high=100),
+    "status": F("str", choices=model.STATUSES),
+    "impact": F("str", choices=model.IMPACTS),
+    "impact_note": F("str"),
+    "weight": F("number", low=0),
+    "rag": F("str", choices=model.OVERRIDE_COLOURS),
+    "rag_reason": F("str"),
+    "rag_until": F("date"),
+    "extension": F("tables", spec=EXTENSION),
+    "milestone": F("tables", spec=MILESTONE),
+    "measure": F("tables", spec=MEASURE),
+    "evidence": F("tables", spec=EVIDENCE),
+    "update": F("tables", spec=UPDATE),
+    "extra": EXTRA,
 }
 RECOMMENDATION = {
-    "ref": F("str", True), "theme": F("str"), "source": F("str"), "title": F("str"),
-    "text": F("str"), "leads": F("strs"), "why": F("str"), "good_looks_like": F("strs"),
-    "action": F("tables", spec=ACTION), "measure": F("tables", spec=MEASURE), "extra": EXTRA,
+    "ref": F("str", True),
+    "theme": F("str"),
+    "source": F("str"),
+    "title": F("str"),
+    "text": F("str"),
+    "leads": F("strs"),
+    "why": F("str"),
+    "good_looks_like": F("strs"),
+    "action": F("tables", spec=ACTION),
+    "measure": F("tables", spec=MEASURE),
+    "extra": EXTRA,
 }
 THEME = {"id": F("str", True), "title": F("str", True), "summary": F("str"), "extra": EXTRA}
 JUDGEMENT = {"area": F("str", True), "grade": F("str", True), "extra": EXTRA}
 LABELS = {"theme": F("str"), "recommendation": F("str"), "action": F("str"), "extra": EXTRA}
-RAG_SETTINGS = {"margin": F("number", low=0, high=100), "stale_days": F("int", low=0), "extra": EXTRA}
+RAG_SETTINGS = {
+    "margin": F("number", low=0, high=100),
+    "stale_days": F("int", low=0),
+    "extra": EXTRA,
+}
 PLAN = {
-    "format": F("int"), "id": F("str"), "title": F("str", True),
-    "kind": F("str", choices=model.KINDS), "organisation": F("str"), "owner": F("str"),
-    "version": F("str"), "published": F("date"), "start": F("date"), "end": F("date"),
-    "review": F("str", choices=model.REVIEW_FREQUENCIES), "reported_to": F("strs"),
-    "summary": F("str"), "judgements": F("tables", spec=JUDGEMENT),
-    "labels": F("table", spec=LABELS), "rag": F("table", spec=RAG_SETTINGS), "extra": EXTRA,
+    "format": F("int"),
+    "id": F("str"),
+    "title": F("str", True),
+    "kind": F("str", choices=model.KINDS),
+    "organisation": F("str"),
+    "owner": F("str"),
+    "version": F("str"),
+    "published": F("date"),
+    "start": F("date"),
+    "end": F("date"),
+    "review": F("str", choices=model.REVIEW_FREQUENCIES),
+    "reported_to": F("strs"),
+    "summary": F("str"),
+    "judgements": F("tables", spec=JUDGEMENT),
+    "labels": F("table", spec=LABELS),
+    "rag": F("table", spec=RAG_SETTINGS),
+    "extra": EXTRA,
 }
 ROOT = {
-    "plan": F("table", True, spec=PLAN), "theme": F("tables", spec=THEME),
-    "recommendation": F("tables", spec=RECOMMENDATION), "measure": F("tables", spec=MEASURE),
+    "plan": F("table", True, spec=PLAN),
+    "theme": F("tables", spec=THEME),
+    "recommendation": F("tables", spec=RECOMMENDATION),
+    "measure": F("tables", spec=MEASURE),
     "extra": EXTRA,
 }
 
-_NAMES = {"date": "a date", "str": "text in quotes", "int": "a whole number",
-          "number": "a number", "bool": "true or false", "strs": "a list of text",
-          "table": "a table", "tables": "a list of tables", "dict": "a table"}
+_NAMES = {
+    "date": "a date",
+    "str": "text in quotes",
+    "int": "a whole number",
+    "number": "a number",
+    "bool": "true or false",
+    "strs": "a list of text",
+    "table": "a table",
+    "tables": "a list of tables",
+    "dict": "a table",
+}
 
 
 def _show(value: Any) -> str:
@@ -138,8 +204,9 @@ def _type_ok(kind: str, value: Any) -> bool:
     if kind == "int":
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "number":
-        return isinstance(value, int) and not isinstance(value, bool) or \
+        return (isinstance(value, int) and not isinstance(value, bool)) or (
             isinstance(value, float) and math.isfinite(value)
+        )
     if kind == "bool":
         return isinstance(value, bool)
     if kind == "date":
@@ -158,11 +225,16 @@ def _type_message(name: str, f: F, value: Any) -> str:
     if f.kind == "date":
         fix = suggest_date(value)
         if isinstance(value, (datetime, time)):
-            return f'"{name}" must be a date without a time; write {name} = {fix}' if fix else \
-                f'"{name}" must be a date such as 2017-01-31'
+            return (
+                f'"{name}" must be a date without a time; write {name} = {fix}'
+                if fix
+                else f'"{name}" must be a date such as 2017-01-31'
+            )
         if fix:
-            return (f'"{name}" must be a date, not {_show(value)}; '
-                    f'write it without quotes as {name} = {fix}')
+            return (
+                f'"{name}" must be a date, not {_show(value)}; '
+                f"write it without quotes as {name} = {fix}"
+            )
         return f'"{name}" must be a date, written like {name} = 2017-03-31'
     if f.kind == "int" and isinstance(value, float) and value.is_integer():
         return f'"{name}" must be a whole number; write {name} = {int(value)}'
@@ -200,8 +272,9 @@ def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str)
         f = spec.get(key)
         if f is None:
             hint = did_you_mean(key, spec)
-            extra = "" if hint or "extra" not in spec else \
-                "; free-form data goes in an [extra] table"
+            extra = (
+                "" if hint or "extra" not in spec else "; free-form data goes in an [extra] table"
+            )
             allowed = "" if hint else f" (allowed here: {', '.join(sorted(spec))})"
             report.error(path + (key,), f'unknown key "{key}" in {label}{hint}{extra}{allowed}')
             continue
@@ -210,12 +283,18 @@ def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str)
             continue
         if f.choices and value not in f.choices:
             hint = did_you_mean(value, f.choices) or did_you_mean(
-                value.replace(" ", "-").lower(), f.choices)
-            report.error(path + (key,), f'"{key}" must be one of {", ".join(f.choices)}, '
-                         f'not {_show(value)}{hint}', at="value")
+                value.replace(" ", "-").lower(), f.choices
+            )
+            report.error(
+                path + (key,),
+                f'"{key}" must be one of {", ".join(f.choices)}, not {_show(value)}{hint}',
+                at="value",
+            )
             continue
-        if f.low is not None and value < f.low or f.high is not None and value > f.high:
-            bounds = f"from {f.low:g} to {f.high:g}" if f.high is not None else f"at least {f.low:g}"
+        if (f.low is not None and value < f.low) or (f.high is not None and value > f.high):
+            bounds = (
+                f"from {f.low:g} to {f.high:g}" if f.high is not None else f"at least {f.low:g}"
+            )
             report.error(path + (key,), f'"{key}" must be {bounds}, not {_show(value)}', at="value")
             continue
         if f.kind == "table" and f.spec is not None:

@@ -14,30 +14,55 @@ def _d(value: date | None) -> str | None:
 
 def measure_json(ms: rules.MeasureStatus) -> dict:
     m = ms.measure
-    return {"id": m.id, "text": m.text, "status": ms.status, "target": m.target, "unit": m.unit,
-            "direction": m.direction,
-            "latest": ({"date": _d(ms.latest.date), "value": ms.latest.value}
-                       if ms.latest else None)}
+    return {
+        "id": m.id,
+        "text": m.text,
+        "status": ms.status,
+        "target": m.target,
+        "unit": m.unit,
+        "direction": m.direction,
+        "latest": ({"date": _d(ms.latest.date), "value": ms.latest.value} if ms.latest else None),
+    }
 
 
 def action_json(st: rules.ActionStatus, rec_leads: list[str] | None = None) -> dict:
     a = st.action
     return {
-        "ref": a.ref, "action": a.action, "outcome": a.outcome,
-        "rag": st.rag, "rule": st.rule, "why": st.why,
-        "percent": st.percent, "status": st.status, "overdue": st.overdue,
-        "due": _d(st.due), "original_due": _d(st.original_due), "next_due": _d(st.next_due),
-        "start": _d(st.start), "extensions": len(a.extensions),
-        "leads": a.leads or list(rec_leads or []), "override": st.override,
-        "override_expired": st.override_expired, "stale": st.stale,
-        "last_activity": _d(st.last_activity), "impact": a.impact,
+        "ref": a.ref,
+        "action": a.action,
+        "outcome": a.outcome,
+        "rag": st.rag,
+        "rule": st.rule,
+        "why": st.why,
+        "percent": st.percent,
+        "status": st.status,
+        "overdue": st.overdue,
+        "due": _d(st.due),
+        "original_due": _d(st.original_due),
+        "next_due": _d(st.next_due),
+        "start": _d(st.start),
+        "extensions": len(a.extensions),
+        "leads": a.leads or list(rec_leads or []),
+        "override": st.override,
+        "override_expired": st.override_expired,
+        "stale": st.stale,
+        "last_activity": _d(st.last_activity),
+        "impact": a.impact,
         "measures": [measure_json(x) for x in st.measures],
     }
 
 
 def rollup_json(r: rules.Rollup) -> dict:
-    return {"percent": r.percent, "rag": r.rag, "counts": dict(r.counts), "actions": r.total,
-            "complete": r.complete, "dropped": r.dropped, "overdue": r.overdue, "stale": r.stale}
+    return {
+        "percent": r.percent,
+        "rag": r.rag,
+        "counts": dict(r.counts),
+        "actions": r.total,
+        "complete": r.complete,
+        "dropped": r.dropped,
+        "overdue": r.overdue,
+        "stale": r.stale,
+    }
 
 
 def plan_json(ps: rules.PlanStatus) -> dict:
@@ -60,6 +85,9 @@ def status_json(portfolio: Portfolio, statuses: list[rules.PlanStatus], today: d
     return {
         "today": today.isoformat(),
         "plans": [plan_json(ps) for ps in statuses],
-        "errors": [{"file": p.file, "line": p.line, "col": p.col, "message": p.message}
-                   for f in portfolio.failed for p in f.errors],
+        "errors": [
+            {"file": p.file, "line": p.line, "col": p.col, "message": p.message}
+            for f in portfolio.failed
+            for p in f.errors
+        ],
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-TEMPLATE = '''\
+TEMPLATE = """\
 # {title}
 #
 # An improvement plan for `improve` (plan format 1). Every key is described in
@@ -48,11 +48,19 @@ good_looks_like = ["What good looks like."]
     target = 90
     unit = "%"
     direction = "up"             # up: higher is better; down: lower is better
-'''
+"""
 
 
 def render(plan_id: str, title: str, kind: str, organisation: str, start, due, file: str) -> str:
     def esc(s: str) -> str:
         return s.replace("\\", "\\\\").replace('"', '\\"')
-    return TEMPLATE.format(id=plan_id, title=esc(title), kind=kind, organisation=esc(organisation),
-                           start=start.isoformat(), due=due.isoformat(), file=file)
+
+    return TEMPLATE.format(
+        id=plan_id,
+        title=esc(title),
+        kind=kind,
+        organisation=esc(organisation),
+        start=start.isoformat(),
+        due=due.isoformat(),
+        file=file,
+    )

@@ -12,8 +12,8 @@ import click
 from rich.text import Text
 
 from .. import api
-from ..history import HistoryError, HistoryStore, resolve_path
 from ..briefing import changes_briefing, history_table, reviews_table
+from ..history import HistoryError, HistoryStore, resolve_path
 from .options import global_options, settings
 from .render import make_console
 
@@ -50,7 +50,7 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
     """Add the history commands to the command line (kept here to keep main.py small)."""
 
     def loaded_and_synced(s):
-        portfolio = load(s)    # first: a mistyped --plans must not get a history of its own
+        portfolio = load(s)  # first: a mistyped --plans must not get a history of its own
         store = open_history(s, required=True)
         statuses = api.portfolio_status(portfolio, s.today)
         try:
@@ -66,12 +66,14 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
     @review.command("record")
     @global_options
     @click.option("--note", help="A note for the record (e.g. the meeting's name).")
-    @click.option("--attendee", "attendees", multiple=True, metavar="NAME",
-                  help="Who was there; repeatable.")
+    @click.option(
+        "--attendee", "attendees", multiple=True, metavar="NAME", help="Who was there; repeatable."
+    )
     @click.option("--by", help="Who records it (default: IMPROVE_USER, git user.name, login).")
     def record(note, attendees, by) -> None:
         """Snapshot every plan as at today (--today), as a review to compare with later."""
         from ..identity import who_am_i
+
         s = settings()
         store, portfolio, statuses = loaded_and_synced(s)
         try:
@@ -79,8 +81,10 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
         except HistoryError as exc:
             raise failed(str(exc)) from None
         actions = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
-        click.echo(f"Recorded review {rid} as at {s.today.isoformat()}: {len(statuses)} plans, "
-                   f"{actions} actions. `improve review changes` will compare with it.")
+        click.echo(
+            f"Recorded review {rid} as at {s.today.isoformat()}: {len(statuses)} plans, "
+            f"{actions} actions. `improve review changes` will compare with it."
+        )
 
     @review.command("list")
     @global_options
@@ -105,9 +109,14 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
 
     @review.command("changes")
     @global_options
-    @click.option("--since", default="last", show_default=True, metavar="last|ID|DATE",
-                  help="The review to compare with: the last, a review id, or the latest "
-                       "on or before a date.")
+    @click.option(
+        "--since",
+        default="last",
+        show_default=True,
+        metavar="last|ID|DATE",
+        help="The review to compare with: the last, a review id, or the latest "
+        "on or before a date.",
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print JSON (shape in docs/history.md).")
     def review_changes(since, as_json) -> None:
         """What moved since a review: RAG up and down, newly overdue or complete, slipped
@@ -121,8 +130,9 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
         if as_json:
             emit_json(found.to_json())
             return
-        make_console().print(changes_briefing(found, {ps.plan.id: ps.plan.title
-                                                      for ps in statuses}))
+        make_console().print(
+            changes_briefing(found, {ps.plan.id: ps.plan.title for ps in statuses})
+        )
 
     @cli.command()
     @global_options
@@ -143,8 +153,10 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
         if not events and portfolio.plan(plan_id) is None:
             raise failed(f'no plan "{plan_id}" in {s.plans} and no history of it')
         if not events and portfolio.plan(plan_id).find_action(ref) is None:
-            raise failed(f'plan "{plan_id}" has no action "{ref}" and there is no history of one; '
-                         f"`improve actions --plan {plan_id}` lists its actions")
+            raise failed(
+                f'plan "{plan_id}" has no action "{ref}" and there is no history of one; '
+                f"`improve actions --plan {plan_id}` lists its actions"
+            )
         if as_json:
             emit_json({"plan": plan_id, "ref": ref, "events": [e.to_json() for e in events]})
             return

@@ -14,16 +14,16 @@ import click
 from rich.text import Text
 
 from .. import api, rules
+from ..briefing import as_of_table
 from ..dates import parse_date
 from ..editing import ConflictError, EditError
+from ..history import HistoryError, HistoryStore, default_path, resolve_path
 from ..identity import who_am_i
 from ..loader import display_name, load_file, plan_files
-from ..model import KINDS, RAGS, STATUSES, IMPACTS
+from ..model import IMPACTS, KINDS, RAGS, STATUSES
 from ..serialize import action_json, status_json
-from .options import global_options, settings
-from ..history import HistoryError, HistoryStore, default_path, resolve_path
-from ..briefing import as_of_table
 from .history_cmds import open_history, register, sync_quietly
+from .options import global_options, settings
 from .render import actions_table, make_console, rag_text, status_table
 
 
@@ -54,8 +54,10 @@ def cli(ctx: click.Context) -> None:
 
 def _load(s):
     if not s.plans.is_dir():
-        raise Failed(f"no plans folder at {s.plans}; give --plans DIR, set IMPROVE_PLANS, "
-                     "or create one with `improve new ID`")
+        raise Failed(
+            f"no plans folder at {s.plans}; give --plans DIR, set IMPROVE_PLANS, "
+            "or create one with `improve new ID`"
+        )
     return api.load(s.plans)
 
 
@@ -130,26 +132,41 @@ def check(paths: tuple[Path, ...]) -> None:
         errors += e
         warnings += len(problems) - e
         bad_files += e > 0
-    summary = (f"checked {len(files)} file{'s' if len(files) != 1 else ''}: "
-               f"{errors} error{'s' if errors != 1 else ''}, "
-               f"{warnings} warning{'s' if warnings != 1 else ''}")
-    click.echo(summary + (f" ({bad_files} file{'s' if bad_files != 1 else ''} with errors)"
-                          if bad_files else ""), err=bool(errors))
+    summary = (
+        f"checked {len(files)} file{'s' if len(files) != 1 else ''}: "
+        f"{errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+    )
+    click.echo(
+        summary
+        + (f" ({bad_files} file{'s' if bad_files != 1 else ''} with errors)" if bad_files else ""),
+        err=bool(errors),
+    )
     if errors:
         sys.exit(1)
 
 
 def _dup(path, plan_id, other):
     from ..model import Problem
-    return Problem(display_name(path), 1, 1, "error",
-                   f'plan id "{plan_id}" is already used by {other.name}; give this plan its own id')
+
+    return Problem(
+        display_name(path),
+        1,
+        1,
+        "error",
+        f'plan id "{plan_id}" is already used by {other.name}; give this plan its own id',
+    )
 
 
 @cli.command()
 @global_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the shape in the docs).")
-@click.option("--as-of", "as_of", metavar="DATE",
-              help="The portfolio as the history recorded it on that date (needs history).")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="The portfolio as the history recorded it on that date (needs history).",
+)
 def status(as_json: bool, as_of: str | None) -> None:
     """Every plan: percent complete, RAG with counts, overdue and stale actions."""
     s = settings()
@@ -175,13 +192,22 @@ def status(as_json: bool, as_of: str | None) -> None:
 @global_options
 @click.option("--lead", help="Only actions whose lead contains this text.")
 @click.option("--mine", is_flag=True, help="Only my actions (IMPROVE_USER, git user.name, login).")
-@click.option("--rag", "rags", multiple=True, type=click.Choice(RAGS, case_sensitive=False),
-              help="Only this colour (repeat for several).")
+@click.option(
+    "--rag",
+    "rags",
+    multiple=True,
+    type=click.Choice(RAGS, case_sensitive=False),
+    help="Only this colour (repeat for several).",
+)
 @click.option("--overdue", is_flag=True, help="Only overdue actions.")
 @click.option("--stale", is_flag=True, help="Only stale actions (no activity for stale_days).")
 @click.option("--plan", "plan_id", metavar="ID", help="Only this plan.")
-@click.option("--due-within", type=click.IntRange(min=0), metavar="DAYS",
-              help="Only open actions next due from today to today + DAYS.")
+@click.option(
+    "--due-within",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Only open actions next due from today to today + DAYS.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def actions(lead, mine, rags, overdue, stale, plan_id, due_within, as_json) -> None:
     """A filtered list of actions; filters combine."""
@@ -194,16 +220,29 @@ def actions(lead, mine, rags, overdue, stale, plan_id, due_within, as_json) -> N
         lead = who_am_i()
         if not lead:
             raise Failed("cannot tell who you are; set IMPROVE_USER or use --lead NAME")
-    flt = api.ActionFilter(lead=lead, rags=tuple(r.lower() for r in rags), overdue=overdue,
-                           stale=stale, plan=plan_id, due_within=due_within)
+    flt = api.ActionFilter(
+        lead=lead,
+        rags=tuple(r.lower() for r in rags),
+        overdue=overdue,
+        stale=stale,
+        plan=plan_id,
+        due_within=due_within,
+    )
     statuses = api.portfolio_status(portfolio, s.today)
     sync_quietly(open_history(s), portfolio, s.today, statuses)
     rows = api.filter_actions(statuses, flt, s.today)
     total = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
     if as_json:
-        _emit_json({"today": s.today.isoformat(), "total": total, "actions": [
-            {"plan": row.plan.id, **action_json(row.status, row.recommendation.leads)}
-            for row in rows]})
+        _emit_json(
+            {
+                "today": s.today.isoformat(),
+                "total": total,
+                "actions": [
+                    {"plan": row.plan.id, **action_json(row.status, row.recommendation.leads)}
+                    for row in rows
+                ],
+            }
+        )
         return
     console = make_console()
     if rows:
@@ -220,8 +259,9 @@ def _reading(value: str) -> tuple[str, float]:
             raise ValueError
         num = float(number)
     except ValueError:
-        raise click.BadParameter(f'"{value}" is not MEASURE=VALUE (e.g. supervision-monthly=82)',
-                                 param_hint="--reading") from None
+        raise click.BadParameter(
+            f'"{value}" is not MEASURE=VALUE (e.g. supervision-monthly=82)', param_hint="--reading"
+        ) from None
     return measure.strip(), int(num) if num.is_integer() else num
 
 
@@ -236,13 +276,33 @@ def _reading(value: str) -> tuple[str, float]:
 @click.option("--evidence", help="Add a piece of evidence (dated today).")
 @click.option("--link", help="With --evidence: a URL or a path relative to the plan file.")
 @click.option("--measure", help="With --evidence: the measure it is evidence for.")
-@click.option("--reading", "readings", multiple=True, metavar="MEASURE=VALUE",
-              help="Record a measure reading (dated today); repeatable.")
+@click.option(
+    "--reading",
+    "readings",
+    multiple=True,
+    metavar="MEASURE=VALUE",
+    help="Record a measure reading (dated today); repeatable.",
+)
 @click.option("--extend-to", metavar="DATE", help="Agree a new due date (needs --reason).")
 @click.option("--reason", help="Why the due date moves.")
-@click.option("--by", help="Who is making the change (default: IMPROVE_USER, git user.name, login).")
-def update(target, percent, status_, impact, impact_note, note, evidence, link, measure,
-           readings, extend_to, reason, by) -> None:
+@click.option(
+    "--by", help="Who is making the change (default: IMPROVE_USER, git user.name, login)."
+)
+def update(
+    target,
+    percent,
+    status_,
+    impact,
+    impact_note,
+    note,
+    evidence,
+    link,
+    measure,
+    readings,
+    extend_to,
+    reason,
+    by,
+) -> None:
     """Change one action in its plan file and log the update."""
     s = settings()
     extend = None
@@ -251,12 +311,22 @@ def update(target, percent, status_, impact, impact_note, note, evidence, link, 
             extend = parse_date(extend_to)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--extend-to") from None
-    change = api.Change(percent=percent, status=status_, impact=impact, impact_note=impact_note,
-                        note=note, evidence=evidence, link=link, evidence_measure=measure,
-                        readings=[_reading(r) for r in readings], extend_to=extend, reason=reason)
+    change = api.Change(
+        percent=percent,
+        status=status_,
+        impact=impact,
+        impact_note=impact_note,
+        note=note,
+        evidence=evidence,
+        link=link,
+        evidence_measure=measure,
+        readings=[_reading(r) for r in readings],
+        extend_to=extend,
+        reason=reason,
+    )
     portfolio = _load(s)
     store = open_history(s)
-    sync_quietly(store, portfolio, s.today)   # hand edits first, so this update is told apart
+    sync_quietly(store, portfolio, s.today)  # hand edits first, so this update is told apart
     try:
         if store is not None:
             result = store.update(portfolio, target, change, s.today, by or who_am_i())
@@ -292,6 +362,7 @@ def new(plan_id, title, kind, organisation) -> None:
     """Write a commented template plan to PLANS/ID.toml."""
     from .. import template
     from ..editing import atomic_write
+
     s = settings()
     if not plan_id.replace("-", "").replace("_", "").replace(".", "").isalnum():
         raise Failed(f'"{plan_id}" is not a plan id: use letters, digits, "-", "_" and "."')
@@ -299,19 +370,36 @@ def new(plan_id, title, kind, organisation) -> None:
     path = s.plans / f"{plan_id}.toml"
     if path.exists():
         raise Failed(f"{path} already exists; choose another id (nothing was written)")
-    text = template.render(plan_id, title or plan_id.replace("-", " ").capitalize(), kind,
-                           organisation, s.today, s.today + timedelta(days=90),
-                           display_name(path))
+    text = template.render(
+        plan_id,
+        title or plan_id.replace("-", " ").capitalize(),
+        kind,
+        organisation,
+        s.today,
+        s.today + timedelta(days=90),
+        display_name(path),
+    )
     atomic_write(path, text.encode("utf-8"))
-    click.echo(f"Wrote {display_name(path)}; edit it, then run `improve check {display_name(path)}`.")
+    click.echo(
+        f"Wrote {display_name(path)}; edit it, then run `improve check {display_name(path)}`."
+    )
 
 
-def _run_app(plans: Path, today, user: str | None, high_contrast: bool, banner: str | None = None,
-             db: Path | None = None):
+def _run_app(
+    plans: Path,
+    today,
+    user: str | None,
+    high_contrast: bool,
+    banner: str | None = None,
+    db: Path | None = None,
+):
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise Failed("the app needs a terminal: run this in one (for a report in a pipe, "
-                     "use `improve status` or `improve actions`)")
+        raise Failed(
+            "the app needs a terminal: run this in one (for a report in a pipe, "
+            "use `improve status` or `improve actions`)"
+        )
     from ..tui import make_app  # textual is imported only when the app is wanted
+
     make_app(plans, today, user, high_contrast=high_contrast, banner=banner, db=db).run()
 
 
@@ -321,23 +409,32 @@ def _high_contrast(flag: bool) -> bool:
 
 @cli.command()
 @global_options
-@click.option("--high-contrast", is_flag=True,
-              help="Solid badges behind RAG words on black (or set IMPROVE_THEME=high-contrast).")
+@click.option(
+    "--high-contrast",
+    is_flag=True,
+    help="Solid badges behind RAG words on black (or set IMPROVE_THEME=high-contrast).",
+)
 def app(high_contrast: bool) -> None:
     """Open the app on the plans folder: every plan at a glance, drill down, update."""
     s = settings()
     if not s.plans.is_dir():
         raise Failed(f"no plans folder at {s.plans}; give --plans DIR or set IMPROVE_PLANS")
-    _run_app(s.plans, s.today, who_am_i(), _high_contrast(high_contrast), db=resolve_path(s.plans, s.db))
+    _run_app(
+        s.plans, s.today, who_am_i(), _high_contrast(high_contrast), db=resolve_path(s.plans, s.db)
+    )
 
 
-DEMO_TODAY = date(2017, 1, 5)   # the Telford plans mid-flight
+DEMO_TODAY = date(2017, 1, 5)  # the Telford plans mid-flight
 
 
 @cli.command()
 @global_options
-@click.option("--to", "target", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to put the scratch copy (default: a new temporary folder).")
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to put the scratch copy (default: a new temporary folder).",
+)
 @click.option("--high-contrast", is_flag=True, help="Open the app in the high-contrast theme.")
 def demo(target: Path | None, high_contrast: bool) -> None:
     """Try the app safely: a scratch copy of the plans, as at 5 January 2017.
@@ -347,23 +444,26 @@ def demo(target: Path | None, high_contrast: bool) -> None:
     """
     s = settings()
     if not s.plans.is_dir():
-        raise Failed(f"no plans folder at {s.plans}; run this from a checkout of improve, "
-                     "or give --plans DIR")
+        raise Failed(
+            f"no plans folder at {s.plans}; run this from a checkout of improve, "
+            "or give --plans DIR"
+        )
     today = s.today if s.today_given else DEMO_TODAY
     try:
         copy = make_demo_copy(s.plans, target)
     except OSError as exc:
         raise Failed(f"could not make the scratch copy: {exc}") from None
-    demo_db = default_path(copy)   # the copy's own history, whatever IMPROVE_DB says
-    try:   # the plans' own dated entries, replayed, so "since the last review" has a story
+    demo_db = default_path(copy)  # the copy's own history, whatever IMPROVE_DB says
+    try:  # the plans' own dated entries, replayed, so "since the last review" has a story
         with HistoryStore(copy, path=demo_db) as store:
             store.replay(api.load(copy), today)
     except HistoryError as exc:
         click.echo(f"improve: warning: the demo has no history: {exc}", err=True)
     banner = f"DEMO as at {today.isoformat()} · a scratch copy in {copy}; the shipped plans are not touched"
     _run_app(copy, today, who_am_i(), _high_contrast(high_contrast), banner, db=demo_db)
-    click.echo(f"The demo copy is kept in {copy}.\nTo see what you changed: "
-               f"diff -ru {s.plans} {copy}")
+    click.echo(
+        f"The demo copy is kept in {copy}.\nTo see what you changed: diff -ru {s.plans} {copy}"
+    )
 
 
 def make_demo_copy(source: Path, target: Path | None) -> Path:
@@ -372,8 +472,9 @@ def make_demo_copy(source: Path, target: Path | None) -> Path:
         target = Path(tempfile.mkdtemp(prefix="improve-demo-"))
     elif target.exists() and any(target.iterdir()):
         raise Failed(f"{target} is not empty; give --to a new or empty folder")
-    shutil.copytree(source, target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(".improve", ".*"))
+    shutil.copytree(
+        source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".improve", ".*")
+    )
     return target
 
 

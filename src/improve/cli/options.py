@@ -30,15 +30,35 @@ def _check_date(ctx, param, value):
 
 
 def global_options(f):
-    f = click.option("--db", "db", metavar="PATH", default=None, expose_value=False,
-                     callback=_store, type=click.Path(dir_okay=False, path_type=Path),
-                     help="History database (default: PLANS/.improve/history.db; or IMPROVE_DB).")(f)
-    f = click.option("--today", "today", metavar="YYYY-MM-DD", default=None, expose_value=False,
-                     callback=_check_date,
-                     help="Work as at this date (default: today; or IMPROVE_TODAY).")(f)
-    f = click.option("--plans", "plans", metavar="DIR", default=None, expose_value=False,
-                     callback=_store, type=click.Path(file_okay=False, path_type=Path),
-                     help="The plans folder (default: ./plans; or IMPROVE_PLANS).")(f)
+    f = click.option(
+        "--db",
+        "db",
+        metavar="PATH",
+        default=None,
+        expose_value=False,
+        callback=_store,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="History database (default: PLANS/.improve/history.db; or IMPROVE_DB).",
+    )(f)
+    f = click.option(
+        "--today",
+        "today",
+        metavar="YYYY-MM-DD",
+        default=None,
+        expose_value=False,
+        callback=_check_date,
+        help="Work as at this date (default: today; or IMPROVE_TODAY).",
+    )(f)
+    f = click.option(
+        "--plans",
+        "plans",
+        metavar="DIR",
+        default=None,
+        expose_value=False,
+        callback=_store,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="The plans folder (default: ./plans; or IMPROVE_PLANS).",
+    )(f)
     return f
 
 
@@ -47,7 +67,7 @@ class Settings:
     plans: Path
     today: date
     db: Path | None
-    today_given: bool = True   # False when --today and IMPROVE_TODAY were both absent
+    today_given: bool = True  # False when --today and IMPROVE_TODAY were both absent
 
 
 def settings(ctx: click.Context | None = None) -> Settings:
@@ -66,5 +86,7 @@ def settings(ctx: click.Context | None = None) -> Settings:
         else:
             today = date.today()  # the one place the clock is read
             today_given = False
-    db = given.get("db") or (Path(os.environ["IMPROVE_DB"]) if os.environ.get("IMPROVE_DB") else None)
+    db = given.get("db") or (
+        Path(os.environ["IMPROVE_DB"]) if os.environ.get("IMPROVE_DB") else None
+    )
     return Settings(Path(plans), today, db, today_given)

@@ -13,15 +13,22 @@ from .. import rules
 from ..api import ActionRow
 from ..display import RAG_MEANING, RAG_STYLE, counts_text, pct, rag_text  # noqa: F401
 
+
 def long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
 def status_table(statuses: list[rules.PlanStatus], today: date, width: int = 80) -> Table:
     total = rules.portfolio_rollup(statuses)
-    table = Table(title=f"Plans as at {long_date(today)}", title_justify="left", box=box.SIMPLE_HEAD, leading=1,
-                  caption=f"All plans: {pct(total.percent)} complete · {total.summary()} · "
-                  f"{total.overdue} overdue · {total.stale} stale", caption_justify="left")
+    table = Table(
+        title=f"Plans as at {long_date(today)}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        leading=1,
+        caption=f"All plans: {pct(total.percent)} complete · {total.summary()} · "
+        f"{total.overdue} overdue · {total.stale} stale",
+        caption_justify="left",
+    )
     table.add_column("Plan", max_width=max(24, width - 42))
     table.add_column("Done", justify="right", no_wrap=True)
     table.add_column("RAG", no_wrap=True)
@@ -35,14 +42,20 @@ def status_table(statuses: list[rules.PlanStatus], today: date, width: int = 80)
         cell.add_row(Text(ps.plan.id, style="bold"))
         cell.add_row(Text(ps.plan.title, style="dim"))
         cell.add_row(counts_text(r.counts))
-        table.add_row(cell, pct(r.percent), rag_text(r.rag), f"{r.complete} of {r.total}",
-                      str(r.overdue), str(r.stale))
+        table.add_row(
+            cell,
+            pct(r.percent),
+            rag_text(r.rag),
+            f"{r.complete} of {r.total}",
+            str(r.overdue),
+            str(r.stale),
+        )
     return table
 
 
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 80) -> Group:
@@ -55,8 +68,14 @@ def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 8
     extended = False
     for plan_rows in by_plan.values():
         plan = plan_rows[0].plan
-        table = Table(title=Text(f"{plan.id} — {plan.title}"), title_justify="left",
-                      title_style="bold", box=box.SIMPLE_HEAD, leading=1, expand=True)
+        table = Table(
+            title=Text(f"{plan.id} — {plan.title}"),
+            title_justify="left",
+            title_style="bold",
+            box=box.SIMPLE_HEAD,
+            leading=1,
+            expand=True,
+        )
         table.add_column("Ref", no_wrap=True)
         table.add_column("Action", ratio=2)
         table.add_column("Lead", ratio=1)
@@ -75,8 +94,14 @@ def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 8
             rag = rag_text(st.rag)
             if st.stale:
                 rag.append("\nstale")
-            table.add_row(Text(row.action.ref), action, Text(_clip("; ".join(leads), 80)), due,
-                          f"{st.percent}", rag)
+            table.add_row(
+                Text(row.action.ref),
+                action,
+                Text(_clip("; ".join(leads), 80)),
+                due,
+                f"{st.percent}",
+                rag,
+            )
         parts += [Text(""), table]
     if extended:
         parts.append(Text("* extended: the due date in force differs from the original"))

@@ -19,6 +19,22 @@ from .replay import ReplayResult, plan_as_of
 from .rows import FIELDS, action_row, plan_rows, rows_from_statuses
 from .store import HistoryStore, default_path, resolve_path
 
-__all__ = ["Changes", "Event", "FIELDS", "HAND", "HistoryError", "HistoryStore", "PlanSummary",
-           "ReplayResult", "Review", "SyncResult", "action_row", "default_path", "direction",
-           "plan_as_of", "plan_rows", "resolve_path", "rows_from_statuses"]
+__all__ = [
+    "FIELDS",
+    "HAND",
+    "Changes",
+    "Event",
+    "HistoryError",
+    "HistoryStore",
+    "PlanSummary",
+    "ReplayResult",
+    "Review",
+    "SyncResult",
+    "action_row",
+    "default_path",
+    "direction",
+    "plan_as_of",
+    "plan_rows",
+    "resolve_path",
+    "rows_from_statuses",
+]

@@ -36,7 +36,8 @@ class _Item:
         for f in fields(self):
             value = getattr(self, f.name)
             out["plan" if f.name == "plan_id" else f.name] = (
-                value.isoformat() if isinstance(value, date) else value)
+                value.isoformat() if isinstance(value, date) else value
+            )
         return out
 
 
@@ -44,14 +45,15 @@ class _Item:
 class RagMove(_Item):
     old: str | None
     new: str | None
-    direction: str                   # up | down | dropped | reinstated
-    when: date | None = None         # the day of the last RAG change since the review
-    who: str | None = None           # None: the passing of time
+    direction: str  # up | down | dropped | reinstated
+    when: date | None = None  # the day of the last RAG change since the review
+    who: str | None = None  # None: the passing of time
 
 
 @dataclass(slots=True)
 class Flag(_Item):
     """Newly overdue, newly complete."""
+
     next_due: str | None = None
     when: date | None = None
     who: str | None = None
@@ -61,7 +63,7 @@ class Flag(_Item):
 class Slip(_Item):
     old_due: str | None
     new_due: str | None
-    extensions: int                  # agreed since the review
+    extensions: int  # agreed since the review
     reason: str | None = None
     agreed_on: str | None = None
     agreed_by: str | None = None
@@ -79,7 +81,7 @@ class NewEvidence(_Item):
 @dataclass(slots=True)
 class NewReading(_Item):
     measure: str
-    old: dict | None                 # {"date", "value"} at the review, or None
+    old: dict | None  # {"date", "value"} at the review, or None
     new: dict | None
     when: date | None = None
     who: str | None = None
@@ -88,7 +90,7 @@ class NewReading(_Item):
 @dataclass(slots=True)
 class Stale(_Item):
     last_activity: str | None
-    newly: bool                      # not stale at the review
+    newly: bool  # not stale at the review
 
 
 @dataclass(slots=True)
@@ -98,7 +100,7 @@ class NoUpdate(_Item):
 
 @dataclass(slots=True)
 class OverrideChange(_Item):
-    change: str                      # added | lapsed | removed | changed
+    change: str  # added | lapsed | removed | changed
     old: dict | None
     new: dict | None
 
@@ -141,9 +143,9 @@ class Changes:
     overrides: list[OverrideChange] = field(default_factory=list)
     added: list[ActionRef] = field(default_factory=list)
     removed: list[ActionRef] = field(default_factory=list)
-    new_plans: list[str] = field(default_factory=list)       # not in the review at all
-    removed_plans: list[str] = field(default_factory=list)   # in the review, gone now
-    events: list[Event] | None = None     # every event since the review, when asked for
+    new_plans: list[str] = field(default_factory=list)  # not in the review at all
+    removed_plans: list[str] = field(default_factory=list)  # in the review, gone now
+    events: list[Event] | None = None  # every event since the review, when asked for
 
     @property
     def moved_up(self) -> list[RagMove]:
@@ -154,12 +156,31 @@ class Changes:
         return [m for m in self.rag_moves if m.direction == "down"]
 
     def to_json(self) -> dict:
-        lists = ("rag_moves", "newly_overdue", "newly_complete", "slipped", "new_evidence",
-                 "new_readings", "stale", "no_update", "overrides", "added", "removed")
-        out = {"review": self.review.to_json(),
-               "today": self.today.isoformat() if self.today else None,
-               "plans": [{"id": pid, "then": then.to_json() if then else None,
-                          "now": now.to_json() if now else None} for pid, then, now in self.plans]}
+        lists = (
+            "rag_moves",
+            "newly_overdue",
+            "newly_complete",
+            "slipped",
+            "new_evidence",
+            "new_readings",
+            "stale",
+            "no_update",
+            "overrides",
+            "added",
+            "removed",
+        )
+        out = {
+            "review": self.review.to_json(),
+            "today": self.today.isoformat() if self.today else None,
+            "plans": [
+                {
+                    "id": pid,
+                    "then": then.to_json() if then else None,
+                    "now": now.to_json() if now else None,
+                }
+                for pid, then, now in self.plans
+            ],
+        }
         for name in lists:
             out[name] = [item.to_json() for item in getattr(self, name)]
         out["new_plans"] = list(self.new_plans)
@@ -168,32 +189,56 @@ class Changes:
         return out
 
 
-_JOIN = (" from state t left join snapshots s"
-         " on s.review_id = :review and s.plan_id = t.plan_id and s.ref = t.ref")
+_JOIN = (
+    " from state t left join snapshots s"
+    " on s.review_id = :review and s.plan_id = t.plan_id and s.ref = t.ref"
+)
 # Something to tell beyond "stale" and "no update" (compared in SQL, so Python only sees
 # the rows that changed).
-_DETAIL = ("(s.rag is not t.rag or s.overdue <> t.overdue or s.complete <> t.complete"
-           " or s.extensions <> t.extensions or s.evidence <> t.evidence"
-           " or s.readings_latest is not t.readings_latest or s.override <> t.override"
-           " or s.override_rag is not t.override_rag or s.override_until is not t.override_until"
-           " or s.override_reason is not t.override_reason)")
-_QUIET = ("(t.complete = 0 and t.status <> 'dropped' and t.updates <= s.updates"
-          " and t.evidence <= s.evidence and t.readings <= s.readings"
-          " and (t.last_activity is null or t.last_activity <= :held))")
-_FLAGS_SQL = (f"select t.plan_id, t.ref, s.ref is not null, t.stale, s.stale, t.last_activity,"
-              f" {_QUIET} as quiet {_JOIN}"
-              f" where s.ref is null or t.stale = 1 or quiet order by t.plan_id, t.ref")
-_PAIRS = ("rag", "overdue", "complete", "extensions", "due", "evidence", "readings_latest",
-          "override_rag", "override_until", "override_reason", "override")
+_DETAIL = (
+    "(s.rag is not t.rag or s.overdue <> t.overdue or s.complete <> t.complete"
+    " or s.extensions <> t.extensions or s.evidence <> t.evidence"
+    " or s.readings_latest is not t.readings_latest or s.override <> t.override"
+    " or s.override_rag is not t.override_rag or s.override_until is not t.override_until"
+    " or s.override_reason is not t.override_reason)"
+)
+_QUIET = (
+    "(t.complete = 0 and t.status <> 'dropped' and t.updates <= s.updates"
+    " and t.evidence <= s.evidence and t.readings <= s.readings"
+    " and (t.last_activity is null or t.last_activity <= :held))"
+)
+_FLAGS_SQL = (
+    f"select t.plan_id, t.ref, s.ref is not null, t.stale, s.stale, t.last_activity,"
+    f" {_QUIET} as quiet {_JOIN}"
+    f" where s.ref is null or t.stale = 1 or quiet order by t.plan_id, t.ref"
+)
+_PAIRS = (
+    "rag",
+    "overdue",
+    "complete",
+    "extensions",
+    "due",
+    "evidence",
+    "readings_latest",
+    "override_rag",
+    "override_until",
+    "override_reason",
+    "override",
+)
 _NOW_ONLY = ("extension", "evidence_latest", "next_due")
-_DETAIL_SQL = ("select t.plan_id, t.ref, "
-               + ", ".join(f"s.[{c}], t.[{c}]" for c in _PAIRS) + ", "
-               + ", ".join(f"t.[{c}]" for c in _NOW_ONLY)
-               + f" {_JOIN} where s.ref is not null and {_DETAIL} order by t.plan_id, t.ref")
+_DETAIL_SQL = (
+    "select t.plan_id, t.ref, "
+    + ", ".join(f"s.[{c}], t.[{c}]" for c in _PAIRS)
+    + ", "
+    + ", ".join(f"t.[{c}]" for c in _NOW_ONLY)
+    + f" {_JOIN} where s.ref is not null and {_DETAIL} order by t.plan_id, t.ref"
+)
 
 
 def _override(rag, until, reason, in_force) -> dict | None:
-    return {"rag": rag, "until": until, "reason": reason, "in_force": bool(in_force)} if rag else None
+    return (
+        {"rag": rag, "until": until, "reason": reason, "in_force": bool(in_force)} if rag else None
+    )
 
 
 def changes(store, since, today: date | None, with_events: bool = False) -> Changes:
@@ -209,15 +254,20 @@ def changes(store, since, today: date | None, with_events: bool = False) -> Chan
     out.plans = [(pid, then.get(pid), now.get(pid)) for pid in sorted(set(then) | set(now))]
 
     if with_events:
-        out.events = [Event.from_row(r) for r in conn.execute(
-            f"select {Event.COLUMNS} from events where id > ? order by happened_on, id",
-            [review.last_event_id])]
+        out.events = [
+            Event.from_row(r)
+            for r in conn.execute(
+                f"select {Event.COLUMNS} from events where id > ? order by happened_on, id",
+                [review.last_event_id],
+            )
+        ]
     # who and when: the last event since the review for each value an item reports
     last: dict[tuple, tuple] = {}
     for pid, ref, name, day, who, new in conn.execute(
-            "select plan_id, ref, field, happened_on, who, new from events where id > ? and "
-            "field in ('rag', 'overdue', 'complete', 'evidence', 'reading') order by id",
-            [review.last_event_id]):
+        "select plan_id, ref, field, happened_on, who, new from events where id > ? and "
+        "field in ('rag', 'overdue', 'complete', 'evidence', 'reading') order by id",
+        [review.last_event_id],
+    ):
         key = (pid, ref, name)
         if name == "reading":
             key += ((json.loads(new) or {}).get("measure") if new else None,)
@@ -242,14 +292,17 @@ def changes(store, since, today: date | None, with_events: bool = False) -> Chan
     n = len(_PAIRS)
     for r in conn.execute(_DETAIL_SQL, params):
         pid, ref = r[0], r[1]
-        (s_rag, s_over, s_comp, s_ext, s_due, s_ev, s_read, s_orag, s_ountil, s_oreason,
-         s_oin) = r[2:2 + 2 * n:2]
-        (t_rag, t_over, t_comp, t_ext, t_due, t_ev, t_read, t_orag, t_ountil, t_oreason,
-         t_oin) = r[3:3 + 2 * n:2]
-        t_extension, t_evlatest, t_next = r[2 + 2 * n:]
+        (s_rag, s_over, s_comp, s_ext, s_due, s_ev, s_read, s_orag, s_ountil, s_oreason, s_oin) = r[
+            2 : 2 + 2 * n : 2
+        ]
+        (t_rag, t_over, t_comp, t_ext, t_due, t_ev, t_read, t_orag, t_ountil, t_oreason, t_oin) = r[
+            3 : 3 + 2 * n : 2
+        ]
+        t_extension, t_evlatest, t_next = r[2 + 2 * n :]
         if s_rag != t_rag:
-            out.rag_moves.append(RagMove(pid, ref, s_rag, t_rag, direction(s_rag, t_rag),
-                                         *ww(pid, ref, "rag")))
+            out.rag_moves.append(
+                RagMove(pid, ref, s_rag, t_rag, direction(s_rag, t_rag), *ww(pid, ref, "rag"))
+            )
         if t_over and not s_over:
             out.newly_overdue.append(Flag(pid, ref, t_next, *ww(pid, ref, "overdue")))
         if t_comp and not s_comp:
@@ -259,19 +312,28 @@ def changes(store, since, today: date | None, with_events: bool = False) -> Chan
             out.slipped.append(Slip(pid, ref, s_due, t_due, t_ext - s_ext, ext[1], ext[2], ext[3]))
         if t_ev > s_ev:
             latest = json.loads(t_evlatest)
-            out.new_evidence.append(NewEvidence(pid, ref, t_ev - s_ev, latest[0], latest[1],
-                                                *ww(pid, ref, "evidence")))
+            out.new_evidence.append(
+                NewEvidence(pid, ref, t_ev - s_ev, latest[0], latest[1], *ww(pid, ref, "evidence"))
+            )
         if t_read != s_read:
             a = json.loads(s_read) if s_read else {}
             b = json.loads(t_read) if t_read else {}
             for mid in sorted(b):
                 if a.get(mid) != b[mid]:
                     old = {"date": a[mid][0], "value": a[mid][1]} if mid in a else None
-                    out.new_readings.append(NewReading(
-                        pid, ref, mid, old, {"date": b[mid][0], "value": b[mid][1]},
-                        *ww(pid, ref, "reading", mid)))
-        if (s_orag, s_ountil, s_oreason, s_oin) != (t_orag, t_ountil, t_oreason, t_oin) \
-                and (s_oin or t_oin):
+                    out.new_readings.append(
+                        NewReading(
+                            pid,
+                            ref,
+                            mid,
+                            old,
+                            {"date": b[mid][0], "value": b[mid][1]},
+                            *ww(pid, ref, "reading", mid),
+                        )
+                    )
+        if (s_orag, s_ountil, s_oreason, s_oin) != (t_orag, t_ountil, t_oreason, t_oin) and (
+            s_oin or t_oin
+        ):
             old = _override(s_orag, s_ountil, s_oreason, s_oin)
             new = _override(t_orag, t_ountil, t_oreason, t_oin)
             if t_oin and not s_oin:
@@ -288,8 +350,14 @@ def changes(store, since, today: date | None, with_events: bool = False) -> Chan
     matched = conn.execute("select count(*) from state").fetchone()[0] - unmatched
     if matched >= snapshot_rows:
         return out
-    out.removed = [ActionRef(pid, ref) for pid, ref in conn.execute(
-        "select s.plan_id, s.ref from snapshots s where s.review_id = ? and not exists "
-        "(select 1 from state t where t.plan_id = s.plan_id and t.ref = s.ref) "
-        "order by s.plan_id, s.ref", [review.id]) if pid not in out.removed_plans]
+    out.removed = [
+        ActionRef(pid, ref)
+        for pid, ref in conn.execute(
+            "select s.plan_id, s.ref from snapshots s where s.review_id = ? and not exists "
+            "(select 1 from state t where t.plan_id = s.plan_id and t.ref = s.ref) "
+            "order by s.plan_id, s.ref",
+            [review.id],
+        )
+        if pid not in out.removed_plans
+    ]
     return out

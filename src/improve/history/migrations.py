@@ -8,8 +8,8 @@ migrations at the end and never edits old ones.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
@@ -49,8 +49,10 @@ def migrate(db: Database) -> list[str]:
             names = {r[0] for r in db.execute("select name from migrations").fetchall()}
             if fn.__name__ not in names:
                 fn(db)
-                db.execute("insert into migrations (name, applied_at) values (?, ?)",
-                           [fn.__name__, datetime.now(timezone.utc).isoformat(timespec="seconds")])
+                db.execute(
+                    "insert into migrations (name, applied_at) values (?, ?)",
+                    [fn.__name__, datetime.now(UTC).isoformat(timespec="seconds")],
+                )
                 done_now.append(fn.__name__)
             db.execute("COMMIT")
         except BaseException:
@@ -61,7 +63,8 @@ def migrate(db: Database) -> list[str]:
         raise HistoryError(
             "the history database was written by a newer version of improve (it has "
             f"migrations this version does not know: {', '.join(sorted(unknown))}); "
-            "upgrade improve, or point --db at another file")
+            "upgrade improve, or point --db at another file"
+        )
     return done_now
 
 

@@ -8,14 +8,14 @@ from datetime import date
 
 from .. import model as m
 
-HAND = "edited by hand"   # who, for a change noticed in the files rather than made through improve
+HAND = "edited by hand"  # who, for a change noticed in the files rather than made through improve
 
 # Kinds of event.
-BASELINE = "baseline"   # first time history saw the action (its whole state, in `new`)
-ADDED = "added"         # a new action in a plan history already knew
-REMOVED = "removed"     # an action (or a whole plan) no longer in the files (its last state, in `old`)
-EDIT = "edit"           # a field changed in a file (through improve, or by hand)
-TIME = "time"           # a value changed by the passing of days alone (RAG, overdue, stale, override)
+BASELINE = "baseline"  # first time history saw the action (its whole state, in `new`)
+ADDED = "added"  # a new action in a plan history already knew
+REMOVED = "removed"  # an action (or a whole plan) no longer in the files (its last state, in `old`)
+EDIT = "edit"  # a field changed in a file (through improve, or by hand)
+TIME = "time"  # a value changed by the passing of days alone (RAG, overdue, stale, override)
 
 
 def _d(value: date | None) -> str | None:
@@ -28,42 +28,67 @@ class Event:
     plan_id: str
     ref: str
     happened_on: date
-    recorded_at: str           # UTC timestamp of the run that recorded it
-    who: str | None            # the --by identity, HAND, or None (time; baseline)
-    kind: str                  # baseline | added | removed | edit | time
-    field: str | None          # for edit and time: which value (see rows.FIELDS)
+    recorded_at: str  # UTC timestamp of the run that recorded it
+    who: str | None  # the --by identity, HAND, or None (time; baseline)
+    kind: str  # baseline | added | removed | edit | time
+    field: str | None  # for edit and time: which value (see rows.FIELDS)
     old: object = None
     new: object = None
 
     COLUMNS = "id, plan_id, ref, happened_on, recorded_at, who, kind, field, old, new"
 
     @classmethod
-    def from_row(cls, r: tuple) -> "Event":
+    def from_row(cls, r: tuple) -> Event:
         """From a row of `select {Event.COLUMNS} from events`."""
-        return cls(r[0], r[1], r[2], date.fromisoformat(r[3]), r[4], r[5], r[6], r[7],
-                   None if r[8] is None else json.loads(r[8]),
-                   None if r[9] is None else json.loads(r[9]))
+        return cls(
+            r[0],
+            r[1],
+            r[2],
+            date.fromisoformat(r[3]),
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            None if r[8] is None else json.loads(r[8]),
+            None if r[9] is None else json.loads(r[9]),
+        )
 
     @classmethod
-    def from_db(cls, r: dict) -> "Event":
-        return cls(r["id"], r["plan_id"], r["ref"], date.fromisoformat(r["happened_on"]),
-                   r["recorded_at"], r["who"], r["kind"], r["field"],
-                   json.loads(r["old"]) if r["old"] is not None else None,
-                   json.loads(r["new"]) if r["new"] is not None else None)
+    def from_db(cls, r: dict) -> Event:
+        return cls(
+            r["id"],
+            r["plan_id"],
+            r["ref"],
+            date.fromisoformat(r["happened_on"]),
+            r["recorded_at"],
+            r["who"],
+            r["kind"],
+            r["field"],
+            json.loads(r["old"]) if r["old"] is not None else None,
+            json.loads(r["new"]) if r["new"] is not None else None,
+        )
 
     def to_json(self) -> dict:
-        return {"id": self.id, "plan": self.plan_id, "ref": self.ref,
-                "date": self.happened_on.isoformat(), "recorded_at": self.recorded_at,
-                "who": self.who, "kind": self.kind, "field": self.field,
-                "old": self.old, "new": self.new}
+        return {
+            "id": self.id,
+            "plan": self.plan_id,
+            "ref": self.ref,
+            "date": self.happened_on.isoformat(),
+            "recorded_at": self.recorded_at,
+            "who": self.who,
+            "kind": self.kind,
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+        }
 
 
 @dataclass(slots=True)
 class SyncResult:
     today: date
     events: list[Event] = field(default_factory=list)
-    checked: list[str] = field(default_factory=list)    # plan ids compared with the files
-    skipped: list[str] = field(default_factory=list)    # messages: plans left as recorded, and why
+    checked: list[str] = field(default_factory=list)  # plan ids compared with the files
+    skipped: list[str] = field(default_factory=list)  # messages: plans left as recorded, and why
 
     @property
     def changed(self) -> bool:
@@ -88,19 +113,40 @@ class PlanSummary:
     review_id: int | None = None
 
     @classmethod
-    def from_db(cls, r: dict, on_date: str, review_id: int | None = None) -> "PlanSummary":
-        return cls(r["plan_id"], r["title"], date.fromisoformat(on_date), r["percent"], r["rag"],
-                   {c: r[c] for c in m.RAGS}, r["total"], r["complete"], r["overdue"],
-                   r["stale"], r["dropped"], review_id)
+    def from_db(cls, r: dict, on_date: str, review_id: int | None = None) -> PlanSummary:
+        return cls(
+            r["plan_id"],
+            r["title"],
+            date.fromisoformat(on_date),
+            r["percent"],
+            r["rag"],
+            {c: r[c] for c in m.RAGS},
+            r["total"],
+            r["complete"],
+            r["overdue"],
+            r["stale"],
+            r["dropped"],
+            review_id,
+        )
 
     def summary(self) -> str:
         return f"{self.complete} of {self.total} actions complete"
 
     def to_json(self) -> dict:
-        return {"id": self.plan_id, "title": self.title, "date": self.on_date.isoformat(),
-                "percent": self.percent, "rag": self.rag, "counts": dict(self.counts),
-                "actions": self.total, "complete": self.complete, "overdue": self.overdue,
-                "stale": self.stale, "dropped": self.dropped, "review": self.review_id}
+        return {
+            "id": self.plan_id,
+            "title": self.title,
+            "date": self.on_date.isoformat(),
+            "percent": self.percent,
+            "rag": self.rag,
+            "counts": dict(self.counts),
+            "actions": self.total,
+            "complete": self.complete,
+            "overdue": self.overdue,
+            "stale": self.stale,
+            "dropped": self.dropped,
+            "review": self.review_id,
+        }
 
 
 @dataclass(slots=True, frozen=True)
@@ -115,6 +161,12 @@ class Review:
     plans: tuple[PlanSummary, ...] = ()
 
     def to_json(self) -> dict:
-        return {"id": self.id, "date": self.held_on.isoformat(), "recorded_at": self.recorded_at,
-                "note": self.note, "attendees": list(self.attendees),
-                "recorded_by": self.recorded_by, "plans": [p.to_json() for p in self.plans]}
+        return {
+            "id": self.id,
+            "date": self.held_on.isoformat(),
+            "recorded_at": self.recorded_at,
+            "note": self.note,
+            "attendees": list(self.attendees),
+            "recorded_by": self.recorded_by,
+            "plans": [p.to_json() for p in self.plans],
+        }

@@ -65,7 +65,11 @@ def action_as_of(action: m.Action, day: date) -> m.Action:
         action,
         percent=_latest_update_value(action, day, "percent"),
         status=_latest_update_value(action, day, "status"),
-        impact=None, impact_note=None, rag=None, rag_reason=None, rag_until=None,
+        impact=None,
+        impact_note=None,
+        rag=None,
+        rag_reason=None,
+        rag_until=None,
         extensions=[e for e in action.extensions if e.agreed_on is not None and e.agreed_on <= day],
         milestones=[replace(ms, done=False) for ms in action.milestones],
         measures=[_measure_as_of(ms, day) for ms in action.measures],
@@ -76,11 +80,20 @@ def action_as_of(action: m.Action, day: date) -> m.Action:
 
 def plan_as_of(plan: m.Plan, day: date) -> m.Plan:
     """The plan as its dated entries say it stood on `day` (see the module docstring)."""
-    recs = [replace(rec, actions=[action_as_of(a, day) for a in rec.actions],
-                    measures=[_measure_as_of(ms, day) for ms in rec.measures])
-            for rec in plan.recommendations]
-    return replace(plan, recommendations=recs, fingerprint=None,   # not the file's bytes
-                   measures=[_measure_as_of(ms, day) for ms in plan.measures])
+    recs = [
+        replace(
+            rec,
+            actions=[action_as_of(a, day) for a in rec.actions],
+            measures=[_measure_as_of(ms, day) for ms in rec.measures],
+        )
+        for rec in plan.recommendations
+    ]
+    return replace(
+        plan,
+        recommendations=recs,
+        fingerprint=None,  # not the file's bytes
+        measures=[_measure_as_of(ms, day) for ms in plan.measures],
+    )
 
 
 def dated_entries(plan: m.Plan) -> list[date]:
@@ -108,10 +121,14 @@ def _attribution(plan: m.Plan, day: date) -> dict[str, str]:
 def replay(store, portfolio, today: date) -> ReplayResult:
     """Fill an empty history from the plans' dated entries, up to `today`."""
     db = store.db
-    if db.execute("select 1 from events limit 1").fetchone() or \
-            db.execute("select 1 from reviews limit 1").fetchone():
-        raise HistoryError(f"the history in {store.path} is not empty; replay fills a new history "
-                           "only (point --db at a new file, or move this one away first)")
+    if (
+        db.execute("select 1 from events limit 1").fetchone()
+        or db.execute("select 1 from reviews limit 1").fetchone()
+    ):
+        raise HistoryError(
+            f"the history in {store.path} is not empty; replay fills a new history "
+            "only (point --db at a new file, or move this one away first)"
+        )
     plans = portfolio.plans
     starts: dict[str, date] = {}
     for plan in plans:
@@ -119,12 +136,22 @@ def replay(store, portfolio, today: date) -> ReplayResult:
         days += [d for d in (plan.published, plan.start) if d is not None and d <= today]
         if days:
             starts[plan.id] = min(days)
-    review_days = sorted({_month_end(u.date) for plan in plans for _, a in plan.actions()
-                          for u in a.updates if _month_end(u.date) <= today})
+    review_days = sorted(
+        {
+            _month_end(u.date)
+            for plan in plans
+            for _, a in plan.actions()
+            for u in a.updates
+            if _month_end(u.date) <= today
+        }
+    )
     if starts:
         review_days = sorted(set(review_days) | {min(starts.values())})
-    timeline = sorted({d for plan in plans for d in dated_entries(plan) if d <= today}
-                      | set(starts.values()) | set(review_days))
+    timeline = sorted(
+        {d for plan in plans for d in dated_entries(plan) if d <= today}
+        | set(starts.values())
+        | set(review_days)
+    )
     timeline = [d for d in timeline if d < today] + [today]
     result = ReplayResult(days=timeline)
     with store._transaction():
@@ -134,9 +161,16 @@ def replay(store, portfolio, today: date) -> ReplayResult:
             states = {p.id: (p if final else plan_as_of(p, day)) for p in active}
             who = {p.id: _attribution(p, day) for p in active}
             statuses = [rules.plan_status(states[p.id], day) for p in active]
-            got = sync(store, statuses, day, only=[p.id for p in active],
-                       attribute=lambda pid, ref: who.get(pid, {}).get(ref, FROM_FILE))
+            got = sync(
+                store,
+                statuses,
+                day,
+                only=[p.id for p in active],
+                attribute=lambda pid, ref, who=who: who.get(pid, {}).get(ref, FROM_FILE),
+            )
             result.events += len(got.events)
             if day in review_days:
-                result.reviews.append(record_review(store, statuses, day, REVIEW_NOTE, (), FROM_FILE))
+                result.reviews.append(
+                    record_review(store, statuses, day, REVIEW_NOTE, (), FROM_FILE)
+                )
     return result

@@ -13,39 +13,77 @@ from __future__ import annotations
 
 import json
 from collections import namedtuple
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Iterable, Iterator
 
 from .. import model as m
 from .. import rules
 
 # The order of the columns in the `state` and `snapshots` tables (after their keys).
 COLUMNS = (
-    "percent", "status", "rag", "complete", "overdue", "stale",
-    "start", "due", "original_due", "next_due",
-    "extensions", "extension",          # count; JSON of the latest [due, reason, agreed_on, agreed_by]
-    "milestones", "milestones_done",
+    "percent",
+    "status",
+    "rag",
+    "complete",
+    "overdue",
+    "stale",
+    "start",
+    "due",
+    "original_due",
+    "next_due",
+    "extensions",
+    "extension",  # count; JSON of the latest [due, reason, agreed_on, agreed_by]
+    "milestones",
+    "milestones_done",
     "impact",
-    "evidence", "evidence_latest",      # count; JSON [date, text]
-    "readings", "readings_latest",      # count; JSON {measure id: [date, value]} (latest per measure)
-    "updates", "update_latest",         # count; JSON [date, by, note]
+    "evidence",
+    "evidence_latest",  # count; JSON [date, text]
+    "readings",
+    "readings_latest",  # count; JSON {measure id: [date, value]} (latest per measure)
+    "updates",
+    "update_latest",  # count; JSON [date, by, note]
     "last_activity",
-    "override_rag", "override_until", "override_reason", "override",   # as written; 1 while in force
-    "margin", "stale_days", "weight",
+    "override_rag",
+    "override_until",
+    "override_reason",
+    "override",  # as written; 1 while in force
+    "margin",
+    "stale_days",
+    "weight",
 )
 KEY = ("plan_id", "ref")
 Row = namedtuple("Row", KEY + COLUMNS)
 
 # SQL types for the columns (dates are ISO text; flags are 0/1).
 SQL_TYPES = {
-    "percent": "INTEGER", "status": "TEXT", "rag": "TEXT", "complete": "INTEGER",
-    "overdue": "INTEGER", "stale": "INTEGER", "start": "TEXT", "due": "TEXT",
-    "original_due": "TEXT", "next_due": "TEXT", "extensions": "INTEGER", "extension": "TEXT",
-    "milestones": "INTEGER", "milestones_done": "INTEGER", "impact": "TEXT",
-    "evidence": "INTEGER", "evidence_latest": "TEXT", "readings": "INTEGER",
-    "readings_latest": "TEXT", "updates": "INTEGER", "update_latest": "TEXT",
-    "last_activity": "TEXT", "override_rag": "TEXT", "override_until": "TEXT",
-    "override_reason": "TEXT", "override": "INTEGER", "margin": "REAL", "stale_days": "INTEGER",
+    "percent": "INTEGER",
+    "status": "TEXT",
+    "rag": "TEXT",
+    "complete": "INTEGER",
+    "overdue": "INTEGER",
+    "stale": "INTEGER",
+    "start": "TEXT",
+    "due": "TEXT",
+    "original_due": "TEXT",
+    "next_due": "TEXT",
+    "extensions": "INTEGER",
+    "extension": "TEXT",
+    "milestones": "INTEGER",
+    "milestones_done": "INTEGER",
+    "impact": "TEXT",
+    "evidence": "INTEGER",
+    "evidence_latest": "TEXT",
+    "readings": "INTEGER",
+    "readings_latest": "TEXT",
+    "updates": "INTEGER",
+    "update_latest": "TEXT",
+    "last_activity": "TEXT",
+    "override_rag": "TEXT",
+    "override_until": "TEXT",
+    "override_reason": "TEXT",
+    "override": "INTEGER",
+    "margin": "REAL",
+    "stale_days": "INTEGER",
     "weight": "REAL",
 }
 assert set(SQL_TYPES) == set(COLUMNS)
@@ -55,9 +93,24 @@ TIME_FIELDS = ("rag", "overdue", "stale", "override")
 _TIME_INDEX = tuple(Row._fields.index(f) for f in TIME_FIELDS)
 
 # The fields an event can name, in the order a change is told.
-FIELDS = ("status", "percent", "complete", "rag", "overdue", "stale", "start", "due",
-          "original_due", "extension", "milestones_done", "impact", "evidence", "reading",
-          "update", "override")
+FIELDS = (
+    "status",
+    "percent",
+    "complete",
+    "rag",
+    "overdue",
+    "stale",
+    "start",
+    "due",
+    "original_due",
+    "extension",
+    "milestones_done",
+    "impact",
+    "evidence",
+    "reading",
+    "update",
+    "override",
+)
 
 
 class _IsoDates(dict):
@@ -80,12 +133,13 @@ def _encoder():
     plain = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode
     try:
         from json.encoder import c_make_encoder, encode_basestring
+
         make = c_make_encoder(None, None, encode_basestring, None, ":", ",", True, False, True)
         fast = lambda value: "".join(make(value, 0))  # noqa: E731
-        sample = {"b": [1, "é\n\"", None, 2.5, True], "a": {"z": -1, "y": [3.0]}}
+        sample = {"b": [1, 'é\n"', None, 2.5, True], "a": {"z": -1, "y": [3.0]}}
         if fast(sample) != plain(sample):
             raise ValueError
-    except Exception:          # no C encoder, or one with another signature: the plain one
+    except Exception:  # no C encoder, or one with another signature: the plain one
         return plain
     return fast
 
@@ -121,19 +175,37 @@ def action_row(plan_id: str, st: rules.ActionStatus, margin: float, stale_days: 
             latest[ms.id] = [_d(r.date), _num(r.value)]
     up = _latest(a.updates)
     return (
-        plan_id, a.ref,
-        st.percent, st.status, st.rag, int(st.complete), int(st.overdue), int(st.stale),
-        _d(st.start), _d(st.due), _d(st.original_due), _d(st.next_due),
+        plan_id,
+        a.ref,
+        st.percent,
+        st.status,
+        st.rag,
+        int(st.complete),
+        int(st.overdue),
+        int(st.stale),
+        _d(st.start),
+        _d(st.due),
+        _d(st.original_due),
+        _d(st.next_due),
         len(a.extensions),
         _json([_d(ext.due), ext.reason, _d(ext.agreed_on), ext.agreed_by]) if ext else None,
-        len(a.milestones), sum(1 for x in a.milestones if x.done),
+        len(a.milestones),
+        sum(1 for x in a.milestones if x.done),
         a.impact,
-        len(a.evidence), _json([_d(ev.date), ev.text]) if ev else None,
-        readings, _json(latest) if latest else None,
-        len(a.updates), _json([_d(up.date), up.by, up.note]) if up else None,
+        len(a.evidence),
+        _json([_d(ev.date), ev.text]) if ev else None,
+        readings,
+        _json(latest) if latest else None,
+        len(a.updates),
+        _json([_d(up.date), up.by, up.note]) if up else None,
         _d(st.last_activity),
-        a.rag, _d(a.rag_until), a.rag_reason if a.rag else None, int(st.override),
-        float(margin), int(stale_days), float(a.weight),
+        a.rag,
+        _d(a.rag_until),
+        a.rag_reason if a.rag else None,
+        int(st.override),
+        float(margin),
+        int(stale_days),
+        float(a.weight),
     )
 
 
@@ -149,6 +221,7 @@ def rows_from_statuses(statuses: Iterable[rules.PlanStatus]) -> Iterator[tuple]:
 
 # -- the passing of time ------------------------------------------------------------------
 
+
 def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
@@ -163,9 +236,17 @@ def reconstruct(row: tuple) -> tuple[m.Action, dict]:
         milestones.append(m.Milestone("next", next_due, False))
     activity = _date(r.last_activity)
     action = m.Action(
-        ref=r.ref, action="", start=_date(r.start), due=due, percent=r.percent, status=r.status,
-        rag=r.override_rag, rag_reason=r.override_reason, rag_until=_date(r.override_until),
-        milestones=milestones, updates=[m.Update(activity)] if activity else [],
+        ref=r.ref,
+        action="",
+        start=_date(r.start),
+        due=due,
+        percent=r.percent,
+        status=r.status,
+        rag=r.override_rag,
+        rag_reason=r.override_reason,
+        rag_until=_date(r.override_until),
+        milestones=milestones,
+        updates=[m.Update(activity)] if activity else [],
     )
     return action, {"margin": r.margin, "stale_days": r.stale_days}
 
@@ -176,7 +257,7 @@ def time_values(row: tuple) -> tuple:
 
 def with_time_values(row: tuple, values: tuple) -> tuple:
     out = list(row)
-    for i, v in zip(_TIME_INDEX, values):
+    for i, v in zip(_TIME_INDEX, values, strict=True):
         out[i] = v
     return tuple(out)
 
@@ -225,7 +306,7 @@ def time_changes(row: tuple, since: date, until: date) -> list[tuple[date, tuple
     low = since
     for point in points:
         while values(point) != current:
-            a, b = low, point                      # values(a) == current != values(b)
+            a, b = low, point  # values(a) == current != values(b)
             while (b - a).days > 1:
                 mid = a.fromordinal(a.toordinal() + (b - a).days // 2)
                 if values(mid) == current:
@@ -241,6 +322,7 @@ def time_changes(row: tuple, since: date, until: date) -> list[tuple[date, tuple
 
 # -- what an event says --------------------------------------------------------------------
 
+
 def _loads(text: str | None):
     return json.loads(text) if text else None
 
@@ -251,8 +333,17 @@ def _i(name: str) -> int:
 
 def _ext(r: tuple):
     ext = _loads(r[_i("extension")])
-    return ({"count": r[_i("extensions")], "due": ext[0], "reason": ext[1], "agreed_on": ext[2],
-             "agreed_by": ext[3]} if ext else None)
+    return (
+        {
+            "count": r[_i("extensions")],
+            "due": ext[0],
+            "reason": ext[1],
+            "agreed_on": ext[2],
+            "agreed_by": ext[3],
+        }
+        if ext
+        else None
+    )
 
 
 def _evidence(r: tuple):
@@ -273,24 +364,35 @@ def _update(r: tuple):
 def _override(r: tuple):
     if not r[_i("override_rag")]:
         return None
-    return {"rag": r[_i("override_rag")], "until": r[_i("override_until")],
-            "reason": r[_i("override_reason")], "in_force": bool(r[_i("override")])}
+    return {
+        "rag": r[_i("override_rag")],
+        "until": r[_i("override_until")],
+        "reason": r[_i("override_reason")],
+        "in_force": bool(r[_i("override")]),
+    }
 
 
 # field → (the columns it is made of, how its value is told)
 _FIELD_SOURCES: dict[str, tuple[tuple[int, ...], object]] = {
-    "status": ((_i("status"),), None), "percent": ((_i("percent"),), None),
-    "complete": ((_i("complete"),), bool), "rag": ((_i("rag"),), None),
-    "overdue": ((_i("overdue"),), bool), "stale": ((_i("stale"),), bool),
-    "start": ((_i("start"),), None), "due": ((_i("due"),), None),
+    "status": ((_i("status"),), None),
+    "percent": ((_i("percent"),), None),
+    "complete": ((_i("complete"),), bool),
+    "rag": ((_i("rag"),), None),
+    "overdue": ((_i("overdue"),), bool),
+    "stale": ((_i("stale"),), bool),
+    "start": ((_i("start"),), None),
+    "due": ((_i("due"),), None),
     "original_due": ((_i("original_due"),), None),
     "extension": ((_i("extensions"), _i("extension")), _ext),
-    "milestones_done": ((_i("milestones_done"),), None), "impact": ((_i("impact"),), None),
+    "milestones_done": ((_i("milestones_done"),), None),
+    "impact": ((_i("impact"),), None),
     "evidence": ((_i("evidence"), _i("evidence_latest")), _evidence),
     "reading": ((_i("readings_latest"),), _readings),
     "update": ((_i("updates"), _i("update_latest")), _update),
-    "override": ((_i("override_rag"), _i("override_until"), _i("override_reason"),
-                  _i("override")), _override),
+    "override": (
+        (_i("override_rag"), _i("override_until"), _i("override_reason"), _i("override")),
+        _override,
+    ),
 }
 assert tuple(_FIELD_SOURCES) == FIELDS
 
@@ -321,7 +423,7 @@ def field_changes(old: tuple, new: tuple) -> list[tuple[str, object, object]]:
         x, y = _value(name, old), _value(name, new)
         if x == y:
             continue
-        if name == "reading":           # one change per measure whose latest reading moved
+        if name == "reading":  # one change per measure whose latest reading moved
             for mid in sorted(set(x) | set(y)):
                 if x.get(mid) != y.get(mid):
                     out.append(("reading", x.get(mid), y.get(mid)))
@@ -330,6 +432,8 @@ def field_changes(old: tuple, new: tuple) -> list[tuple[str, object, object]]:
     return out
 
 
-def time_field_changes(old_values: tuple, new_values: tuple, row: tuple) -> list[tuple[str, object, object]]:
+def time_field_changes(
+    old_values: tuple, new_values: tuple, row: tuple
+) -> list[tuple[str, object, object]]:
     """The event values for a change in time-driven values (the rest of the row as in `row`)."""
     return field_changes(with_time_values(row, old_values), with_time_values(row, new_values))

@@ -13,10 +13,10 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
 
 from sqlite_utils import Database
 
@@ -27,9 +27,9 @@ from .records import Event, PlanSummary, Review, SyncResult
 
 DB_DIR = ".improve"
 DB_NAME = "history.db"
-BUSY_SECONDS = 60            # how long a writer waits for another one to finish
+BUSY_SECONDS = 60  # how long a writer waits for another one to finish
 SQLITE_HEADER = b"SQLite format 3\x00"
-_CORRUPT = {11, 26}          # SQLITE_CORRUPT, SQLITE_NOTADB
+_CORRUPT = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 
 def default_path(plans_dir: Path) -> Path:
@@ -70,8 +70,14 @@ class HistoryStore:
     schema).  Damage found later, while reading, is handled the same way.
     """
 
-    def __init__(self, plans_dir: Path | str | None = None, path: Path | str | None = None, *,
-                 check: str = "quick", clock: Callable[[], datetime] | None = None):
+    def __init__(
+        self,
+        plans_dir: Path | str | None = None,
+        path: Path | str | None = None,
+        *,
+        check: str = "quick",
+        clock: Callable[[], datetime] | None = None,
+    ):
         if path is None and plans_dir is None:
             raise HistoryError("HistoryStore needs the plans folder or the path of a database")
         self.path = Path(path) if path is not None else default_path(Path(plans_dir))
@@ -79,9 +85,9 @@ class HistoryStore:
         self.check = check
         self.warning: str | None = None
         self.moved_aside: list[Path] = []
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._depth = 0
-        self._mutex = threading.RLock()   # one connection, shared by the app's worker threads
+        self._mutex = threading.RLock()  # one connection, shared by the app's worker threads
         self.db: Database | None = None
         self._open()
 
@@ -91,9 +97,11 @@ class HistoryStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise HistoryError(f"cannot create the folder for the history database "
-                               f"{self.path.parent}: {exc.strerror}; point --db (or IMPROVE_DB) "
-                               "at a file in a folder you can write to") from None
+            raise HistoryError(
+                f"cannot create the folder for the history database "
+                f"{self.path.parent}: {exc.strerror}; point --db (or IMPROVE_DB) "
+                "at a file in a folder you can write to"
+            ) from None
         try:
             self._connect()
         except _Damaged as exc:
@@ -112,8 +120,9 @@ class HistoryStore:
             with open(self.path, "rb") as handle:
                 if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
                     raise _Damaged("it is not a SQLite database file")
-        conn = sqlite3.connect(str(self.path), timeout=BUSY_SECONDS, check_same_thread=False,
-                               isolation_level=None)
+        conn = sqlite3.connect(
+            str(self.path), timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None
+        )
         self.db = Database(conn, execute_plugins=False)
         conn.execute(f"pragma busy_timeout = {BUSY_SECONDS * 1000}")
         self.db.enable_wal()
@@ -134,8 +143,11 @@ class HistoryStore:
         elif sqlite3.sqlite_version_info < (3, 33):
             checks = ["pragma quick_check"]
         else:
-            tables = [r[0] for r in conn.execute(
-                "select name from sqlite_master where type = 'table'") if r[0] != "snapshots"]
+            tables = [
+                r[0]
+                for r in conn.execute("select name from sqlite_master where type = 'table'")
+                if r[0] != "snapshots"
+            ]
             checks = [f"pragma quick_check([{t}])" for t in tables] or ["pragma quick_check"]
         problems = []
         for sql in checks:
@@ -157,7 +169,7 @@ class HistoryStore:
     def close(self) -> None:
         self._close()
 
-    def __enter__(self) -> "HistoryStore":
+    def __enter__(self) -> HistoryStore:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -177,24 +189,34 @@ class HistoryStore:
                 if extra.exists():
                     os.replace(extra, Path(f"{aside}{suffix}"))
         except OSError as exc:
-            raise HistoryError(f"the history database {self.path} is damaged ({reason}) and could "
-                               f"not be moved aside: {exc.strerror}; move it away yourself, or "
-                               "point --db (or IMPROVE_DB) at another file") from None
+            raise HistoryError(
+                f"the history database {self.path} is damaged ({reason}) and could "
+                f"not be moved aside: {exc.strerror}; move it away yourself, or "
+                "point --db (or IMPROVE_DB) at another file"
+            ) from None
         self.moved_aside.append(aside)
-        self.warning = (f"warning: the history database {self.path} was damaged ({reason}); it "
-                        f"was moved aside to {aside.name} and a new one started. The plans are "
-                        "untouched; the history recorded before now is in the old file.")
+        self.warning = (
+            f"warning: the history database {self.path} was damaged ({reason}); it "
+            f"was moved aside to {aside.name} and a new one started. The plans are "
+            "untouched; the history recorded before now is in the old file."
+        )
 
     def _error(self, exc: sqlite3.Error) -> HistoryError:
         text = str(exc)
         if "locked" in text or "busy" in text:
-            return HistoryError(f"the history database {self.path} is busy (another improve is "
-                                "writing to it); try again in a moment")
+            return HistoryError(
+                f"the history database {self.path} is busy (another improve is "
+                "writing to it); try again in a moment"
+            )
         if "readonly" in text or "read-only" in text:
-            return HistoryError(f"the history database {self.path} is read-only; make it writable "
-                                "or point --db (or IMPROVE_DB) at another file")
-        return HistoryError(f"the history database {self.path} cannot be used ({text}); point "
-                            "--db (or IMPROVE_DB) at another file, or move this one away")
+            return HistoryError(
+                f"the history database {self.path} is read-only; make it writable "
+                "or point --db (or IMPROVE_DB) at another file"
+            )
+        return HistoryError(
+            f"the history database {self.path} cannot be used ({text}); point "
+            "--db (or IMPROVE_DB) at another file, or move this one away"
+        )
 
     def _run(self, fn, *args, **kwargs):
         """Run one public operation; a database found damaged midway is moved aside, a new
@@ -221,7 +243,7 @@ class HistoryStore:
     # -- transactions ----------------------------------------------------------------------
 
     @contextmanager
-    def lock(self) -> Iterator["HistoryStore"]:
+    def lock(self) -> Iterator[HistoryStore]:
         """One write transaction (nested calls join it).  It takes the write lock at once
         (BEGIN IMMEDIATE), so what is read inside cannot be changed by another process
         before it is written: two processes syncing at once record each change once."""
@@ -233,7 +255,7 @@ class HistoryStore:
                 raise self._error(exc) from None
 
     @contextmanager
-    def _transaction(self) -> Iterator["HistoryStore"]:
+    def _transaction(self) -> Iterator[HistoryStore]:
         if self.db is None:
             raise HistoryError("this history store is closed")
         conn = self.db.conn
@@ -266,43 +288,76 @@ class HistoryStore:
 
     # -- recording -------------------------------------------------------------------------
 
-    def sync(self, statuses: Iterable[rules.PlanStatus], today: date, by: str | None = None, *,
-             only: Iterable[str] | None = None, targets: Iterable[tuple[str, str]] | None = None,
-             unreadable: Iterable[Path | str] = (),
-             fingerprints: Mapping[str, str] | None = None) -> SyncResult:
+    def sync(
+        self,
+        statuses: Iterable[rules.PlanStatus],
+        today: date,
+        by: str | None = None,
+        *,
+        only: Iterable[str] | None = None,
+        targets: Iterable[tuple[str, str]] | None = None,
+        unreadable: Iterable[Path | str] = (),
+        fingerprints: Mapping[str, str] | None = None,
+    ) -> SyncResult:
         """Bring the history up to `today`: compare every action with its last recorded
         state and record an event for each change (see `sync.sync` for the rules)."""
         from .sync import sync
-        return self._run(sync, self, list(statuses), today, by, only=only, targets=targets,
-                         unreadable=unreadable, fingerprints=fingerprints)
 
-    def sync_portfolio(self, portfolio, today: date, by: str | None = None, *,
-                       statuses: list[rules.PlanStatus] | None = None) -> SyncResult:
+        return self._run(
+            sync,
+            self,
+            list(statuses),
+            today,
+            by,
+            only=only,
+            targets=targets,
+            unreadable=unreadable,
+            fingerprints=fingerprints,
+        )
+
+    def sync_portfolio(
+        self,
+        portfolio,
+        today: date,
+        by: str | None = None,
+        *,
+        statuses: list[rules.PlanStatus] | None = None,
+    ) -> SyncResult:
         """`sync` for a loaded folder: plans that failed to load keep their recorded state
         (a typo does not 'remove' a plan), and unchanged files are not worked out again."""
         from .. import api
+
         if statuses is None:
             statuses = api.portfolio_status(portfolio, today)
         fps = {f.plan.id: f.fingerprint for f in portfolio.files if f.plan is not None}
-        return self.sync(statuses, today, by, unreadable=[f.path for f in portfolio.failed],
-                         fingerprints=fps)
+        return self.sync(
+            statuses, today, by, unreadable=[f.path for f in portfolio.failed], fingerprints=fps
+        )
 
     def update(self, portfolio, target: str, change, today: date, by: str | None):
         """`api.update` and its history in one step, under the write lock, so that no other
         process can record this change as a hand edit first.  Returns the EditResult."""
         from .sync import record_update
+
         return self._run(record_update, self, portfolio, target, change, today, by)
 
-    def record_review(self, statuses: Iterable[rules.PlanStatus], today: date,
-                      note: str | None = None, attendees: Iterable[str] = (),
-                      by: str | None = None) -> int:
+    def record_review(
+        self,
+        statuses: Iterable[rules.PlanStatus],
+        today: date,
+        note: str | None = None,
+        attendees: Iterable[str] = (),
+        by: str | None = None,
+    ) -> int:
         """Snapshot every action of every plan as at `today` (one transaction); the review id."""
         from .sync import record_review
+
         return self._run(record_review, self, list(statuses), today, note, tuple(attendees), by)
 
     def replay(self, portfolio, today: date):
         """Fill an empty history from the plans' own dated entries (see `replay`)."""
         from .replay import replay
+
         return self._run(replay, self, portfolio, today)
 
     # -- reading ---------------------------------------------------------------------------
@@ -323,18 +378,29 @@ class HistoryStore:
         plans: dict[int, list[PlanSummary]] = {r["id"]: [] for r in rows}
         held_on = {r["id"]: r["held_on"] for r in rows}
         pwhere = "where review_id = ?" if only is not None else ""
-        for p in self.db.query(f"select * from review_plans {pwhere} order by review_id, plan_id",
-                               params):
+        for p in self.db.query(
+            f"select * from review_plans {pwhere} order by review_id, plan_id", params
+        ):
             if p["review_id"] in plans:
                 plans[p["review_id"]].append(
-                    PlanSummary.from_db(p, held_on[p["review_id"]], p["review_id"]))
-        return [Review(r["id"], date.fromisoformat(r["held_on"]), r["recorded_at"], r["note"],
-                       tuple(json.loads(r["attendees"])), r["recorded_by"], r["last_event_id"],
-                       tuple(plans[r["id"]]))
-                for r in rows]
+                    PlanSummary.from_db(p, held_on[p["review_id"]], p["review_id"])
+                )
+        return [
+            Review(
+                r["id"],
+                date.fromisoformat(r["held_on"]),
+                r["recorded_at"],
+                r["note"],
+                tuple(json.loads(r["attendees"])),
+                r["recorded_by"],
+                r["last_event_id"],
+                tuple(plans[r["id"]]),
+            )
+            for r in rows
+        ]
 
     def find_review(self, since: str | int | date = "last", today: date | None = None) -> Review:
-        """"last" (the latest review on or before today), a review id, or a date (the latest
+        """ "last" (the latest review on or before today), a review id, or a date (the latest
         review on or before it)."""
         return self._run(self._find_review, since, today)
 
@@ -345,8 +411,10 @@ class HistoryStore:
             try:
                 since = date.fromisoformat(since)
             except ValueError:
-                raise HistoryError(f'"{since}" is not a review: give "last", a review id (see '
-                                   "`improve review list`) or a date as YYYY-MM-DD") from None
+                raise HistoryError(
+                    f'"{since}" is not a review: give "last", a review id (see '
+                    "`improve review list`) or a date as YYYY-MM-DD"
+                ) from None
         limit = since if isinstance(since, date) else today
         sql = "select id from reviews"
         params: list = []
@@ -356,20 +424,29 @@ class HistoryStore:
         row = self.db.execute(sql + " order by held_on desc, id desc limit 1", params).fetchone()
         if row is None:
             if limit is not None and self.db.execute("select 1 from reviews limit 1").fetchone():
-                raise HistoryError(f"no review was recorded on or before {limit.isoformat()}; "
-                                   "`improve review list` lists the reviews")
-            raise HistoryError("no review has been recorded yet; record one with "
-                               "`improve review record`")
+                raise HistoryError(
+                    f"no review was recorded on or before {limit.isoformat()}; "
+                    "`improve review list` lists the reviews"
+                )
+            raise HistoryError(
+                "no review has been recorded yet; record one with `improve review record`"
+            )
         return self.review(row[0])
 
-    def changes(self, since: str | int | date = "last",
-                statuses: Iterable[rules.PlanStatus] | None = None, today: date | None = None,
-                *, events: bool = False):
+    def changes(
+        self,
+        since: str | int | date = "last",
+        statuses: Iterable[rules.PlanStatus] | None = None,
+        today: date | None = None,
+        *,
+        events: bool = False,
+    ):
         """What changed since a review: its snapshot against now.  With `statuses` (and
         `today`), history is first brought up to date with them (`sync`, by hand), so hand
         edits are noticed; without, "now" is the state recorded by the last sync.  With
         `events`, `Changes.events` holds every event since the review."""
         from .changes import changes
+
         if statuses is not None:
             if today is None:
                 raise HistoryError("changes(): give today with the statuses")
@@ -378,9 +455,15 @@ class HistoryStore:
 
     def history(self, plan_id: str, ref: str) -> list[Event]:
         """Every event of one action, oldest first."""
-        return self._run(lambda: [Event.from_db(r) for r in self.db.query(
-            "select * from events where plan_id = ? and ref = ? order by happened_on, id",
-            [plan_id, ref])])
+        return self._run(
+            lambda: [
+                Event.from_db(r)
+                for r in self.db.query(
+                    "select * from events where plan_id = ? and ref = ? order by happened_on, id",
+                    [plan_id, ref],
+                )
+            ]
+        )
 
     def events(self, after_id: int = 0, plan_id: str | None = None) -> list[Event]:
         """Events recorded after an event id (e.g. a review's last_event_id), oldest first."""
@@ -388,8 +471,11 @@ class HistoryStore:
         if plan_id is not None:
             sql += " and plan_id = ?"
             params.append(plan_id)
-        return self._run(lambda: [Event.from_db(r) for r in self.db.query(
-            sql + " order by happened_on, id", params)])
+        return self._run(
+            lambda: [
+                Event.from_db(r) for r in self.db.query(sql + " order by happened_on, id", params)
+            ]
+        )
 
     def status_as_of(self, day: date) -> list[PlanSummary]:
         """Each plan's totals as recorded by the latest review or sync on or before `day`
@@ -402,13 +488,16 @@ class HistoryStore:
                join (select plan_id, max(on_date) as d from plan_days where on_date <= ?
                      group by plan_id) latest
                on p.plan_id = latest.plan_id and p.on_date = latest.d
-               where p.present = 1 order by p.plan_id""", [day.isoformat()])
+               where p.present = 1 order by p.plan_id""",
+            [day.isoformat()],
+        )
         return [PlanSummary.from_db(r, r["on_date"]) for r in rows]
 
     def trend(self, plan_id: str | None = None) -> dict[str, list[PlanSummary]]:
         """Per plan, its totals at each review, oldest first (percent complete and RAG counts)."""
+
         def run():
-            sql = ("select p.*, r.held_on from review_plans p join reviews r on r.id = p.review_id")
+            sql = "select p.*, r.held_on from review_plans p join reviews r on r.id = p.review_id"
             params = []
             if plan_id is not None:
                 sql += " where p.plan_id = ?"
@@ -416,8 +505,10 @@ class HistoryStore:
             out: dict[str, list[PlanSummary]] = {}
             for r in self.db.query(sql + " order by p.plan_id, r.held_on, r.id", params):
                 out.setdefault(r["plan_id"], []).append(
-                    PlanSummary.from_db(r, r["held_on"], r["review_id"]))
+                    PlanSummary.from_db(r, r["held_on"], r["review_id"])
+                )
             return out
+
         return self._run(run)
 
     def last_synced(self) -> date | None:

@@ -17,23 +17,45 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 
 from .. import model as m
 from .. import rules
 from ..loader import fingerprint
-from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME, SyncResult, Event
-from .rows import (COLUMNS, KEY, _json, field_changes, plan_rows, quiet, time_changes,
-                   time_field_changes, tracked, with_time_values)
+from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME, Event, SyncResult
+from .rows import (
+    COLUMNS,
+    KEY,
+    _json,
+    field_changes,
+    plan_rows,
+    quiet,
+    time_changes,
+    time_field_changes,
+    tracked,
+    with_time_values,
+)
 
 _ALL = ", ".join(f"[{c}]" for c in KEY + COLUMNS)
 _MARKS = ", ".join("?" for _ in KEY + COLUMNS)
-_EVENT_INSERT = ("insert into events (plan_id, ref, happened_on, recorded_at, who, kind, field, old, new)"
-                 " values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-_DAY_COLUMNS = ("title", "present", "percent", "rag", *m.RAGS, "total", "complete", "overdue",
-                "stale", "dropped")
+_EVENT_INSERT = (
+    "insert into events (plan_id, ref, happened_on, recorded_at, who, kind, field, old, new)"
+    " values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_DAY_COLUMNS = (
+    "title",
+    "present",
+    "percent",
+    "rag",
+    *m.RAGS,
+    "total",
+    "complete",
+    "overdue",
+    "stale",
+    "dropped",
+)
 
 
 def _j(value) -> str | None:
@@ -53,8 +75,18 @@ def _file_still(path: Path, expected: str) -> bool:
 
 def _totals(ps: rules.PlanStatus) -> tuple:
     r = ps.rollup
-    return (ps.plan.title, 1, r.percent, r.rag, *(r.counts[c] for c in m.RAGS), r.total,
-            r.complete, r.overdue, r.stale, r.dropped)
+    return (
+        ps.plan.title,
+        1,
+        r.percent,
+        r.rag,
+        *(r.counts[c] for c in m.RAGS),
+        r.total,
+        r.complete,
+        r.overdue,
+        r.stale,
+        r.dropped,
+    )
 
 
 def _latest_days(conn, today: date) -> dict[str, tuple]:
@@ -63,24 +95,35 @@ def _latest_days(conn, today: date) -> dict[str, tuple]:
         f"""select p.plan_id, {cols} from plan_days p
             join (select plan_id, max(on_date) as d from plan_days where on_date <= ?
                   group by plan_id) latest on p.plan_id = latest.plan_id and p.on_date = latest.d""",
-        [today.isoformat()]).fetchall()
+        [today.isoformat()],
+    ).fetchall()
     return {r[0]: tuple(r[1:]) for r in rows}
 
 
 def _write_day(conn, plan_id: str, today: date, totals: tuple, latest: dict) -> None:
     if latest.get(plan_id) == totals:
         return
-    conn.execute(f"insert or replace into plan_days (plan_id, on_date, {', '.join(_DAY_COLUMNS)}) "
-                 f"values (?, ?, {', '.join('?' for _ in _DAY_COLUMNS)})",
-                 (plan_id, today.isoformat(), *totals))
+    conn.execute(
+        f"insert or replace into plan_days (plan_id, on_date, {', '.join(_DAY_COLUMNS)}) "
+        f"values (?, ?, {', '.join('?' for _ in _DAY_COLUMNS)})",
+        (plan_id, today.isoformat(), *totals),
+    )
     latest[plan_id] = totals
 
 
-def sync(store, statuses: list[rules.PlanStatus], today: date, by: str | None = None, *,
-         only: Iterable[str] | None = None, targets: Iterable[tuple[str, str]] | None = None,
-         unreadable: Iterable[Path | str] = (), fingerprints: Mapping[str, str] | None = None,
-         rows_cache: dict | None = None,
-         attribute: Callable[[str, str], str | None] | None = None) -> SyncResult:
+def sync(
+    store,
+    statuses: list[rules.PlanStatus],
+    today: date,
+    by: str | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    targets: Iterable[tuple[str, str]] | None = None,
+    unreadable: Iterable[Path | str] = (),
+    fingerprints: Mapping[str, str] | None = None,
+    rows_cache: dict | None = None,
+    attribute: Callable[[str, str], str | None] | None = None,
+) -> SyncResult:
     """See the module docstring.  `only`: compare just these plans (others, and their
     removal, are left alone).  `targets`: the (plan id, ref) pairs `by` changed; any other
     change found is by hand.  `unreadable`: files that failed to load (their plans keep
@@ -109,7 +152,10 @@ def sync(store, statuses: list[rules.PlanStatus], today: date, by: str | None = 
     with store._transaction():
         at = store.now()
         first_id = conn.execute("select coalesce(max(id), 0) from events").fetchone()[0]
-        known = {r[0]: r for r in conn.execute("select plan_id, title, file, fingerprint, as_of from plans")}
+        known = {
+            r[0]: r
+            for r in conn.execute("select plan_id, title, file, fingerprint, as_of from plans")
+        }
         latest = _latest_days(conn, today)
         events: list[tuple] = []
         seen: set[str] = set()
@@ -123,29 +169,39 @@ def sync(store, statuses: list[rules.PlanStatus], today: date, by: str | None = 
             if prev is not None:
                 as_of = date.fromisoformat(prev[4])
                 if today < as_of:
-                    result.skipped.append(f"{pid}: history is recorded up to {as_of.isoformat()}; "
-                                          "nothing is recorded as at an earlier date")
+                    result.skipped.append(
+                        f"{pid}: history is recorded up to {as_of.isoformat()}; "
+                        "nothing is recorded as at an earlier date"
+                    )
                     continue
                 if fp is not None and prev[3] == fp and as_of == today:
                     continue
                 if fp is not None and prev[3] != fp and not _file_still(ps.plan.file, fp):
-                    result.skipped.append(f"{pid}: {Path(ps.plan.file).name} changed on disk while "
-                                          "this run was reading it; it is compared on the next run")
+                    result.skipped.append(
+                        f"{pid}: {Path(ps.plan.file).name} changed on disk while "
+                        "this run was reading it; it is compared on the next run"
+                    )
                     continue
             result.checked.append(pid)
             rows = rows_cache[pid] if rows_cache and pid in rows_cache else plan_rows(ps)
             if prev is None:
-                events.extend((pid, row[1], day, at, None, BASELINE, None, None, tracked(row))
-                              for row in rows)
+                events.extend(
+                    (pid, row[1], day, at, None, BASELINE, None, None, tracked(row)) for row in rows
+                )
                 changed = rows
             else:
-                old = {r[1]: r for r in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid])}
+                old = {
+                    r[1]: r
+                    for r in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid])
+                }
                 changed = []
                 for row in rows:
                     ref = row[1]
                     before = old.pop(ref, None)
                     if before is None:
-                        events.append((pid, ref, day, at, who(pid, ref), ADDED, None, None, tracked(row)))
+                        events.append(
+                            (pid, ref, day, at, who(pid, ref), ADDED, None, None, tracked(row))
+                        )
                         changed.append(row)
                         continue
                     if before == row and (as_of == today or quiet(before, as_of, today)):
@@ -154,49 +210,76 @@ def sync(store, statuses: list[rules.PlanStatus], today: date, by: str | None = 
                     if as_of < today:
                         for when, was, now in time_changes(before, as_of, today):
                             for name, o, n in time_field_changes(was, now, before):
-                                events.append((pid, ref, when.isoformat(), at, None, TIME, name,
-                                               o, n))
+                                events.append(
+                                    (pid, ref, when.isoformat(), at, None, TIME, name, o, n)
+                                )
                             carried = with_time_values(before, now)
                     for name, o, n in field_changes(carried, row):
                         events.append((pid, ref, day, at, who(pid, ref), EDIT, name, o, n))
                     if before != row:
                         changed.append(row)
                 for ref, row in old.items():
-                    events.append((pid, ref, day, at, who(pid, ref), REMOVED, None, tracked(row), None))
+                    events.append(
+                        (pid, ref, day, at, who(pid, ref), REMOVED, None, tracked(row), None)
+                    )
                     conn.execute("delete from state where plan_id = ? and ref = ?", [pid, ref])
             conn.executemany(f"insert or replace into state ({_ALL}) values ({_MARKS})", changed)
-            conn.execute("insert or replace into plans (plan_id, title, file, fingerprint, as_of) "
-                         "values (?, ?, ?, ?, ?)", [pid, ps.plan.title, _norm(ps.plan.file), fp, day])
+            conn.execute(
+                "insert or replace into plans (plan_id, title, file, fingerprint, as_of) "
+                "values (?, ?, ?, ?, ?)",
+                [pid, ps.plan.title, _norm(ps.plan.file), fp, day],
+            )
             _write_day(conn, pid, today, _totals(ps), latest)
 
         for pid, prev in known.items():
             if pid in seen or (only is not None and pid not in only):
                 continue
             if prev[2] in unreadable:
-                result.skipped.append(f"{pid}: {Path(prev[2]).name} could not be read; its "
-                                      "recorded state is kept until it loads again")
+                result.skipped.append(
+                    f"{pid}: {Path(prev[2]).name} could not be read; its "
+                    "recorded state is kept until it loads again"
+                )
                 continue
             if date.fromisoformat(prev[4]) > today:
-                result.skipped.append(f"{pid}: history is recorded up to {prev[4]}; nothing is "
-                                      "recorded as at an earlier date")
+                result.skipped.append(
+                    f"{pid}: history is recorded up to {prev[4]}; nothing is "
+                    "recorded as at an earlier date"
+                )
                 continue
-            for row in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid]).fetchall():
-                events.append((pid, row[1], day, at, who(pid, row[1]), REMOVED, None, tracked(row), None))
+            for row in conn.execute(
+                f"select {_ALL} from state where plan_id = ?", [pid]
+            ).fetchall():
+                events.append(
+                    (pid, row[1], day, at, who(pid, row[1]), REMOVED, None, tracked(row), None)
+                )
             conn.execute("delete from state where plan_id = ?", [pid])
             conn.execute("delete from plans where plan_id = ?", [pid])
-            _write_day(conn, pid, today, (prev[1], 0, None, None, *(0 for _ in m.RAGS), 0, 0, 0, 0, 0),
-                       latest)
+            _write_day(
+                conn,
+                pid,
+                today,
+                (prev[1], 0, None, None, *(0 for _ in m.RAGS), 0, 0, 0, 0, 0),
+                latest,
+            )
         conn.executemany(_EVENT_INSERT, ((*e[:7], _j(e[7]), _j(e[8])) for e in events))
         # Inserted under the write lock into a table never deleted from: the ids follow on.
-        made = [Event(first_id + n, e[0], e[1], date.fromisoformat(e[2]), *e[3:])
-                for n, e in enumerate(events, 1)]
+        made = [
+            Event(first_id + n, e[0], e[1], date.fromisoformat(e[2]), *e[3:])
+            for n, e in enumerate(events, 1)
+        ]
         made.sort(key=lambda e: (e.happened_on, e.id))
         result.events = made
     return result
 
 
-def record_review(store, statuses: list[rules.PlanStatus], today: date, note: str | None,
-                  attendees: tuple[str, ...], by: str | None) -> int:
+def record_review(
+    store,
+    statuses: list[rules.PlanStatus],
+    today: date,
+    note: str | None,
+    attendees: tuple[str, ...],
+    by: str | None,
+) -> int:
     """Snapshot every action of every plan at `today`, in one transaction.  History is
     first brought up to date with the same statuses (by hand), so that the review's
     snapshot and the events before it agree."""
@@ -208,13 +291,34 @@ def record_review(store, statuses: list[rules.PlanStatus], today: date, note: st
         cur = conn.execute(
             "insert into reviews (held_on, recorded_at, note, attendees, recorded_by, last_event_id)"
             " values (?, ?, ?, ?, ?, ?)",
-            [today.isoformat(), store.now(), note, json.dumps(list(attendees), ensure_ascii=False),
-             by, last_event])
+            [
+                today.isoformat(),
+                store.now(),
+                note,
+                json.dumps(list(attendees), ensure_ascii=False),
+                by,
+                last_event,
+            ],
+        )
         rid = cur.lastrowid
-        conn.executemany(f"insert into snapshots (review_id, {_ALL}) values (?, {_MARKS})",
-                         ((rid, *row) for rows in cache.values() for row in rows))
-        cols = ("review_id", "plan_id", "title", "fingerprint", "percent", "rag", *m.RAGS,
-                "total", "complete", "overdue", "stale", "dropped")
+        conn.executemany(
+            f"insert into snapshots (review_id, {_ALL}) values (?, {_MARKS})",
+            ((rid, *row) for rows in cache.values() for row in rows),
+        )
+        cols = (
+            "review_id",
+            "plan_id",
+            "title",
+            "fingerprint",
+            "percent",
+            "rag",
+            *m.RAGS,
+            "total",
+            "complete",
+            "overdue",
+            "stale",
+            "dropped",
+        )
         fps = dict(conn.execute("select plan_id, fingerprint from plans").fetchall())
         summary = []
         latest = _latest_days(conn, today)
@@ -222,8 +326,10 @@ def record_review(store, statuses: list[rules.PlanStatus], today: date, note: st
             t = _totals(ps)
             summary.append((rid, ps.plan.id, t[0], fps.get(ps.plan.id), *t[2:]))
             _write_day(conn, ps.plan.id, today, t, latest)
-        conn.executemany(f"insert into review_plans ({', '.join(cols)}) values "
-                         f"({', '.join('?' for _ in cols)})", summary)
+        conn.executemany(
+            f"insert into review_plans ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
+            summary,
+        )
     return rid
 
 
@@ -232,12 +338,19 @@ def record_update(store, portfolio, target: str, change, today: date, by: str | 
     throughout, so the change is attributed to `by` and to nobody else."""
     from .. import api
     from ..loader import load_file
+
     plan_id, ref = api.split_target(target)
     with store._transaction():
         result = api.update(portfolio, target, change, today, by)
         loaded = load_file(result.path, portfolio.root)
         if loaded.plan is not None:
-            sync(store, [rules.plan_status(loaded.plan, today)], today, by,
-                 only=[loaded.plan.id], targets=[(loaded.plan.id, ref)],
-                 fingerprints={loaded.plan.id: loaded.fingerprint})
+            sync(
+                store,
+                [rules.plan_status(loaded.plan, today)],
+                today,
+                by,
+                only=[loaded.plan.id],
+                targets=[(loaded.plan.id, ref)],
+                fingerprints={loaded.plan.id: loaded.fingerprint},
+            )
     return result

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual import work
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from ..briefing import history_table
@@ -39,11 +39,14 @@ def action_detail(plan, rec, st, styles: dict) -> Table:
     add("Ref", a.ref)
     add("Action", a.action)
     add("Outcome", a.outcome or "–")
-    add("Lead(s)", "; ".join(a.leads) or ("; ".join(rec.leads) + f" (the {label.lower()}'s)"
-                                          if rec.leads else "–"))
+    add(
+        "Lead(s)",
+        "; ".join(a.leads)
+        or ("; ".join(rec.leads) + f" (the {label.lower()}'s)" if rec.leads else "–"),
+    )
     rag = Text()
     rag.append_text(rag_text(st.rag, styles))
-    rag.append(f"  {st.why}")   # the why in plain text: the word carries the colour
+    rag.append(f"  {st.why}")  # the why in plain text: the word carries the colour
     add("RAG", rag)
     if a.rag:
         state = "expired — ignored" if st.override_expired else "in force"
@@ -58,12 +61,17 @@ def action_detail(plan, rec, st, styles: dict) -> Table:
     if st.due != a.due:
         add("Due in force", f"{_d(st.due)} (extended)")
     if st.next_due and st.next_due != st.due:
-        add("Next due", f"{_d(st.next_due)}" + (f" — {st.next_due_label}" if st.next_due_label else ""))
+        add(
+            "Next due",
+            f"{_d(st.next_due)}" + (f" — {st.next_due_label}" if st.next_due_label else ""),
+        )
     for ext in a.extensions:
         agreed = ""
         if ext.agreed_by or ext.agreed_on:
-            agreed = f" (agreed{' by ' + ext.agreed_by if ext.agreed_by else ''}" \
-                     f"{' on ' + ext.agreed_on.isoformat() if ext.agreed_on else ''})"
+            agreed = (
+                f" (agreed{' by ' + ext.agreed_by if ext.agreed_by else ''}"
+                f"{' on ' + ext.agreed_on.isoformat() if ext.agreed_on else ''})"
+            )
         add("Extension", f"to {ext.due}: {ext.reason}{agreed}")
     for ms in a.milestones:
         add("Milestone", f"{'✓ done' if ms.done else '○ open'}  {_d(ms.due)}  {ms.label}")
@@ -71,12 +79,18 @@ def action_detail(plan, rec, st, styles: dict) -> Table:
     add("Impact", impact + (f": {a.impact_note}" if a.impact_note else ""))
     if a.weight != 1:
         add("Weight", f"{a.weight:g}")
-    add("Last activity", _d(st.last_activity) + ("  STALE: no update for too long" if st.stale else ""))
+    add(
+        "Last activity",
+        _d(st.last_activity) + ("  STALE: no update for too long" if st.stale else ""),
+    )
     for mst in st.measures:
         m = mst.measure
         unit = m.unit or ""
-        target = f"target {m.target:g}{unit} ({'higher' if m.direction == 'up' else 'lower'} is better)" \
-            if m.target is not None else "no target"
+        target = (
+            f"target {m.target:g}{unit} ({'higher' if m.direction == 'up' else 'lower'} is better)"
+            if m.target is not None
+            else "no target"
+        )
         readings = sorted(m.readings, key=lambda r: r.date)
         line = Text(f"{m.text} — {target}; ")
         if readings:
@@ -84,8 +98,10 @@ def action_detail(plan, rec, st, styles: dict) -> Table:
             line.append(mst.status.upper(), style="bold")
             spark = sparkline([r.value for r in readings])
             if spark:
-                line.append(f"\n{spark}  {len(readings)} readings, "
-                            f"{readings[0].value:g} → {readings[-1].value:g}")
+                line.append(
+                    f"\n{spark}  {len(readings)} readings, "
+                    f"{readings[0].value:g} → {readings[-1].value:g}"
+                )
         else:
             line.append("no readings yet")
         if m.baseline is not None:
@@ -105,7 +121,7 @@ def action_detail(plan, rec, st, styles: dict) -> Table:
         add("Update", f"{up.date} {up.by or ''}: {said}".replace("  ", " "))
     for key, value in a.extra.items():
         add(key, str(value))
-    for k, v in rows:   # labels too come from the plan (labels, extra keys): never markup
+    for k, v in rows:  # labels too come from the plan (labels, extra keys): never markup
         grid.add_row(Text(k), v if isinstance(v, Text) else Text(str(v)))
     return grid
 
@@ -117,12 +133,19 @@ class HistoryLoaded(Message):
 
 
 class ActionScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back"),
-                Binding("d", "show_tab('tab-detail')", "Detail", id="tab-detail"),
-                Binding("h", "show_tab('tab-history')", "History", id="tab-history",
-                        tooltip="Every recorded change to this action, oldest first"),
-                Binding("u", "update", "Update", id="update"),
-                Binding("i", "info", "Info", id="info")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("d", "show_tab('tab-detail')", "Detail", id="tab-detail"),
+        Binding(
+            "h",
+            "show_tab('tab-history')",
+            "History",
+            id="tab-history",
+            tooltip="Every recorded change to this action, oldest first",
+        ),
+        Binding("u", "update", "Update", id="update"),
+        Binding("i", "info", "Info", id="info"),
+    ]
 
     def __init__(self, plan_id: str, ref: str) -> None:
         super().__init__()
@@ -156,7 +179,7 @@ class ActionScreen(Screen):
         except HistoryError as exc:
             self.post_message(HistoryLoaded(None, str(exc)))
 
-    def on_history_loaded(self, message: "HistoryLoaded") -> None:
+    def on_history_loaded(self, message: HistoryLoaded) -> None:
         view = self.query_one("#history", Static)
         if message.error:
             view.update(Text(message.error))
@@ -169,8 +192,12 @@ class ActionScreen(Screen):
         found = self.app.find_action(self.plan_id, self.ref)
         detail = self.query_one("#detail", Static)
         if found is None:
-            detail.update(Text(f"Action {self.plan_id}:{self.ref} is not loaded (its plan file "
-                               "may have errors: see the first screen)."))
+            detail.update(
+                Text(
+                    f"Action {self.plan_id}:{self.ref} is not loaded (its plan file "
+                    "may have errors: see the first screen)."
+                )
+            )
             return
         ps, rs, st = found
         detail.update(action_detail(ps.plan, rs.recommendation, st, self.app.rag_styles))
@@ -183,4 +210,5 @@ class ActionScreen(Screen):
         found = self.app.find_action(self.plan_id, self.ref)
         if found:
             from .modals import RecommendationInfo
+
             self.app.open(RecommendationInfo(found[0].plan, found[1].recommendation))

@@ -30,9 +30,19 @@ from .portfolio import PortfolioScreen
 from .update_form import FormValues, UpdateForm, to_change
 
 HIGH_CONTRAST = Theme(
-    name="improve-high-contrast", dark=True, primary="#ffff00", secondary="#00ffff",
-    accent="#ffff00", foreground="#ffffff", background="#000000", surface="#000000",
-    panel="#1a1a1a", boost="#262626", warning="#ffff00", error="#ff6e6e", success="#00ff00",
+    name="improve-high-contrast",
+    dark=True,
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ffff00",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1a1a1a",
+    boost="#262626",
+    warning="#ffff00",
+    error="#ff6e6e",
+    success="#00ff00",
 )
 
 
@@ -59,7 +69,9 @@ class UpdateDone(Message):
 
 
 class UpdateFailed(Message):
-    def __init__(self, plan_id: str, ref: str, values: FormValues, error: str, conflict: bool) -> None:
+    def __init__(
+        self, plan_id: str, ref: str, values: FormValues, error: str, conflict: bool
+    ) -> None:
         super().__init__()
         self.plan_id, self.ref, self.values = plan_id, ref, values
         self.error, self.conflict = error, conflict
@@ -71,24 +83,43 @@ class ImproveApp(App):
     COMMANDS = App.COMMANDS | {ImproveCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
-        Binding("v", "review", "Review", id="review",
-                tooltip="Since the last review: what moved, and the trend of each plan"),
-        Binding("question_mark", "help", "Help", id="help",
-                tooltip="Keys, and what each colour and rule means"),
+        Binding(
+            "v",
+            "review",
+            "Review",
+            id="review",
+            tooltip="Since the last review: what moved, and the trend of each plan",
+        ),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            id="help",
+            tooltip="Keys, and what each colour and rule means",
+        ),
     ]
 
-    def __init__(self, plans: Path, today: date, user: str | None = None, *,
-                 poll: float = 1.0, high_contrast: bool = False, banner: str | None = None,
-                 db: Path | None = None, history: bool = True) -> None:
+    def __init__(
+        self,
+        plans: Path,
+        today: date,
+        user: str | None = None,
+        *,
+        poll: float = 1.0,
+        high_contrast: bool = False,
+        banner: str | None = None,
+        db: Path | None = None,
+        history: bool = True,
+    ) -> None:
         super().__init__()
         self.db, self.use_history = db, history
-        self.history = None            # the HistoryStore, opened by the first load (a worker)
+        self.history = None  # the HistoryStore, opened by the first load (a worker)
         self.history_warned = False
         self.plans, self.today, self.user = Path(plans), today, user
         self.poll, self.banner = poll, banner
         self.portfolio = None
         self.statuses = None
-        self.plan_paths: dict[str, Path] = {}   # every plan id seen, so a broken plan can be named
+        self.plan_paths: dict[str, Path] = {}  # every plan id seen, so a broken plan can be named
         self.closing = False
         self.register_theme(HIGH_CONTRAST)
         if high_contrast:
@@ -124,14 +155,24 @@ class ImproveApp(App):
             if self.history is None:
                 self.history = HistoryStore(self.plans, path=resolve_path(self.plans, self.db))
                 if self.history.warning:
-                    self.call_from_thread(self.notify, self.history.warning, severity="warning",
-                                          timeout=15, markup=False)
+                    self.call_from_thread(
+                        self.notify,
+                        self.history.warning,
+                        severity="warning",
+                        timeout=15,
+                        markup=False,
+                    )
             self.history.sync_portfolio(portfolio, self.today, statuses=statuses)
         except HistoryError as exc:
             if not self.history_warned:
                 self.history_warned = True
-                self.call_from_thread(self.notify, f"History not recorded: {exc}. The plans are "
-                                      "unaffected.", severity="warning", timeout=15, markup=False)
+                self.call_from_thread(
+                    self.notify,
+                    f"History not recorded: {exc}. The plans are unaffected.",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_files(self) -> None:
@@ -146,10 +187,14 @@ class ImproveApp(App):
             if fresh is None:
                 continue
             before = {f.path: f.fingerprint for f in current.files}
-            changed = sorted(display_name(f.path) for f in fresh.files
-                             if before.get(f.path) != f.fingerprint)
-            changed += sorted(display_name(p) + " (removed)" for p in before
-                              if p not in {f.path for f in fresh.files})
+            changed = sorted(
+                display_name(f.path) for f in fresh.files if before.get(f.path) != f.fingerprint
+            )
+            changed += sorted(
+                display_name(p) + " (removed)"
+                for p in before
+                if p not in {f.path for f in fresh.files}
+            )
             statuses = api.portfolio_status(fresh, self.today)
             self.record_history(fresh, statuses)
             settle_memory()
@@ -164,9 +209,14 @@ class ImproveApp(App):
         if message.changed:
             broken = {display_name(f.path) for f in message.portfolio.failed}
             bad = [name for name in message.changed if name in broken]
-            self.notify("Reloaded, changed on disk: " + ", ".join(message.changed)
-                        + (f". Now has errors (see the errors panel): {', '.join(bad)}" if bad else ""),
-                        severity="warning" if bad else "information", timeout=6, markup=False)
+            self.notify(
+                "Reloaded, changed on disk: "
+                + ", ".join(message.changed)
+                + (f". Now has errors (see the errors panel): {', '.join(bad)}" if bad else ""),
+                severity="warning" if bad else "information",
+                timeout=6,
+                markup=False,
+            )
 
     def refresh_screens(self) -> None:
         for screen in self.screen_stack:
@@ -232,6 +282,7 @@ class ImproveApp(App):
 
     def action_review(self) -> None:
         from .review import ReviewScreen
+
         if not isinstance(self.screen, ReviewScreen):
             self.open(ReviewScreen())
 
@@ -247,27 +298,32 @@ class ImproveApp(App):
             self.refresh_screens()
 
     # -- updating an action -------------------------------------------------
-    def open_update(self, plan_id: str, ref: str, values: FormValues | None = None,
-                    error: str | None = None) -> None:
+    def open_update(
+        self, plan_id: str, ref: str, values: FormValues | None = None, error: str | None = None
+    ) -> None:
         found = self.find_action(plan_id, ref)
         measures = []
         if found:
             ps, rs, st = found
-            measures = [(m.id, m.text) for m in [*st.action.measures, *rs.recommendation.measures,
-                                                 *ps.plan.measures]]
+            measures = [
+                (m.id, m.text)
+                for m in [*st.action.measures, *rs.recommendation.measures, *ps.plan.measures]
+            ]
 
         def saved(result: FormValues | None) -> None:
             if result is not None:
                 self.save_update(plan_id, ref, result)
-        self.open(UpdateForm(f"Update {plan_id}:{ref}", values or FormValues(), error, measures),
-                  saved)
+
+        self.open(
+            UpdateForm(f"Update {plan_id}:{ref}", values or FormValues(), error, measures), saved
+        )
 
     @work(thread=True, group="save")
     def save_update(self, plan_id: str, ref: str, values: FormValues) -> None:
         """Writes through the same library call as `improve update`, off the UI thread."""
         try:
             target, change = f"{plan_id}:{ref}", to_change(values)
-            if self.history is not None:   # the edit and its history, under one lock
+            if self.history is not None:  # the edit and its history, under one lock
                 result = self.history.update(self.portfolio, target, change, self.today, self.user)
             else:
                 result = api.update(self.portfolio, target, change, self.today, self.user)
@@ -278,27 +334,42 @@ class ImproveApp(App):
             self.post_message(UpdateFailed(plan_id, ref, values, str(exc), conflict=False))
             return
         spans = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in result.changed_lines())
-        where = f"{display_name(result.path)}, lines {spans}" if spans else display_name(result.path)
+        where = (
+            f"{display_name(result.path)}, lines {spans}" if spans else display_name(result.path)
+        )
         self.post_message(UpdateDone(f"{plan_id}:{ref}", result.changes, where))
 
     def on_update_done(self, message: UpdateDone) -> None:
-        self.notify(f"Saved {message.target}: " + ("; ".join(message.changes) or "note added")
-                    + f". Changed {message.where}; nothing else in the file was touched.",
-                    timeout=8, markup=False)
+        self.notify(
+            f"Saved {message.target}: "
+            + ("; ".join(message.changes) or "note added")
+            + f". Changed {message.where}; nothing else in the file was touched.",
+            timeout=8,
+            markup=False,
+        )
         self.load()
 
     def on_update_failed(self, message: UpdateFailed) -> None:
         if message.conflict:
-            self.notify("The plan file changed on disk, so nothing was written. It has been "
-                        "reloaded; your entries are kept — check them and save again.",
-                        severity="warning", timeout=10)
+            self.notify(
+                "The plan file changed on disk, so nothing was written. It has been "
+                "reloaded; your entries are kept — check them and save again.",
+                severity="warning",
+                timeout=10,
+            )
             self.load()
-        self.open_update(message.plan_id, message.ref, message.values, f"Not saved: {message.error}")
+        self.open_update(
+            message.plan_id, message.ref, message.values, f"Not saved: {message.error}"
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            self.notify(f"{event.worker.name} failed: {event.worker.error}", severity="error",
-                        timeout=10, markup=False)
+            self.notify(
+                f"{event.worker.name} failed: {event.worker.error}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
 
 
 def make_app(plans: Path, today: date, user: str | None = None, **options) -> ImproveApp:

@@ -11,7 +11,7 @@ from textual.markup import escape
 
 from .plan import FILTER_NAMES
 
-MAX_ACTION_HITS = 40   # a palette list longer than this helps nobody, and costs time at 20,000
+MAX_ACTION_HITS = 40  # a palette list longer than this helps nobody, and costs time at 20,000
 
 
 def highlight(matcher, name: str) -> Content:
@@ -28,19 +28,36 @@ def highlight(matcher, name: str) -> Content:
 class ImproveCommands(Provider):
     def fixed(self) -> list[tuple[str, object, str]]:
         app = self.app
-        commands = [(f"Plan: {ps.plan.title}", partial(app.show_plan, ps.plan.id),
-                     escape(f"open {ps.plan.id}")) for ps in app.statuses or []]
-        commands += [(f"Filter: {label}", partial(app.apply_filter, name),
-                      "on this plan's actions, or on every plan's from the first screen")
-                     for name, label in FILTER_NAMES.items()]
+        commands = [
+            (
+                f"Plan: {ps.plan.title}",
+                partial(app.show_plan, ps.plan.id),
+                escape(f"open {ps.plan.id}"),
+            )
+            for ps in app.statuses or []
+        ]
+        commands += [
+            (
+                f"Filter: {label}",
+                partial(app.apply_filter, name),
+                "on this plan's actions, or on every plan's from the first screen",
+            )
+            for name, label in FILTER_NAMES.items()
+        ]
         commands += [
             ("Filter: one lead…", partial(app.apply_filter, "lead"), "choose a lead from a list"),
             ("Filter: clear all", partial(app.apply_filter, "clear"), "show every action"),
             ("All actions of every plan", app.action_all_actions, "grouped by plan"),
-            ("Review: what moved since the last review", app.action_review,
-             "and the trend of each plan; R records this review"),
-            ("High contrast on/off", app.action_toggle_contrast,
-             "solid colour badges behind every RAG word, and a black background"),
+            (
+                "Review: what moved since the last review",
+                app.action_review,
+                "and the trend of each plan; R records this review",
+            ),
+            (
+                "High contrast on/off",
+                app.action_toggle_contrast,
+                "solid colour badges behind every RAG word, and a black background",
+            ),
             ("Help: keys, colours and rules", app.action_help, "the same as ?"),
         ]
         return commands
@@ -68,9 +85,12 @@ class ImproveCommands(Provider):
                     continue
                 score = matcher.match(name)
                 if score > 0:
-                    yield Hit(score, highlight(matcher, name),
-                              partial(self.app.show_action, ps.plan.id, a.ref),
-                              help=escape(f"{(st.rag or 'dropped').upper()} · {ps.plan.title}"))
+                    yield Hit(
+                        score,
+                        highlight(matcher, name),
+                        partial(self.app.show_action, ps.plan.id, a.ref),
+                        help=escape(f"{(st.rag or 'dropped').upper()} · {ps.plan.title}"),
+                    )
                     found += 1
                     if found >= MAX_ACTION_HITS:
                         return

@@ -85,9 +85,12 @@ def recommendation_detail(plan, rec) -> Table:
     rows = [(label, f"{rec.ref} {rec.title or ''}".strip())]
     if theme:
         rows.append((plan.label("theme"), f"{theme.id}: {theme.title}"))
-    rows += [("Text", rec.text or "–"), ("Source", rec.source or "–"),
-             ("Lead(s)", "; ".join(rec.leads) or "–"),
-             ("Why it matters", rec.why or "–")]
+    rows += [
+        ("Text", rec.text or "–"),
+        ("Source", rec.source or "–"),
+        ("Lead(s)", "; ".join(rec.leads) or "–"),
+        ("Why it matters", rec.why or "–"),
+    ]
     good = rec.good_looks_like or []
     rows.append(("What good looks like", "\n".join(f"• {g}" for g in good) or "–"))
     for m in rec.measures:

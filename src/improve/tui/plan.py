@@ -13,11 +13,17 @@ from .. import rules
 from ..api import ActionFilter
 from ..display import counts_text, pct
 from .portfolio import errors_text
-from .table import LineTable
 from .rows import AUTO_COLLAPSE, MAX_ROWS, build_rows, column_widths, top_level
+from .table import LineTable
 
-FILTER_NAMES = {"red": "red", "amber": "amber", "overdue": "overdue", "stale": "stale",
-                "due30": "due within 30 days", "mine": "my actions"}
+FILTER_NAMES = {
+    "red": "red",
+    "amber": "amber",
+    "overdue": "overdue",
+    "stale": "stale",
+    "due30": "due within 30 days",
+    "mine": "my actions",
+}
 
 
 class PlanScreen(Screen):
@@ -26,8 +32,13 @@ class PlanScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("u", "update", "Update", id="update", tooltip="Record progress on this action"),
-        Binding("i", "info", "Info", id="info",
-                tooltip="The recommendation: its text, source, why it matters, what good looks like"),
+        Binding(
+            "i",
+            "info",
+            "Info",
+            id="info",
+            tooltip="The recommendation: its text, source, why it matters, what good looks like",
+        ),
         Binding("slash", "search", "Search", id="search"),
         Binding("r", "toggle('red')", "Red", id="filter-red", show=False),
         Binding("a", "toggle('amber')", "Amber", id="filter-amber", show=False),
@@ -48,9 +59,9 @@ class PlanScreen(Screen):
         self.filters: set[str] = set(filters or ())
         self.text = ""
         self.lead: str | None = None
-        self.folded: set[str] | None = None     # decided on first data: big scopes open folded
+        self.folded: set[str] | None = None  # decided on first data: big scopes open folded
         self.rows = None
-        self.limit = MAX_ROWS                   # grows by MAX_ROWS each time "more" is chosen
+        self.limit = MAX_ROWS  # grows by MAX_ROWS each time "more" is chosen
         self.last_head = None
 
     def compose(self) -> ComposeResult:
@@ -68,16 +79,27 @@ class PlanScreen(Screen):
         table.focus()
         if "mine" in self.filters and not self.app.user:
             self.filters.discard("mine")
-            self.notify("Cannot tell who you are, so there is no 'my actions': set IMPROVE_USER "
-                        "to your name or role as it appears in the plans", severity="warning")
+            self.notify(
+                "Cannot tell who you are, so there is no 'my actions': set IMPROVE_USER "
+                "to your name or role as it appears in the plans",
+                severity="warning",
+            )
         self.refresh_data()
 
     def set_columns(self) -> None:
         """Fixed widths, from the terminal's width: nothing is measured per row."""
         action, lead = self.widths = column_widths(self.size.width)
         self.query_one("#actions", LineTable).set_columns(
-            [("Ref", 7), ("RAG", 6), ("%", 4), ("Due", 12), ("Action", action + 2), ("Lead(s)", lead),
-             ("Impact", 9)])
+            [
+                ("Ref", 7),
+                ("RAG", 6),
+                ("%", 4),
+                ("Due", 12),
+                ("Action", action + 2),
+                ("Lead(s)", lead),
+                ("Impact", 9),
+            ]
+        )
 
     def on_resize(self) -> None:
         if self.rows is not None and column_widths(self.size.width) != self.widths:
@@ -94,10 +116,15 @@ class PlanScreen(Screen):
     def action_filter(self) -> ActionFilter:
         rags = tuple(c for c in ("red", "amber") if c in self.filters)
         lead = self.app.user if "mine" in self.filters else None
-        return ActionFilter(rags=rags, overdue="overdue" in self.filters,
-                            stale="stale" in self.filters,
-                            due_within=30 if "due30" in self.filters else None,
-                            lead=lead, text=self.text or None, exact_lead=self.lead)
+        return ActionFilter(
+            rags=rags,
+            overdue="overdue" in self.filters,
+            stale="stale" in self.filters,
+            due_within=30 if "due30" in self.filters else None,
+            lead=lead,
+            text=self.text or None,
+            exact_lead=self.lead,
+        )
 
     def refresh_data(self, cursor: int | None = None) -> None:
         app = self.app
@@ -107,13 +134,31 @@ class PlanScreen(Screen):
         self.show_header(scope)
         flt = self.action_filter()
         if self.folded is None:
-            probe = build_rows(scope, flt, app.today, set(), all_plans=self.plan_id is None,
-                               styles=app.rag_styles, max_rows=0)
-            self.folded = (top_level(probe.groups, self.plan_id is None)
-                           if probe.shown > AUTO_COLLAPSE else set())
-        self.rows = build_rows(scope, flt, app.today, self.folded, all_plans=self.plan_id is None,
-                               styles=app.rag_styles, widths=self.widths,
-                               max_rows=self.limit, haystacks=self.haystacks(app.statuses))
+            probe = build_rows(
+                scope,
+                flt,
+                app.today,
+                set(),
+                all_plans=self.plan_id is None,
+                styles=app.rag_styles,
+                max_rows=0,
+            )
+            self.folded = (
+                top_level(probe.groups, self.plan_id is None)
+                if probe.shown > AUTO_COLLAPSE
+                else set()
+            )
+        self.rows = build_rows(
+            scope,
+            flt,
+            app.today,
+            self.folded,
+            all_plans=self.plan_id is None,
+            styles=app.rag_styles,
+            widths=self.widths,
+            max_rows=self.limit,
+            haystacks=self.haystacks(app.statuses),
+        )
         table = self.query_one("#actions", LineTable)
         keep = self.selected_key()
         keys = [row.key for row in self.rows.rows]
@@ -121,7 +166,7 @@ class PlanScreen(Screen):
             at = min(cursor, len(keys) - 1)
         elif keep in keys and keep != "more":
             at = keys.index(keep)
-        else:   # start on the first action, so `u` and `enter` act on it at once
+        else:  # start on the first action, so `u` and `enter` act on it at once
             at = next((i for i, row in enumerate(self.rows.rows) if row.kind == "act"), 0)
         table.set_rows([(row.key, row.cells) for row in self.rows.rows], cursor=max(0, at))
         self.show_filters()
@@ -147,7 +192,7 @@ class PlanScreen(Screen):
         head.append(f"{pct(r.percent)} complete · {r.summary()} · ")
         head.append_text(counts_text(r.counts, self.app.rag_styles))
         head.append(f" · {r.overdue} overdue")
-        if head != self.last_head:   # an unchanged header is not re-laid out on every key
+        if head != self.last_head:  # an unchanged header is not re-laid out on every key
             self.last_head = head
             summary.update(head)
 
@@ -159,13 +204,18 @@ class PlanScreen(Screen):
         if self.text:
             names.append(f'"{self.text}"')
         line = Text(f"{rows.shown} of {rows.total} actions match", style="bold")
-        hint = Text("keys: r red · a amber · o overdue · t stale · d due ≤30 days · m mine · "
-                    "l a lead · / text · c clear · space folds", style="dim")
+        hint = Text(
+            "keys: r red · a amber · o overdue · t stale · d due ≤30 days · m mine · "
+            "l a lead · / text · c clear · space folds",
+            style="dim",
+        )
         if names:
             line.append(f" · filters: {', '.join(names)} (c clears)")
         if rows.truncated:
-            line.append(f" · {rows.truncated} more rows not shown: fold groups (-) or filter",
-                        style="italic")
+            line.append(
+                f" · {rows.truncated} more rows not shown: fold groups (-) or filter",
+                style="italic",
+            )
         elif self.folded:
             line.append(" · some groups folded (space folds one, + unfolds all)", style="italic")
         # fixed height (see app.tcss): no layout pass on every key. The quick filters are
@@ -189,8 +239,11 @@ class PlanScreen(Screen):
     # -- filters ------------------------------------------------------------------
     def action_toggle(self, name: str) -> None:
         if name == "mine" and not self.app.user and "mine" not in self.filters:
-            self.notify("Cannot tell who you are, so there is no 'my actions': set IMPROVE_USER "
-                        "to your name or role as it appears in the plans", severity="warning")
+            self.notify(
+                "Cannot tell who you are, so there is no 'my actions': set IMPROVE_USER "
+                "to your name or role as it appears in the plans",
+                severity="warning",
+            )
             return
         self.filters ^= {name}
         self.refresh_data()
@@ -210,6 +263,7 @@ class PlanScreen(Screen):
             if lead is not None:
                 self.lead = lead or None
                 self.refresh_data()
+
         self.app.open(LeadPicker(leads_in(self.scope()), self.lead), chosen)
 
     def action_search(self) -> None:
@@ -266,6 +320,7 @@ class PlanScreen(Screen):
             return
         if rec is not None:
             from .modals import RecommendationInfo
+
             plan = next(s.plan for s in self.scope() if s.plan.id == row.plan_id)
             self.app.open(RecommendationInfo(plan, rec))
 
@@ -277,7 +332,7 @@ class PlanScreen(Screen):
 
     def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         if event.row_key is not None and event.row_key.value == "more":
-            self.call_after_refresh(self.show_more)   # scrolling on loads the next rows
+            self.call_after_refresh(self.show_more)  # scrolling on loads the next rows
 
     def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
         row = next((r for r in self.rows.rows if r.key == event.row_key.value), None)

@@ -16,8 +16,11 @@ from .widgets import bar, clip
 
 def errors_text(failed) -> Text:
     """The errors panel: every problem of every file that failed, as FILE:LINE:COL."""
-    text = Text(f"{len(failed)} plan file(s) could not be loaded — fix these and the app "
-                "picks the file up again:\n", style="bold")
+    text = Text(
+        f"{len(failed)} plan file(s) could not be loaded — fix these and the app "
+        "picks the file up again:\n",
+        style="bold",
+    )
     for loaded in failed:
         for problem in loaded.errors:
             text.append(f"{problem}\n")
@@ -29,12 +32,22 @@ class PortfolioScreen(Screen):
 
     BINDINGS = [
         Binding("enter", "open_plan", "Open", id="open", show=False),
-        Binding("w", "sort('worst')", "Worst first", id="sort-worst",
-                tooltip="Red plans first, then by most overdue"),
+        Binding(
+            "w",
+            "sort('worst')",
+            "Worst first",
+            id="sort-worst",
+            tooltip="Red plans first, then by most overdue",
+        ),
         Binding("s", "sort('title')", "By title", id="sort-title"),
         Binding("f", "sort('file')", "By file", id="sort-file", show=False),
-        Binding("a", "app.all_actions", "All actions", id="all-actions",
-                tooltip="Every action of every plan, with the same filters"),
+        Binding(
+            "a",
+            "app.all_actions",
+            "All actions",
+            id="all-actions",
+            tooltip="Every action of every plan, with the same filters",
+        ),
         Binding("m", "app.all_actions('mine')", "My actions", id="my-actions"),
     ]
 
@@ -60,30 +73,58 @@ class PortfolioScreen(Screen):
         styles = app.rag_styles
         statuses = list(app.statuses)
         if self.order == "worst":
-            statuses.sort(key=lambda s: (rules.rag_rank(s.rollup.rag), -s.rollup.overdue,
-                                         s.rollup.percent or 0))
+            statuses.sort(
+                key=lambda s: (
+                    rules.rag_rank(s.rollup.rag),
+                    -s.rollup.overdue,
+                    s.rollup.percent or 0,
+                )
+            )
         elif self.order == "title":
             statuses.sort(key=lambda s: s.plan.title.casefold())
         table = self.query_one("#plans", LineTable)
         keep = self.selected_plan()
-        title_width = max(40, self.size.width - 100)   # the other columns need ~100
+        title_width = max(40, self.size.width - 100)  # the other columns need ~100
         # RAG and progress first, so they stay on screen at 80 columns
-        table.set_columns([("RAG", 5), ("Done", 15), ("Plan", title_width), ("Overdue", 7),
-                           ("Stale", 5), ("Next due", 10), ("Actions by RAG", 30), ("Kind", 11)])
+        table.set_columns(
+            [
+                ("RAG", 5),
+                ("Done", 15),
+                ("Plan", title_width),
+                ("Overdue", 7),
+                ("Stale", 5),
+                ("Next due", 10),
+                ("Actions by RAG", 30),
+                ("Kind", 11),
+            ]
+        )
         rows = []
         for ps in statuses:
             r = ps.rollup
             rag = Text((r.rag or "none").upper(), style=styles[r.rag])
-            rows.append((ps.plan.id, (rag, bar(r.percent), Text(clip(ps.plan.title, title_width)),
-                                      str(r.overdue), str(r.stale),
-                                      ps.next_due.isoformat() if ps.next_due else "–",
-                                      counts_text(r.counts, styles), ps.plan.kind)))
+            rows.append(
+                (
+                    ps.plan.id,
+                    (
+                        rag,
+                        bar(r.percent),
+                        Text(clip(ps.plan.title, title_width)),
+                        str(r.overdue),
+                        str(r.stale),
+                        ps.next_due.isoformat() if ps.next_due else "–",
+                        counts_text(r.counts, styles),
+                        ps.plan.kind,
+                    ),
+                )
+            )
         ids = [key for key, _ in rows]
         table.set_rows(rows, cursor=ids.index(keep) if keep in ids else 0)
         total = rules.portfolio_rollup(statuses)
         order = {"worst": " · worst first", "title": " · by title"}.get(self.order, "")
-        summary = Text(f"{len(statuses)} plans as at {app.today.isoformat()}: "
-                       f"{pct(total.percent)} complete · {total.summary()} · ")
+        summary = Text(
+            f"{len(statuses)} plans as at {app.today.isoformat()}: "
+            f"{pct(total.percent)} complete · {total.summary()} · "
+        )
         summary.append_text(counts_text(total.counts, styles))
         summary.append(f" · {total.overdue} overdue · {total.stale} stale{order}")
         self.query_one("#summary", Static).update(summary)
@@ -103,7 +144,7 @@ class PortfolioScreen(Screen):
     def action_sort(self, order: str) -> None:
         self.order = order
         self.refresh_data()
-        self.query_one("#plans", LineTable).move_cursor(row=0)   # the worst plan, ready for enter
+        self.query_one("#plans", LineTable).move_cursor(row=0)  # the worst plan, ready for enter
 
     def action_open_plan(self) -> None:
         plan_id = self.selected_plan()

@@ -26,7 +26,7 @@ from .widgets import clip, sparkline
 @dataclass
 class ReviewDraft:
     note: str = ""
-    attendees: str = ""     # comma-separated, as typed
+    attendees: str = ""  # comma-separated, as typed
 
     def names(self) -> list[str]:
         return [n.strip() for n in self.attendees.split(",") if n.strip()]
@@ -38,7 +38,7 @@ class ReviewLoaded(Message):
         self.briefing, self.trend, self.error = briefing, trend, error
 
 
-TREND_REVIEWS = 6   # reviews listed per plan; the sparkline covers every one
+TREND_REVIEWS = 6  # reviews listed per plan; the sparkline covers every one
 
 
 def trend_table(trend: dict, titles: dict[str, str]) -> Table:
@@ -51,22 +51,34 @@ def trend_table(trend: dict, titles: dict[str, str]) -> Table:
         values = [p.percent or 0 for p in points]
         spark = Text(sparkline(values) or "·", style="bold")
         spark.append(f"  {len(points)} review{'s' if len(points) != 1 else ''}")
-        table.add_row(Text(clip(titles.get(plan_id, plan_id), 32), style="bold", no_wrap=True),
-                      spark, Text(""))
+        table.add_row(
+            Text(clip(titles.get(plan_id, plan_id), 32), style="bold", no_wrap=True),
+            spark,
+            Text(""),
+        )
         shown = points[-TREND_REVIEWS:]
         if len(points) > len(shown):
-            table.add_row(Text(""), Text(f"… {len(points) - len(shown)} earlier", style="italic"),
-                          Text(""))
+            table.add_row(
+                Text(""), Text(f"… {len(points) - len(shown)} earlier", style="italic"), Text("")
+            )
         for p in shown:
-            table.add_row(Text(""), Text(f"{p.on_date}  {pct(p.percent):>4} complete"),
-                          counts_text(p.counts))
+            table.add_row(
+                Text(""), Text(f"{p.on_date}  {pct(p.percent):>4} complete"), counts_text(p.counts)
+            )
     return table
 
 
 class ReviewScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back"),
-                Binding("R", "record", "Record this review", id="record",
-                        tooltip="Snapshot every plan as at today, with a note and who was there")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding(
+            "R",
+            "record",
+            "Record this review",
+            id="record",
+            tooltip="Snapshot every plan as at today, with a note and who was there",
+        ),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,9 +98,15 @@ class ReviewScreen(Screen):
     def load(self) -> None:
         store = self.app.history
         if store is None:
-            self.post_message(ReviewLoaded(None, {}, "The history is not available (see the "
-                                           "warning when the app opened), so there is no review "
-                                           "to compare with."))
+            self.post_message(
+                ReviewLoaded(
+                    None,
+                    {},
+                    "The history is not available (see the "
+                    "warning when the app opened), so there is no review "
+                    "to compare with.",
+                )
+            )
             return
         try:
             trend = store.trend()
@@ -104,23 +122,36 @@ class ReviewScreen(Screen):
 
     def on_review_loaded(self, message: ReviewLoaded) -> None:
         titles = {ps.plan.id: ps.plan.title for ps in self.app.statuses or []}
-        status = Text(f"Review mode, as at {self.app.today.isoformat()} · R records this "
-                      "review · escape goes back", style="bold")
-        if message.error:   # the store's advice names the command; here R does it
-            status.append("\n" + message.error.replace("record one with `improve review record`",
-                                                       "press R to record one"), style="italic")
+        status = Text(
+            f"Review mode, as at {self.app.today.isoformat()} · R records this "
+            "review · escape goes back",
+            style="bold",
+        )
+        if message.error:  # the store's advice names the command; here R does it
+            status.append(
+                "\n"
+                + message.error.replace(
+                    "record one with `improve review record`", "press R to record one"
+                ),
+                style="italic",
+            )
         self.query_one("#review-status", Static).update(status)
         self.query_one("#trend", Static).update(
             Group(Text("\nTrend", style="bold underline"), trend_table(message.trend, titles))
-            if message.trend else Text(""))
+            if message.trend
+            else Text("")
+        )
         self.query_one("#briefing", Static).update(
             Group(Text(""), changes_briefing(message.briefing, titles))
-            if message.briefing else Text(""))
+            if message.briefing
+            else Text("")
+        )
 
     def action_record(self, draft: ReviewDraft | None = None, error: str | None = None) -> None:
         def done(result: ReviewDraft | None) -> None:
             if result is not None:
                 self.record(result)
+
         self.app.open(RecordReview(draft or ReviewDraft(), error), done)
 
     @work(thread=True, group="record-review")
@@ -129,20 +160,30 @@ class ReviewScreen(Screen):
         try:
             if store is None:
                 raise HistoryError("the history is not available")
-            rid = store.record_review(self.app.statuses or [], self.app.today, draft.note or None,
-                                      draft.names(), self.app.user)
+            rid = store.record_review(
+                self.app.statuses or [],
+                self.app.today,
+                draft.note or None,
+                draft.names(),
+                self.app.user,
+            )
         except HistoryError as exc:
             self.app.call_from_thread(self.action_record, draft, f"Not recorded: {exc}")
             return
-        self.app.call_from_thread(self.app.notify, f"Recorded review {rid} as at "
-                                  f"{self.app.today.isoformat()}.", markup=False)
+        self.app.call_from_thread(
+            self.app.notify,
+            f"Recorded review {rid} as at {self.app.today.isoformat()}.",
+            markup=False,
+        )
         self.app.call_from_thread(self.load)
 
 
 class RecordReview(ModalScreen[ReviewDraft | None]):
     AUTO_FOCUS = "#review-note"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel"),
-                Binding("ctrl+s", "save", "Record", id="save")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+        Binding("ctrl+s", "save", "Record", id="save"),
+    ]
 
     def __init__(self, draft: ReviewDraft, error: str | None = None) -> None:
         super().__init__()
@@ -162,8 +203,12 @@ class RecordReview(ModalScreen[ReviewDraft | None]):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def action_save(self) -> None:
-        self.dismiss(ReviewDraft(self.query_one("#review-note", Input).value.strip(),
-                                 self.query_one("#review-attendees", Input).value.strip()))
+        self.dismiss(
+            ReviewDraft(
+                self.query_one("#review-note", Input).value.strip(),
+                self.query_one("#review-attendees", Input).value.strip(),
+            )
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

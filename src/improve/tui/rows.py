@@ -13,14 +13,14 @@ from ..api import ActionFilter
 from ..display import pct, rag_text
 from .widgets import clip
 
-MAX_ROWS = 100           # rows whose cells are built at a time (~15 µs a row); the next rows
-                         # load as the cursor reaches the end
-AUTO_COLLAPSE = 300      # more matching actions than this: open with the groups folded
+MAX_ROWS = 100  # rows whose cells are built at a time (~15 µs a row); the next rows
+# load as the cursor reaches the end
+AUTO_COLLAPSE = 300  # more matching actions than this: open with the groups folded
 
 
 @dataclass(slots=True)
 class Row:
-    key: str                  # plan:ID | theme:PLAN:ID | rec:PLAN:REF | act:PLAN:REF
+    key: str  # plan:ID | theme:PLAN:ID | rec:PLAN:REF | act:PLAN:REF
     kind: str
     plan_id: str
     ref: str | None
@@ -30,14 +30,27 @@ class Row:
 @dataclass
 class Rows:
     rows: list[Row] = field(default_factory=list)
-    shown: int = 0            # actions that match the filters
-    total: int = 0            # actions in scope (dropped included)
-    truncated: int = 0        # rows left out to respect MAX_ROWS
-    groups: list[str] = field(default_factory=list)   # every group key, for expand/collapse all
+    shown: int = 0  # actions that match the filters
+    total: int = 0  # actions in scope (dropped included)
+    truncated: int = 0  # rows left out to respect MAX_ROWS
+    groups: list[str] = field(default_factory=list)  # every group key, for expand/collapse all
 
 
-def _group(key: str, kind: str, plan_id: str, ref: str | None, label: str, rag, percent,
-           folded: bool, matched: int, count: int, styles: dict, width: int, mark: str = "") -> Row:
+def _group(
+    key: str,
+    kind: str,
+    plan_id: str,
+    ref: str | None,
+    label: str,
+    rag,
+    percent,
+    folded: bool,
+    matched: int,
+    count: int,
+    styles: dict,
+    width: int,
+    mark: str = "",
+) -> Row:
     note = ""
     if matched != count:
         note = f"  ({matched} of {count} match)"
@@ -46,8 +59,13 @@ def _group(key: str, kind: str, plan_id: str, ref: str | None, label: str, rag, 
     title = Text("▸ " if folded else "▾ ", style="bold")
     title.append(clip(label, max(10, width - 2 - len(note))), style="bold")
     title.append(note, style="italic")
-    return Row(key, kind, plan_id, ref,
-               (Text(mark, style="bold"), rag_text(rag, styles), pct(percent), "", title, "", ""))
+    return Row(
+        key,
+        kind,
+        plan_id,
+        ref,
+        (Text(mark, style="bold"), rag_text(rag, styles), pct(percent), "", title, "", ""),
+    )
 
 
 def column_widths(screen_width: int) -> tuple[int, int]:
@@ -60,9 +78,18 @@ def column_widths(screen_width: int) -> tuple[int, int]:
     return action, min(50, screen_width - 54 - action)
 
 
-def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
-               all_plans: bool, styles: dict, max_rows: int = MAX_ROWS,
-               widths: tuple[int, int] = (60, 40), haystacks: dict | None = None) -> Rows:
+def build_rows(
+    statuses,
+    flt: ActionFilter,
+    today: date,
+    folded: set[str],
+    *,
+    all_plans: bool,
+    styles: dict,
+    max_rows: int = MAX_ROWS,
+    widths: tuple[int, int] = (60, 40),
+    haystacks: dict | None = None,
+) -> Rows:
     """Rows for one plan (themes and recommendations as groups) or for every plan
     (plans and recommendations as groups). Groups with no matching action are left out."""
     out = Rows()
@@ -115,9 +142,22 @@ def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
             out.groups.append(plan_key)
             matched_n = sum(len(m) for _, m in recs)
             if room():
-                add(_group(plan_key, "plan", plan.id, None, plan.title,
-                           ps.rollup.rag, ps.rollup.percent, plan_key in folded, matched_n,
-                           ps.rollup.total + ps.rollup.dropped, styles, widths[0]))
+                add(
+                    _group(
+                        plan_key,
+                        "plan",
+                        plan.id,
+                        None,
+                        plan.title,
+                        ps.rollup.rag,
+                        ps.rollup.percent,
+                        plan_key in folded,
+                        matched_n,
+                        ps.rollup.total + ps.rollup.dropped,
+                        styles,
+                        widths[0],
+                    )
+                )
             if plan_key in folded:
                 continue
         themes = {t.id: t for t in plan.themes} if not all_plans else {}
@@ -134,11 +174,22 @@ def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
                 if room():
                     in_theme = [(r, m) for r, m in recs if r.recommendation.theme == rec.theme]
                     t_roll = rules.rollup([st for r, _ in in_theme for st in r.actions])
-                    add(_group(tkey, "theme", plan.id, rec.theme,
-                               f"{plan.label('theme')} {rec.theme}: {theme.title if theme else ''}",
-                               t_roll.rag, t_roll.percent, theme_folded,
-                               sum(len(m) for _, m in in_theme),
-                               sum(len(r.actions) for r, _ in in_theme), styles, widths[0]))
+                    add(
+                        _group(
+                            tkey,
+                            "theme",
+                            plan.id,
+                            rec.theme,
+                            f"{plan.label('theme')} {rec.theme}: {theme.title if theme else ''}",
+                            t_roll.rag,
+                            t_roll.percent,
+                            theme_folded,
+                            sum(len(m) for _, m in in_theme),
+                            sum(len(r.actions) for r, _ in in_theme),
+                            styles,
+                            widths[0],
+                        )
+                    )
             if theme_folded:
                 continue
             rkey = f"rec:{plan.id}:{rec.ref}"
@@ -146,9 +197,23 @@ def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
             rec_folded = rkey in folded
             if room():
                 title = rec.title or rec.text or ""
-                add(_group(rkey, "rec", plan.id, rec.ref,
-                           f"{label}: {title}", rs.rollup.rag, rs.rollup.percent, rec_folded,
-                           len(matched), len(rs.actions), styles, widths[0], mark=rec.ref))
+                add(
+                    _group(
+                        rkey,
+                        "rec",
+                        plan.id,
+                        rec.ref,
+                        f"{label}: {title}",
+                        rs.rollup.rag,
+                        rs.rollup.percent,
+                        rec_folded,
+                        len(matched),
+                        len(rs.actions),
+                        styles,
+                        widths[0],
+                        mark=rec.ref,
+                    )
+                )
             if rec_folded:
                 continue
             for st in matched:
@@ -159,15 +224,45 @@ def build_rows(statuses, flt: ActionFilter, today: date, folded: set[str], *,
                 if st.due != st.original_due:
                     due += " *"
                 leads = "; ".join(a.leads or rec.leads)
-                add(Row(f"act:{plan.id}:{a.ref}", "act", plan.id, a.ref,
-                        (Text(a.ref), rag_text(st.rag, styles), f"{st.percent}%", due,
-                         Text(clip(a.action, widths[0])), Text(clip(leads, widths[1])),
-                         a.impact or "")))
+                add(
+                    Row(
+                        f"act:{plan.id}:{a.ref}",
+                        "act",
+                        plan.id,
+                        a.ref,
+                        (
+                            Text(a.ref),
+                            rag_text(st.rag, styles),
+                            f"{st.percent}%",
+                            due,
+                            Text(clip(a.action, widths[0])),
+                            Text(clip(leads, widths[1])),
+                            a.impact or "",
+                        ),
+                    )
+                )
     if out.truncated:
-        out.rows.append(Row("more", "more", "", None, (
-            "", "", "", "", Text(f"… {out.truncated} more rows: they load as the cursor reaches "
-                                 "this line (or fold groups with -, or filter)", style="italic"),
-            "", "")))
+        out.rows.append(
+            Row(
+                "more",
+                "more",
+                "",
+                None,
+                (
+                    "",
+                    "",
+                    "",
+                    "",
+                    Text(
+                        f"… {out.truncated} more rows: they load as the cursor reaches "
+                        "this line (or fold groups with -, or filter)",
+                        style="italic",
+                    ),
+                    "",
+                    "",
+                ),
+            )
+        )
     return out
 
 

@@ -58,12 +58,12 @@ class LineTable(ScrollView, can_focus=True):
     cursor_row: reactive[int] = reactive(0, always_update=True)
 
     class RowSelected(Message):
-        def __init__(self, table: "LineTable", key: str) -> None:
+        def __init__(self, table: LineTable, key: str) -> None:
             super().__init__()
             self.table, self.row_key = table, _Key(key)
 
     class RowHighlighted(Message):
-        def __init__(self, table: "LineTable", key: str | None) -> None:
+        def __init__(self, table: LineTable, key: str | None) -> None:
             super().__init__()
             self.table, self.row_key = table, (_Key(key) if key is not None else None)
 
@@ -147,7 +147,7 @@ class LineTable(ScrollView, can_focus=True):
         row = int(self.scroll_y) + event.y - 1
         if event.y < 1 or not 0 <= row < len(self.keys):
             return
-        if row == self.cursor_row:   # a click on the chosen row opens it, as in DataTable
+        if row == self.cursor_row:  # a click on the chosen row opens it, as in DataTable
             self.action_select()
         else:
             self.move_cursor(row=row, scroll=False)
@@ -155,7 +155,7 @@ class LineTable(ScrollView, can_focus=True):
     # -- drawing ---------------------------------------------------------------------
     def _line_text(self, cells, header: bool = False) -> Text:
         line = Text(" ")
-        for cell, (_, width) in zip(cells, self.columns):
+        for cell, (_, width) in zip(cells, self.columns, strict=False):
             text = cell if isinstance(cell, Text) else Text(str(cell))
             text = text.copy()
             text.truncate(width, overflow="ellipsis", pad=True)
@@ -181,8 +181,9 @@ class LineTable(ScrollView, can_focus=True):
                 base = base + self.get_component_rich_style("linetable--cursor")
             strip = self._render(self._line_text(self.cells[row]), base, plain=on_cursor)
             self._lines[(row, on_cursor)] = strip
-        fill = self.rich_style + (self.get_component_rich_style("linetable--cursor")
-                                  if on_cursor else Style())
+        fill = self.rich_style + (
+            self.get_component_rich_style("linetable--cursor") if on_cursor else Style()
+        )
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, fill)
 
     def _render(self, text: Text, base: Style, plain: bool = False) -> Strip:

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
-from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select
 
 from .. import model
@@ -25,10 +25,14 @@ class Quartiles(Widget, can_focus=True):
     """0/25/50/75/100 one key each (0–4, or ← →). A quick way to fill the percent box,
     which stays the one place the percent is read from; typing there is never rewritten."""
 
-    BINDINGS = [*(Binding(k, f"pick({v})", f"{v}%", show=False) for k, v in QUARTILES.items()),
-                Binding("left", "step(-1)", "Less", show=False),
-                Binding("right", "step(1)", "More", show=False)]
-    DEFAULT_CSS = "Quartiles { height: 1; background: $boost; } Quartiles:focus { background: $accent 40%; }"
+    BINDINGS = [
+        *(Binding(k, f"pick({v})", f"{v}%", show=False) for k, v in QUARTILES.items()),
+        Binding("left", "step(-1)", "Less", show=False),
+        Binding("right", "step(1)", "More", show=False),
+    ]
+    DEFAULT_CSS = (
+        "Quartiles { height: 1; background: $boost; } Quartiles:focus { background: $accent 40%; }"
+    )
     value: reactive[int | None] = reactive(None)
 
     class Picked(Message):
@@ -40,8 +44,10 @@ class Quartiles(Widget, can_focus=True):
         text = Text()
         for v in QUARTILES.values():
             label = f" {v}% "
-            text.append(f"[{label}]" if v == self.value else f" {label} ",
-                        style="reverse bold" if v == self.value else "")
+            text.append(
+                f"[{label}]" if v == self.value else f" {label} ",
+                style="reverse bold" if v == self.value else "",
+            )
         text.append("  keys 0–4", style="dim")
         return text
 
@@ -75,12 +81,19 @@ class UpdateForm(ModalScreen[FormValues | None]):
     """Percent (0–4 for 0/25/50/75/100 on the quick keys, or typed exactly), status, note, evidence,
     a measure reading, an extension. `measures` are the (id, text) the action can report on."""
 
-    AUTO_FOCUS = "#quartiles"   # (not a query in on_mount: that fails if the app is closing)
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel"),
-                Binding("ctrl+s", "save", "Save", id="save")]
+    AUTO_FOCUS = "#quartiles"  # (not a query in on_mount: that fails if the app is closing)
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+        Binding("ctrl+s", "save", "Save", id="save"),
+    ]
 
-    def __init__(self, title: str, values: FormValues, error: str | None = None,
-                 measures: list[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self,
+        title: str,
+        values: FormValues,
+        error: str | None = None,
+        measures: list[tuple[str, str]] = (),
+    ) -> None:
         super().__init__()
         self.form_title, self.values, self.error = title, values, error
         self.measures = list(measures)
@@ -89,17 +102,23 @@ class UpdateForm(ModalScreen[FormValues | None]):
         v = self.values
         options = [(Text(f"{mid}: {text}"[:60]), mid) for mid, text in self.measures]
         with VerticalScroll(id="form"):
-            yield Label(Text(f"{self.form_title}  ·  ctrl+s saves  ·  esc cancels"), id="form-title")
+            yield Label(
+                Text(f"{self.form_title}  ·  ctrl+s saves  ·  esc cancels"), id="form-title"
+            )
             problems = [self.error] if self.error else []
             ids = {mid for mid, _ in self.measures}
-            for name in ("evidence_measure", "reading_measure"):   # a measure renamed meanwhile
+            for name in ("evidence_measure", "reading_measure"):  # a measure renamed meanwhile
                 chosen = getattr(v, name)
                 if chosen is not None and chosen not in ids:
-                    problems.append(f'the measure "{chosen}" is no longer in the plan: choose again')
+                    problems.append(
+                        f'the measure "{chosen}" is no longer in the plan: choose again'
+                    )
                     setattr(v, name, None)
             if v.reading_value and not self.measures:
-                problems.append(f"this action has no measure now, so the reading {v.reading_value} "
-                                "cannot be recorded")
+                problems.append(
+                    f"this action has no measure now, so the reading {v.reading_value} "
+                    "cannot be recorded"
+                )
             if problems:
                 yield Label(Text("\n".join(problems)), id="form-error")
             with Grid(id="fields"):
@@ -107,38 +126,80 @@ class UpdateForm(ModalScreen[FormValues | None]):
                 yield Label("Percent")
                 yield Quartiles(id="quartiles")
                 yield Label("Or exactly")
-                yield Input(v.percent, id="percent", restrict=r"[0-9]*", max_length=3, compact=True,
-                            placeholder="0–100")
+                yield Input(
+                    v.percent,
+                    id="percent",
+                    restrict=r"[0-9]*",
+                    max_length=3,
+                    compact=True,
+                    placeholder="0–100",
+                )
                 yield Label("Status")
-                yield Select([(s, s) for s in model.STATUSES], value=v.status or Select.NULL,
-                             id="status", allow_blank=True, compact=True,
-                             prompt="(follows the percent)")
+                yield Select(
+                    [(s, s) for s in model.STATUSES],
+                    value=v.status or Select.NULL,
+                    id="status",
+                    allow_blank=True,
+                    compact=True,
+                    prompt="(follows the percent)",
+                )
                 yield Label("Progress note")
                 yield Input(v.note, id="note", compact=True, placeholder="what has happened")
                 yield Label("Evidence")
-                yield Input(v.evidence, id="evidence", compact=True,
-                            placeholder="what shows it, e.g. Audit of 40 case files")
+                yield Input(
+                    v.evidence,
+                    id="evidence",
+                    compact=True,
+                    placeholder="what shows it, e.g. Audit of 40 case files",
+                )
                 yield Label("Evidence link")
-                yield Input(v.link, id="link", compact=True,
-                            placeholder="URL or path relative to the plan file (optional)")
+                yield Input(
+                    v.link,
+                    id="link",
+                    compact=True,
+                    placeholder="URL or path relative to the plan file (optional)",
+                )
                 if options:
                     yield Label("Evidence for")
-                    yield Select(options, value=v.evidence_measure or Select.NULL,
-                                 id="evidence_measure", allow_blank=True, compact=True,
-                                 prompt="(which measure it is evidence for: optional)")
+                    yield Select(
+                        options,
+                        value=v.evidence_measure or Select.NULL,
+                        id="evidence_measure",
+                        allow_blank=True,
+                        compact=True,
+                        prompt="(which measure it is evidence for: optional)",
+                    )
                     yield Label("Reading for")
-                    yield Select(options, value=v.reading_measure or Select.NULL,
-                                 id="reading_measure", allow_blank=True, compact=True,
-                                 prompt="(a measure, to record its latest value)")
+                    yield Select(
+                        options,
+                        value=v.reading_measure or Select.NULL,
+                        id="reading_measure",
+                        allow_blank=True,
+                        compact=True,
+                        prompt="(a measure, to record its latest value)",
+                    )
                     yield Label("Reading value")
-                    yield Input(v.reading_value, id="reading_value", placeholder="e.g. 72.5",
-                                restrict=r"-?[0-9]*\.?[0-9]*", compact=True)
+                    yield Input(
+                        v.reading_value,
+                        id="reading_value",
+                        placeholder="e.g. 72.5",
+                        restrict=r"-?[0-9]*\.?[0-9]*",
+                        compact=True,
+                    )
                 yield Label("New due date")
-                yield Input(v.extend_to, id="extend_to", placeholder="YYYY-MM-DD (an extension)",
-                            compact=True)
+                yield Input(
+                    v.extend_to,
+                    id="extend_to",
+                    placeholder="YYYY-MM-DD (an extension)",
+                    compact=True,
+                )
                 yield Label("Reason")
-                yield Input(v.reason, id="reason", placeholder="why the date moves, and who agreed",
-                            compact=True)
+                yield Input(
+                    v.reason,
+                    id="reason",
+                    placeholder="why the date moves, and who agreed",
+                    compact=True,
+                )
             yield Label("", id="form-problem")
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
@@ -148,10 +209,11 @@ class UpdateForm(ModalScreen[FormValues | None]):
         self.query_one("#percent", Input).value = str(event.value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "percent":   # the quick keys follow what is typed, never the reverse
+        if event.input.id == "percent":  # the quick keys follow what is typed, never the reverse
             typed = event.value.strip()
-            self.query_one(Quartiles).value = int(typed) if typed.isdigit() and \
-                int(typed) in QUARTILES.values() else None
+            self.query_one(Quartiles).value = (
+                int(typed) if typed.isdigit() and int(typed) in QUARTILES.values() else None
+            )
 
     def _select(self, sid: str) -> str | None:
         found = self.query(f"#{sid}")
@@ -173,7 +235,8 @@ class UpdateForm(ModalScreen[FormValues | None]):
             evidence=self.query_one("#evidence", Input).value.strip(),
             link=self.query_one("#link", Input).value.strip(),
             extend_to=self.query_one("#extend_to", Input).value.strip(),
-            reason=self.query_one("#reason", Input).value.strip())
+            reason=self.query_one("#reason", Input).value.strip(),
+        )
 
     def action_save(self) -> None:
         values = self.collect()
@@ -196,9 +259,14 @@ class UpdateForm(ModalScreen[FormValues | None]):
 
 def to_change(v: FormValues) -> Change:
     """Validate what was typed; ValueError says what to fix."""
-    change = Change(status=v.status, note=v.note or None, evidence=v.evidence or None,
-                    link=v.link or None, reason=v.reason or None,
-                    evidence_measure=v.evidence_measure if v.evidence else None)
+    change = Change(
+        status=v.status,
+        note=v.note or None,
+        evidence=v.evidence or None,
+        link=v.link or None,
+        reason=v.reason or None,
+        evidence_measure=v.evidence_measure if v.evidence else None,
+    )
     if v.reading_value or v.reading_measure:
         if not (v.reading_value and v.reading_measure):
             raise ValueError("a reading needs both the measure and its value")
