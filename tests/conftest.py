@@ -87,3 +87,12 @@ def plans(tmp_path: Path) -> Path:
     folder.mkdir()
     write(folder, "sample.toml", SAMPLE)
     return folder
+
+
+def update_file(path: Path, ref: str, change, today, by: str | None = None, **kw):
+    """An update through the one library call every front end makes, for a plan known by
+    its file (whose id is its name), with no history."""
+    from improve.api import Target, Workspace
+
+    ws = Workspace(path.parent, history=False)
+    return ws.update(Target(path.stem, ref), change, today, by, **kw)

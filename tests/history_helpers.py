@@ -83,3 +83,10 @@ title = "One"
     date = 2017-01-20
     note = "Begun"
 """
+
+
+def tool_update(store: HistoryStore | None, portfolio, target: str, change, today: date, by):
+    """An update through improve (the one library call), recorded in `store` (or, with
+    None, with no history at all)."""
+    ws = api.Workspace(portfolio.root, store=store, history=store is not None)
+    return ws.update(target, change, today, by, portfolio=portfolio)

@@ -9,8 +9,10 @@ from datetime import date
 
 import pytest
 
+from conftest import update_file
 from improve import api
-from improve.editing import Change, ConflictError, EditError, atomic_write, update_action
+from improve.api import Change, ConflictError, EditError, PlanFileError
+from improve.files import atomic_write
 from improve.loader import load_file
 
 TODAY = date(2017, 1, 5)
@@ -29,7 +31,7 @@ def changed_lines(old: str, new: str) -> tuple[list[str], list[str]]:
 def test_percent_changes_one_line_and_keeps_its_comment(plans):
     path = plans / "sample.toml"
     old = path.read_text()
-    update_action(
+    update_file(
         path, "1.1.1", Change(percent=75, note="Policy agreed"), TODAY, "Head of Safeguarding"
     )
     new = path.read_text()
@@ -51,7 +53,7 @@ def test_percent_changes_one_line_and_keeps_its_comment(plans):
 
 def test_new_key_goes_into_the_action_own_lines(plans):
     path = plans / "sample.toml"
-    update_action(path, "1.1.2", Change(percent=25, status="in-progress"), TODAY, None)
+    update_file(path, "1.1.2", Change(percent=25, status="in-progress"), TODAY, None)
     data = tomllib.loads(path.read_text())
     a = data["recommendation"][0]["action"][1]
     assert a["percent"] == 25 and a["status"] == "in-progress"
@@ -74,7 +76,7 @@ def test_new_key_goes_into_the_action_own_lines(plans):
 
 def test_evidence_extension_and_reading(plans):
     path = plans / "sample.toml"
-    update_action(
+    update_file(
         path,
         "1.1.1",
         Change(
@@ -121,7 +123,7 @@ def test_reading_into_multiline_array_and_new_readings_key(tmp_path):
         "  { date = 2016-12-31, value = 1 },  # first\n]\n\n"
         '[[recommendation.action.measure]]\nid = "b"\ntext = "B"\n'
     )
-    update_action(path, "1.1", Change(readings=[("a", 2), ("b", 3.5)]), TODAY, None)
+    update_file(path, "1.1", Change(readings=[("a", 2), ("b", 3.5)]), TODAY, None)
     text = path.read_text()
     assert (
         "  { date = 2016-12-31, value = 1 },  # first\n  { date = 2017-01-05, value = 2 },\n]"
@@ -138,9 +140,9 @@ def test_reading_into_multiline_array_and_new_readings_key(tmp_path):
         (Change(status="finished"), "status must be one of"),
         (Change(extend_to=date(2017, 3, 1)), "needs a reason"),
         (Change(extend_to=date(2017, 1, 31), reason="r"), "not after the due date in force"),
-        (Change(reason="r", note="x"), "--reason goes with --extend-to"),
+        (Change(reason="r", note="x"), "a reason goes with a new due date"),
         (Change(readings=[("nope", 1)]), 'no measure "nope"'),
-        (Change(link="x.pdf", note="n"), "give --evidence TEXT too"),
+        (Change(link="x.pdf", note="n"), "say what the evidence is too"),
         (Change(percent=50), "nothing changed"),
     ],
 )
@@ -148,13 +150,15 @@ def test_bad_changes_are_refused_and_nothing_is_written(plans, change, message):
     path = plans / "sample.toml"
     old = path.read_bytes()
     with pytest.raises(EditError, match=message):
-        update_action(path, "1.1.1", change, TODAY, None)
+        update_file(path, "1.1.1", change, TODAY, None)
     assert path.read_bytes() == old
 
 
 def test_unknown_ref(plans):
-    with pytest.raises(EditError, match='no action with ref "9.9"'):
-        update_action(plans / "sample.toml", "9.9", Change(percent=1), TODAY, None)
+    with pytest.raises(EditError) as caught:
+        update_file(plans / "sample.toml", "9.9", Change(percent=1), TODAY, None)
+    assert caught.value.message == 'plan "sample" has no action "9.9"'
+    assert (caught.value.code, caught.value.field) == ("unknown-action", "target")
 
 
 def test_conflict_when_file_changed_since_it_was_read(plans):
@@ -163,7 +167,14 @@ def test_conflict_when_file_changed_since_it_was_read(plans):
     path.write_text(path.read_text() + "\n# edited in an editor meanwhile\n")
     edited = path.read_bytes()
     with pytest.raises(ConflictError, match="changed on disk"):
-        api.update(portfolio, "sample:1.1.1", Change(percent=60), TODAY, None)
+        api.Workspace(plans, history=False).update(
+            "sample:1.1.1",
+            Change(percent=60),
+            TODAY,
+            None,
+            portfolio=portfolio,
+            expected_fingerprint=portfolio.file_for("sample").fingerprint,
+        )
     assert path.read_bytes() == edited
 
 
@@ -196,16 +207,17 @@ def test_crash_during_write_leaves_old_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(EditError) as caught:
         atomic_write(path, b"new")
+    assert caught.value.message == "cannot write f.toml: disk full; nothing was written"
     assert path.read_bytes() == b"old" and os.listdir(tmp_path) == ["f.toml"]
 
 
 def test_refuses_a_plan_with_errors(plans):
     path = plans / "sample.toml"
     path.write_text(path.read_text().replace('kind = "ofsted"', 'kind = "ofstead"'))
-    with pytest.raises(EditError, match="the plan has errors"):
-        update_action(path, "1.1.1", Change(percent=60), TODAY, None)
+    with pytest.raises(PlanFileError, match="the plan has errors"):
+        update_file(path, "1.1.1", Change(percent=60), TODAY, None)
 
 
 def test_crlf_and_bom_are_kept(tmp_path):
@@ -215,14 +227,14 @@ def test_crlf_and_bom_are_kept(tmp_path):
         '[[recommendation.action]]\r\nref = "1.1"\r\naction = "x"\r\ndue = 2017-06-30\r\n'
     )
     path.write_bytes(text.encode())
-    update_action(path, "1.1", Change(percent=10), TODAY, None)
+    update_file(path, "1.1", Change(percent=10), TODAY, None)
     raw = path.read_bytes()
     assert raw.startswith("\ufeff".encode()) and b"\n" not in raw.replace(b"\r\n", b"")
     assert load_file(path).plan.find_action("1.1")[1].percent == 10
 
 
 def test_edit_result_is_a_valid_plan_with_the_update_logged(plans):
-    api.update(api.load(plans), "sample:2.1.1", Change(status="complete", note="Done"), TODAY, "Me")
+    update_file(plans / "sample.toml", "2.1.1", Change(status="complete", note="Done"), TODAY, "Me")
     plan = load_file(plans / "sample.toml").plan
     a = plan.find_action("2.1.1")[1]
     assert a.status == "complete" and a.percent == 100  # complete brings percent up with it
@@ -255,7 +267,7 @@ def test_reading_appended_in_the_style_of_the_list(tmp_path, readings, expected)
         '[[recommendation.action.measure]]\nid = "a"\ntext = "A"\nreadings = '
     )
     path.write_text(head + readings + "\n")
-    update_action(path, "1.1", Change(readings=[("a", 2)]), TODAY, None)
+    update_file(path, "1.1", Change(readings=[("a", 2)]), TODAY, None)
     assert path.read_text().startswith(head + expected + "\n")
 
 

@@ -6,7 +6,7 @@ import multiprocessing
 from datetime import date
 from pathlib import Path
 
-from history_helpers import write_plan
+from history_helpers import tool_update, write_plan
 from improve import api
 from improve.editing import Change
 from improve.history import HistoryStore
@@ -35,7 +35,7 @@ def _lead(folder: str, pid: str, name: str, errors) -> None:
         store = HistoryStore(Path(folder))
         for i in range(1, ROUNDS + 1):
             store.sync_portfolio(api.load(Path(folder)), D0)  # what every run does
-            store.update(api.load(Path(folder)), f"{pid}:1.1", Change(percent=i), D0, name)
+            tool_update(store, api.load(Path(folder)), f"{pid}:1.1", Change(percent=i), D0, name)
             if i % 4 == 0:
                 portfolio = api.load(Path(folder))
                 store.record_review(api.portfolio_status(portfolio, D0), D0, note=f"{name} {i}")

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from history_helpers import edit_text, statuses, sync, write_plan
+from history_helpers import edit_text, statuses, sync, tool_update, write_plan
 from improve import api
 from improve.editing import Change
 from improve.history import HAND, HistoryError
@@ -89,12 +89,17 @@ def _make_changes(store, folder):
     )
     edit_text(path, 'ref = "gone"', 'ref = "new"')
     sync(store, folder, N)
-    store.update(api.load(folder), "r:done", Change(status="complete"), N, "Ann")
-    store.update(
-        api.load(folder), "r:slip", Change(extend_to=date(2017, 6, 30), reason="Staffing"), N, "Bo"
+    tool_update(store, api.load(folder), "r:done", Change(status="complete"), N, "Ann")
+    tool_update(
+        store,
+        api.load(folder),
+        "r:slip",
+        Change(extend_to=date(2017, 6, 30), reason="Staffing"),
+        N,
+        "Bo",
     )
-    store.update(api.load(folder), "r:ev", Change(evidence="Audit report"), N, "Cy")
-    store.update(api.load(folder), "r:read", Change(readings=[("m", 75)]), N, "Di")
+    tool_update(store, api.load(folder), "r:ev", Change(evidence="Audit report"), N, "Cy")
+    tool_update(store, api.load(folder), "r:read", Change(readings=[("m", 75)]), N, "Di")
     return rid
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from history_helpers import PLAN, edit_text, fields_of, statuses, sync, write_plan
+from history_helpers import PLAN, edit_text, fields_of, statuses, sync, tool_update, write_plan
 from improve import api, rules
 from improve import model as m
 from improve.editing import Change
@@ -54,7 +54,7 @@ def test_update_through_the_tool_is_attributed_to_its_author(store, folder):
     sync(store, folder, D0)
     edit_text(folder / "p.toml", "percent = 25", "percent = 30")  # someone else, by hand, first
     portfolio = api.load(folder)
-    store.update(portfolio, "p:1.1", Change(percent=80, note="Nearly there"), D0, "Ann Lead")
+    tool_update(store, portfolio, "p:1.1", Change(percent=80, note="Nearly there"), D0, "Ann Lead")
     events = store.events()
     by_field = fields_of(events)
     assert by_field[("1.1", "percent")].who == "Ann Lead"
@@ -68,7 +68,7 @@ def test_sync_after_update_with_by_attributes_the_change(store, folder):
     """The plain way the CLI may record an update: sync(statuses_after, today, by=user)."""
     portfolio, sts = statuses(folder, D0)
     store.sync(sts, D0)
-    api.update(portfolio, "p:1.2", Change(percent=40), D0, "Bo")
+    tool_update(None, portfolio, "p:1.2", Change(percent=40), D0, "Bo")
     _, after = statuses(folder, D0)
     got = store.sync(after, D0, by="Bo")
     assert {(e.field, e.who) for e in got.events} == {("percent", "Bo"), ("update", "Bo")}
@@ -120,7 +120,7 @@ CASES = [
 def test_events_for_every_field_kind(store, folder, name, how, expected):
     sync(store, folder, D0)
     if how[0] == "api":
-        store.update(api.load(folder), "p:1.1", how[1], D0, "Cy")
+        tool_update(store, api.load(folder), "p:1.1", how[1], D0, "Cy")
         who = "Cy"
     else:
         edit_text(folder / "p.toml", how[1], how[2])
@@ -135,7 +135,8 @@ def test_events_for_every_field_kind(store, folder, name, how, expected):
 
 def test_field_values_say_old_and_new(store, folder):
     sync(store, folder, D0)
-    store.update(
+    tool_update(
+        store,
         api.load(folder),
         "p:1.1",
         Change(

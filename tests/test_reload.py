@@ -15,7 +15,7 @@ def bump(path):
 
 def test_nothing_changed_gives_none(plans):
     first = api.load(plans)
-    assert api.reload(first) is None
+    assert api.Workspace.reload(first) is None
 
 
 def test_only_the_changed_file_is_read_again(plans, monkeypatch):
@@ -27,7 +27,7 @@ def test_only_the_changed_file_is_read_again(plans, monkeypatch):
     read = []
     real = loader._load_file
     monkeypatch.setattr(loader, "_load_file", lambda p, root: read.append(p.name) or real(p, root))
-    second = api.reload(first)
+    second = api.Workspace.reload(first)
     assert read == ["other.toml"]
     assert second.plan("other").title == "Other, renamed"
     assert second.plan("sample") is first.plan("sample")
@@ -39,7 +39,7 @@ def test_a_file_that_breaks_moves_to_failed_and_the_rest_stay(plans):
     path = plans / "other.toml"
     path.write_text('[plan]\ntitle = "Other"\nkind = "nope"\n')
     bump(path)
-    second = api.reload(first)
+    second = api.Workspace.reload(first)
     assert [p.id for p in second.plans] == ["sample"]
     assert [f.path.name for f in second.failed] == ["other.toml"]
     assert "other.toml:3:8: error" in str(second.failed[0].errors[0])
@@ -48,10 +48,10 @@ def test_a_file_that_breaks_moves_to_failed_and_the_rest_stay(plans):
 def test_added_and_removed_files_are_noticed(plans):
     first = api.load(plans)
     write(plans, "new.toml", '[plan]\ntitle = "New"\n')
-    second = api.reload(first)
+    second = api.Workspace.reload(first)
     assert sorted(p.id for p in second.plans) == ["new", "sample"]
     (plans / "new.toml").unlink()
-    third = api.reload(second)
+    third = api.Workspace.reload(second)
     assert [p.id for p in third.plans] == ["sample"]
 
 
@@ -60,5 +60,5 @@ def test_a_duplicate_id_is_reported_each_time_without_spoiling_the_cache(plans):
     first = api.load(plans)
     assert len(first.failed) == 1
     (plans / "b.toml").unlink()
-    second = api.reload(first)
+    second = api.Workspace.reload(first)
     assert [p.id for p in second.plans] == ["sample"] and not second.failed

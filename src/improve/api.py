@@ -1,27 +1,50 @@
-"""The library API that the command line and the app both stand on."""
+"""The library API that the command line and the app both stand on.
+
+Everything a front end needs is here: the `Workspace` (a plans folder and its history,
+and the one call that changes an action), the `Change` it takes, the errors it raises
+(all `ImproveError`s, with codes), and the filters over the status rules.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from . import rules
-from .editing import Change, EditError, EditResult, update_action
-from .loader import Portfolio, load_folder, refresh_folder
-from .model import Action, Plan, Recommendation
+from .editing import Change
+from .errors import (
+    ConflictError,
+    EditError,
+    HistoryError,
+    ImproveError,
+    PlanFileError,
+    SourceError,
+)
+from .loader import LoadedFile, Portfolio, load_folder
+from .model import Action, Plan, Recommendation, Target
+from .workspace import Updated, Workspace
 
 __all__ = [
     "ActionFilter",
     "ActionRow",
     "Change",
+    "ConflictError",
     "EditError",
+    "HistoryError",
+    "ImproveError",
+    "LoadedFile",
+    "PlanFileError",
+    "Portfolio",
+    "SourceError",
+    "Target",
+    "Updated",
+    "Workspace",
+    "action_rows",
     "filter_actions",
     "load",
     "portfolio_status",
-    "reload",
-    "split_target",
-    "update",
 ]
 
 
@@ -30,14 +53,8 @@ def load(plans_dir: Path) -> Portfolio:
     return load_folder(Path(plans_dir))
 
 
-def reload(portfolio: Portfolio) -> Portfolio | None:
-    """The portfolio again if any plan file changed on disk (only changed files are
-    re-read), else None: cheap enough to poll every second."""
-    return refresh_folder(portfolio)
-
-
 def portfolio_status(portfolio: Portfolio, today: date) -> list[rules.PlanStatus]:
-    return [rules.plan_status(plan, today) for plan in portfolio.plans]
+    return Workspace.statuses(portfolio, today)
 
 
 @dataclass(slots=True)
@@ -109,7 +126,8 @@ class ActionFilter:
         if self.due_within is not None:
             if not st.open or st.next_due is None:
                 return False
-            if not today <= st.next_due <= today + timedelta(days=self.due_within):
+            # in days, not as a date: a horizon past the year 9999 is simply "everything"
+            if not 0 <= (st.next_due - today).days <= self.due_within:
                 return False
         if self.text:
             if hay is None:
@@ -119,7 +137,7 @@ class ActionFilter:
         return True
 
 
-def action_rows(statuses: list[rules.PlanStatus]):
+def action_rows(statuses: list[rules.PlanStatus]) -> Iterator[ActionRow]:
     for ps in statuses:
         for rs in ps.recommendations:
             for st in rs.actions:
@@ -130,42 +148,3 @@ def filter_actions(
     statuses: list[rules.PlanStatus], flt: ActionFilter, today: date
 ) -> list[ActionRow]:
     return [row for row in action_rows(statuses) if flt.matches(row, today)]
-
-
-def split_target(target: str) -> tuple[str, str]:
-    """ "PLAN:REF" → (plan id, action ref)."""
-    plan_id, sep, ref = target.partition(":")
-    if not sep or not plan_id or not ref:
-        raise EditError(
-            f'"{target}" is not PLAN:REF; write it as plan-id:action-ref, '
-            "e.g. telford-ofsted-2016:1.1.1"
-        )
-    return plan_id, ref
-
-
-def update(
-    portfolio: Portfolio, target: str, change: Change, today: date, by: str | None
-) -> EditResult:
-    """Change one action (PLAN:REF) in its file; the same call serves the CLI and the app."""
-    plan_id, ref = split_target(target)
-    loaded = portfolio.file_for(plan_id)
-    if loaded is None:
-        broken = [f for f in portfolio.failed if f.path.stem == plan_id]
-        if broken:
-            raise EditError(f'plan "{plan_id}" has errors; fix them first (run `improve check`)')
-        known = ", ".join(p.id for p in portfolio.plans) or "none"
-        raise EditError(f'no plan "{plan_id}" in {portfolio.root} (plans: {known})')
-    if loaded.plan.find_action(ref) is None:
-        raise EditError(
-            f'plan "{plan_id}" has no action "{ref}"; `improve actions --plan '
-            f"{plan_id}` lists its actions"
-        )
-    return update_action(
-        loaded.path,
-        ref,
-        change,
-        today,
-        by,
-        expected_fingerprint=loaded.fingerprint,
-        plans_root=portfolio.root,
-    )

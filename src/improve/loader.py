@@ -31,7 +31,6 @@ class LoadedFile:
     plan: m.Plan | None
     problems: list[m.Problem]
     fingerprint: str
-    data: dict | None = None
     stamp: tuple | None = None  # (mtime_ns, size, inode) when read: cheap change detection
 
     @property
@@ -76,6 +75,16 @@ class Portfolio:
                 return f
         return None
 
+    def with_file(self, loaded: LoadedFile) -> Portfolio:
+        """The portfolio with one file replaced by a fresh reading of it (after an edit):
+        nothing else is read again."""
+        files = [loaded if f.path == loaded.path else f for f in self.files]
+        if loaded.path not in {f.path for f in self.files}:
+            files.append(loaded)
+        parsed = dict(self.parsed)
+        parsed[loaded.path] = loaded
+        return Portfolio(self.root, files, parsed)
+
 
 def fingerprint(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
@@ -92,7 +101,7 @@ def display_name(path: Path) -> str:
 def parse_text(
     text: str, path: Path, plans_root: Path | None = None
 ) -> tuple[m.Plan | None, list[m.Problem], dict | None]:
-    """Check and build one plan from its text."""
+    """Check and build one plan from its text: (plan or None, problems, the data)."""
     name = display_name(path)
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
@@ -116,6 +125,16 @@ def parse_text(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [_syntax_problem(name, text, exc)], None
+    plan, problems = check_data(data, text, path, plans_root)
+    return plan, problems, data
+
+
+def check_data(
+    data: dict, text: str, path: Path, plans_root: Path | None = None
+) -> tuple[m.Plan | None, list[m.Problem]]:
+    """Check and build one plan from the data `tomllib` read from `text` (which is only
+    scanned, for positions, when there is a problem to point at)."""
+    name = display_name(path)
     report = Report()
     if "plan" not in data:
         known = {"theme", "recommendation", "measure"} & data.keys()
@@ -125,14 +144,14 @@ def parse_text(
             else "this TOML file is not an improvement plan: it has no [plan] table "
             "(a plan starts with [plan] and a title; `improve new` writes a template)"
         )
-        return None, [m.Problem(name, 1, 1, "error", msg)], data
+        return None, [m.Problem(name, 1, 1, "error", msg)]
     clean = check_table(data, (), ROOT, report, "the file")
     plan = None
     if clean is not None and "title" in clean.get("plan", {}):
         plan = build_plan(clean, path)
         check_plan(plan, report, plans_root)
     problems = _locate(report, text, name)
-    return (None if report.has_errors else plan), problems, data
+    return (None if report.has_errors else plan), problems
 
 
 def file_stamp(path: Path) -> tuple | None:
@@ -186,10 +205,10 @@ def _load_file(path: Path, plans_root: Path | None) -> LoadedFile:
         )
     if text.startswith("\ufeff"):
         text = text[1:]
-    plan, problems, data = parse_text(text, path, plans_root)
+    plan, problems, _ = parse_text(text, path, plans_root)
     if plan is not None:
         plan.fingerprint = fp
-    return LoadedFile(path, plan, problems, fp, data)
+    return LoadedFile(path, plan, problems, fp)
 
 
 def plan_files(folder: Path) -> list[Path]:
@@ -210,26 +229,30 @@ def load_folder(folder: Path, previous: Portfolio | None = None) -> Portfolio:
         if loaded.plan is not None:
             other = seen.get(loaded.plan.id)
             if other is not None:
-                line, col = locate_in_file(path, ("plan", "id"), "value")
-                loaded = replace(
-                    loaded,
-                    plan=None,
-                    problems=[
-                        *loaded.problems,
-                        m.Problem(
-                            display_name(path),
-                            line,
-                            col,
-                            "error",
-                            f'plan id "{loaded.plan.id}" is already used by {other.name}; '
-                            "give this plan its own id in [plan]",
-                        ),
-                    ],
-                )
+                problem = duplicate_id_problem(path, loaded.plan, other)
+                loaded = replace(loaded, plan=None, problems=[*loaded.problems, problem])
             else:
                 seen[loaded.plan.id] = path
         portfolio.files.append(loaded)
     return portfolio
+
+
+def duplicate_id_problem(path: Path, plan: m.Plan, other: Path) -> m.Problem:
+    """The error for a second file whose plan id another file in the folder has."""
+    key = ("plan",) if plan.id_from_file else ("plan", "id")
+    line, col = locate_in_file(path, key, "key" if plan.id_from_file else "value")
+    how = (
+        'add id = "…" to [plan] or rename the file'
+        if plan.id_from_file
+        else ("give this plan its own id in [plan]")
+    )
+    return m.Problem(
+        display_name(path),
+        line,
+        col,
+        "error",
+        f'plan id "{plan.id}" is already used by {other.name}; {how}',
+    )
 
 
 def refresh_folder(portfolio: Portfolio) -> Portfolio | None:

@@ -7,10 +7,13 @@ point back at it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, NamedTuple
+
+from .errors import EditError
 
 KINDS = ("ofsted", "scrutiny", "partnership", "send", "internal", "other")
 STATUSES = ("not-started", "in-progress", "complete", "dropped")
@@ -19,6 +22,38 @@ OVERRIDE_COLOURS = ("red", "amber", "green")
 RAGS = ("red", "amber", "green", "grey", "blue")  # worst first
 REVIEW_FREQUENCIES = ("monthly", "quarterly", "six-monthly", "annual")
 DIRECTIONS = ("up", "down")
+
+# A plan id is typed as PLAN:REF and is a file name: ASCII letters and digits, then
+# also ".", "_" and "-" (so no hidden files, no ":" and nothing a shell must quote).
+_PLAN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+PLAN_ID_RULE = 'a plan id may use only the letters a–z and A–Z, the digits 0–9, ".", "_" and "-", and starts with a letter or digit'
+
+
+def is_plan_id(text: str) -> bool:
+    return _PLAN_ID.fullmatch(text) is not None
+
+
+class Target(NamedTuple):
+    """One action, addressed as PLAN:REF (a plan id never has a ":", a ref may)."""
+
+    plan_id: str
+    ref: str
+
+    @classmethod
+    def parse(cls, text: str) -> Target:
+        plan_id, sep, ref = text.partition(":")
+        if not sep or not plan_id.strip() or not ref.strip():
+            raise EditError(
+                f'"{text}" is not PLAN:REF; write it as plan-id:action-ref, '
+                "e.g. telford-ofsted-2016:1.1.1",
+                code="bad-target",
+                field="target",
+            )
+        return cls(plan_id, ref)
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.ref}"
+
 
 DEFAULT_MARGIN = 25
 DEFAULT_STALE_DAYS = 45

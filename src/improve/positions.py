@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-Path = tuple  # tuple[str | int, ...]
+KeyPath = tuple  # tuple[str | int, ...]: a key's place in the data, not a file path
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR = re.compile(r"[^\s,\]\}#]+")
@@ -48,9 +48,9 @@ class Positions:
 
     def __init__(self, text: str):
         self.text = text
-        self.spans: dict[Path, Span] = {}
+        self.spans: dict[KeyPath, Span] = {}
         self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
-        self._headers: list[tuple[int, Path]] = []  # (offset, path) of every table header
+        self._headers: list[tuple[int, KeyPath]] = []  # (offset, path) of every table header
         try:
             _Scanner(self).run()
         except (ScanError, IndexError):
@@ -61,7 +61,7 @@ class Positions:
         line = bisect_right(self._line_starts, offset) - 1
         return line + 1, offset - self._line_starts[line] + 1
 
-    def find(self, path: Path) -> tuple[Path, Span] | None:
+    def find(self, path: KeyPath) -> tuple[KeyPath, Span] | None:
         """The span of `path`, or of its nearest recorded ancestor."""
         path = tuple(path)
         while path:
@@ -71,7 +71,7 @@ class Positions:
             path = path[:-1]
         return None
 
-    def locate(self, path: Path, at: str = "key") -> tuple[int, int]:
+    def locate(self, path: KeyPath, at: str = "key") -> tuple[int, int]:
         """(line, col) for a problem at `path`; `at` is "key" or "value"."""
         found = self.find(path)
         if found is None:
@@ -80,7 +80,7 @@ class Positions:
         offset = span.value_start if at == "value" and span.value_start >= 0 else span.key_start
         return self.line_col(max(offset, 0))
 
-    def table_end(self, path: Path) -> int:
+    def table_end(self, path: KeyPath) -> int:
         """End of the last line that belongs to the header table at `path`,
         sub-tables included (comments and blank lines before the next foreign
         header are left to that header)."""
@@ -106,8 +106,8 @@ class _Scanner:
         self.t = pos.text
         self.i = 0
         self.n = len(self.t)
-        self.aot_count: dict[Path, int] = {}
-        self.current: Path = ()
+        self.aot_count: dict[KeyPath, int] = {}
+        self.current: KeyPath = ()
         self.current_span: Span | None = None
 
     # -- low-level ---------------------------------------------------------
@@ -177,7 +177,7 @@ class _Scanner:
                 return raw
         return raw
 
-    def resolve(self, parts: list[str], base: Path) -> Path:
+    def resolve(self, parts: list[str], base: KeyPath) -> KeyPath:
         """Walk key parts from `base`, stepping into the last element of arrays of tables."""
         path = base
         for part in parts:
@@ -188,7 +188,7 @@ class _Scanner:
         return path
 
     # -- values ------------------------------------------------------------
-    def value(self, path: Path) -> Span:
+    def value(self, path: KeyPath) -> Span:
         span = self.p.spans.setdefault(path, Span())
         span.value_start = self.i
         c = self.t[self.i]
@@ -222,7 +222,7 @@ class _Scanner:
         span.value_end = self.i
         return span
 
-    def array(self, path: Path, span: Span) -> None:
+    def array(self, path: KeyPath, span: Span) -> None:
         start = self.i
         self.i += 1
         index = 0
@@ -243,7 +243,7 @@ class _Scanner:
         span.multiline = "\n" in self.t[start : self.i]
         self.i += 1
 
-    def inline_table(self, path: Path) -> None:
+    def inline_table(self, path: KeyPath) -> None:
         self.i += 1
         while True:
             self.skip_ws()

@@ -15,11 +15,9 @@ from typing import Any
 from . import model
 from .dates import suggest_date
 
-FORMAT_VERSION = 1
-
 
 @dataclass(frozen=True)
-class F:
+class Key:
     """One key of a table."""
 
     kind: str  # str | int | number | date | bool | strs | table | tables | dict
@@ -28,7 +26,6 @@ class F:
     spec: dict | None = None
     low: float | None = None
     high: float | None = None
-    describe: str = ""
 
 
 @dataclass
@@ -69,109 +66,114 @@ class Report:
         return any(i.severity == "error" for i in self.issues)
 
 
-EXTRA = F("dict", describe="free-form data")
-READING = {"date": F("date", True), "value": F("number", True), "note": F("str"), "extra": EXTRA}
+EXTRA = Key("dict")  # free-form data
+READING = {
+    "date": Key("date", True),
+    "value": Key("number", True),
+    "note": Key("str"),
+    "extra": EXTRA,
+}
 MEASURE = {
-    "id": F("str", True),
-    "text": F("str", True),
-    "target": F("number"),
-    "unit": F("str"),
-    "direction": F("str", choices=model.DIRECTIONS),
-    "baseline": F("number"),
-    "readings": F("tables", spec=READING),
+    "id": Key("str", True),
+    "text": Key("str", True),
+    "target": Key("number"),
+    "unit": Key("str"),
+    "direction": Key("str", choices=model.DIRECTIONS),
+    "baseline": Key("number"),
+    "readings": Key("tables", spec=READING),
     "extra": EXTRA,
 }
 EVIDENCE = {
-    "date": F("date", True),
-    "text": F("str", True),
-    "link": F("str"),
-    "measure": F("str"),
+    "date": Key("date", True),
+    "text": Key("str", True),
+    "link": Key("str"),
+    "measure": Key("str"),
     "extra": EXTRA,
 }
 EXTENSION = {
-    "due": F("date", True),
-    "reason": F("str", True),
-    "agreed_on": F("date"),
-    "agreed_by": F("str"),
+    "due": Key("date", True),
+    "reason": Key("str", True),
+    "agreed_on": Key("date"),
+    "agreed_by": Key("str"),
     "extra": EXTRA,
 }
-MILESTONE = {"label": F("str", True), "due": F("date"), "done": F("bool"), "extra": EXTRA}
+MILESTONE = {"label": Key("str", True), "due": Key("date"), "done": Key("bool"), "extra": EXTRA}
 UPDATE = {
-    "date": F("date", True),
-    "by": F("str"),
-    "percent": F("int", low=0, high=100),
-    "status": F("str", choices=model.STATUSES),
-    "note": F("str"),
-    "changes": F("strs"),
+    "date": Key("date", True),
+    "by": Key("str"),
+    "percent": Key("int", low=0, high=100),
+    "status": Key("str", choices=model.STATUSES),
+    "note": Key("str"),
+    "changes": Key("strs"),
     "extra": EXTRA,
 }
 ACTION = {
-    "ref": F("str", True),
-    "outcome": F("str"),
-    "action": F("str", True),
-    "leads": F("strs"),
-    "start": F("date"),
-    "due": F("date"),
-    "percent": F("int", low=0, high=100),
-    "status": F("str", choices=model.STATUSES),
-    "impact": F("str", choices=model.IMPACTS),
-    "impact_note": F("str"),
-    "weight": F("number", low=0),
-    "rag": F("str", choices=model.OVERRIDE_COLOURS),
-    "rag_reason": F("str"),
-    "rag_until": F("date"),
-    "extension": F("tables", spec=EXTENSION),
-    "milestone": F("tables", spec=MILESTONE),
-    "measure": F("tables", spec=MEASURE),
-    "evidence": F("tables", spec=EVIDENCE),
-    "update": F("tables", spec=UPDATE),
+    "ref": Key("str", True),
+    "outcome": Key("str"),
+    "action": Key("str", True),
+    "leads": Key("strs"),
+    "start": Key("date"),
+    "due": Key("date"),
+    "percent": Key("int", low=0, high=100),
+    "status": Key("str", choices=model.STATUSES),
+    "impact": Key("str", choices=model.IMPACTS),
+    "impact_note": Key("str"),
+    "weight": Key("number", low=0),
+    "rag": Key("str", choices=model.OVERRIDE_COLOURS),
+    "rag_reason": Key("str"),
+    "rag_until": Key("date"),
+    "extension": Key("tables", spec=EXTENSION),
+    "milestone": Key("tables", spec=MILESTONE),
+    "measure": Key("tables", spec=MEASURE),
+    "evidence": Key("tables", spec=EVIDENCE),
+    "update": Key("tables", spec=UPDATE),
     "extra": EXTRA,
 }
 RECOMMENDATION = {
-    "ref": F("str", True),
-    "theme": F("str"),
-    "source": F("str"),
-    "title": F("str"),
-    "text": F("str"),
-    "leads": F("strs"),
-    "why": F("str"),
-    "good_looks_like": F("strs"),
-    "action": F("tables", spec=ACTION),
-    "measure": F("tables", spec=MEASURE),
+    "ref": Key("str", True),
+    "theme": Key("str"),
+    "source": Key("str"),
+    "title": Key("str"),
+    "text": Key("str"),
+    "leads": Key("strs"),
+    "why": Key("str"),
+    "good_looks_like": Key("strs"),
+    "action": Key("tables", spec=ACTION),
+    "measure": Key("tables", spec=MEASURE),
     "extra": EXTRA,
 }
-THEME = {"id": F("str", True), "title": F("str", True), "summary": F("str"), "extra": EXTRA}
-JUDGEMENT = {"area": F("str", True), "grade": F("str", True), "extra": EXTRA}
-LABELS = {"theme": F("str"), "recommendation": F("str"), "action": F("str"), "extra": EXTRA}
+THEME = {"id": Key("str", True), "title": Key("str", True), "summary": Key("str"), "extra": EXTRA}
+JUDGEMENT = {"area": Key("str", True), "grade": Key("str", True), "extra": EXTRA}
+LABELS = {"theme": Key("str"), "recommendation": Key("str"), "action": Key("str"), "extra": EXTRA}
 RAG_SETTINGS = {
-    "margin": F("number", low=0, high=100),
-    "stale_days": F("int", low=0),
+    "margin": Key("number", low=0, high=100),
+    "stale_days": Key("int", low=0),
     "extra": EXTRA,
 }
 PLAN = {
-    "format": F("int"),
-    "id": F("str"),
-    "title": F("str", True),
-    "kind": F("str", choices=model.KINDS),
-    "organisation": F("str"),
-    "owner": F("str"),
-    "version": F("str"),
-    "published": F("date"),
-    "start": F("date"),
-    "end": F("date"),
-    "review": F("str", choices=model.REVIEW_FREQUENCIES),
-    "reported_to": F("strs"),
-    "summary": F("str"),
-    "judgements": F("tables", spec=JUDGEMENT),
-    "labels": F("table", spec=LABELS),
-    "rag": F("table", spec=RAG_SETTINGS),
+    "format": Key("int"),
+    "id": Key("str"),
+    "title": Key("str", True),
+    "kind": Key("str", choices=model.KINDS),
+    "organisation": Key("str"),
+    "owner": Key("str"),
+    "version": Key("str"),
+    "published": Key("date"),
+    "start": Key("date"),
+    "end": Key("date"),
+    "review": Key("str", choices=model.REVIEW_FREQUENCIES),
+    "reported_to": Key("strs"),
+    "summary": Key("str"),
+    "judgements": Key("tables", spec=JUDGEMENT),
+    "labels": Key("table", spec=LABELS),
+    "rag": Key("table", spec=RAG_SETTINGS),
     "extra": EXTRA,
 }
 ROOT = {
-    "plan": F("table", True, spec=PLAN),
-    "theme": F("tables", spec=THEME),
-    "recommendation": F("tables", spec=RECOMMENDATION),
-    "measure": F("tables", spec=MEASURE),
+    "plan": Key("table", True, spec=PLAN),
+    "theme": Key("tables", spec=THEME),
+    "recommendation": Key("tables", spec=RECOMMENDATION),
+    "measure": Key("tables", spec=MEASURE),
     "extra": EXTRA,
 }
 
@@ -220,7 +222,7 @@ def _type_ok(kind: str, value: Any) -> bool:
     return True
 
 
-def _type_message(name: str, f: F, value: Any) -> str:
+def _type_message(name: str, f: Key, value: Any) -> str:
     want = _NAMES[f.kind]
     if f.kind == "date":
         fix = suggest_date(value)
@@ -323,7 +325,7 @@ def _singular(key: str) -> str:
     return {"readings": "reading", "judgements": "judgement"}.get(key, key)
 
 
-def _example(key: str, f: F) -> str:
+def _example(key: str, f: Key) -> str:
     if f.kind == "date":
         return "2017-01-31"
     if f.kind in ("int", "number"):

@@ -9,7 +9,6 @@ from . import model as m
 from .schema import Report, did_you_mean
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^mailto:")
-_PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def check_plan(plan: m.Plan, report: Report, plans_root: Path | None) -> None:
@@ -55,19 +54,18 @@ def _check_header(plan: m.Plan, report: Report) -> None:
             f"but this version of improve reads format 1; upgrade improve",
             at="value",
         )
-    if not _PLAN_ID.match(plan.id):
+    if not m.is_plan_id(plan.id):
         if plan.id_from_file:
             report.error(
                 ("plan",),
-                f'plan id "{plan.id}" may use only letters, digits, ".", "_" '
-                'and "-"; the id comes from the file name, so add id = "…" to [plan] '
+                f'plan id "{plan.id}" is not allowed: {m.PLAN_ID_RULE}; the id comes from '
+                'the file name, so add id = "…" to [plan] '
                 '(e.g. id = "' + _slug(plan.id) + '") or rename the file',
             )
         else:
             report.error(
                 ("plan", "id"),
-                f'plan id "{plan.id}" may use only letters, digits, '
-                '".", "_" and "-" (it is typed as PLAN:REF on the command line)',
+                f'plan id "{plan.id}" is not allowed: {m.PLAN_ID_RULE} (it is typed as PLAN:REF)',
                 at="value",
             )
     if plan.start and plan.end and plan.start > plan.end:

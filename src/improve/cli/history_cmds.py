@@ -6,58 +6,36 @@ that only read plans carry on with a warning.
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from rich.text import Text
 
 from .. import api
-from ..briefing import changes_briefing, history_table, reviews_table
-from ..history import HistoryError, HistoryStore, resolve_path
+from ..api import Target, Workspace
+from ..present.briefing import changes_briefing, history_table, reviews_table
+from ..present.tables import make_console
 from .options import global_options, settings
-from .render import make_console
 
 
-def open_history(s, *, required: bool = False) -> HistoryStore | None:
-    """The history store for these settings, or None (with a warning) if it cannot be used
-    and the command can do without it."""
-    try:
-        store = HistoryStore(s.plans, path=resolve_path(s.plans, s.db))
-    except HistoryError as exc:
-        if required:
-            raise click.ClickException(str(exc)) from None
-        click.echo(f"improve: warning: history not recorded: {exc}", err=True)
-        return None
+def workspace(s) -> Workspace:
+    """The workspace for these settings, closed when the command ends; what the history
+    cannot do is a warning on stderr (commands that need it ask with `require_store`)."""
+    ws = Workspace(
+        s.plans, db=s.db, warn=lambda message: click.echo(f"improve: warning: {message}", err=True)
+    )
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
-        ctx.call_on_close(store.close)
-    if store.warning:
-        click.echo(f"improve: {store.warning}", err=True)
-    return store
-
-
-def sync_quietly(store: HistoryStore | None, portfolio, today: date, statuses=None) -> None:
-    """Notice changes made outside improve (an editor, a git pull) and record them."""
-    if store is None:
-        return
-    try:
-        store.sync_portfolio(portfolio, today, statuses=statuses)
-    except HistoryError as exc:
-        click.echo(f"improve: warning: history not recorded: {exc}", err=True)
+        ctx.call_on_close(ws.close)
+    return ws
 
 
 def register(cli: click.Group, load, emit_json, failed) -> None:
     """Add the history commands to the command line (kept here to keep main.py small)."""
 
     def loaded_and_synced(s):
-        portfolio = load(s)  # first: a mistyped --plans must not get a history of its own
-        store = open_history(s, required=True)
+        ws, portfolio = load(s)  # first: a mistyped --plans must not get a history of its own
         statuses = api.portfolio_status(portfolio, s.today)
-        try:
-            store.sync_portfolio(portfolio, s.today, statuses=statuses)
-        except HistoryError as exc:
-            raise failed(str(exc)) from None
-        return store, portfolio, statuses
+        ws.sync(portfolio, s.today, statuses, quiet=False)
+        return ws.require_store(), portfolio, statuses
 
     @cli.group()
     def review() -> None:
@@ -75,11 +53,8 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
         from ..identity import who_am_i
 
         s = settings()
-        store, portfolio, statuses = loaded_and_synced(s)
-        try:
-            rid = store.record_review(statuses, s.today, note, attendees, by or who_am_i())
-        except HistoryError as exc:
-            raise failed(str(exc)) from None
+        store, _, statuses = loaded_and_synced(s)
+        rid = store.record_review(statuses, s.today, note, attendees, by or who_am_i())
         actions = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
         click.echo(
             f"Recorded review {rid} as at {s.today.isoformat()}: {len(statuses)} plans, "
@@ -92,12 +67,8 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
     def list_reviews(as_json) -> None:
         """Every review recorded, oldest first, with each plan's totals then."""
         s = settings()
-        load(s)
-        store = open_history(s, required=True)
-        try:
-            reviews = store.reviews()
-        except HistoryError as exc:
-            raise failed(str(exc)) from None
+        ws, _ = load(s)
+        reviews = ws.require_store().reviews()
         if as_json:
             emit_json({"reviews": [r.to_json() for r in reviews]})
             return
@@ -122,11 +93,8 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
         """What moved since a review: RAG up and down, newly overdue or complete, slipped
         dates, new evidence and readings, stale actions, no update, overrides."""
         s = settings()
-        store, portfolio, statuses = loaded_and_synced(s)
-        try:
-            found = store.changes(since, today=s.today, events=True)
-        except HistoryError as exc:
-            raise failed(str(exc)) from None
+        store, _, statuses = loaded_and_synced(s)
+        found = store.changes(since, today=s.today, events=True)
         if as_json:
             emit_json(found.to_json())
             return
@@ -141,15 +109,9 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
     def history(target, as_json) -> None:
         """One action's story: every recorded change, oldest first."""
         s = settings()
-        try:
-            plan_id, ref = api.split_target(target)
-        except api.EditError as exc:
-            raise click.BadParameter(str(exc), param_hint="PLAN:REF") from None
-        store, portfolio, statuses = loaded_and_synced(s)
-        try:
-            events = store.history(plan_id, ref)
-        except HistoryError as exc:
-            raise failed(str(exc)) from None
+        plan_id, ref = Target.parse(target)
+        store, portfolio, _ = loaded_and_synced(s)
+        events = store.history(plan_id, ref)
         if not events and portfolio.plan(plan_id) is None:
             raise failed(f'no plan "{plan_id}" in {s.plans} and no history of it')
         if not events and portfolio.plan(plan_id).find_action(ref) is None:

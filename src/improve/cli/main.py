@@ -13,30 +13,26 @@ from pathlib import Path
 import click
 from rich.text import Text
 
-from .. import api, rules
-from ..briefing import as_of_table
+from .. import api
+from ..api import Change, HistoryError, Target
 from ..dates import parse_date
-from ..editing import ConflictError, EditError
-from ..history import HistoryError, HistoryStore, default_path, resolve_path
+from ..history.store import DB_DIR, DB_NAME
 from ..identity import who_am_i
-from ..loader import display_name, load_file, plan_files
-from ..model import IMPACTS, KINDS, RAGS, STATUSES
+from ..loader import display_name, duplicate_id_problem, load_file, plan_files
+from ..model import IMPACTS, KINDS, PLAN_ID_RULE, RAGS, STATUSES, is_plan_id
+from ..present.briefing import as_of_table
+from ..present.tables import actions_table, make_console, rag_text, status_table
 from ..serialize import action_json, status_json
-from .history_cmds import open_history, register, sync_quietly
-from .options import global_options, settings
-from .render import actions_table, make_console, rag_text, status_table
+from .errors import Failed, ImproveGroup
+from .history_cmds import register, workspace
+from .options import DATE, global_options, settings
 
 
-class Failed(click.ClickException):
-    """A command could not do what was asked: message on stderr, exit 1."""
-
-    exit_code = 1
-
-    def show(self, file=None):
-        click.echo(f"improve: {self.message}", err=True)
-
-
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=ImproveGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @global_options
 @click.version_option(package_name="improve", message="improve %(version)s")
 @click.pass_context
@@ -52,13 +48,19 @@ def cli(ctx: click.Context) -> None:
             ctx.invoke(status)
 
 
-def _load(s):
+def _folder(s) -> None:
     if not s.plans.is_dir():
         raise Failed(
             f"no plans folder at {s.plans}; give --plans DIR, set IMPROVE_PLANS, "
             "or create one with `improve new ID`"
         )
-    return api.load(s.plans)
+
+
+def _load(s):
+    """The workspace and every plan in it (after checking the folder is there)."""
+    _folder(s)
+    ws = workspace(s)
+    return ws, ws.load()
 
 
 def _emit_json(obj) -> None:
@@ -72,10 +74,9 @@ def _status_as_of(s, as_of: str, as_json: bool) -> None:
         day = parse_date(as_of)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--as-of") from None
-    portfolio = _load(s)
-    store = open_history(s, required=True)
-    sync_quietly(store, portfolio, s.today)
-    summaries = store.status_as_of(day)
+    ws, portfolio = _load(s)
+    ws.sync(portfolio, s.today, quiet=False)
+    summaries = ws.require_store().status_as_of(day)
     if as_json:
         _emit_json({"as_of": day.isoformat(), "plans": [p.to_json() for p in summaries]})
         return
@@ -124,7 +125,7 @@ def check(paths: tuple[Path, ...]) -> None:
         if loaded.plan is not None:
             other = seen_ids.get(loaded.plan.id)
             if other is not None and other.parent.resolve() == path.parent.resolve():
-                problems.append(_dup(path, loaded.plan.id, other))
+                problems.append(duplicate_id_problem(path, loaded.plan, other))
             seen_ids.setdefault(loaded.plan.id, path)
         for problem in problems:
             click.echo(str(problem))
@@ -146,18 +147,6 @@ def check(paths: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
-def _dup(path, plan_id, other):
-    from ..model import Problem
-
-    return Problem(
-        display_name(path),
-        1,
-        1,
-        "error",
-        f'plan id "{plan_id}" is already used by {other.name}; give this plan its own id',
-    )
-
-
 @cli.command()
 @global_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the shape in the docs).")
@@ -172,9 +161,9 @@ def status(as_json: bool, as_of: str | None) -> None:
     s = settings()
     if as_of is not None:
         return _status_as_of(s, as_of, as_json)
-    portfolio = _load(s)
+    ws, portfolio = _load(s)
     statuses = api.portfolio_status(portfolio, s.today)
-    sync_quietly(open_history(s), portfolio, s.today, statuses)
+    ws.sync(portfolio, s.today, statuses)
     if as_json:
         _emit_json(status_json(portfolio, statuses, s.today))
     else:
@@ -212,7 +201,7 @@ def status(as_json: bool, as_of: str | None) -> None:
 def actions(lead, mine, rags, overdue, stale, plan_id, due_within, as_json) -> None:
     """A filtered list of actions; filters combine."""
     s = settings()
-    portfolio = _load(s)
+    ws, portfolio = _load(s)
     if plan_id and portfolio.plan(plan_id) is None:
         known = ", ".join(p.id for p in portfolio.plans) or "none"
         raise Failed(f'no plan "{plan_id}" (plans: {known})')
@@ -229,7 +218,7 @@ def actions(lead, mine, rags, overdue, stale, plan_id, due_within, as_json) -> N
         due_within=due_within,
     )
     statuses = api.portfolio_status(portfolio, s.today)
-    sync_quietly(open_history(s), portfolio, s.today, statuses)
+    ws.sync(portfolio, s.today, statuses)
     rows = api.filter_actions(statuses, flt, s.today)
     total = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
     if as_json:
@@ -252,17 +241,14 @@ def actions(lead, mine, rags, overdue, stale, plan_id, due_within, as_json) -> N
     _report_failed(make_console(stderr=True), portfolio)
 
 
-def _reading(value: str) -> tuple[str, float]:
+def _reading(value: str) -> tuple[str, str]:
     measure, sep, number = value.partition("=")
-    try:
-        if not sep or not measure.strip():
-            raise ValueError
-        num = float(number)
-    except ValueError:
+    if not sep or not measure.strip():
         raise click.BadParameter(
-            f'"{value}" is not MEASURE=VALUE (e.g. supervision-monthly=82)', param_hint="--reading"
-        ) from None
-    return measure.strip(), int(num) if num.is_integer() else num
+            f'"{value}" is not MEASURE=VALUE (e.g. supervision-monthly=82)',
+            param_hint="--reading",
+        )
+    return measure.strip(), number
 
 
 @cli.command()
@@ -283,7 +269,9 @@ def _reading(value: str) -> tuple[str, float]:
     metavar="MEASURE=VALUE",
     help="Record a measure reading (dated today); repeatable.",
 )
-@click.option("--extend-to", metavar="DATE", help="Agree a new due date (needs --reason).")
+@click.option(
+    "--extend-to", type=DATE, metavar="DATE", help="Agree a new due date (needs --reason)."
+)
 @click.option("--reason", help="Why the due date moves.")
 @click.option(
     "--by", help="Who is making the change (default: IMPROVE_USER, git user.name, login)."
@@ -305,13 +293,7 @@ def update(
 ) -> None:
     """Change one action in its plan file and log the update."""
     s = settings()
-    extend = None
-    if extend_to is not None:
-        try:
-            extend = parse_date(extend_to)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--extend-to") from None
-    change = api.Change(
+    change = Change.from_text(
         percent=percent,
         status=status_,
         impact=impact,
@@ -321,35 +303,21 @@ def update(
         link=link,
         evidence_measure=measure,
         readings=[_reading(r) for r in readings],
-        extend_to=extend,
+        extend_to=extend_to,
         reason=reason,
     )
-    portfolio = _load(s)
-    store = open_history(s)
-    sync_quietly(store, portfolio, s.today)  # hand edits first, so this update is told apart
-    try:
-        if store is not None:
-            result = store.update(portfolio, target, change, s.today, by or who_am_i())
-        else:
-            result = api.update(portfolio, target, change, s.today, by or who_am_i())
-    except HistoryError as exc:
-        raise Failed(str(exc)) from None
-    except ConflictError as exc:
-        raise Failed(str(exc)) from None
-    except EditError as exc:
-        raise Failed(f"{target}: {exc}") from None
-    fresh = api.load(s.plans).plan(api.split_target(target)[0])
-    found = fresh.find_action(result.ref) if fresh else None
+    _folder(s)
+    done = workspace(s).update(Target.parse(target), change, s.today, by or who_am_i())
     console = make_console()
-    console.print(f"Updated {target} in {display_name(result.path)}:")
-    for line in result.changes or ["note added"]:
-        console.print(f"  • {line}", highlight=False)
-    if found is not None:
-        st = rules.action_status(found[1], s.today, fresh.margin, fresh.stale_days, fresh.start)
-        line = Text("  Now: ")
-        line.append_text(rag_text(st.rag))
-        line.append(f" — {st.why}")
-        console.print(line)
+    console.print(Text(f"Updated {done.target} in {display_name(done.path)}:"))
+    for line in done.changes or ["note added"]:
+        console.print(Text(f"  • {line}"))  # plan text is never read as markup
+    now = Text("  Now: ")
+    now.append_text(rag_text(done.action.rag))
+    now.append(f" — {done.action.why}")
+    console.print(now)
+    if done.history_warning:
+        click.echo(f"improve: warning: {done.history_warning}", err=True)
 
 
 @cli.command()
@@ -361,11 +329,11 @@ def update(
 def new(plan_id, title, kind, organisation) -> None:
     """Write a commented template plan to PLANS/ID.toml."""
     from .. import template
-    from ..editing import atomic_write
+    from ..files import atomic_write
 
     s = settings()
-    if not plan_id.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise Failed(f'"{plan_id}" is not a plan id: use letters, digits, "-", "_" and "."')
+    if not is_plan_id(plan_id):
+        raise Failed(f'"{plan_id}" is not a plan id: {PLAN_ID_RULE} (nothing was written)')
     s.plans.mkdir(parents=True, exist_ok=True)
     path = s.plans / f"{plan_id}.toml"
     if path.exists():
@@ -419,9 +387,7 @@ def app(high_contrast: bool) -> None:
     s = settings()
     if not s.plans.is_dir():
         raise Failed(f"no plans folder at {s.plans}; give --plans DIR or set IMPROVE_PLANS")
-    _run_app(
-        s.plans, s.today, who_am_i(), _high_contrast(high_contrast), db=resolve_path(s.plans, s.db)
-    )
+    _run_app(s.plans, s.today, who_am_i(), _high_contrast(high_contrast), db=s.db)
 
 
 DEMO_TODAY = date(2017, 1, 5)  # the Telford plans mid-flight
@@ -453,10 +419,10 @@ def demo(target: Path | None, high_contrast: bool) -> None:
         copy = make_demo_copy(s.plans, target)
     except OSError as exc:
         raise Failed(f"could not make the scratch copy: {exc}") from None
-    demo_db = default_path(copy)  # the copy's own history, whatever IMPROVE_DB says
+    demo_db = copy / DB_DIR / DB_NAME  # the copy's own history, whatever IMPROVE_DB says
     try:  # the plans' own dated entries, replayed, so "since the last review" has a story
-        with HistoryStore(copy, path=demo_db) as store:
-            store.replay(api.load(copy), today)
+        with api.Workspace(copy, db=demo_db) as ws:
+            ws.require_store().replay(ws.load(), today)
     except HistoryError as exc:
         click.echo(f"improve: warning: the demo has no history: {exc}", err=True)
     banner = f"DEMO as at {today.isoformat()} · a scratch copy in {copy}; the shipped plans are not touched"

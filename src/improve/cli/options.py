@@ -29,6 +29,24 @@ def _check_date(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
+class DateType(click.ParamType):
+    """A date on the command line, YYYY-MM-DD; anything else is a usage error (exit 2)
+    that says which date was probably meant."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = DateType()
+
+
 def global_options(f):
     f = click.option(
         "--db",

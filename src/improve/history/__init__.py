@@ -1,19 +1,19 @@
 """The history: how the plans got where they are (SQLite, beside the plans by default).
 
-Core code: it never imports textual, and never writes a plan file (`HistoryStore.update`
-writes through `api.update`, the one place plans are edited).
+Core code: it never imports textual, and never writes a plan file, nor imports the
+library API above it. Plans are changed by `workspace.Workspace.update`, which records
+each change here with its author, under the history's write lock.
 
     store = HistoryStore(plans_dir)                  # or HistoryStore(path=...)
     store.sync_portfolio(portfolio, today)           # at the start of every run: notices hand edits
-    store.update(portfolio, "plan:1.1.1", change, today, by)   # an update, recorded with its author
     rid = store.record_review(statuses, today, note, attendees)
     store.changes("last", statuses, today)           # what moved since the last review
     store.history(plan_id, ref)                      # one action's story, oldest first
     store.status_as_of(day); store.trend(plan_id)
 """
 
+from ..errors import HistoryError
 from .changes import Changes, direction
-from .errors import HistoryError
 from .records import HAND, Event, PlanSummary, Review, SyncResult
 from .replay import ReplayResult, plan_as_of
 from .rows import FIELDS, action_row, plan_rows, rows_from_statuses

@@ -242,7 +242,7 @@ def _override(rag, until, reason, in_force) -> dict | None:
 
 
 def changes(store, since, today: date | None, with_events: bool = False) -> Changes:
-    review = store._find_review(since, today)
+    review = store.find_review(since, today)
     conn = store.db.conn
     if today is None:
         row = conn.execute("select max(as_of) from plans").fetchone()
@@ -250,7 +250,7 @@ def changes(store, since, today: date | None, with_events: bool = False) -> Chan
     out = Changes(review, today)
 
     then = {p.plan_id: p for p in review.plans}
-    now = {p.plan_id: p for p in store._status_as_of(today)}
+    now = {p.plan_id: p for p in store.status_as_of(today)}
     out.plans = [(pid, then.get(pid), now.get(pid)) for pid in sorted(set(then) | set(now))]
 
     if with_events:

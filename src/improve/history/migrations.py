@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from .errors import HistoryError
+from ..errors import HistoryError
 from .rows import COLUMNS, SQL_TYPES
 
 MIGRATIONS: list[Callable[[Database], None]] = []
@@ -63,7 +63,9 @@ def migrate(db: Database) -> list[str]:
         raise HistoryError(
             "the history database was written by a newer version of improve (it has "
             f"migrations this version does not know: {', '.join(sorted(unknown))}); "
-            "upgrade improve, or point --db at another file"
+            "upgrade improve, or keep this history in another file",
+            code="history-newer",
+            field="db",
         )
     return done_now
 

@@ -30,7 +30,7 @@ from datetime import date
 
 from .. import model as m
 from .. import rules
-from .errors import HistoryError
+from ..errors import HistoryError
 from .sync import record_review, sync
 
 FROM_FILE = "recorded in the plan file"
@@ -127,7 +127,9 @@ def replay(store, portfolio, today: date) -> ReplayResult:
     ):
         raise HistoryError(
             f"the history in {store.path} is not empty; replay fills a new history "
-            "only (point --db at a new file, or move this one away first)"
+            "only (keep it in a new file, or move this one away first)",
+            code="history-not-empty",
+            field="db",
         )
     plans = portfolio.plans
     starts: dict[str, date] = {}
@@ -154,7 +156,7 @@ def replay(store, portfolio, today: date) -> ReplayResult:
     )
     timeline = [d for d in timeline if d < today] + [today]
     result = ReplayResult(days=timeline)
-    with store._transaction():
+    with store.transaction():
         for day in timeline:
             final = day == today
             active = [p for p in plans if final or starts.get(p.id, today) <= day]

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .. import rules
-from .errors import HistoryError
+from ..errors import HistoryError
 from .migrations import migrate
 from .records import Event, PlanSummary, Review, SyncResult
 
@@ -99,8 +99,10 @@ class HistoryStore:
         except OSError as exc:
             raise HistoryError(
                 f"cannot create the folder for the history database "
-                f"{self.path.parent}: {exc.strerror}; point --db (or IMPROVE_DB) "
-                "at a file in a folder you can write to"
+                f"{self.path.parent}: {exc.strerror}; keep the history in a folder you "
+                "can write to",
+                code="history-unusable",
+                field="db",
             ) from None
         try:
             self._connect()
@@ -191,8 +193,10 @@ class HistoryStore:
         except OSError as exc:
             raise HistoryError(
                 f"the history database {self.path} is damaged ({reason}) and could "
-                f"not be moved aside: {exc.strerror}; move it away yourself, or "
-                "point --db (or IMPROVE_DB) at another file"
+                f"not be moved aside: {exc.strerror}; move it away yourself, or keep "
+                "the history in another file",
+                code="history-unusable",
+                field="db",
             ) from None
         self.moved_aside.append(aside)
         self.warning = (
@@ -206,16 +210,21 @@ class HistoryStore:
         if "locked" in text or "busy" in text:
             return HistoryError(
                 f"the history database {self.path} is busy (another improve is "
-                "writing to it); try again in a moment"
+                "writing to it); try again in a moment",
+                code="history-busy",
             )
         if "readonly" in text or "read-only" in text:
             return HistoryError(
                 f"the history database {self.path} is read-only; make it writable "
-                "or point --db (or IMPROVE_DB) at another file"
+                "or keep the history in another file",
+                code="history-unusable",
+                field="db",
             )
         return HistoryError(
-            f"the history database {self.path} cannot be used ({text}); point "
-            "--db (or IMPROVE_DB) at another file, or move this one away"
+            f"the history database {self.path} cannot be used ({text}); keep the "
+            "history in another file, or move this one away",
+            code="history-unusable",
+            field="db",
         )
 
     def _run(self, fn, *args, **kwargs):
@@ -249,13 +258,16 @@ class HistoryStore:
         before it is written: two processes syncing at once record each change once."""
         with self._mutex:
             try:
-                with self._transaction() as store:
+                with self.transaction() as store:
                     yield store
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
 
     @contextmanager
-    def _transaction(self) -> Iterator[HistoryStore]:
+    def transaction(self) -> Iterator[HistoryStore]:
+        """One write transaction, for the history's own modules, which run inside a store
+        operation (`_run`) that handles damage and errors; nested calls join it. Callers
+        outside the history use `lock()`."""
         if self.db is None:
             raise HistoryError("this history store is closed")
         conn = self.db.conn
@@ -325,21 +337,12 @@ class HistoryStore:
     ) -> SyncResult:
         """`sync` for a loaded folder: plans that failed to load keep their recorded state
         (a typo does not 'remove' a plan), and unchanged files are not worked out again."""
-        from .. import api
-
         if statuses is None:
-            statuses = api.portfolio_status(portfolio, today)
+            statuses = [rules.plan_status(plan, today) for plan in portfolio.plans]
         fps = {f.plan.id: f.fingerprint for f in portfolio.files if f.plan is not None}
         return self.sync(
             statuses, today, by, unreadable=[f.path for f in portfolio.failed], fingerprints=fps
         )
-
-    def update(self, portfolio, target: str, change, today: date, by: str | None):
-        """`api.update` and its history in one step, under the write lock, so that no other
-        process can record this change as a hand edit first.  Returns the EditResult."""
-        from .sync import record_update
-
-        return self._run(record_update, self, portfolio, target, change, today, by)
 
     def record_review(
         self,
@@ -369,7 +372,7 @@ class HistoryStore:
     def review(self, review_id: int) -> Review:
         found = self._run(self._reviews, int(review_id))
         if not found:
-            raise HistoryError(f"there is no review {review_id}; `improve review list` lists them")
+            raise HistoryError(f"there is no review {review_id}", code="unknown-review")
         return found[0]
 
     def _reviews(self, only: int | None) -> list[Review]:
@@ -412,8 +415,8 @@ class HistoryStore:
                 since = date.fromisoformat(since)
             except ValueError:
                 raise HistoryError(
-                    f'"{since}" is not a review: give "last", a review id (see '
-                    "`improve review list`) or a date as YYYY-MM-DD"
+                    f'"{since}" is not a review: give "last", a review id or a date as YYYY-MM-DD',
+                    code="unknown-review",
                 ) from None
         limit = since if isinstance(since, date) else today
         sql = "select id from reviews"
@@ -425,12 +428,10 @@ class HistoryStore:
         if row is None:
             if limit is not None and self.db.execute("select 1 from reviews limit 1").fetchone():
                 raise HistoryError(
-                    f"no review was recorded on or before {limit.isoformat()}; "
-                    "`improve review list` lists the reviews"
+                    f"no review was recorded on or before {limit.isoformat()}",
+                    code="unknown-review",
                 )
-            raise HistoryError(
-                "no review has been recorded yet; record one with `improve review record`"
-            )
+            raise HistoryError("no review has been recorded yet", code="no-review")
         return self.review(row[0])
 
     def changes(
@@ -510,7 +511,3 @@ class HistoryStore:
             return out
 
         return self._run(run)
-
-    def last_synced(self) -> date | None:
-        row = self._run(lambda: self.db.execute("select max(as_of) from plans").fetchone())
-        return date.fromisoformat(row[0]) if row and row[0] else None

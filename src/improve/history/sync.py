@@ -149,7 +149,7 @@ def sync(
             return by
         return HAND
 
-    with store._transaction():
+    with store.transaction():
         at = store.now()
         first_id = conn.execute("select coalesce(max(id), 0) from events").fetchone()[0]
         known = {
@@ -285,7 +285,7 @@ def record_review(
     snapshot and the events before it agree."""
     conn = store.db.conn
     cache = {ps.plan.id: plan_rows(ps) for ps in statuses}
-    with store._transaction():
+    with store.transaction():
         sync(store, statuses, today, rows_cache=cache)
         last_event = conn.execute("select coalesce(max(id), 0) from events").fetchone()[0]
         cur = conn.execute(
@@ -331,26 +331,3 @@ def record_review(
             summary,
         )
     return rid
-
-
-def record_update(store, portfolio, target: str, change, today: date, by: str | None):
-    """Change one action through `api.update` and record it, holding the write lock
-    throughout, so the change is attributed to `by` and to nobody else."""
-    from .. import api
-    from ..loader import load_file
-
-    plan_id, ref = api.split_target(target)
-    with store._transaction():
-        result = api.update(portfolio, target, change, today, by)
-        loaded = load_file(result.path, portfolio.root)
-        if loaded.plan is not None:
-            sync(
-                store,
-                [rules.plan_status(loaded.plan, today)],
-                today,
-                by,
-                only=[loaded.plan.id],
-                targets=[(loaded.plan.id, ref)],
-                fingerprints={loaded.plan.id: loaded.fingerprint},
-            )
-    return result

@@ -12,9 +12,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
-from ..briefing import history_table
-from ..display import rag_text
-from ..history import HistoryError
+from ..errors import HistoryError
+from ..present.briefing import history_table
+from ..present.text import rag_text
 from .widgets import sparkline
 
 

@@ -6,6 +6,7 @@ All file I/O runs in thread workers that post messages; the handlers change stat
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -17,11 +18,11 @@ from textual.message import Message
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from .. import api
-from ..display import RAG_STYLE, RAG_STYLE_HIGH_CONTRAST
-from ..editing import ConflictError, EditError
-from ..history import HistoryError, HistoryStore, resolve_path
+from ..api import ConflictError, ImproveError, Updated, Workspace
+from ..history import HistoryStore
 from ..loader import display_name
+from ..model import Target
+from ..present.text import RAG_STYLE, RAG_STYLE_HIGH_CONTRAST
 from .action import ActionScreen
 from .commands import ImproveCommands
 from .modals import HelpScreen
@@ -63,18 +64,15 @@ class PortfolioLoaded(Message):
 
 
 class UpdateDone(Message):
-    def __init__(self, target: str, changes: list[str], where: str) -> None:
+    def __init__(self, done: Updated) -> None:
         super().__init__()
-        self.target, self.changes, self.where = target, changes, where
+        self.done = done
 
 
 class UpdateFailed(Message):
-    def __init__(
-        self, plan_id: str, ref: str, values: FormValues, error: str, conflict: bool
-    ) -> None:
+    def __init__(self, plan_id: str, ref: str, values: FormValues, error: ImproveError) -> None:
         super().__init__()
-        self.plan_id, self.ref, self.values = plan_id, ref, values
-        self.error, self.conflict = error, conflict
+        self.plan_id, self.ref, self.values, self.error = plan_id, ref, values, error
 
 
 class ImproveApp(App):
@@ -112,9 +110,8 @@ class ImproveApp(App):
         history: bool = True,
     ) -> None:
         super().__init__()
-        self.db, self.use_history = db, history
-        self.history = None  # the HistoryStore, opened by the first load (a worker)
-        self.history_warned = False
+        # the plans folder and its history; the history opens in the first load's worker
+        self.workspace = Workspace(plans, db=db, history=history, warn=self.warn)
         self.plans, self.today, self.user = Path(plans), today, user
         self.poll, self.banner = poll, banner
         self.portfolio = None
@@ -124,6 +121,22 @@ class ImproveApp(App):
         self.register_theme(HIGH_CONTRAST)
         if high_contrast:
             self.theme = HIGH_CONTRAST.name
+
+    @property
+    def history(self) -> HistoryStore | None:
+        """The history store, or None when it cannot be used. Opening it reads the disk:
+        ask only from a worker (the first load opens it)."""
+        return self.workspace.store
+
+    def warn(self, message: str) -> None:
+        """A warning from the library, said once as a notification, from any thread."""
+        message = message[:1].upper() + message[1:]
+        if threading.get_ident() == self._thread_id:
+            self.notify(message, severity="warning", timeout=15, markup=False)
+        else:
+            self.call_from_thread(
+                self.notify, message, severity="warning", timeout=15, markup=False
+            )
 
     @property
     def rag_styles(self) -> dict:
@@ -140,50 +153,24 @@ class ImproveApp(App):
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
         """All file I/O happens here, off the UI thread."""
-        portfolio = api.load(self.plans)
-        statuses = api.portfolio_status(portfolio, self.today)
-        self.record_history(portfolio, statuses)
+        ws = self.workspace
+        portfolio = ws.load()
+        statuses = ws.statuses(portfolio, self.today)
+        ws.sync(portfolio, self.today, statuses)  # edits made in an editor: "by hand"
         settle_memory()
         self.post_message(PortfolioLoaded(portfolio, statuses))
-
-    def record_history(self, portfolio, statuses) -> None:
-        """In a worker: open the history once, and record what changed in the files since
-        the last run (edits made in an editor are marked "edited by hand")."""
-        if not self.use_history:
-            return
-        try:
-            if self.history is None:
-                self.history = HistoryStore(self.plans, path=resolve_path(self.plans, self.db))
-                if self.history.warning:
-                    self.call_from_thread(
-                        self.notify,
-                        self.history.warning,
-                        severity="warning",
-                        timeout=15,
-                        markup=False,
-                    )
-            self.history.sync_portfolio(portfolio, self.today, statuses=statuses)
-        except HistoryError as exc:
-            if not self.history_warned:
-                self.history_warned = True
-                self.call_from_thread(
-                    self.notify,
-                    f"History not recorded: {exc}. The plans are unaffected.",
-                    severity="warning",
-                    timeout=15,
-                    markup=False,
-                )
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_files(self) -> None:
         """Poll the folder: a plan edited in an editor is picked up without a restart."""
         worker = get_current_worker()
+        ws = self.workspace
         while not worker.is_cancelled:
             time.sleep(self.poll)
             current = self.portfolio
             if current is None or worker.is_cancelled:
                 continue
-            fresh = api.reload(current)
+            fresh = ws.reload(current)
             if fresh is None:
                 continue
             before = {f.path: f.fingerprint for f in current.files}
@@ -195,8 +182,8 @@ class ImproveApp(App):
                 for p in before
                 if p not in {f.path for f in fresh.files}
             )
-            statuses = api.portfolio_status(fresh, self.today)
-            self.record_history(fresh, statuses)
+            statuses = ws.statuses(fresh, self.today)
+            ws.sync(fresh, self.today, statuses)
             settle_memory()
             self.post_message(PortfolioLoaded(fresh, statuses, changed))
 
@@ -321,36 +308,44 @@ class ImproveApp(App):
     @work(thread=True, group="save")
     def save_update(self, plan_id: str, ref: str, values: FormValues) -> None:
         """Writes through the same library call as `improve update`, off the UI thread."""
+        loaded = self.portfolio.file_for(plan_id) if self.portfolio else None
         try:
-            target, change = f"{plan_id}:{ref}", to_change(values)
-            if self.history is not None:  # the edit and its history, under one lock
-                result = self.history.update(self.portfolio, target, change, self.today, self.user)
-            else:
-                result = api.update(self.portfolio, target, change, self.today, self.user)
-        except ConflictError as exc:
-            self.post_message(UpdateFailed(plan_id, ref, values, str(exc), conflict=True))
+            done = self.workspace.update(
+                Target(plan_id, ref),
+                to_change(values),
+                self.today,
+                self.user,
+                portfolio=self.portfolio,
+                expected_fingerprint=loaded.fingerprint if loaded else None,
+            )
+        except ImproveError as exc:
+            self.post_message(UpdateFailed(plan_id, ref, values, exc))
             return
-        except (EditError, ValueError, HistoryError) as exc:
-            self.post_message(UpdateFailed(plan_id, ref, values, str(exc), conflict=False))
-            return
-        spans = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in result.changed_lines())
-        where = (
-            f"{display_name(result.path)}, lines {spans}" if spans else display_name(result.path)
-        )
-        self.post_message(UpdateDone(f"{plan_id}:{ref}", result.changes, where))
+        self.post_message(UpdateDone(done))
 
     def on_update_done(self, message: UpdateDone) -> None:
+        done = message.done
+        if self.portfolio is not None and self.statuses is not None:
+            # only the saved file is read again: the rest of the folder is as it was
+            self.portfolio = done.apply(self.portfolio)
+            self.statuses = done.apply_statuses(self.statuses)
+            self.plan_paths[done.target.plan_id] = done.path
+            self.refresh_screens()
+        spans = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in done.changed_lines())
+        where = f"{display_name(done.path)}, lines {spans}" if spans else display_name(done.path)
         self.notify(
-            f"Saved {message.target}: "
-            + ("; ".join(message.changes) or "note added")
-            + f". Changed {message.where}; nothing else in the file was touched.",
+            f"Saved {done.target}: "
+            + ("; ".join(done.changes) or "note added")
+            + f". Changed {where}; nothing else in the file was touched.",
             timeout=8,
             markup=False,
         )
-        self.load()
+        if done.history_warning:
+            self.notify(done.history_warning, severity="warning", timeout=15, markup=False)
 
     def on_update_failed(self, message: UpdateFailed) -> None:
-        if message.conflict:
+        error = message.error
+        if isinstance(error, ConflictError):
             self.notify(
                 "The plan file changed on disk, so nothing was written. It has been "
                 "reloaded; your entries are kept — check them and save again.",
@@ -358,9 +353,7 @@ class ImproveApp(App):
                 timeout=10,
             )
             self.load()
-        self.open_update(
-            message.plan_id, message.ref, message.values, f"Not saved: {message.error}"
-        )
+        self.open_update(message.plan_id, message.ref, message.values, error)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from .. import rules
 from ..api import ActionFilter
-from ..display import counts_text, pct
+from ..present.text import counts_text, pct
 from .portfolio import errors_text
 from .rows import AUTO_COLLAPSE, MAX_ROWS, build_rows, column_widths, top_level
 from .table import LineTable

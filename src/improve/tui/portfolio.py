@@ -9,9 +9,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from .. import rules
-from ..display import counts_text, pct
+from ..present.text import clip, counts_text, pct
 from .table import LineTable
-from .widgets import bar, clip
+from .widgets import bar
 
 
 def errors_text(failed) -> Text:

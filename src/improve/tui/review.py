@@ -17,10 +17,11 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from ..briefing import changes_briefing
-from ..display import counts_text, pct
-from ..history import HistoryError
-from .widgets import clip, sparkline
+from ..errors import HistoryError
+from ..present.briefing import changes_briefing
+from ..present.text import clip, counts_text, pct
+from .widgets import sparkline
+from .wording import say
 
 
 @dataclass
@@ -33,7 +34,7 @@ class ReviewDraft:
 
 
 class ReviewLoaded(Message):
-    def __init__(self, briefing, trend, error: str | None) -> None:
+    def __init__(self, briefing, trend, error: HistoryError | str | None) -> None:
         super().__init__()
         self.briefing, self.trend, self.error = briefing, trend, error
 
@@ -113,10 +114,10 @@ class ReviewScreen(Screen):
             try:
                 briefing = store.changes("last", today=self.app.today, events=True)
             except HistoryError as exc:
-                self.post_message(ReviewLoaded(None, trend, str(exc)))
+                self.post_message(ReviewLoaded(None, trend, exc))
                 return
         except HistoryError as exc:
-            self.post_message(ReviewLoaded(None, {}, str(exc)))
+            self.post_message(ReviewLoaded(None, {}, exc))
             return
         self.post_message(ReviewLoaded(briefing, trend, None))
 
@@ -127,14 +128,8 @@ class ReviewScreen(Screen):
             "review · escape goes back",
             style="bold",
         )
-        if message.error:  # the store's advice names the command; here R does it
-            status.append(
-                "\n"
-                + message.error.replace(
-                    "record one with `improve review record`", "press R to record one"
-                ),
-                style="italic",
-            )
+        if message.error:
+            status.append("\n" + say(message.error), style="italic")
         self.query_one("#review-status", Static).update(status)
         self.query_one("#trend", Static).update(
             Group(Text("\nTrend", style="bold underline"), trend_table(message.trend, titles))
@@ -168,7 +163,7 @@ class ReviewScreen(Screen):
                 self.app.user,
             )
         except HistoryError as exc:
-            self.app.call_from_thread(self.action_record, draft, f"Not recorded: {exc}")
+            self.app.call_from_thread(self.action_record, draft, f"Not recorded: {say(exc)}")
             return
         self.app.call_from_thread(
             self.app.notify,

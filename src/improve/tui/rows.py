@@ -10,8 +10,7 @@ from rich.text import Text
 
 from .. import rules
 from ..api import ActionFilter
-from ..display import pct, rag_text
-from .widgets import clip
+from ..present.text import clip, pct, rag_text
 
 MAX_ROWS = 100  # rows whose cells are built at a time (~15 µs a row); the next rows
 # load as the cursor reaches the end

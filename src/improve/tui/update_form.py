@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
@@ -15,8 +16,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select
 
 from .. import model
-from ..api import Change
-from ..dates import parse_date
+from ..api import Change, EditError, ImproveError
+from .wording import FIELD_WIDGET, say
 
 QUARTILES = {"0": 0, "1": 25, "2": 50, "3": 75, "4": 100}
 
@@ -91,11 +92,13 @@ class UpdateForm(ModalScreen[FormValues | None]):
         self,
         title: str,
         values: FormValues,
-        error: str | None = None,
+        error: ImproveError | str | None = None,
         measures: list[tuple[str, str]] = (),
     ) -> None:
         super().__init__()
-        self.form_title, self.values, self.error = title, values, error
+        self.form_title, self.values = title, values
+        self.error = say(error) if error is not None else None
+        self.error_field = getattr(error, "field", None)
         self.measures = list(measures)
 
     def compose(self) -> ComposeResult:
@@ -238,12 +241,24 @@ class UpdateForm(ModalScreen[FormValues | None]):
             reason=self.query_one("#reason", Input).value.strip(),
         )
 
+    def on_mount(self) -> None:
+        if self.error_field:  # a save that failed: the field it concerns has the focus
+            self._focus_field(self.error_field)
+
+    def _focus_field(self, name: str) -> None:
+        try:
+            self.query_one(f"#{FIELD_WIDGET.get(name, name)}").focus()
+        except NoMatches:  # not on this form (or the app is closing)
+            pass
+
     def action_save(self) -> None:
         values = self.collect()
         try:
             to_change(values)
-        except ValueError as exc:
-            self.query_one("#form-problem", Label).update(Text(f"Not saved: {exc}"))
+        except EditError as exc:
+            self.query_one("#form-problem", Label).update(Text(f"Not saved: {say(exc)}"))
+            if exc.field:
+                self._focus_field(exc.field)
             return
         self.dismiss(values)
 
@@ -258,38 +273,20 @@ class UpdateForm(ModalScreen[FormValues | None]):
 
 
 def to_change(v: FormValues) -> Change:
-    """Validate what was typed; ValueError says what to fix."""
-    change = Change(
-        status=v.status,
-        note=v.note or None,
-        evidence=v.evidence or None,
-        link=v.link or None,
-        reason=v.reason or None,
-        evidence_measure=v.evidence_measure if v.evidence else None,
+    """The change the form asks for, checked by the library (EditError names the field)."""
+    readings = (
+        [(v.reading_measure, v.reading_value)] if v.reading_value or v.reading_measure else []
     )
-    if v.reading_value or v.reading_measure:
-        if not (v.reading_value and v.reading_measure):
-            raise ValueError("a reading needs both the measure and its value")
-        try:
-            value = float(v.reading_value)
-        except ValueError:
-            raise ValueError(f'"{v.reading_value}" is not a number') from None
-        change.readings = [(v.reading_measure, value)]
-    if v.percent:
-        pct = int(v.percent)
-        if not 0 <= pct <= 100:
-            raise ValueError("percent must be from 0 to 100")
-        change.percent = pct
-    if v.extend_to:
-        change.extend_to = parse_date(v.extend_to)
-        if not v.reason:
-            raise ValueError("an extension needs a reason")
-    elif v.reason:
-        raise ValueError("a reason goes with a new due date")
-    if v.evidence_measure and not v.evidence:
-        raise ValueError("say what the evidence is before choosing its measure")
-    if v.link and not v.evidence:
-        raise ValueError("a link belongs to a piece of evidence: describe it too")
-    if change.is_empty():
-        raise ValueError("nothing to save: change the percent or status, or add a note")
+    change = Change.from_text(
+        percent=v.percent,
+        status=v.status,
+        note=v.note,
+        evidence=v.evidence,
+        link=v.link,
+        evidence_measure=v.evidence_measure,
+        readings=readings,
+        extend_to=v.extend_to,
+        reason=v.reason,
+    )
+    change.check()
     return change

@@ -25,7 +25,3 @@ def sparkline(values: list[float]) -> str:
         return SPARKS[3] * len(values)
     scale = (len(SPARKS) - 1) / (high - low)
     return "".join(SPARKS[round((v - low) * scale)] for v in values)
-
-
-def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -10,21 +10,17 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from .display import RAG_STYLE, counts_text, pct
+from .text import counts_text, pct, rag_text
 
 ARROW = {"up": "▲", "down": "▼", "dropped": "–", "reinstated": "+"}
 NO_UPDATE_SHOWN = 15
 
 
-def rag_word(rag: str | None) -> Text:
-    return Text((rag or "dropped").upper(), style=RAG_STYLE.get(rag, "dim"))
-
-
 def move_text(old: str | None, new: str | None, direction: str) -> Text:
     text = Text(f"{ARROW.get(direction, '')} ")
-    text.append_text(rag_word(old))
+    text.append_text(rag_text(old))
     text.append(" → ")
-    text.append_text(rag_word(new))
+    text.append_text(rag_text(new))
     return text
 
 
@@ -244,7 +240,7 @@ def history_table(target: str, events) -> Table:
         if e.kind == "baseline":
             what = Text("first recorded: ")
             state = e.new or {}
-            what.append_text(rag_word(state.get("rag")))
+            what.append_text(rag_text(state.get("rag")))
             what.append(f", {state.get('percent', 0)}% done, status {state.get('status', '–')}")
         elif e.kind in ("added", "removed"):
             what = Text(f"action {e.kind}")
@@ -258,7 +254,7 @@ def history_table(target: str, events) -> Table:
 
 
 def _direction(old, new) -> str:
-    from .history import direction
+    from ..history import direction
 
     try:
         return direction(old, new)
@@ -306,7 +302,7 @@ def as_of_table(summaries, day) -> Table:
     table.add_column("Actions by RAG", ratio=2)
     for p in summaries:
         table.add_row(
-            rag_word(p.rag),
+            rag_text(p.rag),
             pct(p.percent),
             Text(p.title or p.plan_id),
             p.on_date.isoformat(),

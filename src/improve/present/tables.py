@@ -11,7 +11,7 @@ from rich.text import Text
 
 from .. import rules
 from ..api import ActionRow
-from ..display import RAG_MEANING, RAG_STYLE, counts_text, pct, rag_text  # noqa: F401
+from .text import clip, counts_text, pct, rag_text
 
 
 def long_date(d: date) -> str:
@@ -53,11 +53,6 @@ def status_table(statuses: list[rules.PlanStatus], today: date, width: int = 80)
     return table
 
 
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 80) -> Group:
     """One table per plan, under a line that says how many actions match."""
     parts: list = [Text(f"{len(rows)} of {total} actions, as at {long_date(today)}", style="bold")]
@@ -84,7 +79,7 @@ def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 8
         table.add_column("RAG", no_wrap=True)
         for row in plan_rows:
             st = row.status
-            action = Text(_clip(row.action.action, limit))
+            action = Text(clip(row.action.action, limit))
             action.append(f"\n{st.why}", style="italic")
             due = "–" if st.due is None else st.due.isoformat()
             if st.due != st.original_due:
@@ -97,7 +92,7 @@ def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 8
             table.add_row(
                 Text(row.action.ref),
                 action,
-                Text(_clip("; ".join(leads), 80)),
+                Text(clip("; ".join(leads), 80)),
                 due,
                 f"{st.percent}",
                 rag,

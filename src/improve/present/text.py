@@ -1,11 +1,14 @@
-"""How RAG and numbers are shown, shared by the command line, the app and reports.
+"""How RAG and numbers are shown, shared by the command line and the app.
 
-Colour is never the only signal: every RAG is shown with its word.
+Colour is never the only signal: every RAG is shown with its word. Plan text is only
+ever put in `Text` objects, never in markup strings, so "[bold]" shows as typed.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+
+from ..model import RAGS
 
 RAG_STYLE = {
     "red": "bold red",
@@ -24,23 +27,17 @@ RAG_STYLE_HIGH_CONTRAST = {
     "blue": "bold bright_white on blue",
     None: "bold white",
 }
-RAG_MEANING = {
-    "red": "overdue",
-    "amber": "behind schedule",
-    "green": "on schedule",
-    "grey": "not started",
-    "blue": "complete",
-}
 
 
 def rag_text(rag: str | None, styles: dict = RAG_STYLE) -> Text:
-    return Text((rag or "dropped").upper(), style=styles[rag])
+    """A RAG as its word in capitals ("DROPPED" for no colour), in its style."""
+    return Text((rag or "dropped").upper(), style=styles.get(rag, styles[None]))
 
 
 def counts_text(counts: dict[str, int], styles: dict = RAG_STYLE) -> Text:
     text = Text()
     first = True
-    for colour in ("red", "amber", "green", "grey", "blue"):
+    for colour in RAGS:
         n = counts.get(colour, 0)
         if not n:
             continue
@@ -53,3 +50,12 @@ def counts_text(counts: dict[str, int], styles: dict = RAG_STYLE) -> Text:
 
 def pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}%"
+
+
+def clip(text: str, width: int) -> str:
+    """One line of at most `width` characters: runs of white space (newlines too) become
+    one space, and what does not fit ends in "…"."""
+    text = " ".join(text.split())
+    if width < 1:
+        return ""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

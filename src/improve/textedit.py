@@ -1,0 +1,124 @@
+"""Splicing an edit into a plan's text: only the lines that change differ.
+
+Values are rendered by tomlkit and placed at the spans the position scanner found, so
+comments, order, indentation and blank lines stay as the user wrote them.
+"""
+
+from __future__ import annotations
+
+from .errors import EditError
+from .positions import Positions
+
+
+def render(value) -> str:
+    import tomlkit  # only needed when writing
+
+    return tomlkit.item(value).as_string()
+
+
+def inline(d: dict) -> str:
+    return "{ " + ", ".join(f"{k} = {render(v)}" for k, v in d.items()) + " }"
+
+
+def _key_line(indent: str, key: str, value, nl: str) -> str:
+    return f"{nl}{indent}{key} = {render(value)}"
+
+
+def splice(text: str, pos: Positions, apath: tuple, sets: dict, appended, readings, nl: str) -> str:
+    aspan = pos.spans.get(apath)
+    if aspan is None or not aspan.header:
+        raise EditError(
+            "this action is written as an inline table; improve can only edit actions "
+            "written with a [[recommendation.action]] header"
+        )
+    edits: list[tuple[int, int, str]] = []
+    key_indent = next(
+        (
+            pos.spans[p].indent
+            for p in pos.spans
+            if len(p) == len(apath) + 1 and p[: len(apath)] == apath and not pos.spans[p].header
+        ),
+        aspan.indent,
+    )
+    inserts = []
+    for key, value in sets.items():
+        span = pos.spans.get(apath + (key,))
+        if span is not None:
+            edits.append((span.value_start, span.value_end, render(value)))
+        else:
+            inserts.append(_key_line(key_indent, key, value, nl))
+    if inserts:
+        edits.append((aspan.own_end, aspan.own_end, "".join(inserts)))
+
+    for mpath, reading in readings:
+        edits.extend(reading_edits(pos, mpath, reading, nl))
+
+    sub_indent = next(
+        (
+            pos.spans[p].indent
+            for p in pos.spans
+            if len(p) == len(apath) + 2 and p[: len(apath)] == apath and pos.spans[p].header
+        ),
+        None,
+    )
+    if sub_indent is None:
+        sub_indent = aspan.indent + ("  " if aspan.indent else "")
+    header_name = ".".join(k for k in apath if isinstance(k, str))
+    blocks = []
+    for key, table in appended:
+        lines = [f"{sub_indent}[[{header_name}.{key}]]"]
+        lines += [f"{sub_indent}{k} = {render(v)}" for k, v in table.items()]
+        blocks.append(nl.join(lines))
+    end = pos.table_end(apath)
+    edits.append((end, end, nl + nl + (nl + nl).join(blocks)))
+
+    # Apply from the end of the text backwards; at one offset, the later edit first,
+    # so that keys land before the tables that follow them.
+    order = sorted(range(len(edits)), key=lambda n: (edits[n][0], n), reverse=True)
+    for n in order:
+        start, stop, new = edits[n]
+        text = text[:start] + new + text[stop:]
+    return text
+
+
+def reading_edits(pos: Positions, mpath: tuple, reading: dict, nl: str) -> list:
+    """Edits that append one reading to a measure, in the style the list is written in."""
+    mspan = pos.spans.get(mpath)
+    if mspan is None or not mspan.header:
+        raise EditError(
+            "this measure is written as an inline table; give it a [[…measure]] header "
+            "so improve can add readings"
+        )
+    rspan = pos.spans.get(mpath + ("readings",))
+    item = inline(reading)
+    if rspan is None:
+        indent = next(
+            (
+                pos.spans[p].indent
+                for p in pos.spans
+                if len(p) == len(mpath) + 1 and p[: len(mpath)] == mpath
+            ),
+            mspan.indent,
+        )
+        return [(mspan.own_end, mspan.own_end, f"{nl}{indent}readings = [ {item} ]")]
+    if rspan.close < 0:
+        raise EditError("the measure's readings are not a list; write readings = [ … ]")
+    if not rspan.children:
+        return [(rspan.value_start + 1, rspan.close, f" {item} ")]
+    last = pos.spans[rspan.children[-1]]
+    if not rspan.multiline:
+        return [(last.value_end, last.value_end, f", {item}")]
+    # One reading a line: the new one goes on its own line after the last, and a
+    # comment at the end of the last line stays where it is.
+    between = pos.text[last.value_end : rspan.close]
+    comma = between.find(",")
+    has_comma = comma >= 0 and "#" not in between[:comma]
+    after = last.value_end + comma + 1 if has_comma else last.value_end
+    eol = pos.text.find("\n", after, rspan.close)
+    if eol < 0:  # the closing bracket is on the same line
+        return [(after, after, f"{'' if has_comma else ','} {item}{',' if has_comma else ''}")]
+    if pos.text[eol - 1] == "\r":
+        eol -= 1
+    edits = [] if has_comma else [(last.value_end, last.value_end, ",")]
+    edits.append((eol, eol, f"{nl}{last.indent}{item}{',' if has_comma else ''}"))
+    return edits

@@ -1,0 +1,43 @@
+"""How the app says what went wrong: the library's errors, in the app's own terms.
+
+The library names no key and no option; the hints here name the app's keys. The
+command line has its own wording (`improve.cli.errors`).
+"""
+
+from __future__ import annotations
+
+from ..errors import ImproveError
+
+HINT = {
+    "plan-has-errors": "the errors panel on the first screen lists them",
+    "no-review": "press R to record one",
+    "history-unusable": "start improve with --db PATH to keep the history in another file",
+    "history-newer": "start improve with --db PATH to keep the history in another file",
+}
+
+# codes whose whole message the app words in its own terms
+REWORD = {
+    "nothing-to-change": "nothing to save: change the percent or status, or add a note, "
+    "evidence, a reading or a new due date",
+}
+
+# the form's widget for each field of a change
+FIELD_WIDGET = {
+    "percent": "percent",
+    "status": "status",
+    "note": "note",
+    "evidence": "evidence",
+    "link": "link",
+    "evidence_measure": "evidence_measure",
+    "readings": "reading_value",
+    "extend_to": "extend_to",
+    "reason": "reason",
+}
+
+
+def say(error: ImproveError | str) -> str:
+    if isinstance(error, str):
+        return error
+    message = REWORD.get(error.code, error.message)
+    hint = HINT.get(error.code)
+    return f"{message}; {hint}" if hint else message

@@ -1,0 +1,318 @@
+"""`Workspace`: a plans folder and its history, and the one path every change takes.
+
+    ws = Workspace(plans_dir, db=None, warn=print)   # the history opens when first needed
+    portfolio = ws.load()                             # every plan, read with tomllib
+    ws.sync(portfolio, statuses, today)               # hand edits noticed and recorded
+    done = ws.update("plan:1.1.1", change, today, by) # the one call that changes an action
+
+`update` takes the plan file's lock, reads and checks the file (its first parse),
+records any hand edit of that plan first, makes the edit (its second parse checks
+it), writes atomically, and records the change with its author in the same history
+transaction. It reads no other plan: the new state of the changed plan comes back,
+and `Updated.apply(portfolio)` swaps it into a loaded folder. The command line, the
+app and, later, imports and returns all change plans through it.
+
+History never stands in the way of a plan: a database that cannot be used becomes
+one warning (through `warn`), and every command that only needs plans carries on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from . import rules
+from .editing import Change, changed_line_ranges, edit_text, read_plan
+from .errors import ConflictError, EditError, HistoryError, PlanFileError
+from .files import atomic_write, plan_lock
+from .history import HistoryStore, resolve_path
+from .loader import LoadedFile, Portfolio, fingerprint, load_folder, refresh_folder
+from .model import Target, is_plan_id
+
+
+@dataclass
+class Updated:
+    """What an update did: the file's text before and after, the plan as it now is."""
+
+    target: Target
+    path: Path
+    changes: list[str]
+    before: str
+    text: str
+    loaded: LoadedFile
+    status: rules.PlanStatus
+    action: rules.ActionStatus
+    history_warning: str | None = None
+
+    def changed_lines(self) -> list[tuple[int, int]]:
+        """The 1-based line ranges of the new file that differ from the old one."""
+        return changed_line_ranges(self.before, self.text)
+
+    def apply(self, portfolio: Portfolio) -> Portfolio:
+        """`portfolio` with the changed file swapped in; nothing else is read."""
+        return portfolio.with_file(self.loaded)
+
+    def apply_statuses(self, statuses: list[rules.PlanStatus]) -> list[rules.PlanStatus]:
+        """`statuses` with the changed plan's worked out again; the rest kept."""
+        pid = self.target.plan_id
+        return [self.status if ps.plan.id == pid else ps for ps in statuses]
+
+
+class Workspace:
+    """The plans folder and its history. Safe to share between an app's worker threads."""
+
+    def __init__(
+        self,
+        plans: Path,
+        *,
+        db: Path | str | None = None,
+        history: bool = True,
+        warn: Callable[[str], None] | None = None,
+        env: Mapping[str, str] | None = None,
+        store: HistoryStore | None = None,
+    ) -> None:
+        """`store`: a history store already open (tests, or a caller that has one)."""
+        self.plans = Path(plans)
+        self.db_path = store.path if store is not None else resolve_path(self.plans, db, env)
+        self.use_history = history
+        self.warn = warn or (lambda message: None)
+        self._store: HistoryStore | None = store
+        self._store_error: HistoryError | None = None
+        self._opening = threading.Lock()
+
+    # -- the history ---------------------------------------------------------------------
+
+    @property
+    def store(self) -> HistoryStore | None:
+        """The history store, opened on first use; None (after one warning) when the
+        history cannot be used, or is turned off."""
+        if not self.use_history:
+            return None
+        with self._opening:
+            if self._store is None and self._store_error is None:
+                try:
+                    self._store = HistoryStore(self.plans, path=self.db_path)
+                except HistoryError as exc:
+                    self._store_error = exc
+                    self.warn(f"history not recorded: {exc}")
+                    return None
+                if self._store.warning:
+                    self.warn(self._store.warning)
+            return self._store
+
+    def require_store(self) -> HistoryStore:
+        """The history store, or the HistoryError that says why it cannot be used."""
+        store = self.store
+        if store is None:
+            raise self._store_error or HistoryError("the history is turned off", code="history-off")
+        return store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def load(self) -> Portfolio:
+        """Every plan in the folder; one bad file is that file's problem."""
+        return load_folder(self.plans)
+
+    @staticmethod
+    def reload(portfolio: Portfolio) -> Portfolio | None:
+        """The folder again if any plan file changed on disk (only changed files are
+        read), else None: cheap enough to poll every second."""
+        return refresh_folder(portfolio)
+
+    @staticmethod
+    def statuses(portfolio: Portfolio, today: date) -> list[rules.PlanStatus]:
+        return [rules.plan_status(plan, today) for plan in portfolio.plans]
+
+    def sync(
+        self,
+        portfolio: Portfolio,
+        today: date,
+        statuses: list[rules.PlanStatus] | None = None,
+        *,
+        quiet: bool = True,
+    ) -> None:
+        """Record what changed in the files since the history last looked (edits made in
+        an editor or by a pull are "edited by hand"). With `quiet`, a history that fails
+        is a warning; without, its HistoryError."""
+        store = self.store if quiet else self.require_store()
+        if store is None:
+            return
+        try:
+            store.sync_portfolio(portfolio, today, statuses=statuses)
+        except HistoryError as exc:
+            if not quiet:
+                raise
+            self.warn(f"history not recorded: {exc}")
+
+    # -- changing ------------------------------------------------------------------------
+
+    def update(
+        self,
+        target: Target | str,
+        change: Change,
+        today: date,
+        by: str | None,
+        *,
+        portfolio: Portfolio | None = None,
+        expected_fingerprint: str | None = None,
+    ) -> Updated:
+        """Change one action in its file and record it: the one call for every change.
+
+        `portfolio`, when the caller has the folder loaded, says where the plan is;
+        without it the plan is looked for as PLANS/ID.toml first, so no other file is
+        read. `expected_fingerprint` refuses to write over a file that changed on disk
+        since the caller read it (ConflictError)."""
+        if isinstance(target, str):
+            target = Target.parse(target)
+        change.check()
+        path = self._find(target.plan_id, portfolio)
+        try:
+            return self._update(path, target, change, today, by, expected_fingerprint)
+        except _NotThisPlan:
+            if portfolio is not None:
+                raise EditError(
+                    f'plan "{target.plan_id}" is no longer in {path.name}; reload and try again',
+                    code="conflict-moved",
+                ) from None
+        folder = self.load()  # PLANS/ID.toml holds another plan: look through the folder
+        path = self._find(target.plan_id, folder)
+        return self._update(path, target, change, today, by, None)
+
+    def _find(self, plan_id: str, portfolio: Portfolio | None) -> Path:
+        if portfolio is None:
+            guess = self.plans / f"{plan_id}.toml"
+            if is_plan_id(plan_id) and guess.is_file():
+                return guess
+            portfolio = self.load()
+        loaded = portfolio.file_for(plan_id)
+        if loaded is not None:
+            return loaded.path
+        broken = [f for f in portfolio.failed if f.path.stem == plan_id]
+        if broken:
+            raise PlanFileError(
+                f'plan "{plan_id}" has errors; fix them first',
+                code="plan-has-errors",
+                field="target",
+                problems=broken[0].problems,
+                plan_id=plan_id,
+            )
+        known = ", ".join(p.id for p in portfolio.plans) or "none"
+        raise EditError(
+            f'no plan "{plan_id}" in {portfolio.root} (plans: {known})',
+            code="unknown-plan",
+            field="target",
+            plan_id=plan_id,
+        )
+
+    def _update(
+        self,
+        path: Path,
+        target: Target,
+        change: Change,
+        today: date,
+        by: str | None,
+        expected: str | None,
+    ) -> Updated:
+        with plan_lock(path):
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                raise EditError(
+                    f"cannot read {path.name}: {exc.strerror}", code="os-error"
+                ) from None
+            fp = fingerprint(raw)
+            if expected is not None and fp != expected:
+                raise ConflictError(
+                    f"{path.name} changed on disk since it was loaded; nothing was written — "
+                    "reload and try again"
+                )
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise PlanFileError(
+                    f"{path.name} is not UTF-8 text; fix it first", code="plan-has-errors"
+                ) from None
+            data, before = read_plan(text, path, self.plans)  # the first parse
+            if before.id != target.plan_id:
+                raise _NotThisPlan
+            if before.find_action(target.ref) is None:
+                raise EditError(
+                    f'plan "{target.plan_id}" has no action "{target.ref}"',
+                    code="unknown-action",
+                    field="target",
+                    plan_id=target.plan_id,
+                    ref=target.ref,
+                )
+            store = self.store
+            if store is None:
+                return self._write(path, target, change, today, by, text, data, fp, None)
+            written: list[Updated] = []
+            try:
+                with store.lock():
+                    # A hand edit of this plan since the history last looked is recorded
+                    # first, so that this change is told apart from it.
+                    store.sync(
+                        [rules.plan_status(before, today)],
+                        today,
+                        only=[before.id],
+                        fingerprints={before.id: fp},
+                    )
+                    done = self._write(path, target, change, today, by, text, data, fp, None)
+                    written.append(done)
+                    store.sync(
+                        [done.status],
+                        today,
+                        by,
+                        only=[before.id],
+                        targets=[(before.id, target.ref)],
+                        fingerprints={before.id: done.loaded.fingerprint},
+                    )
+            except HistoryError as exc:
+                if not written:
+                    raise
+                # The plan is written, so the update has happened: the history is told
+                # of it on the next run (as edited by hand, for now).
+                written[0].history_warning = f"written; history not recorded: {exc}"
+            return written[0]
+
+    def _write(
+        self,
+        path: Path,
+        target: Target,
+        change: Change,
+        today: date,
+        by: str | None,
+        text: str,
+        data: dict,
+        fp: str,
+        warning: str | None,
+    ) -> Updated:
+        edited = edit_text(text, data, path, target.ref, change, today, by, self.plans)
+        new_raw = edited.text.encode("utf-8")
+        stamp = atomic_write(path, new_raw, expect=fp)
+        new_fp = fingerprint(new_raw)
+        edited.plan.fingerprint = new_fp
+        loaded = LoadedFile(path, edited.plan, edited.problems, new_fp, stamp)
+        status = rules.plan_status(edited.plan, today)
+        action = next(st for st in status.actions() if st.action.ref == target.ref)
+        return Updated(
+            target, path, edited.said, text, edited.text, loaded, status, action, warning
+        )
+
+
+class _NotThisPlan(Exception):
+    """PLANS/ID.toml holds a plan with another id (internal: the folder is searched)."""
