@@ -89,6 +89,9 @@ class Workspace:
     def store(self) -> HistoryStore | None:
         """The history store, opened on first use; None (after one warning) when the
         history cannot be used, or is turned off."""
+        return self._open(warn=True)
+
+    def _open(self, warn: bool) -> HistoryStore | None:
         if not self.use_history:
             return None
         with self._opening:
@@ -97,7 +100,8 @@ class Workspace:
                     self._store = HistoryStore(self.plans, path=self.db_path)
                 except HistoryError as exc:
                     self._store_error = exc
-                    self.warn(f"history not recorded: {exc}")
+                    if warn:
+                        self.warn(f"history not recorded: {exc}")
                     return None
                 if self._store.warning:
                     self.warn(self._store.warning)
@@ -105,7 +109,7 @@ class Workspace:
 
     def require_store(self) -> HistoryStore:
         """The history store, or the HistoryError that says why it cannot be used."""
-        store = self.store
+        store = self._open(warn=False)
         if store is None:
             raise self._store_error or HistoryError("the history is turned off", code="history-off")
         return store

@@ -14,7 +14,7 @@ import click
 from rich.text import Text
 
 from .. import api
-from ..api import Change, HistoryError, Target
+from ..api import Change, HistoryError, ImproveError, Target
 from ..dates import parse_date
 from ..history.store import DB_DIR, DB_NAME
 from ..identity import who_am_i
@@ -293,21 +293,25 @@ def update(
 ) -> None:
     """Change one action in its plan file and log the update."""
     s = settings()
-    change = Change.from_text(
-        percent=percent,
-        status=status_,
-        impact=impact,
-        impact_note=impact_note,
-        note=note,
-        evidence=evidence,
-        link=link,
-        evidence_measure=measure,
-        readings=[_reading(r) for r in readings],
-        extend_to=extend_to,
-        reason=reason,
-    )
     _folder(s)
-    done = workspace(s).update(Target.parse(target), change, s.today, by or who_am_i())
+    try:
+        change = Change.from_text(
+            percent=percent,
+            status=status_,
+            impact=impact,
+            impact_note=impact_note,
+            note=note,
+            evidence=evidence,
+            link=link,
+            evidence_measure=measure,
+            readings=[_reading(r) for r in readings],
+            extend_to=extend_to,
+            reason=reason,
+        )
+        done = workspace(s).update(Target.parse(target), change, s.today, by or who_am_i())
+    except ImproveError as exc:
+        exc.values.setdefault("target", target)  # said as "improve: PLAN:REF: …"
+        raise
     console = make_console()
     console.print(Text(f"Updated {done.target} in {display_name(done.path)}:"))
     for line in done.changes or ["note added"]:

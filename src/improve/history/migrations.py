@@ -63,7 +63,7 @@ def migrate(db: Database) -> list[str]:
         raise HistoryError(
             "the history database was written by a newer version of improve (it has "
             f"migrations this version does not know: {', '.join(sorted(unknown))}); "
-            "upgrade improve, or keep this history in another file",
+            "upgrade improve",
             code="history-newer",
             field="db",
         )

@@ -127,7 +127,7 @@ def replay(store, portfolio, today: date) -> ReplayResult:
     ):
         raise HistoryError(
             f"the history in {store.path} is not empty; replay fills a new history "
-            "only (keep it in a new file, or move this one away first)",
+            "only (move this one away first)",
             code="history-not-empty",
             field="db",
         )

@@ -99,8 +99,7 @@ class HistoryStore:
         except OSError as exc:
             raise HistoryError(
                 f"cannot create the folder for the history database "
-                f"{self.path.parent}: {exc.strerror}; keep the history in a folder you "
-                "can write to",
+                f"{self.path.parent}: {exc.strerror}",
                 code="history-unusable",
                 field="db",
             ) from None
@@ -193,8 +192,7 @@ class HistoryStore:
         except OSError as exc:
             raise HistoryError(
                 f"the history database {self.path} is damaged ({reason}) and could "
-                f"not be moved aside: {exc.strerror}; move it away yourself, or keep "
-                "the history in another file",
+                f"not be moved aside: {exc.strerror}; move it away yourself",
                 code="history-unusable",
                 field="db",
             ) from None
@@ -215,14 +213,12 @@ class HistoryStore:
             )
         if "readonly" in text or "read-only" in text:
             return HistoryError(
-                f"the history database {self.path} is read-only; make it writable "
-                "or keep the history in another file",
+                f"the history database {self.path} is read-only; make it writable",
                 code="history-unusable",
                 field="db",
             )
         return HistoryError(
-            f"the history database {self.path} cannot be used ({text}); keep the "
-            "history in another file, or move this one away",
+            f"the history database {self.path} cannot be used ({text}); move it away",
             code="history-unusable",
             field="db",
         )

@@ -97,7 +97,7 @@ class UpdateForm(ModalScreen[FormValues | None]):
     ) -> None:
         super().__init__()
         self.form_title, self.values = title, values
-        self.error = say(error) if error is not None else None
+        self.error = f"Not saved: {say(error)}" if error is not None else None
         self.error_field = getattr(error, "field", None)
         self.measures = list(measures)
 

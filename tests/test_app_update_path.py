@@ -1,0 +1,100 @@
+"""The app saves through the same library call as `improve update`, re-reads only the file
+it saved, and puts the library's errors beside the field they concern."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import Input, Label
+
+from conftest import write
+from improve.api import Workspace
+from improve.tui import make_app
+from improve.tui.update_form import UpdateForm
+
+TODAY = date(2017, 1, 5)
+
+
+async def until(predicate, pilot, seconds: float = 10.0) -> bool:
+    """Wait for a condition (never a fixed sleep)."""
+    for _ in range(int(seconds / 0.02)):
+        if predicate():
+            return True
+        await pilot.pause(0.02)
+    return predicate()
+
+
+async def open_form(app, pilot, ref: str):
+    await app.workers.wait_for_complete()
+    assert await until(lambda: app.statuses is not None, pilot)
+    app.open_update("sample", ref)
+    assert await until(
+        lambda: isinstance(app.screen, UpdateForm) and bool(app.screen.query("#percent")), pilot
+    )
+    return app.screen
+
+
+async def test_a_save_goes_through_workspace_update_and_reads_only_its_file(plans, monkeypatch):
+    write(plans, "other.toml", '[plan]\ntitle = "Other"\n')
+    calls, loads = [], []
+    real_update, real_load = Workspace.update, Workspace.load
+
+    def update(self, *a, **kw):
+        calls.append((str(a[0]), kw.get("portfolio") is not None))
+        return real_update(self, *a, **kw)
+
+    def load(self):
+        loads.append(1)
+        return real_load(self)
+
+    monkeypatch.setattr(Workspace, "update", update)
+    monkeypatch.setattr(Workspace, "load", load)
+    app = make_app(plans, TODAY, user="Head of Early Help", poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(app, pilot, "2.1.1")
+        other = app.portfolio.file_for("other")
+        form.query_one("#percent", Input).value = "40"
+        await pilot.press("ctrl+s")
+        assert await until(lambda: app.find_action("sample", "2.1.1")[2].percent == 40, pilot), (
+            "the saved change reaches the app's state"
+        )
+        assert calls == [("sample:2.1.1", True)]
+        assert loads == [1]  # the first load only: the save read just its own file
+        assert app.portfolio.file_for("other") is other
+        app.workers.cancel_all()
+    assert "percent = 40" in (plans / "sample.toml").read_text()
+
+
+async def test_an_error_from_the_library_is_shown_at_its_field(plans):
+    before = (plans / "sample.toml").read_bytes()
+    app = make_app(plans, TODAY, user="Head of Early Help", poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_form(app, pilot, "1.1.1")
+        form.query_one("#reason", Input).value = "the unions asked for more time"
+        await pilot.press("ctrl+s")
+        problem = form.query_one("#form-problem", Label)
+        assert await until(
+            lambda: "a reason goes with a new due date" in str(problem.content), pilot
+        )
+        assert app.focused is form.query_one("#extend_to", Input)
+        assert app.screen is form  # not dismissed: nothing was saved
+        app.workers.cancel_all()
+    assert (plans / "sample.toml").read_bytes() == before
+
+
+async def test_an_error_found_when_saving_reopens_the_form_at_its_field(plans):
+    """The plan knows no measure "gone": the library says so, and the form reopens with
+    what was typed and the focus on the reading."""
+    app = make_app(plans, TODAY, user="Head of Early Help", poll=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(app, pilot, "1.1.1")
+        app.screen.dismiss(None)
+        from improve.tui.update_form import FormValues
+
+        app.save_update("sample", "1.1.1", FormValues(reading_measure="gone", reading_value="3"))
+        assert await until(
+            lambda: isinstance(app.screen, UpdateForm) and app.screen.error is not None, pilot
+        )
+        form = app.screen
+        assert form.error.startswith('Not saved: no measure "gone" for this action')
+        app.workers.cancel_all()
