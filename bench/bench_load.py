@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_load.py [--plans 200] [--actions 100]
 
-Floors (see PRODUCT.md): Python start-up in this venv; tomllib parsing the same bytes;
+Floors (docs/performance notes in CONTRIBUTING.md): Python start-up in this venv; tomllib parsing the same bytes;
 tomlkit parsing the one file an edit touches.
 """
 

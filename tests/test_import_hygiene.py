@@ -1,48 +1,69 @@
-"""The core never imports textual: the CLI and reports stay light, and the rules
-can be used without a terminal UI."""
+"""The core never imports textual or rich: the command line stays light, the rules can
+be used without a terminal, and the history never calls up into the library API.
 
+The core is found from the package itself: every module except the front ends (`cli`,
+`tui`), their shared presentation (`present`) and `python -m improve`. The import
+contracts in pyproject.toml (run by `lint-imports` in CI) must name the same modules.
+"""
+
+from __future__ import annotations
+
+import pkgutil
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
-CORE = [
-    "improve",
-    "improve.model",
-    "improve.loader",
-    "improve.schema",
-    "improve.validate",
-    "improve.positions",
-    "improve.rules",
-    "improve.editing",
-    "improve.api",
-    "improve.serialize",
-    "improve.dates",
-    "improve.identity",
-    "improve.template",
-    "improve.cli",
-    "improve.history",
-    "improve.history.store",
-    "improve.history.sync",
-    "improve.history.changes",
-    "improve.history.replay",
-    "improve.history.migrations",
-    "improve.history.rows",
-    "improve.history.records",
-]
+import improve
+
+FRONT = ("improve.cli", "improve.tui", "improve.present", "improve.__main__")
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 
 
-def test_core_does_not_import_textual():
+def core_modules() -> list[str]:
+    found = [m.name for m in pkgutil.walk_packages(improve.__path__, "improve.")]
+    return sorted(
+        ["improve"] + [m for m in found if not any(m == f or m.startswith(f + ".") for f in FRONT)]
+    )
+
+
+def imported_by(modules: list[str]) -> set[str]:
     code = (
         "import sys\n"
-        + "".join(f"import {m}\n" for m in CORE)
-        + "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
-        "print(','.join(bad))\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + "print(','.join(sorted(sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "", f"core imported: {out.stdout}"
+    return set(out.stdout.strip().split(","))
+
+
+def test_the_core_is_found_from_the_package():
+    core = core_modules()
+    assert {"improve.workspace", "improve.history.store", "improve.rules"} <= set(core)
+    assert not [m for m in core if m.startswith(("improve.tui", "improve.cli", "improve.present"))]
+
+
+def test_core_does_not_import_textual_or_rich():
+    loaded = imported_by(core_modules())
+    bad = sorted(m for m in loaded if m.split(".")[0] in ("textual", "rich"))
+    assert bad == [], f"the core imported: {bad}"
+
+
+def test_history_does_not_import_the_api_or_a_front_end():
+    history = [m for m in core_modules() if m.startswith("improve.history")]
+    loaded = imported_by(history)
+    above = ("improve.api", "improve.workspace", *FRONT)
+    assert sorted(m for m in loaded if m.startswith(above)) == []
+
+
+def test_the_import_contracts_name_every_core_module():
+    config = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]
+    (core,) = [c for c in config["contracts"] if c["name"].startswith("The core")]
+    top = sorted({".".join(m.split(".")[:2]) for m in core_modules() if m != "improve"})
+    assert sorted(core["source_modules"]) == top
+    assert {"textual", "rich", "improve.cli", "improve.tui"} <= set(core["forbidden_modules"])
 
 
 def test_hygiene_check_would_notice_textual():
     """The check above can fail: importing textual shows up in sys.modules."""
-    code = "import sys, textual\nprint('textual' in sys.modules)\n"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "True"
+    assert "textual" in imported_by(["textual"])

@@ -1,4 +1,4 @@
-"""The status rules of PRODUCT.md, each at its boundaries."""
+"""The status rules of docs/plan-format.md §5, each at its boundaries."""
 
 from __future__ import annotations
 

@@ -1,0 +1,56 @@
+"""The docs say what the code does: every JSON key a command prints is documented, every
+command is in the README, and CONTRIBUTING.md names the modules that exist."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from improve.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2017-01-05"
+
+
+def keys(obj, found=None) -> set[str]:
+    found = set() if found is None else found
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            found.add(key)
+            keys(value, found)
+    elif isinstance(obj, list):
+        for value in obj:
+            keys(value, found)
+    return found
+
+
+def test_every_key_of_status_and_actions_json_is_documented(plans, tmp_path):
+    docs = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
+    base = ["--plans", str(plans), "--today", TODAY, "--db", str(tmp_path / "h.db")]
+    (plans / "broken.toml").write_text("[plan\n")
+    for command in (["status", "--json"], ["actions", "--json"]):
+        out = CliRunner().invoke(cli, [*base, *command], catch_exceptions=False).stdout
+        for key in sorted(keys(json.loads(out))):
+            assert f'"{key}"' in docs, (command, key)
+
+
+def test_every_command_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = []
+    for name, command in cli.commands.items():
+        sub = getattr(command, "commands", None)
+        names += [f"{name} {s}" for s in sub] if sub else [name]
+    for name in names:
+        assert f"`improve {name}" in readme, name
+
+
+def test_contributing_names_only_modules_that_exist():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:cli|tui|present|history)/\w+\.py|\w+\.py)`", text))
+    assert named, "CONTRIBUTING.md names the modules"
+    src = ROOT / "src" / "improve"
+    missing = [n for n in named if not (src / n).exists()]
+    assert missing == []
