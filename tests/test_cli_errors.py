@@ -190,3 +190,16 @@ def test_the_cli_and_the_library_make_changes_through_one_call(run, plans, monke
     r = run("update", "sample:2.1.1", "--percent", "40", "--plans", plans, "--today", TODAY)
     assert r.exit_code == 0, r.output
     assert [str(t) for t in calls] == ["sample:2.1.1"]
+
+
+def test_a_name_that_is_not_text_is_refused_before_anything_is_written(run, plans):
+    before = (plans / "sample.toml").read_bytes()
+    r = run(
+        "update", "sample:1.1.1", "--percent", "60", "--by", "\udcffX",
+        "--plans", plans, "--today", TODAY,
+    )  # fmt: skip
+    assert one_line_error(r) == (
+        "improve: sample:1.1.1: the name of who is making the change has characters that are "
+        "not text; type it again (--by NAME, or IMPROVE_USER)"
+    )
+    assert (plans / "sample.toml").read_bytes() == before

@@ -160,7 +160,7 @@ class Change:
             value = getattr(self, name)
             values = [mid for mid, _ in value] if name == "readings" else [value]
             for v in values:
-                if isinstance(v, str) and not _is_text(v):
+                if isinstance(v, str) and not is_text(v):
                     raise EditError(
                         f"{words} has characters that are not text (a byte that is not UTF-8, "
                         "or a control character); type it again",
@@ -194,7 +194,7 @@ class Change:
             )
 
 
-def _is_text(value: str) -> bool:
+def is_text(value: str) -> bool:
     """No lone surrogates (undecodable bytes) and no control characters but tab and
     newline (a note may have several lines)."""
     try:

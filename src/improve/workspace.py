@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from . import rules
-from .editing import Change, changed_line_ranges, edit_text, read_plan
+from .editing import Change, changed_line_ranges, edit_text, is_text, read_plan
 from .errors import ConflictError, EditError, HistoryError, PlanFileError
 from .files import atomic_write, plan_lock
 from .history import HistoryStore, resolve_path
@@ -183,6 +183,13 @@ class Workspace:
         if isinstance(target, str):
             target = Target.parse(target)
         change.check()
+        if by is not None and not is_text(by):
+            raise EditError(
+                "the name of who is making the change has characters that are not text; "
+                "type it again",
+                code="bad-text",
+                field="by",
+            )
         path = self._find(target.plan_id, portfolio)
         try:
             return self._update(path, target, change, today, by, expected_fingerprint)

@@ -28,6 +28,7 @@ OPTION = {
     "readings": "--reading MEASURE=VALUE",
     "extend_to": "--extend-to DATE",
     "reason": "--reason TEXT",
+    "by": "--by NAME, or IMPROVE_USER",
 }
 
 DB_HINT = "give --db PATH (or set IMPROVE_DB) to keep the history in another file"
