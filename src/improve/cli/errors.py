@@ -29,6 +29,7 @@ OPTION = {
     "extend_to": "--extend-to DATE",
     "reason": "--reason TEXT",
     "by": "--by NAME, or IMPROVE_USER",
+    "since": "--since last|ID|DATE",
 }
 
 DB_HINT = "give --db PATH (or set IMPROVE_DB) to keep the history in another file"

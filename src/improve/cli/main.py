@@ -26,6 +26,7 @@ from ..serialize import action_json, status_json
 from .errors import Failed, ImproveGroup
 from .history_cmds import register, workspace
 from .options import DATE, global_options, settings
+from .report_cmd import register as register_report
 
 
 @click.group(
@@ -61,6 +62,27 @@ def _load(s):
     _folder(s)
     ws = workspace(s)
     return ws, ws.load()
+
+
+def _reported(ws, statuses) -> dict:
+    """Plan id → (body, meeting, next report due) for the plans reported to a committee."""
+    from ..errors import HistoryError
+    from ..report.build import next_report_due
+
+    store = ws.store
+    if store is None:
+        return {}
+    try:
+        seen = store.last_reported()
+    except HistoryError as exc:
+        ws.warn(f"history not read: {exc}")
+        return {}
+    plans = {ps.plan.id: ps.plan for ps in statuses}
+    return {
+        pid: (body, on, next_report_due(plans[pid], on))
+        for pid, (body, on) in seen.items()
+        if pid in plans
+    }
 
 
 def _emit_json(obj) -> None:
@@ -164,12 +186,21 @@ def status(as_json: bool, as_of: str | None) -> None:
     ws, portfolio = _load(s)
     statuses = api.portfolio_status(portfolio, s.today)
     ws.sync(portfolio, s.today, statuses)
+    reported = _reported(ws, statuses)
     if as_json:
-        _emit_json(status_json(portfolio, statuses, s.today))
+        doc = status_json(portfolio, statuses, s.today)
+        for plan in doc["plans"]:
+            seen = reported.get(plan["id"])
+            plan["last_reported"] = (
+                {"body": seen[0], "meeting": seen[1].isoformat(),
+                 "next_due": seen[2].isoformat() if seen[2] else None}
+                if seen else None
+            )  # fmt: skip
+        _emit_json(doc)
     else:
         console = make_console()
         if statuses:
-            console.print(status_table(statuses, s.today, console.width))
+            console.print(status_table(statuses, s.today, console.width, reported))
         else:
             console.print(f"No plans loaded from {s.plans}.")
         _report_failed(make_console(stderr=True), portfolio)
@@ -449,6 +480,7 @@ def make_demo_copy(source: Path, target: Path | None) -> Path:
 
 
 register(cli, _load, _emit_json, Failed)
+register_report(cli, _load)
 
 
 def main() -> None:

@@ -154,3 +154,21 @@ def m001_initial(db: Database) -> None:
             primary key (plan_id, on_date)
         ) without rowid""")
     db.execute("create index plan_days_on_date on plan_days (on_date, plan_id)")
+
+
+@migration
+def m002_reports(db: Database) -> None:
+    # Each time a plan was reported to a body (a scrutiny committee, a board) for a
+    # meeting: the committee's work programme of "date of last report" and follow-up.
+    db.execute("""
+        create table reports (
+            id integer primary key,
+            plan_id text not null,
+            body text not null,
+            meeting text not null,
+            made_on text not null,
+            recorded_at text not null,
+            made_by text,
+            format text
+        )""")
+    db.execute("create index reports_plan on reports (plan_id, meeting, id)")

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
@@ -30,6 +31,9 @@ DB_NAME = "history.db"
 BUSY_SECONDS = 60  # how long a writer waits for another one to finish
 SQLITE_HEADER = b"SQLite format 3\x00"
 _CORRUPT = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 def default_path(plans_dir: Path) -> Path:
@@ -78,9 +82,12 @@ class HistoryStore:
         check: str = "quick",
         clock: Callable[[], datetime] | None = None,
     ):
-        if path is None and plans_dir is None:
+        if path is not None:
+            self.path = Path(path)
+        elif plans_dir is not None:
+            self.path = default_path(Path(plans_dir))
+        else:
             raise HistoryError("HistoryStore needs the plans folder or the path of a database")
-        self.path = Path(path) if path is not None else default_path(Path(plans_dir))
         self.plans_dir = Path(plans_dir) if plans_dir is not None else None
         self.check = check
         self.warning: str | None = None
@@ -88,8 +95,15 @@ class HistoryStore:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._depth = 0
         self._mutex = threading.RLock()  # one connection, shared by the app's worker threads
-        self.db: Database | None = None
+        self._db: Database | None = None  # None only once closed (or while reopening)
         self._open()
+
+    @property
+    def db(self) -> Database:
+        """The open database; HistoryError once the store is closed."""
+        if self._db is None:
+            raise HistoryError("this history store is closed")
+        return self._db
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -124,15 +138,15 @@ class HistoryStore:
         conn = sqlite3.connect(
             str(self.path), timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None
         )
-        self.db = Database(conn, execute_plugins=False)
+        db = self._db = Database(conn, execute_plugins=False)
         conn.execute(f"pragma busy_timeout = {BUSY_SECONDS * 1000}")
-        self.db.enable_wal()
+        db.enable_wal()
         conn.execute("pragma foreign_keys = on")
         if self.check != "none":
             problems = self._verify(full=self.check == "full")
             if problems:
                 raise _Damaged(f"the integrity check found: {'; '.join(problems[:3])}")
-        migrate(self.db)
+        migrate(db)
 
     def _verify(self, full: bool) -> list[str]:
         """[] when the database checks out.  The quick check on open covers every table a
@@ -160,12 +174,12 @@ class HistoryStore:
         return self._run(self._verify, True)
 
     def _close(self) -> None:
-        if self.db is not None:
+        if self._db is not None:
             try:
-                self.db.conn.close()
+                self._db.conn.close()
             except sqlite3.Error:
                 pass
-            self.db = None
+            self._db = None
 
     def close(self) -> None:
         self._close()
@@ -223,14 +237,14 @@ class HistoryStore:
             field="db",
         )
 
-    def _run(self, fn, *args, **kwargs):
+    def _run(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
         """Run one public operation; a database found damaged midway is moved aside, a new
         one started, and the operation run once more on it."""
         with self._mutex:
             return self._run_locked(fn, *args, **kwargs)
 
-    def _run_locked(self, fn, *args, **kwargs):
-        if self.db is None:
+    def _run_locked(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        if self._db is None:
             raise HistoryError("this history store is closed")
         try:
             return fn(*args, **kwargs)
@@ -264,9 +278,7 @@ class HistoryStore:
         """One write transaction, for the history's own modules, which run inside a store
         operation (`_run`) that handles damage and errors; nested calls join it. Callers
         outside the history use `lock()`."""
-        if self.db is None:
-            raise HistoryError("this history store is closed")
-        conn = self.db.conn
+        conn = self.db.conn  # HistoryError once closed
         if self._depth:
             self._depth += 1
             try:
@@ -464,7 +476,8 @@ class HistoryStore:
 
     def events(self, after_id: int = 0, plan_id: str | None = None) -> list[Event]:
         """Events recorded after an event id (e.g. a review's last_event_id), oldest first."""
-        sql, params = "select * from events where id > ?", [after_id]
+        sql = "select * from events where id > ?"
+        params: list[int | str] = [after_id]
         if plan_id is not None:
             sql += " and plan_id = ?"
             params.append(plan_id)
@@ -493,9 +506,9 @@ class HistoryStore:
     def trend(self, plan_id: str | None = None) -> dict[str, list[PlanSummary]]:
         """Per plan, its totals at each review, oldest first (percent complete and RAG counts)."""
 
-        def run():
+        def run() -> dict[str, list[PlanSummary]]:
             sql = "select p.*, r.held_on from review_plans p join reviews r on r.id = p.review_id"
-            params = []
+            params: list[str] = []
             if plan_id is not None:
                 sql += " where p.plan_id = ?"
                 params.append(plan_id)
@@ -504,6 +517,44 @@ class HistoryStore:
                 out.setdefault(r["plan_id"], []).append(
                     PlanSummary.from_db(r, r["held_on"], r["review_id"])
                 )
+            return out
+
+        return self._run(run)
+
+    # -- reports to committees -------------------------------------------------------------
+
+    def record_reported(
+        self,
+        plan_ids: Iterable[str],
+        body: str,
+        meeting: date,
+        today: date,
+        by: str | None = None,
+        fmt: str | None = None,
+    ) -> None:
+        """That these plans were reported to `body` for its meeting on `meeting`."""
+
+        def run() -> None:
+            with self.transaction():
+                at = self.now()
+                self.db.conn.executemany(
+                    "insert into reports (plan_id, body, meeting, made_on, recorded_at, made_by,"
+                    " format) values (?, ?, ?, ?, ?, ?, ?)",
+                    [(pid, body, meeting.isoformat(), today.isoformat(), at, by, fmt)
+                     for pid in plan_ids],
+                )
+
+        self._run(run)
+
+    def last_reported(self) -> dict[str, tuple[str, date]]:
+        """Per plan, the body and meeting date of its latest report (by meeting date)."""
+
+        def run() -> dict[str, tuple[str, date]]:
+            out: dict[str, tuple[str, date]] = {}
+            for pid, body, meeting in self.db.conn.execute(
+                "select plan_id, body, meeting from reports order by plan_id, meeting, id"
+            ):
+                out[pid] = (body, date.fromisoformat(meeting))
             return out
 
         return self._run(run)

@@ -18,7 +18,13 @@ def long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def status_table(statuses: list[rules.PlanStatus], today: date, width: int = 80) -> Table:
+def status_table(
+    statuses: list[rules.PlanStatus],
+    today: date,
+    width: int = 80,
+    reported: dict[str, tuple[str, date, date | None]] | None = None,
+) -> Table:
+    """`reported`: plan id → (body, meeting, next report due), said under the plan."""
     total = rules.portfolio_rollup(statuses)
     table = Table(
         title=f"Plans as at {long_date(today)}",
@@ -38,10 +44,18 @@ def status_table(statuses: list[rules.PlanStatus], today: date, width: int = 80)
     for ps in statuses:
         r = ps.rollup
         cell = Table.grid()
-        cell.add_column(no_wrap=True, overflow="ellipsis")
-        cell.add_row(Text(ps.plan.id, style="bold"))
-        cell.add_row(Text(ps.plan.title, style="dim"))
-        cell.add_row(counts_text(r.counts))
+        cell.add_column()
+        for line, style in ((ps.plan.id, "bold"), (ps.plan.title, "dim")):
+            cell.add_row(Text(line, style=style, no_wrap=True, overflow="ellipsis"))
+        counts = counts_text(r.counts)
+        counts.no_wrap, counts.overflow = True, "ellipsis"
+        cell.add_row(counts)
+        if reported and ps.plan.id in reported:
+            body, meeting, due = reported[ps.plan.id]
+            nxt = f"; next due {due.isoformat()}" if due else ""
+            cell.add_row(
+                Text(f"last reported to {body} on {meeting.isoformat()}{nxt}", style="italic")
+            )
         table.add_row(
             cell,
             pct(r.percent),

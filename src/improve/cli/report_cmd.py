@@ -1,0 +1,67 @@
+"""`improve report`: the committee's progress table, in the format asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..identity import who_am_i
+from ..loader import display_name
+from .options import DATE, global_options, settings
+
+FORMAT_CHOICES = ("html", "pdf", "xlsx", "md", "csv")
+
+
+def register(cli: click.Group, load) -> None:
+    @cli.command()
+    @global_options
+    @click.argument("plan_ids", nargs=-1, metavar="[PLAN]...")
+    @click.option(
+        "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="html", show_default=True,
+        help="html (one self-contained file), pdf (tagged, A4 landscape), xlsx, md or csv.",
+    )  # fmt: skip
+    @click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+        help="Where to write it (default: PLAN-report-DATE.FORMAT in this folder).",
+    )  # fmt: skip
+    @click.option(
+        "--since", default="last", show_default=True, metavar="last|ID|DATE",
+        help="The period for 'what changed' and 'little or no evidence of progress'.",
+    )  # fmt: skip
+    @click.option("--for", "body", metavar="BODY", help="The committee or board it is for.")
+    @click.option("--meeting", type=DATE, metavar="DATE", help="The date of that meeting.")
+    @click.option("--by", help="Who produced it (default: IMPROVE_USER, git user.name, login).")
+    def report(plan_ids, fmt, output, since, body, meeting, by) -> None:
+        """The committee's progress report on one plan, several or all.
+
+        Per plan: the headline, the exceptions, the areas with little or no evidence
+        of progress, then the full table by theme and recommendation, and the key.
+        With --for BODY --meeting DATE the history remembers that the plans were
+        reported to that body for that meeting.
+        """
+        from ..report import default_name, make_report, write_report
+
+        if (body is None) != (meeting is None):
+            raise click.UsageError("--for BODY and --meeting DATE go together")
+        s = settings()
+        ws, portfolio = load(s)
+        statuses = ws.statuses(portfolio, s.today)
+        ws.sync(portfolio, s.today, statuses)
+        author = by or who_am_i()
+        result = make_report(
+            portfolio, s.today, plan_ids=list(plan_ids), store=ws.store, since=since,
+            produced_by=author,
+        )  # fmt: skip
+        path = output or Path(default_name(list(plan_ids), fmt, s.today))
+        write_report(result, fmt, path, s.plans)
+        for line in result.not_reported:
+            click.echo(f"improve: warning: not reported: {line}", err=True)
+        reported = [pr.plan.id for pr in result.plans]
+        click.echo(
+            f"Wrote {display_name(path.resolve())}: {len(reported)} plan"
+            f"{'s' if len(reported) != 1 else ''} as at {s.today.isoformat()}."
+        )
+        if body is not None and meeting is not None:
+            ws.require_store().record_reported(reported, body, meeting, s.today, author, fmt)
+            click.echo(f"Recorded as reported to {body} for its meeting on {meeting.isoformat()}.")

@@ -1,0 +1,188 @@
+"""The report as Markdown (GitHub and pandoc) and as CSV (one row per action, UTF-8 with
+a byte-order mark so Excel reads it right). Plan text is escaped in Markdown, and no CSV
+cell can start a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from .build import KEY, SYMBOL, Item, PlanReport, Report, long_date, rag_label
+from .html import COLUMNS, _in_theme_order
+from .safety import neutralise, safe_link
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def md(text: object) -> str:
+    """Plain text that Markdown shows as typed: one line, punctuation escaped, and no
+    HTML (< > & become entities)."""
+    flat = " ".join(str(text).split())
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+def md_rag(rag: str | None) -> str:
+    return f"{SYMBOL.get(rag, '–')} **{rag_label(rag)}**"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}%"
+
+
+def _items_md(out: list[str], items: list[Item]) -> None:
+    out.append("| Ref | Action | RAG rating | Detail |")
+    out.append("|---|---|---|---|")
+    for i in items:
+        out.append(f"| {md(i.ref)} | {md(i.action)} | {md_rag(i.rag)} | {md(i.detail)} |")
+    out.append("")
+
+
+def render_markdown(report: Report, plans_root: Path, out_dir: Path | None = None) -> str:
+    out = [f"# {md(report.title)}", "", f"As at {long_date(report.today)}.", ""]
+    if report.not_reported:
+        out += ["## Plans not reported (their files have errors)", ""]
+        out += [f"- {md(line)}" for line in report.not_reported] + [""]
+    for pr in report.plans:
+        h = pr.headline
+        out += [f"## {md(pr.plan.title)}", "", "### Headline", ""]
+        out.append(f"- **As at:** {long_date(pr.status.today)}")
+        out.append(f"- **Complete:** {md(h.method)}")
+        counts = ", ".join(f"{md_rag(c)} {h.counts.get(c, 0)}" for c, _ in KEY if h.counts.get(c))
+        out.append(f"- **Ratings:** {counts or 'no actions'}")
+        out.append(f"- **Overdue:** {h.overdue} · **Stale:** {h.stale}")
+        if pr.last_reported:
+            body, on = pr.last_reported
+            nxt = f"; next report due {long_date(pr.next_report_due)}" if pr.next_report_due else ""
+            out.append(f"- **Last reported:** to {md(body)} on {long_date(on)}{nxt}")
+        if pr.since:
+            s = pr.since
+            out.append(
+                f"- **Since the review of {long_date(s.review_date)}:** "
+                f"{_pct(s.percent_then)} → {_pct(h.percent)} complete"
+                + "".join(f"; {md(line)}" for line in s.lines)
+            )
+        if len(pr.trend) >= 2:
+            out.append(
+                "- **Trend of percent complete at each review:** "
+                + ", ".join(f"{p.on.isoformat()} {_pct(p.percent)}" for p in pr.trend)
+            )
+        out += ["", "### Exceptions", ""]
+        if not pr.exceptions:
+            out += ["None: nothing is red, amber, overdue, slipped, stale or set by hand.", ""]
+        for section in pr.exceptions:
+            out += [f"#### {md(section.title)} ({len(section.items)})", ""]
+            _items_md(out, section.items)
+        out += ["### Areas with little or no evidence of progress", ""]
+        out += [
+            f"Open actions with no update, evidence or measure reading {md(pr.period_label)} "
+            f"(from {pr.period_start.isoformat()} to {pr.status.today.isoformat()}).",
+            "",
+        ]
+        if pr.quiet_recommendations:
+            out += [f"#### {md(pr.plan.label('recommendation'))}s with none on any action", ""]
+            _items_md(out, pr.quiet_recommendations)
+        if pr.little_evidence:
+            out += [f"#### Actions ({len(pr.little_evidence)})", ""]
+            _items_md(out, pr.little_evidence)
+        else:
+            out += ["None: every open action has recorded progress in the period.", ""]
+        _table_md(out, pr, plans_root, out_dir)
+        out += ["### Key to the ratings", ""]
+        out += [f"- {md_rag(rag)}: {words}" for rag, words in KEY] + [""]
+    who = f" by {md(report.produced_by)}" if report.produced_by else ""
+    out.append(f"*Produced{who} with improve on {long_date(report.today)}.*")
+    return "\n".join(out) + "\n"
+
+
+def _table_md(out: list[str], pr: PlanReport, root: Path, out_dir: Path | None) -> None:
+    out += ["### The full plan", ""]
+    out.append("| " + " | ".join(COLUMNS) + " |")
+    out.append("|" + "---|" * len(COLUMNS))
+    theme = object()
+    for g in _in_theme_order(pr.groups):
+        if g.theme and g.theme != theme:
+            out.append(f"| **{md(g.theme)}** |" + " |" * (len(COLUMNS) - 1))
+        theme = g.theme
+        title = f": {g.title}" if g.title else ""
+        head = md(f"{g.label} {g.ref}{title}")
+        out.append(f"| **{head}** | {md(g.text)} | | | | | {_pct(g.percent)} | {md_rag(g.rag)} | |")
+        for row in g.rows:
+            measures = "; ".join(
+                md(f"{ms.text}: {ms.latest}" + (f", {ms.target}" if ms.target else ""))
+                for ms in row.measures
+            )
+            due = row.original_due.isoformat() if row.original_due else "–"
+            if row.due != row.original_due:
+                due = f"{row.due or '–'} (originally {due})"
+            evidence = []
+            for _d, text, link in row.evidence:
+                href = safe_link(link, pr.plan.file, root, out_dir)
+                shown = md(text)
+                evidence.append(f"[{shown}]({quote(href, safe='/:#?&=@%+~')})" if href else shown)
+            impact = md(row.impact) + (f" — {md(row.impact_note)}" if row.impact_note else "")
+            if evidence:
+                impact += (" · " if impact else "") + "Evidence: " + "; ".join(evidence)
+            out.append(
+                f"| {md(row.ref)} | {md(row.outcome)} | {md(row.action)} | {measures} | "
+                f"{md('; '.join(row.leads))} | {md(due)} | {row.percent}% | {md_rag(row.rag)} | "
+                f"{impact} |"
+            )
+    out.append("")
+
+
+CSV_COLUMNS = (
+    "Plan",
+    "Theme",
+    "Recommendation",
+    "Ref",
+    "Outcome",
+    "Action",
+    "Success measures",
+    "Leads",
+    "Original due",
+    "Due",
+    "Extensions",
+    "% complete",
+    "RAG",
+    "Why",
+    "Impact",
+    "Impact note",
+)
+
+
+def render_csv(report: Report) -> str:
+    """One row per action; every text cell neutralised so it cannot start a formula."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for pr in report.plans:
+        for g in _in_theme_order(pr.groups):
+            for row in g.rows:
+                measures = "; ".join(
+                    f"{ms.text}: {ms.latest}" + (f", {ms.target}" if ms.target else "")
+                    for ms in row.measures
+                )
+                cells = [
+                    pr.plan.id,
+                    g.theme or "",
+                    g.ref,
+                    row.ref,
+                    row.outcome,
+                    row.action,
+                    measures,
+                    "; ".join(row.leads),
+                    row.original_due.isoformat() if row.original_due else "",
+                    row.due.isoformat() if row.due else "",
+                    str(row.extensions),
+                    str(row.percent),
+                    rag_label(row.rag),
+                    row.why,
+                    row.impact,
+                    row.impact_note,
+                ]
+                writer.writerow([neutralise(c) for c in cells])
+    return "\ufeff" + buf.getvalue()

@@ -1,0 +1,110 @@
+"""The report's colours and stylesheet. Every text colour is declared with the background
+it sits on (`PAIRS`), so a test can compute the contrast of each against WCAG 2.2 AA."""
+
+from __future__ import annotations
+
+# (where, text colour, background colour)
+PAIRS = [
+    ("body text", "#1a1a1a", "#ffffff"),
+    ("muted text", "#4a4a4a", "#ffffff"),
+    ("links", "#0a4a8f", "#ffffff"),
+    ("links in shaded rows", "#0a4a8f", "#f3f5f8"),
+    ("shaded rows", "#1a1a1a", "#f3f5f8"),
+    ("table header", "#ffffff", "#1f3a5f"),
+    ("recommendation rows", "#1a1a1a", "#dde6f0"),
+    ("theme rows", "#ffffff", "#2f4f75"),
+    ("skip link", "#ffffff", "#1f3a5f"),
+    ("RAG red", "#ffffff", "#b3261e"),
+    ("RAG amber", "#1a1a1a", "#f2b01e"),
+    ("RAG green", "#ffffff", "#1e6b34"),
+    ("RAG grey", "#1a1a1a", "#d9d9d9"),
+    ("RAG blue", "#ffffff", "#1f4e9e"),
+    ("RAG dropped", "#1a1a1a", "#ffffff"),
+]
+RAG_FILL = {name.split()[1]: (fg, bg) for name, fg, bg in PAIRS if name.startswith("RAG ")}
+
+
+def _hex(colour: str) -> tuple[float, float, float]:
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def luminance(colour: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in _hex(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(fg: str, bg: str) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+    a, b = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def _c(name: str) -> tuple[str, str]:
+    return next((fg, bg) for n, fg, bg in PAIRS if n == name)
+
+
+def stylesheet() -> str:
+    body, muted, link = _c("body text"), _c("muted text"), _c("links")
+    head, rec, theme, shaded, skip = (
+        _c("table header"),
+        _c("recommendation rows"),
+        _c("theme rows"),
+        _c("shaded rows"),
+        _c("skip link"),
+    )
+    rags = "\n".join(
+        f".rag-{name}, tbody tr:nth-child(even) td.rag-{name} {{ color: {fg}; background: {bg}; }}"
+        for name, (fg, bg) in RAG_FILL.items()
+    )
+    return f"""
+@page {{ size: A4 landscape; margin: 12mm 10mm 14mm 10mm;
+  @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font: 9pt sans-serif; color: {muted[0]}; }}
+  @bottom-left {{ content: string(doctitle); font: 9pt sans-serif; color: {muted[0]}; }} }}
+html {{ color: {body[0]}; background: {body[1]}; }}
+body {{ font: 11pt/1.4 "DejaVu Sans", Verdana, Arial, sans-serif; margin: 0 auto; max-width: 110em; padding: 0 1em; }}
+h1 {{ font-size: 1.6em; margin: .6em 0 .2em; string-set: doctitle content(); }}
+h2 {{ font-size: 1.35em; margin: 1.4em 0 .3em; break-before: page; border-bottom: 2px solid {head[1]}; }}
+h2.first {{ break-before: auto; }}
+h3 {{ font-size: 1.12em; margin: 1.1em 0 .3em; break-after: avoid; }}
+h4 {{ font-size: 1em; margin: .8em 0 .2em; break-after: avoid; }}
+p, li {{ max-width: 75em; }}
+.muted {{ color: {muted[0]}; }}
+a {{ color: {link[0]}; }}
+.skip {{ position: absolute; left: -999em; }}
+.skip:focus {{ left: 1em; top: 1em; padding: .4em .8em; color: {skip[0]}; background: {skip[1]}; z-index: 1; }}
+table {{ border-collapse: collapse; width: 100%; margin: .4em 0 1em; font-size: .9em; }}
+caption {{ text-align: left; font-weight: bold; padding: .3em 0; }}
+th, td {{ border: 1px solid #6b6b6b; padding: .3em .4em; text-align: left; vertical-align: top; }}
+thead th {{ color: {head[0]}; background: {head[1]}; }}
+thead {{ display: table-header-group; }}
+tr {{ break-inside: avoid; page-break-inside: avoid; }}
+tbody tr:nth-child(even) td {{ background: {shaded[1]}; }}
+tr.theme th {{ color: {theme[0]}; background: {theme[1]}; font-size: 1.05em; }}
+tr.rec th {{ color: {rec[0]}; background: {rec[1]}; font-weight: normal; }}
+tr.rec th strong {{ font-weight: bold; }}
+td.num {{ text-align: right; white-space: nowrap; }}
+td.date {{ white-space: nowrap; }}
+.rag {{ font-weight: bold; white-space: nowrap; }}
+span.rag {{ padding: 0 .3em; border: 1px solid #1a1a1a; }}
+td.rag {{ border: 1px solid #1a1a1a; }}
+{rags}
+.headline {{ display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }}
+.headline dl {{ margin: 0; display: grid; grid-template-columns: max-content auto; gap: .15em 1em; }}
+.headline dt {{ font-weight: bold; }}
+.headline dd {{ margin: 0; }}
+figure {{ margin: 0; }}
+figure svg {{ display: block; }}
+.key li {{ list-style: none; margin: .2em 0; }}
+.key {{ padding-left: 0; }}
+ul.items {{ padding-left: 1.2em; }}
+footer {{ margin-top: 2em; border-top: 1px solid #6b6b6b; padding-top: .5em; }}
+@media print {{
+  body {{ max-width: none; padding: 0; font-size: 9.5pt; }}
+  a {{ text-decoration: underline; }}
+  .skip, nav {{ display: none; }}
+}}
+"""

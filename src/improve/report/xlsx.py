@@ -1,0 +1,226 @@
+"""The report as an Excel workbook (openpyxl): a summary sheet with one row per plan,
+then one sheet per plan shaped like the committee's table. RAG as a fill and a word,
+frozen header, auto-filter, set widths, wrapped text, real dates, print set-up
+(landscape, fit to width, header rows repeated) and document properties.
+
+No cell is a formula: every text cell is written as a string (never parsed by
+openpyxl for a leading "="), and text that starts like a formula is neutralised."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from io import BytesIO
+
+from .build import KEY, Report, rag_label
+from .html import COLUMNS, _in_theme_order
+from .safety import neutralise
+from .style import PAIRS, RAG_FILL
+
+WIDTHS = (9, 28, 44, 36, 22, 13, 10, 12, 34)
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = _BAD_SHEET.sub(" ", title).strip("' ")[:28] or "Plan"
+    name, n = base, 1
+    while name.lower() in used:
+        n += 1
+        name = f"{base[:25]} {n}"
+    used.add(name.lower())
+    return name
+
+
+def argb(colour: str) -> str:
+    """ "#b3261e" as Excel's opaque ARGB, "FFB3261E"."""
+    return "FF" + colour.lstrip("#").upper()
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines wrapped text takes in a column `width` characters wide."""
+    per = max(1.0, width * 1.15)
+    return sum(max(1, -(-len(part) // int(per))) for part in str(text).split("\n"))
+
+
+def _fit_rows(ws, widths: tuple[int, ...], span: int) -> None:
+    """Row heights for wrapped text (spreadsheet programs do not always work them out
+    when they open a file): the tallest cell of each row, merged rows across the table."""
+    merged = {rng.min_row for rng in ws.merged_cells.ranges}
+    total = sum(widths)
+    for row in ws.iter_rows():
+        r = row[0].row
+        if r in merged:
+            lines = _lines(row[0].value or "", total)
+        else:
+            lines = max(
+                (_lines(c.value, widths[c.column - 1]) for c in row
+                 if isinstance(c.value, str) and c.column <= span),
+                default=1,
+            )  # fmt: skip
+        ws.row_dimensions[r].height = max(15, 14.5 * lines + 3)
+
+
+def render_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    thin = Side(style="thin", color="6B6B6B")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    head_fg, head_bg = next((fg, bg) for n, fg, bg in PAIRS if n == "table header")
+    rec_fg, rec_bg = next((fg, bg) for n, fg, bg in PAIRS if n == "recommendation rows")
+    theme_fg, theme_bg = next((fg, bg) for n, fg, bg in PAIRS if n == "theme rows")
+
+    def fill(colour: str) -> PatternFill:
+        return PatternFill("solid", start_color=argb(colour), end_color=argb(colour))
+
+    def put(ws, row: int, col: int, value, **style):
+        cell = ws.cell(row=row, column=col)
+        if isinstance(value, str):
+            cell.value = neutralise(value)
+            cell.data_type = "s"  # a string, whatever it starts with: never a formula
+        else:
+            cell.value = value
+        if isinstance(value, date | datetime):
+            cell.number_format = "dd/mm/yyyy"
+        cell.alignment = style.get("alignment", wrap)
+        cell.border = border
+        if "font" in style:
+            cell.font = style["font"]
+        if "fill" in style:
+            cell.fill = style["fill"]
+        return cell
+
+    def rag_style(rag: str | None) -> dict:
+        fg, bg = RAG_FILL.get(rag or "dropped", RAG_FILL["dropped"])
+        return {"font": Font(bold=True, color=argb(fg)), "fill": fill(bg)}
+
+    def header(ws, names, row: int = 1) -> None:
+        for col, name in enumerate(names, 1):
+            put(
+                ws, row, col, name,
+                font=Font(bold=True, color=argb(head_fg)), fill=fill(head_bg),
+            )  # fmt: skip
+
+    def page_setup(ws, title: str, header_row: int) -> None:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = f"{header_row}:{header_row}"
+        ws.oddFooter.left.text = title.replace("&", "&&")[:200]
+        ws.oddFooter.right.text = "Page &P of &N"
+
+    summary = wb.active
+    summary.title = "Summary"
+    names = ["Plan", "Title", "As at", "% complete", "RAG", "Complete", "Actions"]
+    names += [rag_label(c) for c, _ in KEY] + ["Overdue", "Stale", "Last reported", "Next due"]
+    header(summary, names)
+    for r, pr in enumerate(report.plans, 2):
+        h = pr.headline
+        last = (
+            f"{pr.last_reported[0]}, {pr.last_reported[1].isoformat()}" if pr.last_reported else ""
+        )
+        values = [
+            pr.plan.id, pr.plan.title, report.today,
+            None if h.percent is None else round(h.percent / 100, 4),
+            rag_label(pr.status.rollup.rag), h.complete, h.total,
+            *(h.counts.get(c, 0) for c, _ in KEY), h.overdue, h.stale, last,
+            pr.next_report_due,
+        ]  # fmt: skip
+        for c, value in enumerate(values, 1):
+            cell = put(summary, r, c, value, **(rag_style(pr.status.rollup.rag) if c == 5 else {}))
+            if c == 4:
+                cell.number_format = "0%"
+    for c, width in enumerate((26, 44, 12, 11, 9, 10, 9, 7, 7, 7, 7, 7, 9, 7, 30, 12), 1):
+        summary.column_dimensions[get_column_letter(c)].width = width
+    summary.freeze_panes = "A2"
+    summary.auto_filter.ref = f"A1:{get_column_letter(len(names))}{max(2, len(report.plans) + 1)}"
+    page_setup(summary, report.title, 1)
+
+    used = {"summary"}
+    for pr in report.plans:
+        ws = wb.create_sheet(_sheet_name(pr.plan.id, used))
+        put(
+            ws,
+            1,
+            1,
+            f"{pr.plan.title}, as at {report.today.isoformat()}",
+            font=Font(bold=True, size=13),
+        )
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
+        put(ws, 2, 1, pr.headline.method)
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
+        header(ws, COLUMNS, 3)
+        row = 4
+        theme = object()
+        for g in _in_theme_order(pr.groups):
+            if g.theme and g.theme != theme:
+                put(
+                    ws, row, 1, g.theme,
+                    font=Font(bold=True, color=argb(theme_fg)), fill=fill(theme_bg),
+                )  # fmt: skip
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(COLUMNS))
+                row += 1
+            theme = g.theme
+            title = f": {g.title}" if g.title else ""
+            text = f"\n{g.text}" if g.text else ""
+            put(
+                ws,
+                row,
+                1,
+                f"{g.label} {g.ref}{title}{text}",
+                font=Font(bold=True, color=argb(rec_fg)),
+                fill=fill(rec_bg),
+            )
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(COLUMNS))
+            row += 1
+            for a in g.rows:
+                measures = "\n".join(
+                    f"{ms.text}: {ms.latest}" + (f"; {ms.target}" if ms.target else "")
+                    for ms in a.measures
+                )
+                put(ws, row, 1, a.ref)
+                put(ws, row, 2, a.outcome)
+                put(ws, row, 3, f"{a.action}\n({a.why})")
+                put(ws, row, 4, measures)
+                put(ws, row, 5, "; ".join(a.leads))
+                put(ws, row, 6, a.due if a.due is not None else "–")
+                put(ws, row, 7, a.percent / 100).number_format = "0%"
+                put(ws, row, 8, rag_label(a.rag), **rag_style(a.rag))
+                impact = a.impact + (f": {a.impact_note}" if a.impact_note else "")
+                if a.due != a.original_due:
+                    impact += (
+                        f"\n(originally due {a.original_due.isoformat() if a.original_due else '–'}"
+                        f"; {a.extensions} extension{'s' if a.extensions != 1 else ''})"
+                    )
+                put(ws, row, 9, impact.strip())
+                row += 1
+        for c, width in enumerate(WIDTHS, 1):
+            ws.column_dimensions[get_column_letter(c)].width = width
+        _fit_rows(ws, WIDTHS, len(COLUMNS))
+        ws.freeze_panes = "B4"
+        ws.auto_filter.ref = f"A3:{get_column_letter(len(COLUMNS))}{max(row - 1, 4)}"
+        page_setup(ws, pr.plan.title, 3)
+
+    key = wb.create_sheet("Key")
+    header(key, ["RAG rating", "Meaning"])
+    for r, (rag, words) in enumerate(KEY, 2):
+        put(key, r, 1, rag_label(rag), **rag_style(rag))
+        put(key, r, 2, words)
+    key.column_dimensions["A"].width = 14
+    key.column_dimensions["B"].width = 40
+
+    props = wb.properties
+    props.title = report.title
+    props.subject = "Progress report on improvement plans"
+    props.creator = report.produced_by or "improve"
+    props.keywords = "improvement plan; progress; RAG"
+    props.created = datetime.combine(report.today, datetime.min.time())
+    props.modified = props.created
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Checks the committee report as a person would, with real programs (run on demand; not
+# part of the test suite). Needs: Debian's chromium, poppler-utils and libreoffice, and
+# `npm install` in tools/ (axe-core, playwright-core).
+#   bash tools/check-report.sh [OUT_DIR]     (default: a new temporary folder)
+# Writes every format of the report on each shipped plan as at 2017-01-05, then:
+#   - axe-core on each HTML in Chromium (WCAG 2.2 AA), screenshots at desktop and A4
+#     widths, and Chromium's own print to PDF;
+#   - pdfinfo on each WeasyPrint PDF (tagged, A4 landscape, title) and its first pages
+#     as PNG;
+#   - each XLSX converted to PDF by LibreOffice and its first page as PNG.
+# Then look at the PNGs.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="${1:-$(mktemp -d /tmp/improve-report-check.XXXXXX)}"
+mkdir -p "$out"
+improve="$root/.venv/bin/improve"
+plans="$root/plans"
+db="$out/history.db"
+status=0
+for plan in $(cd "$plans" && ls *.toml | sed 's/\.toml$//'); do
+  for fmt in html pdf xlsx md csv; do
+    "$improve" --plans "$plans" --db "$db" --today 2017-01-05 report "$plan" --format "$fmt" -o "$out/$plan.$fmt" >/dev/null
+  done
+  info="$(pdfinfo "$out/$plan.pdf")"
+  tagged=$(grep -c '^Tagged: *yes' <<<"$info" || true)
+  a4l=$(grep -c '^Page size: *841.89 x 595.2' <<<"$info" || true)
+  pages=$(awk '/^Pages:/{print $2}' <<<"$info")
+  echo "$plan.pdf: tagged=$([[ $tagged == 1 ]] && echo yes || echo NO) a4-landscape=$([[ $a4l == 1 ]] && echo yes || echo NO) pages=$pages"
+  [[ $tagged == 1 && $a4l == 1 ]] || status=1
+  pdftoppm -r 60 -f 1 -l 2 -png "$out/$plan.pdf" "$out/$plan-pdf"
+  (cd "$out" && soffice --headless --convert-to pdf --outdir "$out/xlsx" "$out/$plan.xlsx" >/dev/null 2>&1) || { echo "$plan.xlsx: LibreOffice could not open it"; status=1; }
+  [[ -f "$out/xlsx/$plan.pdf" ]] && pdftoppm -r 60 -f 1 -l 2 -png "$out/xlsx/$plan.pdf" "$out/$plan-xlsx"
+done
+node "$root/tools/check-report.mjs" "$out" "$out"/*.html || status=1
+echo "Everything is in $out (look at the PNGs)."
+exit $status
