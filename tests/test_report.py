@@ -440,3 +440,20 @@ def test_write_report_leaves_no_partial_file(plans, tmp_path, monkeypatch):
     write_report(report, "html", out, plans)
     assert out.read_text().startswith("<!DOCTYPE html>")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plans", "r.html"]
+
+
+def test_xlsx_styles_shared_between_cells_stay_their_own(plans):
+    """A percent, a date and plain text keep their own number formats."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(render(report_for(plans), "xlsx", plans)))
+    ws = wb["sample"]
+    refs = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    for ref in ("1.1.1", "1.1.2", "2.1.1"):
+        row = refs[ref]
+        assert ws.cell(row, 7).number_format == "0%"
+        assert ws.cell(row, 6).number_format == "dd/mm/yyyy"
+        assert ws.cell(row, 3).number_format == "General"
+    assert (
+        wb["Summary"]["D2"].number_format == "0%" and wb["Summary"]["A2"].number_format == "General"
+    )
