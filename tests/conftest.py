@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import textwrap
+import time
+from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -69,6 +72,64 @@ leads = ["Head of Early Help"]
   due = 2016-12-31
   percent = 25
 """
+
+
+APP_TODAY = date(2017, 1, 5)  # the app tests' "today", unless a test says otherwise
+
+
+async def wait_for(predicate, pilot, seconds: float = 10.0) -> bool:
+    """Let the app run until `predicate()` holds, looking every 50 ms for up to `seconds`:
+    wait for the thing itself (a worker's result, a reload), never sleep and hope."""
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.05)
+    return True
+
+
+class Notifications:
+    """Stands in for `app.notify` (the screens' notify calls it too): keeps each message,
+    then notifies as before. `app.notify.messages` is what the app has told the user."""
+
+    def __init__(self, notify) -> None:
+        self.notify, self.messages = notify, []
+
+    def __call__(self, message, *args, **kwargs):
+        self.messages.append(str(message))
+        return self.notify(message, *args, **kwargs)
+
+
+def first_load_drawn(app) -> bool:
+    """The plans are loaded and the first screen shows them (not "Loading plans…")."""
+    screen = app.screen
+    summary = screen.query_one_optional("#summary") if screen.is_mounted else None
+    return (
+        app.statuses is not None
+        and summary is not None
+        and str(summary.render()) != "Loading plans…"
+    )
+
+
+async def until_loaded(app, pilot) -> None:
+    assert await wait_for(lambda: first_load_drawn(app), pilot), "the plans never loaded"
+    await pilot.pause()
+
+
+@asynccontextmanager
+async def running(plans: Path, today: date = APP_TODAY, *, size=(120, 40), **options):
+    """The app on `plans` (no live reload unless `poll` is given), driven by Pilot, once its
+    first load is on screen: `async with running(plans) as (app, pilot):`. What it notifies
+    is in `app.notify.messages`; an exception the app does not handle fails the test when
+    the block ends."""
+    from improve.tui import make_app  # textual only for the tests that drive the app
+
+    options.setdefault("poll", 0)
+    app = make_app(plans, today, **options)
+    app.notify = Notifications(app.notify)
+    async with app.run_test(size=size) as pilot:
+        await until_loaded(app, pilot)
+        yield app, pilot
 
 
 @pytest.fixture

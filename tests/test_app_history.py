@@ -9,13 +9,12 @@ from datetime import date
 from click.testing import CliRunner
 from textual.widgets import Input, Static, TabbedContent
 
+from conftest import running, wait_for
 from improve.cli.main import cli
 from improve.history import HistoryStore
-from improve.tui import make_app
 from improve.tui.action import ActionScreen
 from improve.tui.review import RecordReview, ReviewScreen
 from test_app import plain, save_and_settle
-from test_app_flows import ready, wait_for
 
 TODAY = date(2017, 1, 12)
 
@@ -37,9 +36,7 @@ async def test_history_tab_tells_the_actions_story(plans):
         "--by",
         "Head of Early Help",
     )
-    app = make_app(plans, TODAY, poll=0)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(app, pilot)
+    async with running(plans, TODAY) as (app, pilot):
         app.show_action("sample", "2.1.1")
         await pilot.pause()
         await pilot.press("h")
@@ -55,9 +52,7 @@ async def test_history_tab_tells_the_actions_story(plans):
 
 async def test_review_mode_shows_moves_with_arrows_and_words_and_records_a_review(plans):
     cli_run(plans, "--today", "2017-01-05", "review", "record", "--note", "January")
-    app = make_app(plans, TODAY, user="Director", poll=0)
-    async with app.run_test(size=(120, 50)) as pilot:
-        await ready(app, pilot)
+    async with running(plans, TODAY, user="Director", size=(120, 50)) as (app, pilot):
         app.show_action("sample", "1.1.1")
         await pilot.pause()
         await pilot.press("u")
@@ -77,20 +72,23 @@ async def test_review_mode_shows_moves_with_arrows_and_words_and_records_a_revie
         assert isinstance(app.screen, RecordReview)
         app.screen.query_one("#review-note", Input).value = "SLT February"
         app.screen.query_one("#review-attendees", Input).value = "Director, Head of Early Help"
-        await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.press("ctrl+s")  # recorded in a worker, then the briefing is read again
         assert await wait_for(
             lambda: "since review 2 of 2017-01-12 — SLT February" in plain(briefing.content), pilot
         )
         assert "Moved up" not in plain(briefing.content)
-        trend = plain(screen.query_one("#trend", Static).content)
         assert await wait_for(
             lambda: "2 reviews" in plain(screen.query_one("#trend", Static).content), pilot
         )
         trend = plain(screen.query_one("#trend", Static).content)
-        assert "2017-01-05    50% complete" in trend or "2017-01-05" in trend
-        assert "2017-01-12" in trend and "1 blue" in trend
+        # worked out from the sample: at the first review 50, 0 and 25 percent (25%), one red;
+        # now 1.1.1 is at 100 (blue), so (100 + 0 + 25) / 3, 42%
+        assert [line.strip() for line in trend.splitlines() if line.strip()] == [
+            "Trend",
+            "Sample improvement plan  ▁█  2 reviews",
+            "2017-01-05   25% complete  1 red · 2 amber",
+            "2017-01-12   42% complete  1 red · 1 amber · 1 blue",
+        ]
     doc = json.loads(cli_run(plans, "review", "list", "--json").output)
     last = doc["reviews"][-1]
     assert last["note"] == "SLT February" and last["attendees"] == [
@@ -104,30 +102,33 @@ async def test_a_hand_edit_picked_up_while_open_is_recorded_as_by_hand(plans):
     import os
 
     cli_run(plans, "--today", "2017-01-05", "status")
-    app = make_app(plans, TODAY, poll=0.05)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.3)
+    async with running(plans, TODAY, poll=0.05) as (app, pilot):
         path = plans / "sample.toml"
         path.write_text(path.read_text().replace("percent = 25", "percent = 40"))
         st = path.stat()
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
-        store = HistoryStore(plans)
-        assert await wait_for(
-            lambda: any(e.field == "percent" for e in store.history("sample", "2.1.1")), pilot
-        )
-        event = next(e for e in store.history("sample", "2.1.1") if e.field == "percent")
-        assert (event.old, event.new, event.who) == (25, 40, "edited by hand")
-        store.close()
+        # the app shows the edit (50, 0 and now 40 percent: 30%) and says it reloaded…
+        done = app.screen.query_one("#plans")
+        assert await wait_for(lambda: str(done.get_row_at(0)[1]).endswith(" 30%"), pilot)
+        assert f"Reloaded, changed on disk: {path}" in app.notify.messages
         app.workers.cancel_all()
+    # …and its history has the change, as made by hand
+    store = HistoryStore(plans)
+    try:
+        events = store.history("sample", "2.1.1")
+    finally:
+        store.close()
+    assert events[0].field is None  # first recorded, by the baseline run
+    assert [(e.field, e.old, e.new, e.who) for e in events[1:]] == [
+        ("percent", 25, 40, "edited by hand")
+    ]
 
 
 async def test_the_app_works_when_the_history_cannot_be_opened(plans, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    app = make_app(plans, TODAY, poll=0, db=blocker / "history.db")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await ready(app, pilot)
-        assert any("History not recorded" in n.message for n in app._notifications)
+    async with running(plans, TODAY, db=blocker / "history.db") as (app, pilot):
+        assert any(said.startswith("History not recorded: ") for said in app.notify.messages)
         assert app.statuses and app.history is None
         await pilot.press("v")
         status = app.screen.query_one("#review-status", Static)

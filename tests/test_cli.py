@@ -345,15 +345,18 @@ def test_new_writes_a_valid_template_and_refuses_to_overwrite(run, tmp_path):
     folder = tmp_path / "p"
     r = run("new", "my-plan", "--title", 'Our "best" plan', "--plans", folder, "--today", TODAY)
     assert r.exit_code == 0, r.output
+    assert r.output == "Wrote p/my-plan.toml; edit it, then run `improve check p/my-plan.toml`.\n"
     text = (folder / "my-plan.toml").read_text()
-    assert "# " in text and 'title = "Our \\"best\\" plan"' in text
-    assert run("check", folder).exit_code == 0
+    assert tomllib.loads(text)["plan"]["title"] == 'Our "best" plan'  # quotes escaped
+    assert "# Check the file with:  improve check p/my-plan.toml" in text.splitlines()
     r = run("check", folder)
-    assert "0 errors, 0 warnings" in r.output
+    assert r.exit_code == 0 and r.output == "checked 1 file: 0 errors, 0 warnings\n"
     again = run("new", "my-plan", "--plans", folder)
     assert again.exit_code == 1 and "already exists" in again.output
     assert (folder / "my-plan.toml").read_text() == text
-    assert run("new", "bad id", "--plans", folder).exit_code == 1
+    bad = run("new", "bad id", "--plans", folder)
+    assert bad.exit_code == 1 and bad.output.startswith('improve: "bad id" is not a plan id')
+    assert sorted(p.name for p in folder.iterdir()) == ["my-plan.toml"]
 
 
 COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;)")
@@ -374,9 +377,23 @@ def test_every_command_is_documented_in_readme():
 
 
 def test_plan_text_is_never_read_as_markup(run, plans):
-    write(plans, "notplan.toml", 'title = "[bold red]x[/]"\n')
-    r = run("status", "--plans", plans, "--today", TODAY)
-    assert "it has no [plan] table" in r.output
+    """Plan text with Rich markup in it is printed as written: read as markup, "[b]x[/b]"
+    would print as a bold x and "[/]" would stop the command (nothing to close)."""
+    write(
+        plans,
+        "odd.toml",
+        '[plan]\ntitle = "[bold]Odd[/bold] [/]"\n'
+        '[[recommendation]]\nref = "1"\nleads = ["[i]Lead[/i]"]\n'
+        '[[recommendation.action]]\nref = "1.1"\naction = "Use [red]x[/red] [/]"\n'
+        "due = 2016-12-01\n",
+    )
+    status = run("status", "--plans", plans, "--today", TODAY)
+    assert status.exit_code == 0, status.output
+    assert "[bold]Odd[/bold] [/]" in status.output
+    actions = run("actions", "--plans", plans, "--plan", "odd", "--today", TODAY)
+    assert actions.exit_code == 0, actions.output
+    for written in ("odd — [bold]Odd[/bold] [/]", "Use [red]x[/red] [/]", "[i]Lead[/i]"):
+        assert written in actions.output, written
 
 
 def test_impossible_date_is_named_not_guessed(run, plans):
@@ -387,18 +404,24 @@ def test_impossible_date_is_named_not_guessed(run, plans):
 
 
 def test_exact_lead_filter_matches_whole_names_only(plans):
-    from datetime import date
-
     from improve import api
 
-    statuses = api.portfolio_status(api.load(plans), date(2017, 1, 5))
-    every = api.filter_actions(statuses, api.ActionFilter(), date(2017, 1, 5))
-    lead = every[0].action.leads[0] if every[0].action.leads else every[0].recommendation.leads[0]
-    exact = api.filter_actions(statuses, api.ActionFilter(exact_lead=lead), date(2017, 1, 5))
-    assert exact and all(lead in (r.action.leads or r.recommendation.leads) for r in exact)
-    assert (
-        api.filter_actions(statuses, api.ActionFilter(exact_lead=lead[:-1]), date(2017, 1, 5)) == []
-    )
+    today = date(2017, 1, 5)
+    statuses = api.portfolio_status(api.load(plans), today)
+
+    def refs(lead: str) -> list[str]:
+        found = api.filter_actions(statuses, api.ActionFilter(exact_lead=lead), today)
+        return [row.action.ref for row in found]
+
+    # in the sample, 1.1.1 has its recommendation's lead, 1.1.2 a lead of its own (so not
+    # its recommendation's too), and 2.1.1 its recommendation's
+    assert refs("Assistant Director, Safeguarding") == ["1.1.1"]
+    assert refs("Head of Safeguarding") == ["1.1.2"]
+    assert refs("Head of Early Help") == ["2.1.1"]
+    # a part of a name, or another case, is not the name (the --lead filter is for that)
+    assert refs("Head of Safeguardin") == []
+    assert refs("Safeguarding") == []
+    assert refs("head of safeguarding") == []
 
 
 def test_demo_opens_the_app_on_a_scratch_copy_as_at_january_2017(run, plans, tmp_path, monkeypatch):
@@ -445,9 +468,11 @@ def test_demo_honours_an_explicit_today(run, plans, tmp_path, monkeypatch):
     assert opened["today"] == date(2017, 6, 1)
 
 
-def test_bare_improve_prints_status_when_piped(run, plans):
-    result = run("--plans", plans, "--today", "2017-01-05")
-    assert result.exit_code == 0 and "Sample improvement plan" in result.output
+def test_bare_improve_prints_exactly_what_status_prints_when_piped(run, plans):
+    bare = run("--plans", plans, "--today", TODAY)  # CliRunner's output is not a terminal
+    status = run("status", "--plans", plans, "--today", TODAY)
+    assert bare.exit_code == status.exit_code == 0
+    assert bare.output == status.output
 
 
 def test_an_empty_filter_says_so_and_any_one_filter_is_not_empty():

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from conftest import until_loaded
 from improve.tui import make_app
 
 PLANS = Path(__file__).resolve().parent.parent / "plans"
@@ -27,8 +28,7 @@ def app():
 
 
 async def loaded(pilot):
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await until_loaded(pilot.app, pilot)
 
 
 def test_portfolio_worst_first(snap_compare):
@@ -54,6 +54,7 @@ def test_update_form(snap_compare):
         await loaded(pilot)
         await pilot.press("w", "enter", "r", "u")
         await pilot.pause()
+        assert pilot.app.screen.query_one_optional("#form-title") is not None
         for widget in pilot.app.screen.query("Input"):
             widget.cursor_blink = False
 

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from ..errors import HistoryError
 from ..present.briefing import history_table
 from ..present.text import rag_text
+from .portfolio import composed
 from .widgets import sparkline
 
 
@@ -189,6 +190,8 @@ class ActionScreen(Screen):
             view.update(history_table(f"{self.plan_id}:{self.ref}", message.events))
 
     def refresh_data(self) -> None:
+        if not composed(self, "#detail"):
+            return
         found = self.app.find_action(self.plan_id, self.ref)
         detail = self.query_one("#detail", Static)
         if found is None:

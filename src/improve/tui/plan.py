@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Input, Static
 from .. import rules
 from ..api import ActionFilter
 from ..present.text import counts_text, pct
-from .portfolio import errors_text
+from .portfolio import composed, errors_text
 from .rows import AUTO_COLLAPSE, MAX_ROWS, build_rows, column_widths, top_level
 from .table import LineTable
 
@@ -28,6 +28,8 @@ FILTER_NAMES = {
 
 class PlanScreen(Screen):
     """`plan_id=None` shows every plan's actions, grouped by plan."""
+
+    DRAWS_ON = ("#summary", "#errors", "#filters", "#actions")
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -128,7 +130,7 @@ class PlanScreen(Screen):
 
     def refresh_data(self, cursor: int | None = None) -> None:
         app = self.app
-        if app.statuses is None:
+        if app.statuses is None or not composed(self, *self.DRAWS_ON):
             return
         scope = self.scope()
         self.show_header(scope)

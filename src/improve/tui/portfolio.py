@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -12,6 +13,13 @@ from .. import rules
 from ..present.text import clip, counts_text, pct
 from .table import LineTable
 from .widgets import bar
+
+
+def composed(screen: DOMNode, *selectors: str) -> bool:
+    """Whether `screen` holds every widget it draws on. Not before it composes (its on_mount
+    draws whatever is loaded by then), nor while the app closes: the screen stays on the stack
+    as its widgets are removed, and a reload can land in between."""
+    return all(screen.query_one_optional(selector) is not None for selector in selectors)
 
 
 def errors_text(failed) -> Text:
@@ -68,7 +76,7 @@ class PortfolioScreen(Screen):
 
     def refresh_data(self) -> None:
         app = self.app
-        if app.statuses is None:
+        if app.statuses is None or not composed(self, "#plans", "#summary", "#errors"):
             return
         styles = app.rag_styles
         statuses = list(app.statuses)
