@@ -17,6 +17,7 @@ import copy
 import difflib
 import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -84,7 +85,7 @@ class Change:
         evidence: str | None = None,
         link: str | None = None,
         evidence_measure: str | None = None,
-        readings: list[tuple[str | None, str]] = (),  # type: ignore[assignment]
+        readings: Sequence[tuple[str | None, str]] = (),
         extend_to: str | date | None = None,
         reason: str | None = None,
     ) -> Change:
@@ -116,8 +117,8 @@ class Change:
                     field="percent",
                 )
             change.percent = int(typed)
-        for measure, value in readings:
-            measure, value = text(measure), text(value)
+        for typed_measure, typed_value in readings:
+            measure, value = text(typed_measure), text(typed_value)
             if not measure or not value:
                 raise EditError(
                     "a reading needs both the measure and its value",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import getpass
 import os
 import subprocess
+from collections.abc import Mapping
 
 
-def who_am_i(env: dict | None = None) -> str | None:
-    env = os.environ if env is None else env
+def who_am_i(env: Mapping[str, str] | None = None) -> str | None:
+    if env is None:
+        env = os.environ
     name = env.get("IMPROVE_USER", "").strip()
     if name:
         return name

@@ -226,13 +226,14 @@ def load_folder(folder: Path, previous: Portfolio | None = None) -> Portfolio:
         if loaded is None or loaded.stamp is None or loaded.stamp != file_stamp(path):
             loaded = load_file(path, folder)
         portfolio.parsed[path] = loaded
-        if loaded.plan is not None:
-            other = seen.get(loaded.plan.id)
+        plan = loaded.plan
+        if plan is not None:
+            other = seen.get(plan.id)
             if other is not None:
-                problem = duplicate_id_problem(path, loaded.plan, other)
+                problem = duplicate_id_problem(path, plan, other)
                 loaded = replace(loaded, plan=None, problems=[*loaded.problems, problem])
             else:
-                seen[loaded.plan.id] = path
+                seen[plan.id] = path
         portfolio.files.append(loaded)
     return portfolio
 

@@ -218,7 +218,9 @@ class _Scanner:
                 raise ScanError(self.i)
             self.i = m.end()
             if _DATE_THEN_TIME.match(m.group()) and _TIME_AFTER_SPACE.match(self.t, self.i):
-                self.i = _SCALAR.match(self.t, self.i + 1).end()
+                time = _SCALAR.match(self.t, self.i + 1)
+                assert time is not None  # _TIME_AFTER_SPACE just matched digits there
+                self.i = time.end()
         span.value_end = self.i
         return span
 
@@ -323,4 +325,5 @@ class _Scanner:
         self.skip_ws()
         if self.i < self.n and self.t[self.i] == "#":
             self.skip_comment()
+        assert self.current_span is not None  # run() sets it before any key
         self.current_span.own_end = self.i

@@ -1,6 +1,7 @@
 """The status rules: pure functions of (plan, today).
 
-Every value here is exactly as PRODUCT.md defines it; nothing reads the clock.
+Every value here is as docs/plan-format.md §5 ("How the status is worked out") says, in
+the same order; nothing reads the clock.
 """
 
 from __future__ import annotations
@@ -171,14 +172,19 @@ def action_status(
         override = True
         until = f" until {action.rag_until.isoformat()}" if action.rag_until else ""
         rag, rule, why = action.rag, OVERRIDE, f"set by hand{until}: {action.rag_reason}"
-    elif overdue:
+    elif overdue and nd is not None:
         days = (today - nd).days
         what = f'milestone "{nd_label}"' if nd_label else "due"
         rag, rule = "red", OVERDUE
         why = f"overdue: {what} {nd.isoformat()}, {days} day{'s' if days != 1 else ''} ago"
     elif start is not None and start > today:
         rag, rule, why = "grey", NOT_DUE_TO_START, f"not due to start until {start.isoformat()}"
-    elif expected is not None and _behind(percent, margin, today, start, due):
+    elif (
+        expected is not None
+        and start is not None
+        and due is not None
+        and _behind(percent, margin, today, start, due)
+    ):
         rag, rule = "amber", BEHIND
         why = f"behind schedule: {percent}% done, {_fmt_pct(expected)} expected"
     elif percent == 0:
@@ -195,7 +201,7 @@ def action_status(
             if expected is not None
             else f"in progress: {percent}% done"
         )
-    if override_expired:
+    if override_expired and action.rag_until is not None:
         why += f" (the {action.rag} override lapsed after {action.rag_until.isoformat()})"
 
     activity = last_activity(action)
@@ -244,6 +250,7 @@ def rollup(statuses: list[ActionStatus]) -> Rollup:
             dropped += 1
             continue
         total += 1
+        assert st.rag is not None  # only a dropped action has no colour
         counts[st.rag] += 1
         complete += st.complete
         overdue += st.overdue
@@ -285,4 +292,4 @@ def portfolio_rollup(statuses: list[PlanStatus]) -> Rollup:
 
 def rag_rank(rag: str | None) -> int:
     """Sort key: worst first; no colour last."""
-    return RAG_ORDER.get(rag, len(RAG_ORDER))
+    return RAG_ORDER.get(rag, len(RAG_ORDER)) if rag is not None else len(RAG_ORDER)

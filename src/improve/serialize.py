@@ -1,8 +1,10 @@
-"""Status as plain data, for `--json` (the shape in PRODUCT.md; keys may be added, never removed)."""
+"""Status as plain data, for `--json` (the shape is in docs/json.md; keys may be added, never
+removed)."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from . import rules
 from .loader import Portfolio, display_name
@@ -12,7 +14,7 @@ def _d(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def measure_json(ms: rules.MeasureStatus) -> dict:
+def measure_json(ms: rules.MeasureStatus) -> dict[str, Any]:
     m = ms.measure
     return {
         "id": m.id,
@@ -25,7 +27,7 @@ def measure_json(ms: rules.MeasureStatus) -> dict:
     }
 
 
-def action_json(st: rules.ActionStatus, rec_leads: list[str] | None = None) -> dict:
+def action_json(st: rules.ActionStatus, rec_leads: list[str] | None = None) -> dict[str, Any]:
     a = st.action
     return {
         "ref": a.ref,
@@ -52,7 +54,7 @@ def action_json(st: rules.ActionStatus, rec_leads: list[str] | None = None) -> d
     }
 
 
-def rollup_json(r: rules.Rollup) -> dict:
+def rollup_json(r: rules.Rollup) -> dict[str, Any]:
     return {
         "percent": r.percent,
         "rag": r.rag,
@@ -65,23 +67,31 @@ def rollup_json(r: rules.Rollup) -> dict:
     }
 
 
-def plan_json(ps: rules.PlanStatus) -> dict:
+def plan_json(ps: rules.PlanStatus) -> dict[str, Any]:
     p = ps.plan
-    out = {"id": p.id, "title": p.title, "kind": p.kind, "file": display_name(p.file)}
+    out: dict[str, Any] = {
+        "id": p.id,
+        "title": p.title,
+        "kind": p.kind,
+        "file": display_name(p.file),
+    }
     out.update(rollup_json(ps.rollup))
     out["next_due"] = _d(ps.next_due)
-    out["recommendations"] = []
+    recommendations: list[dict[str, Any]] = []
+    out["recommendations"] = recommendations
     for rs in ps.recommendations:
-        rec = {"ref": rs.recommendation.ref, "title": rs.recommendation.title}
+        rec: dict[str, Any] = {"ref": rs.recommendation.ref, "title": rs.recommendation.title}
         rec.update(rollup_json(rs.rollup))
         rec["actions"] = [action_json(a, rs.recommendation.leads) for a in rs.actions]
         rec["measures"] = [measure_json(x) for x in rs.measures]
-        out["recommendations"].append(rec)
+        recommendations.append(rec)
     out["measures"] = [measure_json(x) for x in ps.measures]
     return out
 
 
-def status_json(portfolio: Portfolio, statuses: list[rules.PlanStatus], today: date) -> dict:
+def status_json(
+    portfolio: Portfolio, statuses: list[rules.PlanStatus], today: date
+) -> dict[str, Any]:
     return {
         "today": today.isoformat(),
         "plans": [plan_json(ps) for ps in statuses],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 from datetime import date
+from typing import Any
 
 from .records import Event, PlanSummary, Review
 
@@ -169,7 +170,7 @@ class Changes:
             "added",
             "removed",
         )
-        out = {
+        out: dict[str, Any] = {
             "review": self.review.to_json(),
             "today": self.today.isoformat() if self.today else None,
             "plans": [
@@ -268,7 +269,7 @@ def changes(store, since, today: date | None, with_events: bool = False) -> Chan
         "field in ('rag', 'overdue', 'complete', 'evidence', 'reading') order by id",
         [review.last_event_id],
     ):
-        key = (pid, ref, name)
+        key: tuple = (pid, ref, name)
         if name == "reading":
             key += ((json.loads(new) or {}).get("measure") if new else None,)
         last[key] = (day, who)

@@ -25,6 +25,7 @@ The rules of the reconstruction, kept deliberately plain:
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -106,6 +107,12 @@ def dated_entries(plan: m.Plan) -> list[date]:
     return days
 
 
+def _attributor(who: dict[str, dict[str, str]]) -> Callable[[str, str], str | None]:
+    """Who made a change to (plan id, ref) on a replayed day: `who` by plan and ref, else
+    the plan file."""
+    return lambda pid, ref: who.get(pid, {}).get(ref, FROM_FILE)
+
+
 def _attribution(plan: m.Plan, day: date) -> dict[str, str]:
     who = {}
     for _, a in plan.actions():
@@ -168,7 +175,7 @@ def replay(store, portfolio, today: date) -> ReplayResult:
                 statuses,
                 day,
                 only=[p.id for p in active],
-                attribute=lambda pid, ref, who=who: who.get(pid, {}).get(ref, FROM_FILE),
+                attribute=_attributor(who),
             )
             result.events += len(got.events)
             if day in review_days:

@@ -3,8 +3,8 @@
 A row holds what the history compares from one run to the next and what a review
 snapshots: the effective values the rules work out (percent, status, RAG, overdue,
 stale …) and digests of the dated lists (latest extension, evidence, readings, update).
-Rows are plain tuples in the order of `COLUMNS`, so that thousands of them compare and
-insert quickly; `Row` names the fields for readers.
+Rows are plain tuples in the order of `KEY + COLUMNS`, so that thousands of them compare
+and insert quickly; `Row` names (and types) the fields for readers.
 
 Nothing here reads the clock or touches a file.
 """
@@ -12,47 +12,55 @@ Nothing here reads the clock or touches a file.
 from __future__ import annotations
 
 import json
-from collections import namedtuple
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from typing import Any, NamedTuple
 
 from .. import model as m
 from .. import rules
 
-# The order of the columns in the `state` and `snapshots` tables (after their keys).
-COLUMNS = (
-    "percent",
-    "status",
-    "rag",
-    "complete",
-    "overdue",
-    "stale",
-    "start",
-    "due",
-    "original_due",
-    "next_due",
-    "extensions",
-    "extension",  # count; JSON of the latest [due, reason, agreed_on, agreed_by]
-    "milestones",
-    "milestones_done",
-    "impact",
-    "evidence",
-    "evidence_latest",  # count; JSON [date, text]
-    "readings",
-    "readings_latest",  # count; JSON {measure id: [date, value]} (latest per measure)
-    "updates",
-    "update_latest",  # count; JSON [date, by, note]
-    "last_activity",
-    "override_rag",
-    "override_until",
-    "override_reason",
-    "override",  # as written; 1 while in force
-    "margin",
-    "stale_days",
-    "weight",
-)
+
+class Row(NamedTuple):
+    """The fields of a row, by name: the key, then the columns of the `state` and
+    `snapshots` tables in their order."""
+
+    plan_id: str
+    ref: str
+    percent: int
+    status: str
+    rag: str | None
+    complete: int
+    overdue: int
+    stale: int
+    start: str | None
+    due: str | None
+    original_due: str | None
+    next_due: str | None
+    extensions: int
+    extension: str | None  # count; JSON of the latest [due, reason, agreed_on, agreed_by]
+    milestones: int
+    milestones_done: int
+    impact: str | None
+    evidence: int
+    evidence_latest: str | None  # count; JSON [date, text]
+    readings: int
+    readings_latest: str | None  # count; JSON {measure id: [date, value]} (latest per measure)
+    updates: int
+    update_latest: str | None  # count; JSON [date, by, note]
+    last_activity: str | None
+    override_rag: str | None
+    override_until: str | None
+    override_reason: str | None
+    override: int  # as written; 1 while in force
+    margin: float
+    stale_days: int
+    weight: float
+
+
 KEY = ("plan_id", "ref")
-Row = namedtuple("Row", KEY + COLUMNS)
+# The order of the columns in the `state` and `snapshots` tables (after their keys).
+COLUMNS: tuple[str, ...] = Row._fields[len(KEY) :]
+assert Row._fields[: len(KEY)] == KEY
 
 # SQL types for the columns (dates are ISO text; flags are 0/1).
 SQL_TYPES = {
@@ -127,12 +135,16 @@ _ISO = _IsoDates()
 _d = _ISO.__getitem__
 
 
-def _encoder():
+def _encoder() -> Callable[[Any], str]:
     """A compact, stable JSON encoder (sorted keys), built once: the C encoder when this
     Python has it (3× quicker per call than json.dumps), else the standard one."""
     plain = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode
+    # CPython's private C encoder (None without the _json module; not in the type stubs)
+    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if c_make_encoder is None:
+        return plain
     try:
-        from json.encoder import c_make_encoder, encode_basestring
+        from json.encoder import encode_basestring
 
         make = c_make_encoder(None, None, encode_basestring, None, ":", ",", True, False, True)
         fast = lambda value: "".join(make(value, 0))  # noqa: E731
@@ -172,6 +184,7 @@ def action_row(plan_id: str, st: rules.ActionStatus, margin: float, stale_days: 
         if ms.readings:
             readings += len(ms.readings)
             r = ms.latest
+            assert r is not None  # there are readings
             latest[ms.id] = [_d(r.date), _num(r.value)]
     up = _latest(a.updates)
     return (
@@ -373,7 +386,7 @@ def _override(r: tuple):
 
 
 # field → (the columns it is made of, how its value is told)
-_FIELD_SOURCES: dict[str, tuple[tuple[int, ...], object]] = {
+_FIELD_SOURCES: dict[str, tuple[tuple[int, ...], Callable[[tuple], Any] | None]] = {
     "status": ((_i("status"),), None),
     "percent": ((_i("percent"),), None),
     "complete": ((_i("complete"),), bool),

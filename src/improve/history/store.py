@@ -540,8 +540,10 @@ class HistoryStore:
                 self.db.conn.executemany(
                     "insert into reports (plan_id, body, meeting, made_on, recorded_at, made_by,"
                     " format) values (?, ?, ?, ?, ?, ?, ?)",
-                    [(pid, body, meeting.isoformat(), today.isoformat(), at, by, fmt)
-                     for pid in plan_ids],
+                    [
+                        (pid, body, meeting.isoformat(), today.isoformat(), at, by, fmt)
+                        for pid in plan_ids
+                    ],
                 )
 
         self._run(run)

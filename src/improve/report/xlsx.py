@@ -12,6 +12,7 @@ import re
 from copy import copy
 from datetime import date, datetime
 from io import BytesIO
+from typing import Any
 
 from .build import KEY, Report, rag_label
 from .html import COLUMNS, _in_theme_order
@@ -75,7 +76,7 @@ def render_xlsx(report: Report) -> bytes:
     rec_fg, rec_bg = next((fg, bg) for n, fg, bg in PAIRS if n == "recommendation rows")
     theme_fg, theme_bg = next((fg, bg) for n, fg, bg in PAIRS if n == "theme rows")
 
-    templates: dict[tuple, object] = {}
+    templates: dict[tuple, Any] = {}  # the first openpyxl cell styled each way
     fills: dict[str, PatternFill] = {}
     fonts: dict[str, Font] = {}
 

@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from ..errors import HistoryError
 from ..present.briefing import history_table
 from ..present.text import rag_text
+from .base import ImproveScreen
 from .portfolio import composed
 from .widgets import sparkline
 
@@ -133,7 +133,7 @@ class HistoryLoaded(Message):
         self.events, self.error = events, error
 
 
-class ActionScreen(Screen):
+class ActionScreen(ImproveScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("d", "show_tab('tab-detail')", "Detail", id="tab-detail"),

@@ -8,20 +8,24 @@ from __future__ import annotations
 import gc
 import threading
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
+from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..api import ConflictError, ImproveError, Updated, Workspace
+from .. import rules
+from ..api import ConflictError, ImproveError, Portfolio, Updated, Workspace
 from ..history import HistoryStore
 from ..loader import display_name
-from ..model import Target
+from ..model import Recommendation, Target
 from ..present.text import RAG_STYLE, RAG_STYLE_HIGH_CONTRAST
 from .action import ActionScreen
 from .commands import ImproveCommands
@@ -46,6 +50,8 @@ HIGH_CONTRAST = Theme(
     success="#00ff00",
 )
 
+_R = TypeVar("_R")  # what a pushed screen gives back
+
 
 def settle_memory() -> None:
     """Move what is loaded out of the garbage collector's sight. At 20,000 actions the
@@ -58,7 +64,12 @@ def settle_memory() -> None:
 
 
 class PortfolioLoaded(Message):
-    def __init__(self, portfolio, statuses, changed: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        portfolio: Portfolio,
+        statuses: list[rules.PlanStatus],
+        changed: list[str] | None = None,
+    ) -> None:
         super().__init__()
         self.portfolio, self.statuses, self.changed = portfolio, statuses, changed
 
@@ -114,8 +125,8 @@ class ImproveApp(App):
         self.workspace = Workspace(plans, db=db, history=history, warn=self.warn)
         self.plans, self.today, self.user = Path(plans), today, user
         self.poll, self.banner = poll, banner
-        self.portfolio = None
-        self.statuses = None
+        self.portfolio: Portfolio | None = None
+        self.statuses: list[rules.PlanStatus] | None = None
         self.plan_paths: dict[str, Path] = {}  # every plan id seen, so a broken plan can be named
         self.closing = False
         self.register_theme(HIGH_CONTRAST)
@@ -139,7 +150,7 @@ class ImproveApp(App):
             )
 
     @property
-    def rag_styles(self) -> dict:
+    def rag_styles(self) -> dict[str | None, str]:
         return RAG_STYLE_HIGH_CONTRAST if self.theme == HIGH_CONTRAST.name else RAG_STYLE
 
     def on_mount(self) -> None:
@@ -214,14 +225,16 @@ class ImproveApp(App):
         self.closing = True
         super().exit(*args, **kwargs)
 
-    def open(self, screen, callback=None) -> None:
+    def open(self, screen: Screen[_R], callback: Callable[[_R | None], None] | None = None) -> None:
         """Push a screen, unless the app is closing (a key pressed as it quits would
         otherwise mount a screen that never composes)."""
         if not self.closing:
             self.push_screen(screen, callback)
 
     # -- finding things --------------------------------------------------------------
-    def find_action(self, plan_id: str, ref: str):
+    def find_action(
+        self, plan_id: str, ref: str
+    ) -> tuple[rules.PlanStatus, rules.RecommendationStatus, rules.ActionStatus] | None:
         """(plan status, recommendation status, action status) or None."""
         for ps in self.statuses or []:
             if ps.plan.id == plan_id:
@@ -231,7 +244,7 @@ class ImproveApp(App):
                             return ps, rs, st
         return None
 
-    def find_recommendation(self, plan_id: str, ref: str):
+    def find_recommendation(self, plan_id: str, ref: str) -> Recommendation | None:
         for ps in self.statuses or []:
             if ps.plan.id == plan_id:
                 for rs in ps.recommendations:
@@ -255,8 +268,8 @@ class ImproveApp(App):
             if name in ("clear", "lead"):
                 self.action_all_actions()
                 screen = self.screen
-                if name == "clear":
-                    return
+                if name == "clear" or not isinstance(screen, PlanScreen):
+                    return  # cleared already; or closing, so no plan screen was opened
             else:
                 self.action_all_actions(name)
                 return
@@ -265,7 +278,7 @@ class ImproveApp(App):
         elif name == "lead":
             screen.action_pick_lead()
         else:
-            screen.action_toggle(name)
+            screen.action_toggle_filter(name)
 
     def action_review(self) -> None:
         from .review import ReviewScreen
@@ -286,10 +299,14 @@ class ImproveApp(App):
 
     # -- updating an action -------------------------------------------------
     def open_update(
-        self, plan_id: str, ref: str, values: FormValues | None = None, error: str | None = None
+        self,
+        plan_id: str,
+        ref: str,
+        values: FormValues | None = None,
+        error: ImproveError | None = None,
     ) -> None:
         found = self.find_action(plan_id, ref)
-        measures = []
+        measures: list[tuple[str, str]] = []
         if found:
             ps, rs, st = found
             measures = [

@@ -3,13 +3,18 @@ the high-contrast theme, help."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
 from .plan import FILTER_NAMES
+
+if TYPE_CHECKING:
+    from .app import ImproveApp
 
 MAX_ACTION_HITS = 40  # a palette list longer than this helps nobody, and costs time at 20,000
 
@@ -26,9 +31,14 @@ def highlight(matcher, name: str) -> Content:
 
 
 class ImproveCommands(Provider):
-    def fixed(self) -> list[tuple[str, object, str]]:
+    if TYPE_CHECKING:
+
+        @property
+        def app(self) -> ImproveApp: ...  # what Textual's own property returns, typed
+
+    def fixed(self) -> list[tuple[str, Callable[[], Any], str]]:
         app = self.app
-        commands = [
+        commands: list[tuple[str, Callable[[], Any], str]] = [
             (
                 f"Plan: {ps.plan.title}",
                 partial(app.show_plan, ps.plan.id),

@@ -8,9 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
+
+from .base import ImproveModal
 
 HELP = """\
 # improve — keys and colours
@@ -65,14 +66,14 @@ means an extension is in force.
 """
 
 
-class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="close")]
+class HelpScreen(ImproveModal[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="close")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="modal-box"):
             yield Markdown(HELP)
 
-    def action_dismiss(self) -> None:
+    def action_close(self) -> None:
         self.dismiss(None)
 
 
@@ -101,8 +102,8 @@ def recommendation_detail(plan, rec) -> Table:
     return grid
 
 
-class RecommendationInfo(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,i", "dismiss", "Close", id="close")]
+class RecommendationInfo(ImproveModal[None]):
+    BINDINGS = [Binding("escape,q,i", "close", "Close", id="close")]
 
     def __init__(self, plan, rec) -> None:
         super().__init__()
@@ -113,11 +114,11 @@ class RecommendationInfo(ModalScreen[None]):
             yield Static(recommendation_detail(self.plan, self.rec), id="info-detail")
             yield Static(Text("escape closes", style="italic"))
 
-    def action_dismiss(self) -> None:
+    def action_close(self) -> None:
         self.dismiss(None)
 
 
-class LeadPicker(ModalScreen[str | None]):
+class LeadPicker(ImproveModal[str | None]):
     """Returns the chosen lead, "" for everyone, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]

@@ -6,14 +6,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from .. import rules
 from ..api import ActionFilter
 from ..present.text import counts_text, pct
+from .base import ImproveScreen
 from .portfolio import composed, errors_text
-from .rows import AUTO_COLLAPSE, MAX_ROWS, build_rows, column_widths, top_level
+from .rows import AUTO_COLLAPSE, MAX_ROWS, Rows, build_rows, column_widths, top_level
 from .table import LineTable
 
 FILTER_NAMES = {
@@ -26,7 +26,7 @@ FILTER_NAMES = {
 }
 
 
-class PlanScreen(Screen):
+class PlanScreen(ImproveScreen[None]):
     """`plan_id=None` shows every plan's actions, grouped by plan."""
 
     DRAWS_ON = ("#summary", "#errors", "#filters", "#actions")
@@ -42,12 +42,12 @@ class PlanScreen(Screen):
             tooltip="The recommendation: its text, source, why it matters, what good looks like",
         ),
         Binding("slash", "search", "Search", id="search"),
-        Binding("r", "toggle('red')", "Red", id="filter-red", show=False),
-        Binding("a", "toggle('amber')", "Amber", id="filter-amber", show=False),
-        Binding("o", "toggle('overdue')", "Overdue", id="filter-overdue", show=False),
-        Binding("t", "toggle('stale')", "Stale", id="filter-stale", show=False),
-        Binding("d", "toggle('due30')", "Due ≤30d", id="filter-due", show=False),
-        Binding("m", "toggle('mine')", "Mine", id="filter-mine", show=False),
+        Binding("r", "toggle_filter('red')", "Red", id="filter-red", show=False),
+        Binding("a", "toggle_filter('amber')", "Amber", id="filter-amber", show=False),
+        Binding("o", "toggle_filter('overdue')", "Overdue", id="filter-overdue", show=False),
+        Binding("t", "toggle_filter('stale')", "Stale", id="filter-stale", show=False),
+        Binding("d", "toggle_filter('due30')", "Due ≤30d", id="filter-due", show=False),
+        Binding("m", "toggle_filter('mine')", "Mine", id="filter-mine", show=False),
         Binding("l", "pick_lead", "Lead…", id="filter-lead", show=False),
         Binding("c", "clear_filters", "Clear", id="filter-clear", show=False),
         Binding("space", "fold", "Fold", id="fold", show=False),
@@ -62,9 +62,9 @@ class PlanScreen(Screen):
         self.text = ""
         self.lead: str | None = None
         self.folded: set[str] | None = None  # decided on first data: big scopes open folded
-        self.rows = None
+        self.rows: Rows | None = None
         self.limit = MAX_ROWS  # grows by MAX_ROWS each time "more" is chosen
-        self.last_head = None
+        self.last_head: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -178,7 +178,8 @@ class PlanScreen(Screen):
         errors = self.query_one("#errors", Static)
         if self.plan_id is not None and not scope:
             path = self.app.plan_paths.get(self.plan_id)
-            broken = [f for f in self.app.portfolio.failed if f.path == path] if path else []
+            portfolio = self.app.portfolio  # loaded with the statuses
+            broken = [f for f in portfolio.failed if f.path == path] if path and portfolio else []
             summary.update(Text(f"Plan {self.plan_id} is not loaded.", style="bold"))
             self.last_head = None
             errors.update(errors_text(broken) if broken else "")
@@ -200,6 +201,7 @@ class PlanScreen(Screen):
 
     def show_filters(self) -> None:
         rows = self.rows
+        assert rows is not None  # refresh_data built them
         names = [FILTER_NAMES[f] for f in sorted(self.filters)]
         if self.lead:
             names.append(f"lead {self.lead}")
@@ -228,7 +230,8 @@ class PlanScreen(Screen):
     def haystacks(self, statuses) -> dict:
         """Search text per action, kept while the loaded statuses are the same objects."""
         if getattr(self, "_hay_for", None) is not statuses:
-            self._hay_for, self._hay = statuses, {}
+            self._hay_for = statuses
+            self._hay: dict[int, str] = {}  # id(action status) → its search text
         return self._hay
 
     def selected_key(self) -> str | None:
@@ -239,7 +242,7 @@ class PlanScreen(Screen):
         return next((r for r in self.rows.rows if r.key == key), None) if self.rows else None
 
     # -- filters ------------------------------------------------------------------
-    def action_toggle(self, name: str) -> None:
+    def action_toggle_filter(self, name: str) -> None:
         if name == "mine" and not self.app.user and "mine" not in self.filters:
             self.notify(
                 "Cannot tell who you are, so there is no 'my actions': set IMPROVE_USER "
@@ -286,10 +289,13 @@ class PlanScreen(Screen):
     def action_fold(self) -> None:
         row = self.selected_row()
         if row is not None and row.kind in ("plan", "theme", "rec"):
+            assert self.folded is not None  # decided when the rows were first built
             self.folded ^= {row.key}
             self.refresh_data()
 
     def action_fold_all(self, fold: bool) -> None:
+        if self.rows is None:
+            return  # not loaded yet
         self.folded = top_level(self.rows.groups, self.plan_id is None) if fold else set()
         self.refresh_data()
 
@@ -337,13 +343,17 @@ class PlanScreen(Screen):
             self.call_after_refresh(self.show_more)  # scrolling on loads the next rows
 
     def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
+        if self.rows is None:
+            return
         row = next((r for r in self.rows.rows if r.key == event.row_key.value), None)
         if row is None:
             return
         if row.kind == "act":
+            assert row.ref is not None  # an action's row names it
             self.app.show_action(row.plan_id, row.ref)
         elif row.kind == "more":
             self.show_more()
         else:
+            assert self.folded is not None  # decided when the rows were first built
             self.folded ^= {row.key}
             self.refresh_data()

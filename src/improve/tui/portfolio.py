@@ -6,11 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from .. import rules
 from ..present.text import clip, counts_text, pct
+from .base import ImproveScreen
 from .table import LineTable
 from .widgets import bar
 
@@ -35,7 +35,7 @@ def errors_text(failed) -> Text:
     return text
 
 
-class PortfolioScreen(Screen):
+class PortfolioScreen(ImproveScreen[None]):
     """Every plan: RAG, percent, overdue, stale, next due, counts by colour, kind."""
 
     BINDINGS = [

@@ -14,12 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from ..errors import HistoryError
 from ..present.briefing import changes_briefing
 from ..present.text import clip, counts_text, pct
+from .base import ImproveModal, ImproveScreen
 from .widgets import sparkline
 from .wording import say
 
@@ -69,7 +69,7 @@ def trend_table(trend: dict, titles: dict[str, str]) -> Table:
     return table
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(ImproveScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding(
@@ -173,7 +173,7 @@ class ReviewScreen(Screen):
         self.app.call_from_thread(self.load)
 
 
-class RecordReview(ModalScreen[ReviewDraft | None]):
+class RecordReview(ImproveModal[ReviewDraft | None]):
     AUTO_FOCUS = "#review-note"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),

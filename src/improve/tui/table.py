@@ -168,8 +168,8 @@ class LineTable(ScrollView, can_focus=True):
         scroll_x = int(self.scroll_x)
         if y == 0:
             style = self.get_component_rich_style("linetable--header")
-            strip = self._render(self._line_text([label for label, _ in self.columns]), style)
-            return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
+            header = self._strip(self._line_text([label for label, _ in self.columns]), style)
+            return header.crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
         row = int(self.scroll_y) + y - 1
         if not 0 <= row < len(self.keys):
             return Strip.blank(width, self.rich_style)
@@ -179,15 +179,16 @@ class LineTable(ScrollView, can_focus=True):
             base = self.rich_style
             if on_cursor:
                 base = base + self.get_component_rich_style("linetable--cursor")
-            strip = self._render(self._line_text(self.cells[row]), base, plain=on_cursor)
+            strip = self._strip(self._line_text(self.cells[row]), base, plain=on_cursor)
             self._lines[(row, on_cursor)] = strip
         fill = self.rich_style + (
             self.get_component_rich_style("linetable--cursor") if on_cursor else Style()
         )
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, fill)
 
-    def _render(self, text: Text, base: Style, plain: bool = False) -> Strip:
-        """`plain`: the cursor row, in the cursor's colours (a red word on the cursor's blue
+    def _strip(self, text: Text, base: Style, plain: bool = False) -> Strip:
+        """One line, drawn. (Not `_render`: Textual's own `Widget._render()`, which
+        selecting text calls, would be replaced.) `plain`: the cursor row, in the cursor's colours (a red word on the cursor's blue
         would be hard to read; the word itself still says RED)."""
         segments = []
         for seg in text.render(self.app.console):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -11,12 +12,12 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select
 
 from .. import model
 from ..api import Change, EditError, ImproveError
+from .base import ImproveModal
 from .wording import FIELD_WIDGET, say
 
 QUARTILES = {"0": 0, "1": 25, "2": 50, "3": 75, "4": 100}
@@ -78,7 +79,7 @@ class FormValues:
     reading_value: str = ""
 
 
-class UpdateForm(ModalScreen[FormValues | None]):
+class UpdateForm(ImproveModal[FormValues | None]):
     """Percent (0–4 for 0/25/50/75/100 on the quick keys, or typed exactly), status, note, evidence,
     a measure reading, an extension. `measures` are the (id, text) the action can report on."""
 
@@ -93,7 +94,7 @@ class UpdateForm(ModalScreen[FormValues | None]):
         title: str,
         values: FormValues,
         error: ImproveError | str | None = None,
-        measures: list[tuple[str, str]] = (),
+        measures: Sequence[tuple[str, str]] = (),
     ) -> None:
         super().__init__()
         self.form_title, self.values = title, values
