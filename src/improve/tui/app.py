@@ -93,6 +93,14 @@ class ImproveApp(App):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding(
+            "e",
+            "report",
+            "Report",
+            id="report",
+            tooltip="Write the committee's progress report (HTML, PDF, Excel, Markdown or CSV)",
+            show=False,  # in the help and the palette: the footer has no room at 80 columns
+        ),
+        Binding(
             "v",
             "review",
             "Review",
@@ -285,6 +293,40 @@ class ImproveApp(App):
 
         if not isinstance(self.screen, ReviewScreen):
             self.open(ReviewScreen())
+
+    def action_report(self) -> None:
+        """The report on the plan on screen, or on every plan; written by a worker."""
+        from .report import ReportFormat
+
+        plan_id = getattr(self.screen, "plan_id", None)
+        if isinstance(self.screen, ReportFormat) or self.portfolio is None:
+            return
+        what = f"plan {plan_id}" if plan_id else "every plan"
+
+        def chosen(request) -> None:
+            if request is not None:
+                self.write_report(request)
+
+        self.open(ReportFormat([plan_id] if plan_id else [], what), chosen)
+
+    @work(thread=True, group="report")
+    def write_report(self, request) -> None:
+        from ..loader import display_name
+        from .report import write_in_worker
+
+        try:
+            path = write_in_worker(self, request, Path.cwd())
+        except ImproveError as exc:
+            self.call_from_thread(
+                self.notify, f"Report not written: {exc}", severity="error", markup=False
+            )
+            return
+        self.call_from_thread(
+            self.notify,
+            f"Wrote the report: {display_name(path.resolve())}",
+            timeout=10,
+            markup=False,
+        )
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

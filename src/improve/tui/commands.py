@@ -68,6 +68,11 @@ class ImproveCommands(Provider):
                 app.action_toggle_contrast,
                 "solid colour badges behind every RAG word, and a black background",
             ),
+            (
+                "Report: write the committee's progress report",
+                app.action_report,
+                "on the plan on screen, or every plan; HTML, PDF, Excel, Markdown or CSV (e)",
+            ),
             ("Help: keys, colours and rules", app.action_help, "the same as ?"),
         ]
         return commands

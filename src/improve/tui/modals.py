@@ -28,6 +28,10 @@ the words (▲ AMBER → GREEN), newly overdue or complete, slipped dates, new e
 readings, stale actions, every change with who and when — and each plan's percent complete
 at every review. `R` records this review (a note, who was there).
 
+**The committee's report (`e`, anywhere):** writes the progress report on the plan on
+screen (or on every plan) into the folder improve was started in, as HTML, a tagged PDF,
+an Excel workbook, Markdown or CSV; a note says where.
+
 **An action:** `d` its detail · `h` its history (every change, oldest first) · `u` update ·
 `i` its recommendation.
 

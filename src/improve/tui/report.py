@@ -1,0 +1,85 @@
+"""Writing the committee's report from the app: a small modal picks the format, a worker
+writes the file (the plan on screen, or every plan from elsewhere) into the folder the app
+was started in, and a notification says where. Nothing is opened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from .app import ImproveApp
+
+CHOICES = (
+    ("html", "HTML: one accessible file for screens and for printing"),
+    ("pdf", "PDF: tagged, A4 landscape, for the committee papers"),
+    ("xlsx", "Excel workbook"),
+    ("md", "Markdown"),
+    ("csv", "CSV: one row per action"),
+)
+
+
+@dataclass
+class ReportRequest:
+    fmt: str
+    plan_ids: list[str]
+
+
+class ReportFormat(ModalScreen[ReportRequest | None]):
+    """Which format: ↑ ↓ and enter, or the first letter."""
+
+    AUTO_FOCUS = "#formats"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+        *(Binding(fmt[0], f"pick('{fmt}')", show=False) for fmt, _ in CHOICES),
+    ]
+
+    def __init__(self, plan_ids: list[str], what: str) -> None:
+        super().__init__()
+        self.plan_ids, self.what = plan_ids, what
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="form"):
+            yield Label(Text(f"Write the committee report on {self.what}  ·  esc cancels"))
+            yield OptionList(
+                *(Option(Text(f"{fmt[0]}  {words}"), id=fmt) for fmt, words in CHOICES),
+                id="formats",
+            )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_pick(str(event.option.id))
+
+    def action_pick(self, fmt: str) -> None:
+        self.dismiss(ReportRequest(fmt, self.plan_ids))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def write_in_worker(app: ImproveApp, request: ReportRequest, folder: Path) -> Path:
+    """In a worker thread: the report, written with the same library calls as
+    `improve report`. Returns where."""
+    from ..report import default_name, make_report, write_report
+
+    portfolio = app.portfolio
+    if portfolio is None:
+        raise RuntimeError("the plans are still loading")
+    report = make_report(
+        portfolio,
+        app.today,
+        plan_ids=request.plan_ids,
+        store=app.history,
+        produced_by=app.user,
+    )
+    path = folder / default_name(request.plan_ids, request.fmt, app.today)
+    write_report(report, request.fmt, path, app.plans)
+    return path

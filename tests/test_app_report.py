@@ -1,0 +1,61 @@
+"""The report from the app: e on a plan writes that plan's report in the chosen format,
+in a worker, into the folder the app was started in, and says where."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from improve.tui import make_app
+from improve.tui.plan import PlanScreen
+from improve.tui.report import ReportFormat
+
+TODAY = date(2017, 1, 5)
+
+
+async def until(predicate, pilot, seconds: float = 20.0) -> bool:
+    for _ in range(int(seconds / 0.02)):
+        if predicate():
+            return True
+        await pilot.pause(0.02)
+    return predicate()
+
+
+async def test_e_on_a_plan_writes_its_report(plans, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    notes: list[str] = []
+    app = make_app(plans, TODAY, user="Head of Early Help", poll=0, db=tmp_path / "h.db")
+    real_notify = app.notify
+    monkeypatch.setattr(app, "notify", lambda m, **kw: (notes.append(m), real_notify(m, **kw)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await until(lambda: app.statuses is not None, pilot)
+        app.show_plan("sample")
+        assert await until(
+            lambda: isinstance(app.screen, PlanScreen) and app.focused is not None, pilot
+        )
+        await pilot.press("e")
+        assert await until(lambda: isinstance(app.screen, ReportFormat), pilot)
+        await pilot.press("m")  # Markdown
+        name = "sample-report-2017-01-05.md"
+        assert await until(lambda: (out / name).exists(), pilot)
+        assert await until(lambda: any(n.startswith("Wrote the report: ") for n in notes), pilot)
+        assert isinstance(app.screen, PlanScreen)  # back where the user was
+        app.workers.cancel_all()
+    text = (out / name).read_text()
+    assert text.startswith("# Sample improvement plan: progress report")
+    assert "### Areas with little or no evidence of progress" in text
+
+
+async def test_e_on_the_first_screen_reports_every_plan(plans, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(plans, TODAY, poll=0, history=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await until(lambda: app.statuses is not None, pilot)
+        await pilot.press("e")
+        assert await until(lambda: isinstance(app.screen, ReportFormat), pilot)
+        await pilot.press("down", "down", "enter")  # the third: Excel
+        path = tmp_path / "all-plans-report-2017-01-05.xlsx"
+        assert await until(lambda: path.exists(), pilot)
+        app.workers.cancel_all()
+    assert path.read_bytes()[:2] == b"PK"
