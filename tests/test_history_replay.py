@@ -66,7 +66,9 @@ ref = "1"
 @pytest.fixture
 def shipped(tmp_path):
     folder = tmp_path / "plans"
-    shutil.copytree(SHIPPED, folder, ignore=shutil.ignore_patterns(".improve"))  # not a local history
+    shutil.copytree(
+        SHIPPED, folder, ignore=shutil.ignore_patterns(".improve")
+    )  # not a local history
     return folder
 
 

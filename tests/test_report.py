@@ -457,3 +457,30 @@ def test_xlsx_styles_shared_between_cells_stay_their_own(plans):
     assert (
         wb["Summary"]["D2"].number_format == "0%" and wb["Summary"]["A2"].number_format == "General"
     )
+
+
+def test_extension_requests_await_a_decision_and_do_not_move_the_date(plans):
+    path = plans / "sample.toml"
+    path.write_text(
+        path.read_text()
+        + """
+    [[recommendation.action.extension]]
+    due = 2017-06-30
+    reason = "Partners asked for a longer consultation"
+    state = "requested"
+    requested_on = 2017-01-04
+    requested_by = "Head of Early Help"
+"""
+    )
+    pr = report_for(plans).plans[0]
+    sections = {s.key: s for s in pr.exceptions}
+    assert [(i.ref, i.detail) for i in sections["pending"].items] == [
+        (
+            "2.1.1",
+            "asked by Head of Early Help on 2017-01-04 to move 2016-12-31 to 2017-06-30: "
+            "Partners asked for a longer consultation",
+        )
+    ]
+    assert "slipped" not in sections and [i.ref for i in sections["red"].items] == ["2.1.1"]
+    html = render(report_for(plans), "html", plans).decode()
+    assert "Extension requests awaiting a decision (1)" in html

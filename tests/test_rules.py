@@ -386,3 +386,27 @@ def test_rag_is_always_one_word_and_why_is_said(today, percent, length, offset):
     assert s.rag in m.RAGS and s.why
     if s.rule == rules.BEHIND:
         assert percent + 25 < s.expected
+
+
+def _ext(due, state=None):
+    return m.Extension(due, "reason", state=state)
+
+
+def test_only_agreed_extensions_move_the_due_date():
+    a = m.Action("1", "x", due=date(2017, 1, 31))
+    a.extensions = [_ext(date(2017, 3, 31))]  # no state: agreed, as old files mean
+    assert rules.due_in_force(a) == date(2017, 3, 31)
+    a.extensions.append(_ext(date(2017, 6, 30), "requested"))
+    assert rules.due_in_force(a) == date(2017, 3, 31)
+    assert rules.pending_extension(a) is a.extensions[-1]
+    a.extensions[-1].state = "refused"
+    assert rules.due_in_force(a) == date(2017, 3, 31) and rules.pending_extension(a) is None
+    a.extensions[-1].state = "agreed"
+    assert rules.due_in_force(a) == date(2017, 6, 30)
+
+
+def test_a_pending_request_leaves_an_overdue_action_red():
+    a = m.Action("1", "x", start=date(2016, 9, 1), due=date(2016, 12, 31), percent=50)
+    a.extensions = [_ext(date(2017, 6, 30), "requested")]
+    st = rules.action_status(a, date(2017, 1, 5))
+    assert (st.rag, st.due, st.overdue) == ("red", date(2016, 12, 31), True)

@@ -38,7 +38,18 @@ def _action(d: dict, where: tuple) -> m.Action:
         rag_reason=d.get("rag_reason"),
         rag_until=d.get("rag_until"),
         extensions=[
-            m.Extension(e["due"], e["reason"], e.get("agreed_on"), e.get("agreed_by"))
+            m.Extension(
+                e["due"],
+                e["reason"],
+                e.get("agreed_on"),
+                e.get("agreed_by"),
+                e.get("state"),
+                e.get("requested_on"),
+                e.get("requested_by"),
+                e.get("refused_on"),
+                e.get("refused_by"),
+                e.get("refused_reason"),
+            )
             for e in d.get("extension", [])
         ],
         milestones=[

@@ -92,12 +92,32 @@ class Evidence:
     where: tuple = ()
 
 
+EXTENSION_STATES = ("requested", "agreed", "refused")
+
+
 @dataclass(slots=True)
 class Extension:
+    """A new due date: asked for, then agreed or refused. One with no `state` (written
+    before requests existed) is agreed."""
+
     due: date
     reason: str
     agreed_on: date | None = None
     agreed_by: str | None = None
+    state: str | None = None  # requested | agreed | refused; None means agreed
+    requested_on: date | None = None
+    requested_by: str | None = None
+    refused_on: date | None = None
+    refused_by: str | None = None
+    refused_reason: str | None = None
+
+    @property
+    def agreed(self) -> bool:
+        return self.state in (None, "agreed")
+
+    @property
+    def pending(self) -> bool:
+        return self.state == "requested"
 
 
 @dataclass(slots=True)

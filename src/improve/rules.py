@@ -104,8 +104,21 @@ def is_complete(action: m.Action) -> bool:
     return action.status == "complete" or action.percent == 100
 
 
+def agreed_extensions(action: m.Action) -> list[m.Extension]:
+    """The extensions that moved the date: agreed ones (or ones with no state)."""
+    return [e for e in action.extensions if e.agreed]
+
+
 def due_in_force(action: m.Action) -> date | None:
-    return action.extensions[-1].due if action.extensions else action.due
+    """The due of the last agreed extension, else `due`: a request or a refusal never
+    moves the date."""
+    agreed = agreed_extensions(action)
+    return agreed[-1].due if agreed else action.due
+
+
+def pending_extension(action: m.Action) -> m.Extension | None:
+    """The latest extension request still awaiting a decision."""
+    return next((e for e in reversed(action.extensions) if e.pending), None)
 
 
 def next_due(action: m.Action) -> tuple[date | None, str | None]:

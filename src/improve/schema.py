@@ -95,6 +95,12 @@ EXTENSION = {
     "reason": Key("str", True),
     "agreed_on": Key("date"),
     "agreed_by": Key("str"),
+    "state": Key("str", choices=model.EXTENSION_STATES),
+    "requested_on": Key("date"),
+    "requested_by": Key("str"),
+    "refused_on": Key("date"),
+    "refused_by": Key("str"),
+    "refused_reason": Key("str"),
     "extra": EXTRA,
 }
 MILESTONE = {"label": Key("str", True), "due": Key("date"), "done": Key("bool"), "extra": EXTRA}

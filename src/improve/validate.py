@@ -191,6 +191,8 @@ def _check_action(
         report.warning(w + ("ref",), f'action {action.ref} has no leads; add leads = ["…"]')
     previous = action.due
     for i, ext in enumerate(action.extensions):
+        if not ext.agreed:
+            continue  # a request or a refusal does not move the date
         if previous and ext.due <= previous:
             report.warning(
                 w + ("extension", i, "due"),

@@ -176,7 +176,8 @@ def _latest(items, key=lambda x: x.date):
 
 def action_row(plan_id: str, st: rules.ActionStatus, margin: float, stale_days: int) -> tuple:
     a = st.action
-    ext = a.extensions[-1] if a.extensions else None
+    agreed = rules.agreed_extensions(a)  # a request moves nothing until it is agreed
+    ext = agreed[-1] if agreed else None
     ev = _latest(a.evidence)
     readings = 0
     latest: dict[str, list] = {}
@@ -200,7 +201,7 @@ def action_row(plan_id: str, st: rules.ActionStatus, margin: float, stale_days: 
         _d(st.due),
         _d(st.original_due),
         _d(st.next_due),
-        len(a.extensions),
+        len(agreed),
         _json([_d(ext.due), ext.reason, _d(ext.agreed_on), ext.agreed_by]) if ext else None,
         len(a.milestones),
         sum(1 for x in a.milestones if x.done),

@@ -215,7 +215,7 @@ def _row(st: rules.ActionStatus, rec: m.Recommendation) -> Row:
         leads=list(a.leads or rec.leads),
         original_due=st.original_due,
         due=st.due,
-        extensions=len(a.extensions),
+        extensions=len(rules.agreed_extensions(a)),
         percent=st.percent,
         rag=st.rag,
         why=st.why,
@@ -233,7 +233,13 @@ def _active_in(action: m.Action, start: date, end: date) -> bool:
 
 
 def _exceptions(ps: rules.PlanStatus) -> list[Section]:
-    red, amber, overdue, slipped, stale, override = [], [], [], [], [], []
+    red: list[Item] = []
+    amber: list[Item] = []
+    overdue: list[Item] = []
+    slipped: list[Item] = []
+    pending: list[Item] = []
+    stale: list[Item] = []
+    override: list[Item] = []
     for rs in ps.recommendations:
         for st in rs.actions:
             a = st.action
@@ -244,9 +250,23 @@ def _exceptions(ps: rules.PlanStatus) -> list[Section]:
                 amber.append(Item(a.ref, words, st.why, st.rag))
             if st.overdue and st.rag != "red":
                 overdue.append(Item(a.ref, words, f"next due {st.next_due}", st.rag))
-            if a.extensions and st.open:
-                times = len(a.extensions)
-                reasons = "; ".join(e.reason for e in a.extensions)
+            agreed = rules.agreed_extensions(a)
+            pending_ext = rules.pending_extension(a)
+            if pending_ext is not None and st.open:
+                who = f" by {pending_ext.requested_by}" if pending_ext.requested_by else ""
+                when = f" on {pending_ext.requested_on}" if pending_ext.requested_on else ""
+                pending.append(
+                    Item(
+                        a.ref,
+                        words,
+                        f"asked{who}{when} to move {st.due or '–'} to {pending_ext.due}: "
+                        f"{pending_ext.reason}",
+                        st.rag,
+                    )
+                )
+            if agreed and st.open:
+                times = len(agreed)
+                reasons = "; ".join(e.reason for e in agreed)
                 slipped.append(
                     Item(
                         a.ref,
@@ -275,6 +295,7 @@ def _exceptions(ps: rules.PlanStatus) -> list[Section]:
         Section("amber", "Amber: behind schedule", amber),
         Section("overdue", "Overdue milestones and dates (not already red)", overdue),
         Section("slipped", "Dates that have slipped", slipped),
+        Section("pending", "Extension requests awaiting a decision", pending),
         Section("stale", "Stale: no activity recorded for too long", stale),
         Section("override", "Colours set by hand", override),
     ]

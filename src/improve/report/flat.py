@@ -72,7 +72,10 @@ def render_markdown(report: Report, plans_root: Path, out_dir: Path | None = Non
             )
         out += ["", "### Exceptions", ""]
         if not pr.exceptions:
-            out += ["None: nothing is red, amber, overdue, slipped, stale or set by hand.", ""]
+            out += [
+                "None: nothing is red, amber, overdue, slipped, awaiting a decision, stale or set by hand.",
+                "",
+            ]
         for section in pr.exceptions:
             out += [f"#### {md(section.title)} ({len(section.items)})", ""]
             _items_md(out, section.items)

@@ -213,7 +213,9 @@ class _Writer:
     def exceptions(self, pr: PlanReport, anchor: str) -> None:
         self.w(f'<h3 id="{anchor}-exceptions">Exceptions</h3>\n')
         if not pr.exceptions:
-            self.w("<p>None: nothing is red, amber, overdue, slipped, stale or set by hand.</p>\n")
+            self.w(
+                "<p>None: nothing is red, amber, overdue, slipped, awaiting a decision, stale or set by hand.</p>\n"
+            )
         for section in pr.exceptions:
             hid = self.anchor(f"{anchor}-{section.key}")
             self.w(f'<h4 id="{hid}">{e(section.title)} ({len(section.items)})</h4>\n')

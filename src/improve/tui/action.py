@@ -73,6 +73,10 @@ def action_detail(plan, rec, st, styles: dict) -> Table:
                 f" (agreed{' by ' + ext.agreed_by if ext.agreed_by else ''}"
                 f"{' on ' + ext.agreed_on.isoformat() if ext.agreed_on else ''})"
             )
+        if ext.pending:
+            agreed = " (requested, awaiting a decision: the date has not moved)"
+        elif ext.state == "refused":
+            agreed = f" (refused{': ' + ext.refused_reason if ext.refused_reason else ''})"
         add("Extension", f"to {ext.due}: {ext.reason}{agreed}")
     for ms in a.milestones:
         add("Milestone", f"{'✓ done' if ms.done else '○ open'}  {_d(ms.due)}  {ms.label}")
