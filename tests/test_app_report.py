@@ -59,3 +59,21 @@ async def test_e_on_the_first_screen_reports_every_plan(plans, tmp_path, monkeyp
         assert await until(lambda: path.exists(), pilot)
         app.workers.cancel_all()
     assert path.read_bytes()[:2] == b"PK"
+
+
+async def test_the_portfolio_says_when_each_plan_was_last_reported(plans, tmp_path):
+    from improve.history import HistoryStore
+
+    path = plans / "sample.toml"
+    path.write_text(
+        path.read_text().replace('kind = "ofsted"', 'kind = "ofsted"\nreview = "quarterly"')
+    )
+    with HistoryStore(plans, path=tmp_path / "h.db") as store:
+        store.record_reported(["sample"], "Scrutiny Committee", date(2016, 12, 8), TODAY)
+    app = make_app(plans, TODAY, poll=0, db=tmp_path / "h.db")
+    async with app.run_test(size=(200, 40)) as pilot:
+        assert await until(lambda: app.statuses is not None, pilot)
+        table = app.screen.query_one("#plans")
+        assert await until(lambda: bool(table.cells), pilot)
+        assert str(table.cells[0][-1]) == ("2016-12-08 to Scrutiny Committee; next due 2017-03-08")
+        app.workers.cancel_all()

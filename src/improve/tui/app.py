@@ -69,9 +69,11 @@ class PortfolioLoaded(Message):
         portfolio: Portfolio,
         statuses: list[rules.PlanStatus],
         changed: list[str] | None = None,
+        reported: dict[str, tuple[str, date, date | None]] | None = None,
     ) -> None:
         super().__init__()
         self.portfolio, self.statuses, self.changed = portfolio, statuses, changed
+        self.reported = reported or {}
 
 
 class UpdateDone(Message):
@@ -135,6 +137,8 @@ class ImproveApp(App):
         self.poll, self.banner = poll, banner
         self.portfolio: Portfolio | None = None
         self.statuses: list[rules.PlanStatus] | None = None
+        # plan id → (body, meeting, next report due): when each was last reported
+        self.reported: dict[str, tuple[str, date, date | None]] = {}
         self.plan_paths: dict[str, Path] = {}  # every plan id seen, so a broken plan can be named
         self.closing = False
         self.register_theme(HIGH_CONTRAST)
@@ -177,7 +181,7 @@ class ImproveApp(App):
         statuses = ws.statuses(portfolio, self.today)
         ws.sync(portfolio, self.today, statuses)  # edits made in an editor: "by hand"
         settle_memory()
-        self.post_message(PortfolioLoaded(portfolio, statuses))
+        self.post_message(PortfolioLoaded(portfolio, statuses, None, self.read_reported(statuses)))
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_files(self) -> None:
@@ -204,10 +208,30 @@ class ImproveApp(App):
             statuses = ws.statuses(fresh, self.today)
             ws.sync(fresh, self.today, statuses)
             settle_memory()
-            self.post_message(PortfolioLoaded(fresh, statuses, changed))
+            reported = self.read_reported(statuses)
+            self.post_message(PortfolioLoaded(fresh, statuses, changed, reported))
+
+    def read_reported(self, statuses: list[rules.PlanStatus]) -> dict:
+        """In a worker: when each plan was last reported to a committee (from the history)."""
+        from ..report.build import next_report_due
+
+        store = self.workspace.store
+        if store is None:
+            return {}
+        try:
+            seen = store.last_reported()
+        except ImproveError:
+            return {}
+        plans = {ps.plan.id: ps.plan for ps in statuses}
+        return {
+            pid: (body, on, next_report_due(plans[pid], on))
+            for pid, (body, on) in seen.items()
+            if pid in plans
+        }
 
     def on_portfolio_loaded(self, message: PortfolioLoaded) -> None:
         self.portfolio, self.statuses = message.portfolio, message.statuses
+        self.reported = message.reported
         for loaded in message.portfolio.files:
             if loaded.plan is not None:
                 self.plan_paths[loaded.plan.id] = loaded.path

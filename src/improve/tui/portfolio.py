@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +22,14 @@ def composed(screen: DOMNode, *selectors: str) -> bool:
     draws whatever is loaded by then), nor while the app closes: the screen stays on the stack
     as its widgets are removed, and a reload can land in between."""
     return all(screen.query_one_optional(selector) is not None for selector in selectors)
+
+
+def reported_text(seen: tuple[str, date, date | None] | None) -> Text:
+    """ "to BODY on DATE; next due DATE", or "–" for a plan never reported."""
+    if seen is None:
+        return Text("–")
+    body, on, due = seen
+    return Text(f"{on.isoformat()} to {body}" + (f"; next due {due.isoformat()}" if due else ""))
 
 
 def errors_text(failed) -> Text:
@@ -104,6 +114,7 @@ class PortfolioScreen(ImproveScreen[None]):
                 ("Next due", 10),
                 ("Actions by RAG", 30),
                 ("Kind", 11),
+                ("Last reported", 40),
             ]
         )
         rows = []
@@ -122,6 +133,7 @@ class PortfolioScreen(ImproveScreen[None]):
                         ps.next_due.isoformat() if ps.next_due else "–",
                         counts_text(r.counts, styles),
                         ps.plan.kind,
+                        reported_text(app.reported.get(ps.plan.id)),
                     ),
                 )
             )
