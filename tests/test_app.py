@@ -30,14 +30,14 @@ async def test_portfolio_plan_and_action_drill_down(plans):
     async with running(plans) as (app, pilot):
         assert isinstance(app.screen, PortfolioScreen)
         table = app.screen.query_one("#plans")
-        assert table.row_count == 1
-        row = table.get_row_at(0)
+        assert len(table.keys) == 1
+        row = table.cells[0]
         assert str(row[2]) == "Sample improvement plan" and str(row[0]) == "RED"
         await pilot.press("enter")
         assert isinstance(app.screen, PlanScreen)
         actions = app.screen.query_one("#actions")
         assert refs(app.screen) == ["T1", "1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
-        assert [str(actions.get_row_at(i)[1]) for i in range(actions.row_count)] == [
+        assert [str(actions.cells[i][1]) for i in range(len(actions.keys))] == [
             "RED",
             "AMBER",
             "AMBER",
@@ -45,7 +45,7 @@ async def test_portfolio_plan_and_action_drill_down(plans):
             "RED",
             "RED",
         ]
-        assert str(actions.get_row_at(0)[4]) == "▾ Theme 1: Oversight"
+        assert str(actions.cells[0][4]) == "▾ Theme 1: Oversight"
         assert actions.cursor_row == 2  # the first action, ready for u or enter
         actions.move_cursor(row=5)
         await pilot.press("enter")
@@ -73,12 +73,12 @@ async def test_broken_plan_is_listed_not_hidden_and_worst_first(plans):
         assert errors.has_class("shown")
         assert 'broken.toml:3:8: error: "kind" must be one of' in str(errors.render())
         table = app.screen.query_one("#plans")
-        assert [str(table.get_row_at(i)[2]) for i in range(2)] == [
+        assert [str(table.cells[i][2]) for i in range(2)] == [
             "A calm plan",
             "Sample improvement plan",
         ]
         await pilot.press("w")
-        assert [str(table.get_row_at(i)[2]) for i in range(2)] == [
+        assert [str(table.cells[i][2]) for i in range(2)] == [
             "Sample improvement plan",
             "A calm plan",
         ]
@@ -106,7 +106,7 @@ async def open_plan(pilot):
 def refs(screen) -> list[str]:
     """The refs of the rows on show: themes as T<id>, recommendations and actions as their ref."""
     table = screen.query_one("#actions")
-    keys = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
+    keys = list(table.keys)
     return [("T" if k.startswith("theme:") else "") + k.rsplit(":", 1)[-1] for k in keys]
 
 
@@ -155,7 +155,7 @@ async def test_update_from_the_app_writes_the_file(plans):
         await save_and_settle(app, pilot)
         assert app.screen is screen
         table = screen.query_one("#actions")
-        row = table.get_row_at(2)
+        row = table.cells[2]
         assert str(row[0]) == "2.1.1" and str(row[2]) == "75%"
     after = path.read_text()
     removed = [ln for ln in before.splitlines() if ln not in after.splitlines()]
@@ -228,7 +228,7 @@ async def test_a_screen_refreshed_before_it_composes_draws_the_data_when_it_does
         await pilot.pause()
         assert all(screen.is_mounted for screen in screens)
         portfolio, plan, action = screens
-        assert str(portfolio.query_one("#plans").get_row_at(0)[2]) == "Sample improvement plan"
+        assert str(portfolio.query_one("#plans").cells[0][2]) == "Sample improvement plan"
         assert refs(plan) == ["T1", "1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
         assert ("Ref", "2.1.1") in detail_rows(action)
 
@@ -249,3 +249,13 @@ async def test_a_load_that_lands_as_the_screens_lose_their_widgets_is_not_a_cras
         await pilot.pause()
         assert app.screen_stack[-3:] == screens
     # (had a screen's refresh raised, the block would re-raise it here, as it ends)
+
+
+async def test_selecting_text_over_a_table_is_not_a_crash(plans):
+    """LineTable once replaced Widget._render, which Textual calls to select text."""
+    from textual.selection import Selection
+
+    async with running(plans, history=False) as (app, _pilot):
+        table = app.screen.query_one("#plans")
+        selected = table.get_selection(Selection(None, None))
+        assert selected is None or isinstance(selected[0], str)

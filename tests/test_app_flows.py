@@ -117,7 +117,7 @@ async def test_groups_fold_and_unfold(plans):
         table.move_cursor(row=1)  # recommendation 1.1
         await pilot.press("space")
         assert refs(screen) == ["T1", "1.1", "2.1", "2.1.1"]
-        assert str(table.get_row_at(1)[4]) == "▸ Recommendation: Supe…  (2 actions)"
+        assert str(table.cells[1][4]) == "▸ Recommendation: Supe…  (2 actions)"
         await pilot.press("enter")  # enter unfolds too
         assert refs(screen) == EVERY_ROW
         await pilot.press("minus")
@@ -148,22 +148,22 @@ async def test_a_big_plan_opens_folded_and_never_builds_a_huge_table(tmp_path):
     async with running(folder) as (_, pilot):
         screen = await open_plan(pilot)
         table = screen.query_one("#actions")
-        assert table.row_count == 101  # 1,500 folded groups: 100 and "more"
+        assert len(table.keys) == 101  # 1,500 folded groups: 100 and "more"
         assert match_line(screen) == (
             "3000 of 3000 actions match · 1400 more rows not shown: fold groups (-) or filter"
         )
-        assert str(table.get_row_at(100)[4]) == (
+        assert str(table.cells[100][4]) == (
             "… 1400 more rows: they load as the cursor reaches this line "
             "(or fold groups with -, or filter)"
         )
         table.move_cursor(row=99)
         await pilot.press("down")  # onto "more": the next rows load
-        assert await wait_for(lambda: table.row_count == 201, pilot)
+        assert await wait_for(lambda: len(table.keys) == 201, pilot)
         assert table.cursor_row == 100 and refs(screen)[100] == "100"
         await pilot.press("slash", *"1499.")
         await pilot.press("enter")
         assert refs(screen) == ["1499"]  # folded, with its matches counted
-        assert str(table.get_row_at(0)[4]) == "▸ Recommendation:  (2 actions)"
+        assert str(table.cells[0][4]) == "▸ Recommendation:  (2 actions)"
         assert match_line(screen) == (
             '2 of 3000 actions match · filters: "1499." (c clears) · '
             "some groups folded (space folds one, + unfolds all)"
@@ -223,7 +223,7 @@ async def test_live_reload_picks_up_an_edit_and_an_invalid_file_moves_to_errors(
     async with running(plans, poll=0.05) as (app, pilot):
         screen = app.screen
         table = screen.query_one("#plans")
-        assert table.row_count == 2
+        assert len(table.keys) == 2
         path.write_text(path.read_text().replace("percent = 25", "percent = 100"))
         touch_later(path)
         summary = screen.query_one("#summary", Static)
@@ -246,13 +246,13 @@ async def test_live_reload_picks_up_an_edit_and_an_invalid_file_moves_to_errors(
             lambda: errors.has_class("shown") and "other.toml:3:8: error" in str(errors.render()),
             pilot,
         )
-        assert table.row_count == 1  # the rest keeps working
+        assert len(table.keys) == 1  # the rest keeps working
         await pilot.press("enter")
         assert isinstance(app.screen, PlanScreen)
         other.write_text('[plan]\ntitle = "Other plan, mended"\n')
         touch_later(other)
         assert await wait_for(lambda: not errors.has_class("shown"), pilot)
-        assert table.row_count == 2
+        assert len(table.keys) == 2
         app.workers.cancel_all()
 
 
@@ -279,11 +279,11 @@ async def test_a_plan_that_breaks_while_open_shows_its_errors(plans):
 
 async def test_high_contrast_theme_puts_rag_words_on_solid_badges(plans):
     async with running(plans, high_contrast=True) as (app, pilot):
-        cell = app.screen.query_one("#plans").get_row_at(0)[0]
+        cell = app.screen.query_one("#plans").cells[0][0]
         assert str(cell) == "RED" and cell.style == "bold black on bright_red"
         app.action_toggle_contrast()
         await pilot.pause()
-        cell = app.screen.query_one("#plans").get_row_at(0)[0]
+        cell = app.screen.query_one("#plans").cells[0][0]
         assert str(cell) == "RED" and cell.style == "bold red"
 
 
@@ -330,12 +330,10 @@ async def test_plan_text_with_square_brackets_shows_as_written(tmp_path):
         '[[recommendation.action]]\nref = "1.1"\naction = "Use [/] and [b]"\ndue = 2017-03-01\n',
     )
     async with running(folder) as (app, pilot):
-        assert (
-            str(app.screen.query_one("#plans").get_row_at(0)[2]) == "[bold]Not markup[/] [link=x]"
-        )
+        assert str(app.screen.query_one("#plans").cells[0][2]) == "[bold]Not markup[/] [link=x]"
         await pilot.press("enter")
         await pilot.press("slash", *"[/]")
-        assert str(app.screen.query_one("#actions").get_row_at(1)[4]) == "Use [/] and [b]"
+        assert str(app.screen.query_one("#actions").cells[1][4]) == "Use [/] and [b]"
         await pilot.press("enter", "enter")
         assert isinstance(app.screen, ActionScreen)
         assert ("Action", "Use [/] and [b]") in detail_rows(app.screen)
@@ -447,11 +445,11 @@ async def test_square_brackets_in_every_field_reach_every_screen_as_written(tmp_
     folder.mkdir()
     write(folder, "odd.toml", BRACKETS)
     async with running(folder, user="[i]Lead[/]", size=(120, 50)) as (app, pilot):
-        assert str(app.screen.query_one("#plans").get_row_at(0)[2]) == "[DRAFT] Sample [/] plan"
+        assert str(app.screen.query_one("#plans").cells[0][2]) == "[DRAFT] Sample [/] plan"
         await pilot.press("enter")  # plan screen: themes, rec, action
         table = app.screen.query_one("#actions")
-        assert str(table.get_row_at(0)[4]) == "▾ Theme 1: [b]Theme[/b] [/]"
-        assert str(table.get_row_at(2)[0]) == "1.[/]"
+        assert str(table.cells[0][4]) == "▾ Theme 1: [b]Theme[/b] [/]"
+        assert str(table.cells[2][0]) == "1.[/]"
         await pilot.press("i")  # recommendation info
         info = plain(app.screen.query_one("#info-detail", Static).content)
         assert "Concern [/]" in info and "[red]text[/]" in info and "[/] good" in info
@@ -536,7 +534,7 @@ async def test_the_table_moves_by_page_and_to_either_end(tmp_path):
         # becomes the last on show
         assert table.cursor_row == 16 and table.scroll_y == 1
         await pilot.press("end")
-        assert table.cursor_row == table.row_count - 1 == 89
+        assert table.cursor_row == len(table.keys) - 1 == 89
         await pilot.press("home")
         assert table.cursor_row == 0 and table.scroll_y == 0
         await pilot.press("down", "enter")  # enter opens the action under it

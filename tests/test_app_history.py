@@ -109,7 +109,7 @@ async def test_a_hand_edit_picked_up_while_open_is_recorded_as_by_hand(plans):
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
         # the app shows the edit (50, 0 and now 40 percent: 30%) and says it reloaded…
         done = app.screen.query_one("#plans")
-        assert await wait_for(lambda: str(done.get_row_at(0)[1]).endswith(" 30%"), pilot)
+        assert await wait_for(lambda: str(done.cells[0][1]).endswith(" 30%"), pilot)
         assert f"Reloaded, changed on disk: {path}" in app.notify.messages
         app.workers.cancel_all()
     # …and its history has the change, as made by hand

@@ -329,6 +329,8 @@ class ImproveApp(App):
 
         def chosen(request) -> None:
             if request is not None:
+                slow = " (a PDF of a long plan takes a minute)" if request.fmt == "pdf" else ""
+                self.notify(f"Writing the report as {request.fmt}…{slow}", timeout=4, markup=False)
                 self.write_report(request)
 
         self.open(ReportFormat([plan_id] if plan_id else [], what), chosen)

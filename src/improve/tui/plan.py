@@ -339,13 +339,13 @@ class PlanScreen(ImproveScreen[None]):
         self.refresh_data(cursor=at)
 
     def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
-        if event.row_key is not None and event.row_key.value == "more":
+        if event.key == "more":
             self.call_after_refresh(self.show_more)  # scrolling on loads the next rows
 
     def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
         if self.rows is None:
             return
-        row = next((r for r in self.rows.rows if r.key == event.row_key.value), None)
+        row = next((r for r in self.rows.rows if r.key == event.key), None)
         if row is None:
             return
         if row.kind == "act":

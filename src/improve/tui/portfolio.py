@@ -172,4 +172,4 @@ class PortfolioScreen(ImproveScreen[None]):
             self.app.show_plan(plan_id)
 
     def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
-        self.app.show_plan(event.row_key.value)
+        self.app.show_plan(event.key)

@@ -5,14 +5,12 @@ them, and renders each visible cell on its own; at 20,000 actions a filter key s
 of its time there. Here a key press that changes the rows costs nothing per row, and
 drawing costs one `Text` per visible line.
 
-Its API follows the DataTable calls the screens and tests use: `row_count`,
-`cursor_row`, `move_cursor`, `get_row_at`, `coordinate_to_cell_key`, and the
-`RowSelected` / `RowHighlighted` messages with a `row_key.value`.
+Its API is small: `set_columns`, `set_rows` (key, cells), the `keys` and `cells` shown,
+`cursor_row`, `move_cursor`, `selected_key`, and the `RowSelected` / `RowHighlighted`
+messages carrying the row's `key`.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,16 +22,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-
-
-@dataclass(frozen=True, slots=True)
-class _Key:
-    value: str
-
-
-@dataclass(frozen=True, slots=True)
-class _CellKey:
-    row_key: _Key
 
 
 class LineTable(ScrollView, can_focus=True):
@@ -60,12 +48,12 @@ class LineTable(ScrollView, can_focus=True):
     class RowSelected(Message):
         def __init__(self, table: LineTable, key: str) -> None:
             super().__init__()
-            self.table, self.row_key = table, _Key(key)
+            self.table, self.key = table, key
 
     class RowHighlighted(Message):
         def __init__(self, table: LineTable, key: str | None) -> None:
             super().__init__()
-            self.table, self.row_key = table, (_Key(key) if key is not None else None)
+            self.table, self.key = table, key
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -90,16 +78,6 @@ class LineTable(ScrollView, can_focus=True):
         width = sum(w + 2 for _, w in self.columns)
         self.virtual_size = Size(width, len(self.keys) + 1)
         self.refresh()
-
-    @property
-    def row_count(self) -> int:
-        return len(self.keys)
-
-    def get_row_at(self, index: int) -> list:
-        return list(self.cells[index])
-
-    def coordinate_to_cell_key(self, coordinate) -> _CellKey:
-        return _CellKey(_Key(self.keys[coordinate[0]]))
 
     def selected_key(self) -> str | None:
         return self.keys[self.cursor_row] if self.keys else None
