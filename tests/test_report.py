@@ -484,3 +484,20 @@ def test_extension_requests_await_a_decision_and_do_not_move_the_date(plans):
     assert "slipped" not in sections and [i.ref for i in sections["red"].items] == ["2.1.1"]
     html = render(report_for(plans), "html", plans).decode()
     assert "Extension requests awaiting a decision (1)" in html
+
+
+def test_without_weasyprint_pdf_says_so_in_one_line_and_the_rest_work(plans, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(
+        "improve.report.pdf.pdf_available",
+        lambda: "PDF needs WeasyPrint and the Pango library, which could not be loaded (no pango)",
+    )
+    base = ["--plans", str(plans), "--today", "2017-01-05", "--db", str(tmp_path / "h.db")]
+    r = CliRunner().invoke(cli, [*base, "report", "--format", "pdf"])
+    assert r.exit_code == 1 and r.stderr == (
+        "improve: PDF needs WeasyPrint and the Pango library, which could not be loaded "
+        "(no pango); the other formats work without it\n"
+    )
+    assert list(tmp_path.glob("*.pdf")) == [] and list(tmp_path.glob(".*part")) == []
+    r = CliRunner().invoke(cli, [*base, "report", "--format", "html"])
+    assert r.exit_code == 0 and (tmp_path / "all-plans-report-2017-01-05.html").exists()
