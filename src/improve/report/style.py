@@ -20,8 +20,19 @@ PAIRS = [
     ("RAG grey", "#1a1a1a", "#d9d9d9"),
     ("RAG blue", "#ffffff", "#1f4e9e"),
     ("RAG dropped", "#1a1a1a", "#ffffff"),
+    # On paper, every text is dark on a light tint: a printer that drops backgrounds (as
+    # browsers do by default) still leaves every word readable.
+    ("print table header", "#000000", "#dde6f0"),
+    ("print theme rows", "#000000", "#c9d6e6"),
+    ("print RAG red", "#000000", "#f4c7c3"),
+    ("print RAG amber", "#000000", "#fde5a6"),
+    ("print RAG green", "#000000", "#c8e6c9"),
+    ("print RAG grey", "#000000", "#e6e6e6"),
+    ("print RAG blue", "#000000", "#c5d5f0"),
+    ("print RAG dropped", "#000000", "#ffffff"),
 ]
 RAG_FILL = {name.split()[1]: (fg, bg) for name, fg, bg in PAIRS if name.startswith("RAG ")}
+PRINT_FILL = {name.split()[2]: (fg, bg) for name, fg, bg in PAIRS if name.startswith("print RAG ")}
 
 
 def _hex(colour: str) -> tuple[float, float, float]:
@@ -55,6 +66,11 @@ def stylesheet() -> str:
         _c("theme rows"),
         _c("shaded rows"),
         _c("skip link"),
+    )
+    print_head, print_theme = _c("print table header"), _c("print theme rows")
+    print_rags = "\n".join(
+        f"  .rag-{name}, tbody tr:nth-child(even) td.rag-{name} {{ color: {fg}; background: {bg}; }}"
+        for name, (fg, bg) in PRINT_FILL.items()
     )
     rags = "\n".join(
         f".rag-{name}, tbody tr:nth-child(even) td.rag-{name} {{ color: {fg}; background: {bg}; }}"
@@ -103,7 +119,11 @@ figure svg {{ display: block; }}
 ul.items {{ padding-left: 1.2em; }}
 footer {{ margin-top: 2em; border-top: 1px solid #6b6b6b; padding-top: .5em; }}
 @media print {{
+  html {{ print-color-adjust: exact; -webkit-print-color-adjust: exact; }}
   body {{ max-width: none; padding: 0; font-size: 9.5pt; }}
+  thead th {{ color: {print_head[0]}; background: {print_head[1]}; }}
+  tr.theme th {{ color: {print_theme[0]}; background: {print_theme[1]}; }}
+{print_rags}
   a {{ text-decoration: underline; }}
   .skip, nav {{ display: none; }}
 }}
