@@ -490,3 +490,12 @@ def test_an_empty_filter_says_so_and_any_one_filter_is_not_empty():
         {"exact_lead": "L"},
     ):
         assert not ActionFilter(**given).is_empty(), given
+
+
+def test_a_title_with_quotes_is_written_as_typed_in_the_template_comment(run, tmp_path):
+    folder = tmp_path / "plans"
+    r = run("new", "q", "--title", 'Our "best" plan', "--plans", folder, "--today", "2017-01-05")
+    assert r.exit_code == 0, r.output
+    text = (folder / "q.toml").read_text()
+    assert text.splitlines()[0] == '# Our "best" plan'
+    assert tomllib.loads(text)["plan"]["title"] == 'Our "best" plan'

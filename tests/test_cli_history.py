@@ -130,7 +130,7 @@ def test_a_lost_or_damaged_database_loses_no_plan(run, plans, damage):
     r = run("--today", "2017-01-06", "status")
     assert r.exit_code == 0 and "Sample improvement plan" in r.output
     if damage != "delete":
-        assert "moved aside" in r.output or "damaged" in r.output
+        assert "was damaged" in r.output and "was moved aside to history.db.damaged-" in r.output
         assert list(db.parent.glob("history.db.damaged-*"))  # kept, never deleted
     assert {p.name: p.read_bytes() for p in plans.glob("*.toml")} == before
     assert run("--today", "2017-01-06", "review", "record").exit_code == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 TEMPLATE = """\
-# {title}
+# {comment_title}
 #
 # An improvement plan for `improve` (plan format 1). Every key is described in
 # docs/plan-format.md. Dates are written without quotes: 2017-01-31.
@@ -57,6 +57,7 @@ def render(plan_id: str, title: str, kind: str, organisation: str, start, due, f
 
     return TEMPLATE.format(
         id=plan_id,
+        comment_title=" ".join(title.split()),  # a comment is not a TOML string: no escapes
         title=esc(title),
         kind=kind,
         organisation=esc(organisation),

@@ -249,6 +249,8 @@ class ImproveApp(App):
             )
 
     def refresh_screens(self) -> None:
+        if not self.is_running:  # closing: its screens are being taken apart
+            return
         for screen in self.screen_stack:
             if hasattr(screen, "refresh_data") and screen.is_mounted:
                 screen.refresh_data()

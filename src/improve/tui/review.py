@@ -20,6 +20,7 @@ from ..errors import HistoryError
 from ..present.briefing import changes_briefing
 from ..present.text import clip, counts_text, pct
 from .base import ImproveModal, ImproveScreen
+from .portfolio import composed
 from .widgets import sparkline
 from .wording import say
 
@@ -93,7 +94,8 @@ class ReviewScreen(ImproveScreen[None]):
         self.load()
 
     def refresh_data(self) -> None:
-        self.load()
+        if composed(self, "#review-status", "#trend", "#briefing"):
+            self.load()
 
     @work(thread=True, exclusive=True, group="review")
     def load(self) -> None:
