@@ -16,7 +16,6 @@ import pytest
 from conftest import SAMPLE, write
 from improve.api import (
     Change,
-    ConflictError,
     EditError,
     HistoryError,
     PlanFileError,
@@ -125,24 +124,6 @@ def test_a_plan_with_errors_is_refused_with_its_problems(plans):
     assert caught.value.code == "plan-has-errors"
     assert [(p.line, p.col) for p in caught.value.problems] == [(4, 8)]  # the kind
     assert path.read_bytes() == before
-
-
-def test_a_stale_view_is_a_conflict_and_nothing_is_written(plans):
-    ws = Workspace(plans, history=False)
-    portfolio = ws.load()
-    path = plans / "sample.toml"
-    path.write_text(path.read_text() + "\n# edited meanwhile\n")
-    edited = path.read_bytes()
-    with pytest.raises(ConflictError):
-        ws.update(
-            "sample:1.1.1",
-            Change(percent=60),
-            TODAY,
-            None,
-            portfolio=portfolio,
-            expected_fingerprint=portfolio.file_for("sample").fingerprint,
-        )
-    assert path.read_bytes() == edited
 
 
 def test_a_hand_edit_is_recorded_before_the_change_and_apart_from_it(plans):

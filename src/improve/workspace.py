@@ -162,6 +162,28 @@ class Workspace:
                 raise
             self.warn(f"history not recorded: {exc}")
 
+    def reported(
+        self, statuses: list[rules.PlanStatus]
+    ) -> dict[str, tuple[str, date, date | None]]:
+        """Plan id → (body, meeting, next report due) for the plans of `statuses` that were
+        reported to a committee; {} (after a warning) when the history cannot say."""
+        from .report.build import next_report_due
+
+        store = self.store
+        if store is None:
+            return {}
+        try:
+            seen = store.last_reported()
+        except HistoryError as exc:
+            self.warn(f"history not read: {exc}")
+            return {}
+        plans = {ps.plan.id: ps.plan for ps in statuses}
+        return {
+            pid: (body, on, next_report_due(plans[pid], on))
+            for pid, (body, on) in seen.items()
+            if pid in plans
+        }
+
     # -- changing ------------------------------------------------------------------------
 
     def update(

@@ -64,27 +64,6 @@ def _load(s):
     return ws, ws.load()
 
 
-def _reported(ws, statuses) -> dict:
-    """Plan id → (body, meeting, next report due) for the plans reported to a committee."""
-    from ..errors import HistoryError
-    from ..report.build import next_report_due
-
-    store = ws.store
-    if store is None:
-        return {}
-    try:
-        seen = store.last_reported()
-    except HistoryError as exc:
-        ws.warn(f"history not read: {exc}")
-        return {}
-    plans = {ps.plan.id: ps.plan for ps in statuses}
-    return {
-        pid: (body, on, next_report_due(plans[pid], on))
-        for pid, (body, on) in seen.items()
-        if pid in plans
-    }
-
-
 def _emit_json(obj) -> None:
     # Indented for a person at a terminal; compact (and ~10× faster: the C encoder) in a pipe.
     indent = 2 if sys.stdout.isatty() else None
@@ -186,7 +165,7 @@ def status(as_json: bool, as_of: str | None) -> None:
     ws, portfolio = _load(s)
     statuses = api.portfolio_status(portfolio, s.today)
     ws.sync(portfolio, s.today, statuses)
-    reported = _reported(ws, statuses)
+    reported = ws.reported(statuses)
     if as_json:
         doc = status_json(portfolio, statuses, s.today)
         for plan in doc["plans"]:

@@ -181,7 +181,9 @@ class ImproveApp(App):
         statuses = ws.statuses(portfolio, self.today)
         ws.sync(portfolio, self.today, statuses)  # edits made in an editor: "by hand"
         settle_memory()
-        self.post_message(PortfolioLoaded(portfolio, statuses, None, self.read_reported(statuses)))
+        self.post_message(
+            PortfolioLoaded(portfolio, statuses, None, self.workspace.reported(statuses))
+        )
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_files(self) -> None:
@@ -208,26 +210,8 @@ class ImproveApp(App):
             statuses = ws.statuses(fresh, self.today)
             ws.sync(fresh, self.today, statuses)
             settle_memory()
-            reported = self.read_reported(statuses)
+            reported = self.workspace.reported(statuses)
             self.post_message(PortfolioLoaded(fresh, statuses, changed, reported))
-
-    def read_reported(self, statuses: list[rules.PlanStatus]) -> dict:
-        """In a worker: when each plan was last reported to a committee (from the history)."""
-        from ..report.build import next_report_due
-
-        store = self.workspace.store
-        if store is None:
-            return {}
-        try:
-            seen = store.last_reported()
-        except ImproveError:
-            return {}
-        plans = {ps.plan.id: ps.plan for ps in statuses}
-        return {
-            pid: (body, on, next_report_due(plans[pid], on))
-            for pid, (body, on) in seen.items()
-            if pid in plans
-        }
 
     def on_portfolio_loaded(self, message: PortfolioLoaded) -> None:
         self.portfolio, self.statuses = message.portfolio, message.statuses
