@@ -203,6 +203,22 @@ def test_rule7_not_started_is_grey_and_rule8_green():
     assert s.rag == "green" and s.rule == rules.ON_TRACK
 
 
+def test_rule7_revised_in_progress_at_0_is_not_grey():
+    """A scrutiny review's six-month update says "In progress" with no percent."""
+    a = act(start=D(2017, 1, 1), due=D(2017, 12, 31), status="in-progress")
+    s = status(a, D(2017, 1, 10))
+    assert (s.rag, s.rule) == ("green", rules.ON_TRACK)
+    assert s.why == "on schedule: 0% done (in progress, no percent recorded), 2% expected"
+    s = status(act(status="in-progress"), D(2017, 1, 10))  # no dates at all
+    assert (s.rag, s.why) == ("green", "in progress: 0% done (in progress, no percent recorded)")
+    # still amber when it falls behind, like any other action (rule 6 comes first)
+    s = status(a, D(2017, 5, 1))
+    assert (s.rag, s.rule) == ("amber", rules.BEHIND)
+    # and not-started at 0% stays grey
+    s = status(act(start=D(2017, 1, 1), due=D(2017, 12, 31), status="not-started"), D(2017, 1, 10))
+    assert (s.rag, s.rule) == ("grey", rules.NOT_STARTED)
+
+
 def test_rule8_without_dates_says_in_progress():
     s = status(act(percent=40), D(2017, 1, 10))
     assert s.rag == "green" and s.why == "in progress: 40% done"

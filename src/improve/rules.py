@@ -200,19 +200,17 @@ def action_status(
     ):
         rag, rule = "amber", BEHIND
         why = f"behind schedule: {percent}% done, {_fmt_pct(expected)} expected"
-    elif percent == 0:
-        rag, rule = "grey", NOT_STARTED
-        why = (
-            "marked in progress, but 0% recorded"
-            if action.status == "in-progress"
-            else "not started"
-        )
+    elif percent == 0 and action.status != "in-progress":
+        rag, rule, why = "grey", NOT_STARTED, "not started"
     else:
+        # Rule 7 revised: an action declared in progress is not "not started", even
+        # with nothing recorded yet (a six-month update that says "In progress").
         rag, rule = "green", ON_TRACK
+        done = f"{percent}% done" + (" (in progress, no percent recorded)" if percent == 0 else "")
         why = (
-            f"on schedule: {percent}% done, {_fmt_pct(expected)} expected"
+            f"on schedule: {done}, {_fmt_pct(expected)} expected"
             if expected is not None
-            else f"in progress: {percent}% done"
+            else f"in progress: {done}"
         )
     if override_expired and action.rag_until is not None:
         why += f" (the {action.rag} override lapsed after {action.rag_until.isoformat()})"
