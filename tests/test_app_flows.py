@@ -384,9 +384,9 @@ async def test_typing_a_percent_is_never_rewritten_and_quick_keys_follow_it(plan
         await pilot.press("u")
         await pilot.pause()
         form = app.screen
-        await pilot.press("right", "right")  # 0 → 25 on the quick keys
+        await pilot.press("shift+tab", "right", "right")  # 0 → 25 on the quick keys
         assert form.query_one("#percent").value == "25"
-        await pilot.press("tab")  # into the percent box
+        await pilot.press("tab")  # back into the percent box
         form.query_one("#percent").value = ""
         await pilot.press("4", "0")
         assert form.query_one("#percent").value == "40"  # not 100, not "1000"

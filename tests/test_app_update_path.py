@@ -98,3 +98,16 @@ async def test_an_error_found_when_saving_reopens_the_form_at_its_field(plans):
         form = app.screen
         assert form.error.startswith('Not saved: no measure "gone" for this action')
         app.workers.cancel_all()
+
+
+async def test_typing_40_straight_away_saves_40(plans):
+    """The trial's bug: the form opened on the quick keys, so "4" then "0" saved 0%."""
+    app = make_app(plans, TODAY, user="Head of Early Help", poll=0, history=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(app, pilot, "1.1.2")
+        assert app.focused is form.query_one("#percent", Input)
+        await pilot.press("4", "0", "ctrl+s")
+        assert await until(lambda: app.find_action("sample", "1.1.2")[2].percent == 40, pilot)
+        app.workers.cancel_all()
+    text = (plans / "sample.toml").read_text()
+    assert "percent = 40" in text and "percent = 0\n" not in text

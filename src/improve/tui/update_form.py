@@ -83,7 +83,10 @@ class UpdateForm(ImproveModal[FormValues | None]):
     """Percent (0–4 for 0/25/50/75/100 on the quick keys, or typed exactly), status, note, evidence,
     a measure reading, an extension. `measures` are the (id, text) the action can report on."""
 
-    AUTO_FOCUS = "#quartiles"  # (not a query in on_mount: that fails if the app is closing)
+    # The exact box first: a lead types the number they mean ("40" is 40%). The quick
+    # keys (0–4 for 0/25/50/75/100) are one shift+tab away. (AUTO_FOCUS, not a query in
+    # on_mount: that fails if the app is closing.)
+    AUTO_FOCUS = "#percent"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+s", "save", "Save", id="save"),
