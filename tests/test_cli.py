@@ -499,3 +499,32 @@ def test_a_title_with_quotes_is_written_as_typed_in_the_template_comment(run, tm
     text = (folder / "q.toml").read_text()
     assert text.splitlines()[0] == '# Our "best" plan'
     assert tomllib.loads(text)["plan"]["title"] == 'Our "best" plan'
+
+
+def test_piped_status_at_80_columns_keeps_every_count_and_no_trailing_space(run, tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    actions = [
+        ("1.1", "due = 2016-12-31\npercent = 10"),  # red
+        ("1.2", "start = 2016-09-01\ndue = 2017-01-31\npercent = 5"),  # amber
+        ("1.3", "start = 2016-09-01\ndue = 2017-12-31\npercent = 40"),  # green
+        ("1.4", "start = 2017-06-01\ndue = 2017-12-31"),  # grey
+        ("1.5", 'status = "complete"'),  # blue
+    ]
+    body = "".join(
+        f'\n[[recommendation.action]]\nref = "{ref}"\naction = "A"\n{extra}\n'
+        for ref, extra in actions
+    )
+    write(
+        folder,
+        "p.toml",
+        '[plan]\ntitle = "A plan with every colour in it, and a long title"\n'
+        '[[recommendation]]\nref = "1"\nleads = ["L"]\n' + body,
+    )
+    r = run("status", "--plans", folder, "--today", "2017-01-05", "--db", tmp_path / "h.db")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert [ln for ln in lines if ln != ln.rstrip()] == []
+    assert max(len(ln) for ln in lines) <= 80
+    said = " ".join(r.stdout.split())
+    assert "1 red · 1 amber · 1 green · 1 grey · 1 blue" in said

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import re
+import sys
 from datetime import date
 
 from rich import box
@@ -47,9 +50,7 @@ def status_table(
         cell.add_column()
         for line, style in ((ps.plan.id, "bold"), (ps.plan.title, "dim")):
             cell.add_row(Text(line, style=style, no_wrap=True, overflow="ellipsis"))
-        counts = counts_text(r.counts)
-        counts.no_wrap, counts.overflow = True, "ellipsis"
-        cell.add_row(counts)
+        cell.add_row(counts_text(r.counts))  # wraps between colours rather than lose one
         if reported and ps.plan.id in reported:
             body, meeting, due = reported[ps.plan.id]
             nxt = f"; next due {due.isoformat()}" if due else ""
@@ -117,5 +118,37 @@ def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 8
     return Group(*parts)
 
 
+_TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$")
+
+
+class _Trimmed(io.TextIOBase):
+    """A stream that drops the spaces Rich pads each line of a table with (colour codes
+    after them are kept), so piped output has no trailing white space."""
+
+    def __init__(self, target) -> None:
+        self.target, self.pending = target, ""
+
+    def write(self, text: str) -> int:
+        lines = (self.pending + text).split("\n")
+        self.pending = lines.pop()
+        if lines:
+            self.target.write("".join(_TRAILING.sub(r"\1", ln) + "\n" for ln in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.target.write(self.pending)
+            self.pending = ""
+        self.target.flush()
+
+    def isatty(self) -> bool:
+        return self.target.isatty()
+
+    def fileno(self) -> int:
+        return self.target.fileno()
+
+
 def make_console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    """The console the command line prints through: no highlighting, no trailing spaces."""
+    target = sys.stderr if stderr else sys.stdout
+    return Console(file=_Trimmed(target), highlight=False, soft_wrap=False)
