@@ -6,6 +6,7 @@ import io
 import re
 import sys
 from datetime import date
+from typing import IO, cast
 
 from rich import box
 from rich.console import Console, Group
@@ -151,4 +152,5 @@ class _Trimmed(io.TextIOBase):
 def make_console(stderr: bool = False) -> Console:
     """The console the command line prints through: no highlighting, no trailing spaces."""
     target = sys.stderr if stderr else sys.stdout
-    return Console(file=_Trimmed(target), highlight=False, soft_wrap=False)
+    stream = cast(IO[str], _Trimmed(target))  # a text stream: Rich needs only write and flush
+    return Console(file=stream, highlight=False, soft_wrap=False)
