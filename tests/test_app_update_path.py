@@ -111,3 +111,27 @@ async def test_typing_40_straight_away_saves_40(plans):
         app.workers.cancel_all()
     text = (plans / "sample.toml").read_text()
     assert "percent = 40" in text and "percent = 0\n" not in text
+
+
+async def test_a_theme_keeps_its_true_colour_under_a_filter(tmp_path):
+    """Issue 10 item 8: on the Ofsted plan, Theme 1 is RED; after /supervision it showed
+    GREEN (3 of 11 match). A group shows its real RAG and percent, and how many match."""
+    from conftest import SHIPPED
+
+    app = make_app(SHIPPED, TODAY, poll=0, history=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        assert await until(lambda: app.statuses is not None, pilot)
+        app.show_plan("telford-ofsted-2016")
+        assert await until(lambda: bool(app.screen.query("#actions")), pilot)
+        table = app.screen.query_one("#actions")
+        assert await until(lambda: bool(table.cells), pilot)
+        first = [str(c) for c in table.cells[0]]
+        assert first[1] == "RED" and "Theme 1" in first[4]
+        await pilot.press("slash", *"supervision", "enter")
+        assert await until(lambda: "match)" in str(table.cells[0][4]), pilot)
+        theme = [str(c) for c in table.cells[0]]
+        assert theme[1] == "RED" and theme[2] == first[2]  # the same colour and percent
+        plan = app.portfolio.plan("telford-ofsted-2016")
+        in_theme = sum(len(r.actions) for r in plan.recommendations if r.theme == "1")
+        assert in_theme == 23 and theme[4].endswith(f"(3 of {in_theme} match)")
+        app.workers.cancel_all()

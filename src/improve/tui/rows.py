@@ -172,7 +172,10 @@ def build_rows(
                 theme_folded = tkey in folded
                 if room():
                     in_theme = [(r, m) for r, m in recs if r.recommendation.theme == rec.theme]
-                    t_roll = rules.rollup([st for r, _ in in_theme for st in r.actions])
+                    # the theme's true colour and percent: every recommendation of it, not
+                    # only those with an action that matches the filters
+                    whole = [r for r in ps.recommendations if r.recommendation.theme == rec.theme]
+                    t_roll = rules.rollup([st for r in whole for st in r.actions])
                     add(
                         _group(
                             tkey,
@@ -184,7 +187,7 @@ def build_rows(
                             t_roll.percent,
                             theme_folded,
                             sum(len(m) for _, m in in_theme),
-                            sum(len(r.actions) for r, _ in in_theme),
+                            sum(len(r.actions) for r in whole),
                             styles,
                             widths[0],
                         )
