@@ -528,3 +528,21 @@ def test_piped_status_at_80_columns_keeps_every_count_and_no_trailing_space(run,
     assert max(len(ln) for ln in lines) <= 80
     said = " ".join(r.stdout.split())
     assert "1 red · 1 amber · 1 green · 1 grey · 1 blue" in said
+
+
+def test_mine_with_a_name_that_leads_nothing_says_why_and_offers_close_matches(run, plans):
+    r = run(
+        "actions", "--mine", "--plans", plans, "--today", "2017-01-05",
+        env={"IMPROVE_USER": "Jane Smith"},
+    )  # fmt: skip
+    assert r.exit_code == 0
+    said = " ".join(r.stdout.split())
+    assert said == (
+        'No actions match (of 3). No action is led by "Jane Smith" (you, by IMPROVE_USER, git '
+        "user.name or your login): leads here are job titles, not names. Try --lead with one "
+        "of them, or set IMPROVE_USER to your job title."
+    )
+    r = run("actions", "--lead", "Head of Safeguard", "--plans", plans, "--today", "2017-01-05")
+    assert "1 of 3 actions" in r.stdout  # a part of a lead's name still matches
+    r = run("actions", "--lead", "Head of Early Hlep", "--plans", plans, "--today", "2017-01-05")
+    assert 'close matches: "Head of Early Help"' in " ".join(r.stdout.split())

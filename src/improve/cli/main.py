@@ -248,7 +248,33 @@ def actions(lead, mine, rags, overdue, stale, plan_id, due_within, as_json) -> N
         console.print(actions_table(rows, total, s.today, console.width))
     else:
         console.print(f"No actions match (of {total}).")
+        if lead and not api.filter_actions(statuses, api.ActionFilter(lead=lead), s.today):
+            console.print(Text(_no_such_lead(lead, statuses, mine)))
     _report_failed(make_console(stderr=True), portfolio)
+
+
+def _no_such_lead(lead: str, statuses, mine: bool) -> str:
+    """Why nobody matched: leads are usually job titles, not people's names."""
+    import difflib
+
+    leads = sorted(
+        {
+            x
+            for row in api.action_rows(statuses)
+            for x in row.action.leads or row.recommendation.leads
+        }
+    )
+    words = {w.casefold(): x for x in leads for w in x.replace(",", " ").split()}
+    close = difflib.get_close_matches(lead, leads, n=3, cutoff=0.5)
+    close += [
+        words[w] for w in difflib.get_close_matches(lead.casefold(), list(words), n=3, cutoff=0.75)
+    ]
+    close = list(dict.fromkeys(close))[:3]
+    who = f'"{lead}"' + (" (you, by IMPROVE_USER, git user.name or your login)" if mine else "")
+    text = f"No action is led by {who}: leads here are job titles, not names"
+    if close:
+        text += "; close matches: " + "; ".join(f'"{c}"' for c in close)
+    return text + ". Try --lead with one of them, or set IMPROVE_USER to your job title."
 
 
 def _reading(value: str) -> tuple[str, str]:
