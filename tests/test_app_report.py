@@ -77,3 +77,22 @@ async def test_the_portfolio_says_when_each_plan_was_last_reported(plans, tmp_pa
         assert await until(lambda: bool(table.cells), pilot)
         assert str(table.cells[0][-1]) == ("2016-12-08 to Scrutiny Committee; next due 2017-03-08")
         app.workers.cancel_all()
+
+
+async def test_the_palette_screenshot_is_written_here_and_said(plans, tmp_path, monkeypatch):
+    """With no ~/Downloads, Textual's screenshot said nothing and saved nothing."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home-without-downloads"))
+    out = tmp_path / "here"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    notes: list[str] = []
+    app = make_app(plans, TODAY, poll=0, history=False)
+    real_notify = app.notify
+    monkeypatch.setattr(app, "notify", lambda m, **kw: (notes.append(m), real_notify(m, **kw)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert await until(lambda: app.statuses is not None, pilot)
+        app.action_screenshot()
+        assert await until(lambda: any(n.startswith("Saved a screenshot: ") for n in notes), pilot)
+        app.workers.cancel_all()
+    (svg,) = out.glob("*.svg")
+    assert svg.read_text().startswith("<svg") and svg.name in notes[-1]

@@ -340,6 +340,33 @@ class ImproveApp(App):
             markup=False,
         )
 
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """The palette's Screenshot: an SVG of the screen, written (by a worker) into the
+        folder improve was started in, and a note that says where (Textual's own writes
+        to ~/Downloads and says nothing when that folder is missing)."""
+        from textual.app import generate_datetime_filename
+
+        svg = self.export_screenshot()
+        name = filename or generate_datetime_filename(self.title, ".svg")
+        self.write_screenshot(svg, Path(path) if path else Path.cwd(), name)
+
+    @work(thread=True, group="screenshot")
+    def write_screenshot(self, svg: str, folder: Path, name: str) -> None:
+        from ..files import atomic_write
+        from ..loader import display_name
+
+        target = folder / name
+        try:
+            atomic_write(target, svg.encode("utf-8"))
+        except ImproveError as exc:
+            self.call_from_thread(
+                self.notify, f"Screenshot not saved: {exc}", severity="error", markup=False
+            )
+            return
+        self.call_from_thread(
+            self.notify, f"Saved a screenshot: {display_name(target.resolve())}", markup=False
+        )
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.open(HelpScreen())
