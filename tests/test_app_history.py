@@ -57,7 +57,7 @@ async def test_review_mode_shows_moves_with_arrows_and_words_and_records_a_revie
         await pilot.pause()
         await pilot.press("u")
         await pilot.pause()
-        await pilot.press("4")  # 100%: amber → blue
+        await pilot.press("1", "0", "0")  # typed into the percent box: amber → blue
         await save_and_settle(app, pilot)
         await pilot.press("escape", "v")
         screen = app.screen

@@ -135,3 +135,26 @@ async def test_a_theme_keeps_its_true_colour_under_a_filter(tmp_path):
         in_theme = sum(len(r.actions) for r in plan.recommendations if r.theme == "1")
         assert in_theme == 23 and theme[4].endswith(f"(3 of {in_theme} match)")
         app.workers.cancel_all()
+
+
+async def test_the_action_detail_scrolls_with_down_and_pagedown_straight_away(tmp_path):
+    from conftest import SHIPPED
+    from improve.tui.action import ActionScreen
+
+    app = make_app(SHIPPED, TODAY, poll=0, history=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await until(lambda: app.statuses is not None, pilot)
+        app.show_action("telford-ofsted-2016", "1.1.2")  # a long detail: five measures
+        assert await until(
+            lambda: isinstance(app.screen, ActionScreen) and app.focused is not None, pilot
+        )
+        scroll = app.screen.query_one("#detail-scroll")
+        assert app.focused is scroll
+        assert await until(lambda: scroll.max_scroll_y > 0, pilot)
+        await pilot.press("down")
+        assert await until(lambda: scroll.scroll_y == 1, pilot)
+        await pilot.press("pagedown")
+        assert await until(lambda: scroll.scroll_y > 1, pilot)
+        await pilot.press("h")  # the History tab: its own pane has the keys
+        assert await until(lambda: app.focused is app.screen.query_one("#history-scroll"), pilot)
+        app.workers.cancel_all()

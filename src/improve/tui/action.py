@@ -167,11 +167,21 @@ class ActionScreen(ImproveScreen[None]):
                     yield Static(Text("Reading the history…"), id="history")
         yield Footer()
 
+    # The detail itself has the focus, so ↓ and PageDown scroll it straight away (the
+    # tabs, focused first by default, took those keys).
+    AUTO_FOCUS = "#detail-scroll"
+
     def on_mount(self) -> None:
         self.refresh_data()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        scroll = "#history-scroll" if event.pane.id == "tab-history" else "#detail-scroll"
+        found = self.query(scroll)
+        if found:
+            found.first().focus()
 
     @work(thread=True, exclusive=True, group="action-history")
     def load_history(self) -> None:
