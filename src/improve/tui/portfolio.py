@@ -102,7 +102,7 @@ class PortfolioScreen(ImproveScreen[None]):
             statuses.sort(key=lambda s: s.plan.title.casefold())
         table = self.query_one("#plans", LineTable)
         keep = self.selected_plan()
-        title_width = max(40, self.size.width - 100)  # the other columns need ~100
+        title_width = max(40, self.size.width - 154)  # the other columns need ~154
         # RAG and progress first, so they stay on screen at 80 columns
         table.set_columns(
             [
@@ -114,7 +114,7 @@ class PortfolioScreen(ImproveScreen[None]):
                 ("Next due", 10),
                 ("Actions by RAG", 30),
                 ("Kind", 11),
-                ("Last reported", 40),
+                ("Last reported", 52),
             ]
         )
         rows = []
