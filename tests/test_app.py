@@ -179,15 +179,16 @@ async def test_form_refuses_an_empty_update(plans):
     assert (plans / "sample.toml").read_bytes() == before
 
 
-async def test_conflict_keeps_what_was_typed_and_writes_nothing(plans):
+async def test_a_change_to_the_action_on_disk_is_a_conflict_that_keeps_what_was_typed(plans):
     path = plans / "sample.toml"
     async with running(plans) as (app, pilot):
         await open_plan(pilot)
-        path.write_text(path.read_text() + "\n# edited elsewhere\n")
-        edited = path.read_bytes()
-        await pilot.press("down", "u")
-        await pilot.pause()
+        app.open_update("sample", "1.1.1")  # as the user sees it: 50%
+        assert await wait_for(lambda: bool(app.screen.query("#note")), pilot)
         first_form = app.screen
+        # a colleague moves 1.1.1 on in an editor while the form is open
+        path.write_text(path.read_text().replace("percent = 50   # half way", "percent = 55"))
+        edited = path.read_bytes()
         first_form.query_one("#note").value = "My careful note"
         loaded = app.statuses
         await pilot.press("ctrl+s")
@@ -201,11 +202,30 @@ async def test_conflict_keeps_what_was_typed_and_writes_nothing(plans):
         )
         form = app.screen
         assert form.query_one("#note").value == "My careful note"
-        assert "changed on disk" in str(form.query_one("#form-error").render())
-        assert path.read_bytes() == edited
+        assert "sample:1.1.1 was changed in sample.toml since you opened it" in str(
+            form.query_one("#form-error").render()
+        )
+        assert path.read_bytes() == edited  # the colleague's change stands; nothing written
         assert await wait_for(lambda: app.statuses is not loaded, pilot)
         await save_and_settle(app, pilot)  # after the reload, saving again works
-    assert "My careful note" in path.read_text() and "# edited elsewhere" in path.read_text()
+    text = path.read_text()
+    assert "My careful note" in text and "percent = 55" in text
+
+
+async def test_a_change_elsewhere_in_the_file_is_kept_and_the_save_made_on_top(plans):
+    path = plans / "sample.toml"
+    async with running(plans) as (app, pilot):
+        await open_plan(pilot)
+        app.open_update("sample", "1.1.1")
+        assert await wait_for(lambda: bool(app.screen.query("#note")), pilot)
+        path.write_text(
+            path.read_text().replace("percent = 25", "percent = 30") + "\n# edited elsewhere\n"
+        )  # 2.1.1 and a comment, by someone else
+        app.screen.query_one("#note").value = "My careful note"
+        await save_and_settle(app, pilot)
+    text = path.read_text()
+    assert "My careful note" in text
+    assert "percent = 30" in text and "# edited elsewhere" in text  # neither lost
 
 
 def every_screen(app) -> list:

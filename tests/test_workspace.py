@@ -16,6 +16,7 @@ import pytest
 from conftest import SAMPLE, write
 from improve.api import (
     Change,
+    ConflictError,
     EditError,
     HistoryError,
     PlanFileError,
@@ -228,3 +229,20 @@ def test_target_parses_plan_and_ref():
     assert Target.parse("telford-ofsted-2016:1.1.1") == ("telford-ofsted-2016", "1.1.1")
     assert Target.parse("p:1:a") == ("p", "1:a")  # a ref may hold a colon, a plan id never
     assert str(Target("p", "1.1")) == "p:1.1"
+
+
+def test_expected_action_refuses_only_when_that_action_changed(plans):
+    ws = Workspace(plans, history=False)
+    portfolio = ws.load()
+    seen = portfolio.plan("sample").find_action("1.1.1")[1]
+    path = plans / "sample.toml"
+    path.write_text(path.read_text().replace("percent = 25", "percent = 30"))  # 2.1.1, elsewhere
+    ws.update("sample:1.1.1", Change(note="on top"), TODAY, "A", expected_action=seen)
+    text = path.read_text()
+    assert "percent = 30" in text and 'note = "on top"' in text
+    # now 1.1.1 itself has changed since `seen`: refused, nothing written
+    before = path.read_bytes()
+    with pytest.raises(ConflictError) as caught:
+        ws.update("sample:1.1.1", Change(percent=70), TODAY, "A", expected_action=seen)
+    assert caught.value.code == "conflict-action"
+    assert path.read_bytes() == before

@@ -30,7 +30,7 @@ from .errors import ConflictError, EditError, HistoryError, PlanFileError
 from .files import atomic_write, plan_lock
 from .history import HistoryStore, resolve_path
 from .loader import LoadedFile, Portfolio, fingerprint, load_folder, refresh_folder
-from .model import Target, is_plan_id
+from .model import Action, Target, is_plan_id
 
 
 @dataclass
@@ -195,13 +195,16 @@ class Workspace:
         *,
         portfolio: Portfolio | None = None,
         expected_fingerprint: str | None = None,
+        expected_action: Action | None = None,
     ) -> Updated:
         """Change one action in its file and record it: the one call for every change.
 
         `portfolio`, when the caller has the folder loaded, says where the plan is;
         without it the plan is looked for as PLANS/ID.toml first, so no other file is
         read. `expected_fingerprint` refuses to write over a file that changed on disk
-        since the caller read it (ConflictError)."""
+        since the caller read it (ConflictError). `expected_action`, instead, refuses
+        only when that action itself changed (as the user saw it when they began): a change
+        elsewhere in the file by someone else is kept, and this one made on top of it."""
         if isinstance(target, str):
             target = Target.parse(target)
         change.check()
@@ -214,7 +217,9 @@ class Workspace:
             )
         path = self._find(target.plan_id, portfolio)
         try:
-            return self._update(path, target, change, today, by, expected_fingerprint)
+            return self._update(
+                path, target, change, today, by, expected_fingerprint, expected_action
+            )
         except _NotThisPlan:
             if portfolio is not None:
                 raise EditError(
@@ -223,7 +228,7 @@ class Workspace:
                 ) from None
         folder = self.load()  # PLANS/ID.toml holds another plan: look through the folder
         path = self._find(target.plan_id, folder)
-        return self._update(path, target, change, today, by, None)
+        return self._update(path, target, change, today, by, None, expected_action)
 
     def _find(self, plan_id: str, portfolio: Portfolio | None) -> Path:
         if portfolio is None:
@@ -259,6 +264,7 @@ class Workspace:
         today: date,
         by: str | None,
         expected: str | None,
+        expected_action: Action | None = None,
     ) -> Updated:
         with plan_lock(path):
             try:
@@ -282,7 +288,14 @@ class Workspace:
             data, before = read_plan(text, path, self.plans)  # the first parse
             if before.id != target.plan_id:
                 raise _NotThisPlan
-            if before.find_action(target.ref) is None:
+            found = before.find_action(target.ref)
+            if found is not None and expected_action is not None and found[1] != expected_action:
+                raise ConflictError(
+                    f"{target} was changed in {path.name} since you opened it (by someone "
+                    "else, or in an editor); nothing was written — look at it again and save",
+                    code="conflict-action",
+                )
+            if found is None:
                 raise EditError(
                     f'plan "{target.plan_id}" has no action "{target.ref}"',
                     code="unknown-action",

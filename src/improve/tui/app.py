@@ -25,7 +25,7 @@ from .. import rules
 from ..api import ConflictError, ImproveError, Portfolio, Updated, Workspace
 from ..history import HistoryStore
 from ..loader import display_name
-from ..model import Recommendation, Target
+from ..model import Action, Recommendation, Target
 from ..present.text import RAG_STYLE, RAG_STYLE_HIGH_CONTRAST
 from .action import ActionScreen
 from .commands import ImproveCommands
@@ -139,6 +139,8 @@ class ImproveApp(App):
         self.statuses: list[rules.PlanStatus] | None = None
         # plan id → (body, meeting, next report due): when each was last reported
         self.reported: dict[str, tuple[str, date, date | None]] = {}
+        # a form to open again once a reload after a conflict lands
+        self.reopen_after_load: tuple[str, str, FormValues, ImproveError] | None = None
         self.plan_paths: dict[str, Path] = {}  # every plan id seen, so a broken plan can be named
         self.closing = False
         self.register_theme(HIGH_CONTRAST)
@@ -216,6 +218,9 @@ class ImproveApp(App):
     def on_portfolio_loaded(self, message: PortfolioLoaded) -> None:
         self.portfolio, self.statuses = message.portfolio, message.statuses
         self.reported = message.reported
+        if self.reopen_after_load is not None:
+            pending, self.reopen_after_load = self.reopen_after_load, None
+            self.call_after_refresh(self.open_update, *pending)
         for loaded in message.portfolio.files:
             if loaded.plan is not None:
                 self.plan_paths[loaded.plan.id] = loaded.path
@@ -395,18 +400,23 @@ class ImproveApp(App):
                 for m in [*st.action.measures, *rs.recommendation.measures, *ps.plan.measures]
             ]
 
+        seen = found[2].action if found else None  # as the user saw it when the form opened
+
         def saved(result: FormValues | None) -> None:
             if result is not None:
-                self.save_update(plan_id, ref, result)
+                self.save_update(plan_id, ref, result, seen)
 
         self.open(
             UpdateForm(f"Update {plan_id}:{ref}", values or FormValues(), error, measures), saved
         )
 
     @work(thread=True, group="save")
-    def save_update(self, plan_id: str, ref: str, values: FormValues) -> None:
-        """Writes through the same library call as `improve update`, off the UI thread."""
-        loaded = self.portfolio.file_for(plan_id) if self.portfolio else None
+    def save_update(
+        self, plan_id: str, ref: str, values: FormValues, seen: Action | None = None
+    ) -> None:
+        """Writes through the same library call as `improve update`, off the UI thread.
+        `seen`: the action as it was when the form opened; if it has changed on disk since,
+        nothing is written and the form says so (a change elsewhere in the file is kept)."""
         try:
             done = self.workspace.update(
                 Target(plan_id, ref),
@@ -414,7 +424,7 @@ class ImproveApp(App):
                 self.today,
                 self.user,
                 portfolio=self.portfolio,
-                expected_fingerprint=loaded.fingerprint if loaded else None,
+                expected_action=seen,
             )
         except ImproveError as exc:
             self.post_message(UpdateFailed(plan_id, ref, values, exc))
@@ -445,12 +455,17 @@ class ImproveApp(App):
         error = message.error
         if isinstance(error, ConflictError):
             self.notify(
-                "The plan file changed on disk, so nothing was written. It has been "
-                "reloaded; your entries are kept — check them and save again.",
+                "This action was changed on disk since you opened the form, so nothing was "
+                "written. It has been reloaded; your entries are kept — check them against "
+                "the change and save again.",
                 severity="warning",
                 timeout=10,
             )
+            # the form opens again once the fresh state is loaded, so the next save is
+            # checked against what the user now sees
+            self.reopen_after_load = (message.plan_id, message.ref, message.values, error)
             self.load()
+            return
         self.open_update(message.plan_id, message.ref, message.values, error)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
