@@ -279,3 +279,22 @@ async def test_selecting_text_over_a_table_is_not_a_crash(plans):
         table = app.screen.query_one("#plans")
         selected = table.get_selection(Selection(None, None))
         assert selected is None or isinstance(selected[0], str)
+
+
+async def test_home_scrolls_the_portfolio_back_after_right(plans):
+    """Issue 10 item 9: at 80 columns → scrolls the wide table right; Home brings it back,
+    and the useful columns come first."""
+    async with running(plans, size=(80, 24), history=False) as (app, pilot):
+        table = app.screen.query_one("#plans")
+        assert [name for name, _ in table.columns][:5] == [
+            "RAG",
+            "Done",
+            "Plan",
+            "Overdue",
+            "Next due",
+        ]
+        await pilot.press("right", "right", "right")
+        assert await wait_for(lambda: table.scroll_x > 0, pilot)
+        await pilot.press("home")
+        assert await wait_for(lambda: table.scroll_x == 0, pilot)
+        assert table.cursor_row == 0

@@ -115,7 +115,11 @@ class LineTable(ScrollView, can_focus=True):
         self.move_cursor(row=self.cursor_row + step * page)
 
     def action_jump(self, where: int) -> None:
+        """Home: the first row, and back to the first column after → scrolled right;
+        End: the last row."""
         self.move_cursor(row=0 if where == 0 else len(self.keys) - 1)
+        if where == 0:
+            self.scroll_to(x=0, animate=False)
 
     def action_select(self) -> None:
         if self.keys:
