@@ -280,11 +280,11 @@ async def test_a_plan_that_breaks_while_open_shows_its_errors(plans):
 async def test_high_contrast_theme_puts_rag_words_on_solid_badges(plans):
     async with running(plans, high_contrast=True) as (app, pilot):
         cell = app.screen.query_one("#plans").cells[0][0]
-        assert str(cell) == "RED" and cell.style == "bold black on bright_red"
+        assert str(cell) == "RED" and cell.style == "bold #000000 on #ff5f5f"
         app.action_toggle_contrast()
         await pilot.pause()
         cell = app.screen.query_one("#plans").cells[0][0]
-        assert str(cell) == "RED" and cell.style == "bold red"
+        assert str(cell) == "RED" and cell.style == "bold #ff6b6b"
 
 
 async def test_form_records_a_reading_and_evidence_for_a_measure(plans):

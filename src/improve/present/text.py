@@ -29,6 +29,28 @@ RAG_STYLE_HIGH_CONTRAST = {
 }
 
 
+# in the app, on its dark screen: colours chosen to reach 4.5:1 against it (the terminal's
+# named colours vary with its palette; these are measured by tests/test_app_contrast.py)
+RAG_STYLE_APP: dict[str | None, str] = {
+    "red": "bold #ff6b6b",
+    "amber": "bold #ffb000",
+    "green": "bold #4cd964",
+    "grey": "bold #a8a8a8",
+    "blue": "bold #6cb6ff",
+    None: "#a8a8a8",
+}
+RAG_STYLE_HIGH_CONTRAST_APP: dict[str | None, str] = {
+    "red": "bold #000000 on #ff5f5f",
+    "amber": "bold #000000 on #ffd700",
+    "green": "bold #000000 on #5fff5f",
+    "grey": "bold #000000 on #ffffff",
+    "blue": "bold #ffffff on #0000c0",
+    None: "bold #ffffff",
+}
+# with NO_COLOR: every word in the text's own colour, told apart by the word alone
+RAG_STYLE_NO_COLOR: dict[str | None, str] = {key: "bold" for key in RAG_STYLE}
+
+
 def rag_text(rag: str | None, styles: dict = RAG_STYLE) -> Text:
     """A RAG as its word in capitals ("DROPPED" for no colour), in its style."""
     return Text((rag or "dropped").upper(), style=styles.get(rag, styles[None]))

@@ -26,7 +26,7 @@ from ..api import ConflictError, ImproveError, Portfolio, Updated, Workspace
 from ..history import HistoryStore
 from ..loader import display_name
 from ..model import Action, Recommendation, Target
-from ..present.text import RAG_STYLE, RAG_STYLE_HIGH_CONTRAST
+from ..present.text import RAG_STYLE_APP, RAG_STYLE_HIGH_CONTRAST_APP, RAG_STYLE_NO_COLOR
 from .action import ActionScreen
 from .commands import ImproveCommands
 from .modals import HelpScreen
@@ -165,7 +165,11 @@ class ImproveApp(App):
 
     @property
     def rag_styles(self) -> dict[str | None, str]:
-        return RAG_STYLE_HIGH_CONTRAST if self.theme == HIGH_CONTRAST.name else RAG_STYLE
+        if self.no_color:
+            # Without colour, Textual draws each colour as its grey, and red's grey on a
+            # dark screen is 1.65:1. The word itself carries the meaning: text colour, bold.
+            return RAG_STYLE_NO_COLOR
+        return RAG_STYLE_HIGH_CONTRAST_APP if self.theme == HIGH_CONTRAST.name else RAG_STYLE_APP
 
     def on_mount(self) -> None:
         self.sub_title = self.banner or f"{self.plans} · as at {self.today.isoformat()}"

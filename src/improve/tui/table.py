@@ -39,7 +39,7 @@ class LineTable(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     LineTable { height: 1fr; }
     LineTable > .linetable--header { text-style: bold; background: $panel; }
-    LineTable > .linetable--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    LineTable > .linetable--cursor { background: $block-cursor-background; color: auto; text-style: bold; }
     LineTable:blur > .linetable--cursor { background: $block-cursor-blurred-background; }
     """
     COMPONENT_CLASSES = {"linetable--header", "linetable--cursor"}
