@@ -305,7 +305,7 @@ class Workspace:
                 )
             store = self.store
             if store is None:
-                return self._write(path, target, change, today, by, text, data, fp, None)
+                return self._write(path, target, change, today, by, text, data, fp)
             written: list[Updated] = []
             try:
                 with store.lock():
@@ -317,7 +317,7 @@ class Workspace:
                         only=[before.id],
                         fingerprints={before.id: fp},
                     )
-                    done = self._write(path, target, change, today, by, text, data, fp, None)
+                    done = self._write(path, target, change, today, by, text, data, fp)
                     written.append(done)
                     store.sync(
                         [done.status],
@@ -345,7 +345,6 @@ class Workspace:
         text: str,
         data: dict,
         fp: str,
-        warning: str | None,
     ) -> Updated:
         edited = edit_text(text, data, path, target.ref, change, today, by, self.plans)
         new_raw = edited.text.encode("utf-8")
@@ -355,9 +354,7 @@ class Workspace:
         loaded = LoadedFile(path, edited.plan, edited.problems, new_fp, stamp)
         status = rules.plan_status(edited.plan, today)
         action = next(st for st in status.actions() if st.action.ref == target.ref)
-        return Updated(
-            target, path, edited.said, text, edited.text, loaded, status, action, warning
-        )
+        return Updated(target, path, edited.said, text, edited.text, loaded, status, action)
 
 
 class _NotThisPlan(Exception):

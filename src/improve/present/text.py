@@ -18,15 +18,6 @@ RAG_STYLE = {
     "blue": "bold blue",
     None: "dim",
 }
-# for the app's high-contrast theme: each word on a solid badge of its colour
-RAG_STYLE_HIGH_CONTRAST = {
-    "red": "bold black on bright_red",
-    "amber": "bold black on yellow",
-    "green": "bold black on bright_green",
-    "grey": "bold black on white",
-    "blue": "bold bright_white on blue",
-    None: "bold white",
-}
 
 
 # in the app, on its dark screen: colours chosen to reach 4.5:1 against it (the terminal's

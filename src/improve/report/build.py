@@ -175,6 +175,19 @@ class Report:
         return "Improvement plans: progress report"
 
 
+def pct(value: float | None) -> str:
+    """A percent as the report shows it: whole, or "–" where there is nothing to average."""
+    return "–" if value is None else f"{value:.0f}%"
+
+
+def in_theme_order(groups: list[Group]) -> list[Group]:
+    """Recommendations under their themes, each theme once, in the order first seen."""
+    order: dict[str | None, list[Group]] = {}
+    for g in groups:
+        order.setdefault(g.theme, []).append(g)
+    return [g for gs in order.values() for g in gs]
+
+
 def opening_words(text: str, words: int = 12) -> str:
     parts = text.split()
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")

@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from .build import KEY, SYMBOL, Item, PlanReport, Report, long_date, rag_label
-from .html import COLUMNS, _in_theme_order
+from .build import KEY, SYMBOL, Item, PlanReport, Report, in_theme_order, long_date, pct, rag_label
+from .html import COLUMNS
 from .safety import neutralise, safe_link
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -27,10 +27,6 @@ def md(text: object) -> str:
 
 def md_rag(rag: str | None) -> str:
     return f"{SYMBOL.get(rag, '–')} **{rag_label(rag)}**"
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%"
 
 
 def _items_md(out: list[str], items: list[Item]) -> None:
@@ -62,13 +58,13 @@ def render_markdown(report: Report, plans_root: Path, out_dir: Path | None = Non
             s = pr.since
             out.append(
                 f"- **Since the review of {long_date(s.review_date)}:** "
-                f"{_pct(s.percent_then)} → {_pct(h.percent)} complete"
+                f"{pct(s.percent_then)} → {pct(h.percent)} complete"
                 + "".join(f"; {md(line)}" for line in s.lines)
             )
         if len(pr.trend) >= 2:
             out.append(
                 "- **Trend of percent complete at each review:** "
-                + ", ".join(f"{p.on.isoformat()} {_pct(p.percent)}" for p in pr.trend)
+                + ", ".join(f"{p.on.isoformat()} {pct(p.percent)}" for p in pr.trend)
             )
         out += ["", "### Exceptions", ""]
         if not pr.exceptions:
@@ -106,13 +102,13 @@ def _table_md(out: list[str], pr: PlanReport, root: Path, out_dir: Path | None) 
     out.append("| " + " | ".join(COLUMNS) + " |")
     out.append("|" + "---|" * len(COLUMNS))
     theme = object()
-    for g in _in_theme_order(pr.groups):
+    for g in in_theme_order(pr.groups):
         if g.theme and g.theme != theme:
             out.append(f"| **{md(g.theme)}** |" + " |" * (len(COLUMNS) - 1))
         theme = g.theme
         title = f": {g.title}" if g.title else ""
         head = md(f"{g.label} {g.ref}{title}")
-        out.append(f"| **{head}** | {md(g.text)} | | | | | {_pct(g.percent)} | {md_rag(g.rag)} | |")
+        out.append(f"| **{head}** | {md(g.text)} | | | | | {pct(g.percent)} | {md_rag(g.rag)} | |")
         for row in g.rows:
             measures = "; ".join(
                 md(f"{ms.text}: {ms.latest}" + (f", {ms.target}" if ms.target else ""))
@@ -163,7 +159,7 @@ def render_csv(report: Report) -> str:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for pr in report.plans:
-        for g in _in_theme_order(pr.groups):
+        for g in in_theme_order(pr.groups):
             for row in g.rows:
                 measures = "; ".join(
                     f"{ms.text}: {ms.latest}" + (f", {ms.target}" if ms.target else "")

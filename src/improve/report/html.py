@@ -9,7 +9,19 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from .build import KEY, SYMBOL, Group, Item, PlanReport, Report, Row, long_date, rag_label
+from .build import (
+    KEY,
+    SYMBOL,
+    Item,
+    PlanReport,
+    Report,
+    Row,
+    in_theme_order,
+    long_date,
+    pct,
+    rag_label,
+)
+from .safety import safe_link
 from .style import stylesheet
 
 COLUMNS = (
@@ -37,10 +49,6 @@ def rag_html(rag: str | None, tag: str = "span") -> str:
     )
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%"
-
-
 def _date(day: date | None) -> str:
     return "–" if day is None else day.isoformat()
 
@@ -64,8 +72,6 @@ class _Writer:
         return candidate
 
     def link(self, pr: PlanReport, text: str, link: str | None) -> str:
-        from .safety import safe_link
-
         href = safe_link(link, pr.plan.file, self.root, self.out_dir)
         if href is None:
             return e(text) + (f' <span class="muted">({e(link)})</span>' if link else "")
@@ -149,7 +155,7 @@ class _Writer:
             s = pr.since
             note = f" ({e(s.review_note)})" if s.review_note else ""
             self.w(f"<dt>Since the review of {e(long_date(s.review_date))}{note}</dt><dd>")
-            self.w(f"{_pct(s.percent_then)} → {_pct(h.percent)} complete")
+            self.w(f"{pct(s.percent_then)} → {pct(h.percent)} complete")
             if s.lines:
                 self.w("<ul>" + "".join(f"<li>{e(line)}</li>" for line in s.lines) + "</ul>")
             self.w("</dd>\n")
@@ -166,8 +172,8 @@ class _Writer:
         line = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
         first, last = points[0], points[-1]
         desc = (
-            f"Percent complete at each of {len(points)} reviews, from {_pct(first.percent)} on "
-            f"{first.on.isoformat()} to {_pct(last.percent)} on {last.on.isoformat()}."
+            f"Percent complete at each of {len(points)} reviews, from {pct(first.percent)} on "
+            f"{first.on.isoformat()} to {pct(last.percent)} on {last.on.isoformat()}."
         )
         self.w(f'<figure aria-labelledby="{anchor}-trend-cap">\n')
         self.w(
@@ -193,7 +199,7 @@ class _Writer:
         self.w("<tbody>\n")
         for p in points:
             self.w(
-                f'<tr><td class="date">{p.on.isoformat()}</td><td class="num">{_pct(p.percent)}</td></tr>\n'
+                f'<tr><td class="date">{p.on.isoformat()}</td><td class="num">{pct(p.percent)}</td></tr>\n'
             )
         self.w("</tbody></table>\n")
 
@@ -248,7 +254,7 @@ class _Writer:
         self.w("<thead><tr>" + "".join(f'<th scope="col">{e(c)}</th>' for c in COLUMNS))
         self.w("</tr></thead>\n")
         theme = object()
-        for group in _in_theme_order(pr.groups):
+        for group in in_theme_order(pr.groups):
             self.w("<tbody>\n")
             if group.theme != theme and group.theme:
                 self.w(
@@ -261,7 +267,7 @@ class _Writer:
             text = f"<br>{e(group.text)}" if group.text else ""
             self.w(
                 f'<tr class="rec"><th scope="colgroup" colspan="{len(COLUMNS)}"><strong>'
-                f"{e(heading)}{e(title)}</strong> — {_pct(group.percent)} complete, "
+                f"{e(heading)}{e(title)}</strong> — {pct(group.percent)} complete, "
                 f"{rag_html(group.rag)}{text}</th></tr>\n"
             )
             for row in group.rows:
@@ -304,14 +310,6 @@ class _Writer:
         for rag, words in KEY:
             self.w(f"<li>{rag_html(rag)} {e(words)}</li>\n")
         self.w("</ul>\n")
-
-
-def _in_theme_order(groups: list[Group]) -> list[Group]:
-    """Recommendations under their themes, each theme once, in the order first seen."""
-    order: dict[str | None, list[Group]] = {}
-    for g in groups:
-        order.setdefault(g.theme, []).append(g)
-    return [g for gs in order.values() for g in gs]
 
 
 def render_html(report: Report, plans_root: Path, out_dir: Path | None = None) -> str:

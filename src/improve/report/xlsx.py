@@ -14,8 +14,8 @@ from datetime import date, datetime
 from io import BytesIO
 from typing import Any
 
-from .build import KEY, Report, rag_label
-from .html import COLUMNS, _in_theme_order
+from .build import KEY, Report, in_theme_order, rag_label
+from .html import COLUMNS
 from .safety import neutralise
 from .style import PAIRS, RAG_FILL
 
@@ -184,7 +184,7 @@ def render_xlsx(report: Report) -> bytes:
         header(ws, COLUMNS, 3)
         row = 4
         theme = object()
-        for g in _in_theme_order(pr.groups):
+        for g in in_theme_order(pr.groups):
             if g.theme and g.theme != theme:
                 put(
                     ws, row, 1, g.theme,
