@@ -46,8 +46,8 @@ async def test_history_tab_tells_the_actions_story(plans):
         view = screen.query_one("#history", Static)
         assert await wait_for(lambda: "Head of Early" in plain(view.content), pilot)
         text = plain(view.content)
-        assert "first recorded" in text and "percent: 25 → 60" in text
-        assert text.index("first recorded") < text.index("percent: 25 → 60")
+        assert "first recorded" in text and "percent complete 25% → 60%" in text
+        assert text.index("first recorded") < text.index("percent complete 25% → 60%")
 
 
 async def test_review_mode_shows_moves_with_arrows_and_words_and_records_a_review(plans):
@@ -65,8 +65,11 @@ async def test_review_mode_shows_moves_with_arrows_and_words_and_records_a_revie
         briefing = screen.query_one("#briefing", Static)
         assert await wait_for(lambda: "Moved up" in plain(briefing.content), pilot)
         text = " ".join(plain(briefing.content).split())
-        assert "sample:1.1.1 ▲ AMBER → BLUE (2017-01-12, Director)" in text
-        assert "percent: 50 → 100 (2017-01-12, Director)" in text
+        assert (
+            "sample:1.1.1 Refresh the supervision policy ▲ AMBER → BLUE (2017-01-12, Director)"
+            in text
+        )
+        assert "percent complete 50% → 100% (2017-01-12, Director)" in text
         assert "Trend" in plain(screen.query_one("#trend", Static).content)
         await pilot.press("R")
         assert isinstance(app.screen, RecordReview)

@@ -105,11 +105,11 @@ def test_new_writes_a_plan_that_check_accepts(run, tmp_path):
             "improve: sample:1.1.1: an extension needs a reason (--reason TEXT)",
         ),
         (["--reason", "why"], "improve: sample:1.1.1: a reason goes with a new due date "
-         "(--extend-to DATE)"),
+         "(asked for or agreed), a colour set by hand or a refused request (--extend-to DATE)"),
         (["--link", "x.pdf", "--note", "n"], "improve: sample:1.1.1: a link or a measure belongs "
          "to a piece of evidence: say what the evidence is too (--evidence TEXT)"),
         ([], "improve: sample:1.1.1: nothing to change: give --percent, --status, --impact, "
-         "--note, --evidence, --reading or --extend-to"),
+         "--note, --evidence, --reading, --milestone, --rag, --request-extension or --extend-to"),
         (["--percent", "101"], "improve: sample:1.1.1: the percent must be from 0 to 100, not "
          "101 (--percent N)"),
         (["--reading", "supervision-monthly=lots"], 'improve: sample:1.1.1: the reading "lots" '

@@ -65,9 +65,19 @@ def test_review_update_hand_edit_and_what_changed(run, plans):
     assert out.exit_code == 0, out.output
     text = " ".join(out.output.split())
     assert "since review 1 of 2017-01-05 — SLT January" in text
-    assert "sample:1.1.1 percent: 50 → 100 (2017-01-10, Head of Safeguarding)" in text
-    assert "sample:2.1.1 percent: 25 → 60 (2017-01-12, edited by hand)" in text
-    assert "sample:1.1.1 ▲ AMBER → BLUE (2017-01-10, Head of Safeguarding)" in text
+    # each action named by its opening words, each change told as a sentence
+    assert (
+        "sample:1.1.1 Refresh the supervision policy percent complete 50% → 100% "
+        "(2017-01-10, Head of Safeguarding)" in text
+    )
+    assert (
+        "sample:2.1.1 Review the early help offer percent complete 25% → 60% "
+        "(2017-01-12, edited by hand)" in text
+    )
+    assert (
+        "sample:1.1.1 Refresh the supervision policy ▲ AMBER → BLUE "
+        "(2017-01-10, Head of Safeguarding)" in text
+    )
     doc = json.loads(run("--today", "2017-01-12", "review", "changes", "--json").output)
     moves = {(m["ref"], m["old"], m["new"], m["who"]) for m in doc["rag_moves"]}
     assert ("1.1.1", "amber", "blue", "Head of Safeguarding") in moves

@@ -56,7 +56,24 @@ def plans(draw):
                 lines.append(f"{ind}percent = {draw(st.integers(0, 99))}")
             if draw(st.booleans()):
                 lines.append(f'{ind}status = "in-progress"')
+            if draw(st.booleans()):
+                lines += [f'{ind}rag = "amber"', f"{ind}rag_reason = {q(draw(texts))}"]
+                if draw(st.booleans()):
+                    lines.append(f"{ind}rag_until = {draw(dates)}  # lapses")
             sub = ind + ("  " if ind else "")
+            for _ in range(draw(st.integers(0, 2))):
+                lines += [
+                    "",
+                    f"{sub}[[recommendation.action.milestone]]",
+                    f"{sub}label = {q(draw(texts))}",
+                ]
+                if draw(st.booleans()):
+                    lines.append(f"{sub}due = {draw(dates)}")
+                done = draw(st.sampled_from(["", "true", "false"]))
+                if done:
+                    lines.append(f"{sub}done = {done}")
+                if done == "true" and draw(st.booleans()):
+                    lines.append(f"{sub}done_on = {draw(dates)}")
             measures[ref] = []
             for _ in range(draw(st.integers(0, 2))):
                 mid += 1
@@ -90,7 +107,7 @@ def plans(draw):
 
 
 @st.composite
-def changes(draw, measure_ids, due):
+def changes(draw, measure_ids, due, milestones: int):
     c = Change()
     c.percent = draw(st.one_of(st.none(), st.integers(0, 100)))
     c.status = draw(
@@ -103,9 +120,24 @@ def changes(draw, measure_ids, due):
             c.evidence_measure = draw(st.sampled_from(measure_ids))
     if measure_ids and draw(st.booleans()):
         c.readings = [(draw(st.sampled_from(measure_ids)), draw(st.integers(-5, 500)))]
-    if draw(st.booleans()):
+    if milestones and draw(st.booleans()):
+        c.milestone = str(draw(st.integers(1, milestones)))
+        c.milestone_done = draw(st.booleans())
+        if c.milestone_done and draw(st.booleans()):
+            c.milestone_on = draw(dates)
+    which = draw(st.sampled_from(["none", "extend", "request", "rag", "clear"]))
+    if which == "extend":
         c.extend_to = due + timedelta(days=draw(st.integers(1, 200)))
         c.reason = draw(texts)
+    elif which == "request":
+        c.request_extension = due + timedelta(days=draw(st.integers(1, 200)))
+        c.reason = draw(texts)
+    elif which == "rag":
+        c.rag = draw(st.sampled_from(["red", "amber", "green"]))
+        c.reason = draw(texts)
+        c.rag_until = draw(st.one_of(st.none(), dates))
+    elif which == "clear":
+        c.clear_rag = True
     return c
 
 
@@ -135,6 +167,34 @@ def expected_data(data, ref, change: Change, by):
         action.setdefault("extension", []).append(
             {"due": change.extend_to, "reason": change.reason, "agreed_on": TODAY, "agreed_by": by}
         )
+    if change.request_extension:
+        action.setdefault("extension", []).append(
+            {
+                "due": change.request_extension,
+                "reason": change.reason,
+                "state": "requested",
+                "requested_on": TODAY,
+                "requested_by": by,
+            }
+        )
+    if change.milestone:
+        ms = action["milestone"][int(change.milestone) - 1]
+        if change.milestone_done:
+            ms["done"] = True
+            if change.milestone_on:
+                ms["done_on"] = change.milestone_on
+        else:
+            if ms.get("done"):
+                ms["done"] = False
+            ms.pop("done_on", None)
+    if change.clear_rag:
+        for key in ("rag", "rag_reason", "rag_until"):
+            action.pop(key, None)
+    if change.rag:
+        action["rag"], action["rag_reason"] = change.rag, change.reason
+        action.pop("rag_until", None)
+        if change.rag_until:
+            action["rag_until"] = change.rag_until
     for mid, value in change.readings:
         for ms in action.get("measure", []):
             if ms["id"] == mid:
@@ -153,14 +213,18 @@ def test_update_changes_only_that_action(data):
     ref = data.draw(st.sampled_from(sorted(spans)))
     _, action = plan.find_action(ref)
     change = data.draw(
-        changes(measures[ref], action.extensions[-1].due if action.extensions else action.due)
+        changes(
+            measures[ref],
+            action.extensions[-1].due if action.extensions else action.due,
+            len(action.milestones),
+        )
     )
     old = tomllib.loads(text)
     want, want_action, entry = expected_data(old, ref, change, "Lead")
     try:
         new_text = apply_change(text, Path("p.toml"), ref, change, TODAY, "Lead").text
     except EditError as exc:  # only "nothing to change" refusals are acceptable
-        assert exc.code in ("no-change", "nothing-to-change"), exc
+        assert exc.code in ("no-change", "nothing-to-change", "no-override"), exc
         return
     got = tomllib.loads(new_text)
     got_action = next(

@@ -127,9 +127,9 @@ def test_replay_dates_each_entry_and_credits_its_author(tmp_path):
             "Head of Service",
         ),
         (date(2017, 5, 2), "due", "2017-06-30", "2017-09-30", "SLT"),
-        # undated: the file says 60% and an impact, with no date; recorded when replay ends
+        # undated: the file says 60% with no date; recorded when replay ends. Its impact
+        # judgement has no date either, so it is the file's from the start: no change told
         (date(2017, 6, 1), "percent", 50, 60, FROM_FILE),
-        (date(2017, 6, 1), "impact", None, "too-early", FROM_FILE),
     ]
     assert store.history("d", "1.1")[0].happened_on == date(2017, 1, 1)  # start, before published
     assert [r.held_on for r in store.reviews()] == [
@@ -145,7 +145,7 @@ def test_plan_as_of_keeps_only_what_was_true_then(tmp_path):
     write_plan(folder, "d.toml", PLAN)
     plan = api.load(folder).plans[0]
     _, a = plan_as_of(plan, date(2017, 3, 1)).find_action("1.1")
-    assert (a.percent, a.impact, a.extensions, a.evidence) == (20, None, [], [])
+    assert (a.percent, a.impact, a.extensions, a.evidence) == (20, "too-early", [], [])
     assert [u.date for u in a.updates] == [date(2017, 2, 15)] and a.measures[0].readings == []
     _, original = plan.find_action("1.1")
     assert original.percent == 60 and len(original.updates) == 2  # the plan is not changed

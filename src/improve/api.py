@@ -78,6 +78,7 @@ class ActionFilter:
     due_within: int | None = None  # open, next due from today to today + N days
     text: str | None = None  # in ref, action, outcome or leads
     exact_lead: str | None = None  # one lead, named exactly (as picked from a list)
+    pending: bool = False  # a new due date asked for, awaiting a decision
 
     def is_empty(self) -> bool:
         return not (
@@ -89,6 +90,7 @@ class ActionFilter:
             or self.due_within is not None
             or self.text
             or self.exact_lead is not None
+            or self.pending
         )
 
     def matches(self, row: ActionRow, today: date) -> bool:
@@ -118,6 +120,8 @@ class ActionFilter:
         if self.stale and not st.stale:
             return False
         action = st.action
+        if self.pending and rules.pending_extension(action) is None:
+            return False
         leads = action.leads or rec.leads
         if self.exact_lead is not None and self.exact_lead not in leads:
             return False

@@ -53,7 +53,7 @@ def _action(d: dict, where: tuple) -> m.Action:
             for e in d.get("extension", [])
         ],
         milestones=[
-            m.Milestone(x["label"], x.get("due"), x.get("done", False))
+            m.Milestone(x["label"], x.get("due"), x.get("done", False), x.get("done_on"))
             for x in d.get("milestone", [])
         ],
         measures=[

@@ -15,194 +15,17 @@ from __future__ import annotations
 
 import copy
 import difflib
-import math
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from . import model as m
-from .dates import parse_date
+from .change import Change
 from .errors import EditError, PlanFileError
 from .loader import check_data, parse_text
 from .positions import Positions
 from .textedit import splice
-
-# The fields of a change, in the words a message uses for them.
-FIELD_WORDS = {
-    "percent": "the percent",
-    "status": "the status",
-    "impact": "the impact",
-    "impact_note": "the impact note",
-    "note": "the note",
-    "evidence": "the evidence",
-    "link": "the evidence link",
-    "evidence_measure": "the evidence's measure",
-    "readings": "the reading",
-    "extend_to": "the new due date",
-    "reason": "the reason",
-}
-
-
-@dataclass
-class Change:
-    """What a person asked to change in one action. Text fields hold what was typed."""
-
-    percent: int | None = None
-    status: str | None = None
-    impact: str | None = None
-    impact_note: str | None = None
-    note: str | None = None
-    evidence: str | None = None
-    link: str | None = None
-    evidence_measure: str | None = None
-    readings: list[tuple[str, float]] = field(default_factory=list)
-    extend_to: date | None = None
-    reason: str | None = None
-
-    def is_empty(self) -> bool:
-        return not (
-            self.percent is not None
-            or self.status
-            or self.impact
-            or self.impact_note
-            or self.note
-            or self.evidence
-            or self.readings
-            or self.extend_to
-        )
-
-    @classmethod
-    def from_text(
-        cls,
-        *,
-        percent: str | int | None = None,
-        status: str | None = None,
-        impact: str | None = None,
-        impact_note: str | None = None,
-        note: str | None = None,
-        evidence: str | None = None,
-        link: str | None = None,
-        evidence_measure: str | None = None,
-        readings: Sequence[tuple[str | None, str]] = (),
-        extend_to: str | date | None = None,
-        reason: str | None = None,
-    ) -> Change:
-        """A change from what was typed (blank means "not given"); EditError names the
-        field that cannot be read. Call `check` on the result before using it."""
-
-        def text(value: str | None) -> str | None:
-            value = value.strip() if isinstance(value, str) else value
-            return value or None
-
-        change = cls(
-            status=text(status),
-            impact=text(impact),
-            impact_note=text(impact_note),
-            note=text(note),
-            evidence=text(evidence),
-            link=text(link),
-            evidence_measure=text(evidence_measure),
-            reason=text(reason),
-        )
-        if isinstance(percent, int):
-            change.percent = percent
-        elif text(percent) is not None:
-            typed = str(percent).strip().rstrip("%").strip()
-            if not typed.isdecimal() or not typed.isascii():
-                raise EditError(
-                    f'the percent must be a whole number from 0 to 100, not "{percent}"',
-                    code="bad-value",
-                    field="percent",
-                )
-            change.percent = int(typed)
-        for typed_measure, typed_value in readings:
-            measure, value = text(typed_measure), text(typed_value)
-            if not measure or not value:
-                raise EditError(
-                    "a reading needs both the measure and its value",
-                    code="bad-value",
-                    field="readings",
-                )
-            try:
-                number = float(value)
-            except ValueError:
-                raise EditError(
-                    f'the reading "{value}" is not a number', code="bad-value", field="readings"
-                ) from None
-            change.readings.append((measure, int(number) if number.is_integer() else number))
-        if isinstance(extend_to, date):
-            change.extend_to = extend_to
-        elif text(extend_to) is not None:
-            try:
-                change.extend_to = parse_date(str(extend_to))
-            except ValueError as exc:
-                raise EditError(str(exc), code="bad-value", field="extend_to") from None
-        return change
-
-    def check(self) -> None:
-        """What can be known to be wrong without the file; EditError names the field."""
-        if self.percent is not None and not 0 <= self.percent <= 100:
-            raise EditError(
-                f"the percent must be from 0 to 100, not {self.percent}",
-                code="bad-value",
-                field="percent",
-            )
-        for name, allowed in (("status", m.STATUSES), ("impact", m.IMPACTS)):
-            value = getattr(self, name)
-            if value is not None and value not in allowed:
-                raise EditError(
-                    f'{name} must be one of {", ".join(allowed)}, not "{value}"',
-                    code="bad-value",
-                    field=name,
-                )
-        for name, words in FIELD_WORDS.items():
-            value = getattr(self, name)
-            values = [mid for mid, _ in value] if name == "readings" else [value]
-            for v in values:
-                if isinstance(v, str) and not is_text(v):
-                    raise EditError(
-                        f"{words} has characters that are not text (a byte that is not UTF-8, "
-                        "or a control character); type it again",
-                        code="bad-text",
-                        field=name,
-                    )
-        for measure, number in self.readings:
-            if not math.isfinite(number):
-                raise EditError(
-                    f'the reading for "{measure}" must be a finite number, not {number}',
-                    code="bad-value",
-                    field="readings",
-                )
-        if (self.link or self.evidence_measure) and not self.evidence:
-            raise EditError(
-                "a link or a measure belongs to a piece of evidence: say what the evidence is too",
-                code="needs-evidence",
-                field="evidence",
-            )
-        if self.extend_to is not None and not self.reason:
-            raise EditError("an extension needs a reason", code="needs-reason", field="reason")
-        if self.reason and self.extend_to is None:
-            raise EditError(
-                "a reason goes with a new due date", code="needs-date", field="extend_to"
-            )
-        if self.is_empty():
-            raise EditError(
-                "nothing to change: give a percent, a status, a note, evidence, a measure "
-                "reading or a new due date",
-                code="nothing-to-change",
-            )
-
-
-def is_text(value: str) -> bool:
-    """No lone surrogates (undecodable bytes) and no control characters but tab and
-    newline (a note may have several lines)."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return not any((ord(c) < 32 and c not in "\t\n") or 127 <= ord(c) < 160 for c in value)
 
 
 def changed_line_ranges(before: str, after: str) -> list[tuple[int, int]]:
@@ -225,6 +48,8 @@ class PlannedEdit:
     sets: dict[str, object]  # keys of the action set to new values
     appended: list[tuple[str, dict]]  # tables appended to the action (evidence, update …)
     readings: list[tuple[tuple, dict]]  # (measure's place, reading) appended to measures
+    table_sets: list[tuple[tuple, dict]] = field(default_factory=list)  # keys of sub-tables
+    removes: list[tuple] = field(default_factory=list)  # places of keys taken out
 
 
 def _find_action(data: dict, ref: str) -> tuple[int, int]:
@@ -309,20 +134,24 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
             ev["measure"] = change.evidence_measure
         appended.append(("evidence", ev))
         said.append(f"evidence: {change.evidence}")
+    table_sets: list[tuple[tuple, dict]] = []
+    removes: list[tuple] = []
     if change.extend_to is not None:
-        current = action["extension"][-1]["due"] if action.get("extension") else action.get("due")
-        if current is not None and change.extend_to <= current:
-            raise EditError(
-                f"the new due date {change.extend_to} is not after the due date in force "
-                f"({current}); an extension moves the date later",
-                code="bad-value",
-                field="extend_to",
-            )
+        current = _due_in_force(action)
+        _check_later(change.extend_to, current, "extend_to")
         ext: dict = {"due": change.extend_to, "reason": change.reason, "agreed_on": today}
         if by:
             ext["agreed_by"] = by
         appended.append(("extension", ext))
         said.append(f"due {current or '(none)'} → {change.extend_to}: {change.reason}")
+    if change.request_extension is not None:
+        _request(action, change, today, by, appended, said)
+    if change.decide_extension is not None:
+        _decide(action, apath, change, today, by, table_sets, said)
+    if change.milestone is not None:
+        _milestone(action, apath, change, table_sets, removes, said)
+    if change.rag is not None or change.clear_rag:
+        _override(action, apath, change, sets, removes, said)
 
     readings: list[tuple[tuple, dict]] = []
     for measure_id, value in change.readings:
@@ -349,7 +178,180 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
     appended.append(("update", entry))
     for key, table in appended:
         action.setdefault(key, []).append(table)
-    return PlannedEdit(new, said, apath, sets, appended, readings)
+    return PlannedEdit(new, said, apath, sets, appended, readings, table_sets, removes)
+
+
+def _due_in_force(action: dict) -> date | None:
+    agreed = [e for e in action.get("extension", []) if e.get("state", "agreed") == "agreed"]
+    return agreed[-1]["due"] if agreed else action.get("due")
+
+
+def _check_later(new: date, current: date | None, name: str) -> None:
+    if current is not None and new <= current:
+        raise EditError(
+            f"the new due date {new} is not after the due date in force ({current}); "
+            "an extension moves the date later",
+            code="bad-value",
+            field=name,
+        )
+
+
+def _pending(action: dict) -> tuple[int, dict] | None:
+    """The latest request for a new due date still awaiting a decision (as
+    `rules.pending_extension` finds it)."""
+    exts = action.get("extension", [])
+    for k in range(len(exts) - 1, -1, -1):
+        if exts[k].get("state") == "requested":
+            return k, exts[k]
+    return None
+
+
+def _request(action, change: Change, today, by, appended, said) -> None:
+    waiting = _pending(action)
+    if waiting is not None:
+        raise EditError(
+            f"a new due date of {waiting[1]['due']} was asked for on "
+            f"{waiting[1].get('requested_on', 'an earlier day')} and awaits a decision; "
+            "it must be agreed or refused before another is asked for",
+            code="request-pending",
+            field="request_extension",
+        )
+    assert change.request_extension is not None
+    current = _due_in_force(action)
+    _check_later(change.request_extension, current, "request_extension")
+    ext: dict = {
+        "due": change.request_extension,
+        "reason": change.reason,
+        "state": "requested",
+        "requested_on": today,
+    }
+    if by:
+        ext["requested_by"] = by
+    appended.append(("extension", ext))
+    said.append(
+        f"asked for a new due date of {change.request_extension} "
+        f"(now {current or 'none'}): {change.reason}"
+    )
+
+
+def _decide(action, apath, change: Change, today, by, table_sets, said) -> None:
+    waiting = _pending(action)
+    if waiting is None:
+        raise EditError(
+            "this action has no request for a new due date awaiting a decision; "
+            "its lead asks for one first",
+            code="no-request",
+            field="decide_extension",
+        )
+    k, ext = waiting
+    keys: dict[str, object]
+    if change.decide_extension == "agree":
+        current = _due_in_force(action)
+        _check_later(ext["due"], current, "decide_extension")
+        keys = {"state": "agreed", "agreed_on": today}
+        if by:
+            keys["agreed_by"] = by
+        said.append(f"new due date of {ext['due']} agreed (was {current or 'none'})")
+    else:
+        keys = {"state": "refused", "refused_on": today}
+        if by:
+            keys["refused_by"] = by
+        if change.reason:
+            keys["refused_reason"] = change.reason
+        said.append(
+            f"new due date of {ext['due']} refused"
+            + (f": {change.reason}" if change.reason else "")
+        )
+    ext.update(keys)
+    table_sets.append(((*apath, "extension", k), keys))
+
+
+def _milestone(action, apath, change: Change, table_sets, removes, said) -> None:
+    milestones = action.get("milestone", [])
+    typed = change.milestone or ""
+    k = _find_milestone(milestones, typed)
+    ms = milestones[k]
+    place = (*apath, "milestone", k)
+    name = f'milestone {k + 1} "{ms["label"]}"'
+    if change.milestone_done:
+        keys: dict[str, object] = {}
+        if not ms.get("done"):
+            keys["done"] = True
+        if change.milestone_on is not None and ms.get("done_on") != change.milestone_on:
+            keys["done_on"] = change.milestone_on
+        if keys:
+            said.append(
+                f"{name} done" + (f" on {change.milestone_on}" if change.milestone_on else "")
+            )
+    else:
+        keys = {"done": False} if ms.get("done") else {}
+        if "done_on" in ms:
+            removes.append((*place, "done_on"))
+            del ms["done_on"]
+        if keys or removes:
+            said.append(f"{name} not done after all")
+    if keys:
+        ms.update(keys)
+        table_sets.append((place, keys))
+
+
+def _find_milestone(milestones: list, typed: str) -> int:
+    if not milestones:
+        raise EditError(
+            "this action has no milestones", code="unknown-milestone", field="milestone"
+        )
+    if typed.isdecimal() and typed.isascii():
+        n = int(typed)
+        if 1 <= n <= len(milestones):
+            return n - 1
+    else:
+        folded = typed.casefold()
+        exact = [k for k, ms in enumerate(milestones) if ms["label"].casefold() == folded]
+        starts = [k for k, ms in enumerate(milestones) if ms["label"].casefold().startswith(folded)]
+        found = exact or starts
+        if len(found) == 1:
+            return found[0]
+    listing = "; ".join(f'{k + 1} "{ms["label"]}"' for k, ms in enumerate(milestones))
+    raise EditError(
+        f'no single milestone "{typed}" on this action; give its number or the start of '
+        f"its label (its milestones: {listing})",
+        code="unknown-milestone",
+        field="milestone",
+    )
+
+
+def _override(action, apath, change: Change, sets, removes, said) -> None:
+    old = action.get("rag")
+    if change.clear_rag:
+        if old is None:
+            raise EditError(
+                "this action has no colour set by hand to clear",
+                code="no-override",
+                field="rag",
+            )
+        for key in ("rag", "rag_reason", "rag_until"):
+            if key in action:
+                removes.append((*apath, key))
+                del action[key]
+        said.append(f"colour set by hand ({old.upper()}) cleared")
+        return
+    assert change.rag is not None
+    wanted: dict[str, object] = {"rag": change.rag, "rag_reason": change.reason}
+    if change.rag_until is not None:
+        wanted["rag_until"] = change.rag_until
+    elif "rag_until" in action:
+        removes.append((*apath, "rag_until"))
+        del action["rag_until"]
+    for key, value in wanted.items():
+        if action.get(key) != value:
+            sets[key] = value
+            action[key] = value
+    if sets.keys() & wanted.keys() or removes:
+        said.append(
+            f"colour set by hand to {change.rag.upper()}"
+            + (f" until {change.rag_until}" if change.rag_until else "")
+            + f": {change.reason}"
+        )
 
 
 def _first_error(problems: list[m.Problem]) -> m.Problem:
@@ -403,6 +405,8 @@ def edit_text(
         planned.appended,
         planned.readings,
         nl,
+        planned.table_sets,
+        planned.removes,
     )
     try:
         new_data = tomllib.loads(new_body)

@@ -29,6 +29,18 @@ _PLAN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 PLAN_ID_RULE = 'a plan id may use only the letters a–z and A–Z, the digits 0–9, ".", "_" and "-", and starts with a letter or digit'
 
 
+_REF_PARTS = re.compile(r"(\d+)")
+
+
+def ref_key(ref: str) -> tuple:
+    """Refs in the order a person counts them: 1, 2, 10a, 11 (not 1, 10a, 11, 2)."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() and part.isascii() else (1, 0, part.casefold())
+        for part in _REF_PARTS.split(ref)
+        if part
+    )
+
+
 def is_plan_id(text: str) -> bool:
     return _PLAN_ID.fullmatch(text) is not None
 
@@ -125,6 +137,7 @@ class Milestone:
     label: str
     due: date | None = None
     done: bool = False
+    done_on: date | None = None
 
 
 @dataclass(slots=True)

@@ -103,7 +103,13 @@ EXTENSION = {
     "refused_reason": Key("str"),
     "extra": EXTRA,
 }
-MILESTONE = {"label": Key("str", True), "due": Key("date"), "done": Key("bool"), "extra": EXTRA}
+MILESTONE = {
+    "label": Key("str", True),
+    "due": Key("date"),
+    "done": Key("bool"),
+    "done_on": Key("date"),
+    "extra": EXTRA,
+}
 UPDATE = {
     "date": Key("date", True),
     "by": Key("str"),

@@ -43,14 +43,31 @@ def action_json(st: rules.ActionStatus, rec_leads: list[str] | None = None) -> d
         "original_due": _d(st.original_due),
         "next_due": _d(st.next_due),
         "start": _d(st.start),
-        "extensions": len(a.extensions),
+        "extensions": len(rules.agreed_extensions(a)),
         "leads": a.leads or list(rec_leads or []),
         "override": st.override,
         "override_expired": st.override_expired,
         "stale": st.stale,
         "last_activity": _d(st.last_activity),
         "impact": a.impact,
+        "milestones": [
+            {"label": x.label, "due": _d(x.due), "done": x.done, "done_on": _d(x.done_on)}
+            for x in a.milestones
+        ],
+        "pending": _pending_json(a),
         "measures": [measure_json(x) for x in st.measures],
+    }
+
+
+def _pending_json(a) -> dict[str, Any] | None:
+    p = rules.pending_extension(a)
+    if p is None:
+        return None
+    return {
+        "due": _d(p.due),
+        "reason": p.reason,
+        "requested_on": _d(p.requested_on),
+        "requested_by": p.requested_by,
     }
 
 

@@ -24,7 +24,64 @@ def _key_line(indent: str, key: str, value, nl: str) -> str:
     return f"{nl}{indent}{key} = {render(value)}"
 
 
-def splice(text: str, pos: Positions, apath: tuple, sets: dict, appended, readings, nl: str) -> str:
+def _set_edits(pos: Positions, tpath: tuple, sets: dict, nl: str, what: str) -> list:
+    """Edits that give keys of the header table at `tpath` new values: in place where the
+    key is written, else as new lines after the table's last key."""
+    tspan = pos.spans.get(tpath)
+    if tspan is None or not tspan.header:
+        raise EditError(
+            f"this {what} is written as an inline table; improve can only edit one "
+            "written with a [[…]] header of its own"
+        )
+    key_indent = next(
+        (
+            pos.spans[p].indent
+            for p in pos.spans
+            if len(p) == len(tpath) + 1 and p[: len(tpath)] == tpath and not pos.spans[p].header
+        ),
+        tspan.indent,
+    )
+    edits: list[tuple[int, int, str]] = []
+    inserts = []
+    for key, value in sets.items():
+        span = pos.spans.get(tpath + (key,))
+        if span is not None:
+            edits.append((span.value_start, span.value_end, render(value)))
+        else:
+            inserts.append(_key_line(key_indent, key, value, nl))
+    if inserts:
+        edits.append((tspan.own_end, tspan.own_end, "".join(inserts)))
+    return edits
+
+
+def _remove_edit(pos: Positions, path: tuple) -> tuple[int, int, str]:
+    """The edit that takes a key's line out (with the line break before it)."""
+    span = pos.spans.get(path)
+    start = pos.line_start(span.key_start) if span is not None else -1
+    if span is None or start <= 0 or pos.text[start : span.key_start].strip():
+        raise EditError(
+            f"{path[-1]} is not written on a line of its own; take it out by hand",
+            code="cannot-edit",
+        )
+    end = pos.text.find("\n", span.value_end)
+    end = len(pos.text) if end < 0 else end
+    if pos.text[end - 1 : end] == "\r":
+        end -= 1
+    start -= 2 if pos.text[start - 2 : start] == "\r\n" else 1
+    return (start, end, "")
+
+
+def splice(
+    text: str,
+    pos: Positions,
+    apath: tuple,
+    sets: dict,
+    appended,
+    readings,
+    nl: str,
+    table_sets=(),
+    removes=(),
+) -> str:
     aspan = pos.spans.get(apath)
     if aspan is None or not aspan.header:
         raise EditError(
@@ -32,23 +89,12 @@ def splice(text: str, pos: Positions, apath: tuple, sets: dict, appended, readin
             "written with a [[recommendation.action]] header"
         )
     edits: list[tuple[int, int, str]] = []
-    key_indent = next(
-        (
-            pos.spans[p].indent
-            for p in pos.spans
-            if len(p) == len(apath) + 1 and p[: len(apath)] == apath and not pos.spans[p].header
-        ),
-        aspan.indent,
-    )
-    inserts = []
-    for key, value in sets.items():
-        span = pos.spans.get(apath + (key,))
-        if span is not None:
-            edits.append((span.value_start, span.value_end, render(value)))
-        else:
-            inserts.append(_key_line(key_indent, key, value, nl))
-    if inserts:
-        edits.append((aspan.own_end, aspan.own_end, "".join(inserts)))
+    if sets:
+        edits.extend(_set_edits(pos, apath, sets, nl, "action"))
+    for tpath, keys in table_sets:
+        edits.extend(_set_edits(pos, tpath, keys, nl, str(tpath[-2])))
+    for path in removes:
+        edits.append(_remove_edit(pos, path))
 
     for mpath, reading in readings:
         edits.extend(reading_edits(pos, mpath, reading, nl))

@@ -25,7 +25,8 @@ from datetime import date
 from pathlib import Path
 
 from . import rules
-from .editing import Change, changed_line_ranges, edit_text, is_text, read_plan
+from .change import is_text
+from .editing import Change, changed_line_ranges, edit_text, read_plan
 from .errors import ConflictError, EditError, HistoryError, PlanFileError
 from .files import atomic_write, plan_lock
 from .history import HistoryStore, resolve_path

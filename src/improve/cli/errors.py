@@ -28,6 +28,13 @@ OPTION = {
     "readings": "--reading MEASURE=VALUE",
     "extend_to": "--extend-to DATE",
     "reason": "--reason TEXT",
+    "milestone": "--milestone LABEL|N",
+    "milestone_done": "--done or --not-done",
+    "milestone_on": "--on DATE",
+    "rag": "--rag COLOUR or --clear-rag",
+    "rag_until": "--until DATE",
+    "request_extension": "--request-extension DATE",
+    "decide_extension": "--agree-extension or --refuse-extension",
     "by": "--by NAME, or IMPROVE_USER",
     "since": "--since last|ID|DATE",
 }
@@ -51,7 +58,7 @@ HINT: dict[str, Callable[[dict], str]] = {
 # codes whose whole message the command line words in its own terms
 REWORD: dict[str, str] = {
     "nothing-to-change": "nothing to change: give --percent, --status, --impact, --note, "
-    "--evidence, --reading or --extend-to",
+    "--evidence, --reading, --milestone, --rag, --request-extension or --extend-to",
 }
 
 

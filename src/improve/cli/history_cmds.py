@@ -98,9 +98,7 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
         if as_json:
             emit_json(found.to_json())
             return
-        make_console().print(
-            changes_briefing(found, {ps.plan.id: ps.plan.title for ps in statuses})
-        )
+        make_console().print(changes_briefing(found, statuses))
 
     @cli.command()
     @global_options

@@ -19,7 +19,7 @@ from ..dates import parse_date
 from ..history.store import DB_DIR, DB_NAME
 from ..identity import who_am_i
 from ..loader import display_name, duplicate_id_problem, load_file, plan_files
-from ..model import IMPACTS, KINDS, PLAN_ID_RULE, RAGS, STATUSES, is_plan_id
+from ..model import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, RAGS, STATUSES, is_plan_id
 from ..present.briefing import as_of_table
 from ..present.tables import actions_table, make_console, rag_text, status_table
 from ..serialize import action_json, status_json
@@ -200,6 +200,11 @@ def status(as_json: bool, as_of: str | None) -> None:
 )
 @click.option("--overdue", is_flag=True, help="Only overdue actions.")
 @click.option("--stale", is_flag=True, help="Only stale actions (no activity for stale_days).")
+@click.option(
+    "--pending",
+    is_flag=True,
+    help="Only actions with a new due date asked for, awaiting a decision.",
+)
 @click.option("--plan", "plan_id", metavar="ID", help="Only this plan.")
 @click.option(
     "--due-within",
@@ -208,7 +213,7 @@ def status(as_json: bool, as_of: str | None) -> None:
     help="Only open actions next due from today to today + DAYS.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def actions(lead, mine, rags, overdue, stale, plan_id, due_within, as_json) -> None:
+def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_json) -> None:
     """A filtered list of actions; filters combine."""
     s = settings()
     ws, portfolio = _load(s)
@@ -226,6 +231,7 @@ def actions(lead, mine, rags, overdue, stale, plan_id, due_within, as_json) -> N
         stale=stale,
         plan=plan_id,
         due_within=due_within,
+        pending=pending,
     )
     statuses = api.portfolio_status(portfolio, s.today)
     ws.sync(portfolio, s.today, statuses)
@@ -306,9 +312,54 @@ def _reading(value: str) -> tuple[str, str]:
     help="Record a measure reading (dated today); repeatable.",
 )
 @click.option(
-    "--extend-to", type=DATE, metavar="DATE", help="Agree a new due date (needs --reason)."
+    "--milestone",
+    metavar="LABEL|N",
+    help="With --done or --not-done: a milestone, by its number from 1 or its label.",
 )
-@click.option("--reason", help="Why the due date moves.")
+@click.option(
+    "--done/--not-done",
+    "milestone_done",
+    default=None,
+    help="With --milestone: the milestone is done (or not done after all).",
+)
+@click.option("--on", "milestone_on", type=DATE, metavar="DATE", help="With --done: the day.")
+@click.option(
+    "--rag",
+    type=click.Choice(OVERRIDE_COLOURS),
+    help="Set the colour by hand (needs --reason: why the computed colour is wrong).",
+)
+@click.option(
+    "--until", "rag_until", type=DATE, metavar="DATE", help="With --rag: it lapses after."
+)
+@click.option("--clear-rag", is_flag=True, help="Take away a colour set by hand.")
+@click.option(
+    "--request-extension",
+    type=DATE,
+    metavar="DATE",
+    help="Ask for a new due date (needs --reason); it awaits the meeting's decision.",
+)
+@click.option(
+    "--agree-extension",
+    "decision",
+    flag_value="agree",
+    help="Agree the latest request for a new due date.",
+)
+@click.option(
+    "--refuse-extension",
+    "decision",
+    flag_value="refuse",
+    help="Refuse the latest request (--reason says why).",
+)
+@click.option(
+    "--extend-to",
+    type=DATE,
+    metavar="DATE",
+    help="Record a new due date agreed already (needs --reason).",
+)
+@click.option(
+    "--reason",
+    help="Why: with --request-extension, --extend-to, --rag or --refuse-extension.",
+)
 @click.option(
     "--by", help="Who is making the change (default: IMPROVE_USER, git user.name, login)."
 )
@@ -323,11 +374,23 @@ def update(
     link,
     measure,
     readings,
+    milestone,
+    milestone_done,
+    milestone_on,
+    rag,
+    rag_until,
+    clear_rag,
+    request_extension,
+    decision,
     extend_to,
     reason,
     by,
 ) -> None:
-    """Change one action in its plan file and log the update."""
+    """Change one action in its plan file and log the update.
+
+    A lead asks for a new due date with --request-extension DATE --reason TEXT; the date
+    in force moves only when the meeting agrees it (--agree-extension).
+    """
     s = settings()
     _folder(s)
     try:
@@ -343,6 +406,14 @@ def update(
             readings=[_reading(r) for r in readings],
             extend_to=extend_to,
             reason=reason,
+            milestone=milestone,
+            milestone_done=milestone_done,
+            milestone_on=milestone_on,
+            rag=rag,
+            rag_until=rag_until,
+            clear_rag=clear_rag,
+            request_extension=request_extension,
+            decide_extension=decision,
         )
         done = workspace(s).update(Target.parse(target), change, s.today, by or who_am_i())
     except ImproveError as exc:

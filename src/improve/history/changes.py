@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from ..model import ref_key
 from .records import Event, PlanSummary, Review
 
 # How RAG moves are told: up is better.  Grey (not started) sits between amber and green:
@@ -111,6 +112,16 @@ class ActionRef(_Item):
     pass
 
 
+@dataclass(slots=True)
+class Pending(_Item):
+    """A new due date asked for, awaiting the meeting's decision (as things are now)."""
+
+    due: str | None
+    reason: str | None
+    requested_on: str | None
+    requested_by: str | None
+
+
 @dataclass
 class Changes:
     """Since `review`, as at `today`.  `to_json()` gives:
@@ -126,6 +137,8 @@ class Changes:
      "no_update": [{"plan", "ref", "last_activity"}],
      "overrides": [{"plan", "ref", "change", "old", "new"}],
      "added" / "removed": [{"plan", "ref"}]  (actions of plans that stayed),
+     "pending": [{"plan", "ref", "due", "reason", "requested_on", "requested_by"}]
+        (requests for a new due date awaiting a decision now),
      "new_plans" / "removed_plans": ["plan id"],
      "events": [{event}] | null (every event since the review, when asked for)}
     """
@@ -144,6 +157,7 @@ class Changes:
     overrides: list[OverrideChange] = field(default_factory=list)
     added: list[ActionRef] = field(default_factory=list)
     removed: list[ActionRef] = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
     new_plans: list[str] = field(default_factory=list)  # not in the review at all
     removed_plans: list[str] = field(default_factory=list)  # in the review, gone now
     events: list[Event] | None = None  # every event since the review, when asked for
@@ -169,6 +183,7 @@ class Changes:
             "overrides",
             "added",
             "removed",
+            "pending",
         )
         out: dict[str, Any] = {
             "review": self.review.to_json(),
@@ -347,11 +362,30 @@ def changes(store, since, today: date | None, with_events: bool = False) -> Chan
 
     out.new_plans = sorted(set(now) - set(then))
     out.removed_plans = sorted(set(then) - set(now))
+    for pid, ref, request in conn.execute(
+        "select plan_id, ref, request from state where request is not null"
+    ):
+        due, reason, state, requested_on, requested_by, *_ = json.loads(request)
+        if state == "requested":
+            out.pending.append(Pending(pid, ref, due, reason, requested_on, requested_by))
     snapshot_rows = sum(p.total + p.dropped for p in review.plans)
     matched = conn.execute("select count(*) from state").fetchone()[0] - unmatched
-    if matched >= snapshot_rows:
-        return out
-    out.removed = [
+    if matched < snapshot_rows:
+        out.removed = _removed(conn, review, out.removed_plans)
+    _in_ref_order(out)
+    return out
+
+
+def _in_ref_order(out: Changes) -> None:
+    """Every list by plan, then by ref as a person counts (1, 2, 10a; not 1, 10a, 2)."""
+    for f in fields(out):
+        items = getattr(out, f.name)
+        if isinstance(items, list) and items and isinstance(items[0], _Item):
+            items.sort(key=lambda item: (item.plan_id, ref_key(item.ref)))
+
+
+def _removed(conn, review, removed_plans) -> list[ActionRef]:
+    return [
         ActionRef(pid, ref)
         for pid, ref in conn.execute(
             "select s.plan_id, s.ref from snapshots s where s.review_id = ? and not exists "
@@ -359,6 +393,5 @@ def changes(store, since, today: date | None, with_events: bool = False) -> Chan
             "order by s.plan_id, s.ref",
             [review.id],
         )
-        if pid not in out.removed_plans
+        if pid not in removed_plans
     ]
-    return out

@@ -24,8 +24,12 @@ def migration(fn: Callable[[Database], None]) -> Callable[[Database], None]:
     return fn
 
 
+# The action columns as the first migration made them; later ones add to the end.
+_COLUMNS_1 = COLUMNS[: COLUMNS.index("weight") + 1]
+
+
 def _columns() -> str:
-    return ", ".join(f"[{c}] {SQL_TYPES[c]}" for c in COLUMNS)
+    return ", ".join(f"[{c}] {SQL_TYPES[c]}" for c in _COLUMNS_1)
 
 
 def applied(db: Database) -> list[str]:
@@ -172,3 +176,11 @@ def m002_reports(db: Database) -> None:
             format text
         )""")
     db.execute("create index reports_plan on reports (plan_id, meeting, id)")
+
+
+@migration
+def m003_requests(db: Database) -> None:
+    # The latest extension an action's lead asked for, and what was decided: so the
+    # history tells "asked for", "agreed" and "refused", and a review sees what awaits it.
+    for table in ("state", "snapshots"):
+        db.execute(f"alter table {table} add column request text")

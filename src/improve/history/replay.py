@@ -11,9 +11,13 @@ The rules of the reconstruction, kept deliberately plain:
 - on a day D, a plan holds the update entries, evidence, readings and extensions (by
   `agreed_on`) dated on or before D; its percent and status are those of the latest update
   entry on or before D that records them, else not started;
-- what carries no date (an impact judgement, a milestone ticked, a manual RAG, an
-  extension with no `agreed_on`, a percent never logged in an update) is recorded on the
-  day the replay ends, as found in the file;
+- what carries no date (an impact judgement, a milestone ticked with no `done_on`, a
+  manual RAG) is taken as it is in the file from the first day: nothing says when it
+  changed, so the history shows no change in it (a briefing of "impact: – → n/a" changes
+  would only be how the file was first read); a milestone with `done_on` is done from
+  that day;
+- an extension with no `agreed_on`, and a percent never logged in an update, are recorded
+  on the day the replay ends, as found in the file;
 - changes on a day are attributed to the `by` of that day's update entry (or the
   extension's `agreed_by`), else to "recorded in the plan file"; changes made by time
   alone (an action going red after its due date) are found by `sync` as always;
@@ -66,13 +70,13 @@ def action_as_of(action: m.Action, day: date) -> m.Action:
         action,
         percent=_latest_update_value(action, day, "percent"),
         status=_latest_update_value(action, day, "status"),
-        impact=None,
-        impact_note=None,
-        rag=None,
-        rag_reason=None,
-        rag_until=None,
         extensions=[e for e in action.extensions if e.agreed_on is not None and e.agreed_on <= day],
-        milestones=[replace(ms, done=False) for ms in action.milestones],
+        milestones=[
+            replace(ms, done=ms.done and ms.done_on is not None and ms.done_on <= day)
+            if ms.done_on is not None
+            else ms
+            for ms in action.milestones
+        ],
         measures=[_measure_as_of(ms, day) for ms in action.measures],
         evidence=[e for e in action.evidence if e.date <= day],
         updates=[u for u in action.updates if u.date <= day],

@@ -55,6 +55,8 @@ class Row(NamedTuple):
     margin: float
     stale_days: int
     weight: float
+    request: str | None  # JSON of the latest extension asked for: [due, reason, state,
+    # requested_on, requested_by, decided_on, decided_by, refused_reason]
 
 
 KEY = ("plan_id", "ref")
@@ -93,6 +95,7 @@ SQL_TYPES = {
     "margin": "REAL",
     "stale_days": "INTEGER",
     "weight": "REAL",
+    "request": "TEXT",
 }
 assert set(SQL_TYPES) == set(COLUMNS)
 
@@ -118,6 +121,7 @@ FIELDS = (
     "reading",
     "update",
     "override",
+    "request",
 )
 
 
@@ -220,7 +224,29 @@ def action_row(plan_id: str, st: rules.ActionStatus, margin: float, stale_days: 
         float(margin),
         int(stale_days),
         float(a.weight),
+        _request_json(a),
     )
+
+
+def _request_json(a: m.Action) -> str | None:
+    """The latest extension that was asked for (pending, agreed or refused), as JSON."""
+    for e in reversed(a.extensions):
+        if e.state in ("requested", "refused") or (e.state == "agreed" and e.requested_on):
+            decided_on = e.refused_on if e.state == "refused" else e.agreed_on
+            decided_by = e.refused_by if e.state == "refused" else e.agreed_by
+            return _json(
+                [
+                    _d(e.due),
+                    e.reason,
+                    e.state,
+                    _d(e.requested_on),
+                    e.requested_by,
+                    _d(decided_on) if e.state != "requested" else None,
+                    decided_by if e.state != "requested" else None,
+                    e.refused_reason if e.state == "refused" else None,
+                ]
+            )
+    return None
 
 
 def plan_rows(ps: rules.PlanStatus) -> list[tuple]:
@@ -386,6 +412,23 @@ def _override(r: tuple):
     }
 
 
+REQUEST_KEYS = (
+    "due",
+    "reason",
+    "state",
+    "requested_on",
+    "requested_by",
+    "decided_on",
+    "decided_by",
+    "refused_reason",
+)
+
+
+def _request(text: str | None) -> dict | None:
+    values = _loads(text)
+    return dict(zip(REQUEST_KEYS, values, strict=True)) if values else None
+
+
 # field → (the columns it is made of, how its value is told)
 _FIELD_SOURCES: dict[str, tuple[tuple[int, ...], Callable[[tuple], Any] | None]] = {
     "status": ((_i("status"),), None),
@@ -407,6 +450,7 @@ _FIELD_SOURCES: dict[str, tuple[tuple[int, ...], Callable[[tuple], Any] | None]]
         (_i("override_rag"), _i("override_until"), _i("override_reason"), _i("override")),
         _override,
     ),
+    "request": ((_i("request"),), lambda r: _request(r[_i("request")])),
 }
 assert tuple(_FIELD_SOURCES) == FIELDS
 

@@ -10,18 +10,35 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from .text import counts_text, pct, rag_text
+from ..model import ref_key
+from .events import event_text, move_text, quote
+from .text import RAG_STYLE, counts_text, pct, rag_text
 
-ARROW = {"up": "▲", "down": "▼", "dropped": "–", "reinstated": "+"}
 NO_UPDATE_SHOWN = 15
+RED_SHOWN = 25
+NAME_WORDS = 6
+
+# what a person changed; RAG, overdue, stale and complete follow from these and are told
+# as moves and flags, and a progress update's note is quoted in its own section
+EDIT_FIELDS = (
+    "percent",
+    "status",
+    "due",
+    "extension",
+    "start",
+    "impact",
+    "evidence",
+    "reading",
+    "override",
+    "milestones_done",
+    "request",
+)
 
 
-def move_text(old: str | None, new: str | None, direction: str) -> Text:
-    text = Text(f"{ARROW.get(direction, '')} ")
-    text.append_text(rag_text(old))
-    text.append(" → ")
-    text.append_text(rag_text(new))
-    return text
+def opening_words(text: str | None, words: int = NAME_WORDS) -> str:
+    """An action named by its opening words: "Review and improve the focus on …"."""
+    parts = (text or "").split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def _who_when(item) -> str:
@@ -34,198 +51,254 @@ def _who_when(item) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-# what a person changed; RAG, overdue, stale and complete follow from these and are told
-# as moves and flags, and a new update entry is the change itself
-EDIT_FIELDS = (
-    "percent",
-    "status",
-    "due",
-    "extension",
-    "start",
-    "impact",
-    "evidence",
-    "reading",
-    "override",
-    "milestones_done",
-)
-
-
-def edits(events) -> list[Text]:
-    out = []
-    for e in events:
-        if e.kind == "edit" and e.field in EDIT_FIELDS:
-            out.append(
-                Text(
-                    f"  {e.plan_id}:{e.ref}  {e.field}: {_value(e.field, e.old)} → "
-                    f"{_value(e.field, e.new)} ({e.happened_on.isoformat()}, "
-                    f"{e.who or 'unknown'})"
-                )
-            )
-        elif e.kind in ("added", "removed"):
-            out.append(
-                Text(
-                    f"  {e.plan_id}:{e.ref}  action {e.kind} ({e.happened_on.isoformat()}, "
-                    f"{e.who or 'unknown'})"
-                )
-            )
-    return out
-
-
-def _section(title: str, lines: list[Text]) -> list:
+def _section(title: str, lines: list[Text], note: str = "") -> list:
     if not lines:
         return []
     head = Text(f"\n{title} ({len(lines)})", style="bold")
+    if note:
+        head.append(f" {note}", style="italic")
     return [head, *lines]
 
 
-def changes_briefing(ch, titles: dict[str, str]) -> Group:
-    r = ch.review
-    head = Text(f"What changed since review {r.id} of {r.held_on.isoformat()}", style="bold")
-    if r.note:
-        head.append(f" — {r.note}")
-    if ch.today:
-        head.append(f", as at {ch.today.isoformat()}")
-    parts: list = [head]
-    for plan_id, then, now in ch.plans:
-        line = Text(f"\n{titles.get(plan_id, plan_id)}\n", style="bold")
-        if then and now:
-            line.append(
-                f"  {pct(then.percent)} → {pct(now.percent)} complete · "
-                f"{then.complete} → {now.complete} of {now.total} actions complete · "
-                f"overdue {then.overdue} → {now.overdue}\n  now: "
-            )
-            line.append_text(counts_text(now.counts))
-            line.append("   then: ")
-            line.append_text(counts_text(then.counts))
-        elif now:
-            line.append("  new since the review: ")
-            line.append_text(counts_text(now.counts))
-        else:
-            line.append("  no longer in the plans folder")
-        parts.append(line)
+class Briefing:
+    """What a review is told, built from the changes since it and the plans as they are
+    now (for each action's name, why it is red, and the requests awaiting a decision)."""
 
-    def ref(item) -> str:
-        return f"  {item.plan_id}:{item.ref}  "
+    def __init__(self, ch, statuses, styles: dict = RAG_STYLE) -> None:
+        self.ch, self.styles = ch, styles
+        self.titles = {ps.plan.id: ps.plan.title for ps in statuses}
+        self.acts = {(ps.plan.id, st.action.ref): st for ps in statuses for st in ps.actions()}
+        self.order = {ps.plan.id: n for n, ps in enumerate(statuses)}
 
-    def moves(items) -> list[Text]:
+    def ref(self, plan_id: str, ref: str) -> Text:
+        """`  plan:ref  Opening words …  ` for a line about one action."""
+        text = Text(f"  {plan_id}:{ref}  ")
+        st = self.acts.get((plan_id, ref))
+        if st is not None:
+            text.append(opening_words(st.action.action), style="italic")
+            text.append("  ")
+        return text
+
+    def line(self, item, *rest: str | Text) -> Text:
+        text = self.ref(item.plan_id, item.ref)
+        for part in rest:
+            text.append_text(part) if isinstance(part, Text) else text.append(part)
+        return text
+
+    def rag(self, rag: str | None) -> Text:
+        return rag_text(rag, self.styles)
+
+    def moves(self, items) -> list[Text]:
         out = []
         for m in items:
-            t = Text(ref(m))
-            t.append_text(move_text(m.old, m.new, m.direction))
-            t.append(_who_when(m))
-            out.append(t)
+            move = move_text(m.old, m.new, m.direction, self.styles)
+            out.append(self.line(m, move, _who_when(m)))
         return out
 
-    parts += _section("Changes recorded (who and when)", edits(ch.events or []))
-    parts += _section("Moved up", moves(ch.moved_up))
-    parts += _section("Moved down", moves(ch.moved_down))
-    parts += _section(
-        "Dropped or reinstated",
-        moves([m for m in ch.rag_moves if m.direction in ("dropped", "reinstated")]),
-    )
-    parts += _section(
-        "Newly overdue", [Text(ref(f) + f"due {f.next_due or '–'}") for f in ch.newly_overdue]
-    )
-    parts += _section(
-        "Newly complete", [Text(ref(f) + _who_when(f).strip()) for f in ch.newly_complete]
-    )
-    parts += _section(
-        "Dates slipped (extensions agreed)",
-        [
-            Text(
-                ref(s)
-                + f"{s.old_due or '–'} → {s.new_due or '–'}"
-                + (f": {s.reason}" if s.reason else "")
-                + (f" (agreed by {s.agreed_by})" if s.agreed_by else "")
+    # -- the sections, in the order a meeting takes them ----------------------------------
+    def head(self) -> Text:
+        r, ch = self.ch.review, self.ch
+        head = Text(f"What changed since review {r.id} of {r.held_on.isoformat()}", style="bold")
+        if r.note:
+            head.append(f" — {r.note}")
+        if ch.today:
+            head.append(f", as at {ch.today.isoformat()}")
+        return head
+
+    def decisions(self) -> list:
+        lines = []
+        for p in self.ch.pending:
+            st = self.acts.get((p.plan_id, p.ref))
+            now = f" (due {st.due.isoformat()} now)" if st and st.due else ""
+            who = f" by {p.requested_by}" if p.requested_by else ""
+            on = f" on {p.requested_on}" if p.requested_on else ""
+            lines.append(
+                self.line(p, f"asks for a new due date of {p.due}{now}{who}{on}: {quote(p.reason)}")
             )
-            for s in ch.slipped
-        ],
-    )
-    parts += _section(
-        "New evidence",
-        [
-            Text(
-                ref(e)
-                + f"{e.added} new; latest {e.latest_date}: {e.latest_text or ''}"
-                + _who_when(e)
-            )
-            for e in ch.new_evidence
-        ],
-    )
-    parts += _section(
-        "New measure readings",
-        [
-            Text(
-                ref(n) + f"{n.measure}: {(n.old or {}).get('value', '–')} → "
-                f"{(n.new or {}).get('value', '–')}" + _who_when(n)
-            )
-            for n in ch.new_readings
-        ],
-    )
-    parts += _section(
-        "Colour set by hand: added, lapsed or removed",
-        [
-            Text(
-                ref(o)
-                + o.change
-                + (
-                    f": {(o.new or o.old or {}).get('rag', '')} — "
-                    f"{(o.new or o.old or {}).get('reason', '')}"
-                )
-            )
-            for o in ch.overrides
-        ],
-    )
-    parts += _section(
-        "Stale (no activity for too long)",
-        [
-            Text(
-                ref(s)
-                + f"last activity {s.last_activity or 'none'}"
-                + (" — newly stale" if s.newly else "")
-            )
-            for s in ch.stale
-        ],
-    )
-    quiet = ch.no_update
-    if quiet:
-        shown = [
-            Text(ref(q) + f"last activity {q.last_activity or 'none'}")
-            for q in quiet[:NO_UPDATE_SHOWN]
-        ]
-        if len(quiet) > NO_UPDATE_SHOWN:
-            shown.append(
+        return _section(
+            "Decisions needed: new due dates asked for", lines, "(agree or refuse each)"
+        )
+
+    def red_now(self) -> list:
+        was = {(m.plan_id, m.ref): m for m in self.ch.rag_moves}
+        reds = sorted(
+            (key for key, st in self.acts.items() if st.rag == "red"),
+            key=lambda key: (self.order.get(key[0], 0), ref_key(key[1])),
+        )
+        lines = []
+        for pid, ref in reds[:RED_SHOWN]:
+            t = self.ref(pid, ref)
+            t.append(f"— {self.acts[pid, ref].why}")
+            moved = was.get((pid, ref))
+            if moved is not None:
+                t.append("  new since the review (was ")
+                t.append_text(self.rag(moved.old))
+                t.append(")")
+            lines.append(t)
+        if len(reds) > RED_SHOWN:
+            lines.append(
                 Text(
-                    f"  … and {len(quiet) - NO_UPDATE_SHOWN} more (--json lists all)",
+                    f"  … and {len(reds) - RED_SHOWN} more (`improve actions --rag red` lists all)",
                     style="italic",
                 )
             )
-        parts += [
-            Text(f"\nNo update since the review ({len(quiet)} open actions)", style="bold"),
-            *shown,
-        ]
-    parts += _section("Actions added", [Text(ref(a)) for a in ch.added])
-    parts += _section("Actions removed", [Text(ref(a)) for a in ch.removed])
-    if len(parts) == 1 + len(ch.plans):
-        parts.append(Text("\nNothing has moved since the review.", style="italic"))
-    return Group(*parts)
+        return _section("Red now, and why", lines)
+
+    def plans(self) -> list:
+        parts = []
+        for plan_id, then, now in self.ch.plans:
+            line = Text(f"\n{self.titles.get(plan_id, plan_id)}\n", style="bold")
+            if then and now:
+                line.append(
+                    f"  {pct(then.percent)} → {pct(now.percent)} complete · "
+                    f"{then.complete} → {now.complete} of {now.total} actions complete · "
+                    f"overdue {then.overdue} → {now.overdue}\n  now: "
+                )
+                line.append_text(counts_text(now.counts, self.styles))
+                line.append("   then: ")
+                line.append_text(counts_text(then.counts, self.styles))
+            elif now:
+                line.append("  new since the review: ")
+                line.append_text(counts_text(now.counts, self.styles))
+            else:
+                line.append("  no longer in the plans folder")
+            parts.append(line)
+        return parts
+
+    def notes(self) -> list:
+        lines = []
+        seen = set()
+        for e in sorted(
+            (e for e in self.ch.events or [] if e.field == "update" and (e.new or {}).get("note")),
+            key=lambda e: (e.plan_id, ref_key(e.ref), e.happened_on),
+        ):
+            key = (e.plan_id, e.ref, e.new.get("date"), e.new.get("note"))
+            if key in seen:
+                continue
+            seen.add(key)
+            t = self.ref(e.plan_id, e.ref)
+            who = e.new.get("by") or e.who or "unknown"
+            t.append(f"\n      {e.new.get('date') or e.happened_on.isoformat()}, {who}: ")
+            t.append(quote(e.new.get("note"), 400))
+            lines.append(t)
+        return _section("Progress notes since the review", lines)
+
+    def edits(self) -> list:
+        lines = []
+        for e in self.ch.events or []:
+            if (e.kind == "edit" and e.field in EDIT_FIELDS) or e.kind in ("added", "removed"):
+                t = self.ref(e.plan_id, e.ref)
+                t.append_text(event_text(e, self.styles))
+                t.append(f" ({e.happened_on.isoformat()}, {e.who or 'unknown'})")
+                lines.append(t)
+        return _section("Changes recorded (who and when)", lines)
+
+    def rest(self) -> list:
+        ch = self.ch
+        parts: list = []
+        parts += _section("Moved up", self.moves(ch.moved_up))
+        parts += _section("Moved down", self.moves(ch.moved_down))
+        parts += _section(
+            "Dropped or reinstated",
+            self.moves([m for m in ch.rag_moves if m.direction in ("dropped", "reinstated")]),
+        )
+        parts += _section(
+            "Newly overdue",
+            [self.line(f, f"due {f.next_due or '–'}", _who_when(f)) for f in ch.newly_overdue],
+        )
+        parts += _section(
+            "Newly complete", [self.line(f, _who_when(f).strip()) for f in ch.newly_complete]
+        )
+        parts += _section(
+            "Dates slipped (extensions agreed)",
+            [
+                self.line(
+                    s,
+                    f"{s.old_due or '–'} → {s.new_due or '–'}"
+                    + (f": {quote(s.reason)}" if s.reason else "")
+                    + (f" (agreed by {s.agreed_by})" if s.agreed_by else ""),
+                )
+                for s in ch.slipped
+            ],
+        )
+        parts += _section(
+            "New evidence",
+            [
+                self.line(
+                    e,
+                    f"{e.added} new; latest {e.latest_date}: {quote(e.latest_text)}" + _who_when(e),
+                )
+                for e in ch.new_evidence
+            ],
+        )
+        parts += _section(
+            "New measure readings",
+            [
+                self.line(
+                    n,
+                    f"{n.measure}: {(n.old or {}).get('value', '–')} → "
+                    f"{(n.new or {}).get('value', '–')}" + _who_when(n),
+                )
+                for n in ch.new_readings
+            ],
+        )
+        parts += _section(
+            "Colour set by hand: added, lapsed or removed",
+            [
+                self.line(
+                    o,
+                    o.change
+                    + f": {(o.new or o.old or {}).get('rag', '').upper()} — "
+                    + quote((o.new or o.old or {}).get("reason", "")),
+                )
+                for o in ch.overrides
+            ],
+        )
+        parts += _section(
+            "Stale: no activity for longer than the plan allows",
+            [self.line(s, _stale_words(s)) for s in ch.stale],
+        )
+        quiet = ch.no_update
+        if quiet:
+            shown = [
+                self.line(q, f"last activity {q.last_activity or 'none recorded'}")
+                for q in quiet[:NO_UPDATE_SHOWN]
+            ]
+            if len(quiet) > NO_UPDATE_SHOWN:
+                shown.append(
+                    Text(
+                        f"  … and {len(quiet) - NO_UPDATE_SHOWN} more (--json lists all)",
+                        style="italic",
+                    )
+                )
+            parts += [
+                Text(f"\nNo update since the review ({len(quiet)} open actions)", style="bold"),
+                *shown,
+            ]
+        parts += _section("Actions added", [self.line(a) for a in ch.added])
+        parts += _section("Actions removed", [self.line(a) for a in ch.removed])
+        return parts
+
+    def render(self) -> Group:
+        top = self.decisions() + self.red_now()
+        moved = self.notes() + self.edits() + self.rest()
+        parts: list = [self.head(), *top, *self.plans(), *moved]
+        if not moved and not self.ch.pending:
+            parts.append(Text("\nNothing has moved since the review.", style="italic"))
+        return Group(*parts)
 
 
-def _value(field: str | None, value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {v}" for k, v in value.items() if v not in (None, "", []))
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if field == "rag" or field is None:
-        return str(value).upper() if isinstance(value, str) else str(value)
-    return str(value)
+def _stale_words(s) -> str:
+    since = f"no activity since {s.last_activity}" if s.last_activity else "no activity recorded"
+    return since + ("; it was not stale at the review" if s.newly else "; stale at the review too")
 
 
-def history_table(target: str, events) -> Table:
+def changes_briefing(ch, statuses, styles: dict = RAG_STYLE) -> Group:
+    """The briefing for a review: decisions and red actions first, then what moved."""
+    return Briefing(ch, statuses, styles).render()
+
+
+def history_table(target: str, events, styles: dict = RAG_STYLE) -> Table:
     table = Table(
         title=Text(f"History of {target}, oldest first"),
         title_justify="left",
@@ -237,29 +310,10 @@ def history_table(target: str, events) -> Table:
     table.add_column("Who", ratio=1)
     table.add_column("What", ratio=3)
     for e in events:
-        if e.kind == "baseline":
-            what = Text("first recorded: ")
-            state = e.new or {}
-            what.append_text(rag_text(state.get("rag")))
-            what.append(f", {state.get('percent', 0)}% done, status {state.get('status', '–')}")
-        elif e.kind in ("added", "removed"):
-            what = Text(f"action {e.kind}")
-        elif e.field == "rag":
-            what = move_text(e.old, e.new, _direction(e.old, e.new))
-        else:
-            what = Text(f"{e.field}: {_value(e.field, e.old)} → {_value(e.field, e.new)}")
+        what = event_text(e, styles)
         who = e.who or ("the passing of time" if e.kind == "time" else "–")
         table.add_row(e.happened_on.isoformat(), Text(who), what)  # plan text only as Text
     return table
-
-
-def _direction(old, new) -> str:
-    from ..history import direction
-
-    try:
-        return direction(old, new)
-    except KeyError:
-        return ""
 
 
 def reviews_table(reviews) -> Table:

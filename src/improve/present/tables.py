@@ -15,7 +15,8 @@ from rich.text import Text
 
 from .. import rules
 from ..api import ActionRow
-from .text import clip, counts_text, pct, rag_text
+from ..rules import pending_extension
+from .text import clip, counts_text, pct, pending_words, rag_text
 
 
 def long_date(d: date) -> str:
@@ -97,6 +98,9 @@ def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 8
             st = row.status
             action = Text(clip(row.action.action, limit))
             action.append(f"\n{st.why}", style="italic")
+            asked = pending_extension(row.action)
+            if asked is not None:
+                action.append(f"\n{pending_words(asked)}", style="bold")
             due = "–" if st.due is None else st.due.isoformat()
             if st.due != st.original_due:
                 due += "*"

@@ -72,3 +72,13 @@ def clip(text: str, width: int) -> str:
     if width < 1:
         return ""
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def pending_words(ext) -> str:
+    """A request for a new due date awaiting a decision, in a line."""
+    asked = " asked for"
+    if ext.requested_on:
+        asked += f" on {ext.requested_on.isoformat()}"
+    if ext.requested_by:
+        asked += f" by {ext.requested_by}"
+    return f"awaiting a decision: a new due date of {ext.due.isoformat()}{asked}"

@@ -13,7 +13,8 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from ..errors import HistoryError
 from ..present.briefing import history_table
-from ..present.text import rag_text
+from ..present.text import pending_words, rag_text
+from ..rules import pending_extension
 from .base import ImproveScreen
 from .portfolio import composed
 from .widgets import sparkline
@@ -49,6 +50,12 @@ def action_detail(plan, rec, st, styles: dict) -> Table:
     rag.append_text(rag_text(st.rag, styles))
     rag.append(f"  {st.why}")  # the why in plain text: the word carries the colour
     add("RAG", rag)
+    asked = pending_extension(a)
+    if asked is not None:
+        decision = Text(pending_words(asked), style="bold")
+        decision.append(f": {asked.reason}\n")
+        decision.append("The date in force has not moved; u opens the form to agree or refuse it.")
+        add("Decision needed", decision)
     if a.rag:
         state = "expired — ignored" if st.override_expired else "in force"
         until = f" until {a.rag_until}" if a.rag_until else " (no end date)"
@@ -78,8 +85,9 @@ def action_detail(plan, rec, st, styles: dict) -> Table:
         elif ext.state == "refused":
             agreed = f" (refused{': ' + ext.refused_reason if ext.refused_reason else ''})"
         add("Extension", f"to {ext.due}: {ext.reason}{agreed}")
-    for ms in a.milestones:
-        add("Milestone", f"{'✓ done' if ms.done else '○ open'}  {_d(ms.due)}  {ms.label}")
+    for n, ms in enumerate(a.milestones, 1):
+        done = "✓ done" + (f" {ms.done_on}" if ms.done_on else "") if ms.done else "○ not done"
+        add(f"Milestone {n}", f"{done}  due {_d(ms.due)}  {ms.label}")
     impact = a.impact or "–"
     add("Impact", impact + (f": {a.impact_note}" if a.impact_note else ""))
     if a.weight != 1:
@@ -201,7 +209,9 @@ class ActionScreen(ImproveScreen[None]):
         elif not message.events:
             view.update(Text("No history recorded for this action yet."))
         else:
-            view.update(history_table(f"{self.plan_id}:{self.ref}", message.events))
+            view.update(
+                history_table(f"{self.plan_id}:{self.ref}", message.events, self.app.rag_styles)
+            )
 
     def refresh_data(self) -> None:
         if not composed(self, "#detail"):

@@ -43,7 +43,7 @@ class ReviewLoaded(Message):
 TREND_REVIEWS = 6  # reviews listed per plan; the sparkline covers every one
 
 
-def trend_table(trend: dict, titles: dict[str, str]) -> Table:
+def trend_table(trend: dict, titles: dict[str, str], styles: dict) -> Table:
     """Per plan: percent complete at every review as a sparkline, then the percent and the
     RAG counts at each of the latest reviews."""
     table = Table.grid(padding=(0, 2))
@@ -65,7 +65,9 @@ def trend_table(trend: dict, titles: dict[str, str]) -> Table:
             )
         for p in shown:
             table.add_row(
-                Text(""), Text(f"{p.on_date}  {pct(p.percent):>4} complete"), counts_text(p.counts)
+                Text(""),
+                Text(f"{p.on_date}  {pct(p.percent):>4} complete"),
+                counts_text(p.counts, styles),
             )
     return table
 
@@ -134,12 +136,18 @@ class ReviewScreen(ImproveScreen[None]):
             status.append("\n" + say(message.error), style="italic")
         self.query_one("#review-status", Static).update(status)
         self.query_one("#trend", Static).update(
-            Group(Text("\nTrend", style="bold underline"), trend_table(message.trend, titles))
+            Group(
+                Text("\nTrend", style="bold underline"),
+                trend_table(message.trend, titles, self.app.rag_styles),
+            )
             if message.trend
             else Text("")
         )
         self.query_one("#briefing", Static).update(
-            Group(Text(""), changes_briefing(message.briefing, titles))
+            Group(
+                Text(""),
+                changes_briefing(message.briefing, self.app.statuses or [], self.app.rag_styles),
+            )
             if message.briefing
             else Text("")
         )

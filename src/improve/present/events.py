@@ -1,0 +1,165 @@
+"""One recorded change, told as a sentence a meeting can read ("asked for a new due date of
+2018-03-31: …", "progress update: «…»"), never as a dump of fields.
+
+Plan text inside a sentence is plain `Text`: never read as markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from .text import RAG_STYLE, rag_text
+
+ARROW = {"up": "▲", "down": "▼", "dropped": "–", "reinstated": "+"}
+IMPACT_WORDS = {
+    "yes": "making a difference",
+    "partly": "partly making a difference",
+    "no": "not making a difference",
+    "too-early": "too early to say",
+    "n/a": "not applicable",
+}
+
+
+def quote(text: str | None, limit: int = 160) -> str:
+    """Plan text quoted on one line, cut at `limit` characters."""
+    flat = " ".join((text or "").split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return f"“{flat}”"
+
+
+def _words(value: str | None) -> str:
+    return (value or "none").replace("-", " ")
+
+
+def move_text(old: str | None, new: str | None, direction: str, styles: dict = RAG_STYLE) -> Text:
+    text = Text(f"{ARROW.get(direction, '')} ")
+    text.append_text(rag_text(old, styles))
+    text.append(" → ")
+    text.append_text(rag_text(new, styles))
+    return text
+
+
+def _direction(old, new) -> str:
+    from ..history import direction
+
+    try:
+        return direction(old, new)
+    except KeyError:
+        return ""
+
+
+def _flag(new, yes: str, no: str) -> str:
+    return yes if new else no
+
+
+def _request(old: dict | None, new: dict | None) -> str:
+    if new is None:
+        return "the request for a new due date is no longer in the plan"
+    due, state = new.get("due"), new.get("state")
+    by = f" by {new['decided_by']}" if new.get("decided_by") else ""
+    if state == "requested":
+        who = f" ({new['requested_by']})" if new.get("requested_by") else ""
+        return f"asked for a new due date of {due}{who}: {quote(new.get('reason'))}"
+    if state == "agreed":
+        return f"new due date of {due} agreed{by}"
+    why = f": {quote(new.get('refused_reason'))}" if new.get("refused_reason") else ""
+    return f"new due date of {due} refused{by}{why}"
+
+
+def _override(old: dict | None, new: dict | None) -> str:
+    if new is None:
+        return f"colour set by hand ({(old or {}).get('rag', '').upper()}) taken away"
+    if old and old.get("in_force") and not new.get("in_force") and old.get("rag") == new.get("rag"):
+        return f"colour set by hand ({new['rag'].upper()}) lapsed on {new.get('until')}"
+    until = f" until {new['until']}" if new.get("until") else ""
+    return f"colour set by hand to {new['rag'].upper()}{until}: {quote(new.get('reason'))}"
+
+
+def _extension(old: dict | None, new: dict | None) -> str:
+    if new is None:
+        return "extension taken out of the plan"
+    by = f" by {new['agreed_by']}" if new.get("agreed_by") else ""
+    return f"extension agreed{by} to {new.get('due')}: {quote(new.get('reason'))}"
+
+
+def _update(old: dict | None, new: dict | None) -> str:
+    if new is None:
+        return "progress updates taken out of the plan"
+    added = new.get("count", 0) - (old or {}).get("count", 0)
+    who = f" by {new['by']}" if new.get("by") else ""
+    head = "progress update" if added <= 1 else f"{added} progress updates, the latest"
+    return f"{head}{who}" + (f": {quote(new.get('note'))}" if new.get("note") else "")
+
+
+def _evidence(old: dict | None, new: dict | None) -> str:
+    if new is None:
+        return "evidence taken out of the plan"
+    added = new.get("count", 0) - (old or {}).get("count", 0)
+    if added <= 0:
+        return f"evidence changed: {quote(new.get('text'))}"
+    head = "evidence added" if added == 1 else f"{added} pieces of evidence added, the latest"
+    return f"{head}: {quote(new.get('text'))}"
+
+
+def _reading(old: dict | None, new: dict | None) -> str:
+    if new is None:
+        return f"reading of {(old or {}).get('measure')} taken out of the plan"
+    was = f" (was {old['value']:g})" if old and isinstance(old.get("value"), int | float) else ""
+    value = new.get("value")
+    shown = f"{value:g}" if isinstance(value, int | float) else str(value)
+    return f"{new.get('measure')} measured at {shown} on {new.get('date')}{was}"
+
+
+def _milestones(old, new) -> str:
+    if (new or 0) > (old or 0):
+        n = new - (old or 0)
+        return f"{'a milestone' if n == 1 else f'{n} milestones'} marked done ({new} done now)"
+    return f"a milestone marked not done after all ({new or 0} done now)"
+
+
+def _plain(name: str):
+    return lambda old, new: f"{name} {old or 'none'} → {new or 'none'}"
+
+
+SENTENCES = {
+    "percent": lambda old, new: f"percent complete {old or 0}% → {new or 0}%",
+    "status": lambda old, new: f"status {_words(old)} → {_words(new)}",
+    "complete": lambda old, new: _flag(new, "complete", "no longer complete"),
+    "overdue": lambda old, new: _flag(new, "became overdue", "no longer overdue"),
+    "stale": lambda old, new: _flag(
+        new, "became stale: no activity for longer than the plan allows", "no longer stale"
+    ),
+    "start": _plain("start date"),
+    "due": _plain("due date in force"),
+    "original_due": _plain("original due date"),
+    "extension": _extension,
+    "milestones_done": _milestones,
+    "impact": lambda old, new: (
+        f"impact judged {IMPACT_WORDS.get(new or '', new or 'none')}"
+        + (f" (was {IMPACT_WORDS.get(old, old)})" if old else "")
+    ),
+    "evidence": _evidence,
+    "reading": _reading,
+    "update": _update,
+    "override": _override,
+    "request": _request,
+}
+
+
+def event_text(e, styles: dict = RAG_STYLE) -> Text:
+    """One event as a sentence."""
+    if e.kind == "baseline":
+        state = e.new or {}
+        what = Text("first recorded: ")
+        what.append_text(rag_text(state.get("rag"), styles))
+        what.append(f", {state.get('percent', 0)}% done, status {_words(state.get('status'))}")
+        return what
+    if e.kind in ("added", "removed"):
+        return Text(f"action {e.kind}")
+    if e.field == "rag":
+        return move_text(e.old, e.new, _direction(e.old, e.new), styles)
+    tell = SENTENCES.get(e.field or "")
+    if tell is None:
+        return Text(f"{e.field}: {e.old} → {e.new}")
+    return Text(tell(e.old, e.new))
