@@ -32,7 +32,7 @@ from .commands import ImproveCommands
 from .modals import HelpScreen
 from .plan import PlanScreen
 from .portfolio import PortfolioScreen
-from .update_form import FormValues, UpdateForm, to_change
+from .update_form import ActionState, FormValues, UpdateForm, to_change
 
 HIGH_CONTRAST = Theme(
     name="improve-high-contrast",
@@ -411,7 +411,14 @@ class ImproveApp(App):
                 self.save_update(plan_id, ref, result, seen)
 
         self.open(
-            UpdateForm(f"Update {plan_id}:{ref}", values or FormValues(), error, measures), saved
+            UpdateForm(
+                f"Update {plan_id}:{ref}",
+                values or FormValues(),
+                error,
+                measures,
+                ActionState.of(seen),
+            ),
+            saved,
         )
 
     @work(thread=True, group="save")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,6 +18,8 @@ from textual.widgets import Button, Input, Label, Select
 
 from .. import model
 from ..api import Change, EditError, ImproveError
+from ..present.text import clip
+from ..rules import due_in_force, pending_extension
 from .base import ImproveModal
 from .wording import FIELD_WIDGET, say
 
@@ -77,6 +80,35 @@ class FormValues:
     evidence_measure: str | None = None
     reading_measure: str | None = None
     reading_value: str = ""
+    date_kind: str = "request"  # the new due date is asked for ("request") or agreed ("agree")
+    decision: str | None = None  # on a pending request: "agree" | "refuse"
+    milestone: str | None = None  # "N:done" | "N:not-done"
+    milestone_on: str = ""
+    rag: str | None = None  # red | amber | green | "clear"
+    rag_reason: str = ""
+    rag_until: str = ""
+
+
+@dataclass
+class ActionState:
+    """What the form offers depends on the action: its milestones, a colour set by hand, a
+    request awaiting a decision."""
+
+    milestones: list[model.Milestone] = field(default_factory=list)
+    override: str | None = None  # the colour set by hand now
+    pending: model.Extension | None = None
+    due: date | None = None  # the due date in force
+
+    @classmethod
+    def of(cls, action: model.Action | None) -> ActionState:
+        if action is None:
+            return cls()
+        return cls(
+            list(action.milestones),
+            action.rag,
+            pending_extension(action),
+            due_in_force(action),
+        )
 
 
 class UpdateForm(ImproveModal[FormValues | None]):
@@ -98,9 +130,11 @@ class UpdateForm(ImproveModal[FormValues | None]):
         values: FormValues,
         error: ImproveError | str | None = None,
         measures: Sequence[tuple[str, str]] = (),
+        state: ActionState | None = None,
     ) -> None:
         super().__init__()
         self.form_title, self.values = title, values
+        self.state = state or ActionState()
         self.error = f"Not saved: {say(error)}" if error is not None else None
         self.error_field = getattr(error, "field", None)
         self.measures = list(measures)
@@ -193,24 +227,107 @@ class UpdateForm(ImproveModal[FormValues | None]):
                         restrict=r"-?[0-9]*\.?[0-9]*",
                         compact=True,
                     )
-                yield Label("New due date")
-                yield Input(
-                    v.extend_to,
-                    id="extend_to",
-                    placeholder="YYYY-MM-DD (an extension)",
-                    compact=True,
-                )
-                yield Label("Reason")
-                yield Input(
-                    v.reason,
-                    id="reason",
-                    placeholder="why the date moves, and who agreed",
-                    compact=True,
-                )
+                yield from self._milestone_fields()
+                yield from self._date_fields()
+                yield from self._colour_fields()
             yield Label("", id="form-problem")
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def _milestone_fields(self) -> ComposeResult:
+        v, milestones = self.values, self.state.milestones
+        if not milestones:
+            return
+        options = []
+        for n, ms in enumerate(milestones, 1):
+            due = f" (due {ms.due})" if ms.due else ""
+            if ms.done:
+                options.append(
+                    (Text(clip(f"{n} not done after all: {ms.label}", 54)), f"{n}:not-done")
+                )
+            else:
+                options.append((Text(clip(f"{n} done: {ms.label}{due}", 54)), f"{n}:done"))
+        known = {value for _, value in options}
+        yield Label("Milestone")
+        yield Select(
+            options,
+            value=v.milestone if v.milestone in known else Select.NULL,
+            id="milestone",
+            allow_blank=True,
+            compact=True,
+            prompt="(mark a milestone done: optional)",
+        )
+        yield Label("Done on")
+        yield Input(
+            v.milestone_on, id="milestone_on", compact=True, placeholder="YYYY-MM-DD (optional)"
+        )
+
+    def _date_fields(self) -> ComposeResult:
+        v, pending = self.values, self.state.pending
+        if pending is not None:
+            asked = f"{pending.due}" + (
+                f" by {pending.requested_by}" if pending.requested_by else ""
+            )
+            yield Label("Asked for")
+            yield Label(Text(clip(f"{asked}: {pending.reason}", 60)), id="asked-for")
+            yield Label("Decision")
+            yield Select(
+                [
+                    (Text(f"agree: the due date becomes {pending.due}"), "agree"),
+                    (Text("refuse: the date stays as it is"), "refuse"),
+                ],
+                value=v.decision or Select.NULL,
+                id="decision",
+                allow_blank=True,
+                compact=True,
+                prompt="(awaiting a decision)",
+            )
+            yield Label("Reason")
+            yield Input(
+                v.reason, id="reason", compact=True, placeholder="why it is refused (optional)"
+            )
+            return
+        now = f" (due {self.state.due} now)" if self.state.due else ""
+        yield Label("New due date")
+        yield Input(v.extend_to, id="extend_to", placeholder=f"YYYY-MM-DD{now}", compact=True)
+        yield Label("The new date is")
+        yield Select(
+            [
+                (Text("asked for: the meeting agrees it"), "request"),
+                (Text("agreed already"), "agree"),
+            ],
+            value=v.date_kind,
+            id="date_kind",
+            allow_blank=False,
+            compact=True,
+        )
+        yield Label("Reason")
+        yield Input(v.reason, id="reason", placeholder="why the date should move", compact=True)
+
+    def _colour_fields(self) -> ComposeResult:
+        v = self.values
+        options = [(Text(f"{c.upper()}, set by hand"), c) for c in model.OVERRIDE_COLOURS]
+        if self.state.override:
+            options.append((Text(f"clear the {self.state.override.upper()} set by hand"), "clear"))
+        yield Label("Colour by hand")
+        yield Select(
+            options,
+            value=v.rag or Select.NULL,
+            id="rag",
+            allow_blank=True,
+            compact=True,
+            prompt="(as the rules work it out)",
+        )
+        yield Label("Colour reason")
+        yield Input(
+            v.rag_reason,
+            id="rag_reason",
+            compact=True,
+            placeholder="why the worked-out colour is wrong",
+        )
+        yield Label("Colour until")
+        yield Input(v.rag_until, id="rag_until", compact=True, placeholder="YYYY-MM-DD (optional)")
 
     def on_quartiles_picked(self, event: Quartiles.Picked) -> None:
         self.query_one("#percent", Input).value = str(event.value)
@@ -229,10 +346,21 @@ class UpdateForm(ImproveModal[FormValues | None]):
         value = found.first(Select).value
         return None if value is Select.NULL else str(value)
 
+    def _text(self, iid: str) -> str:
+        found = self.query(f"#{iid}")
+        return found.first(Input).value.strip() if found else ""
+
     def collect(self) -> FormValues:
         status = self.query_one("#status", Select).value
         reading = self.query("#reading_value")
         return FormValues(
+            date_kind=self._select("date_kind") or "request",
+            decision=self._select("decision"),
+            milestone=self._select("milestone"),
+            milestone_on=self._text("milestone_on"),
+            rag=self._select("rag"),
+            rag_reason=self._text("rag_reason"),
+            rag_until=self._text("rag_until"),
             evidence_measure=self._select("evidence_measure"),
             reading_measure=self._select("reading_measure"),
             reading_value=reading.first(Input).value.strip() if reading else "",
@@ -241,8 +369,8 @@ class UpdateForm(ImproveModal[FormValues | None]):
             note=self.query_one("#note", Input).value.strip(),
             evidence=self.query_one("#evidence", Input).value.strip(),
             link=self.query_one("#link", Input).value.strip(),
-            extend_to=self.query_one("#extend_to", Input).value.strip(),
-            reason=self.query_one("#reason", Input).value.strip(),
+            extend_to=self._text("extend_to"),
+            reason=self._text("reason"),
         )
 
     def on_mount(self) -> None:
@@ -250,8 +378,13 @@ class UpdateForm(ImproveModal[FormValues | None]):
             self._focus_field(self.error_field)
 
     def _focus_field(self, name: str) -> None:
+        widget = FIELD_WIDGET.get(name, name)
+        if name == "reason" and self._select("rag") not in (None, "clear"):
+            widget = "rag_reason"  # the colour's reason has a box of its own
+        elif name in ("extend_to", "decide_extension") and self.query("#decision"):
+            widget = "decision"
         try:
-            self.query_one(f"#{FIELD_WIDGET.get(name, name)}").focus()
+            self.query_one(f"#{widget}").focus()
         except NoMatches:  # not on this form (or the app is closing)
             pass
 
@@ -281,6 +414,16 @@ def to_change(v: FormValues) -> Change:
     readings = (
         [(v.reading_measure, v.reading_value)] if v.reading_value or v.reading_measure else []
     )
+    milestone, _, done = (v.milestone or "").partition(":")
+    colour = v.rag if v.rag != "clear" else None
+    dated = bool(v.extend_to) or (v.decision == "refuse" and bool(v.reason))
+    if colour and dated:
+        raise EditError(
+            "a colour set by hand and a new due date each need a reason of their own: "
+            "save one, then the other",
+            code="one-at-a-time",
+            field="rag",
+        )
     change = Change.from_text(
         percent=v.percent,
         status=v.status,
@@ -289,8 +432,20 @@ def to_change(v: FormValues) -> Change:
         link=v.link,
         evidence_measure=v.evidence_measure,
         readings=readings,
-        extend_to=v.extend_to,
-        reason=v.reason,
+        extend_to=v.extend_to if v.date_kind == "agree" else None,
+        request_extension=v.extend_to if v.date_kind != "agree" else None,
+        decide_extension=v.decision,
+        reason=v.rag_reason if colour else v.reason,
+        milestone=milestone or None,
+        milestone_done=(done == "done") if milestone else None,
+        milestone_on=v.milestone_on,
+        rag=colour,
+        rag_until=v.rag_until,
+        clear_rag=v.rag == "clear",
     )
+    if not colour and v.rag_reason:
+        raise EditError(
+            "a colour reason goes with choosing a colour by hand", code="needs-rag", field="rag"
+        )
     change.check()
     return change

@@ -18,7 +18,7 @@ HINT = {
 # codes whose whole message the app words in its own terms
 REWORD = {
     "nothing-to-change": "nothing to save: change the percent or status, or add a note, "
-    "evidence, a reading or a new due date",
+    "evidence, a reading, a milestone done, a new due date or a colour by hand",
 }
 
 # the form's widget for each field of a change
@@ -31,7 +31,14 @@ FIELD_WIDGET = {
     "evidence_measure": "evidence_measure",
     "readings": "reading_value",
     "extend_to": "extend_to",
+    "request_extension": "extend_to",
+    "decide_extension": "decision",
     "reason": "reason",
+    "milestone": "milestone",
+    "milestone_done": "milestone",
+    "milestone_on": "milestone_on",
+    "rag": "rag",
+    "rag_until": "rag_until",
 }
 
 
