@@ -153,3 +153,22 @@ async def test_a_colour_without_a_reason_is_refused_at_the_reason_box(plans):
         assert app.focused is form.query_one("#rag_reason")
         assert app.screen is form
     assert (plans / "staged.toml").read_bytes() == before
+
+
+async def test_keys_typed_ahead_land_in_the_box_they_were_meant_for(plans):
+    """A terminal delivers keys typed quickly as one burst, before the app has moved the
+    focus for the first of them: tab × 4 then a date must fill the date box, not the
+    percent box the lead started in (which took "201" before tab moved the focus first)."""
+    from textual import events
+
+    async with running(plans, TODAY) as (app, pilot):
+        form = await open_form(app, pilot, "1.1.10")
+        assert app.focused is form.query_one("#percent")
+        order = [w.id for w in form.focus_chain]
+        tabs = order.index("extend_to") - order.index("percent")
+        for _ in range(tabs):  # all queued at once, as a burst arrives
+            app.post_message(events.Key("tab", "\t"))
+        for c in "2017-06-30":
+            app.post_message(events.Key("minus" if c == "-" else c, c))
+        assert await wait_for(lambda: form.query_one("#extend_to").value == "2017-06-30", pilot)
+        assert form.query_one("#percent").value == ""

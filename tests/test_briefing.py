@@ -88,9 +88,7 @@ def test_the_briefing_opens_with_red_now_and_why_then_quotes_the_notes(run):
     red = flat.index("Red now, and why")
     assert red < flat.index("Counted plan") < flat.index("Progress notes since the review")
     # the actions due by now that are not done, with the rule's words for why
-    assert (
-        "counted:10a Action number 10a with a long … — overdue: due 2017-02-28, 5 days ago" in flat
-    )
+    assert "counted:10a Action number 10a with a long … overdue: due 2017-02-28, 5 days ago" in flat
     assert (
         "counted:2 Action number 2 with a long … 2017-01-20, Head of Service: "
         "“Consultation done; report drafted”" in flat

@@ -128,7 +128,7 @@ class Briefing:
         lines = []
         for pid, ref in reds[:RED_SHOWN]:
             t = self.ref(pid, ref)
-            t.append(f"— {self.acts[pid, ref].why}")
+            t.append(self.acts[pid, ref].why)
             moved = was.get((pid, ref))
             if moved is not None:
                 t.append("  new since the review (was ")

@@ -122,6 +122,11 @@ class UpdateForm(ImproveModal[FormValues | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+s", "save", "Save", id="save"),
+        # Moving on is done by the app at once, not after the box being left has had the
+        # key: a lead who types ahead (tab, tab, 2017-03-31) puts the date where they
+        # meant it, not into a box they have already left.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
 
     def __init__(
