@@ -121,6 +121,7 @@ class Briefing:
 
     def red_now(self) -> list:
         was = {(m.plan_id, m.ref): m for m in self.ch.rag_moves}
+        asked = {(p.plan_id, p.ref) for p in self.ch.pending}
         reds = sorted(
             (key for key, st in self.acts.items() if st.rag == "red"),
             key=lambda key: (self.order.get(key[0], 0), ref_key(key[1])),
@@ -134,6 +135,8 @@ class Briefing:
                 t.append("  new since the review (was ")
                 t.append_text(self.rag(moved.old))
                 t.append(")")
+            if (pid, ref) in asked:
+                t.append("; a new due date is asked for (above)")
             lines.append(t)
         if len(reds) > RED_SHOWN:
             lines.append(
