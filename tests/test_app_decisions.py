@@ -172,3 +172,36 @@ async def test_keys_typed_ahead_land_in_the_box_they_were_meant_for(plans):
             app.post_message(events.Key("minus" if c == "-" else c, c))
         assert await wait_for(lambda: form.query_one("#extend_to").value == "2017-06-30", pilot)
         assert form.query_one("#percent").value == ""
+
+
+async def test_a_drop_down_whose_label_is_not_there_yet_does_not_end_the_app():
+    """Textual's Select raises NoMatches if its value changes while its label is not
+    composed (or already removed): seen on CI when a form was reopened after a failed save
+    on a busy machine. FormSelect waits for the label instead."""
+    from textual.app import App
+
+    from improve.tui.widgets import FormSelect
+
+    class One(App):
+        def compose(self):
+            yield FormSelect([("one", 1), ("two", 2)], id="pick")
+
+    app = One()
+    async with app.run_test() as pilot:
+        select = app.query_one("#pick", FormSelect)
+        label = select.query_one("#label")
+        await label.remove()  # as between a form's closing and its children going
+        select.value = 2  # the plain Select raises NoMatches here, and the app exits
+        await pilot.pause()
+        assert select.value == 2 and app.is_running
+
+
+async def test_opening_and_closing_the_form_at_once_is_not_a_crash(plans):
+    async with running(plans, TODAY) as (app, pilot):
+        app.show_action("staged", "1.1.3")
+        assert await wait_for(lambda: isinstance(app.screen, ActionScreen), pilot)
+        for _ in range(5):
+            await pilot.press("u", "escape")
+        await pilot.press("u")
+        assert await wait_for(lambda: isinstance(app.screen, UpdateForm), pilot)
+        assert app.is_running

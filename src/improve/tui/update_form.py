@@ -21,6 +21,7 @@ from ..api import Change, EditError, ImproveError
 from ..present.text import clip
 from ..rules import due_in_force, pending_extension
 from .base import ImproveModal
+from .widgets import FormSelect
 from .wording import FIELD_WIDGET, say
 
 QUARTILES = {"0": 0, "1": 25, "2": 50, "3": 75, "4": 100}
@@ -181,7 +182,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
                     placeholder="0–100",
                 )
                 yield Label("Status")
-                yield Select(
+                yield FormSelect(
                     [(s, s) for s in model.STATUSES],
                     value=v.status or Select.NULL,
                     id="status",
@@ -207,7 +208,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
                 )
                 if options:
                     yield Label("Evidence for")
-                    yield Select(
+                    yield FormSelect(
                         options,
                         value=v.evidence_measure or Select.NULL,
                         id="evidence_measure",
@@ -216,7 +217,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
                         prompt="(which measure it is evidence for: optional)",
                     )
                     yield Label("Reading for")
-                    yield Select(
+                    yield FormSelect(
                         options,
                         value=v.reading_measure or Select.NULL,
                         id="reading_measure",
@@ -255,7 +256,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
                 options.append((Text(clip(f"{n} done: {ms.label}{due}", 54)), f"{n}:done"))
         known = {value for _, value in options}
         yield Label("Milestone")
-        yield Select(
+        yield FormSelect(
             options,
             value=v.milestone if v.milestone in known else Select.NULL,
             id="milestone",
@@ -277,7 +278,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
             yield Label("Asked for")
             yield Label(Text(clip(f"{asked}: {pending.reason}", 60)), id="asked-for")
             yield Label("Decision")
-            yield Select(
+            yield FormSelect(
                 [
                     (Text(f"agree: the due date becomes {pending.due}"), "agree"),
                     (Text("refuse: the date stays as it is"), "refuse"),
@@ -297,7 +298,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
         yield Label("New due date")
         yield Input(v.extend_to, id="extend_to", placeholder=f"YYYY-MM-DD{now}", compact=True)
         yield Label("The new date is")
-        yield Select(
+        yield FormSelect(
             [
                 (Text("asked for: the meeting agrees it"), "request"),
                 (Text("agreed already"), "agree"),
@@ -316,7 +317,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
         if self.state.override:
             options.append((Text(f"clear the {self.state.override.upper()} set by hand"), "clear"))
         yield Label("Colour by hand")
-        yield Select(
+        yield FormSelect(
             options,
             value=v.rag or Select.NULL,
             id="rag",

@@ -4,6 +4,8 @@ objects, never in markup strings, so a title with square brackets shows as writt
 from __future__ import annotations
 
 from rich.text import Text
+from textual.css.query import NoMatches
+from textual.widgets import Select
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -25,3 +27,22 @@ def sparkline(values: list[float]) -> str:
         return SPARKS[3] * len(values)
     scale = (len(SPARKS) - 1) / (high - low)
     return "".join(SPARKS[round((v - low) * scale)] for v in values)
+
+
+class FormSelect(Select):
+    """A drop-down that survives being shown or closed in the same instant.
+
+    Textual 8.2's Select updates its label from a value watcher that can run just before
+    the label is composed, or just after the form holding it was closed (a lead who opens
+    the form and presses escape at once; a form reopened after a failed save while the
+    app is busy): the label is not there and the watcher raises NoMatches, which ends
+    the app. Here the update waits for the next refresh, or is dropped once the
+    drop-down is gone.
+    """
+
+    def _watch_value(self, value) -> None:
+        try:
+            super()._watch_value(value)
+        except NoMatches:
+            if self.is_attached:
+                self.call_after_refresh(self._watch_value, value)
