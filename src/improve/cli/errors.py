@@ -14,6 +14,7 @@ from collections.abc import Callable
 import click
 
 from ..errors import ImproveError
+from ..inert import visible
 
 # the option each field of a change is given with
 OPTION = {
@@ -75,13 +76,19 @@ def say(exc: ImproveError) -> str:
     return f"{target}: {message}" if target else message
 
 
+def echo(text: str, err: bool = False) -> None:
+    """`click.echo`, with plan text made inert: a file name, a key or a value quoted in a
+    message can hold ESC or another control character, shown here and never obeyed."""
+    click.echo(visible(text), err=err)
+
+
 class Failed(click.ClickException):
     """A command could not do what was asked: `improve: MESSAGE` on stderr, exit 1."""
 
     exit_code = 1
 
     def show(self, file=None) -> None:
-        click.echo(f"improve: {self.message}", err=True)
+        echo(f"improve: {self.message}", err=True)
 
 
 class ImproveGroup(click.Group):

@@ -13,6 +13,7 @@ from .. import api
 from ..api import Target, Workspace
 from ..present.briefing import changes_briefing, history_table, reviews_table
 from ..present.tables import make_console
+from .errors import echo
 from .options import global_options, settings
 
 
@@ -20,7 +21,7 @@ def workspace(s) -> Workspace:
     """The workspace for these settings, closed when the command ends; what the history
     cannot do is a warning on stderr (commands that need it ask with `require_store`)."""
     ws = Workspace(
-        s.plans, db=s.db, warn=lambda message: click.echo(f"improve: warning: {message}", err=True)
+        s.plans, db=s.db, warn=lambda message: echo(f"improve: warning: {message}", err=True)
     )
     ctx = click.get_current_context(silent=True)
     if ctx is not None:

@@ -18,12 +18,13 @@ from ..api import Change, HistoryError, ImproveError, Target
 from ..dates import parse_date
 from ..history.store import DB_DIR, DB_NAME
 from ..identity import who_am_i
+from ..inert import json_inert, one_line
 from ..loader import display_name, duplicate_id_problem, load_file, plan_files
 from ..model import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, RAGS, STATUSES, is_plan_id
 from ..present.briefing import as_of_table
 from ..present.tables import actions_table, make_console, rag_text, status_table
 from ..serialize import action_json, status_json
-from .errors import Failed, ImproveGroup
+from .errors import Failed, ImproveGroup, echo
 from .history_cmds import register, workspace
 from .options import DATE, global_options, settings
 from .report_cmd import register as register_report
@@ -67,7 +68,7 @@ def _load(s):
 def _emit_json(obj) -> None:
     # Indented for a person at a terminal; compact (and ~10× faster: the C encoder) in a pipe.
     indent = 2 if sys.stdout.isatty() else None
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=indent))
+    click.echo(json_inert(json.dumps(obj, ensure_ascii=False, indent=indent)))
 
 
 def _status_as_of(s, as_of: str, as_json: bool) -> None:
@@ -129,7 +130,7 @@ def check(paths: tuple[Path, ...]) -> None:
                 problems.append(duplicate_id_problem(path, loaded.plan, other))
             seen_ids.setdefault(loaded.plan.id, path)
         for problem in problems:
-            click.echo(str(problem))
+            click.echo(one_line(str(problem)))  # a newline in a value stays on its line
         e = sum(p.severity == "error" for p in problems)
         errors += e
         warnings += len(problems) - e
@@ -428,7 +429,7 @@ def update(
     now.append(f" — {done.action.why}")
     console.print(now)
     if done.history_warning:
-        click.echo(f"improve: warning: {done.history_warning}", err=True)
+        echo(f"improve: warning: {done.history_warning}", err=True)
 
 
 @cli.command()
@@ -459,9 +460,7 @@ def new(plan_id, title, kind, organisation) -> None:
         display_name(path),
     )
     atomic_write(path, text.encode("utf-8"))
-    click.echo(
-        f"Wrote {display_name(path)}; edit it, then run `improve check {display_name(path)}`."
-    )
+    echo(f"Wrote {display_name(path)}; edit it, then run `improve check {display_name(path)}`.")
 
 
 def _run_app(
@@ -535,12 +534,10 @@ def demo(target: Path | None, high_contrast: bool) -> None:
         with api.Workspace(copy, db=demo_db) as ws:
             ws.require_store().replay(ws.load(), today)
     except HistoryError as exc:
-        click.echo(f"improve: warning: the demo has no history: {exc}", err=True)
+        echo(f"improve: warning: the demo has no history: {exc}", err=True)
     banner = f"DEMO as at {today.isoformat()} · a scratch copy in {copy}; the shipped plans are not touched"
     _run_app(copy, today, who_am_i(), _high_contrast(high_contrast), banner, db=demo_db)
-    click.echo(
-        f"The demo copy is kept in {copy}.\nTo see what you changed: diff -ru {s.plans} {copy}"
-    )
+    echo(f"The demo copy is kept in {copy}.\nTo see what you changed: diff -ru {s.plans} {copy}")
 
 
 def make_demo_copy(source: Path, target: Path | None) -> Path:

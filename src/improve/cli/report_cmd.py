@@ -8,6 +8,7 @@ import click
 
 from ..identity import who_am_i
 from ..loader import display_name
+from .errors import echo
 from .options import DATE, global_options, settings
 
 FORMAT_CHOICES = ("html", "pdf", "xlsx", "md", "csv")
@@ -56,7 +57,7 @@ def register(cli: click.Group, load) -> None:
         path = output or Path(default_name(list(plan_ids), fmt, s.today))
         write_report(result, fmt, path, s.plans)
         for line in result.not_reported:
-            click.echo(f"improve: warning: not reported: {line}", err=True)
+            echo(f"improve: warning: not reported: {line}", err=True)
         reported = [pr.plan.id for pr in result.plans]
         click.echo(
             f"Wrote {display_name(path.resolve())}: {len(reported)} plan"
@@ -64,4 +65,4 @@ def register(cli: click.Group, load) -> None:
         )
         if body is not None and meeting is not None:
             ws.require_store().record_reported(reported, body, meeting, s.today, author, fmt)
-            click.echo(f"Recorded as reported to {body} for its meeting on {meeting.isoformat()}.")
+            echo(f"Recorded as reported to {body} for its meeting on {meeting.isoformat()}.")
