@@ -121,12 +121,83 @@ def parse_text(
             ],
             None,
         )
+    hostile = _too_costly(text, name)
+    if hostile is not None:
+        return None, [hostile], None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [_syntax_problem(name, text, exc)], None
-    plan, problems = check_data(data, text, path, plans_root)
+    except (ValueError, RecursionError, MemoryError) as exc:  # what tomllib raises besides
+        return None, [_unreadable(name, text, exc)], None
+    try:
+        plan, problems = check_data(data, text, path, plans_root)
+    except (RecursionError, MemoryError) as exc:  # nested deeper than the checks can walk
+        return None, [_unreadable(name, text, exc)], None
     return plan, problems, data
+
+
+# What a plan file may not exceed, so that no file, however made, costs more than a second
+# or two to turn away (docs/plan-format.md, "Limits").
+MAX_BYTES = 20 * 1024 * 1024
+MAX_KEY_PARTS = 256  # a dotted key or table header: a.b.c has three parts
+MAX_NESTING = 64  # lists and inline tables opened inside one another on one line
+_LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
+
+
+def _too_costly(text: str, name: str) -> m.Problem | None:
+    """A cheap look, before parsing, for what makes a parser slow or deep: a key with
+    thousands of dotted parts (tomllib's time grows with the square of them), lists or
+    inline tables opened hundreds deep on a line. Counting characters a line is a few per
+    cent of the parse it guards; only a line with that many is looked at closely. Nesting
+    spread over many lines is caught by the parser itself (RecursionError, handled as
+    this file's error)."""
+    for n, line in enumerate(text.splitlines(), 1):
+        if len(line) <= MAX_NESTING:
+            continue  # too short to hold either
+        if line.count(".") >= MAX_KEY_PARTS and line.split("=", 1)[0].count(".") >= MAX_KEY_PARTS:
+            return m.Problem(
+                name,
+                n,
+                1,
+                "error",
+                f"a key or table name with more than {MAX_KEY_PARTS} dotted parts; a plan "
+                "never needs so many (is this file a plan?)",
+            )
+        if line.count("[") + line.count("{") > MAX_NESTING:
+            depth = 0
+            for col, ch in enumerate(line, 1):
+                if ch in "[{":
+                    depth += 1
+                    if depth > MAX_NESTING:
+                        return m.Problem(
+                            name,
+                            n,
+                            col,
+                            "error",
+                            f"lists or tables nested more than {MAX_NESTING} deep; a plan "
+                            "never needs so many (is this file a plan?)",
+                        )
+                elif ch in "]}":
+                    depth -= 1
+    return None
+
+
+def _unreadable(name: str, text: str, exc: BaseException) -> m.Problem:
+    if isinstance(exc, ValueError) and "digits" in str(exc):
+        found = _LONG_NUMBER.search(text)
+        line, col = (1, 1)
+        if found:
+            line = text.count("\n", 0, found.start()) + 1
+            col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        return m.Problem(
+            name, line, col, "error", "a number with thousands of digits; write a real number"
+        )
+    if isinstance(exc, RecursionError):
+        return m.Problem(
+            name, 1, 1, "error", "lists or tables nested too deeply to read; is this file a plan?"
+        )
+    return m.Problem(name, 1, 1, "error", f"the file cannot be read as a plan: {exc}")
 
 
 def check_data(
@@ -165,13 +236,48 @@ def file_stamp(path: Path) -> tuple | None:
 def load_file(path: Path, plans_root: Path | None = None) -> LoadedFile:
     path = Path(path)
     stamp = file_stamp(path)  # taken before reading: a change during the read shows next time
-    loaded = _load_file(path, plans_root)
+    try:
+        loaded = _load_file(path, plans_root)
+    except Exception as exc:  # a bug of ours on an input nobody foresaw: this file's error
+        problem = m.Problem(
+            display_name(path),
+            1,
+            1,
+            "error",
+            f"improve could not read this file ({type(exc).__name__}: {exc}); the other "
+            "plans are not affected. Please report this",
+        )
+        loaded = LoadedFile(path, None, [problem], "")
     loaded.stamp = stamp
     return loaded
 
 
+def file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it will say why
+
+
 def _load_file(path: Path, plans_root: Path | None) -> LoadedFile:
     name = display_name(path)
+    size = file_size(path)
+    if size > MAX_BYTES:
+        return LoadedFile(
+            path,
+            None,
+            [
+                m.Problem(
+                    name,
+                    1,
+                    1,
+                    "error",
+                    f"the file is {size / 1024 / 1024:.0f} MB; a plan file may be at most "
+                    f"{MAX_BYTES // 1024 // 1024} MB (split it into several plans)",
+                )
+            ],
+            "",
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -14,6 +14,7 @@ from pathlib import Path as FsPath
 from typing import Any, NamedTuple
 
 from .errors import EditError
+from .inert import one_line
 
 KINDS = ("ofsted", "scrutiny", "partnership", "send", "internal", "other")
 STATUSES = ("not-started", "in-progress", "complete", "dropped")
@@ -260,4 +261,5 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        """One line, whatever the file name or a quoted value holds."""
+        return one_line(f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}")

@@ -30,7 +30,15 @@ from .editing import Change, changed_line_ranges, edit_text, read_plan
 from .errors import ConflictError, EditError, HistoryError, PlanFileError
 from .files import atomic_write, plan_lock
 from .history import HistoryStore, resolve_path
-from .loader import LoadedFile, Portfolio, fingerprint, load_folder, refresh_folder
+from .loader import (
+    MAX_BYTES,
+    LoadedFile,
+    Portfolio,
+    file_size,
+    fingerprint,
+    load_folder,
+    refresh_folder,
+)
 from .model import Action, Target, is_plan_id
 
 
@@ -268,6 +276,12 @@ class Workspace:
         expected_action: Action | None = None,
     ) -> Updated:
         with plan_lock(path):
+            if file_size(path) > MAX_BYTES:
+                raise PlanFileError(
+                    f"{path.name} is over {MAX_BYTES // 1024 // 1024} MB, more than a plan "
+                    "file may be; `improve check` says more",
+                    code="plan-has-errors",
+                )
             try:
                 raw = path.read_bytes()
             except OSError as exc:

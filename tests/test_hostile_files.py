@@ -1,0 +1,124 @@
+"""One bad file is one file's problem (issue 11 item 4): whatever a plan file holds, it
+becomes that file's error with FILE:LINE:COL, quickly, and every other plan loads, in the
+command line and the app alike."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SAMPLE, wait_for, write
+from improve import api, loader
+from improve.cli import cli
+
+HOSTILE = {
+    "long-number": '[plan]\ntitle = "x"\n[plan.extra]\nn = ' + "9" * 5000 + "\n",
+    "deep-one-line": '[plan]\ntitle = "x"\n[plan.extra]\na = ' + "[" * 600 + "]" * 600 + "\n",
+    "deep-many-lines": '[plan]\ntitle = "x"\n[plan.extra]\na = ' + "[\n" * 600 + "]\n" * 600,
+    "deep-tables": '[plan]\ntitle = "x"\n[plan.extra]\na = ' + "{ b = " * 300 + "1" + " }" * 300,
+    "dotted": '[plan]\ntitle = "x"\n' + ".".join(f"k{i}" for i in range(20_000)) + " = 1\n",
+    "nul": '[plan]\ntitle = "a\x00b"\n',
+    "bad-utf8": b'[plan]\ntitle = "caf\xe9"\n',
+    "bom-crlf": '\ufeff[plan]\r\ntitle = "x"\r\nkind = 7\r\n',
+    "bad-date": '[plan]\ntitle = "x"\nstart = 2017-02-30\n',
+    "only-bom": "\ufeff",
+}
+LINE = re.compile(r"^\S+\.toml:\d+:\d+: (error|warning): \S")
+
+
+@pytest.fixture
+def folder(tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    write(plans, "sample.toml", SAMPLE)
+    return plans
+
+
+def put(folder, name: str, body) -> None:
+    path = folder / f"{name}.toml"
+    if isinstance(body, bytes):
+        path.write_bytes(body)
+    else:
+        path.write_text(body, encoding="utf-8", newline="")
+
+
+def run(folder, *args):
+    return CliRunner().invoke(
+        cli,
+        ["--plans", str(folder), "--today", "2017-01-05", "--db", str(folder.parent / "h.db"),
+         *args],
+        catch_exceptions=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_hostile_file_is_its_own_error_and_quickly(folder, name):
+    put(folder, name, HOSTILE[name])
+    started = time.perf_counter()
+    r = run(folder, "check")
+    took = time.perf_counter() - started
+    assert took < 2.0, f"{name}: check took {took:.1f} s"
+    assert "Traceback" not in r.output and "unexpected error" not in r.output, r.output
+    lines = r.output.splitlines()
+    assert lines and all(LINE.match(line) for line in lines[:-1]), lines
+    assert any(f"{name}.toml:" in line and ": error: " in line for line in lines), lines
+    assert not any("sample.toml" in line and "error" in line for line in lines)
+    for args in (["status"], ["actions"], ["update", "sample:1.1.2", "--percent", "5"]):
+        r = run(folder, *args)
+        assert r.exit_code == 0 and "Sample" in run(folder, "status").output, (args, r.output)
+
+
+def test_a_file_over_the_size_limit_is_refused_without_being_read(folder, monkeypatch):
+    limit = (folder / "sample.toml").stat().st_size + 100
+    monkeypatch.setattr(loader, "MAX_BYTES", limit)
+    put(folder, "huge", '[plan]\ntitle = "x"\n' + "# padding\n" * (limit // 5))
+    reads = []
+    real = type(folder).read_bytes
+
+    def read_bytes(self):
+        reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(type(folder), "read_bytes", read_bytes)
+    portfolio = api.load(folder)
+    (failed,) = portfolio.failed
+    assert "a plan file may be at most" in str(failed.problems[0])
+    assert "huge.toml" not in reads and [p.id for p in portfolio.plans] == ["sample"]
+
+
+def test_a_bug_of_ours_on_one_file_leaves_the_others_loaded(folder, monkeypatch):
+    put(folder, "other", '[plan]\ntitle = "Other"\n')
+    real = loader.check_data
+
+    def broken(data, text, path, plans_root=None):
+        if path.name == "other.toml":
+            raise TypeError("something nobody foresaw")
+        return real(data, text, path, plans_root)
+
+    monkeypatch.setattr(loader, "check_data", broken)
+    portfolio = api.load(folder)
+    assert [p.id for p in portfolio.plans] == ["sample"]
+    (problem,) = portfolio.failed[0].problems
+    assert "TypeError: something nobody foresaw" in str(problem) and "report" in str(problem)
+
+
+async def test_the_app_opens_with_hostile_files_and_keeps_reloading(folder):
+    from improve.tui import make_app
+
+    for name in ("long-number", "deep-many-lines", "dotted"):
+        put(folder, name, HOSTILE[name])
+    app = make_app(folder, date(2017, 1, 5), poll=0.05, history=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await wait_for(lambda: app.portfolio is not None and app.statuses, pilot)
+        assert [p.id for p in app.portfolio.plans] == ["sample"]
+        assert len(app.portfolio.failed) == 3
+        put(folder, "deep-one-line", HOSTILE["deep-one-line"])  # while it runs
+        assert await wait_for(lambda: len(app.portfolio.failed) == 4, pilot)
+        put(folder, "dotted", '[plan]\ntitle = "Mended"\n')  # and mended
+        assert await wait_for(lambda: app.portfolio.plan("dotted") is not None, pilot)
+        assert app.is_running
+        app.workers.cancel_all()
