@@ -9,6 +9,7 @@ either the old file or the new one, never half of each.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -64,16 +65,76 @@ def plan_lock(path: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the lock
 
 
+TEMP_SUFFIX = ".tmp"
+# mkstemp's names: the prefix, eight of these characters, the suffix
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
+STALE_TEMP = 3600  # seconds: no write takes this long, so an older temp file is a leftover
+
+
+def leftover_temps(folder: Path, name: str | None = None, older_than: float = 0) -> list[Path]:
+    """Our own temp files in `folder` (by our naming pattern only): for the plan file
+    `name`, or for any; only those last changed more than `older_than` seconds ago."""
+    found = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    for entry in entries:
+        match = _TEMP_NAME.match(entry.name)
+        if match is None or (name is not None and match["name"] != name):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if older_than and now - entry.stat(follow_symlinks=False).st_mtime < older_than:
+                continue
+        except OSError:
+            continue
+        found.append(Path(entry.path))
+    return found
+
+
+def remove_leftovers(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink()
+        except OSError:
+            pass  # another run took it, or the folder is read-only: no matter
+
+
+def real_plan_path(path: Path) -> Path:
+    """Where a plan file's bytes really are: a link is edited in its target, so the link
+    stays a link and the file it points at is the one that changes."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def atomic_write(path: Path, data: bytes, expect: str | None = None) -> tuple:
     """Write `data` to `path` so that a crash leaves either the old or the new file.
 
     With `expect`, the file must still have that fingerprint just before it is replaced.
     Returns the new file's stamp (mtime_ns, size, inode), taken from the file written,
-    so a later change by anyone else is never mistaken for this one.
+    so a later change by anyone else is never mistaken for this one. A file whose
+    permissions say it is read-only is not replaced (renaming over it would succeed).
     """
+    path = real_plan_path(path)
     folder = path.parent
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise EditError(
+            f"cannot write {path.name}: {exc.strerror}; nothing was written", code="os-error"
+        ) from None
+    if mode is not None and not mode & 0o222:
+        raise EditError(
+            f"{path.name} is read-only; nothing was written (to allow changes: "
+            f"chmod u+w {path.name})",
+            code="read-only",
+        )
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise EditError(
             f"cannot write in {folder}: {exc.strerror}; nothing was written", code="os-error"
@@ -83,8 +144,8 @@ def atomic_write(path: Path, data: bytes, expect: str | None = None) -> tuple:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-            if path.exists():
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
+            if mode is not None:
+                os.chmod(tmp, mode & 0o7777)
             st = os.fstat(handle.fileno())
         if expect is not None and fingerprint(path.read_bytes()) != expect:
             raise ConflictError(

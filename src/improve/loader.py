@@ -7,6 +7,7 @@ problems to report.  One bad file never stops the others from loading.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -233,8 +234,29 @@ def file_stamp(path: Path) -> tuple | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+def outside_link(path: Path, plans_root: Path | None) -> str | None:
+    """Where a plan file that is a link points, when that is outside the plans folder
+    (such a file is never read: nothing outside the folder is read or echoed)."""
+    if plans_root is None or not path.is_symlink():
+        return None
+    real = os.path.realpath(path)
+    root = os.path.realpath(plans_root)
+    return None if real.startswith(root.rstrip(os.sep) + os.sep) else real
+
+
 def load_file(path: Path, plans_root: Path | None = None) -> LoadedFile:
     path = Path(path)
+    target = outside_link(path, plans_root)
+    if target is not None:
+        problem = m.Problem(
+            display_name(path),
+            1,
+            1,
+            "warning",
+            f"a link to {target}, outside the plans folder; it is not read (copy the plan "
+            "into the folder, or link to a file inside it)",
+        )
+        return LoadedFile(path, None, [problem], "")
     stamp = file_stamp(path)  # taken before reading: a change during the read shows next time
     try:
         loaded = _load_file(path, plans_root)
@@ -327,9 +349,14 @@ def load_folder(folder: Path, previous: Portfolio | None = None) -> Portfolio:
     cache = previous.parsed if previous is not None else {}
     portfolio = Portfolio(folder)
     seen: dict[str, Path] = {}
-    for path in plan_files(folder):
+    files = plan_files(folder)
+    plain = {os.path.realpath(p): p for p in files if not p.is_symlink()}
+    for path in files:
         loaded = cache.get(path)
-        if loaded is None or loaded.stamp is None or loaded.stamp != file_stamp(path):
+        twin = plain.get(os.path.realpath(path)) if path.is_symlink() else None
+        if twin is not None:  # the same bytes under two names would be two plans
+            loaded = LoadedFile(path, None, [_twin_problem(path, twin)], "")
+        elif loaded is None or loaded.stamp is None or loaded.stamp != file_stamp(path):
             loaded = load_file(path, folder)
         portfolio.parsed[path] = loaded
         plan = loaded.plan
@@ -342,6 +369,16 @@ def load_folder(folder: Path, previous: Portfolio | None = None) -> Portfolio:
                 seen[plan.id] = path
         portfolio.files.append(loaded)
     return portfolio
+
+
+def _twin_problem(path: Path, twin: Path) -> m.Problem:
+    return m.Problem(
+        display_name(path),
+        1,
+        1,
+        "warning",
+        f"a link to {twin.name}, which is read as a plan already; it is not read twice",
+    )
 
 
 def duplicate_id_problem(path: Path, plan: m.Plan, other: Path) -> m.Problem:

@@ -28,7 +28,14 @@ from . import rules
 from .change import is_text
 from .editing import Change, changed_line_ranges, edit_text, read_plan
 from .errors import ConflictError, EditError, HistoryError, PlanFileError
-from .files import atomic_write, plan_lock
+from .files import (
+    STALE_TEMP,
+    atomic_write,
+    leftover_temps,
+    plan_lock,
+    real_plan_path,
+    remove_leftovers,
+)
 from .history import HistoryStore, resolve_path
 from .loader import (
     MAX_BYTES,
@@ -37,6 +44,7 @@ from .loader import (
     file_size,
     fingerprint,
     load_folder,
+    outside_link,
     refresh_folder,
 )
 from .model import Action, Target, is_plan_id
@@ -137,7 +145,10 @@ class Workspace:
     # -- reading -------------------------------------------------------------------------
 
     def load(self) -> Portfolio:
-        """Every plan in the folder; one bad file is that file's problem."""
+        """Every plan in the folder; one bad file is that file's problem. Temp files a
+        crashed write of ours left (by our naming pattern only, and over an hour old, so
+        never one a running write is using) are removed first."""
+        remove_leftovers(leftover_temps(self.plans, older_than=STALE_TEMP))
         return load_folder(self.plans)
 
     @staticmethod
@@ -275,7 +286,16 @@ class Workspace:
         expected: str | None,
         expected_action: Action | None = None,
     ) -> Updated:
+        target_outside = outside_link(path, self.plans)
+        if target_outside is not None:
+            raise PlanFileError(
+                f"{path.name} is a link to {target_outside}, outside the plans folder; it "
+                "is neither read nor changed",
+                code="outside-link",
+            )
         with plan_lock(path):
+            real = real_plan_path(path)
+            remove_leftovers(leftover_temps(real.parent, real.name))  # a crashed write's
             if file_size(path) > MAX_BYTES:
                 raise PlanFileError(
                     f"{path.name} is over {MAX_BYTES // 1024 // 1024} MB, more than a plan "

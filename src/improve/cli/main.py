@@ -89,8 +89,9 @@ def _status_as_of(s, as_of: str, as_json: bool) -> None:
 
 def _report_failed(console, portfolio) -> None:
     for f in portfolio.failed:
-        first = f.errors[0] if f.errors else None
-        more = len(f.errors) - 1
+        said = f.errors or f.problems  # a link that is not followed has a warning only
+        first = said[0] if said else f"{display_name(f.path)}: not read"
+        more = len(said) - 1
         tail = f" (and {more} more; run `improve check`)" if more > 0 else ""
         line = Text("not loaded: ", style="bold")
         line.append(f"{first}{tail}")  # plan text is never read as markup
