@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import rules
+from . import journal, rules
 from .change import is_text
 from .editing import Change, changed_line_ranges, edit_text, read_plan
 from .errors import ConflictError, EditError, HistoryError, PlanFileError
@@ -176,6 +176,15 @@ class Workspace:
         if store is None:
             return
         try:
+            if journal.notes(self.plans):  # writes made but not recorded: theirs first
+                with store.lock():
+                    _record_noted(
+                        store,
+                        self.plans,
+                        None,
+                        {f.plan.id: (f.plan, f.fingerprint) for f in portfolio.files if f.plan},
+                        today,
+                    )
             store.sync_portfolio(portfolio, today, statuses=statuses)
         except HistoryError as exc:
             if not quiet:
@@ -338,21 +347,46 @@ class Workspace:
                     plan_id=target.plan_id,
                     ref=target.ref,
                 )
+            edited = edit_text(text, data, path, target.ref, change, today, by, self.plans)
+            new_raw = edited.text.encode("utf-8")
             store = self.store
             if store is None:
-                return self._write(path, target, change, today, by, text, data, fp)
+                # no history now: if one is wanted, the write is noted so that a later run
+                # with the history records it as by its author
+                note = (
+                    journal.begin(self.plans, real, before.id, target.ref, by, today,
+                                  fingerprint(new_raw))
+                    if self.use_history
+                    else None
+                )  # fmt: skip
+                try:
+                    return self._commit(path, target, edited, new_raw, text, fp, today)
+                except BaseException:
+                    journal.end(note)  # nothing was written
+                    raise
             written: list[Updated] = []
+            note = None
             try:
                 with store.lock():
-                    # A hand edit of this plan since the history last looked is recorded
-                    # first, so that this change is told apart from it.
+                    # A write of this file that was made but not recorded (its writer was
+                    # killed, or the history failed) is recorded first, as by its author;
+                    # then a hand edit since the history last looked, so that this change
+                    # is told apart from both.
+                    _record_noted(store, self.plans, real, {before.id: (before, fp)}, today)
                     store.sync(
                         [rules.plan_status(before, today)],
                         today,
                         only=[before.id],
                         fingerprints={before.id: fp},
                     )
-                    done = self._write(path, target, change, today, by, text, data, fp)
+                    note = journal.begin(
+                        self.plans, real, before.id, target.ref, by, today, fingerprint(new_raw)
+                    )
+                    try:
+                        done = self._commit(path, target, edited, new_raw, text, fp, today)
+                    except BaseException:
+                        journal.end(note)  # nothing was written
+                        raise
                     written.append(done)
                     store.sync(
                         [done.status],
@@ -362,27 +396,25 @@ class Workspace:
                         targets=[(before.id, target.ref)],
                         fingerprints={before.id: done.loaded.fingerprint},
                     )
+                journal.end(note)
             except HistoryError as exc:
                 if not written:
                     raise
-                # The plan is written, so the update has happened: the history is told
-                # of it on the next run (as edited by hand, for now).
+                # The plan is written, so the update has happened; its note stays, and
+                # the next run records it as by its author.
                 written[0].history_warning = f"written; history not recorded: {exc}"
             return written[0]
 
-    def _write(
+    def _commit(
         self,
         path: Path,
         target: Target,
-        change: Change,
-        today: date,
-        by: str | None,
+        edited,
+        new_raw: bytes,
         text: str,
-        data: dict,
         fp: str,
+        today: date,
     ) -> Updated:
-        edited = edit_text(text, data, path, target.ref, change, today, by, self.plans)
-        new_raw = edited.text.encode("utf-8")
         stamp = atomic_write(path, new_raw, expect=fp)
         new_fp = fingerprint(new_raw)
         edited.plan.fingerprint = new_fp
@@ -390,6 +422,27 @@ class Workspace:
         status = rules.plan_status(edited.plan, today)
         action = next(st for st in status.actions() if st.action.ref == target.ref)
         return Updated(target, path, edited.said, text, edited.text, loaded, status, action)
+
+
+def _record_noted(store, plans: Path, plan_file: Path | None, loaded: dict, today: date) -> None:
+    """Record the noted writes (of `plan_file`, or of every file) whose file still has the
+    bytes written, as by their authors; drop the notes of files changed since. `loaded`:
+    plan id → (the plan as read now, its fingerprint). Recorded on the day of the write,
+    or on `today` if the history has been brought past it (it never runs backwards)."""
+    for note in journal.notes(plans, plan_file):
+        plan, fp = loaded.get(note.plan_id, (None, None))
+        day = max(note.day, today)
+        if plan is not None and fp == note.fingerprint:
+            store.sync(
+                [rules.plan_status(plan, day)],
+                day,
+                note.by,
+                only=[note.plan_id],
+                targets=[(note.plan_id, note.ref)],
+                fingerprints={note.plan_id: fp},
+            )
+        if plan is not None or not note.plan_file.exists():
+            journal.end(note.where)
 
 
 class _NotThisPlan(Exception):
