@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from fuzz_helper import MUTATORS, check_mutant, mutants
 from improve.cli import cli
 
-QUICK = 240
+QUICK = 120
 
 
 def test_every_mutant_is_a_plan_or_its_own_error(tmp_path):
