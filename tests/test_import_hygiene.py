@@ -67,3 +67,37 @@ def test_the_import_contracts_name_every_core_module():
 def test_hygiene_check_would_notice_textual():
     """The check above can fail: importing textual shows up in sys.modules."""
     assert "textual" in imported_by(["textual"])
+
+
+def test_the_command_line_starts_with_click_and_little_else():
+    """`import improve.cli` (what `improve --help` and every command pay first) loads no
+    terminal library, no database layer, no date parser and none of the core's heavy
+    parts: each command imports what it uses (issue 12 item 1)."""
+    loaded = imported_by(["improve.cli"])
+    heavy = (
+        "textual",
+        "rich",
+        "sqlite_utils",
+        "dateutil",
+        "tomlkit",
+        "improve.api",
+        "improve.history",
+        "improve.model",
+        "improve.loader",
+        "improve.tui",
+        "improve.present",
+    )
+    assert sorted(m for m in loaded if m.split(".")[0] in heavy or m in heavy) == []
+    assert not any(m == h or m.startswith(h + ".") for m in loaded for h in heavy)
+
+
+def test_help_lists_every_command_without_loading_them():
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys; from improve.cli import cli\n"
+         "try:\n    cli(['--help'], prog_name='improve')\nexcept SystemExit:\n    pass\n"
+         "print(','.join(sorted(sys.modules)))"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    *help_lines, modules = out.stdout.strip().split("\n")
+    assert "review" in "\n".join(help_lines) and "report" in "\n".join(help_lines)
+    assert not {"sqlite_utils", "textual", "rich", "improve.api"} & set(modules.split(","))

@@ -6,20 +6,22 @@ that only read plans carry on with a warning.
 
 from __future__ import annotations
 
-import click
-from rich.text import Text
+from typing import TYPE_CHECKING
 
-from .. import api
-from ..api import Target, Workspace
-from ..present.briefing import changes_briefing, history_table, reviews_table
-from ..present.tables import make_console
+import click
+
 from .errors import echo
 from .options import global_options, settings
+
+if TYPE_CHECKING:
+    from ..api import Workspace
 
 
 def workspace(s) -> Workspace:
     """The workspace for these settings, closed when the command ends; what the history
     cannot do is a warning on stderr (commands that need it ask with `require_store`)."""
+    from ..api import Workspace
+
     ws = Workspace(
         s.plans, db=s.db, warn=lambda message: echo(f"improve: warning: {message}", err=True)
     )
@@ -33,6 +35,8 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
     """Add the history commands to the command line (kept here to keep main.py small)."""
 
     def loaded_and_synced(s):
+        from .. import api
+
         ws, portfolio = load(s)  # first: a mistyped --plans must not get a history of its own
         statuses = api.portfolio_status(portfolio, s.today)
         ws.sync(portfolio, s.today, statuses, quiet=False)
@@ -67,6 +71,9 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     def list_reviews(as_json) -> None:
         """Every review recorded, oldest first, with each plan's totals then."""
+        from ..present.briefing import reviews_table
+        from ..present.tables import make_console
+
         s = settings()
         ws, _ = load(s)
         reviews = ws.require_store().reviews()
@@ -93,6 +100,9 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
     def review_changes(since, as_json) -> None:
         """What moved since a review: RAG up and down, newly overdue or complete, slipped
         dates, new evidence and readings, stale actions, no update, overrides."""
+        from ..present.briefing import changes_briefing
+        from ..present.tables import make_console
+
         s = settings()
         store, _, statuses = loaded_and_synced(s)
         found = store.changes(since, today=s.today, events=True)
@@ -107,6 +117,12 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     def history(target, as_json) -> None:
         """One action's story: every recorded change, oldest first."""
+        from rich.text import Text
+
+        from ..api import Target
+        from ..present.briefing import history_table
+        from ..present.tables import make_console
+
         s = settings()
         plan_id, ref = Target.parse(target)
         store, portfolio, _ = loaded_and_synced(s)

@@ -4,30 +4,22 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
 import click
-from rich.text import Text
 
-from .. import api
-from ..api import Change, HistoryError, ImproveError, Target
-from ..dates import parse_date
-from ..history.store import DB_DIR, DB_NAME
-from ..identity import who_am_i
 from ..inert import json_inert, one_line
-from ..loader import display_name, duplicate_id_problem, load_file, plan_files
-from ..model import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, RAGS, STATUSES, is_plan_id
-from ..present.briefing import as_of_table
-from ..present.tables import actions_table, make_console, rag_text, status_table
-from ..serialize import action_json, status_json
+from ..vocab import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, RAGS, STATUSES, is_plan_id
 from .errors import Failed, ImproveGroup, echo
 from .history_cmds import register, workspace
 from .options import DATE, global_options, settings
 from .report_cmd import register as register_report
+
+# Only click and the words of the plan format are imported to start: each command imports
+# what it uses (the model, the history, Rich's tables, the app), so `improve --help` and
+# the quick commands do not pay for the rest (tests/test_import_hygiene.py holds this).
 
 
 @click.group(
@@ -72,6 +64,10 @@ def _emit_json(obj) -> None:
 
 
 def _status_as_of(s, as_of: str, as_json: bool) -> None:
+    from ..dates import parse_date
+    from ..present.briefing import as_of_table
+    from ..present.tables import make_console
+
     try:
         day = parse_date(as_of)
     except ValueError as exc:
@@ -88,6 +84,10 @@ def _status_as_of(s, as_of: str, as_json: bool) -> None:
 
 
 def _report_failed(console, portfolio) -> None:
+    from rich.text import Text
+
+    from ..loader import display_name
+
     for f in portfolio.failed:
         said = f.errors or f.problems  # a link that is not followed has a warning only
         first = said[0] if said else f"{display_name(f.path)}: not read"
@@ -107,6 +107,8 @@ def check(paths: tuple[Path, ...]) -> None:
     Prints FILE:LINE:COL: error|warning: MESSAGE for every problem; exits 1 when
     any file has an error.
     """
+    from ..loader import duplicate_id_problem, load_file, plan_files
+
     s = settings()
     targets = list(paths) or [s.plans]
     files: list[Path] = []
@@ -161,6 +163,10 @@ def check(paths: tuple[Path, ...]) -> None:
 )
 def status(as_json: bool, as_of: str | None) -> None:
     """Every plan: percent complete, RAG with counts, overdue and stale actions."""
+    from .. import api
+    from ..present.tables import make_console, status_table
+    from ..serialize import status_json
+
     s = settings()
     if as_of is not None:
         return _status_as_of(s, as_of, as_json)
@@ -217,6 +223,13 @@ def status(as_json: bool, as_of: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_json) -> None:
     """A filtered list of actions; filters combine."""
+    from rich.text import Text
+
+    from .. import api
+    from ..identity import who_am_i
+    from ..present.tables import actions_table, make_console
+    from ..serialize import action_json
+
     s = settings()
     ws, portfolio = _load(s)
     if plan_id and portfolio.plan(plan_id) is None:
@@ -264,6 +277,8 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
 def _no_such_lead(lead: str, statuses, mine: bool) -> str:
     """Why nobody matched: leads are usually job titles, not people's names."""
     import difflib
+
+    from .. import api
 
     leads = sorted(
         {
@@ -393,6 +408,13 @@ def update(
     A lead asks for a new due date with --request-extension DATE --reason TEXT; the date
     in force moves only when the meeting agrees it (--agree-extension).
     """
+    from rich.text import Text
+
+    from ..api import Change, ImproveError, Target
+    from ..identity import who_am_i
+    from ..loader import display_name
+    from ..present.tables import make_console, rag_text
+
     s = settings()
     _folder(s)
     try:
@@ -443,6 +465,7 @@ def new(plan_id, title, kind, organisation) -> None:
     """Write a commented template plan to PLANS/ID.toml."""
     from .. import template
     from ..files import atomic_write
+    from ..loader import display_name
 
     s = settings()
     if not is_plan_id(plan_id):
@@ -495,6 +518,8 @@ def _high_contrast(flag: bool) -> bool:
 )
 def app(high_contrast: bool) -> None:
     """Open the app on the plans folder: every plan at a glance, drill down, update."""
+    from ..identity import who_am_i
+
     s = settings()
     if not s.plans.is_dir():
         raise Failed(f"no plans folder at {s.plans}; give --plans DIR or set IMPROVE_PLANS")
@@ -519,6 +544,11 @@ def demo(target: Path | None, high_contrast: bool) -> None:
     The shipped plans are copied first, so updates made while trying it change only the
     copy; the copy is kept afterwards so you can see what changed.
     """
+    from .. import api
+    from ..api import HistoryError
+    from ..history.store import DB_DIR, DB_NAME
+    from ..identity import who_am_i
+
     s = settings()
     if not s.plans.is_dir():
         raise Failed(
@@ -543,6 +573,9 @@ def demo(target: Path | None, high_contrast: bool) -> None:
 
 def make_demo_copy(source: Path, target: Path | None) -> Path:
     """Copy the plan files (not the history) into a new or empty folder."""
+    import shutil
+    import tempfile
+
     if target is None:
         target = Path(tempfile.mkdtemp(prefix="improve-demo-"))
     elif target.exists() and any(target.iterdir()):

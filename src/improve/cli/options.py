@@ -9,8 +9,6 @@ from pathlib import Path
 
 import click
 
-from ..dates import parse_date
-
 _KEY = "improve.options"
 
 
@@ -23,6 +21,8 @@ def _store(ctx: click.Context, param: click.Parameter, value):
 def _check_date(ctx, param, value):
     if value is None:
         return None
+    from ..dates import parse_date
+
     try:
         return _store(ctx, param, parse_date(value))
     except ValueError as exc:
@@ -38,6 +38,8 @@ class DateType(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
+        from ..dates import parse_date
+
         try:
             return parse_date(value)
         except ValueError as exc:
@@ -97,6 +99,8 @@ def settings(ctx: click.Context | None = None) -> Settings:
     if today is None:
         env = os.environ.get("IMPROVE_TODAY")
         if env:
+            from ..dates import parse_date
+
             try:
                 today = parse_date(env)
             except ValueError as exc:

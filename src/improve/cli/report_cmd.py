@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..identity import who_am_i
-from ..loader import display_name
 from .errors import echo
 from .options import DATE, global_options, settings
 
@@ -49,6 +47,9 @@ def register(cli: click.Group, load) -> None:
         ws, portfolio = load(s)
         statuses = ws.statuses(portfolio, s.today)
         ws.sync(portfolio, s.today, statuses)
+        from ..identity import who_am_i
+        from ..loader import display_name
+
         author = by or who_am_i()
         result = make_report(
             portfolio, s.today, plan_ids=list(plan_ids), store=ws.store, since=since,
