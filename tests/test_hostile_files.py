@@ -94,10 +94,10 @@ def test_a_bug_of_ours_on_one_file_leaves_the_others_loaded(folder, monkeypatch)
     put(folder, "other", '[plan]\ntitle = "Other"\n')
     real = loader.check_data
 
-    def broken(data, text, path, plans_root=None):
+    def broken(data, text, path, plans_root=None, **kw):
         if path.name == "other.toml":
             raise TypeError("something nobody foresaw")
-        return real(data, text, path, plans_root)
+        return real(data, text, path, plans_root, **kw)
 
     monkeypatch.setattr(loader, "check_data", broken)
     portfolio = api.load(folder)

@@ -107,3 +107,31 @@ def test_table_end_includes_sub_tables_but_not_the_next_action():
 def test_garbage_does_not_raise():
     pos = Positions("[plan\n title = ")
     assert pos.locate(("plan", "title")) == (1, 1)
+
+
+def test_positions_are_found_only_for_what_is_shown(monkeypatch, tmp_path):
+    """A folder's load (status, actions, the app) shows errors only, so a file with only
+    warnings is never scanned for positions; `check` (load_file) scans it to point at
+    them (issue 12 item 2). The shipped plans have warnings and no errors."""
+    import shutil
+
+    from conftest import SHIPPED
+    from improve import loader, positions
+
+    folder = tmp_path / "plans"
+    shutil.copytree(SHIPPED, folder, ignore=shutil.ignore_patterns(".*"))
+    scans = []
+    real = positions.Positions.__init__
+
+    def counting(self, text):
+        scans.append(len(text))
+        real(self, text)
+
+    monkeypatch.setattr(positions.Positions, "__init__", counting)
+    portfolio = loader.load_folder(folder)
+    assert len(portfolio.plans) == 4 and scans == []
+    checked = [loader.load_file(p, folder) for p in sorted(folder.glob("*.toml"))]
+    assert scans and sum(len(f.warnings) for f in checked) >= 5
+    (folder / "broken.toml").write_text('[plan]\ntitle = "x"\nkind = "nope"\n')
+    broken = loader.load_folder(folder).failed[0]
+    assert "broken.toml:3:8: error" in str(broken.errors[0])  # an error is still pointed at

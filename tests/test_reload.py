@@ -26,7 +26,7 @@ def test_only_the_changed_file_is_read_again(plans, monkeypatch):
     bump(path)
     read = []
     real = loader._load_file
-    monkeypatch.setattr(loader, "_load_file", lambda p, root: read.append(p.name) or real(p, root))
+    monkeypatch.setattr(loader, "_load_file", lambda p, *a: read.append(p.name) or real(p, *a))
     second = api.Workspace.reload(first)
     assert read == ["other.toml"]
     assert second.plan("other").title == "Other, renamed"

@@ -100,7 +100,7 @@ def display_name(path: Path) -> str:
 
 
 def parse_text(
-    text: str, path: Path, plans_root: Path | None = None
+    text: str, path: Path, plans_root: Path | None = None, *, warnings: bool = True
 ) -> tuple[m.Plan | None, list[m.Problem], dict | None]:
     """Check and build one plan from its text: (plan or None, problems, the data)."""
     name = display_name(path)
@@ -132,7 +132,7 @@ def parse_text(
     except (ValueError, RecursionError, MemoryError) as exc:  # what tomllib raises besides
         return None, [_unreadable(name, text, exc)], None
     try:
-        plan, problems = check_data(data, text, path, plans_root)
+        plan, problems = check_data(data, text, path, plans_root, warnings=warnings)
     except (RecursionError, MemoryError) as exc:  # nested deeper than the checks can walk
         return None, [_unreadable(name, text, exc)], None
     return plan, problems, data
@@ -202,10 +202,12 @@ def _unreadable(name: str, text: str, exc: BaseException) -> m.Problem:
 
 
 def check_data(
-    data: dict, text: str, path: Path, plans_root: Path | None = None
+    data: dict, text: str, path: Path, plans_root: Path | None = None, *, warnings: bool = True
 ) -> tuple[m.Plan | None, list[m.Problem]]:
     """Check and build one plan from the data `tomllib` read from `text` (which is only
-    scanned, for positions, when there is a problem to point at)."""
+    scanned, for positions, when there is a problem to point at). Without `warnings`, a
+    file with warnings only is not scanned and its warnings are left out: positions are
+    found only for what will be shown (a folder's load shows errors; `check` shows all)."""
     name = display_name(path)
     report = Report()
     if "plan" not in data:
@@ -222,6 +224,8 @@ def check_data(
     if clean is not None and "title" in clean.get("plan", {}):
         plan = build_plan(clean, path)
         check_plan(plan, report, plans_root)
+    if not warnings and not report.has_errors:
+        return plan, []
     problems = _locate(report, text, name)
     return (None if report.has_errors else plan), problems
 
@@ -244,7 +248,7 @@ def outside_link(path: Path, plans_root: Path | None) -> str | None:
     return None if real.startswith(root.rstrip(os.sep) + os.sep) else real
 
 
-def load_file(path: Path, plans_root: Path | None = None) -> LoadedFile:
+def load_file(path: Path, plans_root: Path | None = None, *, warnings: bool = True) -> LoadedFile:
     path = Path(path)
     target = outside_link(path, plans_root)
     if target is not None:
@@ -259,7 +263,7 @@ def load_file(path: Path, plans_root: Path | None = None) -> LoadedFile:
         return LoadedFile(path, None, [problem], "")
     stamp = file_stamp(path)  # taken before reading: a change during the read shows next time
     try:
-        loaded = _load_file(path, plans_root)
+        loaded = _load_file(path, plans_root, warnings)
     except Exception as exc:  # a bug of ours on an input nobody foresaw: this file's error
         problem = m.Problem(
             display_name(path),
@@ -281,7 +285,7 @@ def file_size(path: Path) -> int:
         return 0  # reading it will say why
 
 
-def _load_file(path: Path, plans_root: Path | None) -> LoadedFile:
+def _load_file(path: Path, plans_root: Path | None, warnings: bool = True) -> LoadedFile:
     name = display_name(path)
     size = file_size(path)
     if size > MAX_BYTES:
@@ -333,7 +337,7 @@ def _load_file(path: Path, plans_root: Path | None) -> LoadedFile:
         )
     if text.startswith("\ufeff"):
         text = text[1:]
-    plan, problems, _ = parse_text(text, path, plans_root)
+    plan, problems, _ = parse_text(text, path, plans_root, warnings=warnings)
     if plan is not None:
         plan.fingerprint = fp
     return LoadedFile(path, plan, problems, fp)
@@ -357,7 +361,7 @@ def load_folder(folder: Path, previous: Portfolio | None = None) -> Portfolio:
         if twin is not None:  # the same bytes under two names would be two plans
             loaded = LoadedFile(path, None, [_twin_problem(path, twin)], "")
         elif loaded is None or loaded.stamp is None or loaded.stamp != file_stamp(path):
-            loaded = load_file(path, folder)
+            loaded = load_file(path, folder, warnings=False)
         portfolio.parsed[path] = loaded
         plan = loaded.plan
         if plan is not None:
