@@ -112,6 +112,13 @@ class ActionState:
         )
 
 
+def _pick(options, value, widget_id: str, prompt: str) -> FormSelect:
+    """An optional drop-down of the form: blank (its prompt) until something is chosen."""
+    return FormSelect(
+        options, value=value, id=widget_id, allow_blank=True, compact=True, prompt=prompt
+    )
+
+
 class UpdateForm(ImproveModal[FormValues | None]):
     """Percent (0–4 for 0/25/50/75/100 on the quick keys, or typed exactly), status, note, evidence,
     a measure reading, an extension. `measures` are the (id, text) the action can report on."""
@@ -182,13 +189,11 @@ class UpdateForm(ImproveModal[FormValues | None]):
                     placeholder="0–100",
                 )
                 yield Label("Status")
-                yield FormSelect(
+                yield _pick(
                     [(s, s) for s in model.STATUSES],
-                    value=v.status or Select.NULL,
-                    id="status",
-                    allow_blank=True,
-                    compact=True,
-                    prompt="(follows the percent)",
+                    v.status or Select.NULL,
+                    "status",
+                    "(follows the percent)",
                 )
                 yield Label("Progress note")
                 yield Input(v.note, id="note", compact=True, placeholder="what has happened")
@@ -208,22 +213,18 @@ class UpdateForm(ImproveModal[FormValues | None]):
                 )
                 if options:
                     yield Label("Evidence for")
-                    yield FormSelect(
+                    yield _pick(
                         options,
-                        value=v.evidence_measure or Select.NULL,
-                        id="evidence_measure",
-                        allow_blank=True,
-                        compact=True,
-                        prompt="(which measure it is evidence for: optional)",
+                        v.evidence_measure or Select.NULL,
+                        "evidence_measure",
+                        "(which measure it is evidence for: optional)",
                     )
                     yield Label("Reading for")
-                    yield FormSelect(
+                    yield _pick(
                         options,
-                        value=v.reading_measure or Select.NULL,
-                        id="reading_measure",
-                        allow_blank=True,
-                        compact=True,
-                        prompt="(a measure, to record its latest value)",
+                        v.reading_measure or Select.NULL,
+                        "reading_measure",
+                        "(a measure, to record its latest value)",
                     )
                     yield Label("Reading value")
                     yield Input(
@@ -256,13 +257,11 @@ class UpdateForm(ImproveModal[FormValues | None]):
                 options.append((Text(clip(f"{n} done: {ms.label}{due}", 54)), f"{n}:done"))
         known = {value for _, value in options}
         yield Label("Milestone")
-        yield FormSelect(
+        yield _pick(
             options,
-            value=v.milestone if v.milestone in known else Select.NULL,
-            id="milestone",
-            allow_blank=True,
-            compact=True,
-            prompt="(mark a milestone done: optional)",
+            v.milestone if v.milestone in known else Select.NULL,
+            "milestone",
+            "(mark a milestone done: optional)",
         )
         yield Label("Done on")
         yield Input(
@@ -278,16 +277,14 @@ class UpdateForm(ImproveModal[FormValues | None]):
             yield Label("Asked for")
             yield Label(Text(clip(f"{asked}: {pending.reason}", 60)), id="asked-for")
             yield Label("Decision")
-            yield FormSelect(
+            yield _pick(
                 [
                     (Text(f"agree: the due date becomes {pending.due}"), "agree"),
                     (Text("refuse: the date stays as it is"), "refuse"),
                 ],
-                value=v.decision or Select.NULL,
-                id="decision",
-                allow_blank=True,
-                compact=True,
-                prompt="(awaiting a decision)",
+                v.decision or Select.NULL,
+                "decision",
+                "(awaiting a decision)",
             )
             yield Label("Reason")
             yield Input(
@@ -317,14 +314,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
         if self.state.override:
             options.append((Text(f"clear the {self.state.override.upper()} set by hand"), "clear"))
         yield Label("Colour by hand")
-        yield FormSelect(
-            options,
-            value=v.rag or Select.NULL,
-            id="rag",
-            allow_blank=True,
-            compact=True,
-            prompt="(as the rules work it out)",
-        )
+        yield _pick(options, v.rag or Select.NULL, "rag", "(as the rules work it out)")
         yield Label("Colour reason")
         yield Input(
             v.rag_reason,
