@@ -12,12 +12,37 @@ each change here with its author, under the history's write lock.
     store.status_as_of(day); store.trend(plan_id)
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from ..errors import HistoryError
-from .changes import Changes, direction
 from .records import HAND, Event, PlanSummary, Review, SyncResult
-from .replay import ReplayResult, plan_as_of
 from .rows import FIELDS, action_row, plan_rows, rows_from_statuses
 from .store import HistoryStore, default_path, resolve_path
+
+if TYPE_CHECKING:
+    from .changes import Changes, direction
+    from .replay import ReplayResult, plan_as_of
+
+# What only a review or a replay needs is imported when first asked for, so a run that
+# only syncs (status, actions) does not pay for it.
+_LATER = {
+    "Changes": "changes",
+    "direction": "changes",
+    "ReplayResult": "replay",
+    "plan_as_of": "replay",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{module}", __name__), name)
+
 
 __all__ = [
     "FIELDS",
