@@ -101,3 +101,12 @@ def test_help_lists_every_command_without_loading_them():
     *help_lines, modules = out.stdout.strip().split("\n")
     assert "review" in "\n".join(help_lines) and "report" in "\n".join(help_lines)
     assert not {"sqlite_utils", "textual", "rich", "improve.api"} & set(modules.split(","))
+
+
+def test_syncing_the_history_does_not_load_the_review_or_the_replay():
+    loaded = imported_by(["improve.history"])
+    assert "improve.history.store" in loaded
+    assert not {"improve.history.changes", "improve.history.replay"} & loaded
+    from improve.history import Changes, direction, plan_as_of  # still there when asked for
+
+    assert direction("red", "green") == "up" and Changes and plan_as_of
