@@ -279,3 +279,33 @@ def test_changed_line_ranges_name_only_the_new_lines():
     assert changed_line_ranges(before, "a\nb\nc\nx\ny\nd\n") == [(4, 5)]
     assert changed_line_ranges(before, before) == []
     assert changed_line_ranges(before, "a\nc\nd\n") == []  # a deletion adds no new lines
+
+
+def test_each_part_of_a_change_tells_only_what_it_changed():
+    """A milestone undone (its done_on taken out) beside a colour already so: only the
+    milestone is told, and the colour's lines are not touched."""
+    from improve.editing import plan_change
+
+    data = {
+        "plan": {"title": "P"},
+        "recommendation": [
+            {
+                "ref": "1",
+                "action": [
+                    {
+                        "ref": "1.1",
+                        "action": "A",
+                        "rag": "amber",
+                        "rag_reason": "why",
+                        "milestone": [
+                            {"label": "S1", "done": True, "done_on": date(2017, 1, 2)}
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+    change = Change(milestone="1", milestone_done=False, rag="amber", reason="why")
+    planned = plan_change(data, "1.1", change, date(2017, 1, 5), "x")
+    assert planned.said == ['milestone 1 "S1" not done after all']
+    assert planned.sets == {}

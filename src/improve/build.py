@@ -21,7 +21,8 @@ def _measure(d: dict, where: tuple) -> m.Measure:
     )
 
 
-def _action(d: dict, where: tuple) -> m.Action:
+def build_action(d: dict, where: tuple) -> m.Action:
+    """One action of checked plan data, as the model has it."""
     return m.Action(
         ref=d["ref"],
         action=d["action"],
@@ -103,7 +104,7 @@ def build_plan(data: dict, file: Path) -> m.Plan:
                 why=r.get("why"),
                 good_looks_like=r.get("good_looks_like", []),
                 actions=[
-                    _action(a, where + ("action", a.get("__i", j)))
+                    build_action(a, where + ("action", a.get("__i", j)))
                     for j, a in enumerate(r.get("action", []))
                 ],
                 measures=[

@@ -21,6 +21,8 @@ from datetime import date
 from pathlib import Path
 
 from . import model as m
+from . import rules
+from .build import build_action
 from .change import Change
 from .errors import EditError, PlanFileError
 from .loader import check_data, parse_text
@@ -182,8 +184,8 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
 
 
 def _due_in_force(action: dict) -> date | None:
-    agreed = [e for e in action.get("extension", []) if e.get("state", "agreed") == "agreed"]
-    return agreed[-1]["due"] if agreed else action.get("due")
+    """The due date in force, by the status rules' own reading of the action."""
+    return rules.due_in_force(build_action(action, ()))
 
 
 def _check_later(new: date, current: date | None, name: str) -> None:
@@ -197,13 +199,11 @@ def _check_later(new: date, current: date | None, name: str) -> None:
 
 
 def _pending(action: dict) -> tuple[int, dict] | None:
-    """The latest request for a new due date still awaiting a decision (as
-    `rules.pending_extension` finds it)."""
-    exts = action.get("extension", [])
-    for k in range(len(exts) - 1, -1, -1):
-        if exts[k].get("state") == "requested":
-            return k, exts[k]
-    return None
+    """The request awaiting a decision (as `rules.pending_extension` finds it), with its
+    place among the action's extensions."""
+    extensions = build_action(action, ()).extensions
+    asked = rules.pending_extension_index(extensions)
+    return None if asked is None else (asked, action["extension"][asked])
 
 
 def _request(action, change: Change, today, by, appended, said) -> None:
@@ -285,10 +285,11 @@ def _milestone(action, apath, change: Change, table_sets, removes, said) -> None
             )
     else:
         keys = {"done": False} if ms.get("done") else {}
-        if "done_on" in ms:
+        had_day = "done_on" in ms
+        if had_day:
             removes.append((*place, "done_on"))
             del ms["done_on"]
-        if keys or removes:
+        if keys or had_day:
             said.append(f"{name} not done after all")
     if keys:
         ms.update(keys)
@@ -339,14 +340,14 @@ def _override(action, apath, change: Change, sets, removes, said) -> None:
     wanted: dict[str, object] = {"rag": change.rag, "rag_reason": change.reason}
     if change.rag_until is not None:
         wanted["rag_until"] = change.rag_until
-    elif "rag_until" in action:
+    lapse_dropped = change.rag_until is None and "rag_until" in action
+    if lapse_dropped:
         removes.append((*apath, "rag_until"))
         del action["rag_until"]
-    for key, value in wanted.items():
-        if action.get(key) != value:
-            sets[key] = value
-            action[key] = value
-    if sets.keys() & wanted.keys() or removes:
+    changed = [key for key, value in wanted.items() if action.get(key) != value]
+    for key in changed:
+        sets[key] = action[key] = wanted[key]
+    if changed or lapse_dropped:
         said.append(
             f"colour set by hand to {change.rag.upper()}"
             + (f" until {change.rag_until}" if change.rag_until else "")

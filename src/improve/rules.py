@@ -118,7 +118,13 @@ def due_in_force(action: m.Action) -> date | None:
 
 def pending_extension(action: m.Action) -> m.Extension | None:
     """The latest extension request still awaiting a decision."""
-    return next((e for e in reversed(action.extensions) if e.pending), None)
+    k = pending_extension_index(action.extensions)
+    return None if k is None else action.extensions[k]
+
+
+def pending_extension_index(extensions: list[m.Extension]) -> int | None:
+    """Where the latest request awaiting a decision is among `extensions`."""
+    return next((k for k in range(len(extensions) - 1, -1, -1) if extensions[k].pending), None)
 
 
 def next_due(action: m.Action) -> tuple[date | None, str | None]:
