@@ -78,6 +78,10 @@ class Updated:
         return [self.status if ps.plan.id == pid else ps for ps in statuses]
 
 
+# what a write is noted with in the journal: plans folder, file, plan id, ref, author, day
+Noted = tuple[Path, Path, str, str, str | None, date]
+
+
 class Workspace:
     """The plans folder and its history. Safe to share between an app's worker threads."""
 
@@ -176,12 +180,12 @@ class Workspace:
         if store is None:
             return
         try:
-            if journal.notes(self.plans):  # writes made but not recorded: theirs first
+            notes = journal.notes(self.plans)
+            if notes:  # writes made but not recorded: theirs first
                 with store.lock():
                     _record_noted(
                         store,
-                        self.plans,
-                        None,
+                        notes,
                         {f.plan.id: (f.plan, f.fingerprint) for f in portfolio.files if f.plan},
                         today,
                     )
@@ -348,45 +352,31 @@ class Workspace:
                     ref=target.ref,
                 )
             edited = edit_text(text, data, path, target.ref, change, today, by, self.plans)
-            new_raw = edited.text.encode("utf-8")
+            noted: Noted = (self.plans, real, before.id, target.ref, by, today)
             store = self.store
             if store is None:
                 # no history now: if one is wanted, the write is noted so that a later run
                 # with the history records it as by its author
-                note = (
-                    journal.begin(self.plans, real, before.id, target.ref, by, today,
-                                  fingerprint(new_raw))
-                    if self.use_history
-                    else None
-                )  # fmt: skip
-                try:
-                    return self._commit(path, target, edited, new_raw, text, fp, today)
-                except BaseException:
-                    journal.end(note)  # nothing was written
-                    raise
+                return self._commit(
+                    path, target, edited, text, fp, today, noted if self.use_history else None
+                )[0]
             written: list[Updated] = []
-            note = None
             try:
                 with store.lock():
                     # A write of this file that was made but not recorded (its writer was
                     # killed, or the history failed) is recorded first, as by its author;
                     # then a hand edit since the history last looked, so that this change
                     # is told apart from both.
-                    _record_noted(store, self.plans, real, {before.id: (before, fp)}, today)
+                    _record_noted(
+                        store, journal.notes(self.plans, real), {before.id: (before, fp)}, today
+                    )
                     store.sync(
                         [rules.plan_status(before, today)],
                         today,
                         only=[before.id],
                         fingerprints={before.id: fp},
                     )
-                    note = journal.begin(
-                        self.plans, real, before.id, target.ref, by, today, fingerprint(new_raw)
-                    )
-                    try:
-                        done = self._commit(path, target, edited, new_raw, text, fp, today)
-                    except BaseException:
-                        journal.end(note)  # nothing was written
-                        raise
+                    done, note = self._commit(path, target, edited, text, fp, today, noted)
                     written.append(done)
                     store.sync(
                         [done.status],
@@ -410,26 +400,35 @@ class Workspace:
         path: Path,
         target: Target,
         edited,
-        new_raw: bytes,
         text: str,
         fp: str,
         today: date,
-    ) -> Updated:
-        stamp = atomic_write(path, new_raw, expect=fp)
+        noted: Noted | None,
+    ) -> tuple[Updated, Path | None]:
+        """Replace the file with the edited text; with `noted` (the journal's plans
+        folder, file, plan id, ref, author and day), the write is noted first. Returns the
+        update and its note (None: not noted), which the caller ends once recorded."""
+        new_raw = edited.text.encode("utf-8")
         new_fp = fingerprint(new_raw)
+        note = journal.begin(*noted, new_fp) if noted is not None else None
+        try:
+            stamp = atomic_write(path, new_raw, expect=fp)
+        except BaseException:
+            journal.end(note)  # nothing was written
+            raise
         edited.plan.fingerprint = new_fp
         loaded = LoadedFile(path, edited.plan, edited.problems, new_fp, stamp)
         status = rules.plan_status(edited.plan, today)
         action = next(st for st in status.actions() if st.action.ref == target.ref)
-        return Updated(target, path, edited.said, text, edited.text, loaded, status, action)
+        return Updated(target, path, edited.said, text, edited.text, loaded, status, action), note
 
 
-def _record_noted(store, plans: Path, plan_file: Path | None, loaded: dict, today: date) -> None:
-    """Record the noted writes (of `plan_file`, or of every file) whose file still has the
-    bytes written, as by their authors; drop the notes of files changed since. `loaded`:
-    plan id → (the plan as read now, its fingerprint). Recorded on the day of the write,
-    or on `today` if the history has been brought past it (it never runs backwards)."""
-    for note in journal.notes(plans, plan_file):
+def _record_noted(store, notes: list[journal.Note], loaded: dict, today: date) -> None:
+    """Record the noted writes whose file still has the bytes written, as by their
+    authors; drop the notes of files changed since. `loaded`: plan id → (the plan as read
+    now, its fingerprint). Recorded on the day of the write, or on `today` if the history
+    has been brought past it (it never runs backwards)."""
+    for note in notes:
         plan, fp = loaded.get(note.plan_id, (None, None))
         day = max(note.day, today)
         if plan is not None and fp == note.fingerprint:
