@@ -263,7 +263,8 @@ def load_file(path: Path, plans_root: Path | None = None, *, warnings: bool = Tr
         return LoadedFile(path, None, [problem], "")
     stamp = file_stamp(path)  # taken before reading: a change during the read shows next time
     try:
-        loaded = _load_file(path, plans_root, warnings)
+        size = stamp[1] if stamp is not None else 0  # the stamp's size: no second stat
+        loaded = _load_file(path, plans_root, warnings, size)
     except Exception as exc:  # a bug of ours on an input nobody foresaw: this file's error
         problem = m.Problem(
             display_name(path),
@@ -285,9 +286,10 @@ def file_size(path: Path) -> int:
         return 0  # reading it will say why
 
 
-def _load_file(path: Path, plans_root: Path | None, warnings: bool = True) -> LoadedFile:
+def _load_file(
+    path: Path, plans_root: Path | None, warnings: bool = True, size: int = 0
+) -> LoadedFile:
     name = display_name(path)
-    size = file_size(path)
     if size > MAX_BYTES:
         return LoadedFile(
             path,
@@ -354,10 +356,12 @@ def load_folder(folder: Path, previous: Portfolio | None = None) -> Portfolio:
     portfolio = Portfolio(folder)
     seen: dict[str, Path] = {}
     files = plan_files(folder)
-    plain = {os.path.realpath(p): p for p in files if not p.is_symlink()}
+    links = {p for p in files if p.is_symlink()}
+    # where each plain file really is, worked out only when some file is a link
+    plain = {os.path.realpath(p): p for p in files if p not in links} if links else {}
     for path in files:
         loaded = cache.get(path)
-        twin = plain.get(os.path.realpath(path)) if path.is_symlink() else None
+        twin = plain.get(os.path.realpath(path)) if path in links else None
         if twin is not None:  # the same bytes under two names would be two plans
             loaded = LoadedFile(path, None, [_twin_problem(path, twin)], "")
         elif loaded is None or loaded.stamp is None or loaded.stamp != file_stamp(path):
