@@ -347,8 +347,6 @@ class UpdateForm(ImproveModal[FormValues | None]):
         return found.first(Input).value.strip() if found else ""
 
     def collect(self) -> FormValues:
-        status = self.query_one("#status", Select).value
-        reading = self.query("#reading_value")
         return FormValues(
             date_kind=self._select("date_kind") or "request",
             decision=self._select("decision"),
@@ -359,12 +357,12 @@ class UpdateForm(ImproveModal[FormValues | None]):
             rag_until=self._text("rag_until"),
             evidence_measure=self._select("evidence_measure"),
             reading_measure=self._select("reading_measure"),
-            reading_value=reading.first(Input).value.strip() if reading else "",
-            percent=self.query_one("#percent", Input).value.strip(),
-            status=None if status is Select.NULL else str(status),
-            note=self.query_one("#note", Input).value.strip(),
-            evidence=self.query_one("#evidence", Input).value.strip(),
-            link=self.query_one("#link", Input).value.strip(),
+            reading_value=self._text("reading_value"),
+            percent=self._text("percent"),
+            status=self._select("status"),
+            note=self._text("note"),
+            evidence=self._text("evidence"),
+            link=self._text("link"),
             extend_to=self._text("extend_to"),
             reason=self._text("reason"),
         )
