@@ -74,6 +74,29 @@ leads = ["Head of Early Help"]
 """
 
 
+CLI_VARS = ("IMPROVE_PLANS", "IMPROVE_TODAY", "IMPROVE_DB", "IMPROVE_USER", "NO_COLOR")
+
+
+def clean_env(monkeypatch, tmp_path: Path, columns: int | None = None) -> None:
+    """Run the command line as on a clean machine: in `tmp_path`, with none of improve's
+    own variables set (and the terminal `columns` wide, when given)."""
+    monkeypatch.chdir(tmp_path)
+    for var in CLI_VARS:
+        monkeypatch.delenv(var, raising=False)
+    if columns is not None:
+        monkeypatch.setenv("COLUMNS", str(columns))
+
+
+def run_cli(folder: Path, *args, today: str = "2017-01-05", db: Path | None = None):
+    """`improve --plans FOLDER --today TODAY [--db DB] ARGS…` through click's runner."""
+    from click.testing import CliRunner
+
+    from improve.cli import cli
+
+    argv = ["--plans", str(folder), "--today", today, *(["--db", str(db)] if db else [])]
+    return CliRunner().invoke(cli, [*argv, *map(str, args)], catch_exceptions=False)
+
+
 APP_TODAY = date(2017, 1, 5)  # the app tests' "today", unless a test says otherwise
 
 

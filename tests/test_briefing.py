@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from conftest import SHIPPED, write
+from conftest import SHIPPED, clean_env, run_cli, write
 from improve import api
 from improve.cli import cli
 from improve.cli.main import make_demo_copy
@@ -39,20 +39,14 @@ REFS = ["2", "10a", "1", "11", "10b", "3"]
 
 @pytest.fixture
 def run(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    for var in ("IMPROVE_PLANS", "IMPROVE_TODAY", "IMPROVE_DB", "IMPROVE_USER", "NO_COLOR"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("COLUMNS", "200")
+    clean_env(monkeypatch, tmp_path, columns=200)
     folder = tmp_path / "plans"
     folder.mkdir()
     body = "".join(ACTION.format(ref=r, month=n % 12 + 1) for n, r in enumerate(REFS))
     write(folder, "counted.toml", COUNTED.format(actions=body))
 
     def invoke(*args, today="2017-01-05"):
-        r = CliRunner().invoke(
-            cli, ["--plans", str(folder), "--today", today, *map(str, args)],
-            catch_exceptions=False,
-        )  # fmt: skip
+        r = run_cli(folder, *args, today=today)
         assert r.exit_code == 0, r.output
         return r.output
 

@@ -7,10 +7,8 @@ import json
 import tomllib
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import write
-from improve.cli import cli
+from conftest import clean_env, run_cli, write
 
 TODAY = "2017-03-06"
 
@@ -49,20 +47,13 @@ leads = ["Head of Safeguarding and Quality"]
 
 @pytest.fixture
 def run(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    for var in ("IMPROVE_PLANS", "IMPROVE_TODAY", "IMPROVE_DB", "IMPROVE_USER", "NO_COLOR"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("COLUMNS", "100")
+    clean_env(monkeypatch, tmp_path, columns=100)
     folder = tmp_path / "plans"
     folder.mkdir()
     write(folder, "staged.toml", STAGED)
 
     def invoke(*args, today=TODAY):
-        return CliRunner().invoke(
-            cli,
-            ["--plans", str(folder), "--today", today, *map(str, args)],
-            catch_exceptions=False,
-        )
+        return run_cli(folder, *args, today=today)
 
     invoke.file = folder / "staged.toml"  # type: ignore[attr-defined]
     return invoke

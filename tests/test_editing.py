@@ -297,9 +297,7 @@ def test_each_part_of_a_change_tells_only_what_it_changed():
                         "action": "A",
                         "rag": "amber",
                         "rag_reason": "why",
-                        "milestone": [
-                            {"label": "S1", "done": True, "done_on": date(2017, 1, 2)}
-                        ],
+                        "milestone": [{"label": "S1", "done": True, "done_on": date(2017, 1, 2)}],
                     }
                 ],
             }

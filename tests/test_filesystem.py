@@ -9,17 +9,14 @@ import time
 import tomllib
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import SAMPLE, write
+from conftest import SAMPLE, clean_env, run_cli, write
 from improve import api
-from improve.cli import cli
 
 
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("IMPROVE_DB", raising=False)
+    clean_env(monkeypatch, tmp_path)
     plans = tmp_path / "plans"
     plans.mkdir()
     write(plans, "sample.toml", SAMPLE)
@@ -27,12 +24,7 @@ def folder(tmp_path, monkeypatch):
 
 
 def run(folder, *args):
-    return CliRunner().invoke(
-        cli,
-        ["--plans", str(folder), "--today", "2017-01-05", "--db", str(folder.parent / "h.db"),
-         *args],
-        catch_exceptions=False,
-    )  # fmt: skip
+    return run_cli(folder, *args, db=folder.parent / "h.db")
 
 
 def temps(folder) -> list[str]:

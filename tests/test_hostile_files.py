@@ -9,11 +9,9 @@ import time
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import SAMPLE, wait_for, write
+from conftest import SAMPLE, run_cli, wait_for, write
 from improve import api, loader
-from improve.cli import cli
 
 HOSTILE = {
     "long-number": '[plan]\ntitle = "x"\n[plan.extra]\nn = ' + "9" * 5000 + "\n",
@@ -47,12 +45,7 @@ def put(folder, name: str, body) -> None:
 
 
 def run(folder, *args):
-    return CliRunner().invoke(
-        cli,
-        ["--plans", str(folder), "--today", "2017-01-05", "--db", str(folder.parent / "h.db"),
-         *args],
-        catch_exceptions=False,
-    )  # fmt: skip
+    return run_cli(folder, *args, db=folder.parent / "h.db")
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))

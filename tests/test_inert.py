@@ -9,10 +9,8 @@ import re
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import write
-from improve.cli import cli
+from conftest import clean_env, run_cli, write
 from improve.inert import json_inert, one_line, visible
 
 TITLE = "Evil \x1b]0;PWNED\x07 title \x1b[2J\x9b31m end"
@@ -44,19 +42,14 @@ RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 
 @pytest.fixture
 def evil(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for var in ("IMPROVE_PLANS", "IMPROVE_TODAY", "IMPROVE_DB", "IMPROVE_USER", "NO_COLOR"):
-        monkeypatch.delenv(var, raising=False)
+    clean_env(monkeypatch, tmp_path)
     folder = tmp_path / "plans"
     folder.mkdir()
     write(folder, "evil.toml", EVIL)
     return folder
 
 
-def run(folder, *args):
-    return CliRunner().invoke(
-        cli, ["--plans", str(folder), "--today", "2017-01-05", *args], catch_exceptions=False
-    )
+run = run_cli
 
 
 def test_visible_shows_every_control_character_and_keeps_the_rest():
