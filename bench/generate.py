@@ -11,7 +11,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 
-def plan_text(n: int, actions: int, rng: random.Random) -> str:
+def plan_text(n: int, actions: int, rng: random.Random, warnings: bool = True) -> str:
+    """A valid plan; with `warnings`, one action in ten carries a warning (an action
+    whose colour lapses with no colour set by hand), as real plans have some."""
     lines = [
         "# synthetic plan for benchmarks",
         "[plan]",
@@ -41,6 +43,7 @@ def plan_text(n: int, actions: int, rng: random.Random) -> str:
                 f'  leads = ["Head of Service {rng.randrange(20)}"]',
                 f"  due = {due}",
                 f"  percent = {rng.choice([0, 25, 50, 75, 100])}",
+                *(["  rag_until = 2017-03-01"] if warnings and a == 0 and r % 2 == 0 else []),
                 "",
                 "    [[recommendation.action.measure]]",
                 f'    id = "m-{ref}"',
@@ -58,13 +61,15 @@ def plan_text(n: int, actions: int, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
-def generate(out: Path, plans: int = 200, actions: int = 100, seed: int = 1) -> list[Path]:
+def generate(
+    out: Path, plans: int = 200, actions: int = 100, seed: int = 1, warnings: bool = True
+) -> list[Path]:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for n in range(plans):
         path = out / f"plan-{n:03d}.toml"
-        path.write_text(plan_text(n, actions, rng), encoding="utf-8")
+        path.write_text(plan_text(n, actions, rng, warnings), encoding="utf-8")
         paths.append(path)
     return paths
 

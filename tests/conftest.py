@@ -74,7 +74,23 @@ leads = ["Head of Early Help"]
 """
 
 
-CLI_VARS = ("IMPROVE_PLANS", "IMPROVE_TODAY", "IMPROVE_DB", "IMPROVE_USER", "NO_COLOR")
+CLI_VARS = (
+    "IMPROVE_PLANS",
+    "IMPROVE_TODAY",
+    "IMPROVE_DB",
+    "IMPROVE_USER",
+    "IMPROVE_CACHE",
+    "NO_COLOR",
+)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_key_folder(tmp_path_factory):
+    """The plan cache's signing key (improve.cache) is made in the user's cache folder:
+    for the tests, and the processes they start, a folder of the run's own."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
 
 
 def clean_env(monkeypatch, tmp_path: Path, columns: int | None = None) -> None:

@@ -99,3 +99,12 @@ def test_resolve_path_order(tmp_path):
     assert resolve_path(plans, None, {}) == plans / ".improve" / "history.db"
     assert resolve_path(plans, None, {"IMPROVE_DB": str(tmp_path / "e.db")}) == tmp_path / "e.db"
     assert resolve_path(plans, tmp_path / "o.db", {"IMPROVE_DB": "x"}) == tmp_path / "o.db"
+
+
+def test_the_quick_reader_knows_every_migration_by_name():
+    """history/quick.py reads a database without the store only when it has exactly the
+    migrations this version makes; its list must follow every new migration."""
+    from improve.history.migrations import MIGRATIONS
+    from improve.history.paths import MIGRATION_NAMES
+
+    assert tuple(fn.__name__ for fn in MIGRATIONS) == MIGRATION_NAMES

@@ -103,10 +103,21 @@ def test_help_lists_every_command_without_loading_them():
     assert not {"sqlite_utils", "textual", "rich", "improve.api"} & set(modules.split(","))
 
 
-def test_syncing_the_history_does_not_load_the_review_or_the_replay():
-    loaded = imported_by(["improve.history"])
-    assert "improve.history.store" in loaded
-    assert not {"improve.history.changes", "improve.history.replay"} & loaded
-    from improve.history import Changes, direction, plan_as_of  # still there when asked for
+def test_the_history_loads_its_store_review_and_replay_only_when_asked():
+    """A run that finds nothing to record reads the history with plain sqlite3
+    (history/quick.py): the store, sqlite-utils and the migrations stay unloaded."""
+    loaded = imported_by(["improve.history", "improve.history.quick", "improve.workspace"])
+    assert (
+        not {
+            "improve.history.store",
+            "improve.history.migrations",
+            "sqlite_utils",
+            "improve.history.changes",
+            "improve.history.replay",
+            "tomlkit",
+        }
+        & loaded
+    )
+    from improve.history import Changes, HistoryStore, direction, plan_as_of
 
-    assert direction("red", "green") == "up" and Changes and plan_as_of
+    assert direction("red", "green") == "up" and Changes and plan_as_of and HistoryStore

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from . import rules
-from .editing import Change
+from .change import Change
 from .errors import (
     ConflictError,
     EditError,

@@ -56,3 +56,19 @@ def parse_date(text: str) -> date:
         hint = suggest_date(text)
         extra = f" (did you mean {hint}?)" if hint else ""
         raise ValueError(f'"{text}" is not a date in the form YYYY-MM-DD{extra}') from None
+
+
+CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "six-monthly": 6, "annual": 12}
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_report_due(review: str | None, meeting: date) -> date | None:
+    """When a plan reviewed at `review` cadence ("quarterly", …) is next due to be reported
+    after `meeting` (None without a cadence)."""
+    months = CADENCE_MONTHS.get(review or "")
+    return add_months(meeting, months) if months else None

@@ -6,18 +6,25 @@ problems to report.  One bad file never stops the others from loading.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import model as m
 from .build import build_plan
 from .positions import Positions
 from .schema import ROOT, Report, check_table
 from .validate import check_plan
+
+if TYPE_CHECKING:
+    from .cache import PlanCache
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -235,6 +242,10 @@ def file_stamp(path: Path) -> tuple | None:
         st = path.stat()
     except OSError:
         return None
+    return _stamp(st)
+
+
+def _stamp(st: os.stat_result) -> tuple:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
@@ -248,7 +259,14 @@ def outside_link(path: Path, plans_root: Path | None) -> str | None:
     return None if real.startswith(root.rstrip(os.sep) + os.sep) else real
 
 
-def load_file(path: Path, plans_root: Path | None = None, *, warnings: bool = True) -> LoadedFile:
+def load_file(
+    path: Path,
+    plans_root: Path | None = None,
+    *,
+    warnings: bool = True,
+    st: os.stat_result | None = None,
+) -> LoadedFile:
+    """One file, read and checked; `st`, its stat if the caller has just taken it."""
     path = Path(path)
     target = outside_link(path, plans_root)
     if target is not None:
@@ -261,7 +279,8 @@ def load_file(path: Path, plans_root: Path | None = None, *, warnings: bool = Tr
             "into the folder, or link to a file inside it)",
         )
         return LoadedFile(path, None, [problem], "")
-    stamp = file_stamp(path)  # taken before reading: a change during the read shows next time
+    # taken before reading: a change during the read shows next time
+    stamp = _stamp(st) if st is not None else file_stamp(path)
     try:
         size = stamp[1] if stamp is not None else 0  # the stamp's size: no second stat
         loaded = _load_file(path, plans_root, warnings, size)
@@ -349,34 +368,70 @@ def plan_files(folder: Path) -> list[Path]:
     return sorted(p for p in Path(folder).glob("*.toml") if p.is_file())
 
 
-def load_folder(folder: Path, previous: Portfolio | None = None) -> Portfolio:
-    """Every plan file in `folder`; files unchanged since `previous` was loaded are reused."""
+def load_folder(
+    folder: Path, previous: Portfolio | None = None, cache: PlanCache | None = None
+) -> Portfolio:
+    """Every plan file in `folder`. Files unchanged since `previous` was loaded are
+    reused, and so are files `cache` (a `PlanCache`, kept between runs) still holds."""
     folder = Path(folder)
-    cache = previous.parsed if previous is not None else {}
+    kept = previous.parsed if previous is not None else {}
     portfolio = Portfolio(folder)
     seen: dict[str, Path] = {}
     files = plan_files(folder)
     links = {p for p in files if p.is_symlink()}
     # where each plain file really is, worked out only when some file is a link
     plain = {os.path.realpath(p): p for p in files if p not in links} if links else {}
-    for path in files:
-        loaded = cache.get(path)
-        twin = plain.get(os.path.realpath(path)) if path in links else None
-        if twin is not None:  # the same bytes under two names would be two plans
-            loaded = LoadedFile(path, None, [_twin_problem(path, twin)], "")
-        elif loaded is None or loaded.stamp is None or loaded.stamp != file_stamp(path):
-            loaded = load_file(path, folder, warnings=False)
-        portfolio.parsed[path] = loaded
-        plan = loaded.plan
-        if plan is not None:
-            other = seen.get(plan.id)
-            if other is not None:
-                problem = duplicate_id_problem(path, plan, other)
-                loaded = replace(loaded, plan=None, problems=[*loaded.problems, problem])
-            else:
-                seen[plan.id] = path
-        portfolio.files.append(loaded)
+    with quiet_gc():
+        for path in files:
+            loaded = kept.get(path)
+            twin = plain.get(os.path.realpath(path)) if path in links else None
+            if twin is not None:  # the same bytes under two names would be two plans
+                loaded = LoadedFile(path, None, [_twin_problem(path, twin)], "")
+            elif loaded is None or loaded.stamp is None or loaded.stamp != file_stamp(path):
+                loaded = _load_cached(path, folder, cache)
+            portfolio.parsed[path] = loaded
+            plan = loaded.plan
+            if plan is not None:
+                other = seen.get(plan.id)
+                if other is not None:
+                    problem = duplicate_id_problem(path, plan, other)
+                    loaded = replace(loaded, plan=None, problems=[*loaded.problems, problem])
+                else:
+                    seen[plan.id] = path
+            portfolio.files.append(loaded)
     return portfolio
+
+
+def _load_cached(path: Path, folder: Path, cache: PlanCache | None) -> LoadedFile:
+    if cache is None:
+        return load_file(path, folder, warnings=False)
+    try:
+        st = path.stat()
+    except OSError:
+        return load_file(path, folder, warnings=False)  # it says why
+    if outside_link(path, folder) is None:
+        hit = cache.get(path, st)
+        if hit is not None:
+            return hit
+    loaded = load_file(path, folder, warnings=False, st=st)
+    cache.put(path, st, loaded)
+    return loaded
+
+
+@contextmanager
+def quiet_gc() -> Iterator[None]:
+    """No cycle collection while a folder is built (it finds nothing to free among the
+    new plans, yet at 20,000 actions it costs more than the rules), and what was built is
+    moved out of the collector's sight afterwards (`gc.freeze`): later collections, in a
+    command or in the app, then look only at new objects."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.freeze()
+            gc.enable()
 
 
 def _twin_problem(path: Path, twin: Path) -> m.Problem:

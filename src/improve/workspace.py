@@ -18,15 +18,16 @@ one warning (through `warn`), and every command that only needs plans carries on
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import journal, rules
-from .change import is_text
-from .editing import Change, changed_line_ranges, edit_text, read_plan
+from .change import Change, is_text
 from .errors import ConflictError, EditError, HistoryError, PlanFileError
 from .files import (
     STALE_TEMP,
@@ -36,7 +37,7 @@ from .files import (
     real_plan_path,
     remove_leftovers,
 )
-from .history import HistoryStore, resolve_path
+from .history.paths import resolve_path
 from .loader import (
     MAX_BYTES,
     LoadedFile,
@@ -48,6 +49,9 @@ from .loader import (
     refresh_folder,
 )
 from .model import Action, Target, is_plan_id
+
+if TYPE_CHECKING:
+    from .history.store import HistoryStore
 
 
 @dataclass
@@ -66,6 +70,8 @@ class Updated:
 
     def changed_lines(self) -> list[tuple[int, int]]:
         """The 1-based line ranges of the new file that differ from the old one."""
+        from .editing import changed_line_ranges
+
         return changed_line_ranges(self.before, self.text)
 
     def apply(self, portfolio: Portfolio) -> Portfolio:
@@ -94,11 +100,17 @@ class Workspace:
         warn: Callable[[str], None] | None = None,
         env: Mapping[str, str] | None = None,
         store: HistoryStore | None = None,
+        cache: bool = True,
     ) -> None:
-        """`store`: a history store already open (tests, or a caller that has one)."""
+        """`store`: a history store already open (tests, or a caller that has one).
+        `cache`: keep parsed plans between runs beside the history (improve.cache); off
+        with the history, or when IMPROVE_CACHE is 0."""
+        env = os.environ if env is None else env
         self.plans = Path(plans)
         self.db_path = store.path if store is not None else resolve_path(self.plans, db, env)
         self.use_history = history
+        self.use_cache = cache and history and env.get("IMPROVE_CACHE", "1") not in ("0", "off")
+        self.cache_stats: tuple[int, int] | None = None  # (hits, misses) of the last load
         self.warn = warn or (lambda message: None)
         self._store: HistoryStore | None = store
         self._store_error: HistoryError | None = None
@@ -118,6 +130,8 @@ class Workspace:
         with self._opening:
             if self._store is None and self._store_error is None:
                 try:
+                    from .history.store import HistoryStore
+
                     self._store = HistoryStore(self.plans, path=self.db_path)
                 except HistoryError as exc:
                     self._store_error = exc
@@ -153,7 +167,16 @@ class Workspace:
         crashed write of ours left (by our naming pattern only, and over an hour old, so
         never one a running write is using) are removed first."""
         remove_leftovers(leftover_temps(self.plans, older_than=STALE_TEMP))
-        return load_folder(self.plans)
+        cache = None
+        if self.use_cache:
+            from .cache import PlanCache
+
+            cache = PlanCache.for_folder(self.plans, self.db_path.parent)
+        portfolio = load_folder(self.plans, cache=cache)
+        if cache is not None:
+            cache.save()
+            self.cache_stats = (cache.hits, cache.misses)
+        return portfolio
 
     @staticmethod
     def reload(portfolio: Portfolio) -> Portfolio | None:
@@ -176,11 +199,15 @@ class Workspace:
         """Record what changed in the files since the history last looked (edits made in
         an editor or by a pull are "edited by hand"). With `quiet`, a history that fails
         is a warning; without, its HistoryError."""
+        if not self.use_history:
+            return
+        notes = journal.notes(self.plans)
+        if self._store is None and not notes and self._nothing_to_record(portfolio, today):
+            return  # the store is not even opened (history/quick.py)
         store = self.store if quiet else self.require_store()
         if store is None:
             return
         try:
-            notes = journal.notes(self.plans)
             if notes:  # writes made but not recorded: theirs first
                 with store.lock():
                     _record_noted(
@@ -195,24 +222,35 @@ class Workspace:
                 raise
             self.warn(f"history not recorded: {exc}")
 
+    def _nothing_to_record(self, portfolio: Portfolio, today: date) -> bool:
+        from .history import quick
+
+        fps = {f.plan.id: f.fingerprint for f in portfolio.files if f.plan is not None}
+        return quick.nothing_to_record(self.db_path, fps, [f.path for f in portfolio.failed], today)
+
     def reported(
         self, statuses: list[rules.PlanStatus]
     ) -> dict[str, tuple[str, date, date | None]]:
         """Plan id → (body, meeting, next report due) for the plans of `statuses` that were
         reported to a committee; {} (after a warning) when the history cannot say."""
-        from .report.build import next_report_due
+        from .dates import next_report_due
+        from .history import quick
 
-        store = self.store
-        if store is None:
+        if not self.use_history:
             return {}
-        try:
-            seen = store.last_reported()
-        except HistoryError as exc:
-            self.warn(f"history not read: {exc}")
-            return {}
+        seen = quick.last_reported(self.db_path) if self._store is None else None
+        if seen is None:
+            store = self.store
+            if store is None:
+                return {}
+            try:
+                seen = store.last_reported()
+            except HistoryError as exc:
+                self.warn(f"history not read: {exc}")
+                return {}
         plans = {ps.plan.id: ps.plan for ps in statuses}
         return {
-            pid: (body, on, next_report_due(plans[pid], on))
+            pid: (body, on, next_report_due(plans[pid].review, on))
             for pid, (body, on) in seen.items()
             if pid in plans
         }
@@ -333,6 +371,8 @@ class Workspace:
                 raise PlanFileError(
                     f"{path.name} is not UTF-8 text; fix it first", code="plan-has-errors"
                 ) from None
+            from .editing import edit_text, read_plan  # tomlkit: only when editing
+
             data, before = read_plan(text, path, self.plans)  # the first parse
             if before.id != target.plan_id:
                 raise _NotThisPlan

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -502,6 +503,8 @@ def _run_app(
         )
     from ..tui import make_app  # textual is imported only when the app is wanted
 
+    gc.enable()
+
     make_app(plans, today, user, high_contrast=high_contrast, banner=banner, db=db).run()
 
 
@@ -546,7 +549,7 @@ def demo(target: Path | None, high_contrast: bool) -> None:
     """
     from .. import api
     from ..api import HistoryError
-    from ..history.store import DB_DIR, DB_NAME
+    from ..history.paths import DB_DIR, DB_NAME
     from ..identity import who_am_i
 
     s = settings()
@@ -591,6 +594,11 @@ register_report(cli, _load)
 
 
 def main() -> None:
+    # A command is a short run whose garbage reference counting frees as it goes; the
+    # cycle collector would only walk the plans again and again (at 20,000 actions, a
+    # third of a warm `status`). The app and the report, which run long or build
+    # documents full of cycles, turn it back on.
+    gc.disable()
     try:
         cli(prog_name="improve")
     except KeyboardInterrupt:

@@ -39,7 +39,11 @@ def register(cli: click.Group, load) -> None:
         With --for BODY --meeting DATE the history remembers that the plans were
         reported to that body for that meeting.
         """
+        import gc
+
         from ..report import default_name, make_report, write_report
+
+        gc.enable()  # a PDF's layout is full of cycles: collect them (see cli.main.main)
 
         if (body is None) != (meeting is None):
             raise click.UsageError("--for BODY and --meeting DATE go together")

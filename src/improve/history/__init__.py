@@ -17,17 +17,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import HistoryError
+from .paths import default_path, resolve_path
 from .records import HAND, Event, PlanSummary, Review, SyncResult
 from .rows import FIELDS, action_row, plan_rows, rows_from_statuses
-from .store import HistoryStore, default_path, resolve_path
 
 if TYPE_CHECKING:
     from .changes import Changes, direction
     from .replay import ReplayResult, plan_as_of
+    from .store import HistoryStore
 
-# What only a review or a replay needs is imported when first asked for, so a run that
-# only syncs (status, actions) does not pay for it.
+# What is imported when first asked for: the store (sqlite-utils and the migrations),
+# which a run that finds nothing to record never opens (history/quick.py), and what only
+# a review or a replay needs.
 _LATER = {
+    "HistoryStore": "store",
     "Changes": "changes",
     "direction": "changes",
     "ReplayResult": "replay",

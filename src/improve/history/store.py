@@ -24,27 +24,15 @@ from sqlite_utils import Database
 from .. import rules
 from ..errors import HistoryError
 from .migrations import migrate
+from .paths import default_path
 from .records import Event, PlanSummary, Review, SyncResult
 
-DB_DIR = ".improve"
-DB_NAME = "history.db"
 BUSY_SECONDS = 60  # how long a writer waits for another one to finish
 SQLITE_HEADER = b"SQLite format 3\x00"
 _CORRUPT = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
-
-
-def default_path(plans_dir: Path) -> Path:
-    return Path(plans_dir) / DB_DIR / DB_NAME
-
-
-def resolve_path(plans_dir: Path, db: Path | str | None = None, env: Mapping | None = None) -> Path:
-    """Where the history lives: --db, else IMPROVE_DB, else <plans>/.improve/history.db."""
-    env = os.environ if env is None else env
-    chosen = db or env.get("IMPROVE_DB") or None
-    return Path(chosen).expanduser() if chosen else default_path(plans_dir)
 
 
 def _is_corruption(exc: BaseException) -> bool:

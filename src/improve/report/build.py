@@ -8,12 +8,12 @@ theme and recommendation, and the key. The renderers (`html`, `markdown`, `table
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .. import model as m
 from .. import rules
+from ..dates import CADENCE_MONTHS, add_months, next_report_due
 
 # The key, in the words of the Telford plan's status key (seed 004).
 KEY = (
@@ -33,19 +33,6 @@ IMPACT_WORDS = {
     "too-early": "Too early to say",
     "n/a": "Not applicable",
 }
-CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "six-monthly": 6, "annual": 12}
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def next_report_due(plan: m.Plan, meeting: date) -> date | None:
-    """When the plan is next due to be reported, by its review cadence (None without one)."""
-    months = CADENCE_MONTHS.get(plan.review or "")
-    return add_months(meeting, months) if months else None
 
 
 def rag_label(rag: str | None) -> str:
@@ -370,7 +357,7 @@ def build_plan_report(
                 rows=[_row(st, rec) for st in rs.actions],
             )
         )
-    next_due = next_report_due(plan, last_reported[1]) if last_reported else None
+    next_due = next_report_due(plan.review, last_reported[1]) if last_reported else None
     return PlanReport(
         plan=plan,
         status=ps,

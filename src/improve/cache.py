@@ -1,0 +1,229 @@
+"""A cache of parsed plans that never lies.
+
+Parsing is most of what every command costs, and most runs read files that have not
+changed since the last one. So each plan file, once parsed and checked, is kept (the plan
+as built, and its errors) in one file under the history folder:
+
+    <history folder>/cache/<folder digest>-<key id>.bin
+
+An entry is used only when the file's size, modification and change times (in
+nanoseconds), inode and device are all the same as when it was read, when the cache was
+written by this same version of improve (its code, not just its number), and, for a file
+changed within two seconds of being read (when a second edit could leave its times
+unchanged), when the bytes on disk still hash to what was parsed. Anything else, any doubt,
+means the file is parsed again. A damaged cache, a cache from another version, one this
+user's key did not sign, or a folder that cannot be written is simply not used: never an
+error.
+
+The cache is signed (keyed BLAKE2b) with a key kept in the user's own cache folder
+(`$XDG_CACHE_HOME/improve/`, else `~/.cache/improve/`), and only unpickled once the
+signature is checked: a plans folder is often shared (a network drive, a git clone), and
+a cache file someone else wrote is never loaded, only replaced with this user's own.
+"""
+
+from __future__ import annotations
+
+import hmac
+import marshal
+import os
+import pickle
+import tempfile
+import time
+from dataclasses import replace
+from hashlib import blake2b
+from pathlib import Path
+
+from . import __version__
+
+FORMAT = 1
+MAGIC = b"improve-plan-cache\n"
+MAC_SIZE = 32
+RACY_NS = 2_000_000_000  # a file changed this close to being read is checked by its bytes
+KEY_SIZE = 32
+
+StatKey = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
+# in the file: name → (stat key, fingerprint, settled, the pickled (plan, problems))
+Entry = tuple[StatKey, str, bool, bytes]
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def key_folder(env=None) -> Path:
+    env = os.environ if env is None else env
+    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "improve"
+
+
+def user_key(folder: Path | None = None) -> bytes | None:
+    """This user's signing key, made on first use (readable by the user alone); None when
+    it can be neither read nor made (then nothing is cached)."""
+    folder = key_folder() if folder is None else folder
+    path = folder / "cache-key"
+    try:
+        key = path.read_bytes()
+    except FileNotFoundError:
+        key = b""
+    except OSError:
+        return None
+    if len(key) == KEY_SIZE:
+        return key
+    if key:
+        return None  # not a key of ours: left alone, and nothing is cached
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cache-key.")
+        try:
+            os.write(fd, os.urandom(KEY_SIZE))
+            os.close(fd)
+            try:
+                os.link(tmp, path)  # never over a key another run made meanwhile
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(tmp)
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == KEY_SIZE else None
+
+
+_version: str | None = None
+
+
+def code_version() -> str:
+    """improve's version and a stamp of its core modules' files: a cache written by other
+    code (another release, or an edited checkout) is never read."""
+    global _version
+    if _version is None:
+        here = Path(__file__).parent
+        parts = [__version__, str(FORMAT)]
+        with os.scandir(here) as entries:
+            for e in sorted(entries, key=lambda e: e.name):
+                if e.name.endswith(".py"):
+                    st = e.stat()
+                    parts.append(f"{e.name}:{st.st_size}:{st.st_mtime_ns}")
+        _version = blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
+    return _version
+
+
+def _sign(key: bytes, body: bytes) -> bytes:
+    return blake2b(body, key=key, digest_size=MAC_SIZE).digest()
+
+
+class PlanCache:
+    """The parsed plans of one folder, for one user. `get` what is still true, `put`
+    what was parsed, `save` once at the end (only if anything changed)."""
+
+    def __init__(self, path: Path, root: Path, key: bytes) -> None:
+        self.path = path
+        self.root = os.path.realpath(root)
+        self.key = key
+        self.entries: dict[str, Entry] = {}
+        self.kept: dict[str, Entry] = {}  # what the next save writes: the files seen now
+        self.dirty = False
+        self.hits = 0
+        self.misses = 0
+        self._read()
+
+    @classmethod
+    def for_folder(cls, plans: Path, history_folder: Path) -> PlanCache | None:
+        key = user_key()
+        if key is None:
+            return None
+        root = os.path.realpath(plans)
+        digest = blake2b(root.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+        key_id = blake2b(key, digest_size=4).hexdigest()
+        return cls(history_folder / "cache" / f"{digest}-{key_id}.bin", Path(root), key)
+
+    def _read(self) -> None:
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return
+        head = len(MAGIC) + MAC_SIZE
+        if len(raw) < head or not raw.startswith(MAGIC):
+            return
+        mac, body = raw[len(MAGIC) : head], raw[head:]
+        if not hmac.compare_digest(mac, _sign(self.key, body)):
+            return  # another user's, or damaged: never unpickled
+        try:
+            fmt, version, root, entries = marshal.loads(body)
+        except Exception:  # signed by us but unreadable: parse everything again
+            return
+        if fmt != FORMAT or version != code_version() or root != self.root:
+            return
+        if isinstance(entries, dict):
+            self.entries = entries
+
+    def get(self, path: Path, st: os.stat_result):
+        """The file as loaded before, if that is still certainly what it holds; else None."""
+        from .loader import LoadedFile, display_name, fingerprint
+
+        entry = self.entries.get(path.name)
+        if entry is None or entry[0] != stat_key(st):
+            self.misses += 1
+            return None
+        key, fp, settled, blob = entry
+        if not settled:  # changed close to when it was read: trust only its bytes
+            try:
+                same = fingerprint(path.read_bytes()) == fp
+            except OSError:
+                same = False
+            if not same:
+                self.misses += 1
+                return None
+            if _settled(st, time.time_ns()):
+                entry = (key, fp, True, blob)
+                self.dirty = True
+        try:
+            plan, problems = pickle.loads(blob)
+        except Exception:
+            self.misses += 1
+            return None
+        name = display_name(path)
+        if plan is not None:
+            plan.file = path
+        problems = [p if p.file == name else replace(p, file=name) for p in problems]
+        self.kept[path.name] = entry
+        self.hits += 1
+        return LoadedFile(path, plan, problems, fp, (st.st_mtime_ns, st.st_size, st.st_ino))
+
+    def put(self, path: Path, st: os.stat_result, loaded) -> None:
+        """Keep a file just parsed; `st` is its stat from before it was read."""
+        if not loaded.fingerprint:
+            return  # not read (a link outside, too big, unreadable): nothing to keep
+        try:
+            blob = pickle.dumps((loaded.plan, loaded.problems), protocol=5)
+        except Exception:
+            return
+        settled = _settled(st, time.time_ns())
+        self.kept[path.name] = (stat_key(st), loaded.fingerprint, settled, blob)
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write what was seen in this run, if anything changed; silently not at all when
+        the folder cannot be written."""
+        if not self.dirty and self.kept.keys() == self.entries.keys():
+            return
+        body = marshal.dumps((FORMAT, code_version(), self.root, self.kept))
+        data = MAGIC + _sign(self.key, body) + body
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:
+            return
+        self.entries = dict(self.kept)
+        self.dirty = False
+
+
+def _settled(st: os.stat_result, now_ns: int) -> bool:
+    return max(st.st_mtime_ns, st.st_ctime_ns) < now_ns - RACY_NS
