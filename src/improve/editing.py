@@ -363,7 +363,8 @@ def read_plan(text: str, path: Path, plans_root: Path | None = None) -> tuple[di
     """Parse a plan file's text for an edit (the first of its two parses): the data and
     the plan, or PlanFileError when it has errors (fix those first)."""
     body = text[1:] if text.startswith("\ufeff") else text
-    plan, problems, data = parse_text(body, path, plans_root)
+    # warnings are not looked for (nor their positions found): an edit shows none
+    plan, problems, data = parse_text(body, path, plans_root, warnings=False)
     if plan is None or data is None:
         raise PlanFileError(
             f"the plan has errors; fix them first: {_first_error(problems)}",
@@ -380,7 +381,7 @@ class Edited:
     text: str
     said: list[str]
     plan: m.Plan
-    problems: list[m.Problem]  # the new file's warnings
+    problems: list[m.Problem]  # none: warnings are for `improve check`, as in a folder's load
 
 
 def edit_text(
@@ -423,7 +424,7 @@ def edit_text(
             "intended; nothing was written (please report this)",
             code="internal",
         )
-    plan, problems = check_data(new_data, new_body, path, plans_root)
+    plan, problems = check_data(new_data, new_body, path, plans_root, warnings=False)
     if plan is None:
         raise EditError(
             f"the change would make the plan invalid: {_first_error(problems).message}",

@@ -222,15 +222,14 @@ def status(as_json: bool, as_of: str | None) -> None:
     help="Only open actions next due from today to today + DAYS.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_json) -> None:
+@click.option("--count", is_flag=True, help="Print only how many actions match.")
+def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_json, count) -> None:
     """A filtered list of actions; filters combine."""
-    from rich.text import Text
-
     from .. import api
     from ..identity import who_am_i
-    from ..present.tables import actions_table, make_console
-    from ..serialize import action_json
 
+    if count and as_json:
+        raise click.UsageError("give --count or --json, not both")
     s = settings()
     ws, portfolio = _load(s)
     if plan_id and portfolio.plan(plan_id) is None:
@@ -253,7 +252,12 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
     ws.sync(portfolio, s.today, statuses)
     rows = api.filter_actions(statuses, flt, s.today)
     total = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
+    if count:
+        click.echo(str(len(rows)))
+        return
     if as_json:
+        from ..serialize import action_json
+
         _emit_json(
             {
                 "today": s.today.isoformat(),
@@ -265,6 +269,10 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
             }
         )
         return
+    from rich.text import Text
+
+    from ..present.tables import actions_table, make_console
+
     console = make_console()
     if rows:
         console.print(actions_table(rows, total, s.today, console.width))

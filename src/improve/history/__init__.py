@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .replay import ReplayResult, plan_as_of
     from .store import HistoryStore
 
-# What is imported when first asked for: the store (sqlite-utils and the migrations),
+# What is imported when first asked for: the store (and the migrations),
 # which a run that finds nothing to record never opens (history/quick.py), and what only
 # a review or a replay needs.
 _LATER = {

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlite_utils import Database
-
 from ..errors import HistoryError
+from .db import Database
 from .rows import COLUMNS, SQL_TYPES
 
 MIGRATIONS: list[Callable[[Database], None]] = []

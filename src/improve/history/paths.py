@@ -1,5 +1,5 @@
 """Where the history lives, and the names of its migrations: what a run that only reads
-needs to know of the history without loading its store (sqlite-utils, the migrations)."""
+needs to know of the history without loading its store (the migrations, the checks)."""
 
 from __future__ import annotations
 

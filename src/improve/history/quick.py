@@ -1,7 +1,7 @@
 """The history read without its store: plain `sqlite3`, read-only, for the questions every
 run asks (is there anything to record? when was each plan last reported?).
 
-Opening the store costs more than most commands: sqlite-utils' import, the migrations'
+Opening the store costs more than most commands need: its import, the migrations'
 check, an integrity check, a write lock. Most runs find nothing to record (no file changed
 since the history last looked, on the same day), so they ask here first and open the store
 only when the answer is "yes" or "cannot tell". Any doubt (no database yet, another

@@ -19,10 +19,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from sqlite_utils import Database
-
 from .. import rules
 from ..errors import HistoryError
+from .db import Database
 from .migrations import migrate
 from .paths import default_path
 from .records import Event, PlanSummary, Review, SyncResult
@@ -126,7 +125,7 @@ class HistoryStore:
         conn = sqlite3.connect(
             str(self.path), timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None
         )
-        db = self._db = Database(conn, execute_plugins=False)
+        db = self._db = Database(conn)
         conn.execute(f"pragma busy_timeout = {BUSY_SECONDS * 1000}")
         db.enable_wal()
         conn.execute("pragma foreign_keys = on")
