@@ -126,10 +126,24 @@ async def measure(folder: Path) -> list[tuple[str, float, str, float, str]]:
         await pilot.pause()
         floor = await timed(pilot, "z", repeat=9)
         key = "an unbound key through Pilot"
-        rows.append(("move down a row", await timed(pilot, "down", repeat=9), key, floor, "≤ 0.05 s"))
-        rows.append(("red filter on and off", await timed(pilot, "r", repeat=6), key, floor, "≤ 0.05 s"))
-        rows.append(("open a plan's screen", await timed(pilot, "enter", repeat=1), key, floor, "≤ 0.15 s"))
-        rows.append(("open an action's screen", await timed(pilot, "enter", repeat=1), key, floor, "≤ 0.15 s"))
+        rows.append(
+            ("move down a row", await timed(pilot, "down", repeat=9), key, floor, "≤ 0.05 s")
+        )
+        rows.append(
+            ("red filter on and off", await timed(pilot, "r", repeat=6), key, floor, "≤ 0.05 s")
+        )
+        rows.append(
+            ("open a plan's screen", await timed(pilot, "enter", repeat=1), key, floor, "≤ 0.15 s")
+        )
+        rows.append(
+            (
+                "open an action's screen",
+                await timed(pilot, "enter", repeat=1),
+                key,
+                floor,
+                "≤ 0.15 s",
+            )
+        )
     return rows
 
 

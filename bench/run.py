@@ -146,7 +146,9 @@ def load(tmp: Path, rows: list[Row], full: bool) -> None:
         (warm,) = hyperfine(improve(folder, "status --json"), runs=runs)
         (table,) = hyperfine(improve(folder, "status"), runs=runs)
         target = "≤ 1.3×" if n == 20000 else ""
-        rows.append(Row("load", f"cold status --json, {label}", cold, "tomllib parse", floor, target))
+        rows.append(
+            Row("load", f"cold status --json, {label}", cold, "tomllib parse", floor, target)
+        )
         rows.append(
             Row("load", f"warm status --json, {label}", warm, "tomllib parse", floor,
                 "≤ 0.3×" if n == 20000 else "")
@@ -155,7 +157,9 @@ def load(tmp: Path, rows: list[Row], full: bool) -> None:
         if n == 20000 or (full and n == 100000):
             floor_mb = peak_mb([PY, str(PEAK), str(folder)])
             shutil.rmtree(folder / ".improve" / "cache", ignore_errors=True)
-            cold_mb = peak_mb([IMPROVE, "status", "--json", "--plans", str(folder), "--today", TODAY])
+            cold_mb = peak_mb(
+                [IMPROVE, "status", "--json", "--plans", str(folder), "--today", TODAY]
+            )
             rows.append(
                 Row("memory", f"peak, cold status --json, {label}", cold_mb, "tomllib, all kept",
                     floor_mb, "≤ 2×" if n == 100000 else "", unit="MB")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import SAMPLE, run_cli, write
 from improve import cache as cache_mod
-from improve.loader import load_folder
+from improve.folder import load_folder
 from improve.workspace import Workspace
 
 OTHER = SAMPLE.replace("percent = 50   # half way", "percent = 75   # further ")

@@ -116,6 +116,7 @@ def test_positions_are_found_only_for_what_is_shown(monkeypatch, tmp_path):
     import shutil
 
     from conftest import SHIPPED
+    from improve import folder as folder_mod
     from improve import loader, positions
 
     folder = tmp_path / "plans"
@@ -128,10 +129,10 @@ def test_positions_are_found_only_for_what_is_shown(monkeypatch, tmp_path):
         real(self, text)
 
     monkeypatch.setattr(positions.Positions, "__init__", counting)
-    portfolio = loader.load_folder(folder)
+    portfolio = folder_mod.load_folder(folder)
     assert len(portfolio.plans) == 4 and scans == []
     checked = [loader.load_file(p, folder) for p in sorted(folder.glob("*.toml"))]
     assert scans and sum(len(f.warnings) for f in checked) >= 5
     (folder / "broken.toml").write_text('[plan]\ntitle = "x"\nkind = "nope"\n')
-    broken = loader.load_folder(folder).failed[0]
+    broken = folder_mod.load_folder(folder).failed[0]
     assert "broken.toml:3:8: error" in str(broken.errors[0])  # an error is still pointed at

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import pytest
 
-from improve.loader import LoadedFile, load_file, load_folder
+from improve.folder import load_folder
+from improve.loader import LoadedFile, load_file
 from improve.model import Problem
 
 # --------------------------------------------------------------------------------------

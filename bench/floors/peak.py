@@ -4,5 +4,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-kept = [tomllib.loads(p.read_bytes().decode("utf-8")) for p in sorted(Path(sys.argv[1]).glob("*.toml"))]
+kept = [
+    tomllib.loads(p.read_bytes().decode("utf-8")) for p in sorted(Path(sys.argv[1]).glob("*.toml"))
+]
 print(len(kept))

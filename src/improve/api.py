@@ -22,7 +22,8 @@ from .errors import (
     PlanFileError,
     SourceError,
 )
-from .loader import LoadedFile, Portfolio, load_folder
+from .folder import load_folder
+from .loader import LoadedFile, Portfolio
 from .model import Action, Plan, Recommendation, Target
 from .workspace import Updated, Workspace
 

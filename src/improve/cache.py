@@ -190,14 +190,16 @@ class PlanCache:
         self.hits += 1
         return LoadedFile(path, plan, problems, fp, (st.st_mtime_ns, st.st_size, st.st_ino))
 
-    def put(self, path: Path, st: os.stat_result, loaded) -> None:
-        """Keep a file just parsed; `st` is its stat from before it was read."""
+    def put(self, path: Path, st: os.stat_result, loaded, blob: bytes | None = None) -> None:
+        """Keep a file just parsed; `st` is its stat from before it was read; `blob`, its
+        (plan, problems) pickled already (by a worker that parsed it)."""
         if not loaded.fingerprint:
             return  # not read (a link outside, too big, unreadable): nothing to keep
-        try:
-            blob = pickle.dumps((loaded.plan, loaded.problems), protocol=5)
-        except Exception:
-            return
+        if blob is None:
+            try:
+                blob = pickle.dumps((loaded.plan, loaded.problems), protocol=5)
+            except Exception:
+                return
         settled = _settled(st, time.time_ns())
         self.kept[path.name] = (stat_key(st), loaded.fingerprint, settled, blob)
         self.dirty = True

@@ -6,25 +6,18 @@ problems to report.  One bad file never stops the others from loading.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import re
 import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import model as m
 from .build import build_plan
 from .positions import Positions
 from .schema import ROOT, Report, check_table
 from .validate import check_plan
-
-if TYPE_CHECKING:
-    from .cache import PlanCache
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -362,124 +355,6 @@ def _load_file(
     if plan is not None:
         plan.fingerprint = fp
     return LoadedFile(path, plan, problems, fp)
-
-
-def plan_files(folder: Path) -> list[Path]:
-    return sorted(p for p in Path(folder).glob("*.toml") if p.is_file())
-
-
-def load_folder(
-    folder: Path, previous: Portfolio | None = None, cache: PlanCache | None = None
-) -> Portfolio:
-    """Every plan file in `folder`. Files unchanged since `previous` was loaded are
-    reused, and so are files `cache` (a `PlanCache`, kept between runs) still holds."""
-    folder = Path(folder)
-    kept = previous.parsed if previous is not None else {}
-    portfolio = Portfolio(folder)
-    seen: dict[str, Path] = {}
-    files = plan_files(folder)
-    links = {p for p in files if p.is_symlink()}
-    # where each plain file really is, worked out only when some file is a link
-    plain = {os.path.realpath(p): p for p in files if p not in links} if links else {}
-    with quiet_gc():
-        for path in files:
-            loaded = kept.get(path)
-            twin = plain.get(os.path.realpath(path)) if path in links else None
-            if twin is not None:  # the same bytes under two names would be two plans
-                loaded = LoadedFile(path, None, [_twin_problem(path, twin)], "")
-            elif loaded is None or loaded.stamp is None or loaded.stamp != file_stamp(path):
-                loaded = _load_cached(path, folder, cache)
-            portfolio.parsed[path] = loaded
-            plan = loaded.plan
-            if plan is not None:
-                other = seen.get(plan.id)
-                if other is not None:
-                    problem = duplicate_id_problem(path, plan, other)
-                    loaded = replace(loaded, plan=None, problems=[*loaded.problems, problem])
-                else:
-                    seen[plan.id] = path
-            portfolio.files.append(loaded)
-    return portfolio
-
-
-def _load_cached(path: Path, folder: Path, cache: PlanCache | None) -> LoadedFile:
-    if cache is None:
-        return load_file(path, folder, warnings=False)
-    try:
-        st = path.stat()
-    except OSError:
-        return load_file(path, folder, warnings=False)  # it says why
-    if outside_link(path, folder) is None:
-        hit = cache.get(path, st)
-        if hit is not None:
-            return hit
-    loaded = load_file(path, folder, warnings=False, st=st)
-    cache.put(path, st, loaded)
-    return loaded
-
-
-@contextmanager
-def quiet_gc() -> Iterator[None]:
-    """No cycle collection while a folder is built (it finds nothing to free among the
-    new plans, yet at 20,000 actions it costs more than the rules), and what was built is
-    moved out of the collector's sight afterwards (`gc.freeze`): later collections, in a
-    command or in the app, then look only at new objects."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.freeze()
-            gc.enable()
-
-
-def _twin_problem(path: Path, twin: Path) -> m.Problem:
-    return m.Problem(
-        display_name(path),
-        1,
-        1,
-        "warning",
-        f"a link to {twin.name}, which is read as a plan already; it is not read twice",
-    )
-
-
-def duplicate_id_problem(path: Path, plan: m.Plan, other: Path) -> m.Problem:
-    """The error for a second file whose plan id another file in the folder has."""
-    key = ("plan",) if plan.id_from_file else ("plan", "id")
-    line, col = locate_in_file(path, key, "key" if plan.id_from_file else "value")
-    how = (
-        'add id = "…" to [plan] or rename the file'
-        if plan.id_from_file
-        else ("give this plan its own id in [plan]")
-    )
-    return m.Problem(
-        display_name(path),
-        line,
-        col,
-        "error",
-        f'plan id "{plan.id}" is already used by {other.name}; {how}',
-    )
-
-
-def refresh_folder(portfolio: Portfolio) -> Portfolio | None:
-    """The folder loaded again if any plan file was added, removed or changed since
-    `portfolio` was loaded (only those files are read); None when nothing changed."""
-    paths = plan_files(portfolio.root)
-    if set(paths) == set(portfolio.parsed) and all(
-        portfolio.parsed[p].stamp is not None and portfolio.parsed[p].stamp == file_stamp(p)
-        for p in paths
-    ):
-        return None
-    return load_folder(portfolio.root, portfolio)
-
-
-def locate_in_file(path: Path, key: tuple, at: str = "key") -> tuple[int, int]:
-    """(line, col) of a key in a file already known to be valid TOML."""
-    try:
-        return Positions(path.read_text(encoding="utf-8-sig")).locate(key, at)
-    except (OSError, UnicodeDecodeError):
-        return 1, 1
 
 
 def _syntax_problem(name: str, text: str, exc: tomllib.TOMLDecodeError) -> m.Problem:

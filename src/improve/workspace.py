@@ -37,6 +37,7 @@ from .files import (
     real_plan_path,
     remove_leftovers,
 )
+from .folder import load_folder, refresh_folder
 from .history.paths import resolve_path
 from .loader import (
     MAX_BYTES,
@@ -44,9 +45,7 @@ from .loader import (
     Portfolio,
     file_size,
     fingerprint,
-    load_folder,
     outside_link,
-    refresh_folder,
 )
 from .model import Action, Target, is_plan_id
 

@@ -108,7 +108,8 @@ def check(paths: tuple[Path, ...]) -> None:
     Prints FILE:LINE:COL: error|warning: MESSAGE for every problem; exits 1 when
     any file has an error.
     """
-    from ..loader import duplicate_id_problem, load_file, plan_files
+    from ..folder import duplicate_id_problem, plan_files
+    from ..loader import load_file
 
     s = settings()
     targets = list(paths) or [s.plans]
