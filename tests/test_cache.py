@@ -132,7 +132,7 @@ def test_two_files_swapped_by_name_are_each_read_again(folder, tmp_path):
         lambda raw: raw[: len(raw) // 2],
         lambda raw: raw[:-1] + bytes([raw[-1] ^ 1]),  # one bit of the body
         lambda raw: b"not a cache at all" * 10,
-        lambda raw: raw[:20] + bytes(32) + raw[52:],  # the signature zeroed
+        lambda raw: raw[:-32] + bytes(32),  # the signature zeroed
     ],
     ids=["empty", "cut short", "a bit flipped", "garbage", "unsigned"],
 )
@@ -161,22 +161,14 @@ class _Tripwire:
         return (exec, (TRIPWIRE,))
 
 
-def _planted(folder: Path, key: bytes) -> bytes:
-    """A cache file whose entry for sample.toml matches the file and runs code when
+def _plant(folder: Path, path: Path, key: bytes) -> None:
+    """Write a cache file whose entry for sample.toml matches the file and runs code when
     unpickled, signed with `key`."""
-    import marshal
-
+    planted = cache_mod.PlanCache(path, folder, key)
     st_ = (folder / "sample.toml").stat()
-    entry = (cache_mod.stat_key(st_), "x", True, pickle.dumps(_Tripwire()))
-    body = marshal.dumps(
-        (
-            cache_mod.FORMAT,
-            cache_mod.code_version(),
-            os.path.realpath(folder),
-            {"sample.toml": entry},
-        )
-    )
-    return cache_mod.MAGIC + cache_mod._sign(key, body) + body
+    planted.kept = {"sample.toml": (cache_mod.stat_key(st_), "x", True, pickle.dumps(_Tripwire()))}
+    planted.dirty = True
+    planted.save()
 
 
 def test_a_cache_someone_else_wrote_is_never_unpickled(folder, monkeypatch):
@@ -185,11 +177,11 @@ def test_a_cache_someone_else_wrote_is_never_unpickled(folder, monkeypatch):
     cached_load(folder)
     (path,) = cache_files(folder)
     monkeypatch.delenv("IMPROVE_TEST_TRIPWIRE", raising=False)
-    path.write_bytes(_planted(folder, bytes(range(32))))
+    _plant(folder, path, bytes(range(32)))
     _, stats = cached_load(folder)
     assert "IMPROVE_TEST_TRIPWIRE" not in os.environ and stats == (0, 2)
     # the same file signed with this user's key is trusted (so the test above can fail)
-    path.write_bytes(_planted(folder, cache_mod.user_key()))
+    _plant(folder, path, cache_mod.user_key())
     cached_load(folder)
     assert os.environ.get("IMPROVE_TEST_TRIPWIRE") == "unpickled"
 

@@ -546,3 +546,24 @@ def test_mine_with_a_name_that_leads_nothing_says_why_and_offers_close_matches(r
     assert "1 of 3 actions" in r.stdout  # a part of a lead's name still matches
     r = run("actions", "--lead", "Head of Early Hlep", "--plans", plans, "--today", "2017-01-05")
     assert 'close matches: "Head of Early Help"' in " ".join(r.stdout.split())
+
+
+def test_status_json_in_a_pipe_is_written_plan_by_plan_as_the_whole_would_be(run, plans):
+    """In a pipe the document is encoded a plan at a time (never held whole at 20,000
+    actions); its bytes are exactly those of encoding it whole, control characters
+    escaped the same way."""
+    from improve.inert import json_inert
+
+    hostile = (
+        (plans / "sample.toml")
+        .read_text()
+        .replace('title = "Sample improvement plan"', 'title = "Sample \\u009b31m plan \\u00e9"')
+    )
+    (plans / "sample.toml").write_text(hostile)
+    (plans / "second.toml").write_text(hostile.replace("[plan]", '[plan]\nid = "second"'))
+    (plans / "broken.toml").write_text("[plan\n")
+    r = run("status", "--json", "--plans", plans, "--today", TODAY)
+    doc = json.loads(r.output)
+    assert [p["id"] for p in doc["plans"]] == ["sample", "second"] and doc["errors"]
+    assert r.output == json_inert(json.dumps(doc, ensure_ascii=False)) + "\n"
+    assert "\x9b" not in r.output

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"improve-plan-cache\n"
 MAC_SIZE = 32
 RACY_NS = 2_000_000_000  # a file changed this close to being read is checked by its bytes
@@ -43,7 +43,7 @@ KEY_SIZE = 32
 
 StatKey = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
 # in the file: name → (stat key, fingerprint, settled, the pickled (plan, problems))
-Entry = tuple[StatKey, str, bool, bytes]
+Entry = tuple[StatKey, str, bool, bytes | memoryview]
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -108,7 +108,7 @@ def code_version() -> str:
     return _version
 
 
-def _sign(key: bytes, body: bytes) -> bytes:
+def _sign(key: bytes, body: bytes | memoryview) -> bytes:
     return blake2b(body, key=key, digest_size=MAC_SIZE).digest()
 
 
@@ -138,23 +138,34 @@ class PlanCache:
         return cls(history_folder / "cache" / f"{digest}-{key_id}.bin", Path(root), key)
 
     def _read(self) -> None:
+        """The file: MAGIC, the index's length (8 bytes) and the index (marshal: format,
+        code version, folder, and per file its name, stat key, fingerprint, settled and
+        blob length), the blobs one after another, then the signature of all before it.
+        The blobs stay slices of the bytes read: nothing is copied."""
         try:
             raw = self.path.read_bytes()
         except OSError:
             return
-        head = len(MAGIC) + MAC_SIZE
-        if len(raw) < head or not raw.startswith(MAGIC):
+        head = len(MAGIC) + 8
+        if len(raw) < head + MAC_SIZE or not raw.startswith(MAGIC):
             return
-        mac, body = raw[len(MAGIC) : head], raw[head:]
+        view = memoryview(raw)
+        body, mac = view[:-MAC_SIZE], view[-MAC_SIZE:]
         if not hmac.compare_digest(mac, _sign(self.key, body)):
             return  # another user's, or damaged: never unpickled
         try:
-            fmt, version, root, entries = marshal.loads(body)
+            size = int.from_bytes(body[len(MAGIC) : head], "big")
+            fmt, version, root, index = marshal.loads(body[head : head + size])
+            if fmt != FORMAT or version != code_version() or root != self.root:
+                return
+            at = head + size
+            entries: dict[str, Entry] = {}
+            for name, key, fp, settled, length in index:
+                entries[name] = (tuple(key), fp, settled, body[at : at + length])
+                at += length
         except Exception:  # signed by us but unreadable: parse everything again
             return
-        if fmt != FORMAT or version != code_version() or root != self.root:
-            return
-        if isinstance(entries, dict):
+        if at == len(body):
             self.entries = entries
 
     def get(self, path: Path, st: os.stat_result):
@@ -206,17 +217,28 @@ class PlanCache:
 
     def save(self) -> None:
         """Write what was seen in this run, if anything changed; silently not at all when
-        the folder cannot be written."""
+        the folder cannot be written. Written a piece at a time (never the whole file in
+        memory twice), signed as it goes."""
         if not self.dirty and self.kept.keys() == self.entries.keys():
             return
-        body = marshal.dumps((FORMAT, code_version(), self.root, self.kept))
-        data = MAGIC + _sign(self.key, body) + body
+        index = [
+            (name, key, fp, settled, len(blob))
+            for name, (key, fp, settled, blob) in self.kept.items()
+        ]
+        head = marshal.dumps((FORMAT, code_version(), self.root, index))
+        mac = blake2b(key=self.key, digest_size=MAC_SIZE)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as out:
-                    out.write(data)
+                    for piece in (MAGIC, len(head).to_bytes(8, "big"), head):
+                        out.write(piece)
+                        mac.update(piece)
+                    for _key, _fp, _settled, blob in self.kept.values():
+                        out.write(blob)
+                        mac.update(blob)
+                    out.write(mac.digest())
                 os.replace(tmp, self.path)
             except BaseException:
                 os.unlink(tmp)

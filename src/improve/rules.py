@@ -112,8 +112,10 @@ def agreed_extensions(action: m.Action) -> list[m.Extension]:
 def due_in_force(action: m.Action) -> date | None:
     """The due of the last agreed extension, else `due`: a request or a refusal never
     moves the date."""
-    agreed = agreed_extensions(action)
-    return agreed[-1].due if agreed else action.due
+    for ext in reversed(action.extensions):
+        if ext.agreed:
+            return ext.due
+    return action.due
 
 
 def pending_extension(action: m.Action) -> m.Extension | None:
@@ -127,9 +129,12 @@ def pending_extension_index(extensions: list[m.Extension]) -> int | None:
     return next((k for k in range(len(extensions) - 1, -1, -1) if extensions[k].pending), None)
 
 
-def next_due(action: m.Action) -> tuple[date | None, str | None]:
-    """The earliest of the due in force and every milestone not done, with what it is."""
-    best, label = due_in_force(action), None
+def next_due(
+    action: m.Action, due: date | None = None, *, known: bool = False
+) -> tuple[date | None, str | None]:
+    """The earliest of the due in force (`due`, when `known` already) and every milestone
+    not done, with what it is."""
+    best, label = (due if known else due_in_force(action)), None
     for ms in action.milestones:
         if not ms.done and ms.due is not None and (best is None or ms.due < best):
             best, label = ms.due, ms.label
@@ -150,9 +155,18 @@ def measure_status(measure: m.Measure) -> MeasureStatus:
 
 
 def last_activity(action: m.Action) -> date | None:
-    dates = [u.date for u in action.updates] + [e.date for e in action.evidence]
-    dates += [r.date for ms in action.measures for r in ms.readings]
-    return max(dates) if dates else None
+    latest = None
+    for u in action.updates:
+        if latest is None or u.date > latest:
+            latest = u.date
+    for e in action.evidence:
+        if latest is None or e.date > latest:
+            latest = e.date
+    for ms in action.measures:
+        for r in ms.readings:
+            if latest is None or r.date > latest:
+                latest = r.date
+    return latest
 
 
 def _fmt_pct(value: float) -> str:
@@ -166,12 +180,13 @@ def action_status(
     stale_days: int = m.DEFAULT_STALE_DAYS,
     plan_start: date | None = None,
 ) -> ActionStatus:
-    percent = effective_percent(action)
-    complete = is_complete(action)
-    dropped = action.status == "dropped"
+    status = action.status
+    percent = 100 if status == "complete" else (action.percent or 0)  # effective_percent
+    complete = status == "complete" or action.percent == 100  # is_complete
+    dropped = status == "dropped"
     open_ = not complete and not dropped
     due = due_in_force(action)
-    nd, nd_label = next_due(action)
+    nd, nd_label = next_due(action, due, known=True) if action.milestones else (due, None)
     start = action.start or plan_start
     overdue = open_ and nd is not None and nd < today
     override_expired = (

@@ -107,11 +107,13 @@ def plan_json(ps: rules.PlanStatus) -> dict[str, Any]:
 
 
 def status_json(
-    portfolio: Portfolio, statuses: list[rules.PlanStatus], today: date
+    portfolio: Portfolio, statuses: list[rules.PlanStatus], today: date, *, lazy: bool = False
 ) -> dict[str, Any]:
+    """`lazy`: "plans" is an iterator, each plan's JSON made as it is reached."""
+    plans = map(plan_json, statuses)
     return {
         "today": today.isoformat(),
-        "plans": [plan_json(ps) for ps in statuses],
+        "plans": plans if lazy else list(plans),
         "errors": [
             {"file": p.file, "line": p.line, "col": p.col, "message": p.message}
             for f in portfolio.failed
