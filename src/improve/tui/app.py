@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import work
 from textual.app import App
@@ -22,17 +22,24 @@ from textual.theme import Theme
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from .. import rules
-from ..api import ConflictError, ImproveError, Portfolio, Updated, Workspace
-from ..history import HistoryStore
+from ..errors import ConflictError, ImproveError
 from ..loader import display_name
 from ..model import Action, Recommendation, Target
 from ..present.text import RAG_STYLE_APP, RAG_STYLE_HIGH_CONTRAST_APP, RAG_STYLE_NO_COLOR
-from .action import ActionScreen
+from ..workspace import Workspace
 from .commands import ImproveCommands
-from .modals import HelpScreen
 from .plan import PlanScreen
 from .portfolio import PortfolioScreen
-from .update_form import ActionState, FormValues, UpdateForm, to_change
+
+if TYPE_CHECKING:
+    from ..history.store import HistoryStore
+    from ..loader import Portfolio
+    from ..workspace import Updated
+    from .update_form import FormValues
+
+# The first frame waits for nothing it does not show: the action screen (with its tabs),
+# the help (Markdown), the update form and the history load when first opened, and the
+# plans themselves in a worker started once that frame is drawn.
 
 HIGH_CONTRAST = Theme(
     name="improve-high-contrast",
@@ -56,10 +63,11 @@ _R = TypeVar("_R")  # what a pushed screen gives back
 def settle_memory() -> None:
     """Move what is loaded out of the garbage collector's sight. At 20,000 actions the
     loaded plans are millions of objects; every full collection walked them all, and one
-    landed inside a key press (a 30 ms filter took 500 ms). Collected once per load, in
-    the worker, then frozen: key presses stop paying for it."""
-    gc.unfreeze()
-    gc.collect()
+    landed inside a key press (a 30 ms filter took 500 ms). The plans were frozen as they
+    were built (folder.quiet_gc); the young garbage is collected and the statuses made
+    since are frozen too, once per load, in the worker: key presses stop paying for it.
+    (A full collection here walked every object again: ~0.5 s of the load at 20,000.)"""
+    gc.collect(1)
     gc.freeze()
 
 
@@ -174,7 +182,7 @@ class ImproveApp(App):
     def on_mount(self) -> None:
         self.sub_title = self.banner or f"{self.plans} · as at {self.today.isoformat()}"
         self.open(PortfolioScreen())
-        self.load()
+        self.call_after_refresh(self.load)  # the first frame first: it needs no plan
         if self.poll:
             self.watch_files()
 
@@ -284,6 +292,8 @@ class ImproveApp(App):
         self.open(PlanScreen(plan_id, filters))
 
     def show_action(self, plan_id: str, ref: str) -> None:
+        from .action import ActionScreen
+
         self.open(ActionScreen(plan_id, ref))
 
     def action_all_actions(self, filter_name: str | None = None) -> None:
@@ -377,6 +387,8 @@ class ImproveApp(App):
         )
 
     def action_help(self) -> None:
+        from .modals import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.open(HelpScreen())
 
@@ -395,6 +407,8 @@ class ImproveApp(App):
         values: FormValues | None = None,
         error: ImproveError | None = None,
     ) -> None:
+        from .update_form import ActionState, FormValues, UpdateForm
+
         found = self.find_action(plan_id, ref)
         measures: list[tuple[str, str]] = []
         if found:
@@ -428,6 +442,8 @@ class ImproveApp(App):
         """Writes through the same library call as `improve update`, off the UI thread.
         `seen`: the action as it was when the form opened; if it has changed on disk since,
         nothing is written and the form says so (a change elsewhere in the file is kept)."""
+        from .update_form import to_change
+
         try:
             done = self.workspace.update(
                 Target(plan_id, ref),

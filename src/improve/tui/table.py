@@ -61,6 +61,7 @@ class LineTable(ScrollView, can_focus=True):
         self.keys: list[str] = []
         self.cells: list[tuple] = []
         self._lines: dict[tuple, Strip] = {}
+        self._looks: dict[tuple, tuple[Style, Style, Style]] = {}
 
     # -- data ------------------------------------------------------------------------
     def set_columns(self, columns: list[tuple[str, int]]) -> None:
@@ -145,27 +146,44 @@ class LineTable(ScrollView, can_focus=True):
             line.append("  ")
         return line
 
+    def _styles(self) -> tuple[Style, Style, Style]:
+        """(the table's style, the cursor row's, the header's): worked out once per theme
+        and focus, not for every line drawn (each walks the DOM: a third of a redraw)."""
+        key = (self.app.theme, self.has_focus, self.app.ansi_color)
+        looks = self._looks.get(key)
+        if looks is None:
+            base = self.rich_style
+            looks = (
+                base,
+                base + self.get_component_rich_style("linetable--cursor"),
+                self.get_component_rich_style("linetable--header"),
+            )
+            self._looks[key] = looks
+        return looks
+
+    def notify_style_update(self) -> None:
+        self._looks.clear()
+        super().notify_style_update()
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x = int(self.scroll_x)
+        base, cursor, header_style = self._styles()
         if y == 0:
-            style = self.get_component_rich_style("linetable--header")
-            header = self._strip(self._line_text([label for label, _ in self.columns]), style)
-            return header.crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
+            header = self._strip(
+                self._line_text([label for label, _ in self.columns]), header_style
+            )
+            return header.crop(scroll_x, scroll_x + width).extend_cell_length(width, header_style)
         row = int(self.scroll_y) + y - 1
         if not 0 <= row < len(self.keys):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         on_cursor = row == self.cursor_row
         strip = self._lines.get((row, on_cursor))
         if strip is None:
-            base = self.rich_style
-            if on_cursor:
-                base = base + self.get_component_rich_style("linetable--cursor")
-            strip = self._strip(self._line_text(self.cells[row]), base, plain=on_cursor)
+            style = cursor if on_cursor else base
+            strip = self._strip(self._line_text(self.cells[row]), style, plain=on_cursor)
             self._lines[(row, on_cursor)] = strip
-        fill = self.rich_style + (
-            self.get_component_rich_style("linetable--cursor") if on_cursor else Style()
-        )
+        fill = cursor if on_cursor else base
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, fill)
 
     def _strip(self, text: Text, base: Style, plain: bool = False) -> Strip:
