@@ -18,18 +18,28 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import HistoryError
 from .paths import default_path, resolve_path
-from .records import HAND, Event, PlanSummary, Review, SyncResult
-from .rows import FIELDS, action_row, plan_rows, rows_from_statuses
 
 if TYPE_CHECKING:
     from .changes import Changes, direction
+    from .records import HAND, Event, PlanSummary, Review, SyncResult
     from .replay import ReplayResult, plan_as_of
+    from .rows import FIELDS, action_row, plan_rows, rows_from_statuses
     from .store import HistoryStore
 
-# What is imported when first asked for: the store (and the migrations),
-# which a run that finds nothing to record never opens (history/quick.py), and what only
-# a review or a replay needs.
+# Everything but where the history lives is imported when first asked for: the store
+# (and the migrations), which a run that finds nothing to record never opens
+# (history/quick.py), the records and rows it writes, and what only a review or a replay
+# needs.
 _LATER = {
+    "HAND": "records",
+    "Event": "records",
+    "PlanSummary": "records",
+    "Review": "records",
+    "SyncResult": "records",
+    "FIELDS": "rows",
+    "action_row": "rows",
+    "plan_rows": "rows",
+    "rows_from_statuses": "rows",
     "HistoryStore": "store",
     "Changes": "changes",
     "direction": "changes",
