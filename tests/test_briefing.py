@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
+from rich.text import Text
 
 from conftest import SHIPPED, clean_env, run_cli, write
 from improve import api
@@ -116,3 +117,28 @@ def test_the_demo_briefing_has_no_phantom_changes(tmp_path):
         catch_exceptions=False,
     )  # fmt: skip
     assert out.exit_code == 0 and "impact" not in out.output, out.output
+
+
+def test_a_long_stale_list_is_cut_to_what_a_meeting_reads():
+    """At 20,000 actions 16,000 were stale: the briefing lists the first ones and says how
+    many in all (printing them all took Rich ten seconds and hid the rest)."""
+    from types import SimpleNamespace
+
+    from improve.present import briefing as b
+
+    many = [
+        SimpleNamespace(plan_id="p", ref=str(n), last_activity="2016-12-31", newly=n < 3)
+        for n in range(b.STALE_SHOWN + 10)
+    ]
+    brief = b.Briefing.__new__(b.Briefing)
+    brief.line = lambda item, *words: Text(f"{item.ref} {' '.join(words)}")
+    brief.ch = SimpleNamespace(
+        moved_up=[], moved_down=[], rag_moves=[], newly_overdue=[], newly_complete=[],
+        slipped=[], new_evidence=[], new_readings=[], overrides=[], stale=many,
+        no_update=[], added=[], removed=[],
+    )  # fmt: skip
+    brief.moves = lambda moves: []
+    text = "\n".join(t.plain for t in brief.rest())
+    assert f"Stale: no activity for longer than the plan allows ({len(many)})" in text
+    assert f"{b.STALE_SHOWN - 1} no activity" in text and f"{b.STALE_SHOWN} no" not in text
+    assert f"… and 10 more: {len(many)} stale in all, 3 of them since the review" in text

@@ -15,6 +15,9 @@ from .events import event_text, move_text, quote
 from .text import RAG_STYLE, counts_text, pct, rag_text
 
 NO_UPDATE_SHOWN = 15
+# A meeting reads the first stale actions and the count; 16,000 lines would hide the rest
+# of the briefing (and took Rich ten seconds to print at 20,000 actions).
+STALE_SHOWN = 40
 RED_SHOWN = 25
 NAME_WORDS = 6
 
@@ -51,10 +54,12 @@ def _who_when(item) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _section(title: str, lines: list[Text], note: str = "") -> list:
+def _section(title: str, lines: list[Text], note: str = "", count: int | None = None) -> list:
+    """A heading with how many there are (`count`, when `lines` shows only some), then
+    the lines."""
     if not lines:
         return []
-    head = Text(f"\n{title} ({len(lines)})", style="bold")
+    head = Text(f"\n{title} ({len(lines) if count is None else count})", style="bold")
     if note:
         head.append(f" {note}", style="italic")
     return [head, *lines]
@@ -257,9 +262,20 @@ class Briefing:
                 for o in ch.overrides
             ],
         )
+        stale = ch.stale
+        shown_stale = [self.line(s, _stale_words(s)) for s in stale[:STALE_SHOWN]]
+        if len(stale) > STALE_SHOWN:
+            newly = sum(s.newly for s in stale)
+            shown_stale.append(
+                Text(
+                    f"  … and {len(stale) - STALE_SHOWN} more: {len(stale)} stale in all, "
+                    f"{newly} of them since the review (`improve actions --stale` lists "
+                    "them; --json has every one)",
+                    style="italic",
+                )
+            )
         parts += _section(
-            "Stale: no activity for longer than the plan allows",
-            [self.line(s, _stale_words(s)) for s in ch.stale],
+            "Stale: no activity for longer than the plan allows", shown_stale, count=len(stale)
         )
         quiet = ch.no_update
         if quiet:
