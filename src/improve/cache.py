@@ -30,10 +30,10 @@ import pickle
 import tempfile
 import time
 from dataclasses import replace
-from hashlib import blake2b
 from pathlib import Path
 
 from . import __version__
+from .loader import blake2b
 
 FORMAT = 2
 MAGIC = b"improve-plan-cache\n"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -133,6 +132,8 @@ def atomic_write(path: Path, data: bytes, expect: str | None = None) -> tuple:
             f"chmod u+w {path.name})",
             code="read-only",
         )
+    import tempfile  # here: a run that writes nothing does not load it
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:

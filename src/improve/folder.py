@@ -33,7 +33,6 @@ from .loader import (
     load_file,
     outside_link,
 )
-from .positions import Positions
 
 if TYPE_CHECKING:
     from .cache import PlanCache
@@ -252,6 +251,8 @@ def refresh_folder(portfolio: Portfolio) -> Portfolio | None:
 
 def locate_in_file(path: Path, key: tuple, at: str = "key") -> tuple[int, int]:
     """(line, col) of a key in a file already known to be valid TOML."""
+    from .positions import Positions
+
     try:
         return Positions(path.read_text(encoding="utf-8-sig")).locate(key, at)
     except (OSError, UnicodeDecodeError):

@@ -6,18 +6,26 @@ problems to report.  One bad file never stops the others from loading.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import model as m
-from .build import build_plan
-from .positions import Positions
-from .schema import ROOT, Report, check_table
-from .validate import check_plan
+
+try:  # BLAKE2 without hashlib's OpenSSL, whose loading costs every command ~5 ms
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python: the same function, via hashlib
+    from hashlib import blake2b
+
+if TYPE_CHECKING:
+    import tomllib
+
+    from .schema import Report
+
+# The parser and the checks (tomllib, schema, build, validate, positions) are imported when
+# a file is first parsed: a run whose every file comes from the cache never loads them.
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -88,7 +96,7 @@ class Portfolio:
 
 
 def fingerprint(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return blake2b(raw, digest_size=16).hexdigest()
 
 
 def display_name(path: Path) -> str:
@@ -125,6 +133,8 @@ def parse_text(
     hostile = _too_costly(text, name)
     if hostile is not None:
         return None, [hostile], None
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -209,6 +219,10 @@ def check_data(
     file with warnings only is not scanned and its warnings are left out: positions are
     found only for what will be shown (a folder's load shows errors; `check` shows all)."""
     name = display_name(path)
+    from .build import build_plan
+    from .schema import ROOT, Report, check_table
+    from .validate import check_plan
+
     report = Report()
     if "plan" not in data:
         known = {"theme", "recommendation", "measure"} & data.keys()
@@ -412,6 +426,8 @@ def _syntax_hint(src: str) -> str:
 def _locate(report: Report, text: str, name: str) -> list[m.Problem]:
     if not report.issues and not report.duplicates:
         return []
+    from .positions import Positions
+
     positions = Positions(text)
     for paths, message in report.duplicates:
         ordered = sorted(paths, key=lambda p: positions.locate(p, "value"))

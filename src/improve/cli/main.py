@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sys
 from datetime import date, timedelta
@@ -63,6 +62,8 @@ def _emit_json(obj, stream: str | None = None) -> None:
     pipe. `stream`: the key of `obj` whose items (an iterable) are encoded and written one
     at a time in a pipe, so that a 20,000-action document is never held whole, as dicts or
     as text; the bytes are exactly those of encoding it whole."""
+    import json
+
     if sys.stdout.isatty() or stream is None:
         indent = 2 if sys.stdout.isatty() else None
         click.echo(json_inert(json.dumps(obj, ensure_ascii=False, indent=indent)))
@@ -247,7 +248,6 @@ def status(as_json: bool, as_of: str | None) -> None:
 def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_json, count) -> None:
     """A filtered list of actions; filters combine."""
     from .. import api
-    from ..identity import who_am_i
 
     if count and as_json:
         raise click.UsageError("give --count or --json, not both")
@@ -257,6 +257,8 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
         known = ", ".join(p.id for p in portfolio.plans) or "none"
         raise Failed(f'no plan "{plan_id}" (plans: {known})')
     if mine:
+        from ..identity import who_am_i
+
         lead = who_am_i()
         if not lead:
             raise Failed("cannot tell who you are; set IMPROVE_USER or use --lead NAME")
