@@ -27,11 +27,11 @@ from ..loader import display_name
 from ..model import Action, Recommendation, Target
 from ..present.text import RAG_STYLE_APP, RAG_STYLE_HIGH_CONTRAST_APP, RAG_STYLE_NO_COLOR
 from ..workspace import Workspace
-from .commands import ImproveCommands
-from .plan import PlanScreen
 from .portfolio import PortfolioScreen
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from ..history.store import HistoryStore
     from ..loader import Portfolio
     from ..workspace import Updated
@@ -58,6 +58,14 @@ HIGH_CONTRAST = Theme(
 )
 
 _R = TypeVar("_R")  # what a pushed screen gives back
+
+
+def _commands() -> type[Provider]:
+    """The palette's commands, imported when the palette first opens (they know the plan
+    screen's filters, and so its module)."""
+    from .commands import ImproveCommands
+
+    return ImproveCommands
 
 
 def settle_memory() -> None:
@@ -99,7 +107,7 @@ class UpdateFailed(Message):
 class ImproveApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "improve"
-    COMMANDS = App.COMMANDS | {ImproveCommands}
+    COMMANDS = App.COMMANDS | {_commands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding(
@@ -289,6 +297,8 @@ class ImproveApp(App):
 
     # -- navigation ------------------------------------------------------------------
     def show_plan(self, plan_id: str, filters: set[str] | None = None) -> None:
+        from .plan import PlanScreen
+
         self.open(PlanScreen(plan_id, filters))
 
     def show_action(self, plan_id: str, ref: str) -> None:
@@ -297,9 +307,13 @@ class ImproveApp(App):
         self.open(ActionScreen(plan_id, ref))
 
     def action_all_actions(self, filter_name: str | None = None) -> None:
+        from .plan import PlanScreen
+
         self.open(PlanScreen(None, {filter_name} if filter_name else None))
 
     def apply_filter(self, name: str) -> None:
+        from .plan import PlanScreen
+
         screen = self.screen
         if not isinstance(screen, PlanScreen):
             if name in ("clear", "lead"):
