@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -166,6 +167,11 @@ def _parse_in_workers(
     # (an executor, not a Pool: a worker that dies, killed for memory say, is an error
     # here rather than a wait for ever)
     context = multiprocessing.get_context("fork")
+    for stream in (sys.stdout, sys.stderr):  # a forked worker flushes its copy as it ends:
+        try:  # anything written but not yet flushed would be printed twice
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         parts = list(pool.map(_parse_chunk, [([items[i] for i in c], folder) for c in chunks]))
     results: list[tuple[LoadedFile, bytes | None] | None] = [None] * len(items)
