@@ -167,8 +167,10 @@ def _parse_in_workers(
     # (an executor, not a Pool: a worker that dies, killed for memory say, is an error
     # here rather than a wait for ever)
     context = multiprocessing.get_context("fork")
-    for stream in (sys.stdout, sys.stderr):  # a forked worker flushes its copy as it ends:
-        try:  # anything written but not yet flushed would be printed twice
+    # A forked process may flush its copy of these as it ends (multiprocessing's bootstrap
+    # does): anything written but not yet flushed could then be printed twice.
+    for stream in (sys.stdout, sys.stderr):
+        try:
             stream.flush()
         except (OSError, ValueError, AttributeError):
             pass
