@@ -10,11 +10,12 @@ from pathlib import Path
 
 import click
 
-from ..inert import json_inert, one_line
-from ..vocab import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, RAGS, STATUSES, is_plan_id
+from ..vocab import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, STATUSES, is_plan_id
+from .common import emit_json, folder_there, load, report_failed
 from .errors import Failed, ImproveGroup, echo
 from .history_cmds import register, workspace
 from .options import DATE, global_options, settings
+from .read_cmds import register as register_reading
 from .report_cmd import register as register_report
 
 # Only click and the words of the plan format are imported to start: each command imports
@@ -42,45 +43,6 @@ def cli(ctx: click.Context) -> None:
             ctx.invoke(status)
 
 
-def _folder(s) -> None:
-    if not s.plans.is_dir():
-        raise Failed(
-            f"no plans folder at {s.plans}; give --plans DIR, set IMPROVE_PLANS, "
-            "or create one with `improve new ID`"
-        )
-
-
-def _load(s):
-    """The workspace and every plan in it (after checking the folder is there)."""
-    _folder(s)
-    ws = workspace(s)
-    return ws, ws.load()
-
-
-def _emit_json(obj, stream: str | None = None) -> None:
-    """Indented for a person at a terminal; compact (and ~10× faster: the C encoder) in a
-    pipe. `stream`: the key of `obj` whose items (an iterable) are encoded and written one
-    at a time in a pipe, so that a 20,000-action document is never held whole, as dicts or
-    as text; the bytes are exactly those of encoding it whole."""
-    import json
-
-    if sys.stdout.isatty() or stream is None:
-        indent = 2 if sys.stdout.isatty() else None
-        click.echo(json_inert(json.dumps(obj, ensure_ascii=False, indent=indent)))
-        return
-    for n, (key, value) in enumerate(obj.items()):
-        click.echo(("{" if n == 0 else ", ") + json.dumps(key) + ": ", nl=False)
-        if key == stream:
-            click.echo("[", nl=False)
-            for i, item in enumerate(value):
-                click.echo(", " if i else "", nl=False)
-                click.echo(json_inert(json.dumps(item, ensure_ascii=False)), nl=False)
-            click.echo("]", nl=False)
-        else:
-            click.echo(json_inert(json.dumps(value, ensure_ascii=False)), nl=False)
-    click.echo("{}" if not obj else "}")
-
-
 def _status_as_of(s, as_of: str, as_json: bool) -> None:
     from ..dates import parse_date
     from ..present.briefing import as_of_table
@@ -90,85 +52,15 @@ def _status_as_of(s, as_of: str, as_json: bool) -> None:
         day = parse_date(as_of)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--as-of") from None
-    ws, portfolio = _load(s)
+    ws, portfolio = load(s)
     ws.sync(portfolio, s.today, quiet=False)
     summaries = ws.require_store().status_as_of(day)
     if as_json:
-        _emit_json({"as_of": day.isoformat(), "plans": [p.to_json() for p in summaries]})
+        emit_json({"as_of": day.isoformat(), "plans": [p.to_json() for p in summaries]})
         return
     if not summaries:
         raise Failed(f"the history has nothing recorded on or before {day.isoformat()}")
     make_console().print(as_of_table(summaries, day))
-
-
-def _report_failed(console, portfolio) -> None:
-    from rich.text import Text
-
-    from ..loader import display_name
-
-    for f in portfolio.failed:
-        said = f.errors or f.problems  # a link that is not followed has a warning only
-        first = said[0] if said else f"{display_name(f.path)}: not read"
-        more = len(said) - 1
-        tail = f" (and {more} more; run `improve check`)" if more > 0 else ""
-        line = Text("not loaded: ", style="bold")
-        line.append(f"{first}{tail}")  # plan text is never read as markup
-        console.print(line)
-
-
-@cli.command()
-@global_options
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def check(paths: tuple[Path, ...]) -> None:
-    """Validate plan files (default: every plan in the plans folder).
-
-    Prints FILE:LINE:COL: error|warning: MESSAGE for every problem; exits 1 when
-    any file has an error.
-    """
-    from ..folder import duplicate_id_problem, plan_files
-    from ..loader import load_file
-
-    s = settings()
-    targets = list(paths) or [s.plans]
-    files: list[Path] = []
-    for target in targets:
-        if target.is_dir():
-            files.extend(plan_files(target))
-        elif target.exists():
-            files.append(target)
-        else:
-            raise Failed(f"{target}: no such file or folder")
-    if not files:
-        raise Failed(f"no .toml plan files in {', '.join(map(str, targets))}")
-    errors = warnings = bad_files = 0
-    seen_ids: dict[str, Path] = {}
-    for path in files:
-        root = path.parent
-        loaded = load_file(path, root)
-        problems = list(loaded.problems)
-        if loaded.plan is not None:
-            other = seen_ids.get(loaded.plan.id)
-            if other is not None and other.parent.resolve() == path.parent.resolve():
-                problems.append(duplicate_id_problem(path, loaded.plan, other))
-            seen_ids.setdefault(loaded.plan.id, path)
-        for problem in problems:
-            click.echo(one_line(str(problem)))  # a newline in a value stays on its line
-        e = sum(p.severity == "error" for p in problems)
-        errors += e
-        warnings += len(problems) - e
-        bad_files += e > 0
-    summary = (
-        f"checked {len(files)} file{'s' if len(files) != 1 else ''}: "
-        f"{errors} error{'s' if errors != 1 else ''}, "
-        f"{warnings} warning{'s' if warnings != 1 else ''}"
-    )
-    click.echo(
-        summary
-        + (f" ({bad_files} file{'s' if bad_files != 1 else ''} with errors)" if bad_files else ""),
-        err=bool(errors),
-    )
-    if errors:
-        sys.exit(1)
 
 
 @cli.command()
@@ -189,7 +81,7 @@ def status(as_json: bool, as_of: str | None) -> None:
     s = settings()
     if as_of is not None:
         return _status_as_of(s, as_of, as_json)
-    ws, portfolio = _load(s)
+    ws, portfolio = load(s)
     statuses = api.portfolio_status(portfolio, s.today)
     ws.sync(portfolio, s.today, statuses)
     reported = ws.reported(statuses)
@@ -206,130 +98,16 @@ def status(as_json: bool, as_of: str | None) -> None:
 
         doc = status_json(portfolio, statuses, s.today, lazy=True)
         doc["plans"] = map(with_reported, doc["plans"])
-        _emit_json(doc, stream="plans")
+        emit_json(doc, stream="plans")
     else:
         console = make_console()
         if statuses:
             console.print(status_table(statuses, s.today, console.width, reported))
         else:
             console.print(f"No plans loaded from {s.plans}.")
-        _report_failed(make_console(stderr=True), portfolio)
+        report_failed(make_console(stderr=True), portfolio)
     if portfolio.failed and not statuses:
         sys.exit(1)
-
-
-@cli.command()
-@global_options
-@click.option("--lead", help="Only actions whose lead contains this text.")
-@click.option("--mine", is_flag=True, help="Only my actions (IMPROVE_USER, git user.name, login).")
-@click.option(
-    "--rag",
-    "rags",
-    multiple=True,
-    type=click.Choice(RAGS, case_sensitive=False),
-    help="Only this colour (repeat for several).",
-)
-@click.option("--overdue", is_flag=True, help="Only overdue actions.")
-@click.option("--stale", is_flag=True, help="Only stale actions (no activity for stale_days).")
-@click.option(
-    "--pending",
-    is_flag=True,
-    help="Only actions with a new due date asked for, awaiting a decision.",
-)
-@click.option("--plan", "plan_id", metavar="ID", help="Only this plan.")
-@click.option(
-    "--due-within",
-    type=click.IntRange(min=0),
-    metavar="DAYS",
-    help="Only open actions next due from today to today + DAYS.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--count", is_flag=True, help="Print only how many actions match.")
-def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_json, count) -> None:
-    """A filtered list of actions; filters combine."""
-    from .. import api
-
-    if count and as_json:
-        raise click.UsageError("give --count or --json, not both")
-    s = settings()
-    ws, portfolio = _load(s)
-    if plan_id and portfolio.plan(plan_id) is None:
-        known = ", ".join(p.id for p in portfolio.plans) or "none"
-        raise Failed(f'no plan "{plan_id}" (plans: {known})')
-    if mine:
-        from ..identity import who_am_i
-
-        lead = who_am_i()
-        if not lead:
-            raise Failed("cannot tell who you are; set IMPROVE_USER or use --lead NAME")
-    flt = api.ActionFilter(
-        lead=lead,
-        rags=tuple(r.lower() for r in rags),
-        overdue=overdue,
-        stale=stale,
-        plan=plan_id,
-        due_within=due_within,
-        pending=pending,
-    )
-    statuses = api.portfolio_status(portfolio, s.today)
-    ws.sync(portfolio, s.today, statuses)
-    rows = api.filter_actions(statuses, flt, s.today)
-    total = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
-    if count:
-        click.echo(str(len(rows)))
-        return
-    if as_json:
-        from ..serialize import action_json
-
-        _emit_json(
-            {
-                "today": s.today.isoformat(),
-                "total": total,
-                "actions": [
-                    {"plan": row.plan.id, **action_json(row.status, row.recommendation.leads)}
-                    for row in rows
-                ],
-            }
-        )
-        return
-    from rich.text import Text
-
-    from ..present.tables import actions_table, make_console
-
-    console = make_console()
-    if rows:
-        console.print(actions_table(rows, total, s.today, console.width))
-    else:
-        console.print(f"No actions match (of {total}).")
-        if lead and not api.filter_actions(statuses, api.ActionFilter(lead=lead), s.today):
-            console.print(Text(_no_such_lead(lead, statuses, mine)))
-    _report_failed(make_console(stderr=True), portfolio)
-
-
-def _no_such_lead(lead: str, statuses, mine: bool) -> str:
-    """Why nobody matched: leads are usually job titles, not people's names."""
-    import difflib
-
-    from .. import api
-
-    leads = sorted(
-        {
-            x
-            for row in api.action_rows(statuses)
-            for x in row.action.leads or row.recommendation.leads
-        }
-    )
-    words = {w.casefold(): x for x in leads for w in x.replace(",", " ").split()}
-    close = difflib.get_close_matches(lead, leads, n=3, cutoff=0.5)
-    close += [
-        words[w] for w in difflib.get_close_matches(lead.casefold(), list(words), n=3, cutoff=0.75)
-    ]
-    close = list(dict.fromkeys(close))[:3]
-    who = f'"{lead}"' + (" (you, by IMPROVE_USER, git user.name or your login)" if mine else "")
-    text = f"No action is led by {who}: leads here are job titles, not names"
-    if close:
-        text += "; close matches: " + "; ".join(f'"{c}"' for c in close)
-    return text + ". Try --lead with one of them, or set IMPROVE_USER to your job title."
 
 
 def _reading(value: str) -> tuple[str, str]:
@@ -448,7 +226,7 @@ def update(
     from ..present.tables import make_console, rag_text
 
     s = settings()
-    _folder(s)
+    folder_there(s)
     try:
         change = Change.from_text(
             percent=percent,
@@ -620,8 +398,9 @@ def make_demo_copy(source: Path, target: Path | None) -> Path:
     return target
 
 
-register(cli, _load, _emit_json, Failed)
-register_report(cli, _load)
+register_reading(cli)
+register(cli, load, emit_json, Failed)
+register_report(cli, load)
 
 
 def main() -> None:

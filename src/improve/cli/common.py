@@ -1,0 +1,66 @@
+"""What the commands share: the plans folder checked and loaded, JSON out, and the files
+that did not load said once each."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..inert import json_inert
+from .errors import Failed
+from .history_cmds import workspace
+
+
+def folder_there(s) -> None:
+    if not s.plans.is_dir():
+        raise Failed(
+            f"no plans folder at {s.plans}; give --plans DIR, set IMPROVE_PLANS, "
+            "or create one with `improve new ID`"
+        )
+
+
+def load(s):
+    """The workspace and every plan in it (after checking the folder is there)."""
+    folder_there(s)
+    ws = workspace(s)
+    return ws, ws.load()
+
+
+def emit_json(obj, stream: str | None = None) -> None:
+    """Indented for a person at a terminal; compact (and ~10× faster: the C encoder) in a
+    pipe. `stream`: the key of `obj` whose items (an iterable) are encoded and written one
+    at a time in a pipe, so that a 20,000-action document is never held whole, as dicts or
+    as text; the bytes are exactly those of encoding it whole."""
+    import json
+
+    if sys.stdout.isatty() or stream is None:
+        indent = 2 if sys.stdout.isatty() else None
+        click.echo(json_inert(json.dumps(obj, ensure_ascii=False, indent=indent)))
+        return
+    for n, (key, value) in enumerate(obj.items()):
+        click.echo(("{" if n == 0 else ", ") + json.dumps(key) + ": ", nl=False)
+        if key == stream:
+            click.echo("[", nl=False)
+            for i, item in enumerate(value):
+                click.echo(", " if i else "", nl=False)
+                click.echo(json_inert(json.dumps(item, ensure_ascii=False)), nl=False)
+            click.echo("]", nl=False)
+        else:
+            click.echo(json_inert(json.dumps(value, ensure_ascii=False)), nl=False)
+    click.echo("{}" if not obj else "}")
+
+
+def report_failed(console, portfolio) -> None:
+    from rich.text import Text
+
+    from ..loader import display_name
+
+    for f in portfolio.failed:
+        said = f.errors or f.problems  # a link that is not followed has a warning only
+        first = said[0] if said else f"{display_name(f.path)}: not read"
+        more = len(said) - 1
+        tail = f" (and {more} more; run `improve check`)" if more > 0 else ""
+        line = Text("not loaded: ", style="bold")
+        line.append(f"{first}{tail}")  # plan text is never read as markup
+        console.print(line)

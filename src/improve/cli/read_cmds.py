@@ -1,0 +1,190 @@
+"""`improve check` and `improve actions`: reading plans, one file at a time or as a
+filtered list."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..inert import one_line
+from ..vocab import RAGS
+from .common import emit_json, load, report_failed
+from .errors import Failed
+from .options import global_options, settings
+
+
+def register(cli: click.Group) -> None:
+    """Add `check` and `actions` to the command line (kept here to keep main.py small)."""
+    cli.add_command(check)
+    cli.add_command(actions)
+
+
+@click.command()
+@global_options
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Validate plan files (default: every plan in the plans folder).
+
+    Prints FILE:LINE:COL: error|warning: MESSAGE for every problem; exits 1 when
+    any file has an error.
+    """
+    from ..folder import duplicate_id_problem, plan_files
+    from ..loader import load_file
+
+    s = settings()
+    targets = list(paths) or [s.plans]
+    files: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            files.extend(plan_files(target))
+        elif target.exists():
+            files.append(target)
+        else:
+            raise Failed(f"{target}: no such file or folder")
+    if not files:
+        raise Failed(f"no .toml plan files in {', '.join(map(str, targets))}")
+    errors = warnings = bad_files = 0
+    seen_ids: dict[str, Path] = {}
+    for path in files:
+        root = path.parent
+        loaded = load_file(path, root)
+        problems = list(loaded.problems)
+        if loaded.plan is not None:
+            other = seen_ids.get(loaded.plan.id)
+            if other is not None and other.parent.resolve() == path.parent.resolve():
+                problems.append(duplicate_id_problem(path, loaded.plan, other))
+            seen_ids.setdefault(loaded.plan.id, path)
+        for problem in problems:
+            click.echo(one_line(str(problem)))  # a newline in a value stays on its line
+        e = sum(p.severity == "error" for p in problems)
+        errors += e
+        warnings += len(problems) - e
+        bad_files += e > 0
+    summary = (
+        f"checked {len(files)} file{'s' if len(files) != 1 else ''}: "
+        f"{errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+    )
+    click.echo(
+        summary
+        + (f" ({bad_files} file{'s' if bad_files != 1 else ''} with errors)" if bad_files else ""),
+        err=bool(errors),
+    )
+    if errors:
+        sys.exit(1)
+
+
+@click.command()
+@global_options
+@click.option("--lead", help="Only actions whose lead contains this text.")
+@click.option("--mine", is_flag=True, help="Only my actions (IMPROVE_USER, git user.name, login).")
+@click.option(
+    "--rag",
+    "rags",
+    multiple=True,
+    type=click.Choice(RAGS, case_sensitive=False),
+    help="Only this colour (repeat for several).",
+)
+@click.option("--overdue", is_flag=True, help="Only overdue actions.")
+@click.option("--stale", is_flag=True, help="Only stale actions (no activity for stale_days).")
+@click.option(
+    "--pending",
+    is_flag=True,
+    help="Only actions with a new due date asked for, awaiting a decision.",
+)
+@click.option("--plan", "plan_id", metavar="ID", help="Only this plan.")
+@click.option(
+    "--due-within",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Only open actions next due from today to today + DAYS.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--count", is_flag=True, help="Print only how many actions match.")
+def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_json, count) -> None:
+    """A filtered list of actions; filters combine."""
+    from .. import api
+
+    if count and as_json:
+        raise click.UsageError("give --count or --json, not both")
+    s = settings()
+    ws, portfolio = load(s)
+    if plan_id and portfolio.plan(plan_id) is None:
+        known = ", ".join(p.id for p in portfolio.plans) or "none"
+        raise Failed(f'no plan "{plan_id}" (plans: {known})')
+    if mine:
+        from ..identity import who_am_i
+
+        lead = who_am_i()
+        if not lead:
+            raise Failed("cannot tell who you are; set IMPROVE_USER or use --lead NAME")
+    flt = api.ActionFilter(
+        lead=lead,
+        rags=tuple(r.lower() for r in rags),
+        overdue=overdue,
+        stale=stale,
+        plan=plan_id,
+        due_within=due_within,
+        pending=pending,
+    )
+    statuses = api.portfolio_status(portfolio, s.today)
+    ws.sync(portfolio, s.today, statuses)
+    rows = api.filter_actions(statuses, flt, s.today)
+    total = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
+    if count:
+        click.echo(str(len(rows)))
+        return
+    if as_json:
+        from ..serialize import action_json
+
+        emit_json(
+            {
+                "today": s.today.isoformat(),
+                "total": total,
+                "actions": [
+                    {"plan": row.plan.id, **action_json(row.status, row.recommendation.leads)}
+                    for row in rows
+                ],
+            }
+        )
+        return
+    from rich.text import Text
+
+    from ..present.tables import actions_table, make_console
+
+    console = make_console()
+    if rows:
+        console.print(actions_table(rows, total, s.today, console.width))
+    else:
+        console.print(f"No actions match (of {total}).")
+        if lead and not api.filter_actions(statuses, api.ActionFilter(lead=lead), s.today):
+            console.print(Text(_no_such_lead(lead, statuses, mine)))
+    report_failed(make_console(stderr=True), portfolio)
+
+
+def _no_such_lead(lead: str, statuses, mine: bool) -> str:
+    """Why nobody matched: leads are usually job titles, not people's names."""
+    import difflib
+
+    from .. import api
+
+    leads = sorted(
+        {
+            x
+            for row in api.action_rows(statuses)
+            for x in row.action.leads or row.recommendation.leads
+        }
+    )
+    words = {w.casefold(): x for x in leads for w in x.replace(",", " ").split()}
+    close = difflib.get_close_matches(lead, leads, n=3, cutoff=0.5)
+    close += [
+        words[w] for w in difflib.get_close_matches(lead.casefold(), list(words), n=3, cutoff=0.75)
+    ]
+    close = list(dict.fromkeys(close))[:3]
+    who = f'"{lead}"' + (" (you, by IMPROVE_USER, git user.name or your login)" if mine else "")
+    text = f"No action is led by {who}: leads here are job titles, not names"
+    if close:
+        text += "; close matches: " + "; ".join(f'"{c}"' for c in close)
+    return text + ". Try --lead with one of them, or set IMPROVE_USER to your job title."
