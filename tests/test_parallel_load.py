@@ -23,7 +23,7 @@ SCRIPT = textwrap.dedent(
     plans = Path(sys.argv[1])
     mode = sys.argv[2]
     serial = folder.load_folder(plans)
-    folder.PARALLEL_BYTES = 0  # parallel whatever the size
+    folder.PARALLEL_BYTES = 1  # parallel at any real size: the sizes are known, cache or not
     used = []
     real = folder._parse_in_workers
 

@@ -98,14 +98,13 @@ def load_folder(
 def _from_cache(
     path: Path, folder: Path, cache: PlanCache | None
 ) -> tuple[LoadedFile | None, os.stat_result | None]:
-    """The file from the cache, or (None, its stat taken now, before it is read)."""
-    if cache is None:
-        return None, None
+    """The file from the cache, or (None, its stat taken now, before it is read: its size
+    says whether parsing on every core is worth it, with a cache or without)."""
     try:
         st = path.stat()
     except OSError:
         return None, None  # reading it will say why
-    if outside_link(path, folder) is not None:
+    if cache is None or outside_link(path, folder) is not None:
         return None, st
     return cache.get(path, st), st
 
