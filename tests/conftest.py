@@ -181,12 +181,17 @@ def store(folder):
     s.close()
 
 
-@pytest.fixture
-def plans(tmp_path: Path) -> Path:
+def plans_folder(tmp_path: Path, name: str = "sample.toml", text: str = SAMPLE) -> Path:
+    """TMP/plans holding one plan file (the sample plan, unless told otherwise)."""
     folder = tmp_path / "plans"
     folder.mkdir()
-    write(folder, "sample.toml", SAMPLE)
+    write(folder, name, text)
     return folder
+
+
+@pytest.fixture
+def plans(tmp_path: Path) -> Path:
+    return plans_folder(tmp_path)
 
 
 def update_file(path: Path, ref: str, change, today, by: str | None = None, **kw):

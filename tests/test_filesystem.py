@@ -10,17 +10,14 @@ import tomllib
 
 import pytest
 
-from conftest import SAMPLE, clean_env, run_cli, write
+from conftest import clean_env, plans_folder, run_cli
 from improve import api
 
 
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
     clean_env(monkeypatch, tmp_path)
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    write(plans, "sample.toml", SAMPLE)
-    return plans
+    return plans_folder(tmp_path)
 
 
 def run(folder, *args):

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from conftest import SAMPLE, run_cli, wait_for, write
+from conftest import plans_folder, run_cli, wait_for
 from improve import api, loader
 
 HOSTILE = {
@@ -30,10 +30,7 @@ LINE = re.compile(r"^\S+\.toml:\d+:\d+: (error|warning): \S")
 
 @pytest.fixture
 def folder(tmp_path):
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    write(plans, "sample.toml", SAMPLE)
-    return plans
+    return plans_folder(tmp_path)
 
 
 def put(folder, name: str, body) -> None:

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from conftest import clean_env, run_cli, write
+from conftest import clean_env, plans_folder, run_cli, write
 from improve.inert import json_inert, one_line, visible
 
 TITLE = "Evil \x1b]0;PWNED\x07 title \x1b[2J\x9b31m end"
@@ -43,10 +43,7 @@ RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 @pytest.fixture
 def evil(tmp_path, monkeypatch):
     clean_env(monkeypatch, tmp_path)
-    folder = tmp_path / "plans"
-    folder.mkdir()
-    write(folder, "evil.toml", EVIL)
-    return folder
+    return plans_folder(tmp_path, "evil.toml", EVIL)
 
 
 run = run_cli
