@@ -170,7 +170,7 @@ class PlanCache:
 
     def get(self, path: Path, st: os.stat_result):
         """The file as loaded before, if that is still certainly what it holds; else None."""
-        from .loader import LoadedFile, display_name, fingerprint
+        from .loader import LoadedFile, display_name, fingerprint, stamp_of
 
         entry = self.entries.get(path.name)
         if entry is None or entry[0] != stat_key(st):
@@ -193,13 +193,14 @@ class PlanCache:
         except Exception:
             self.misses += 1
             return None
-        name = display_name(path)
         if plan is not None:
             plan.file = path
-        problems = [p if p.file == name else replace(p, file=name) for p in problems]
+        if problems:  # named as a user would type it from here (the cwd may differ)
+            name = display_name(path)
+            problems = [p if p.file == name else replace(p, file=name) for p in problems]
         self.kept[path.name] = entry
         self.hits += 1
-        return LoadedFile(path, plan, problems, fp, (st.st_mtime_ns, st.st_size, st.st_ino))
+        return LoadedFile(path, plan, problems, fp, stamp_of(st))
 
     def put(self, path: Path, st: os.stat_result, loaded, blob: bytes | None = None) -> None:
         """Keep a file just parsed; `st` is its stat from before it was read; `blob`, its

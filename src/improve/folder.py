@@ -33,6 +33,7 @@ from .loader import (
     file_stamp,
     load_file,
     outside_link,
+    stamp_of,
 )
 
 if TYPE_CHECKING:
@@ -65,20 +66,25 @@ def load_folder(
         found: dict[Path, LoadedFile] = {}
         to_parse: list[tuple[Path, os.stat_result | None]] = []
         for path in files:
-            loaded = kept.get(path)
             twin = plain.get(os.path.realpath(path)) if path in links else None
             if twin is not None:  # the same bytes under two names would be two plans
                 found[path] = LoadedFile(path, None, [_twin_problem(path, twin)], "")
-            elif (
-                loaded is not None and loaded.stamp is not None and loaded.stamp == file_stamp(path)
-            ):
+                continue
+            try:  # one stat a file: taken before any read, it says what can be reused
+                st: os.stat_result | None = path.stat()
+            except OSError:
+                st = None  # reading it will say why
+            loaded = kept.get(path)
+            if st is not None and loaded is not None and loaded.stamp == stamp_of(st):
                 found[path] = loaded
+                continue
+            hit = None
+            if st is not None and cache is not None and outside_link(path, folder) is None:
+                hit = cache.get(path, st)
+            if hit is not None:
+                found[path] = hit
             else:
-                hit, st = _from_cache(path, folder, cache)
-                if hit is not None:
-                    found[path] = hit
-                else:
-                    to_parse.append((path, st))
+                to_parse.append((path, st))
         found.update(_parse_all(to_parse, folder, cache))
         for path in files:
             loaded = found[path]
@@ -93,20 +99,6 @@ def load_folder(
                     seen[plan.id] = path
             portfolio.files.append(loaded)
     return portfolio
-
-
-def _from_cache(
-    path: Path, folder: Path, cache: PlanCache | None
-) -> tuple[LoadedFile | None, os.stat_result | None]:
-    """The file from the cache, or (None, its stat taken now, before it is read: its size
-    says whether parsing on every core is worth it, with a cache or without)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None, None  # reading it will say why
-    if cache is None or outside_link(path, folder) is not None:
-        return None, st
-    return cache.get(path, st), st
 
 
 def _parse_all(

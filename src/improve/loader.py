@@ -249,10 +249,11 @@ def file_stamp(path: Path) -> tuple | None:
         st = path.stat()
     except OSError:
         return None
-    return _stamp(st)
+    return stamp_of(st)
 
 
-def _stamp(st: os.stat_result) -> tuple:
+def stamp_of(st: os.stat_result) -> tuple:
+    """(mtime_ns, size, inode): what `LoadedFile.stamp` holds."""
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
@@ -287,7 +288,7 @@ def load_file(
         )
         return LoadedFile(path, None, [problem], "")
     # taken before reading: a change during the read shows next time
-    stamp = _stamp(st) if st is not None else file_stamp(path)
+    stamp = stamp_of(st) if st is not None else file_stamp(path)
     try:
         size = stamp[1] if stamp is not None else 0  # the stamp's size: no second stat
         loaded = _load_file(path, plans_root, warnings, size)

@@ -180,10 +180,9 @@ def action_status(
     stale_days: int = m.DEFAULT_STALE_DAYS,
     plan_start: date | None = None,
 ) -> ActionStatus:
-    status = action.status
-    percent = 100 if status == "complete" else (action.percent or 0)  # effective_percent
-    complete = status == "complete" or action.percent == 100  # is_complete
-    dropped = status == "dropped"
+    percent = effective_percent(action)
+    complete = is_complete(action)
+    dropped = action.status == "dropped"
     open_ = not complete and not dropped
     due = due_in_force(action)
     nd, nd_label = next_due(action, due, known=True) if action.milestones else (due, None)
