@@ -395,6 +395,19 @@ def test_the_command_writes_every_format_of_a_shipped_plan(tmp_path, monkeypatch
         assert (tmp_path / name).stat().st_size > 10_000
 
 
+def test_dash_writes_the_report_to_standard_output_and_no_file(plans, tmp_path, monkeypatch):
+    """`-o -` is standard output, as in every Unix tool, never a file called "-"."""
+    monkeypatch.chdir(tmp_path)
+    base = ["--plans", str(plans), "--db", str(tmp_path / "h.db"), "--today", "2017-01-05"]
+    r = CliRunner().invoke(cli, [*base, "report", "--format", "md", "-o", "-"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("# Sample improvement plan: progress report\n")
+    assert r.stderr == "Wrote standard output: 1 plan as at 2017-01-05.\n"
+    r = CliRunner().invoke(cli, [*base, "report", "--format", "xlsx", "-o", "-"])
+    assert r.exit_code == 0 and r.stdout_bytes[:2] == b"PK"  # a workbook is a zip
+    assert not (tmp_path / "-").exists() and not list(tmp_path.glob("*report*"))
+
+
 def test_reporting_to_a_committee_is_remembered_and_said(plans, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = plans / "sample.toml"

@@ -22,7 +22,8 @@ def register(cli: click.Group, load) -> None:
     )  # fmt: skip
     @click.option(
         "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-        help="Where to write it (default: PLAN-report-DATE.FORMAT in this folder).",
+        help="Where to write it; - for standard output (default: "
+        "PLAN-report-DATE.FORMAT in this folder).",
     )  # fmt: skip
     @click.option(
         "--since", default="last", show_default=True, metavar="last|ID|DATE",
@@ -59,15 +60,48 @@ def register(cli: click.Group, load) -> None:
             portfolio, s.today, plan_ids=list(plan_ids), store=ws.store, since=since,
             produced_by=author,
         )  # fmt: skip
-        path = output or Path(default_name(list(plan_ids), fmt, s.today))
-        write_report(result, fmt, path, s.plans)
+        to_stdout = output is not None and str(output) == "-"
+        if to_stdout:
+            _to_stdout(result, fmt, s.plans)
+        else:
+            path = output or Path(default_name(list(plan_ids), fmt, s.today))
+            write_report(result, fmt, path, s.plans)
         for line in result.not_reported:
             echo(f"improve: warning: not reported: {line}", err=True)
         reported = [pr.plan.id for pr in result.plans]
+        where = "standard output" if to_stdout else display_name(path.resolve())
         click.echo(
-            f"Wrote {display_name(path.resolve())}: {len(reported)} plan"
-            f"{'s' if len(reported) != 1 else ''} as at {s.today.isoformat()}."
+            f"Wrote {where}: {len(reported)} plan"
+            f"{'s' if len(reported) != 1 else ''} as at {s.today.isoformat()}.",
+            err=to_stdout,  # the report is standard output: the summary goes beside it
         )
         if body is not None and meeting is not None:
             ws.require_store().record_reported(reported, body, meeting, s.today, author, fmt)
             echo(f"Recorded as reported to {body} for its meeting on {meeting.isoformat()}.")
+
+
+def _to_stdout(result, fmt: str, plans_root: Path) -> None:
+    """`-o -`: the report's bytes on standard output (links relative to this folder); a
+    PDF or a workbook is not written to a terminal, where it would be noise."""
+    import sys
+    import tempfile
+
+    from ..report import render
+    from .errors import Failed
+
+    out = click.get_binary_stream("stdout")
+    if fmt in ("pdf", "xlsx") and out.isatty():
+        raise Failed(f"a {fmt} report is not for a terminal; pipe it or give -o FILE")
+    if fmt == "pdf":
+        from ..report.html import render_html
+        from ..report.pdf import write_pdf
+
+        with tempfile.TemporaryDirectory() as tmp:
+            pdf = Path(tmp) / "report.pdf"
+            write_pdf(render_html(result, plans_root, Path.cwd()), pdf, Path.cwd())
+            data = pdf.read_bytes()
+    else:
+        data = render(result, fmt, plans_root, Path.cwd())
+    sys.stdout.flush()
+    out.write(data)
+    out.flush()
