@@ -44,3 +44,25 @@ def test_contributing_names_only_modules_that_exist():
     src = ROOT / "src" / "improve"
     missing = [n for n in named if not (src / n).exists()]
     assert missing == []
+
+
+def test_every_command_is_in_the_readme():
+    """Every command and subcommand the command line has is in the README's table."""
+    import click
+
+    from improve.cli import cli
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+
+    def names(group: click.Group, prefix: str):
+        for name, command in group.commands.items():
+            full = f"{prefix} {name}"
+            if isinstance(command, click.Group):
+                yield from names(command, full)
+            else:
+                yield full
+
+    missing = [
+        n for n in names(cli, "improve") if f"`{n} " not in readme and f"`{n}`" not in readme
+    ]
+    assert missing == []

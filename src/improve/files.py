@@ -178,3 +178,30 @@ def _sync_folder(folder: Path) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def create_new(path: Path, data: bytes) -> None:
+    """Write a new file at `path`, whole or not at all, and never over a file that is
+    there, even one made a moment ago by someone else (FileExistsError): the bytes go to a
+    temporary file that is then linked to the name, which fails if the name is taken."""
+    import tempfile
+
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+    _sync_folder(folder)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -14,6 +14,7 @@ from ..vocab import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, STATUSES, is
 from .common import emit_json, folder_there, load, report_failed
 from .errors import Failed, ImproveGroup, echo
 from .history_cmds import register, workspace
+from .import_cmd import register as register_import
 from .options import DATE, global_options, settings
 from .read_cmds import register as register_reading
 from .report_cmd import register as register_report
@@ -401,6 +402,7 @@ def make_demo_copy(source: Path, target: Path | None) -> Path:
 register_reading(cli)
 register(cli, load, emit_json, Failed)
 register_report(cli, load)
+register_import(cli)
 
 
 def main() -> None:

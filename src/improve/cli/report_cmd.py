@@ -89,7 +89,7 @@ def _to_stdout(result, fmt: str, plans_root: Path) -> None:
     from ..report import render
     from .errors import Failed
 
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer
     if fmt in ("pdf", "xlsx") and out.isatty():
         raise Failed(f"a {fmt} report is not for a terminal; pipe it or give -o FILE")
     if fmt == "pdf":

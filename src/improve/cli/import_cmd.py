@@ -1,0 +1,100 @@
+"""`improve import`: a plan in from Word, Excel or CSV, with a summary of what it did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..vocab import KINDS
+from .errors import echo
+from .options import global_options, settings
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(import_)
+
+
+@click.command("import")
+@global_options
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "plan_id", metavar="ID", help="The plan's id (default: from the file name).")
+@click.option("--kind", type=click.Choice(KINDS), default="other", show_default=True)
+@click.option("--title", help="The plan's title (default: the title above the table).")
+@click.option("--sheet", metavar="NAME", help="The workbook's sheet (default: the first).")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COLUMN=KEY",
+    help="Read a column (its heading, or its letter) as this key, or 'ignore'; repeatable.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+def import_(source, plan_id, kind, title, sheet, mapping, dry_run) -> None:
+    """Bring a plan in from a Word table (.docx), an Excel tracker (.xlsx) or a CSV file.
+
+    Writes PLANS/ID.toml (never over an existing plan) and says which columns became
+    which keys, how many themes, recommendations and actions it read, every row it could
+    not read, and every action whose RAG in the source is not the rules' RAG as at today.
+    """
+    from ..importing import import_plan, write_imported
+    from ..loader import display_name
+
+    s = settings()
+    imported = import_plan(
+        source, s.plans, today=s.today, plan_id=plan_id, kind=kind, title=title, sheet=sheet,
+        mapping=mapping,
+    )  # fmt: skip
+    echo(f"Read {source.name}: the header is at {imported.header_at}.")
+    echo("Columns:")
+    for column in imported.columns:
+        if not column.header and column.key is None:
+            continue
+        heading = column.header or f"column {column.index + 1}"
+        if column.key is None and column.by_map:
+            what = "ignored (--map)"
+        elif column.key is None:
+            what = f"kept under extra.{imported.built.kept_as_extra.get(heading, '…')}"
+        else:
+            what = column.key + (" (--map)" if column.by_map else "")
+        echo(f"  {heading} → {what}")
+    c = imported.counts
+    line = (
+        f"Found {_n(c['themes'], 'theme')}, {_n(c['recommendations'], 'recommendation')} and "
+        f"{_n(c['actions'], 'action')}."
+    )
+    numbered = [a.ref for a in imported.built.actions() if a.numbered]
+    if numbered:
+        shown = ", ".join(numbered[:12]) + (", …" if len(numbered) > 12 else "")
+        were = "was" if len(numbered) == 1 else "were"
+        line += f" {_n(len(numbered), 'action')} had no ref and {were} numbered: {shown}."
+    made_up = [r.ref for r in imported.built.recommendations if r.made_up]
+    if made_up:
+        line += f' No recommendations in the source: the actions are under "{made_up[0]}".'
+    echo(line)
+    for warning in imported.warning_lines():
+        echo(warning)
+    if imported.disagreements:
+        echo(
+            f"The source's RAG differs from the rules' as at {s.today.isoformat()} for "
+            f"{_n(len(imported.disagreements), 'action')} (the source's is kept under extra):"
+        )
+        for d in imported.disagreements:
+            rules = (d.rules or "none").upper()
+            echo(f"  {d.ref} {d.opening}: source {d.source.upper()}, rules {rules} ({d.why})")
+    elif any(a.source_rag for a in imported.built.actions()):
+        echo(f"Every RAG in the source agrees with the rules as at {s.today.isoformat()}.")
+    for problem in imported.problems:
+        echo(str(problem))
+    warnings = _n(len(imported.problems), "warning")
+    where = display_name(imported.path)
+    if dry_run:
+        echo(f"Nothing written (--dry-run); it would be {where}, passing `improve check` "
+             f"with {warnings}.")  # fmt: skip
+        return
+    write_imported(imported)
+    echo(f"Wrote {where}; it passes `improve check` with {warnings}.")
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -1,0 +1,361 @@
+"""The grid's rows as a plan: themes, recommendations and actions, as people lay them out.
+
+Rows that span the table are themes ("THEME 2: …"), a recommendation's "Why this is
+important: …" and "What 'good' looks like: …", or recommendations (a ref and one long
+text, or "Key concern 2: …"); the other rows below the header are actions. Every row that
+cannot be read is a warning with where it is, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .columns import Header
+from .grid import Cell, Grid, Row
+from .values import (
+    When,
+    impact_word,
+    parse_percent,
+    parse_when,
+    rag_fill,
+    rag_word,
+    status_word,
+)
+
+_THEME = re.compile(r"^\s*theme\s*([0-9]+|[A-Za-z])\s*[:.\-–—]\s*(.+)$", re.IGNORECASE | re.S)
+_WHY = re.compile(r"^\s*why\s+(this|it)\s+is\s+important\s*[:.\-–—]?\s*", re.IGNORECASE)
+_GOOD = re.compile(r"^\s*what\s+['‘’\"“”]?good['‘’\"“”]?\s+looks\s+like\W*\s*", re.IGNORECASE)
+_LABELLED = re.compile(
+    r"^\s*(key concern|recommendation|priority|workstream|objective|area)\s*"
+    r"([0-9]+(?:\.[0-9]+)*|[A-Za-z])\s*[:.\-–—)]\s*(.+)$",
+    re.IGNORECASE | re.S,
+)
+_NUMBERED = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)*)\s*[:.)\-–—]\s+(.+)$", re.S)
+_REF = re.compile(r"^[0-9A-Za-z][\w.\-/]*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+BULLETS = re.compile(r"\s*(?:[➤•▪●◦‣∙]|\n)\s*")
+
+
+@dataclass
+class Remark:
+    where: str
+    message: str
+
+
+@dataclass
+class ActionIn:
+    ref: str
+    numbered: bool  # the source gave no ref: improve numbered it
+    fields: dict[str, Any]
+    comments: list[str] = field(default_factory=list)  # written above the action's keys
+    key_comments: dict[str, str] = field(default_factory=dict)  # a comment after a value
+    milestones: list[dict[str, Any]] = field(default_factory=list)
+    measures: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    source_rag: str | None = None
+    where: str = ""
+
+
+@dataclass
+class RecommendationIn:
+    ref: str
+    title: str | None = None
+    text: str | None = None
+    theme: str | None = None
+    why: str | None = None
+    good: list[str] = field(default_factory=list)
+    actions: list[ActionIn] = field(default_factory=list)
+    made_up: bool = False  # no recommendation in the source: one made to hold its actions
+    where: str = ""
+
+
+@dataclass
+class ThemeIn:
+    id: str
+    title: str
+
+
+@dataclass
+class Built:
+    themes: list[ThemeIn] = field(default_factory=list)
+    recommendations: list[RecommendationIn] = field(default_factory=list)
+    warnings: list[Remark] = field(default_factory=list)
+    title_rows: list[str] = field(default_factory=list)
+    label: str | None = None  # what the source calls a recommendation ("Key concern")
+    numbered: int = 0
+    kept_as_extra: dict[str, str] = field(default_factory=dict)  # header → extra key
+
+    def actions(self) -> list[ActionIn]:
+        return [a for r in self.recommendations for a in r.actions]
+
+
+def clean(text: str) -> str:
+    """Text as a plan can hold it: no control characters but newline and tab, no runs of
+    blank lines, no spaces at the ends."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return re.sub(r"\n\s*\n+", "\n", text).strip()
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_") or "column"
+
+
+def build(grid: Grid, header: Header, today: dt.date) -> Built:
+    out = Built()
+    out.title_rows = [clean(t) for t in grid.titles] + [
+        clean(t) for row in grid.rows[: header.first] for t in row.texts() if t
+    ]
+    header_keys = [c.key for c in header.columns]
+    refs: set[str] = set()
+    rec: RecommendationIn | None = None
+    theme: str | None = None
+    for row in grid.rows[header.row + 1 :]:
+        filled = row.filled()
+        if not filled:
+            continue
+        if _is_header_again(row, header, header_keys):
+            continue  # Word tables repeat their header at the top of every table
+        if row.spans:
+            rec, theme = _spanning(row, out, rec, theme, refs)
+            continue
+        action_at = header.find("action")
+        if action_at is None or action_at >= len(row.cells) or not row.cells[action_at].text:
+            out.warnings.append(
+                Remark(row.where, "a row with no action text was not read: "
+                        + "; ".join(c.text[:40] for c in filled[:3]))
+            )  # fmt: skip
+            continue
+        if rec is None:
+            rec = _recommendation_for(row, header, out, theme, refs)
+        action = _action(row, header, rec, refs, out, today)
+        rec.actions.append(action)
+    return out
+
+
+def _is_header_again(row: Row, header: Header, keys: list[str | None]) -> bool:
+    from .columns import key_for
+
+    named = [key_for(t) for t in row.texts() if t]
+    return len(named) >= 2 and all(named) and set(named) <= set(keys)
+
+
+def _spanning(row, out: Built, rec, theme, refs: set[str]):
+    """A row across the table: a theme, a recommendation, or a recommendation's why and
+    what good looks like."""
+    filled = row.filled()
+    text = clean("\n".join(c.text for c in filled))
+    m = _THEME.match(text)
+    if m:
+        tid = m[1].upper()
+        if any(t.id == tid for t in out.themes):
+            tid = f"{tid}-{len(out.themes) + 1}"
+        out.themes.append(ThemeIn(tid, _short(m[2])))
+        return None, tid
+    m = _WHY.match(text)
+    if m:
+        if rec is None:
+            out.warnings.append(Remark(row.where, "a \"why this is important\" before any "
+                                        "recommendation was not read"))  # fmt: skip
+        else:
+            rec.why = text[m.end() :].strip() or None
+        return rec, theme
+    m = _GOOD.match(text)
+    if m:
+        if rec is None:
+            out.warnings.append(Remark(row.where, "a \"what good looks like\" before any "
+                                        "recommendation was not read"))  # fmt: skip
+        else:
+            rec.good = [x for x in BULLETS.split(text[m.end() :]) if x.strip()]
+        return rec, theme
+    ref, body = None, text
+    if len(filled) == 2 and _REF.match(filled[0].text) and len(filled[0].text) <= 12:
+        ref, body = filled[0].text, clean(filled[1].text)
+    else:
+        m = _LABELLED.match(text)
+        if m:
+            out.label = out.label or m[1].strip().capitalize()
+            ref, body = m[2], m[3].strip()
+        else:
+            m = _NUMBERED.match(text)
+            if m:
+                ref, body = m[1], m[2].strip()
+    if ref is None:
+        ref = str(len(out.recommendations) + 1)
+    ref = _unique(ref.rstrip("."), refs, out, row.where)
+    new = RecommendationIn(ref, theme=theme, where=row.where)
+    if len(body) <= 120 and "\n" not in body:
+        new.title = body
+    else:
+        new.text = body
+    out.recommendations.append(new)
+    return new, theme
+
+
+def _short(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _unique(ref: str, refs: set[str], out: Built, where: str) -> str:
+    ref = ref.replace(":", "-")
+    if ref not in refs:
+        refs.add(ref)
+        return ref
+    k = 2
+    while f"{ref}-{k}" in refs:
+        k += 1
+    out.warnings.append(Remark(where, f'ref "{ref}" is used twice; this one is "{ref}-{k}"'))
+    refs.add(f"{ref}-{k}")
+    return f"{ref}-{k}"
+
+
+def _recommendation_for(row, header, out: Built, theme, refs) -> RecommendationIn:
+    """Actions before any recommendation row: under the recommendation their ref names
+    ("2.1" for 2.1.3), else under one made to hold them."""
+    ref_at = header.find("ref")
+    given = row.cells[ref_at].text if ref_at is not None and ref_at < len(row.cells) else ""
+    if "." in given:
+        parent = given.rsplit(".", 1)[0]
+        for r in out.recommendations:
+            if r.ref == parent:
+                return r
+        new = RecommendationIn(_unique(parent, refs, out, row.where), theme=theme,
+                               where=row.where)  # fmt: skip
+    else:
+        new = RecommendationIn(_unique("1", refs, out, row.where), title="Actions",
+                               theme=theme, made_up=True, where=row.where)  # fmt: skip
+    out.recommendations.append(new)
+    return new
+
+
+def _cell(row: Row, k: int | None) -> Cell | None:
+    if k is None or k >= len(row.cells):
+        return None
+    c = row.cells[k]
+    return c if c.text else None
+
+
+def _action(row: Row, header: Header, rec: RecommendationIn, refs, out: Built, today):
+    get = {c.key: _cell(row, c.index) for c in header.columns if c.key}
+    ref_cell = get.get("ref")
+    if ref_cell is not None and _REF.match(ref_cell.text.replace(" ", "")):
+        ref, numbered = _unique(ref_cell.text.replace(" ", ""), refs, out, ref_cell.where), False
+    else:
+        if ref_cell is not None:
+            out.warnings.append(Remark(ref_cell.where, f'"{ref_cell.text}" is not a ref; '
+                                        "the action was numbered"))  # fmt: skip
+        n = len(rec.actions) + 1
+        while f"{rec.ref}.{n}" in refs:
+            n += 1
+        ref, numbered = f"{rec.ref}.{n}", True
+        refs.add(ref)
+        out.numbered += 1
+    action_cell = get["action"]
+    assert action_cell is not None
+    a = ActionIn(ref, numbered, {"action": clean(action_cell.text)}, where=row.where)
+    if get.get("outcome"):
+        a.fields["outcome"] = clean(get["outcome"].text)  # type: ignore[union-attr]
+    if get.get("leads"):
+        leads = [x.strip() for x in re.split(r"[\n;]+", get["leads"].text)]  # type: ignore[union-attr]
+        a.fields["leads"] = [clean(x) for x in leads if x.strip()]
+    for key in ("start", "due"):
+        cell = get.get(key)
+        if cell is not None:
+            _date(a, key, cell, out)
+    cell = get.get("percent")
+    if cell is not None:
+        pct, why = parse_percent(cell)
+        if pct is not None:
+            a.fields["percent"] = pct
+        elif why:
+            out.warnings.append(Remark(cell.where, why))
+            a.extra["source_percent"] = clean(cell.text)
+    cell = get.get("status")
+    if cell is not None:
+        word = status_word(cell.text)
+        colour = rag_word(cell.text)
+        if word:
+            a.fields["status"] = word
+        elif colour and get.get("rag") is None:
+            a.source_rag = colour  # a status column holding RAG words ("Overdue")
+        else:
+            out.warnings.append(Remark(cell.where, f'status "{_clip(cell.text)}" is not one '
+                                        "of complete, in progress, not started, dropped; "
+                                        "kept under extra"))  # fmt: skip
+        if not word:
+            a.extra.setdefault("source_status", clean(cell.text))
+    cell = get.get("rag")
+    rag_cell = row.cells[header.find("rag")] if header.find("rag") is not None else None  # type: ignore[index]
+    colour = (rag_word(cell.text) if cell else None) or rag_fill(
+        rag_cell.fill if rag_cell else None
+    )
+    if colour:
+        a.source_rag = colour
+    elif cell is not None:
+        out.warnings.append(Remark(cell.where, f'RAG "{_clip(cell.text)}" is not a colour; '
+                                    "kept under extra"))  # fmt: skip
+    if cell is not None:
+        a.extra["source_rag_text"] = clean(cell.text)
+    if a.source_rag:
+        a.extra["source_rag"] = a.source_rag
+    cell = get.get("impact")
+    if cell is not None:
+        word = impact_word(cell.text)
+        if word:
+            a.fields["impact"] = word
+        else:
+            a.fields["impact_note"] = clean(cell.text)
+    cell = get.get("measure")
+    if cell is not None:
+        lines = [x for x in BULLETS.split(clean(cell.text)) if x.strip()]
+        base = "m" + re.sub(r"[^A-Za-z0-9]+", "-", ref).strip("-")
+        for k, line in enumerate(lines, 1):
+            a.measures.append({"id": base if len(lines) == 1 else f"{base}-{k}", "text": line})
+    cell = get.get("progress")
+    if cell is not None:
+        update: dict[str, Any] = {"date": today, "note": clean(cell.text)}
+        if "percent" in a.fields:
+            update["percent"] = a.fields["percent"]
+        a.updates.append(update)
+    cell = get.get("evidence")
+    if cell is not None:
+        a.evidence.append({"date": today, "text": clean(cell.text)})
+    for c in header.columns:
+        if c.key is None and not c.by_map:
+            value = _cell(row, c.index)
+            if value is not None:
+                key = slug(c.header) if c.header else f"column_{c.index + 1}"
+                out.kept_as_extra.setdefault(c.header or f"column {c.index + 1}", key)
+                a.extra.setdefault(key, clean(value.text))
+    return a
+
+
+def _date(a: ActionIn, key: str, cell: Cell, out: Built) -> None:
+    when: When = parse_when(cell)
+    if when.warning:
+        out.warnings.append(Remark(cell.where, when.warning))
+        a.comments.append(f'{key} in the source: "{when.source}"')
+        return
+    if when.due is None:
+        return
+    if key == "start" and when.milestones:
+        out.warnings.append(Remark(cell.where, f'start "{when.source}" has several dates; '
+                                    "kept as a comment"))  # fmt: skip
+        a.comments.append(f'start in the source: "{when.source}"')
+        return
+    a.fields[key] = when.due
+    if when.milestones:
+        for ms in when.milestones:
+            a.milestones.append({"label": ms.label, "due": ms.due})
+        a.key_comments[key] = f'the source says "{when.source}": the last stage\'s date'
+    elif when.month_only:
+        a.key_comments[key] = f'the source says "{when.source}": the last day of that month'
+
+
+def _clip(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
