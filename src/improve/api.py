@@ -80,6 +80,7 @@ class ActionFilter:
     text: str | None = None  # in ref, action, outcome or leads
     exact_lead: str | None = None  # one lead, named exactly (as picked from a list)
     pending: bool = False  # a new due date asked for, awaiting a decision
+    leads_any: tuple[str, ...] = ()  # any of these lead titles, any case (people.toml's)
 
     def is_empty(self) -> bool:
         return not (
@@ -92,6 +93,7 @@ class ActionFilter:
             or self.text
             or self.exact_lead is not None
             or self.pending
+            or self.leads_any
         )
 
     def matches(self, row: ActionRow, today: date) -> bool:
@@ -127,6 +129,10 @@ class ActionFilter:
         if self.exact_lead is not None and self.exact_lead not in leads:
             return False
         if self.lead and not any(self.lead.casefold() in lead.casefold() for lead in leads):
+            return False
+        if self.leads_any and not any(
+            lead.casefold() == want.casefold() for lead in leads for want in self.leads_any
+        ):
             return False
         if self.due_within is not None:
             if not st.open or st.next_due is None:

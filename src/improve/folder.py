@@ -45,8 +45,11 @@ PARALLEL_BYTES = 4 * 1024 * 1024
 MAX_WORKERS = 4
 
 
+NOT_PLANS = frozenset({"people.toml"})  # who leads what (improve.people): never a plan
+
+
 def plan_files(folder: Path) -> list[Path]:
-    return sorted(p for p in Path(folder).glob("*.toml") if p.is_file())
+    return sorted(p for p in Path(folder).glob("*.toml") if p.is_file() and p.name not in NOT_PLANS)
 
 
 def load_folder(

@@ -18,6 +18,7 @@ from .import_cmd import register as register_import
 from .options import DATE, global_options, settings
 from .read_cmds import register as register_reading
 from .report_cmd import register as register_report
+from .returns_cmd import register as register_returns
 
 # Only click and the words of the plan format are imported to start: each command imports
 # what it uses (the model, the history, Rich's tables, the app), so `improve --help` and
@@ -403,6 +404,7 @@ register_reading(cli)
 register(cli, load, emit_json, Failed)
 register_report(cli, load)
 register_import(cli)
+register_returns(cli)
 
 
 def main() -> None:

@@ -32,20 +32,32 @@ def check(paths: tuple[Path, ...]) -> None:
     """
     from ..folder import duplicate_id_problem, plan_files
     from ..loader import load_file
+    from ..people import FILE_NAME, load_people
 
     s = settings()
     targets = list(paths) or [s.plans]
     files: list[Path] = []
+    people: list[Path] = []  # people.toml: checked as what it is, never as a plan
     for target in targets:
         if target.is_dir():
             files.extend(plan_files(target))
+            if (target / FILE_NAME).is_file():
+                people.append(target)
+        elif target.name == FILE_NAME and target.exists():
+            people.append(target.parent)
         elif target.exists():
             files.append(target)
         else:
             raise Failed(f"{target}: no such file or folder")
-    if not files:
+    if not files and not people:
         raise Failed(f"no .toml plan files in {', '.join(map(str, targets))}")
     errors = warnings = bad_files = 0
+    for folder in people:
+        found = load_people(folder).problems
+        for problem in found:
+            click.echo(one_line(str(problem)))
+        errors += len(found)
+        bad_files += bool(found)
     seen_ids: dict[str, Path] = {}
     for path in files:
         root = path.parent
@@ -62,8 +74,9 @@ def check(paths: tuple[Path, ...]) -> None:
         errors += e
         warnings += len(problems) - e
         bad_files += e > 0
+    checked = len(files) + len(people)
     summary = (
-        f"checked {len(files)} file{'s' if len(files) != 1 else ''}: "
+        f"checked {checked} file{'s' if checked != 1 else ''}: "
         f"{errors} error{'s' if errors != 1 else ''}, "
         f"{warnings} warning{'s' if warnings != 1 else ''}"
     )
@@ -79,7 +92,12 @@ def check(paths: tuple[Path, ...]) -> None:
 @click.command()
 @global_options
 @click.option("--lead", help="Only actions whose lead contains this text.")
-@click.option("--mine", is_flag=True, help="Only my actions (IMPROVE_USER, git user.name, login).")
+@click.option(
+    "--mine",
+    is_flag=True,
+    help="Only my actions (IMPROVE_USER, git user.name, login; plans/people.toml may give "
+    "the titles a name holds).",
+)
 @click.option(
     "--rag",
     "rags",
@@ -114,12 +132,17 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
     if plan_id and portfolio.plan(plan_id) is None:
         known = ", ".join(p.id for p in portfolio.plans) or "none"
         raise Failed(f'no plan "{plan_id}" (plans: {known})')
+    titles: tuple[str, ...] = ()
     if mine:
         from ..identity import who_am_i
+        from ..people import load_people
 
         lead = who_am_i()
         if not lead:
             raise Failed("cannot tell who you are; set IMPROVE_USER or use --lead NAME")
+        held = load_people(s.plans).titles_for(lead)
+        if held:  # plans/people.toml names the titles this person holds
+            titles, lead = tuple(held), None
     flt = api.ActionFilter(
         lead=lead,
         rags=tuple(r.lower() for r in rags),
@@ -128,6 +151,7 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
         plan=plan_id,
         due_within=due_within,
         pending=pending,
+        leads_any=titles,
     )
     statuses = api.portfolio_status(portfolio, s.today)
     ws.sync(portfolio, s.today, statuses)

@@ -44,7 +44,7 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, -(-len(part) // int(per))) for part in str(text).split("\n"))
 
 
-def _fit_rows(ws, widths: tuple[int, ...], span: int) -> None:
+def fit_rows(ws, widths: tuple[int, ...], span: int) -> None:
     """Row heights for wrapped text (spreadsheet programs do not always work them out
     when they open a file): the tallest cell of each row, merged rows across the table."""
     merged = {rng.min_row for rng in ws.merged_cells.ranges}
@@ -228,7 +228,7 @@ def render_xlsx(report: Report) -> bytes:
                 row += 1
         for c, width in enumerate(WIDTHS, 1):
             ws.column_dimensions[get_column_letter(c)].width = width
-        _fit_rows(ws, WIDTHS, len(COLUMNS))
+        fit_rows(ws, WIDTHS, len(COLUMNS))
         ws.freeze_panes = "B4"
         ws.auto_filter.ref = f"A3:{get_column_letter(len(COLUMNS))}{max(row - 1, 4)}"
         page_setup(ws, pr.plan.title, 3)

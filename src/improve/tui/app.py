@@ -86,10 +86,12 @@ class PortfolioLoaded(Message):
         statuses: list[rules.PlanStatus],
         changed: list[str] | None = None,
         reported: dict[str, tuple[str, date, date | None]] | None = None,
+        mine: tuple[str, ...] | None = None,
     ) -> None:
         super().__init__()
         self.portfolio, self.statuses, self.changed = portfolio, statuses, changed
         self.reported = reported or {}
+        self.mine = mine  # the lead titles people.toml gives the user, when it names them
 
 
 class UpdateDone(Message):
@@ -158,6 +160,7 @@ class ImproveApp(App):
         # a form to open again once a reload after a conflict lands
         self.reopen_after_load: tuple[str, str, FormValues, ImproveError] | None = None
         self.plan_paths: dict[str, Path] = {}  # every plan id seen, so a broken plan can be named
+        self.my_leads: tuple[str, ...] = ()  # the user's lead titles, from plans/people.toml
         self.closing = False
         self.register_theme(HIGH_CONTRAST)
         if high_contrast:
@@ -203,9 +206,17 @@ class ImproveApp(App):
         statuses = ws.statuses(portfolio, self.today)
         ws.sync(portfolio, self.today, statuses)  # edits made in an editor: "by hand"
         settle_memory()
-        self.post_message(
-            PortfolioLoaded(portfolio, statuses, None, self.workspace.reported(statuses))
-        )
+        reported = self.workspace.reported(statuses)
+        self.post_message(PortfolioLoaded(portfolio, statuses, None, reported, self._mine()))
+
+    def _mine(self) -> tuple[str, ...] | None:
+        """The lead titles plans/people.toml says the user holds (read in a worker)."""
+        if not self.user:
+            return None
+        from ..people import load_people
+
+        titles = load_people(self.plans).titles_for(self.user)
+        return tuple(titles) if titles else None
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_files(self) -> None:
@@ -238,6 +249,8 @@ class ImproveApp(App):
     def on_portfolio_loaded(self, message: PortfolioLoaded) -> None:
         self.portfolio, self.statuses = message.portfolio, message.statuses
         self.reported = message.reported
+        if message.mine is not None:
+            self.my_leads = message.mine
         if self.reopen_after_load is not None:
             pending, self.reopen_after_load = self.reopen_after_load, None
             self.call_after_refresh(self.open_update, *pending)

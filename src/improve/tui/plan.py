@@ -117,7 +117,9 @@ class PlanScreen(ImproveScreen[None]):
 
     def action_filter(self) -> ActionFilter:
         rags = tuple(c for c in ("red", "amber") if c in self.filters)
-        lead = self.app.user if "mine" in self.filters else None
+        mine = "mine" in self.filters
+        titles = self.app.my_leads if mine else ()
+        lead = self.app.user if mine and not titles else None
         return ActionFilter(
             rags=rags,
             overdue="overdue" in self.filters,
@@ -126,6 +128,7 @@ class PlanScreen(ImproveScreen[None]):
             lead=lead,
             text=self.text or None,
             exact_lead=self.lead,
+            leads_any=titles,
         )
 
     def refresh_data(self, cursor: int | None = None) -> None:

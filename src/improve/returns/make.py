@@ -1,0 +1,250 @@
+"""`improve returns make`: one workbook per lead, listing that lead's open actions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+from .. import rules
+from ..inert import one_line, visible
+from ..loader import Portfolio
+from ..people import People, Person
+from . import COLUMNS, FORMAT, HIDDEN, INPUTS, INSTRUCTIONS, MARK, SHEET, action_fingerprint
+
+WIDTHS = (22, 9, 50, 12, 8, 8, 40, 34, 28, 13, 30)
+GREY = "FFE7E6E6"  # a locked column
+HEAD = "FF1F3864"  # the header row: white on dark blue (12.6:1)
+
+
+@dataclass
+class Row:
+    plan: str
+    ref: str
+    action: str
+    due: date | None
+    percent: int
+    fingerprint: str
+
+
+@dataclass
+class MadeReturn:
+    lead: str
+    path: Path
+    rows: list[Row] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)  # who holds the lead (people.toml)
+
+
+def open_rows(portfolio: Portfolio, today: date, plan_ids=()) -> dict[str, list[Row]]:
+    """Lead title → its open actions (an action with two leads is in both returns)."""
+    out: dict[str, list[Row]] = {}
+    for plan in portfolio.plans:
+        if plan_ids and plan.id not in plan_ids:
+            continue
+        for rec in plan.recommendations:
+            for action in rec.actions:
+                st = rules.action_status(action, today, plan.margin, plan.stale_days, plan.start)
+                if not st.open:
+                    continue
+                row = Row(plan.id, action.ref, action.action, st.due, st.percent,
+                          action_fingerprint(action))  # fmt: skip
+                for lead in action.leads or rec.leads:
+                    out.setdefault(lead, []).append(row)
+    return out
+
+
+def pick_leads(
+    available: list[str], asked: list[str], people: People
+) -> tuple[list[str], list[str]]:
+    """The lead titles `asked` names (a title in any case, a person's name from
+    people.toml, or part of a title), and what named none."""
+    if not asked:
+        return sorted(available), []
+    chosen: list[str] = []
+    unknown: list[str] = []
+    for name in asked:
+        want = name.casefold()
+        exact = [t for t in available if t.casefold() == want]
+        held = people.titles_for(name) or []
+        matched = exact or [t for t in available if t.casefold() in {h.casefold() for h in held}]
+        matched = matched or [t for t in available if want in t.casefold()]
+        if not matched:
+            unknown.append(name)
+        chosen.extend(t for t in matched if t not in chosen)
+    return chosen, unknown
+
+
+def file_name(lead: str, today: date, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", lead.casefold()).strip("-")[:60] or "lead"
+    name, k = f"return-{base}-{today.isoformat()}.xlsx", 2
+    while name in taken:
+        name, k = f"return-{base}-{k}-{today.isoformat()}.xlsx", k + 1
+    taken.add(name)
+    return name
+
+
+def make_returns(
+    portfolio: Portfolio,
+    today: date,
+    out_dir: Path,
+    *,
+    leads: list[str] | None = None,
+    plan_ids: list[str] | None = None,
+    people: People | None = None,
+    by: str | None = None,
+) -> tuple[list[MadeReturn], list[str]]:
+    """Write a return for each lead (all with open actions, unless `leads` names some);
+    also what in `leads` named no lead. `by`: who sends them, for the instructions."""
+    from ..files import atomic_write
+
+    people = people or People()
+    rows = open_rows(portfolio, today, tuple(plan_ids or ()))
+    chosen, unknown = pick_leads(list(rows), list(leads or []), people)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
+    made = []
+    for lead in chosen:
+        ret = MadeReturn(lead, out_dir / file_name(lead, today, taken), rows[lead],
+                         people.holders(lead))  # fmt: skip
+        atomic_write(ret.path, workbook(ret, today, by))
+        made.append(ret)
+    return made, unknown
+
+
+def _text(cell, value: str, *, exact: bool = False) -> None:
+    """Plan text in a cell: control characters shown, never a formula (a string cell,
+    and, unless `exact` for what is read back, text that starts like a formula begins
+    with an apostrophe, as a spreadsheet program does when a person types it)."""
+    from ..report.safety import neutralise
+
+    shown = visible(value)
+    cell.value = shown if exact else neutralise(shown)
+    cell.data_type = "s"
+
+
+def workbook(ret: MadeReturn, today: date, by: str | None) -> bytes:
+    import uuid
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    ws = book.active
+    ws.title = SHEET
+    head_fill, grey = PatternFill("solid", fgColor=HEAD), PatternFill("solid", fgColor=GREY)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    thin = Side(style="thin", color="FF8C8C8C")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for k, heading in enumerate(COLUMNS, start=1):
+        cell = ws.cell(1, k, heading)
+        cell.font = Font(bold=True, color="FFFFFFFF")
+        cell.fill = head_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(k)].width = WIDTHS[k - 1]
+    first_input = COLUMNS.index(INPUTS[0]) + 1
+    for r, row in enumerate(ret.rows, start=2):
+        _text(ws.cell(r, 1), row.plan, exact=True)
+        _text(ws.cell(r, 2), row.ref, exact=True)
+        _text(ws.cell(r, 3), row.action)
+        if row.due is not None:
+            ws.cell(r, 4, row.due).number_format = "dd/mm/yyyy"
+        ws.cell(r, 5, row.percent)
+        for k in range(1, len(COLUMNS) + 1):
+            cell = ws.cell(r, k)
+            cell.alignment = wrap
+            cell.border = box
+            if k < first_input:
+                cell.fill = grey  # locked: what the plan says now
+            else:
+                cell.protection = Protection(locked=False)
+        ws.cell(r, COLUMNS.index("Extension to") + 1).number_format = "dd/mm/yyyy"
+    last = len(ret.rows) + 1
+    if ret.rows:
+        pct = get_column_letter(COLUMNS.index("New %") + 1)
+        dv = DataValidation(
+            type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
+            showErrorMessage=True, errorTitle="New %",
+            error="Type a whole number from 0 to 100 (no % sign), or leave it blank.",
+            showInputMessage=True, promptTitle="New %",
+            prompt="The percent complete now: a whole number from 0 to 100.",
+        )  # fmt: skip
+        dv.add(f"{pct}2:{pct}{last}")
+        ext = get_column_letter(COLUMNS.index("Extension to") + 1)
+        dd = DataValidation(
+            type="date", operator="greaterThan",
+            formula1=f"DATE({today.year},{today.month},{today.day})", allow_blank=True,
+            showErrorMessage=True, errorTitle="Extension to",
+            error="Type the new due date you are asking for, after today (dd/mm/yyyy).",
+            showInputMessage=True, promptTitle="Extension to",
+            prompt="Only if you need more time: the date you ask for. The meeting decides.",
+        )  # fmt: skip
+        dd.add(f"{ext}2:{ext}{last}")
+        ws.add_data_validation(dv)
+        ws.add_data_validation(dd)
+    from ..report.xlsx import fit_rows
+
+    fit_rows(ws, WIDTHS, len(COLUMNS))
+    ws.freeze_panes = "D2"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # widen a column or a row to read it
+    ws.protection.formatRows = False
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    who = ", ".join(p.name for p in ret.people)
+    guide = book.create_sheet(INSTRUCTIONS)
+    guide.column_dimensions["A"].width = 90
+    count = f"{len(ret.rows)} open action{'s' if len(ret.rows) != 1 else ''}"
+    lines = [
+        "How to fill in this return",
+        f"For: {ret.lead}" + (f" ({who})" if who else ""),
+        f"Made on {today.day} {today:%B %Y} by improve, with {count}."
+        + (f" Send it back to {by}." if by else ""),
+        "",
+        "On the Return sheet, fill in only the white columns, for each action that has "
+        "moved on. Leave a row blank if nothing has changed.",
+        "New %: how complete the action is now, a whole number from 0 to 100.",
+        "Progress note: a sentence on what has happened since the last update.",
+        "Evidence: what shows the progress or its impact (an audit, minutes, a report); "
+        "Evidence link: where to find it (a web address or a file name).",
+        "Extension to: only if you need more time, the new due date you are asking for, "
+        "with the reason in Extension reason. It is a request: the meeting decides it.",
+        "",
+        "Please do not add, remove, move or sort rows, or change the grey columns: each "
+        "row is matched to its action when the return comes back. If an action has "
+        "changed in the plan since this return was made, your answer for it is shown to "
+        "the plan's owner instead of being written over the change.",
+    ]
+    for r, text in enumerate(lines, start=1):
+        cell = guide.cell(r, 1)
+        _text(cell, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    guide["A1"].font = Font(bold=True, size=14)
+    fit_rows(guide, (90,), 1)
+    guide.page_setup.fitToWidth = 1
+    guide.page_setup.fitToHeight = 0
+    guide.sheet_properties.pageSetUpPr.fitToPage = True
+    guide.protection.sheet = True
+
+    hidden = book.create_sheet(HIDDEN)
+    hidden.sheet_state = "hidden"
+    meta = [MARK, str(FORMAT), uuid.uuid4().hex, today.isoformat(), one_line(ret.lead)]
+    for k, value in enumerate(meta, start=1):
+        _text(hidden.cell(1, k), value, exact=True)
+    for r, row in enumerate(ret.rows, start=2):
+        for k, value in enumerate((str(r), row.plan, row.ref, row.fingerprint), start=1):
+            _text(hidden.cell(r, k), value, exact=True)
+    hidden.protection.sheet = True
+    book.active = 0
+    book.properties.title = f"Return: {one_line(ret.lead)}"
+    book.properties.creator = "improve"
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
