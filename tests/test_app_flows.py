@@ -190,6 +190,22 @@ async def test_all_actions_and_my_actions_across_plans(plans):
         assert match_line(app.screen) == "4 of 4 actions match"
 
 
+async def test_my_actions_by_a_persons_name_from_people_toml(plans):
+    """With plans/people.toml, "mine" is every action led by a title the person holds."""
+    write(
+        plans,
+        "people.toml",
+        '[[person]]\nname = "Jo Bloggs"\nleads = ["Head of Early Help", "head of safeguarding"]\n',
+    )
+    async with running(plans, user="Jo Bloggs") as (app, pilot):
+        assert await wait_for(lambda: app.my_leads != (), pilot)
+        await pilot.press("m")
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        assert refs(screen) == ["sample", "1.1", "1.1.2", "2.1", "2.1.1"]
+        assert match_line(screen) == "2 of 3 actions match · filters: my actions (c clears)"
+
+
 async def test_command_palette_jumps_to_an_action_by_ref(plans):
     async with running(plans) as (app, pilot):
         await pilot.press("ctrl+p")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from import_docs import send_xlsx, telford_docx, tracker_csv
 from improve.cli import cli
@@ -239,3 +241,45 @@ def test_an_imported_plan_is_updated_like_any_other(run, tmp_path):
     # only that action's lines changed: everything before it is as imported
     head = before.split('ref = "1.1.2"')[0]
     assert after.startswith(head)
+
+
+_CELL = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40
+)  # any text a cell can hold: quotes, commas, newlines, controls, formulas, markup
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.tuples(_CELL, _CELL, _CELL, _CELL), min_size=1, max_size=6))
+def test_any_csv_either_imports_to_a_checked_plan_or_says_why(tmp_path, rows):
+    """Whatever the cells hold, an import is a plan that passes the checks with each
+    action's text kept (but for control characters), or one SourceError; never a crash."""
+    import csv
+    import io
+    import uuid
+
+    from improve.errors import SourceError
+    from improve.importing import import_plan, write_imported
+    from improve.importing.rows import clean
+
+    folder = tmp_path / uuid.uuid4().hex
+    (folder / "plans").mkdir(parents=True)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Action", "Lead", "Due", "Comments"])
+    writer.writerows(rows)
+    source = folder / "p.csv"
+    source.write_text(buffer.getvalue(), encoding="utf-8")
+    typed = [clean(r[0]) for r in csv.reader(io.StringIO(buffer.getvalue(), newline=""))][1:]
+    try:
+        imported = import_plan(source, folder / "plans", today=date(2017, 1, 5))
+    except SourceError as exc:
+        assert exc.code == "import-empty" and not any(typed), exc.message
+        return
+    write_imported(imported)
+    loaded = load_file(imported.path, folder / "plans")
+    assert loaded.plan is not None, [str(p) for p in loaded.problems]
+    assert not [p for p in loaded.problems if p.severity == "error"]
+    got = [a.action for r in loaded.plan.recommendations for a in r.actions]
+    assert got == [t for t in typed if t]

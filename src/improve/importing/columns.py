@@ -117,11 +117,15 @@ def map_columns(rows: list[Row], at: int, overrides: dict[str, str]) -> Header:
     header = rows[at].texts()
     last = at
     if at + 1 < len(rows) and not rows[at + 1].spans:
-        below = rows[at + 1].texts()
+        below = rows[at + 1].texts() + [""] * len(header)
         named = [t for t in below if t]
-        if named and all(key_for(t) for t in named):
+        # a second header row names the columns a heading above spans: under a blank
+        # heading (a merged cell's other columns), and under the heading it spans from
+        under_blank = [k for k, h in enumerate(header) if not h and below[k]]
+        if named and under_blank and all(key_for(t) for t in named):
             last = at + 1
-            header = [b or h for h, b in zip(header, below + [""] * len(header), strict=False)]
+            spanned = set(under_blank) | {k - 1 for k in under_blank if k > 0}
+            header = [below[k] if k in spanned and below[k] else h for k, h in enumerate(header)]
     columns: list[Column] = []
     taken: set[str] = set()
     for k, text in enumerate(header):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,8 @@ class Row:
     cells: list[Cell]
     where: str  # the row: "Sheet!7", "table 1, row 4", "line 7"
     spans: bool = False  # one value across the whole row (merged cells)
-    table: int = 0  # which table of a Word document (rows of two tables never join)
+    table: int = 0
+    guessed: bool = False  # `spans` from one value alone (CSV has no merged cells)  # which table of a Word document (rows of two tables never join)
 
     def texts(self) -> list[str]:
         return [c.text for c in self.cells]
@@ -106,17 +108,28 @@ def _read_csv(path: Path) -> Grid:
             continue
     else:  # pragma: no cover - cp1252 decodes all but five bytes
         text = raw.decode("latin-1")
+    # the separator, from the first lines with one in (a title line may have none); cell
+    # text is not looked at, where commas and semicolons are common
+    head = next((line for line in text.splitlines()[:30] if any(d in line for d in ",;\t")), "")
     try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(head, delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
+    # only the separator is taken: the quoting is Excel's (a doubled quote is a quote),
+    # which one line cannot show the sniffer
+    dialect: Any = type("Sniffed", (csv.excel,), {"delimiter": delimiter})
     grid = Grid(path)
-    for n, values in enumerate(csv.reader(text.splitlines(), dialect), start=1):
+    # csv's own reader, not str.splitlines: a cell may hold a newline in quotes, and
+    # splitlines would also break a row at \x1c–\x1e, \x85 or U+2028 inside a cell
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    start = 1
+    for values in reader:
+        n, start = start, reader.line_num + 1  # the line the row starts on
         cells = [Cell(v, f"line {n}, column {k}") for k, v in enumerate(values, start=1)]
         filled = [c for c in cells if c.text]
         # a title or section line in an export is one value at the start of the row
         spans = len(filled) == 1 and cells[0].text != "" and len(cells) > 1
-        grid.rows.append(Row(cells, f"line {n}", spans))
+        grid.rows.append(Row(cells, f"line {n}", spans, guessed=True))
     return grid
 
 

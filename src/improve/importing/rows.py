@@ -120,11 +120,11 @@ def build(grid: Grid, header: Header, today: dt.date) -> Built:
             continue
         if _is_header_again(row, header, header_keys):
             continue  # Word tables repeat their header at the top of every table
-        if row.spans:
+        action_at = header.find("action")
+        if row.spans and not _lone_action(row, action_at):
             rec, theme = _spanning(row, out, rec, theme, refs)
             continue
-        action_at = header.find("action")
-        if action_at is None or action_at >= len(row.cells) or not row.cells[action_at].text:
+        if action_at is None or action_at >= len(row.cells) or not clean(row.cells[action_at].text):
             out.warnings.append(
                 Remark(row.where, "a row with no action text was not read: "
                         + "; ".join(c.text[:40] for c in filled[:3]))
@@ -135,6 +135,17 @@ def build(grid: Grid, header: Header, today: dt.date) -> Built:
         action = _action(row, header, rec, refs, out, today)
         rec.actions.append(action)
     return out
+
+
+def _lone_action(row: Row, action_at: int | None) -> bool:
+    """A CSV row with only its action filled in is an action, not a section heading,
+    unless it reads like one ("THEME 2: …", "Key concern 1: …", "Why this is …")."""
+    if not row.guessed or action_at is None or action_at >= len(row.cells):
+        return False
+    text = row.cells[action_at].text
+    if not text or len(row.filled()) != 1:
+        return False
+    return not any(p.match(text) for p in (_THEME, _WHY, _GOOD, _LABELLED))
 
 
 def _is_header_again(row: Row, header: Header, keys: list[str | None]) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 import tomlkit
 
+from ..inert import one_line
 from .rows import ActionIn, Built
 
 
@@ -40,7 +41,9 @@ def render(
     today: dt.date,
 ) -> str:
     doc = tomlkit.document()
-    doc.add(tomlkit.comment(f"Imported from {source_name} on {today.isoformat()} by improve."))
+    doc.add(
+        tomlkit.comment(one_line(f"Imported from {source_name} on {today.isoformat()} by improve."))
+    )
     doc.add(tomlkit.comment("Check it against the source, then run `improve check`."))
     doc.add(tomlkit.nl())
     plan: dict[str, Any] = {"format": 1, "id": plan_id, "title": title, "kind": kind}
@@ -85,8 +88,8 @@ def _action(a: ActionIn):
     if "outcome" in fields:
         fields["outcome"] = _multiline(fields["outcome"])
     t = tomlkit.table()
-    for line in a.comments:
-        t.add(tomlkit.comment(line))
+    for line in a.comments:  # source text in a comment: one line, every control shown
+        t.add(tomlkit.comment(one_line(line)))
     comments = dict(a.key_comments)
     if a.numbered:
         comments["ref"] = "no ref in the source: numbered on import"
@@ -95,7 +98,7 @@ def _action(a: ActionIn):
             continue
         item = tomlkit.item(value)
         if key in comments:
-            item.comment(comments[key])
+            item.comment(one_line(comments[key]))
         t.add(key, item)
     if a.extra:
         t.add("extra", _inline({k: _multiline(v) for k, v in a.extra.items()}))

@@ -200,7 +200,7 @@ def workbook(ret: MadeReturn, today: date, by: str | None) -> bytes:
 
     who = ", ".join(p.name for p in ret.people)
     guide = book.create_sheet(INSTRUCTIONS)
-    guide.column_dimensions["A"].width = 90
+    guide.column_dimensions["A"].width = 72  # fits a portrait A4 page
     count = f"{len(ret.rows)} open action{'s' if len(ret.rows) != 1 else ''}"
     lines = [
         "How to fill in this return",
@@ -227,7 +227,7 @@ def workbook(ret: MadeReturn, today: date, by: str | None) -> bytes:
         _text(cell, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     guide["A1"].font = Font(bold=True, size=14)
-    fit_rows(guide, (90,), 1)
+    fit_rows(guide, (72,), 1)
     guide.page_setup.fitToWidth = 1
     guide.page_setup.fitToHeight = 0
     guide.sheet_properties.pageSetUpPr.fitToPage = True
