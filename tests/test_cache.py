@@ -166,7 +166,16 @@ def _plant(folder: Path, path: Path, key: bytes) -> None:
     unpickled, signed with `key`."""
     planted = cache_mod.PlanCache(path, folder, key)
     st_ = (folder / "sample.toml").stat()
-    planted.kept = {"sample.toml": (cache_mod.stat_key(st_), "x", True, pickle.dumps(_Tripwire()))}
+    planted.kept = {
+        "sample.toml": (
+            cache_mod.stat_key(st_),
+            "x",
+            True,
+            pickle.dumps(_Tripwire()),
+            "sample",
+            None,
+        )
+    }
     planted.dirty = True
     planted.save()
 

@@ -23,27 +23,30 @@ a cache file someone else wrote is never loaded, only replaced with this user's 
 
 from __future__ import annotations
 
-import hmac
 import marshal
 import os
 import pickle
-import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
-from .loader import blake2b
+from .digest import blake2b
 
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"improve-plan-cache\n"
 MAC_SIZE = 32
 RACY_NS = 2_000_000_000  # a file changed this close to being read is checked by its bytes
 KEY_SIZE = 32
 
 StatKey = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
-# in the file: name → (stat key, fingerprint, settled, the pickled (plan, problems))
-Entry = tuple[StatKey, str, bool, bytes | memoryview]
+Blob = bytes | memoryview
+# what the rules said of the file's plan on one day (improve.memo): (day as an ordinal,
+# the summary, the status JSON or None until a `status --json` made it)
+Memo = tuple[int, Blob, Blob | None]
+# in the file: name → (stat key, fingerprint, settled, the pickled (plan, problems),
+# the plan's id or "" when it has errors, the memo or None)
+Entry = tuple[StatKey, str, bool, Blob, str, Memo | None]
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -71,6 +74,8 @@ def user_key(folder: Path | None = None) -> bytes | None:
         return key
     if key:
         return None  # not a key of ours: left alone, and nothing is cached
+    import tempfile  # the first run only: the key is made once
+
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cache-key.")
@@ -106,6 +111,13 @@ def code_version() -> str:
                     parts.append(f"{e.name}:{st.st_size}:{st.st_mtime_ns}")
         _version = blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
     return _version
+
+
+def _same(a: Blob, b: bytes) -> bool:
+    """Compared in constant time (hmac's compare_digest, without importing OpenSSL)."""
+    import _operator  # CPython's, where hmac.compare_digest comes from without OpenSSL
+
+    return _operator._compare_digest(bytes(a), b)
 
 
 def _sign(key: bytes, body: bytes | memoryview) -> bytes:
@@ -151,7 +163,7 @@ class PlanCache:
             return
         view = memoryview(raw)
         body, mac = view[:-MAC_SIZE], view[-MAC_SIZE:]
-        if not hmac.compare_digest(mac, _sign(self.key, body)):
+        if not _same(mac, _sign(self.key, body)):
             return  # another user's, or damaged: never unpickled
         try:
             size = int.from_bytes(body[len(MAGIC) : head], "big")
@@ -160,47 +172,98 @@ class PlanCache:
                 return
             at = head + size
             entries: dict[str, Entry] = {}
-            for name, key, fp, settled, length in index:
-                entries[name] = (tuple(key), fp, settled, body[at : at + length])
+            for name, key, fp, settled, length, plan_id, day, n_sum, n_json in index:
+                blob = body[at : at + length]
                 at += length
+                memo: Memo | None = None
+                if day:
+                    summary = body[at : at + n_sum]
+                    at += n_sum
+                    js = body[at : at + n_json] if n_json >= 0 else None
+                    at += max(n_json, 0)
+                    memo = (day, summary, js)
+                entries[name] = (tuple(key), fp, settled, blob, plan_id, memo)
         except Exception:  # signed by us but unreadable: parse everything again
             return
         if at == len(body):
             self.entries = entries
 
-    def get(self, path: Path, st: os.stat_result):
-        """The file as loaded before, if that is still certainly what it holds; else None."""
-        from .loader import LoadedFile, display_name, fingerprint, stamp_of
+    def _valid(self, path: Path, st: os.stat_result) -> Entry | None:
+        """The entry for this file if it is still certainly what the file holds."""
+        from .digest import fingerprint
 
         entry = self.entries.get(path.name)
         if entry is None or entry[0] != stat_key(st):
-            self.misses += 1
             return None
-        key, fp, settled, blob = entry
-        if not settled:  # changed close to when it was read: trust only its bytes
+        if not entry[2]:  # changed close to when it was read: trust only its bytes
             try:
-                same = fingerprint(path.read_bytes()) == fp
+                same = fingerprint(path.read_bytes()) == entry[1]
             except OSError:
                 same = False
             if not same:
-                self.misses += 1
                 return None
             if _settled(st, time.time_ns()):
-                entry = (key, fp, True, blob)
+                entry = (entry[0], entry[1], True, *entry[3:])
                 self.dirty = True
-        try:
-            plan, problems = pickle.loads(blob)
-        except Exception:
+        return entry
+
+    def peek(self, path: Path, st: os.stat_result) -> Entry | None:
+        """The entry, still valid, without unpickling its plan (the memo is read instead)."""
+        entry = self._valid(path, st)
+        if entry is None:
             self.misses += 1
+            return None
+        self.kept[path.name] = entry
+        self.hits += 1
+        return entry
+
+    def get(self, path: Path, st: os.stat_result):
+        """The file as loaded before, if that is still certainly what it holds; else None."""
+        entry = self._valid(path, st)
+        if entry is None:
+            self.misses += 1
+            return None
+        loaded = self.unpickle(path, entry, st)
+        if loaded is None:
+            self.misses += 1
+            return None
+        self.kept[path.name] = entry
+        self.hits += 1
+        return loaded
+
+    def unpickle(self, path: Path, entry: Entry, st: os.stat_result):
+        """The LoadedFile an entry holds, or None when it cannot be read back."""
+        from .loader import LoadedFile, display_name, stamp_of
+
+        try:
+            plan, problems = pickle.loads(entry[3])
+        except Exception:
             return None
         if plan is not None:
             plan.file = path
         if problems:  # named as a user would type it from here (the cwd may differ)
             name = display_name(path)
             problems = [p if p.file == name else replace(p, file=name) for p in problems]
-        self.kept[path.name] = entry
-        self.hits += 1
-        return LoadedFile(path, plan, problems, fp, stamp_of(st))
+        return LoadedFile(path, plan, problems, entry[1], stamp_of(st))
+
+    def memo(self, name: str, day: int, fingerprint: str) -> Memo | None:
+        """What the rules said of this file's plan on `day`, if kept for these bytes."""
+        entry = self.kept.get(name)
+        if entry is None or entry[1] != fingerprint or entry[5] is None:
+            return None
+        return entry[5] if entry[5][0] == day else None
+
+    def remember(self, name: str, fingerprint: str, memo: Memo) -> None:
+        """Keep what the rules said on a day, beside the file's plan (for these bytes only:
+        a file that changed since it was read keeps nothing)."""
+        entry = self.kept.get(name)
+        if entry is None or entry[1] != fingerprint:
+            return
+        old = entry[5]
+        if old is not None and old[0] == memo[0] and (old[2] is not None or memo[2] is None):
+            return  # kept already, with as much
+        self.kept[name] = (*entry[:5], memo)
+        self.dirty = True
 
     def put(self, path: Path, st: os.stat_result, loaded, blob: bytes | None = None) -> None:
         """Keep a file just parsed; `st` is its stat from before it was read; `blob`, its
@@ -213,7 +276,8 @@ class PlanCache:
             except Exception:
                 return
         settled = _settled(st, time.time_ns())
-        self.kept[path.name] = (stat_key(st), loaded.fingerprint, settled, blob)
+        plan_id = loaded.plan.id if loaded.plan is not None else ""
+        self.kept[path.name] = (stat_key(st), loaded.fingerprint, settled, blob, plan_id, None)
         self.dirty = True
 
     def save(self) -> None:
@@ -223,11 +287,13 @@ class PlanCache:
         if not self.dirty and self.kept.keys() == self.entries.keys():
             return
         index = [
-            (name, key, fp, settled, len(blob))
-            for name, (key, fp, settled, blob) in self.kept.items()
+            (name, e[0], e[1], e[2], len(e[3]), e[4], *_memo_sizes(e[5]))
+            for name, e in self.kept.items()
         ]
         head = marshal.dumps((FORMAT, code_version(), self.root, index))
         mac = blake2b(key=self.key, digest_size=MAC_SIZE)
+        import tempfile  # only a run that writes the cache needs it
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache.", suffix=".tmp")
@@ -236,9 +302,11 @@ class PlanCache:
                     for piece in (MAGIC, len(head).to_bytes(8, "big"), head):
                         out.write(piece)
                         mac.update(piece)
-                    for _key, _fp, _settled, blob in self.kept.values():
-                        out.write(blob)
-                        mac.update(blob)
+                    for e in self.kept.values():
+                        pieces = [e[3]] if e[5] is None else [e[3], e[5][1], e[5][2] or b""]
+                        for blob in pieces:
+                            out.write(blob)
+                            mac.update(blob)
                     out.write(mac.digest())
                 os.replace(tmp, self.path)
             except BaseException:
@@ -248,6 +316,12 @@ class PlanCache:
             return
         self.entries = dict(self.kept)
         self.dirty = False
+
+
+def _memo_sizes(memo: Memo | None) -> tuple[int, int, int]:
+    if memo is None:
+        return 0, 0, -1
+    return memo[0], len(memo[1]), -1 if memo[2] is None else len(memo[2])
 
 
 def _settled(st: os.stat_result, now_ns: int) -> bool:

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .digest import fingerprint
 from .errors import ConflictError, EditError
-from .loader import fingerprint
 
 try:
     import fcntl
@@ -65,6 +65,14 @@ def plan_lock(path: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
 
 
 TEMP_SUFFIX = ".tmp"
+NOT_PLANS = frozenset({"people.toml"})  # who leads what (improve.people): never a plan
+
+
+def plan_files(folder: Path) -> list[Path]:
+    """The plan files of a folder, in name order."""
+    return sorted(p for p in Path(folder).glob("*.toml") if p.is_file() and p.name not in NOT_PLANS)
+
+
 # mkstemp's names: the prefix, eight of these characters, the suffix
 _TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
 STALE_TEMP = 3600  # seconds: no write takes this long, so an older temp file is a leftover

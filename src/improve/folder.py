@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import model as m
+from .files import NOT_PLANS as NOT_PLANS  # re-exported: where plans are, in files.py
+from .files import plan_files as plan_files
 from .loader import (
     LoadedFile,
     Portfolio,
@@ -43,13 +45,6 @@ if TYPE_CHECKING:
 # workers costs more than it saves.
 PARALLEL_BYTES = 4 * 1024 * 1024
 MAX_WORKERS = 4
-
-
-NOT_PLANS = frozenset({"people.toml"})  # who leads what (improve.people): never a plan
-
-
-def plan_files(folder: Path) -> list[Path]:
-    return sorted(p for p in Path(folder).glob("*.toml") if p.is_file() and p.name not in NOT_PLANS)
 
 
 def load_folder(

@@ -13,11 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import model as m
-
-try:  # BLAKE2 without hashlib's OpenSSL, whose loading costs every command ~5 ms
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - another Python: the same function, via hashlib
-    from hashlib import blake2b
+from .digest import blake2b as blake2b  # re-exported: loader.blake2b, loader.fingerprint
+from .digest import fingerprint as fingerprint
 
 if TYPE_CHECKING:
     import tomllib
@@ -93,10 +90,6 @@ class Portfolio:
         parsed = dict(self.parsed)
         parsed[loaded.path] = loaded
         return Portfolio(self.root, files, parsed)
-
-
-def fingerprint(raw: bytes) -> str:
-    return blake2b(raw, digest_size=16).hexdigest()
 
 
 def display_name(path: Path) -> str:

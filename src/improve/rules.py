@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import model as m
+from .tally import Rollup as Rollup  # its type lives in tally, beside its one loop
+from .tally import tally
 
 # Which rule produced an action's RAG.
 DROPPED, COMPLETE, OVERRIDE, OVERDUE, NOT_DUE_TO_START, BEHIND, NOT_STARTED, ON_TRACK = range(1, 9)
@@ -50,21 +52,6 @@ class ActionStatus:
     @property
     def status(self) -> str:
         return effective_status(self.action)
-
-
-@dataclass(slots=True)
-class Rollup:
-    percent: float | None
-    rag: str | None
-    counts: dict[str, int]
-    total: int  # non-dropped actions
-    complete: int
-    overdue: int
-    stale: int
-    dropped: int
-
-    def summary(self) -> str:
-        return f"{self.complete} of {self.total} actions complete"
 
 
 @dataclass(slots=True)
@@ -272,25 +259,10 @@ def _behind(percent: int, margin: float, today: date, start: date, due: date) ->
 
 
 def rollup(statuses: list[ActionStatus]) -> Rollup:
-    counts = {c: 0 for c in m.RAGS}
-    weight_sum = 0.0
-    weighted = 0.0
-    total = complete = overdue = stale = dropped = 0
-    for st in statuses:
-        if st.dropped:
-            dropped += 1
-            continue
-        total += 1
-        assert st.rag is not None  # only a dropped action has no colour
-        counts[st.rag] += 1
-        complete += st.complete
-        overdue += st.overdue
-        stale += st.stale
-        weight_sum += st.action.weight
-        weighted += st.action.weight * st.percent
-    percent = weighted / weight_sum if weight_sum > 0 else None
-    rag = next((c for c in m.RAGS if counts[c]), None)
-    return Rollup(percent, rag, counts, total, complete, overdue, stale, dropped)
+    return tally(
+        (st.dropped, st.rag, st.complete, st.overdue, st.stale, st.action.weight, st.percent)
+        for st in statuses
+    )
 
 
 def plan_status(plan: m.Plan, today: date) -> PlanStatus:

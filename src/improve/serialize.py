@@ -123,3 +123,29 @@ def status_json(
             for p in f.errors
         ],
     }
+
+
+HEAD_KEYS = ("id", "title", "kind")  # then "file", then the rest (see plan_json)
+
+
+def plan_json_parts(ps: rules.PlanStatus) -> tuple[str, str]:
+    """A plan's JSON as two pieces of text, around its "file" (named from wherever the
+    command is run) and before its "last_reported" (from the history): what a day's memo
+    keeps (improve.memo). `assemble_plan` puts them together, byte for byte the text of
+    `json.dumps` of the whole."""
+    import json
+
+    whole = plan_json(ps)
+    head = json.dumps({k: whole[k] for k in HEAD_KEYS}, ensure_ascii=False)[:-1]
+    rest = {k: v for k, v in whole.items() if k not in HEAD_KEYS and k != "file"}
+    return head, json.dumps(rest, ensure_ascii=False)[1:-1]
+
+
+def assemble_plan(parts: tuple[str, str], file: str, last_reported: Any) -> str:
+    import json
+
+    head, tail = parts
+    return (
+        f"{head}, {json.dumps('file')}: {json.dumps(file, ensure_ascii=False)}, {tail}, "
+        f"{json.dumps('last_reported')}: {json.dumps(last_reported, ensure_ascii=False)}}}"
+    )

@@ -50,6 +50,7 @@ from .loader import (
 from .model import Action, Target, is_plan_id
 
 if TYPE_CHECKING:
+    from .cache import PlanCache
     from .history.store import HistoryStore
 
 
@@ -110,6 +111,7 @@ class Workspace:
         self.use_history = history
         self.use_cache = cache and history and env.get("IMPROVE_CACHE", "1") not in ("0", "off")
         self.cache_stats: tuple[int, int] | None = None  # (hits, misses) of the last load
+        self.cache: PlanCache | None = None  # the last load's (dayview.remember adds to it)
         self.warn = warn or (lambda message: None)
         self._store: HistoryStore | None = store
         self._store_error: HistoryError | None = None
@@ -161,17 +163,22 @@ class Workspace:
 
     # -- reading -------------------------------------------------------------------------
 
-    def load(self) -> Portfolio:
+    def load(self, cache: PlanCache | None = None) -> Portfolio:
         """Every plan in the folder; one bad file is that file's problem. Temp files a
         crashed write of ours left (by our naming pattern only, and over an hour old, so
-        never one a running write is using) are removed first."""
+        never one a running write is using) are removed first. `cache`: the folder's
+        cache read already (by dayview.open_day), not to be read again."""
         remove_leftovers(leftover_temps(self.plans, older_than=STALE_TEMP))
-        cache = None
-        if self.use_cache:
+        if not self.use_cache:
+            cache = None
+        elif cache is None:
             from .cache import PlanCache
 
             cache = PlanCache.for_folder(self.plans, self.db_path.parent)
+        else:
+            cache.hits = cache.misses = 0  # what open_day looked at is counted again here
         portfolio = load_folder(self.plans, cache=cache)
+        self.cache = cache
         if cache is not None:
             cache.save()
             self.cache_stats = (cache.hits, cache.misses)

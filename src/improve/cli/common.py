@@ -20,11 +20,26 @@ def folder_there(s) -> None:
         )
 
 
-def load(s):
-    """The workspace and every plan in it (after checking the folder is there)."""
+def load(s, cache=None):
+    """The workspace and every plan in it (after checking the folder is there); `cache`,
+    the folder's cache when `today` read it already."""
     folder_there(s)
     ws = workspace(s)
-    return ws, ws.load()
+    return ws, ws.load(cache)
+
+
+def today(s, *, json: bool = False):
+    """The folder as the rules saw it earlier today (improve.dayview), or None, with the
+    cache read for it, for `load` to use."""
+    from ..dayview import open_day
+    from ..history.paths import resolve_path
+
+    folder_there(s)
+    return open_day(s.plans, resolve_path(s.plans, s.db), s.today, json=json)
+
+
+class RawJSON(str):
+    """An item of a streamed list that is JSON text already (a plan from today's memo)."""
 
 
 def emit_json(obj, stream: str | None = None) -> None:
@@ -35,6 +50,8 @@ def emit_json(obj, stream: str | None = None) -> None:
     import json
 
     if sys.stdout.isatty() or stream is None:
+        if stream is not None:  # indented for a person: the list made whole
+            obj = {**obj, stream: list(obj[stream])}
         indent = 2 if sys.stdout.isatty() else None
         click.echo(json_inert(json.dumps(obj, ensure_ascii=False, indent=indent)))
         return
@@ -44,7 +61,8 @@ def emit_json(obj, stream: str | None = None) -> None:
             click.echo("[", nl=False)
             for i, item in enumerate(value):
                 click.echo(", " if i else "", nl=False)
-                click.echo(json_inert(json.dumps(item, ensure_ascii=False)), nl=False)
+                text = item if isinstance(item, RawJSON) else json.dumps(item, ensure_ascii=False)
+                click.echo(json_inert(text), nl=False)
             click.echo("]", nl=False)
         else:
             click.echo(json_inert(json.dumps(value, ensure_ascii=False)), nl=False)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..vocab import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, STATUSES, is_plan_id
-from .common import emit_json, folder_there, load, report_failed
+from .common import RawJSON, emit_json, folder_there, load, report_failed, today
 from .errors import Failed, ImproveGroup, echo
 from .history_cmds import register, workspace
 from .import_cmd import register as register_import
@@ -76,30 +76,35 @@ def _status_as_of(s, as_of: str, as_json: bool) -> None:
 )
 def status(as_json: bool, as_of: str | None) -> None:
     """Every plan: percent complete, RAG with counts, overdue and stale actions."""
-    from .. import api
-    from ..present.tables import make_console, status_table
-    from ..serialize import status_json
-
     s = settings()
     if as_of is not None:
         return _status_as_of(s, as_of, as_json)
-    ws, portfolio = load(s)
+    pipe = as_json and not sys.stdout.isatty()  # JSON at a terminal is indented: made anew
+    view, cache = today(s, json=pipe) if pipe or not as_json else (None, None)
+    if view is not None and _status_from_memo(s, view, as_json):
+        return
+    from .. import api
+    from ..dayview import remember
+    from ..present.tables import make_console, status_table
+
+    ws, portfolio = load(s, cache)
     statuses = api.portfolio_status(portfolio, s.today)
     ws.sync(portfolio, s.today, statuses)
     reported = ws.reported(statuses)
+    parts: dict[str, tuple[str, str]] = {}
     if as_json:
-
-        def with_reported(plan: dict) -> dict:
-            seen = reported.get(plan["id"])
-            plan["last_reported"] = (
-                {"body": seen[0], "meeting": seen[1].isoformat(),
-                 "next_due": seen[2].isoformat() if seen[2] else None}
-                if seen else None
-            )  # fmt: skip
-            return plan
+        from ..serialize import plan_json_parts, status_json
 
         doc = status_json(portfolio, statuses, s.today, lazy=True)
-        doc["plans"] = map(with_reported, doc["plans"])
+        if pipe:  # each plan's text made once: written, and kept for the next run today
+
+            def encoded(ps) -> RawJSON:
+                parts[ps.plan.id] = plan_json_parts(ps)
+                return _plan_text(parts[ps.plan.id], ps.plan.file, reported.get(ps.plan.id))
+
+            doc["plans"] = map(encoded, statuses)
+        else:
+            doc["plans"] = (_with_reported(plan, reported) for plan in doc["plans"])
         emit_json(doc, stream="plans")
     else:
         console = make_console()
@@ -108,8 +113,53 @@ def status(as_json: bool, as_of: str | None) -> None:
         else:
             console.print(f"No plans loaded from {s.plans}.")
         report_failed(make_console(stderr=True), portfolio)
+    remember(ws.cache, portfolio, statuses, s.today, parts)
     if portfolio.failed and not statuses:
         sys.exit(1)
+
+
+def _reported_json(seen) -> dict | None:
+    if not seen:
+        return None
+    return {"body": seen[0], "meeting": seen[1].isoformat(),
+            "next_due": seen[2].isoformat() if seen[2] else None}  # fmt: skip
+
+
+def _with_reported(plan: dict, reported) -> dict:
+    plan["last_reported"] = _reported_json(reported.get(plan["id"]))
+    return plan
+
+
+def _plan_text(parts, file, seen) -> RawJSON:
+    from ..loader import display_name
+    from ..serialize import assemble_plan
+
+    return RawJSON(assemble_plan(parts, display_name(file), _reported_json(seen)))
+
+
+def _status_from_memo(s, view, as_json: bool) -> bool:
+    """`status` from today's memos (improve.dayview): False when the history cannot say
+    what was reported without its store (then the full run says it)."""
+    from ..dayview import reported as reported_in
+    from ..history.paths import resolve_path
+
+    reported = reported_in(view, resolve_path(s.plans, s.db))
+    if reported is None:
+        return False
+    if as_json:
+        doc = {
+            "today": s.today.isoformat(),
+            "plans": (_plan_text(p.json, p.path, reported.get(p.plan_id)) for p in view.plans),
+            "errors": [],  # a file with errors has no memo: a view has none
+        }
+        emit_json(doc, stream="plans")
+        return True
+    from ..present.tables import make_console, plans_table
+
+    console = make_console()
+    lines = [(p.plan_id, p.title, p.rollup) for p in view.plans]
+    console.print(plans_table(lines, view.total(), s.today, console.width, reported))
+    return True
 
 
 def _reading(value: str) -> tuple[str, str]:

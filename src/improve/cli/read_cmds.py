@@ -10,7 +10,7 @@ import click
 
 from ..inert import one_line
 from ..vocab import RAGS
-from .common import emit_json, load, report_failed
+from .common import emit_json, load, report_failed, today
 from .errors import Failed
 from .options import global_options, settings
 
@@ -128,33 +128,23 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
     if count and as_json:
         raise click.UsageError("give --count or --json, not both")
     s = settings()
-    ws, portfolio = load(s)
+    view, cache = today(s) if count else (None, None)
+    if view is not None and (not plan_id or any(p.plan_id == plan_id for p in view.plans)):
+        flt = _filter(s, lead, mine, rags, overdue, stale, pending, plan_id, due_within)
+        click.echo(str(flt.count_in(view)))  # every file as it was earlier today
+        return
+    ws, portfolio = load(s, cache)
     if plan_id and portfolio.plan(plan_id) is None:
         known = ", ".join(p.id for p in portfolio.plans) or "none"
         raise Failed(f'no plan "{plan_id}" (plans: {known})')
-    titles: tuple[str, ...] = ()
-    if mine:
-        from ..identity import who_am_i
-        from ..people import load_people
-
-        lead = who_am_i()
-        if not lead:
-            raise Failed("cannot tell who you are; set IMPROVE_USER or use --lead NAME")
-        held = load_people(s.plans).titles_for(lead)
-        if held:  # plans/people.toml names the titles this person holds
-            titles, lead = tuple(held), None
-    flt = api.ActionFilter(
-        lead=lead,
-        rags=tuple(r.lower() for r in rags),
-        overdue=overdue,
-        stale=stale,
-        plan=plan_id,
-        due_within=due_within,
-        pending=pending,
-        leads_any=titles,
-    )
+    flt = _filter(s, lead, mine, rags, overdue, stale, pending, plan_id, due_within)
+    lead = flt.lead
     statuses = api.portfolio_status(portfolio, s.today)
     ws.sync(portfolio, s.today, statuses)
+    if count:
+        from ..dayview import remember
+
+        remember(ws.cache, portfolio, statuses, s.today)  # the next count today: at once
     rows = api.filter_actions(statuses, flt, s.today)
     total = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
     if count:
@@ -186,6 +176,34 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
         if lead and not api.filter_actions(statuses, api.ActionFilter(lead=lead), s.today):
             console.print(Text(_no_such_lead(lead, statuses, mine)))
     report_failed(make_console(stderr=True), portfolio)
+
+
+def _filter(s, lead, mine, rags, overdue, stale, pending, plan_id, due_within):
+    """The filter the options ask for; --mine is the user (and, by plans/people.toml,
+    every lead title they hold)."""
+    from .. import api
+
+    titles: tuple[str, ...] = ()
+    if mine:
+        from ..identity import who_am_i
+        from ..people import load_people
+
+        lead = who_am_i()
+        if not lead:
+            raise Failed("cannot tell who you are; set IMPROVE_USER or use --lead NAME")
+        held = load_people(s.plans).titles_for(lead)
+        if held:  # plans/people.toml names the titles this person holds
+            titles, lead = tuple(held), None
+    return api.ActionFilter(
+        lead=lead,
+        rags=tuple(r.lower() for r in rags),
+        overdue=overdue,
+        stale=stale,
+        plan=plan_id,
+        due_within=due_within,
+        pending=pending,
+        leads_any=titles,
+    )
 
 
 def _no_such_lead(lead: str, statuses, mine: bool) -> str:

@@ -6,17 +6,19 @@ import io
 import re
 import sys
 from datetime import date
-from typing import IO, cast
+from typing import IO, TYPE_CHECKING, cast
 
 from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from .. import rules
-from ..api import ActionRow
-from ..rules import pending_extension
 from .text import clip, counts_text, pct, pending_words, rag_text
+
+if TYPE_CHECKING:  # the tables a run from today's memo prints load neither (improve.memo)
+    from .. import rules
+    from ..api import ActionRow
+    from ..tally import Rollup
 
 
 def long_date(d: date) -> str:
@@ -30,7 +32,20 @@ def status_table(
     reported: dict[str, tuple[str, date, date | None]] | None = None,
 ) -> Table:
     """`reported`: plan id → (body, meeting, next report due), said under the plan."""
-    total = rules.portfolio_rollup(statuses)
+    from ..rules import portfolio_rollup
+
+    lines = [(ps.plan.id, ps.plan.title, ps.rollup) for ps in statuses]
+    return plans_table(lines, portfolio_rollup(statuses), today, width, reported)
+
+
+def plans_table(
+    lines: list[tuple[str, str, Rollup]],
+    total: Rollup,
+    today: date,
+    width: int = 80,
+    reported: dict[str, tuple[str, date, date | None]] | None = None,
+) -> Table:
+    """The table of `status`: each plan's id, title and roll-up, and the portfolio's."""
     table = Table(
         title=f"Plans as at {long_date(today)}",
         title_justify="left",
@@ -46,15 +61,14 @@ def status_table(
     table.add_column("Complete", justify="right", no_wrap=True)
     table.add_column("Overdue", justify="right", no_wrap=True)
     table.add_column("Stale", justify="right", no_wrap=True)
-    for ps in statuses:
-        r = ps.rollup
+    for plan_id, title, r in lines:
         cell = Table.grid()
         cell.add_column()
-        for line, style in ((ps.plan.id, "bold"), (ps.plan.title, "dim")):
+        for line, style in ((plan_id, "bold"), (title, "dim")):
             cell.add_row(Text(line, style=style, no_wrap=True, overflow="ellipsis"))
         cell.add_row(counts_text(r.counts))  # wraps between colours rather than lose one
-        if reported and ps.plan.id in reported:
-            body, meeting, due = reported[ps.plan.id]
+        if reported and plan_id in reported:
+            body, meeting, due = reported[plan_id]
             nxt = f"; next due {due.isoformat()}" if due else ""
             cell.add_row(
                 Text(f"last reported to {body} on {meeting.isoformat()}{nxt}", style="italic")
@@ -72,6 +86,8 @@ def status_table(
 
 def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 80) -> Group:
     """One table per plan, under a line that says how many actions match."""
+    from ..rules import pending_extension
+
     parts: list = [Text(f"{len(rows)} of {total} actions, as at {long_date(today)}", style="bold")]
     limit = max(60, (width - 40) * 2)
     by_plan: dict[str, list[ActionRow]] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ..model import RAGS
+from ..vocab import RAGS
 
 RAG_STYLE = {
     "red": "bold red",

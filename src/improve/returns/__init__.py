@@ -32,7 +32,7 @@ INPUTS = COLUMNS[5:]  # the columns a lead fills in; the rest are locked
 def action_fingerprint(action: Action) -> str:
     """A digest of everything an action says (not where in its file it is), so a return
     can tell whether the action changed after the return was made."""
-    from ..loader import blake2b
+    from ..digest import blake2b
 
     return blake2b(repr(_plain(action)).encode("utf-8"), digest_size=12).hexdigest()
 

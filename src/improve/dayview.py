@@ -1,0 +1,125 @@
+"""A folder as the rules saw it today, from the cache's memos (improve.memo), when every
+file is unchanged since a run earlier today, and nothing to record in the history.
+
+    view, cache = open_day(plans, db_path, today)   # (None, cache) when anything is doubtful
+    ...
+    remember(cache, portfolio, statuses, today)      # after a full run: for the next one
+
+Any doubt at all (a file not in the cache, changed, a link, a plan with errors, two plans
+with one id, a memo of another day, a write not yet recorded, anything for the history to
+record) means None, and the command does its full work, which then leaves memos for the
+next run. The cache is given back either way, so that work does not read it again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .memo import DayView, json_of, plan_day, summary_of
+
+if TYPE_CHECKING:
+    from . import rules
+    from .cache import PlanCache
+    from .loader import Portfolio
+
+
+def cache_on(env: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if env is None else env
+    return env.get("IMPROVE_CACHE", "1") not in ("0", "off")
+
+
+def open_day(
+    plans: Path, db_path: Path, today: date, *, json: bool = False
+) -> tuple[DayView | None, PlanCache | None]:
+    """Today's view of the folder from the memos, and the cache read for it. `json`: the
+    view must have each plan's JSON too."""
+    from .cache import PlanCache
+    from .files import STALE_TEMP, leftover_temps, plan_files, remove_leftovers
+
+    if not cache_on():
+        return None, None
+    remove_leftovers(leftover_temps(plans, older_than=STALE_TEMP))  # as a load does
+    cache = PlanCache.for_folder(plans, db_path.parent)
+    if cache is None:
+        return None, None
+    files = plan_files(plans)
+    day = today.toordinal()
+    seen: set[str] = set()
+    out = []
+    for path in files:
+        if path.is_symlink():
+            return None, cache
+        try:
+            st = path.stat()
+        except OSError:
+            return None, cache
+        entry = cache.peek(path, st)
+        if entry is None or not entry[4] or entry[4] in seen:
+            return None, cache
+        memo = entry[5]
+        if memo is None or memo[0] != day or (json and memo[2] is None):
+            return None, cache
+        seen.add(entry[4])
+        out.append(plan_day(path, entry[1], memo[1], memo[2]))
+    if not out or not _nothing_to_record(plans, db_path, out, today):
+        return None, cache
+    cache.save()  # a file's entry may have settled
+    return DayView(plans, today, out), cache
+
+
+def _nothing_to_record(plans: Path, db_path: Path, days, today: date) -> bool:
+    from . import journal
+    from .history import quick
+
+    if journal.notes(plans):
+        return False
+    fps = {p.plan_id: p.fingerprint for p in days}
+    return quick.nothing_to_record(db_path, fps, [], today)
+
+
+def reported(view: DayView, db_path: Path) -> dict[str, tuple[str, date, date | None]] | None:
+    """As Workspace.reported: plan id → (body, meeting, next report due), for the plans
+    of the view; None when the history cannot be read without its store."""
+    from .dates import next_report_due
+    from .history import quick
+
+    seen = quick.last_reported(db_path)
+    if seen is None:
+        return None
+    reviews = {p.plan_id: p.review for p in view.plans}
+    return {
+        pid: (body, on, next_report_due(reviews[pid], on))
+        for pid, (body, on) in seen.items()
+        if pid in reviews
+    }
+
+
+def remember(
+    cache: PlanCache | None,
+    portfolio: Portfolio,
+    statuses: list[rules.PlanStatus],
+    today: date,
+    json_parts: Mapping[str, tuple[str, str]] | None = None,
+) -> None:
+    """Keep today's summary of each plan (and its JSON, when `json_parts` has it) beside
+    the plan in the cache, for the next run today."""
+    if cache is None:
+        return
+    import marshal
+
+    day = today.toordinal()
+    for ps in statuses:
+        loaded = portfolio.file_for(ps.plan.id)
+        if loaded is None:
+            continue
+        parts = (json_parts or {}).get(ps.plan.id)
+        js = marshal.dumps(parts) if parts is not None else None
+        cache.remember(loaded.path.name, loaded.fingerprint, (day, summary_of(ps), js))
+    cache.save()
+
+
+__all__ = ["DayView", "json_of", "open_day", "remember"]
