@@ -121,3 +121,33 @@ def test_the_history_loads_its_store_review_and_replay_only_when_asked():
     from improve.history import Changes, HistoryStore, direction, plan_as_of
 
     assert direction("red", "green") == "up" and Changes and plan_as_of and HistoryStore
+
+
+def test_a_run_answered_from_todays_memo_loads_no_model_rules_or_rich(tmp_path):
+    """The second `status` (and `actions --count`) of a day over unchanged files reads
+    the memo (improve.dayview) and writes the plain table (cli/plain.py): it imports
+    neither the plan model, the rules, the parser nor Rich (issue 12 item 1)."""
+    import os
+    import shutil
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for path in (PYPROJECT.parent / "plans").glob("*.toml"):
+        shutil.copy(path, plans / path.name)
+    env = {**os.environ, "IMPROVE_CACHE": "1", "COLUMNS": "100"}
+    code = (
+        "import sys\nfrom improve.cli.main import cli\n"
+        "try:\n    cli(sys.argv[1:], prog_name='improve')\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(','.join(sorted(sys.modules)))\n"
+    )
+    for n, args in enumerate((["status"], ["actions", "--overdue", "--count"])):
+        argv = [sys.executable, "-c", code, "--plans", str(plans), "--today", "2017-01-05", *args]
+        first = subprocess.run(argv, capture_output=True, text=True, env=env, check=True)
+        second = subprocess.run(argv, capture_output=True, text=True, env=env, check=True)
+        assert second.stdout == first.stdout
+        loaded = set(second.stderr.split(","))
+        if n == 0:  # the day's first run parses and works the rules out (the test can fail)
+            assert {"improve.rules", "improve.model", "tomllib"} <= set(first.stderr.split(","))
+        heavy = {"rich", "improve.model", "improve.rules", "improve.loader", "tomllib",
+                 "improve.api", "textual"}  # fmt: skip
+        assert heavy & loaded == set(), args

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .model import Problem
+if TYPE_CHECKING:  # `--mine` reads this file before anything else: it loads no model
+    from .model import Problem
 
 FILE_NAME = "people.toml"
 KEYS = {"name", "email", "leads"}
@@ -100,6 +102,7 @@ def load_people(plans: Path) -> People:
 
 def _problem(path: Path, line: int, col: int, message: str) -> Problem:
     from .loader import display_name
+    from .model import Problem
 
     return Problem(display_name(path), line, col, "error", f"{path.name} {message}")
 
@@ -107,6 +110,7 @@ def _problem(path: Path, line: int, col: int, message: str) -> Problem:
 def _at(path: Path, key: tuple, message: str) -> Problem:
     from .folder import locate_in_file
     from .loader import display_name
+    from .model import Problem
 
     line, col = locate_in_file(path, key)
     return Problem(display_name(path), line, col, "error", message)

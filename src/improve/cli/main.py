@@ -85,7 +85,6 @@ def status(as_json: bool, as_of: str | None) -> None:
         return
     from .. import api
     from ..dayview import remember
-    from ..present.tables import make_console, status_table
 
     ws, portfolio = load(s, cache)
     statuses = api.portfolio_status(portfolio, s.today)
@@ -107,12 +106,18 @@ def status(as_json: bool, as_of: str | None) -> None:
             doc["plans"] = (_with_reported(plan, reported) for plan in doc["plans"])
         emit_json(doc, stream="plans")
     else:
-        console = make_console()
+        from ..rules import portfolio_rollup
+        from .plain import print_status
+
         if statuses:
-            console.print(status_table(statuses, s.today, console.width, reported))
+            lines = [(ps.plan.id, ps.plan.title, ps.rollup) for ps in statuses]
+            print_status(lines, portfolio_rollup(statuses), s.today, reported)
         else:
-            console.print(f"No plans loaded from {s.plans}.")
-        report_failed(make_console(stderr=True), portfolio)
+            echo(f"No plans loaded from {s.plans}.")
+        if portfolio.failed:
+            from ..present.tables import make_console
+
+            report_failed(make_console(stderr=True), portfolio)
     remember(ws.cache, portfolio, statuses, s.today, parts)
     if portfolio.failed and not statuses:
         sys.exit(1)
@@ -154,11 +159,10 @@ def _status_from_memo(s, view, as_json: bool) -> bool:
         }
         emit_json(doc, stream="plans")
         return True
-    from ..present.tables import make_console, plans_table
+    from .plain import print_status
 
-    console = make_console()
     lines = [(p.plan_id, p.title, p.rollup) for p in view.plans]
-    console.print(plans_table(lines, view.total(), s.today, console.width, reported))
+    print_status(lines, view.total(), s.today, reported)
     return True
 
 

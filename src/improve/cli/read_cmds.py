@@ -123,8 +123,6 @@ def check(paths: tuple[Path, ...]) -> None:
 @click.option("--count", is_flag=True, help="Print only how many actions match.")
 def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_json, count) -> None:
     """A filtered list of actions; filters combine."""
-    from .. import api
-
     if count and as_json:
         raise click.UsageError("give --count or --json, not both")
     s = settings()
@@ -133,6 +131,8 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
         flt = _filter(s, lead, mine, rags, overdue, stale, pending, plan_id, due_within)
         click.echo(str(flt.count_in(view)))  # every file as it was earlier today
         return
+    from .. import api
+
     ws, portfolio = load(s, cache)
     if plan_id and portfolio.plan(plan_id) is None:
         known = ", ".join(p.id for p in portfolio.plans) or "none"
@@ -181,7 +181,7 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
 def _filter(s, lead, mine, rags, overdue, stale, pending, plan_id, due_within):
     """The filter the options ask for; --mine is the user (and, by plans/people.toml,
     every lead title they hold)."""
-    from .. import api
+    from ..filters import ActionFilter
 
     titles: tuple[str, ...] = ()
     if mine:
@@ -194,7 +194,7 @@ def _filter(s, lead, mine, rags, overdue, stale, pending, plan_id, due_within):
         held = load_people(s.plans).titles_for(lead)
         if held:  # plans/people.toml names the titles this person holds
             titles, lead = tuple(held), None
-    return api.ActionFilter(
+    return ActionFilter(
         lead=lead,
         rags=tuple(r.lower() for r in rags),
         overdue=overdue,

@@ -13,75 +13,14 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from .text import clip, counts_text, pct, pending_words, rag_text
+from .text import clip, pending_words, rag_text
 
 if TYPE_CHECKING:  # the tables a run from today's memo prints load neither (improve.memo)
-    from .. import rules
     from ..api import ActionRow
-    from ..tally import Rollup
 
 
 def long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
-
-
-def status_table(
-    statuses: list[rules.PlanStatus],
-    today: date,
-    width: int = 80,
-    reported: dict[str, tuple[str, date, date | None]] | None = None,
-) -> Table:
-    """`reported`: plan id → (body, meeting, next report due), said under the plan."""
-    from ..rules import portfolio_rollup
-
-    lines = [(ps.plan.id, ps.plan.title, ps.rollup) for ps in statuses]
-    return plans_table(lines, portfolio_rollup(statuses), today, width, reported)
-
-
-def plans_table(
-    lines: list[tuple[str, str, Rollup]],
-    total: Rollup,
-    today: date,
-    width: int = 80,
-    reported: dict[str, tuple[str, date, date | None]] | None = None,
-) -> Table:
-    """The table of `status`: each plan's id, title and roll-up, and the portfolio's."""
-    table = Table(
-        title=f"Plans as at {long_date(today)}",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        leading=1,
-        caption=f"All plans: {pct(total.percent)} complete · {total.summary()} · "
-        f"{total.overdue} overdue · {total.stale} stale",
-        caption_justify="left",
-    )
-    table.add_column("Plan", max_width=max(24, width - 42))
-    table.add_column("Done", justify="right", no_wrap=True)
-    table.add_column("RAG", no_wrap=True)
-    table.add_column("Complete", justify="right", no_wrap=True)
-    table.add_column("Overdue", justify="right", no_wrap=True)
-    table.add_column("Stale", justify="right", no_wrap=True)
-    for plan_id, title, r in lines:
-        cell = Table.grid()
-        cell.add_column()
-        for line, style in ((plan_id, "bold"), (title, "dim")):
-            cell.add_row(Text(line, style=style, no_wrap=True, overflow="ellipsis"))
-        cell.add_row(counts_text(r.counts))  # wraps between colours rather than lose one
-        if reported and plan_id in reported:
-            body, meeting, due = reported[plan_id]
-            nxt = f"; next due {due.isoformat()}" if due else ""
-            cell.add_row(
-                Text(f"last reported to {body} on {meeting.isoformat()}{nxt}", style="italic")
-            )
-        table.add_row(
-            cell,
-            pct(r.percent),
-            rag_text(r.rag),
-            f"{r.complete} of {r.total}",
-            str(r.overdue),
-            str(r.stale),
-        )
-    return table
 
 
 def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 80) -> Group:
