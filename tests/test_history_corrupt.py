@@ -72,6 +72,43 @@ def test_damaged_pages_are_found_on_open(folder):
     assert _plan_bytes(folder) == before
 
 
+def test_a_database_as_the_last_run_left_it_is_not_checked_again(folder, monkeypatch):
+    """The check on open is skipped for the very file a run checked and closed
+    (history/checked.py); a file changed in any other way is checked."""
+    import os
+
+    store = HistoryStore(folder)
+    sync(store, folder, D0)
+    store.close()
+    checks: list[int] = []
+    real = HistoryStore._verify
+
+    def spy(self, full):
+        checks.append(1)
+        return real(self, full)
+
+    monkeypatch.setattr(HistoryStore, "_verify", spy)
+    HistoryStore(folder).close()
+    assert checks == []  # known: as the last run left it
+    with sqlite3.connect(store.path) as other:  # another program writes to it
+        other.execute("create table notes (x)")
+    other.close()
+    HistoryStore(folder).close()
+    assert checks == [1]
+    HistoryStore(folder).close()
+    assert checks == [1]  # and then known again
+    # the same bytes written back, with the modification time put back: checked
+    st = store.path.stat()
+    store.path.write_bytes(store.path.read_bytes())
+    os.utime(store.path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    HistoryStore(folder).close()
+    assert checks == [1, 1]
+    # a stamp that is not the database's: checked
+    (store.path.parent / "history.db.checked").write_text("0:0:0:0:0|-")
+    HistoryStore(folder).close()
+    assert checks == [1, 1, 1]
+
+
 def test_a_second_damaged_file_on_the_same_second_gets_its_own_name(folder):
     path = folder / ".improve" / "history.db"
     path.parent.mkdir()

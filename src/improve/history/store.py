@@ -81,6 +81,7 @@ class HistoryStore:
         self.moved_aside: list[Path] = []
         self._clock = clock or (lambda: datetime.now(UTC))
         self._depth = 0
+        self._trusted = False  # checked (or known) when opened: its stamp is left on close
         self._mutex = threading.RLock()  # one connection, shared by the app's worker threads
         self._db: Database | None = None  # None only once closed (or while reopening)
         self._open()
@@ -118,6 +119,11 @@ class HistoryStore:
             self._connect()
 
     def _connect(self) -> None:
+        from . import checked
+
+        # the file as a run that checked it left it: not checked again (history/checked.py)
+        known = self.check == "quick" and checked.known(self.path)
+        self._trusted = False
         if self.path.exists() and self.path.is_file() and self.path.stat().st_size > 0:
             with open(self.path, "rb") as handle:
                 if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
@@ -129,11 +135,12 @@ class HistoryStore:
         conn.execute(f"pragma busy_timeout = {BUSY_SECONDS * 1000}")
         db.enable_wal()
         conn.execute("pragma foreign_keys = on")
-        if self.check != "none":
+        if self.check != "none" and not known:
             problems = self._verify(full=self.check == "full")
             if problems:
                 raise _Damaged(f"the integrity check found: {'; '.join(problems[:3])}")
         migrate(db)
+        self._trusted = self.check != "none"
 
     def _verify(self, full: bool) -> list[str]:
         """[] when the database checks out.  The quick check on open covers every table a
@@ -169,7 +176,12 @@ class HistoryStore:
             self._db = None
 
     def close(self) -> None:
+        was_open = self._db is not None
         self._close()
+        if was_open and self._trusted:
+            from . import checked
+
+            checked.remember(self.path)  # as this run leaves it: the next need not check
 
     def __enter__(self) -> HistoryStore:
         return self
@@ -178,6 +190,9 @@ class HistoryStore:
         self.close()
 
     def _move_aside(self, reason: str) -> None:
+        from . import checked
+
+        checked.forget(self.path)
         stamp = self._clock().strftime("%Y%m%dT%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
         n = 1
