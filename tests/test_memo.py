@@ -113,10 +113,12 @@ def no_rules(monkeypatch):
 
 
 def test_every_answer_from_the_memo_is_the_answer_worked_out_afresh(folder, no_rules):
+    run(folder, "2016-09-30", "review", "record", "--note", "the baseline")
     for day in DAYS:
         fresh = {
             "json": run(folder, day, "status", "--json", cache=False),
             "table": run(folder, day, "status", cache=False),
+            "changes": run(folder, day, "review", "changes", cache=False),
             **{
                 " ".join(a): run(folder, day, "actions", *a, "--count", cache=False) for a in COUNTS
             },
@@ -126,10 +128,13 @@ def test_every_answer_from_the_memo_is_the_answer_worked_out_afresh(folder, no_r
         remembered = {
             "json": run(folder, day, "status", "--json"),
             "table": run(folder, day, "status"),
+            "changes": run(folder, day, "review", "changes"),
             **{" ".join(a): run(folder, day, "actions", *a, "--count") for a in COUNTS},
         }
         no_rules(False)
         assert remembered == fresh, day
+        assert "What changed since review 1 of 2016-09-30" in fresh["changes"]
+        assert "Red now" in fresh["changes"] or day == "2016-10-01"
         assert len(set(fresh.values())) > 5  # the filters do tell the actions apart
 
 

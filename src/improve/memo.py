@@ -26,8 +26,12 @@ if TYPE_CHECKING:
     from . import rules
 
 # one action: (ref, rag, overdue, stale, pending, open, next due as an ordinal or 0,
-# leads in force, weight, percent, dropped, complete)
-Fact = tuple[str, str | None, bool, bool, bool, bool, int, tuple[str, ...], float, int, bool, bool]
+# leads in force, weight, percent, dropped, complete, the action's text, the due date in
+# force as an ordinal or 0, why the rules gave its colour)
+Fact = tuple[
+    str, str | None, bool, bool, bool, bool, int, tuple[str, ...], float, int, bool, bool,
+    str, int, str,
+]  # fmt: skip
 
 
 def summary_of(ps: rules.PlanStatus) -> bytes:
@@ -44,6 +48,7 @@ def summary_of(ps: rules.PlanStatus) -> bytes:
                 bool(a.extensions) and pending_extension(a) is not None, st.open,
                 st.next_due.toordinal() if st.next_due else 0,
                 tuple(a.leads) or rec_leads, a.weight, st.percent, st.dropped, st.complete,
+                a.action, st.due.toordinal() if st.due else 0, st.why,
             ))  # fmt: skip
     rollup = (r.percent, r.rag, r.counts, r.total, r.complete, r.overdue, r.stale, r.dropped)
     return marshal.dumps((p.id, p.title, p.kind, p.review, rollup, facts))
@@ -95,3 +100,45 @@ class DayView:
 
     def actions(self) -> int:
         return sum(p.rollup.total + p.rollup.dropped for p in self.plans)
+
+
+class _Plan:
+    __slots__ = ("id", "title")
+
+    def __init__(self, plan_id: str, title: str) -> None:
+        self.id, self.title = plan_id, title
+
+
+class _Action:
+    __slots__ = ("action", "ref")
+
+    def __init__(self, ref: str, action: str) -> None:
+        self.ref, self.action = ref, action
+
+
+class _Seen:
+    """One action as the briefing reads it: `.action.ref`, `.action.action`, `.due`,
+    `.rag`, `.why`."""
+
+    __slots__ = ("_due", "action", "rag", "why")
+
+    def __init__(self, f: Fact) -> None:
+        self.action = _Action(f[0], f[12])
+        self.rag, self.why, self._due = f[1], f[14], f[13]
+
+    @property
+    def due(self) -> date | None:
+        return date.fromordinal(self._due) if self._due else None
+
+
+class PlanSeen:
+    """A plan's status as the review briefing reads it (present/briefing.py: each action's
+    ref, text, due date in force, colour and why), from a day's memo: no plan unpickled,
+    no rule run."""
+
+    def __init__(self, day: PlanDay) -> None:
+        self.plan = _Plan(day.plan_id, day.title)
+        self._facts = day.facts
+
+    def actions(self):
+        return map(_Seen, self._facts)

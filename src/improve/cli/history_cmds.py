@@ -34,12 +34,15 @@ def workspace(s) -> Workspace:
 def register(cli: click.Group, load, emit_json, failed) -> None:
     """Add the history commands to the command line (kept here to keep main.py small)."""
 
-    def loaded_and_synced(s):
+    def loaded_and_synced(s, cache=None):
         from .. import api
+        from ..dayview import remember
 
-        ws, portfolio = load(s)  # first: a mistyped --plans must not get a history of its own
+        # first: a mistyped --plans must not get a history of its own
+        ws, portfolio = load(s, cache)
         statuses = api.portfolio_status(portfolio, s.today)
         ws.sync(portfolio, s.today, statuses, quiet=False)
+        remember(ws.cache, portfolio, statuses, s.today)
         return ws.require_store(), portfolio, statuses
 
     @cli.group()
@@ -102,9 +105,17 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
         dates, new evidence and readings, stale actions, no update, overrides."""
         from ..present.briefing import changes_briefing
         from ..present.tables import make_console
+        from .common import today
 
         s = settings()
-        store, _, statuses = loaded_and_synced(s)
+        view, cache = today(s)  # the plans as earlier today, and nothing to record
+        if view is not None:
+            from ..memo import PlanSeen
+
+            ws = workspace(s)
+            store, statuses = ws.require_store(), [PlanSeen(p) for p in view.plans]
+        else:
+            store, _, statuses = loaded_and_synced(s, cache)
         found = store.changes(since, today=s.today, events=True)
         if as_json:
             emit_json(found.to_json())
