@@ -97,19 +97,22 @@ def run(plans: Path, day: str, *args, cache: bool = True):
 
 
 @pytest.fixture
-def no_rules(monkeypatch):
-    """Makes working the rules out an error: what runs then answered from the memo."""
+def no_rules():
+    """Makes working the rules out an error: what runs then answered from the memo. (A
+    patch of its own: undoing it leaves the folder fixture's working folder and variables.)"""
+    patch = pytest.MonkeyPatch()
 
     def refuse(*args, **kwargs):
         raise AssertionError("the rules were worked out")
 
     def switch(on: bool) -> None:
         if on:
-            monkeypatch.setattr("improve.rules.plan_status", refuse)
+            patch.setattr("improve.rules.plan_status", refuse)
         else:
-            monkeypatch.undo()
+            patch.undo()
 
-    return switch
+    yield switch
+    patch.undo()
 
 
 def test_every_answer_from_the_memo_is_the_answer_worked_out_afresh(folder, no_rules):
@@ -181,3 +184,27 @@ def test_a_plan_with_errors_means_no_memo_and_the_error_is_said(folder, no_rules
     write(folder, "broken.toml", "[plan]\ntitle = 3\n")
     r = CliRunner().invoke(cli, ["--plans", str(folder), "--today", "2017-01-05", "status"])
     assert "not loaded: " in r.stderr and "broken.toml" in r.stderr
+
+
+def test_a_damaged_or_foreign_json_memo_is_never_used(folder, no_rules):
+    """The memos' JSON is a file of its own, signed like the cache: garbage, or a file
+    signed with another key, is worked out afresh, never read."""
+    import improve.cache as cache_mod
+
+    expected = run(folder, "2017-01-05", "status", "--json")
+    run(folder, "2017-01-05", "status", "--json")
+    (side,) = (folder / ".improve" / "cache").glob("*.json.bin")
+    for bad in (b"garbage", side.read_bytes()[:-1] + b"\x00"):
+        side.write_bytes(bad)
+        no_rules(True)
+        with pytest.raises(AssertionError, match="worked out"):
+            run(folder, "2017-01-05", "status", "--json")
+        no_rules(False)
+        assert run(folder, "2017-01-05", "status", "--json") == expected
+    # signed with someone else's key: not read
+    good = side.read_bytes()
+    found = cache_mod._read_signed(side, b"x" * 32, cache_mod.MAGIC_JSON)
+    assert found is None and cache_mod._read_signed(
+        side, cache_mod.user_key(), cache_mod.MAGIC_JSON
+    )
+    assert side.read_bytes() == good

@@ -35,6 +35,7 @@ from .digest import blake2b
 
 FORMAT = 3
 MAGIC = b"improve-plan-cache\n"
+MAGIC_JSON = b"improve-plan-cache-json\n"
 MAC_SIZE = 32
 RACY_NS = 2_000_000_000  # a file changed this close to being read is checked by its bytes
 KEY_SIZE = 32
@@ -137,6 +138,11 @@ class PlanCache:
         self.dirty = False
         self.hits = 0
         self.misses = 0
+        # the memos' JSON, in a file of its own (read only by a `status --json`): name →
+        # (fingerprint, day, blob); None until read
+        self.json_path = path.with_name(path.stem + ".json.bin")
+        self._json: dict[str, tuple[str, int, Blob]] | None = None
+        self._json_dirty = False
         self._read()
 
     @classmethod
@@ -246,12 +252,20 @@ class PlanCache:
             problems = [p if p.file == name else replace(p, file=name) for p in problems]
         return LoadedFile(path, plan, problems, entry[1], stamp_of(st))
 
-    def memo(self, name: str, day: int, fingerprint: str) -> Memo | None:
-        """What the rules said of this file's plan on `day`, if kept for these bytes."""
+    def memo(self, name: str, day: int, fingerprint: str, *, json: bool = False) -> Memo | None:
+        """What the rules said of this file's plan on `day`, if kept for these bytes (with
+        its JSON, when `json` and it was kept)."""
         entry = self.kept.get(name)
         if entry is None or entry[1] != fingerprint or entry[5] is None:
             return None
-        return entry[5] if entry[5][0] == day else None
+        memo = entry[5]
+        if memo[0] != day:
+            return None
+        if not json:
+            return memo
+        kept = self._json_entries().get(name)
+        js = kept[2] if kept is not None and kept[:2] == (fingerprint, day) else None
+        return (memo[0], memo[1], js)
 
     def remember(self, name: str, fingerprint: str, memo: Memo) -> None:
         """Keep what the rules said on a day, beside the file's plan (for these bytes only:
@@ -259,11 +273,28 @@ class PlanCache:
         entry = self.kept.get(name)
         if entry is None or entry[1] != fingerprint:
             return
+        day, summary, js = memo
         old = entry[5]
-        if old is not None and old[0] == memo[0] and (old[2] is not None or memo[2] is None):
-            return  # kept already, with as much
-        self.kept[name] = (*entry[:5], memo)
-        self.dirty = True
+        if old is None or old[0] != day:
+            self.kept[name] = (*entry[:5], (day, summary, None))
+            self.dirty = True
+        if js is not None:
+            entries = self._json_entries()
+            if entries.get(name, ("", 0))[:2] != (fingerprint, day):
+                entries[name] = (fingerprint, day, js)
+                self._json_dirty = True
+
+    def _json_entries(self) -> dict[str, tuple[str, int, Blob]]:
+        if self._json is None:
+            self._json = {}
+            found = _read_signed(self.json_path, self.key, MAGIC_JSON)
+            if found is not None:
+                root, index, body, at = found
+                if root == self.root:
+                    for name, fp, day, length in index:
+                        self._json[name] = (fp, day, body[at : at + length])
+                        at += length
+        return self._json
 
     def put(self, path: Path, st: os.stat_result, loaded, blob: bytes | None = None) -> None:
         """Keep a file just parsed; `st` is its stat from before it was read; `blob`, its
@@ -284,6 +315,16 @@ class PlanCache:
         """Write what was seen in this run, if anything changed; silently not at all when
         the folder cannot be written. Written a piece at a time (never the whole file in
         memory twice), signed as it goes."""
+        if self._json_dirty and self._json is not None:
+            keep = {
+                name: v
+                for name, v in self._json.items()
+                if name in self.kept and self.kept[name][1] == v[0]
+            }
+            listed = [(name, fp, day, len(blob)) for name, (fp, day, blob) in keep.items()]
+            blobs = [blob for _fp, _day, blob in keep.values()]
+            if _write_signed(self.json_path, self.key, MAGIC_JSON, (self.root, listed), blobs):
+                self._json_dirty = False
         if not self.dirty and self.kept.keys() == self.entries.keys():
             return
         index = [
@@ -316,6 +357,56 @@ class PlanCache:
             return
         self.entries = dict(self.kept)
         self.dirty = False
+
+
+def _read_signed(path: Path, key: bytes, magic: bytes):
+    """(what was written as the head, the index, the body, where the blobs start) of a
+    file `_write_signed` wrote with this key, for this code; else None."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    head = len(magic) + 8
+    if len(raw) < head + MAC_SIZE or not raw.startswith(magic):
+        return None
+    view = memoryview(raw)
+    body, mac = view[:-MAC_SIZE], view[-MAC_SIZE:]
+    if not _same(mac, _sign(key, body)):
+        return None
+    try:
+        size = int.from_bytes(body[len(magic) : head], "big")
+        fmt, version, (root, index) = marshal.loads(body[head : head + size])
+    except Exception:
+        return None
+    if fmt != FORMAT or version != code_version():
+        return None
+    at = head + size
+    if at + sum(entry[-1] for entry in index) != len(body):
+        return None
+    return root, index, body, at
+
+
+def _write_signed(path: Path, key: bytes, magic: bytes, head_obj, blobs) -> bool:
+    import tempfile
+
+    head = marshal.dumps((FORMAT, code_version(), head_obj))
+    mac = blake2b(key=key, digest_size=MAC_SIZE)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for piece in (magic, len(head).to_bytes(8, "big"), head, *blobs):
+                    out.write(piece)
+                    mac.update(piece)
+                out.write(mac.digest())
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        return False
+    return True
 
 
 def _memo_sizes(memo: Memo | None) -> tuple[int, int, int]:

@@ -60,8 +60,8 @@ def open_day(
         entry = cache.peek(path, st)
         if entry is None or not entry[4] or entry[4] in seen:
             return None, cache
-        memo = entry[5]
-        if memo is None or memo[0] != day or (json and memo[2] is None):
+        memo = cache.memo(path.name, day, entry[1], json=json)
+        if memo is None or (json and memo[2] is None):
             return None, cache
         seen.add(entry[4])
         out.append(plan_day(path, entry[1], memo[1], memo[2]))

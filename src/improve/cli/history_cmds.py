@@ -31,6 +31,21 @@ def workspace(s) -> Workspace:
     return ws
 
 
+def _store(s):
+    """The history store alone (as Workspace.require_store opens it), closed when the
+    command ends: for a run answered from today's memo, which needs no workspace."""
+    from ..history.paths import resolve_path
+    from ..history.store import HistoryStore
+
+    store = HistoryStore(s.plans, path=resolve_path(s.plans, s.db))
+    if store.warning:
+        echo(f"improve: warning: {store.warning}", err=True)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(store.close)
+    return store
+
+
 def register(cli: click.Group, load, emit_json, failed) -> None:
     """Add the history commands to the command line (kept here to keep main.py small)."""
 
@@ -112,8 +127,7 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
         if view is not None:
             from ..memo import PlanSeen
 
-            ws = workspace(s)
-            store, statuses = ws.require_store(), [PlanSeen(p) for p in view.plans]
+            store, statuses = _store(s), [PlanSeen(p) for p in view.plans]
         else:
             store, _, statuses = loaded_and_synced(s, cache)
         found = store.changes(since, today=s.today, events=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from ..model import ref_key
+from ..vocab import ref_key
 from .records import Event, PlanSummary, Review
 
 # How RAG moves are told: up is better.  Grey (not started) sits between amber and green:

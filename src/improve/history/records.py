@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from .. import model as m
+from ..vocab import RAGS
 
 HAND = "edited by hand"  # who, for a change noticed in the files rather than made through improve
 
@@ -120,7 +120,7 @@ class PlanSummary:
             date.fromisoformat(on_date),
             r["percent"],
             r["rag"],
-            {c: r[c] for c in m.RAGS},
+            {c: r[c] for c in RAGS},
             r["total"],
             r["complete"],
             r["overdue"],

@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .. import model as m
-from .. import rules
+if TYPE_CHECKING:  # imported where used: reading the history (its columns) needs neither
+    from .. import model as m
+    from .. import rules
 
 
 class Row(NamedTuple):
@@ -179,6 +180,8 @@ def _latest(items, key=lambda x: x.date):
 
 
 def action_row(plan_id: str, st: rules.ActionStatus, margin: float, stale_days: int) -> tuple:
+    from .. import rules
+
     a = st.action
     agreed = rules.agreed_extensions(a)  # a request moves nothing until it is agreed
     ext = agreed[-1] if agreed else None
@@ -267,6 +270,8 @@ def _date(text: str | None) -> date | None:
 
 
 def reconstruct(row: tuple) -> tuple[m.Action, dict]:
+    from .. import model as m
+
     """An action that the rules judge exactly as the one the row was made from, on any
     day (for the values that time alone can change: RAG, overdue, stale, override)."""
     r = Row._make(row)
@@ -333,6 +338,8 @@ def time_changes(row: tuple, since: date, until: date) -> list[tuple[date, tuple
     with no edit to the plan: [(day it happened, old time values, new time values)]."""
     if until <= since:
         return []
+    from .. import rules
+
     action, kw = reconstruct(row)
 
     def values(day: date) -> tuple:

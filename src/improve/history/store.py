@@ -17,14 +17,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from .. import rules
 from ..errors import HistoryError
 from .db import Database
 from .migrations import migrate
 from .paths import default_path
 from .records import Event, PlanSummary, Review, SyncResult
+
+if TYPE_CHECKING:  # "what changed" from today's memo reads the history without the rules
+    from .. import rules
 
 BUSY_SECONDS = 60  # how long a writer waits for another one to finish
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -348,7 +350,9 @@ class HistoryStore:
         """`sync` for a loaded folder: plans that failed to load keep their recorded state
         (a typo does not 'remove' a plan), and unchanged files are not worked out again."""
         if statuses is None:
-            statuses = [rules.plan_status(plan, today) for plan in portfolio.plans]
+            from ..rules import plan_status
+
+            statuses = [plan_status(plan, today) for plan in portfolio.plans]
         fps = {f.plan.id: f.fingerprint for f in portfolio.files if f.plan is not None}
         return self.sync(
             statuses, today, by, unreadable=[f.path for f in portfolio.failed], fingerprints=fps

@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from ..model import ref_key
+from ..vocab import ref_key
 from .events import event_text, move_text, quote
 from .text import RAG_STYLE, counts_text, pct, rag_text
 
