@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import journal, rules
+from . import gitops, journal, rules
 from .change import Change, is_text
 from .errors import ConflictError, EditError, HistoryError, PlanFileError
 from .files import (
@@ -67,6 +67,8 @@ class Updated:
     status: rules.PlanStatus
     action: rules.ActionStatus
     history_warning: str | None = None
+    committed: str | None = None  # the commit made of the file (update(commit=True))
+    commit_note: str | None = None  # why it was not committed
 
     def changed_lines(self) -> list[tuple[int, int]]:
         """The 1-based line ranges of the new file that differ from the old one."""
@@ -141,6 +143,8 @@ class Workspace:
                     return None
                 if self._store.warning:
                     self.warn(self._store.warning)
+                if self._store.notice:
+                    self.warn(self._store.notice)
             return self._store
 
     def require_store(self) -> HistoryStore:
@@ -273,6 +277,7 @@ class Workspace:
         portfolio: Portfolio | None = None,
         expected_fingerprint: str | None = None,
         expected_action: Action | None = None,
+        commit: bool = False,
     ) -> Updated:
         """Change one action in its file and record it: the one call for every change.
 
@@ -281,7 +286,9 @@ class Workspace:
         read. `expected_fingerprint` refuses to write over a file that changed on disk
         since the caller read it (ConflictError). `expected_action`, instead, refuses
         only when that action itself changed (as the user saw it when they began): a change
-        elsewhere in the file by someone else is kept, and this one made on top of it."""
+        elsewhere in the file by someone else is kept, and this one made on top of it.
+        `commit`: then commit the file to git, it alone, as by `by` (gitops.py); the
+        change is kept either way, `Updated.commit_note` saying why it was not committed."""
         if isinstance(target, str):
             target = Target.parse(target)
         change.check()
@@ -293,8 +300,9 @@ class Workspace:
                 field="by",
             )
         path = self._find(target.plan_id, portfolio)
+        before = gitops.before_change(path) if commit else None  # the file's own changes
         try:
-            return self._update(
+            done = self._update(
                 path, target, change, today, by, expected_fingerprint, expected_action
             )
         except _NotThisPlan:
@@ -303,9 +311,13 @@ class Workspace:
                     f'plan "{target.plan_id}" is no longer in {path.name}; reload and try again',
                     code="conflict-moved",
                 ) from None
-        folder = self.load()  # PLANS/ID.toml holds another plan: look through the folder
-        path = self._find(target.plan_id, folder)
-        return self._update(path, target, change, today, by, None, expected_action)
+            folder = self.load()  # PLANS/ID.toml holds another plan: look through the folder
+            path = self._find(target.plan_id, folder)
+            before = gitops.before_change(path) if commit else None
+            done = self._update(path, target, change, today, by, None, expected_action)
+        if before is not None:
+            gitops.commit_update(before, done, change.note, by, self.plans)
+        return done
 
     def _find(self, plan_id: str, portfolio: Portfolio | None) -> Path:
         if portfolio is None:

@@ -38,8 +38,9 @@ def _store(s):
     from ..history.store import HistoryStore
 
     store = HistoryStore(s.plans, path=resolve_path(s.plans, s.db))
-    if store.warning:
-        echo(f"improve: warning: {store.warning}", err=True)
+    for said in (store.warning, store.notice):
+        if said:
+            echo(f"improve: warning: {said}", err=True)
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.call_on_close(store.close)

@@ -246,6 +246,11 @@ def _reading(value: str) -> tuple[str, str]:
 @click.option(
     "--by", help="Who is making the change (default: IMPROVE_USER, git user.name, login)."
 )
+@click.option(
+    "--commit/--no-commit",
+    default=None,
+    help="Commit the plan file to git, it alone, as by --by (default: IMPROVE_COMMIT=1).",
+)
 def update(
     target,
     percent,
@@ -268,18 +273,17 @@ def update(
     extend_to,
     reason,
     by,
+    commit,
 ) -> None:
     """Change one action in its plan file and log the update.
 
     A lead asks for a new due date with --request-extension DATE --reason TEXT; the date
     in force moves only when the meeting agrees it (--agree-extension).
     """
-    from rich.text import Text
-
     from ..api import Change, ImproveError, Target
     from ..identity import who_am_i
     from ..loader import display_name
-    from ..present.tables import make_console, rag_text
+    from .plain import Styler
 
     s = settings()
     folder_there(s)
@@ -305,20 +309,27 @@ def update(
             request_extension=request_extension,
             decide_extension=decision,
         )
-        done = workspace(s).update(Target.parse(target), change, s.today, by or who_am_i())
+        if commit is None:
+            commit = os.environ.get("IMPROVE_COMMIT", "").strip().lower() in ("1", "yes", "true")
+        author = by or who_am_i()
+        done = workspace(s).update(Target.parse(target), change, s.today, author, commit=commit)
     except ImproveError as exc:
         exc.values.setdefault("target", target)  # said as "improve: PLAN:REF: …"
         raise
-    console = make_console()
-    console.print(Text(f"Updated {done.target} in {display_name(done.path)}:"))
+    # written plainly (no Rich to import: an edit should cost its file), plan text inert
+    style = Styler(sys.stdout)
+    echo(f"Updated {done.target} in {display_name(done.path)}:")
     for line in done.changes or ["note added"]:
-        console.print(Text(f"  • {line}"))  # plan text is never read as markup
-    now = Text("  Now: ")
-    now.append_text(rag_text(done.action.rag))
-    now.append(f" — {done.action.why}")
-    console.print(now)
+        echo(f"  • {line}")
+    rag = done.action.rag
+    word = style((rag or "dropped").upper(), f"rag:{rag}" if rag else "dim")
+    echo(f"  Now: {word} — {done.action.why}")
     if done.history_warning:
         echo(f"improve: warning: {done.history_warning}", err=True)
+    if done.committed:
+        echo(f"Committed {done.committed[:10]}: {display_name(done.path)}, by {author or 'you'}.")
+    elif done.commit_note:
+        echo(f"improve: warning: {done.commit_note}", err=True)
 
 
 @cli.command()

@@ -39,6 +39,14 @@ class Database:
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
 
-    def enable_wal(self) -> None:
-        if self.conn.execute("pragma journal_mode").fetchone()[0].lower() != "wal":
-            self.conn.execute("pragma journal_mode = wal")
+    def enable_wal(self) -> bool:
+        """WAL mode; True when it was not in it before."""
+        return self.set_journal("wal")
+
+    def set_journal(self, mode: str) -> bool:
+        """SQLite's journal mode (wal, or delete: the rollback journal); True when it
+        changed."""
+        if self.conn.execute("pragma journal_mode").fetchone()[0].lower() == mode:
+            return False
+        self.conn.execute(f"pragma journal_mode = {mode}")
+        return True

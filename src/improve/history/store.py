@@ -80,6 +80,7 @@ class HistoryStore:
         self.plans_dir = Path(plans_dir) if plans_dir is not None else None
         self.check = check
         self.warning: str | None = None
+        self.notice: str | None = None  # said once: the journal chosen for a shared drive
         self.moved_aside: list[Path] = []
         self._clock = clock or (lambda: datetime.now(UTC))
         self._depth = 0
@@ -134,8 +135,19 @@ class HistoryStore:
             str(self.path), timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None
         )
         db = self._db = Database(conn)
+        had_tables = bool(db.table_names())
         conn.execute(f"pragma busy_timeout = {BUSY_SECONDS * 1000}")
-        db.enable_wal()
+        from .fs import network_fs
+
+        shared = network_fs(self.path.parent)
+        if shared is None:
+            db.enable_wal()
+        elif db.set_journal("delete") or not had_tables:  # said once: switched, or new
+            self.notice = (
+                f"the history database {self.path} is on a {shared} file system, where "
+                "SQLite's WAL mode is not safe: it now uses a rollback journal instead "
+                "(safe there; writers wait for each other a little longer)"
+            )
         conn.execute("pragma foreign_keys = on")
         if self.check != "none" and not known:
             problems = self._verify(full=self.check == "full")

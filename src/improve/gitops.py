@@ -1,0 +1,135 @@
+"""The plans folder as part of a git repository: committing the one file a change made.
+
+Only the `git` command is used, never the network: nothing is ever pushed or pulled here.
+A commit holds exactly the plan file that was changed, and is never made when that file
+had other changes not yet committed before this one (they would be committed under this
+change's name); the change is then kept, and said to be left uncommitted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+GIT_TIMEOUT = 30  # seconds: a git that hangs (a lock, a prompt) is an error, not a wait
+
+
+@dataclass
+class Committed:
+    commit: str | None  # the new commit's id, or None when it was not made
+    why_not: str | None = None  # why not, in a sentence
+
+
+def _git(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=GIT_TIMEOUT,
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0", **(env or {})},
+    )  # fmt: skip
+
+
+def work_tree(folder: Path) -> Path | None:
+    """The top of the git work tree `folder` is in, or None (no git, or not in one)."""
+    if shutil.which("git") is None:
+        return None
+    try:
+        out = _git(["rev-parse", "--show-toplevel"], Path(folder))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
+
+
+def has_changes(path: Path) -> bool | None:
+    """Whether a file has changes git has not committed (staged or not; an untracked file
+    has none of its own yet); None when git cannot say."""
+    try:
+        out = _git(["status", "--porcelain", "--", path.name], path.parent)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    lines = [ln for ln in out.stdout.splitlines() if ln.strip()]
+    return bool(lines) and not all(ln.startswith("??") for ln in lines)
+
+
+def commit_file(path: Path, message: str, author: str, email: str | None) -> Committed:
+    """Commit exactly `path` (added if git did not track it yet), authored by `author`."""
+    folder = path.parent
+    who = f"{author} <{email or ''}>"
+    env: dict[str, str] = {}
+    try:
+        configured = _git(["config", "user.name"], folder).stdout.strip()
+        if not configured:  # no identity of the machine's own: the author commits it
+            env = {"GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": email or ""}
+        added = _git(["add", "--", path.name], folder)
+        if added.returncode != 0:
+            return Committed(None, f"git could not add {path.name}: {_first(added.stderr)}")
+        done = _git(
+            ["commit", "--quiet", "--no-verify", f"--author={who}", "-m", message, "--only",
+             "--", path.name],
+            folder, env,
+        )  # fmt: skip
+        if done.returncode != 0:
+            return Committed(None, f"git did not commit: {_first(done.stderr or done.stdout)}")
+        head = _git(["rev-parse", "HEAD"], folder)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return Committed(None, f"git could not be run: {exc}")
+    return Committed(head.stdout.strip() or None)
+
+
+def _first(text: str) -> str:
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    return lines[0] if lines else "no reason given"
+
+
+@dataclass
+class Before:
+    """What a commit of a change needs to know before the change is written."""
+
+    path: Path
+    why_not: str | None  # the reason it will not be committed, if already known
+
+
+def before_change(path: Path) -> Before:
+    if work_tree(path.parent) is None:
+        return Before(path, "the plans folder is not in a git work tree")
+    dirty = has_changes(path)
+    if dirty is None:
+        return Before(path, "git could not say whether it had other changes")
+    if dirty:
+        return Before(
+            path,
+            f"{path.name} already had changes not committed before this one; commit "
+            "them first, or commit the file yourself",
+        )
+    return Before(path, None)
+
+
+def commit_message(target: str, changes: list[str], note: str | None) -> str:
+    """`plan:ref percent 25 → 50: Draft policy out for comment`."""
+    said = "; ".join(changes) or "updated"
+    return f"{target} {said}" + (f": {note}" if note else "")
+
+
+def commit_update(before: Before, done, note: str | None, by: str | None, plans: Path) -> None:
+    """Commit the file an update changed, as by `by` (with the email plans/people.toml
+    gives that person), setting `done.committed` or `done.commit_note`."""
+    if before.why_not is not None:
+        done.commit_note = f"not committed: {before.why_not}"
+        return
+    from .people import load_people
+
+    person = next((p for p in load_people(plans).persons if by and p.name.casefold() ==
+                   by.casefold()), None)  # fmt: skip
+    author = by or _git(["config", "user.name"], before.path.parent).stdout.strip() or "improve"
+    email = person.email if person else None
+    made = commit_file(before.path, commit_message(str(done.target), done.changes, note),
+                       author, email)  # fmt: skip
+    done.committed, done.commit_note = (
+        made.commit,
+        (f"not committed: {made.why_not}" if made.why_not else None),
+    )
