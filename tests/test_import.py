@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import clean_env
 from import_docs import send_xlsx, telford_docx, tracker_csv
 from improve.cli import cli
 from improve.loader import load_file
@@ -21,9 +22,7 @@ TODAY = "2017-01-05"
 
 @pytest.fixture
 def run(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    for var in ("IMPROVE_PLANS", "IMPROVE_TODAY", "IMPROVE_DB", "IMPROVE_USER", "NO_COLOR"):
-        monkeypatch.delenv(var, raising=False)
+    clean_env(monkeypatch, tmp_path)
     (tmp_path / "plans").mkdir()
 
     def invoke(*args):

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from conftest import SHIPPED
+from conftest import SHIPPED, clean_env
 from improve.cli import cli
 from improve.returns import COLUMNS
 
@@ -23,9 +23,7 @@ NAME = f"return-head-of-safeguarding-and-quality-{TODAY}.xlsx"
 
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for var in ("IMPROVE_PLANS", "IMPROVE_TODAY", "IMPROVE_DB", "IMPROVE_USER", "NO_COLOR"):
-        monkeypatch.delenv(var, raising=False)
+    clean_env(monkeypatch, tmp_path)
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
         shutil.copy(SHIPPED / f"{PLAN}.toml", tmp_path / name / f"{PLAN}.toml")
