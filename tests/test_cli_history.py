@@ -144,8 +144,13 @@ def test_a_lost_or_damaged_database_loses_no_plan(run, plans, damage):
         assert list(db.parent.glob("history.db.damaged-*"))  # kept, never deleted
     assert {p.name: p.read_bytes() for p in plans.glob("*.toml")} == before
     assert run("--today", "2017-01-06", "review", "record").exit_code == 0
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("select count(*) from reviews").fetchone()[0] == 1
+    with sqlite3.connect(db) as conn:  # the new one, and the old read back from its file
+        held = [r[0] for r in conn.execute("select held_on from reviews order by held_on")]
+    assert held == ["2017-01-05", "2017-01-06"]
+    assert sorted(p.name for p in (plans / "reviews").iterdir()) == [
+        "2017-01-05.toml",
+        "2017-01-06.toml",
+    ]
 
 
 def test_db_option_and_env_put_the_history_elsewhere(run, plans, tmp_path, monkeypatch):

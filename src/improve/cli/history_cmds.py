@@ -47,6 +47,12 @@ def _store(s):
     return store
 
 
+def _index(store, s) -> None:
+    """Read in review files from other clones (reviews/ in the plans folder)."""
+    for problem in store.index_review_files(s.plans):
+        echo(f"improve: warning: {problem}", err=True)
+
+
 def register(cli: click.Group, load, emit_json, failed) -> None:
     """Add the history commands to the command line (kept here to keep main.py small)."""
 
@@ -72,30 +78,61 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
         "--attendee", "attendees", multiple=True, metavar="NAME", help="Who was there; repeatable."
     )
     @click.option("--by", help="Who records it (default: IMPROVE_USER, git user.name, login).")
-    def record(note, attendees, by) -> None:
-        """Snapshot every plan as at today (--today), as a review to compare with later."""
+    @click.option(
+        "--commit/--no-commit", default=None,
+        help="Commit the review's file to git, it alone (default: IMPROVE_COMMIT=1).",
+    )  # fmt: skip
+    def record(note, attendees, by, commit) -> None:
+        """Snapshot every plan as at today (--today), as a review to compare with later.
+
+        The review is also written to the plans folder as reviews/DATE.toml: committed,
+        it is shared with every clone."""
+        import os
+
         from ..identity import who_am_i
+        from ..loader import display_name
 
         s = settings()
         store, _, statuses = loaded_and_synced(s)
-        rid = store.record_review(statuses, s.today, note, attendees, by or who_am_i())
+        _index(store, s)
+        author = by or who_am_i()
+        rid = store.record_review(statuses, s.today, note, attendees, author)
+        path = store.write_review_file(rid, s.plans)
         actions = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
         click.echo(
             f"Recorded review {rid} as at {s.today.isoformat()}: {len(statuses)} plans, "
-            f"{actions} actions. `improve review changes` will compare with it."
+            f"{actions} actions, in {display_name(path)}. `improve review changes` will "
+            "compare with it."
         )
+        if commit is None:
+            commit = os.environ.get("IMPROVE_COMMIT", "").strip().lower() in ("1", "yes", "true")
+        if commit:
+            from ..gitops import before_change, commit_file
+
+            why = before_change(path).why_not
+            done = None if why else commit_file(path, f"Review of {s.today.isoformat()}"
+                                                + (f": {note}" if note else ""), author or "improve",
+                                                None)  # fmt: skip
+            if done is not None and done.commit:
+                echo(f"Committed {done.commit[:10]}: {display_name(path)}.")
+            else:
+                reason = why or (done.why_not if done is not None else None)
+                echo(f"improve: warning: not committed: {reason}", err=True)
 
     @review.command("list")
     @global_options
     @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
     def list_reviews(as_json) -> None:
-        """Every review recorded, oldest first, with each plan's totals then."""
+        """Every review recorded, oldest first, with each plan's totals then (review
+        files from other clones, in reviews/, included)."""
         from ..present.briefing import reviews_table
         from ..present.tables import make_console
 
         s = settings()
         ws, _ = load(s)
-        reviews = ws.require_store().reviews()
+        store = ws.require_store()
+        _index(store, s)
+        reviews = store.reviews()
         if as_json:
             emit_json({"reviews": [r.to_json() for r in reviews]})
             return
@@ -131,6 +168,7 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
             store, statuses = _store(s), [PlanSeen(p) for p in view.plans]
         else:
             store, _, statuses = loaded_and_synced(s, cache)
+        _index(store, s)
         found = store.changes(since, today=s.today, events=True)
         if as_json:
             emit_json(found.to_json())

@@ -183,3 +183,11 @@ def m003_requests(db: Database) -> None:
     # history tells "asked for", "agreed" and "refused", and a review sees what awaits it.
     for table in ("state", "snapshots"):
         db.execute(f"alter table {table} add column request text")
+
+
+@migration
+def m004_review_files(db: Database) -> None:
+    # The file in the plans folder's reviews/ each review is kept in (history/
+    # review_files.py): a review from another clone is read in once, by its file's name.
+    db.execute("alter table reviews add column file text")
+    db.execute("create unique index reviews_file on reviews (file) where file is not null")

@@ -383,6 +383,19 @@ class HistoryStore:
 
         return self._run(record_review, self, list(statuses), today, note, tuple(attendees), by)
 
+    def write_review_file(self, review_id: int, plans: Path) -> Path:
+        """Keep a review recorded here as a file in the plans folder's reviews/ too."""
+        from .review_files import write
+
+        return self._run(write, self, review_id, plans)
+
+    def index_review_files(self, plans: Path) -> list[str]:
+        """Read in the review files of the plans folder this history does not hold yet
+        (from another clone, or all of them into a new history); what could not be read."""
+        from .review_files import index
+
+        return self._run(index, self, plans)
+
     def replay(self, portfolio, today: date):
         """Fill an empty history from the plans' own dated entries (see `replay`)."""
         from .replay import replay
