@@ -117,6 +117,9 @@ def remember(
         if loaded is None:
             continue
         parts = (json_parts or {}).get(ps.plan.id)
+        kept = cache.memo(loaded.path.name, day, loaded.fingerprint, json=parts is not None)
+        if kept is not None and (parts is None or kept[2] is not None):
+            continue  # kept already today: nothing to build again
         js = marshal.dumps(parts) if parts is not None else None
         cache.remember(loaded.path.name, loaded.fingerprint, (day, summary_of(ps), js))
     cache.save()

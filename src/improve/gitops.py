@@ -32,6 +32,12 @@ def _git(
     )  # fmt: skip
 
 
+def commit_by_default(env=None) -> bool:
+    """IMPROVE_COMMIT=1: commit each change without --commit."""
+    env = os.environ if env is None else env
+    return env.get("IMPROVE_COMMIT", "").strip().lower() in ("1", "yes", "true")
+
+
 def work_tree(folder: Path) -> Path | None:
     """The top of the git work tree `folder` is in, or None (no git, or not in one)."""
     if shutil.which("git") is None:
@@ -123,8 +129,7 @@ def commit_update(before: Before, done, note: str | None, by: str | None, plans:
         return
     from .people import load_people
 
-    person = next((p for p in load_people(plans).persons if by and p.name.casefold() ==
-                   by.casefold()), None)  # fmt: skip
+    person = load_people(plans).person(by)
     author = by or _git(["config", "user.name"], before.path.parent).stdout.strip() or "improve"
     email = person.email if person else None
     made = commit_file(before.path, commit_message(str(done.target), done.changes, note),

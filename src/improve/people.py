@@ -35,14 +35,17 @@ class People:
     persons: list[Person] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
-    def titles_for(self, name: str) -> list[str] | None:
-        """The lead titles a person holds (matched by name, any case), or None when the
-        file does not name them."""
+    def person(self, name: str | None) -> Person | None:
+        """The person of this name (any case, any spacing), or None."""
+        if not name:
+            return None
         want = " ".join(name.split()).casefold()
-        for p in self.persons:
-            if " ".join(p.name.split()).casefold() == want:
-                return list(p.leads)
-        return None
+        return next((p for p in self.persons if " ".join(p.name.split()).casefold() == want), None)
+
+    def titles_for(self, name: str) -> list[str] | None:
+        """The lead titles a person holds, or None when the file does not name them."""
+        found = self.person(name)
+        return list(found.leads) if found is not None else None
 
     def holders(self, title: str) -> list[Person]:
         """Who holds a lead title."""

@@ -111,7 +111,9 @@ class Workspace:
         self.plans = Path(plans)
         self.db_path = store.path if store is not None else resolve_path(self.plans, db, env)
         self.use_history = history
-        self.use_cache = cache and history and env.get("IMPROVE_CACHE", "1") not in ("0", "off")
+        from .dayview import cache_on
+
+        self.use_cache = cache and history and cache_on(env)
         self.cache_stats: tuple[int, int] | None = None  # (hits, misses) of the last load
         self.cache: PlanCache | None = None  # the last load's (dayview.remember adds to it)
         self.warn = warn or (lambda message: None)

@@ -87,7 +87,6 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
 
         The review is also written to the plans folder as reviews/DATE.toml: committed,
         it is shared with every clone."""
-        import os
 
         from ..identity import who_am_i
         from ..loader import display_name
@@ -105,7 +104,9 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
             "compare with it."
         )
         if commit is None:
-            commit = os.environ.get("IMPROVE_COMMIT", "").strip().lower() in ("1", "yes", "true")
+            from ..gitops import commit_by_default
+
+            commit = commit_by_default()
         if commit:
             from ..gitops import before_change, commit_file
 

@@ -310,7 +310,9 @@ def update(
             decide_extension=decision,
         )
         if commit is None:
-            commit = os.environ.get("IMPROVE_COMMIT", "").strip().lower() in ("1", "yes", "true")
+            from ..gitops import commit_by_default
+
+            commit = commit_by_default()
         author = by or who_am_i()
         done = workspace(s).update(Target.parse(target), change, s.today, author, commit=commit)
     except ImproveError as exc:

@@ -167,21 +167,18 @@ def _spanning(row, out: Built, rec, theme, refs: set[str]):
             tid = f"{tid}-{len(out.themes) + 1}"
         out.themes.append(ThemeIn(tid, _short(m[2])))
         return None, tid
-    m = _WHY.match(text)
-    if m:
+    for pattern, what in ((_WHY, "why this is important"), (_GOOD, "what good looks like")):
+        m = pattern.match(text)
+        if m is None:
+            continue
+        rest = text[m.end() :]
         if rec is None:
-            out.warnings.append(Remark(row.where, "a \"why this is important\" before any "
-                                        "recommendation was not read"))  # fmt: skip
+            out.warnings.append(Remark(row.where, f'a "{what}" before any recommendation '
+                                       "was not read"))  # fmt: skip
+        elif pattern is _WHY:
+            rec.why = rest.strip() or None
         else:
-            rec.why = text[m.end() :].strip() or None
-        return rec, theme
-    m = _GOOD.match(text)
-    if m:
-        if rec is None:
-            out.warnings.append(Remark(row.where, "a \"what good looks like\" before any "
-                                        "recommendation was not read"))  # fmt: skip
-        else:
-            rec.good = [x for x in BULLETS.split(text[m.end() :]) if x.strip()]
+            rec.good = [x for x in BULLETS.split(rest) if x.strip()]
         return rec, theme
     ref, body = None, text
     if len(filled) == 2 and _REF.match(filled[0].text) and len(filled[0].text) <= 12:
