@@ -80,6 +80,9 @@ CLI_VARS = (
     "IMPROVE_DB",
     "IMPROVE_USER",
     "IMPROVE_CACHE",
+    "IMPROVE_COMMIT",
+    "IMPROVE_GIT",
+    "IMPROVE_NETWORK_FS",
     "NO_COLOR",
 )
 

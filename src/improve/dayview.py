@@ -72,13 +72,13 @@ def open_day(
 
 
 def _nothing_to_record(plans: Path, db_path: Path, days, today: date) -> bool:
-    from . import journal
+    from . import gitlog, journal
     from .history import quick
 
     if journal.notes(plans):
         return False
     fps = {p.plan_id: p.fingerprint for p in days}
-    return quick.nothing_to_record(db_path, fps, [], today)
+    return quick.nothing_to_record(db_path, fps, [], today, gitlog.quick_head(plans))
 
 
 def reported(view: DayView, db_path: Path) -> dict[str, tuple[str, date, date | None]] | None:

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 GIT_TIMEOUT = 30  # seconds: a git that hangs (a lock, a prompt) is an error, not a wait
@@ -62,15 +63,30 @@ def has_changes(path: Path) -> bool | None:
     return bool(lines) and not all(ln.startswith("??") for ln in lines)
 
 
-def commit_file(path: Path, message: str, author: str, email: str | None) -> Committed:
-    """Commit exactly `path` (added if git did not track it yet), authored by `author`."""
+def author_date(day: date | None) -> str | None:
+    """The author date for a change made as at `day`: now, on that day (so that every
+    clone's history, read from the commit, dates the change as this one does)."""
+    if day is None:
+        return None
+    now = datetime.now().astimezone()
+    return datetime.combine(day, now.time().replace(microsecond=0), now.tzinfo).isoformat()
+
+
+def commit_file(
+    path: Path, message: str, author: str, email: str | None, day: date | None = None
+) -> Committed:
+    """Commit exactly `path` (added if git did not track it yet), authored by `author`
+    as at `day` (its author date; the committer's is now)."""
     folder = path.parent
     who = f"{author} <{email or ''}>"
     env: dict[str, str] = {}
+    when = author_date(day)
+    if when is not None:
+        env["GIT_AUTHOR_DATE"] = when
     try:
         configured = _git(["config", "user.name"], folder).stdout.strip()
         if not configured:  # no identity of the machine's own: the author commits it
-            env = {"GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": email or ""}
+            env.update({"GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": email or ""})
         added = _git(["add", "--", path.name], folder)
         if added.returncode != 0:
             return Committed(None, f"git could not add {path.name}: {_first(added.stderr)}")
@@ -121,7 +137,9 @@ def commit_message(target: str, changes: list[str], note: str | None) -> str:
     return f"{target} {said}" + (f": {note}" if note else "")
 
 
-def commit_update(before: Before, done, note: str | None, by: str | None, plans: Path) -> None:
+def commit_update(
+    before: Before, done, note: str | None, by: str | None, plans: Path, day: date | None = None
+) -> None:
     """Commit the file an update changed, as by `by` (with the email plans/people.toml
     gives that person), setting `done.committed` or `done.commit_note`."""
     if before.why_not is not None:
@@ -133,7 +151,7 @@ def commit_update(before: Before, done, note: str | None, by: str | None, plans:
     author = by or _git(["config", "user.name"], before.path.parent).stdout.strip() or "improve"
     email = person.email if person else None
     made = commit_file(before.path, commit_message(str(done.target), done.changes, note),
-                       author, email)  # fmt: skip
+                       author, email, day)  # fmt: skip
     done.committed, done.commit_note = (
         made.commit,
         (f"not committed: {made.why_not}" if made.why_not else None),

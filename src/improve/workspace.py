@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import gitops, journal, rules
+from . import gitlog, gitops, journal, rules
 from .change import Change, is_text
 from .errors import ConflictError, EditError, HistoryError, PlanFileError
 from .files import (
@@ -117,6 +117,7 @@ class Workspace:
         self.cache_stats: tuple[int, int] | None = None  # (hits, misses) of the last load
         self.cache: PlanCache | None = None  # the last load's (dayview.remember adds to it)
         self.warn = warn or (lambda message: None)
+        self.env = env
         self._store: HistoryStore | None = store
         self._store_error: HistoryError | None = None
         self._opening = threading.Lock()
@@ -228,6 +229,7 @@ class Workspace:
                         {f.plan.id: (f.plan, f.fingerprint) for f in portfolio.files if f.plan},
                         today,
                     )
+            self.read_commits(store, today)
             store.sync_portfolio(portfolio, today, statuses=statuses)
         except HistoryError as exc:
             if not quiet:
@@ -238,7 +240,22 @@ class Workspace:
         from .history import quick
 
         fps = {f.plan.id: f.fingerprint for f in portfolio.files if f.plan is not None}
-        return quick.nothing_to_record(self.db_path, fps, [f.path for f in portfolio.failed], today)
+        failed = [f.path for f in portfolio.failed]
+        head = gitlog.quick_head(self.plans, self.env)
+        return quick.nothing_to_record(self.db_path, fps, failed, today, head)
+
+    def read_commits(self, store: HistoryStore, today: date) -> None:
+        """Record the plans' commits the history has not read (gitlog.read_into), before
+        the files are compared: a change that came by a pull is then its author's."""
+        if not gitlog.history_on(self.env):
+            return
+        try:
+            done = gitlog.read_into(store, self.plans, today)
+        except gitlog.GitLogError as exc:
+            self.warn(f"history from git not read: {exc}")
+            return
+        for said in done.skipped if done is not None else ():
+            self.warn(said)
 
     def reported(
         self, statuses: list[rules.PlanStatus]
@@ -318,7 +335,7 @@ class Workspace:
             before = gitops.before_change(path) if commit else None
             done = self._update(path, target, change, today, by, None, expected_action)
         if before is not None:
-            gitops.commit_update(before, done, change.note, by, self.plans)
+            gitops.commit_update(before, done, change.note, by, self.plans, today)
         return done
 
     def _find(self, plan_id: str, portfolio: Portfolio | None) -> Path:
@@ -425,8 +442,9 @@ class Workspace:
                 with store.lock():
                     # A write of this file that was made but not recorded (its writer was
                     # killed, or the history failed) is recorded first, as by its author;
-                    # then a hand edit since the history last looked, so that this change
-                    # is told apart from both.
+                    # then commits not read yet (a pull's), then a hand edit since the
+                    # history last looked, so that this change is told apart from all.
+                    self.read_commits(store, today)
                     _record_noted(
                         store, journal.notes(self.plans, real), {before.id: (before, fp)}, today
                     )

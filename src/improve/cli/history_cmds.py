@@ -109,11 +109,18 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
             commit = commit_by_default()
         if commit:
             from ..gitops import before_change, commit_file
+            from ..people import load_people
 
             why = before_change(path).why_not
-            done = None if why else commit_file(path, f"Review of {s.today.isoformat()}"
-                                                + (f": {note}" if note else ""), author or "improve",
-                                                None)  # fmt: skip
+            person = load_people(s.plans).person(author)
+            message = f"Review of {s.today.isoformat()}" + (f": {note}" if note else "")
+            done = (
+                None
+                if why
+                else commit_file(
+                    path, message, author or "improve", person.email if person else None, s.today
+                )
+            )
             if done is not None and done.commit:
                 echo(f"Committed {done.commit[:10]}: {display_name(path)}.")
             else:

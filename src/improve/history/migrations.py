@@ -191,3 +191,19 @@ def m004_review_files(db: Database) -> None:
     # review_files.py): a review from another clone is read in once, by its file's name.
     db.execute("alter table reviews add column file text")
     db.execute("create unique index reviews_file on reviews (file) where file is not null")
+
+
+@migration
+def m005_commits(db: Database) -> None:
+    # History from the plans' git log (history/commits.py): the commit each event came
+    # from, every commit read in (so none is read twice), and the HEAD read up to.
+    db.execute("alter table events add column [commit] text")
+    db.execute("""
+        create table commits (
+            id text primary key,
+            author text,
+            email text,
+            authored text not null,
+            recorded_at text not null
+        )""")
+    db.execute("create table meta (key text primary key, value text)")

@@ -13,7 +13,13 @@ DB_NAME = "history.db"
 # Every migration's name, in order (tests/test_history_migrate.py holds this to
 # migrations.MIGRATIONS): a database that has exactly these is one this version reads
 # without migrating.
-MIGRATION_NAMES = ("m001_initial", "m002_reports", "m003_requests", "m004_review_files")
+MIGRATION_NAMES = (
+    "m001_initial",
+    "m002_reports",
+    "m003_requests",
+    "m004_review_files",
+    "m005_commits",
+)
 
 
 def default_path(plans_dir: Path) -> Path:

@@ -42,15 +42,21 @@ def nothing_to_record(
     fingerprints: Mapping[str, str],
     unreadable: Iterable[Path | str],
     today: date,
+    head: str | None = None,
 ) -> bool:
     """True only when a sync at `today` would certainly write nothing: every plan loaded
-    (id → fingerprint of its bytes) was recorded today from the same bytes, and every plan
-    recorded but not loaded is in a file that failed to load (its state is kept). False
-    whenever the answer is anything else, or unknown."""
+    (id → fingerprint of its bytes) was recorded today from the same bytes, every plan
+    recorded but not loaded is in a file that failed to load (its state is kept), and
+    `head` (the plans' git HEAD, when they are in git) is the one the history read up to.
+    False whenever the answer is anything else, or unknown."""
     try:
         with _reading(path) as conn:
             if conn is None:
                 return False
+            if head is not None:
+                row = conn.execute("select value from meta where key = 'git_head'").fetchone()
+                if row is None or row[0] != head:
+                    return False
             known = {
                 r[0]: r[1:]
                 for r in conn.execute("select plan_id, file, fingerprint, as_of from plans")

@@ -34,8 +34,9 @@ class Event:
     field: str | None  # for edit and time: which value (see rows.FIELDS)
     old: object = None
     new: object = None
+    commit: str | None = None  # the git commit the change came from (history/commits.py)
 
-    COLUMNS = "id, plan_id, ref, happened_on, recorded_at, who, kind, field, old, new"
+    COLUMNS = "id, plan_id, ref, happened_on, recorded_at, who, kind, field, old, new, [commit]"
 
     @classmethod
     def from_row(cls, r: tuple) -> Event:
@@ -51,6 +52,7 @@ class Event:
             r[7],
             None if r[8] is None else json.loads(r[8]),
             None if r[9] is None else json.loads(r[9]),
+            r[10],
         )
 
     @classmethod
@@ -66,6 +68,7 @@ class Event:
             r["field"],
             json.loads(r["old"]) if r["old"] is not None else None,
             json.loads(r["new"]) if r["new"] is not None else None,
+            r.get("commit"),
         )
 
     def to_json(self) -> dict:
@@ -80,6 +83,7 @@ class Event:
             "field": self.field,
             "old": self.old,
             "new": self.new,
+            "commit": self.commit,
         }
 
 

@@ -383,6 +383,34 @@ class HistoryStore:
 
         return self._run(record_review, self, list(statuses), today, note, tuple(attendees), by)
 
+    # -- history from commits (history/commits.py) ---------------------------------------
+
+    def git_state(self) -> tuple[str | None, bool, bool]:
+        """(the HEAD read up to, whether the history is empty, whether any commit was read)."""
+        from . import commits
+
+        def run():
+            conn = self.db.conn
+            read = conn.execute("select 1 from commits limit 1").fetchone() is not None
+            return commits.stored_head(conn), commits.is_empty(conn), read
+
+        return self._run(run)
+
+    def set_git_head(self, head: str) -> None:
+        from . import commits
+
+        def run() -> None:
+            with self.transaction():
+                commits.set_head(self.db.conn, head)
+
+        self._run(run)
+
+    def record_commits(self, commits, read, head: str, plans: Path, today: date, who):
+        """Record commits that changed plan files, as by their authors (commits.py)."""
+        from .commits import record_commits
+
+        return self._run(record_commits, self, commits, read, head, Path(plans), today, who)
+
     def write_review_file(self, review_id: int, plans: Path) -> Path:
         """Keep a review recorded here as a file in the plans folder's reviews/ too."""
         from .review_files import write

@@ -331,6 +331,8 @@ def history_table(target: str, events, styles: dict = RAG_STYLE) -> Table:
     for e in events:
         what = event_text(e, styles)
         who = e.who or ("the passing of time" if e.kind == "time" else "–")
+        if getattr(e, "commit", None):
+            who += f"\ncommit {e.commit[:7]}"
         table.add_row(e.happened_on.isoformat(), Text(who), what)  # plan text only as Text
     return table
 
