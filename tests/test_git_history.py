@@ -332,3 +332,15 @@ def _day(text: str):
     from datetime import date
 
     return date.fromisoformat(text)
+
+
+def test_a_long_log_is_said_before_it_is_read(clones, monkeypatch):
+    from improve import gitlog
+
+    _, b = clones
+    monkeypatch.setattr(gitlog, "LONG_LOG", 0)
+    r = CliRunner().invoke(cli, ["--plans", str(b / "plans"), "--today", "2017-01-05", "status"])
+    assert r.exit_code == 0
+    assert "reading 1 commits of the plans into the history; this is done once" in r.stderr
+    r = CliRunner().invoke(cli, ["--plans", str(b / "plans"), "--today", "2017-01-05", "status"])
+    assert "reading" not in r.stderr  # once

@@ -240,7 +240,10 @@ def author_names(plans: Path):
     return who
 
 
-def read_into(store, plans: Path, today: date, repo: Repo | None = None):
+LONG_LOG = 500  # commits: reading more is said first (it takes a while, once)
+
+
+def read_into(store, plans: Path, today: date, repo: Repo | None = None, say=None):
     """Record in the history the commits of the plans' repository it has not read yet
     (history/commits.py); None when there is nothing to read (no repository, no commit,
     HEAD read already). GitLogError when git cannot be read; nothing is recorded then."""
@@ -268,6 +271,11 @@ def read_into(store, plans: Path, today: date, repo: Repo | None = None):
         if stored is None:
             raise
         commits = plan_commits(repo, plans, None, now)  # HEAD moved off what was read
+    if say is not None and len(commits) > LONG_LOG:
+        say(
+            f"reading {len(commits):,} commits of the plans into the history; this is done "
+            "once, and takes a while (about a minute for 5,000 commits of large plans)"
+        )
     return store.record_commits(
         commits, lambda ids: blobs(repo, ids), now, plans, today, author_names(plans)
     )

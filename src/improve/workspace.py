@@ -250,7 +250,7 @@ class Workspace:
         if not gitlog.history_on(self.env):
             return
         try:
-            done = gitlog.read_into(store, self.plans, today)
+            done = gitlog.read_into(store, self.plans, today, say=self.warn)
         except gitlog.GitLogError as exc:
             self.warn(f"history from git not read: {exc}")
             return

@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import rules
-from ..digest import fingerprint
 from ..tally import tally
 from ..vocab import RAGS
+from .blobs import Read, parse_next, parse_whole
 from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME
 from .rows import (
     COLUMNS,
@@ -75,13 +75,6 @@ class CommitsResult:
     skipped: list[str] = field(default_factory=list)  # files at a commit that did not load
 
 
-@dataclass
-class _Side:
-    plan: Any  # m.Plan
-    data: dict
-    fp: str
-
-
 def _j(value) -> str | None:
     return None if value is None else _json(value)
 
@@ -114,7 +107,7 @@ def _action_tables(data: dict) -> dict[str, Any]:
 
 
 def _changed_refs(
-    old: _Side | None, new: _Side, state_refs: Iterable[str]
+    old: Read | None, new: Read, state_refs: Iterable[str]
 ) -> tuple[set[str], set[str]]:
     """(the refs to set to the commit's version, those whose tables it changed): the
     first is every ref when the plan's own table (its margin, start, stale days) changed,
@@ -162,47 +155,42 @@ class _Recorder:
         self.today = today
         self.who = who
         self.result = CommitsResult()
-        self._parsed: dict[str, tuple[str, _Side | None]] = {}  # path → (blob, plan)
+        self._state: dict[str, dict[str, tuple]] = {}  # plan id → its rows, in this chunk
+        self._parsed: dict[str, tuple[str, Read | None]] = {}  # path → (blob, plan)
 
-    def side(self, blob: str | None, texts: dict[str, bytes], path: str) -> _Side | None:
+    def side(
+        self, blob: str | None, texts: dict[str, bytes], path: str, after: str | None = None
+    ) -> Read | None:
         """The plan in this blob (None when it does not load). The last one read of each
-        file is kept: it is the file before that file's next commit."""
+        file is kept: it is the file before that file's next commit, and the next is read
+        from it (history/blobs.py). `after`: the blob this one follows."""
         if blob is None:
             return None
         kept = self._parsed.get(path)
         if kept is not None and kept[0] == blob:
             return kept[1]
-        from ..loader import parse_text
-
         raw = texts.get(blob)
-        side = None
+        read = None
         if raw is not None:
-            name = path.rsplit("/", 1)[-1]
-            try:
-                text = raw.decode("utf-8-sig")
-                plan, problems, data = parse_text(
-                    text, self.plans / name, self.plans, warnings=False
-                )
-            except (UnicodeDecodeError, ValueError):
-                plan, problems, data = None, [], None
-            if (
-                plan is not None
-                and data is not None
-                and not any(p.severity == "error" for p in problems)
-            ):
-                plan.fingerprint = fingerprint(raw)
-                side = _Side(plan, data, plan.fingerprint)
-        self._parsed[path] = (blob, side)
-        return side
+            where = self.plans / path.rsplit("/", 1)[-1]
+            if kept is not None and kept[0] == after and kept[1] is not None:
+                read = parse_next(kept[1], raw, where, self.plans)
+            else:
+                try:
+                    read = parse_whole(raw, raw.decode("utf-8-sig"), where, self.plans)
+                except UnicodeDecodeError:
+                    read = None
+        self._parsed[path] = (blob, read)
+        return read
 
     def commit(self, c, texts: dict[str, bytes]) -> None:
         author = self.who(c.author, c.email)
         day = min(c.day, self.today)
-        before: dict[str, _Side] = {}
-        after: dict[str, tuple[_Side, str]] = {}
+        before: dict[str, Read] = {}
+        after: dict[str, tuple[Read, str]] = {}
         for f in c.files:
             old = self.side(f.old, texts, f.path)
-            new = self.side(f.new, texts, f.path)
+            new = self.side(f.new, texts, f.path, after=f.old)
             if f.new is not None and new is None:
                 self.result.skipped.append(
                     f"{f.path} at commit {c.id[:12]} does not load; it is left out of the history"
@@ -243,6 +231,7 @@ class _Recorder:
         )  # fmt: skip
         conn.execute("delete from state where plan_id = ?", [pid])
         conn.execute("delete from plans where plan_id = ?", [pid])
+        self._state.pop(pid, None)
         self._day(pid, on, (prev[0], 0, None, None, *(0 for _ in RAGS), 0, 0, 0, 0, 0))
 
     def _day(self, pid: str, on: str, totals: tuple) -> None:
@@ -261,7 +250,7 @@ class _Recorder:
         )
 
     def _apply(
-        self, pid: str, old: _Side | None, new: _Side, path: str, day: date, author: str, cid: str
+        self, pid: str, old: Read | None, new: Read, path: str, day: date, author: str, cid: str
     ) -> None:
         conn = self.conn
         plan = new.plan
@@ -284,10 +273,12 @@ class _Recorder:
                 for r in rows
             ]
             state = {r[1]: r for r in rows}
+            touched = set(state)
             fp: str | None = new.fp
         else:
             as_of = date.fromisoformat(prev[1])
-            state = {
+            touched = set()
+            state = self._state.get(pid) or {
                 r[1]: r for r in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid])
             }
             changed, own = _changed_refs(old, new, state)
@@ -300,7 +291,9 @@ class _Recorder:
                             for name, o, n in time_field_changes(was, now, before)
                         ]
                         carried = with_time_values(before, now)
-                    state[ref] = carried
+                    if carried != before:
+                        state[ref] = carried
+                        touched.add(ref)
             actions = {a.ref: a for _, a in plan.actions()}
             for ref in sorted(changed):
                 had = state.get(ref)
@@ -337,11 +330,17 @@ class _Recorder:
                         (pid, ref, when, self.at, author, EDIT, name, o, n, cid)
                         for name, o, n in edits
                     ]
-                state[ref] = row
+                if row != had:
+                    state[ref] = row
+                    touched.add(ref)
             # the recorded state is the commit's file only if it was the file before it
             fp = new.fp if old is not None and prev[0] == old.fp else None
         self._emit(events)
-        conn.executemany(f"insert or replace into state ({_ALL}) values ({_MARKS})", state.values())
+        conn.executemany(
+            f"insert or replace into state ({_ALL}) values ({_MARKS})",
+            (state[ref] for ref in touched if ref in state),
+        )
+        self._state[pid] = state
         conn.execute(
             "insert or replace into plans (plan_id, title, file, fingerprint, as_of)"
             " values (?, ?, ?, ?, ?)",
@@ -393,6 +392,7 @@ def record_commits(
         texts = read([b for c in part for f in c.files for b in (f.old, f.new) if b])
         with store.transaction():
             rec.at = store.now()
+            rec._state.clear()  # another run may have written between two chunks
             seen = {r[0] for r in conn.execute("select id from commits")}
             for c in part:
                 if c.id not in seen:

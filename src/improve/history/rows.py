@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # imported where used: reading the history (its columns) needs neither
@@ -307,7 +308,8 @@ def with_time_values(row: tuple, values: tuple) -> tuple:
     return tuple(out)
 
 
-def _turning_points(row: tuple, stale_days: int) -> set[date]:
+@lru_cache(maxsize=32768)  # a row is a tuple: read again for each commit that passes it
+def _turning_points(row: tuple, stale_days: int) -> frozenset[date]:
     """Days on which a time-driven value may change.  With the file unchanged each set of
     values holds for one unbroken run of days (overdue, stale and a lapsed override only
     ever switch on or off once; the schedule only falls further behind), so bisection
@@ -324,7 +326,7 @@ def _turning_points(row: tuple, stale_days: int) -> set[date]:
     since = _date(r.last_activity) or start
     if since is not None:
         points.add(since.fromordinal(since.toordinal() + stale_days + 1))
-    return points
+    return frozenset(points)
 
 
 def quiet(row: tuple, since: date, until: date) -> bool:
