@@ -9,7 +9,6 @@ so, for the command line to print.  Plan files are never written here.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -23,7 +22,8 @@ from ..errors import HistoryError
 from .db import Database
 from .migrations import migrate
 from .paths import default_path
-from .records import Event, PlanSummary, Review, SyncResult
+from .reading import Reading
+from .records import SyncResult
 
 if TYPE_CHECKING:  # "what changed" from today's memo reads the history without the rules
     from .. import rules
@@ -50,7 +50,7 @@ class _Damaged(Exception):
     """The file is not a usable SQLite database (internal: it is moved aside)."""
 
 
-class HistoryStore:
+class HistoryStore(Reading):
     """The history of a plans folder.
 
         store = HistoryStore(plans_dir)            # <plans>/.improve/history.db
@@ -429,193 +429,3 @@ class HistoryStore:
         from .replay import replay
 
         return self._run(replay, self, portfolio, today)
-
-    # -- reading ---------------------------------------------------------------------------
-
-    def reviews(self) -> list[Review]:
-        """Every review, oldest first, each with its per-plan totals."""
-        return self._run(self._reviews, None)
-
-    def review(self, review_id: int) -> Review:
-        found = self._run(self._reviews, int(review_id))
-        if not found:
-            raise HistoryError(f"there is no review {review_id}", code="unknown-review")
-        return found[0]
-
-    def _reviews(self, only: int | None) -> list[Review]:
-        where, params = ("where id = ?", [only]) if only is not None else ("", [])
-        rows = list(self.db.query(f"select * from reviews {where} order by held_on, id", params))
-        plans: dict[int, list[PlanSummary]] = {r["id"]: [] for r in rows}
-        held_on = {r["id"]: r["held_on"] for r in rows}
-        pwhere = "where review_id = ?" if only is not None else ""
-        for p in self.db.query(
-            f"select * from review_plans {pwhere} order by review_id, plan_id", params
-        ):
-            if p["review_id"] in plans:
-                plans[p["review_id"]].append(
-                    PlanSummary.from_db(p, held_on[p["review_id"]], p["review_id"])
-                )
-        return [
-            Review(
-                r["id"],
-                date.fromisoformat(r["held_on"]),
-                r["recorded_at"],
-                r["note"],
-                tuple(json.loads(r["attendees"])),
-                r["recorded_by"],
-                r["last_event_id"],
-                tuple(plans[r["id"]]),
-            )
-            for r in rows
-        ]
-
-    def find_review(self, since: str | int | date = "last", today: date | None = None) -> Review:
-        """ "last" (the latest review on or before today), a review id, or a date (the latest
-        review on or before it)."""
-        return self._run(self._find_review, since, today)
-
-    def _find_review(self, since, today) -> Review:
-        if isinstance(since, int) or (isinstance(since, str) and since.isdigit()):
-            return self.review(int(since))
-        if isinstance(since, str) and since != "last":
-            try:
-                since = date.fromisoformat(since)
-            except ValueError:
-                raise HistoryError(
-                    f'"{since}" is not a review: give "last", a review id or a date as YYYY-MM-DD',
-                    code="unknown-review",
-                ) from None
-        limit = since if isinstance(since, date) else today
-        sql = "select id from reviews"
-        params: list = []
-        if limit is not None:
-            sql += " where held_on <= ?"
-            params.append(limit.isoformat())
-        row = self.db.execute(sql + " order by held_on desc, id desc limit 1", params).fetchone()
-        if row is None:
-            if limit is not None and self.db.execute("select 1 from reviews limit 1").fetchone():
-                raise HistoryError(
-                    f"no review was recorded on or before {limit.isoformat()}",
-                    code="unknown-review",
-                )
-            raise HistoryError("no review has been recorded yet", code="no-review")
-        return self.review(row[0])
-
-    def changes(
-        self,
-        since: str | int | date = "last",
-        statuses: Iterable[rules.PlanStatus] | None = None,
-        today: date | None = None,
-        *,
-        events: bool = False,
-    ):
-        """What changed since a review: its snapshot against now.  With `statuses` (and
-        `today`), history is first brought up to date with them (`sync`, by hand), so hand
-        edits are noticed; without, "now" is the state recorded by the last sync.  With
-        `events`, `Changes.events` holds every event since the review."""
-        from .changes import changes
-
-        if statuses is not None:
-            if today is None:
-                raise HistoryError("changes(): give today with the statuses")
-            self.sync(statuses, today)
-        return self._run(changes, self, since, today, events)
-
-    def history(self, plan_id: str, ref: str) -> list[Event]:
-        """Every event of one action, oldest first."""
-        return self._run(
-            lambda: [
-                Event.from_db(r)
-                for r in self.db.query(
-                    "select * from events where plan_id = ? and ref = ? order by happened_on, id",
-                    [plan_id, ref],
-                )
-            ]
-        )
-
-    def events(self, after_id: int = 0, plan_id: str | None = None) -> list[Event]:
-        """Events recorded after an event id (e.g. a review's last_event_id), oldest first."""
-        sql = "select * from events where id > ?"
-        params: list[int | str] = [after_id]
-        if plan_id is not None:
-            sql += " and plan_id = ?"
-            params.append(plan_id)
-        return self._run(
-            lambda: [
-                Event.from_db(r) for r in self.db.query(sql + " order by happened_on, id", params)
-            ]
-        )
-
-    def status_as_of(self, day: date) -> list[PlanSummary]:
-        """Each plan's totals as recorded by the latest review or sync on or before `day`
-        (plans not yet seen, or removed by then, are left out)."""
-        return self._run(self._status_as_of, day)
-
-    def _status_as_of(self, day: date) -> list[PlanSummary]:
-        rows = self.db.query(
-            """select p.* from plan_days p
-               join (select plan_id, max(on_date) as d from plan_days where on_date <= ?
-                     group by plan_id) latest
-               on p.plan_id = latest.plan_id and p.on_date = latest.d
-               where p.present = 1 order by p.plan_id""",
-            [day.isoformat()],
-        )
-        return [PlanSummary.from_db(r, r["on_date"]) for r in rows]
-
-    def trend(self, plan_id: str | None = None) -> dict[str, list[PlanSummary]]:
-        """Per plan, its totals at each review, oldest first (percent complete and RAG counts)."""
-
-        def run() -> dict[str, list[PlanSummary]]:
-            sql = "select p.*, r.held_on from review_plans p join reviews r on r.id = p.review_id"
-            params: list[str] = []
-            if plan_id is not None:
-                sql += " where p.plan_id = ?"
-                params.append(plan_id)
-            out: dict[str, list[PlanSummary]] = {}
-            for r in self.db.query(sql + " order by p.plan_id, r.held_on, r.id", params):
-                out.setdefault(r["plan_id"], []).append(
-                    PlanSummary.from_db(r, r["held_on"], r["review_id"])
-                )
-            return out
-
-        return self._run(run)
-
-    # -- reports to committees -------------------------------------------------------------
-
-    def record_reported(
-        self,
-        plan_ids: Iterable[str],
-        body: str,
-        meeting: date,
-        today: date,
-        by: str | None = None,
-        fmt: str | None = None,
-    ) -> None:
-        """That these plans were reported to `body` for its meeting on `meeting`."""
-
-        def run() -> None:
-            with self.transaction():
-                at = self.now()
-                self.db.conn.executemany(
-                    "insert into reports (plan_id, body, meeting, made_on, recorded_at, made_by,"
-                    " format) values (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (pid, body, meeting.isoformat(), today.isoformat(), at, by, fmt)
-                        for pid in plan_ids
-                    ],
-                )
-
-        self._run(run)
-
-    def last_reported(self) -> dict[str, tuple[str, date]]:
-        """Per plan, the body and meeting date of its latest report (by meeting date)."""
-
-        def run() -> dict[str, tuple[str, date]]:
-            out: dict[str, tuple[str, date]] = {}
-            for pid, body, meeting in self.db.conn.execute(
-                "select plan_id, body, meeting from reports order by plan_id, meeting, id"
-            ):
-                out[pid] = (body, date.fromisoformat(meeting))
-            return out
-
-        return self._run(run)
