@@ -31,6 +31,26 @@ def git(repo: Path, *args: str, env: dict | None = None) -> str:
     return out.stdout
 
 
+def clone_pair(tmp_path: Path, monkeypatch, files: dict[str, str], env: dict | None = None):
+    """A plans repository of `files` (one commit, by `env`'s author, or "Set Up"), a bare
+    remote of it and two clones, a and b: no identity of the machine's own."""
+    clean_env(monkeypatch, tmp_path)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    seed = tmp_path / "seed"
+    (seed / "plans").mkdir(parents=True)
+    for name, text in files.items():
+        write(seed / "plans", name, text)
+    (seed / ".gitignore").write_text(".improve/\n")
+    git(seed, "init", "-q", "-b", "main")
+    git(seed, "add", ".")
+    git(seed, "commit", "-q", "-m", "The plans", env=env)
+    git(tmp_path, "clone", "-q", "--bare", str(seed), "remote.git")
+    for name in ("a", "b"):
+        git(tmp_path, "clone", "-q", "remote.git", name)
+    return tmp_path / "a", tmp_path / "b"
+
+
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
     clean_env(monkeypatch, tmp_path)

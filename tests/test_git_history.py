@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from conftest import SAMPLE, clean_env, write
 from improve.cli import cli
-from test_git_commit import git
+from test_git_commit import clone_pair, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -33,21 +33,8 @@ def by(name: str, email: str, day: str) -> dict:
 
 @pytest.fixture
 def clones(tmp_path, monkeypatch):
-    clean_env(monkeypatch, tmp_path)
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    seed = tmp_path / "seed"
-    (seed / "plans").mkdir(parents=True)
-    write(seed / "plans", "sample.toml", SAMPLE)
-    write(seed / "plans", "people.toml", PEOPLE)
-    (seed / ".gitignore").write_text(".improve/\n")
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", ".")
-    git(seed, "commit", "-q", "-m", "The plans", env=by("Perf Team", "perf@x.org", "2017-01-02"))
-    git(tmp_path, "clone", "-q", "--bare", str(seed), "remote.git")
-    for name in ("a", "b"):
-        git(tmp_path, "clone", "-q", "remote.git", name)
-    return tmp_path / "a", tmp_path / "b"
+    files = {"sample.toml": SAMPLE, "people.toml": PEOPLE}
+    return clone_pair(tmp_path, monkeypatch, files, by("Perf Team", "perf@x.org", "2017-01-02"))
 
 
 def run(clone: Path, day: str, *args: str, env: dict | None = None):

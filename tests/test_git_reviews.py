@@ -11,31 +11,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE, clean_env, write
+from conftest import SAMPLE
 from improve.cli import cli
-from test_git_commit import git
+from test_git_commit import clone_pair, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
 @pytest.fixture
 def clones(tmp_path, monkeypatch):
-    import os
-
-    clean_env(monkeypatch, tmp_path)
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    seed = tmp_path / "seed"
-    (seed / "plans").mkdir(parents=True)
-    write(seed / "plans", "sample.toml", SAMPLE)
-    (seed / ".gitignore").write_text(".improve/\n")
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", ".")
-    git(seed, "commit", "-q", "-m", "The plans")
-    git(tmp_path, "clone", "-q", "--bare", str(seed), "remote.git")
-    for name in ("a", "b"):
-        git(tmp_path, "clone", "-q", "remote.git", name)
-    return tmp_path / "a", tmp_path / "b"
+    return clone_pair(tmp_path, monkeypatch, {"sample.toml": SAMPLE})
 
 
 def run(clone: Path, day: str, *args: str):

@@ -41,10 +41,7 @@ from ..vocab import RAGS
 from .blobs import Read, parse_next, parse_whole
 from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME
 from .rows import (
-    COLUMNS,
-    KEY,
     Row,
-    _json,
     action_row,
     field_changes,
     quiet,
@@ -53,17 +50,13 @@ from .rows import (
     tracked,
     with_time_values,
 )
+from .sync import _ALL, _DAY_COLUMNS, _MARKS, _j, totals_of
 
-_ALL = ", ".join(f"[{c}]" for c in KEY + COLUMNS)
-_MARKS = ", ".join("?" for _ in KEY + COLUMNS)
 _INSERT = (
     "insert into events (plan_id, ref, happened_on, recorded_at, who, kind, field, old, new,"
     " [commit]) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_DAY_COLUMNS = (
-    "title, present, percent, rag, red, amber, green, grey, blue,"
-    " total, complete, overdue, stale, dropped"
-)
+_DAYS = ", ".join(_DAY_COLUMNS)
 HEAD_KEY = "git_head"
 
 
@@ -73,10 +66,6 @@ class CommitsResult:
     events: int = 0  # events they made
     restamped: int = 0  # events already recorded, now given their commit
     skipped: list[str] = field(default_factory=list)  # files at a commit that did not load
-
-
-def _j(value) -> str | None:
-    return None if value is None else _json(value)
 
 
 def stored_head(conn) -> str | None:
@@ -133,18 +122,7 @@ def _totals(title: str, rows: Iterable[tuple]) -> tuple:
         )
         for x in map(Row._make, rows)
     )
-    return (
-        title,
-        1,
-        r.percent,
-        r.rag,
-        *(r.counts[c] for c in RAGS),
-        r.total,
-        r.complete,
-        r.overdue,
-        r.stale,
-        r.dropped,
-    )
+    return totals_of(title, r)
 
 
 class _Recorder:
@@ -235,17 +213,16 @@ class _Recorder:
         self._day(pid, on, (prev[0], 0, None, None, *(0 for _ in RAGS), 0, 0, 0, 0, 0))
 
     def _day(self, pid: str, on: str, totals: tuple) -> None:
-        cols = _DAY_COLUMNS.split(", ")
         latest = self.conn.execute(
-            f"select {_DAY_COLUMNS} from plan_days where plan_id = ? and on_date <= ?"
+            f"select {_DAYS} from plan_days where plan_id = ? and on_date <= ?"
             " order by on_date desc limit 1",
             [pid, on],
         ).fetchone()
         if latest is not None and tuple(latest) == totals:
             return
         self.conn.execute(
-            f"insert or replace into plan_days (plan_id, on_date, {_DAY_COLUMNS}) "
-            f"values (?, ?, {', '.join('?' for _ in cols)})",
+            f"insert or replace into plan_days (plan_id, on_date, {_DAYS}) "
+            f"values (?, ?, {', '.join('?' for _ in _DAY_COLUMNS)})",
             (pid, on, *totals),
         )
 

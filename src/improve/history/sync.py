@@ -74,9 +74,13 @@ def _file_still(path: Path, expected: str) -> bool:
 
 
 def _totals(ps: rules.PlanStatus) -> tuple:
-    r = ps.rollup
+    return totals_of(ps.plan.title, ps.rollup)
+
+
+def totals_of(title: str, r) -> tuple:
+    """A plan's row of `plan_days` (after its id and day): present, with these totals."""
     return (
-        ps.plan.title,
+        title,
         1,
         r.percent,
         r.rag,
