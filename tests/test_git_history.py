@@ -331,3 +331,34 @@ def test_a_long_log_is_said_before_it_is_read(clones, monkeypatch):
     assert "reading 1 commits of the plans into the history; this is done once" in r.stderr
     r = CliRunner().invoke(cli, ["--plans", str(b / "plans"), "--today", "2017-01-05", "status"])
     assert "reading" not in r.stderr  # once
+
+
+def test_two_runs_reading_the_same_commits_record_them_once(clones):
+    from datetime import date
+
+    from improve import gitlog
+    from improve.history.store import HistoryStore
+
+    a, _ = clones
+    edit(a, "percent = 25", "percent = 60")
+    commit(a, "x", by("Ann Lee", "ann@council.gov.uk", "2017-01-04"))
+    repo = gitlog.find_repo(a / "plans")
+    assert repo is not None
+    head = gitlog.head(repo)
+    assert head is not None
+    commits = gitlog.plan_commits(repo, a / "plans", None, head)
+    assert len(commits) == 2
+    who = gitlog.author_names(a / "plans")
+    with HistoryStore(a / "plans") as one, HistoryStore(a / "plans") as two:
+        made = []
+
+        def read_after_the_other_run(ids):
+            # `two` has found what to read; `one` reads it all before `two` writes
+            made.append(one.record_commits(commits, lambda x: gitlog.blobs(repo, x), head,
+                                           a / "plans", date(2017, 1, 5), who))  # fmt: skip
+            return gitlog.blobs(repo, ids)
+
+        second = two.record_commits(commits, read_after_the_other_run, head, a / "plans",
+                                    date(2017, 1, 5), who)  # fmt: skip
+    assert (made[0].read, second.read, second.events) == (2, 0, 0)
+    assert len(events(a)) == made[0].events > 0

@@ -63,7 +63,7 @@ class Commit:
 def find_repo(folder: Path) -> Repo | None:
     """The git work tree `folder` is in, found by looking for `.git` upwards (as git
     does, without running it); None when there is none."""
-    here = Path(os.path.abspath(folder))
+    here = Path(os.path.realpath(folder))  # as git finds it, through links
     for place in (here, *here.parents):
         dot = place / ".git"
         try:
