@@ -362,3 +362,28 @@ def test_two_runs_reading_the_same_commits_record_them_once(clones):
                                     date(2017, 1, 5), who)  # fmt: skip
     assert (made[0].read, second.read, second.events) == (2, 0, 0)
     assert len(events(a)) == made[0].events > 0
+
+
+def test_a_change_rebased_on_a_pull_is_its_new_commits_on_every_clone(clones):
+    a, b = clones
+    edit(b, "percent = 50   # half way", "percent = 80   # half way")  # 1.1.1, on b
+    commit(b, "Supervision", by("Bob Ray", "bob@council.gov.uk", "2017-01-04"))
+    run(b, "2017-01-04", "status")  # b's history has read its own commit
+    edit(a, "percent = 25", "percent = 60")  # 2.1.1, on a, pushed first
+    ca = commit(a, "Early help", by("Ann Lee", "ann@council.gov.uk", "2017-01-05"))
+    git(a, "push", "-q", "origin", "main")
+    git(b, "pull", "-q", "--rebase", "origin", "main")  # b's commit is made anew on top
+    rebased = git(b, "rev-parse", "HEAD").strip()
+    git(b, "push", "-q", "origin", "main")
+    git(a, "pull", "-q", "origin", "main")
+    for clone in (a, b):
+        one = mine(history(clone, "sample:1.1.1", "2017-01-09"))
+        two = mine(history(clone, "sample:2.1.1", "2017-01-09"))
+        assert [x[1:] for x in one if x[2] == "percent"] == [
+            ("Bob Ray", "percent", 50, 80, rebased)
+        ]
+        assert [x[1:] for x in two if x[2] == "percent"] == [("Ann Lee", "percent", 25, 60, ca)]
+    old = [e for e in events(b) if e[8] is not None]
+    shutil.rmtree(b / "plans" / ".improve")
+    run(b, "2017-01-09", "status")
+    assert [e for e in events(b) if e[8] is not None] == old

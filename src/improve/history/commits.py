@@ -133,6 +133,7 @@ class _Recorder:
         self.today = today
         self.who = who
         self.result = CommitsResult()
+        self._current: Any = None  # the commit being recorded
         self._state: dict[str, dict[str, tuple]] = {}  # plan id → its rows, in this chunk
         self._parsed: dict[str, tuple[str, Read | None]] = {}  # path → (blob, plan)
 
@@ -162,6 +163,7 @@ class _Recorder:
         return read
 
     def commit(self, c, texts: dict[str, bytes]) -> None:
+        self._current = c
         author = self.who(c.author, c.email)
         day = min(c.day, self.today)
         before: dict[str, Read] = {}
@@ -340,6 +342,15 @@ class _Recorder:
         cur = self.conn.execute(
             "update events set [commit] = ?, who = case when who = ? then ? else who end" + where,
             [cid, HAND, author, pid, ref, after],
+        )
+        self.result.restamped += cur.rowcount
+        # a commit rewritten (by a rebase, an amend, a cherry-pick) keeps its author and
+        # author date: the change read from the old one is this one's now
+        c = self._current
+        cur = self.conn.execute(
+            "update events set [commit] = ? where plan_id = ? and ref = ? and [commit] in"
+            " (select id from commits where email = ? and authored = ? and id != ?)",
+            [cid, pid, ref, c.email, c.authored.isoformat(), cid],
         )
         self.result.restamped += cur.rowcount
 
