@@ -387,3 +387,35 @@ def test_a_change_rebased_on_a_pull_is_its_new_commits_on_every_clone(clones):
     shutil.rmtree(b / "plans" / ".improve")
     run(b, "2017-01-09", "status")
     assert [e for e in events(b) if e[8] is not None] == old
+
+
+async def test_the_app_open_during_a_pull_shows_the_change_as_its_authors(clones):
+    from datetime import date
+
+    from textual.widgets import Static
+
+    from conftest import running, wait_for
+    from improve.tui.action import ActionScreen
+    from test_app import plain
+
+    a, b = clones
+    edit(a, "percent = 25", "percent = 60")
+    cid = commit(a, "Early help", by("Ann Lee", "ann@council.gov.uk", "2017-01-04"))
+    git(a, "push", "-q", "origin", "main")
+    async with running(b / "plans", date(2017, 1, 6), poll=0.05) as (app, pilot):
+        git(b, "pull", "-q", "origin", "main")  # while the app is open, as a lead would
+        path = b / "plans" / "sample.toml"
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+        assert await wait_for(lambda: any("Reloaded" in m for m in app.notify.messages), pilot)
+        app.workers.cancel_all()
+        app.show_action("sample", "2.1.1")
+        await pilot.pause()
+        await pilot.press("h")
+        screen = app.screen
+        assert isinstance(screen, ActionScreen)
+        view = screen.query_one("#history", Static)
+        assert await wait_for(lambda: "percent complete 25% → 60%" in plain(view.content), pilot)
+        text = plain(view.content)
+        assert "Ann Lee" in text and f"commit {cid[:7]}" in text
+        assert "edited by hand" not in text
