@@ -40,14 +40,14 @@ def commit_by_default(env=None) -> bool:
 
 
 def work_tree(folder: Path) -> Path | None:
-    """The top of the git work tree `folder` is in, or None (no git, or not in one)."""
+    """The top of the git work tree `folder` is in, or None (no git, or not in one):
+    found as the history finds it (gitlog.find_repo), without running git."""
     if shutil.which("git") is None:
         return None
-    try:
-        out = _git(["rev-parse", "--show-toplevel"], Path(folder))
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
+    from .gitlog import find_repo
+
+    repo = find_repo(Path(folder))
+    return repo.top if repo is not None else None
 
 
 def has_changes(path: Path) -> bool | None:

@@ -443,11 +443,12 @@ class Workspace:
                     # A write of this file that was made but not recorded (its writer was
                     # killed, or the history failed) is recorded first, as by its author;
                     # then commits not read yet (a pull's), then a hand edit since the
-                    # history last looked, so that this change is told apart from all.
-                    self.read_commits(store, today)
+                    # history last looked, so that this change is told apart from all
+                    # (the order `sync` records them in).
                     _record_noted(
                         store, journal.notes(self.plans, real), {before.id: (before, fp)}, today
                     )
+                    self.read_commits(store, today)
                     store.sync(
                         [rules.plan_status(before, today)],
                         today,

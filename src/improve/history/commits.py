@@ -64,7 +64,6 @@ HEAD_KEY = "git_head"
 class CommitsResult:
     read: int = 0  # commits recorded now
     events: int = 0  # events they made
-    restamped: int = 0  # events already recorded, now given their commit
     skipped: list[str] = field(default_factory=list)  # files at a commit that did not load
 
 
@@ -339,20 +338,18 @@ class _Recorder:
             " where plan_id = ? and ref = ? and id > ? and [commit] is null"
             f" and kind in ('{EDIT}', '{ADDED}', '{REMOVED}')"
         )
-        cur = self.conn.execute(
+        self.conn.execute(
             "update events set [commit] = ?, who = case when who = ? then ? else who end" + where,
             [cid, HAND, author, pid, ref, after],
         )
-        self.result.restamped += cur.rowcount
         # a commit rewritten (by a rebase, an amend, a cherry-pick) keeps its author and
         # author date: the change read from the old one is this one's now
         c = self._current
-        cur = self.conn.execute(
+        self.conn.execute(
             "update events set [commit] = ? where plan_id = ? and ref = ? and [commit] in"
             " (select id from commits where email = ? and authored = ? and id != ?)",
             [cid, pid, ref, c.email, c.authored.isoformat(), cid],
         )
-        self.result.restamped += cur.rowcount
 
 
 def record_commits(
