@@ -29,22 +29,15 @@ LOCK_WAIT = 30.0  # seconds a writer waits for another to finish with the same f
 
 @contextmanager
 def plan_lock(path: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
-    """Hold the lock of one plan file. Where the lock file cannot be made (a folder that
-    cannot be written), nothing is held: the write itself will then fail and say so."""
-    real = Path(os.path.realpath(path))
-    folder = real.parent / LOCK_DIR
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(folder / f"{real.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError:
-        fd = -1
-    if fd < 0 or fcntl is None:
-        try:
-            yield
-        finally:
-            if fd >= 0:
-                os.close(fd)
+    """Hold the lock of one plan file, for every user who can write the plan: the lock
+    file is made with the plan file's permissions, and one that cannot be opened for
+    writing (another user's) is opened for reading, which is enough for flock. Where no
+    lock can be had (`.improve` is a file, the folder cannot be made), nothing is written:
+    EditError "no-lock". Where the platform has no flock, nothing is held."""
+    if fcntl is None:
+        yield
         return
+    fd = _open_lock(path)
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -59,9 +52,95 @@ def plan_lock(path: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
                         code="busy",
                     ) from None
                 time.sleep(0.01)
+            except OSError as exc:  # e.g. a read-only descriptor where flock needs writing
+                raise _no_lock(path, exc.strerror or str(exc)) from None
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def _no_lock(path: Path, why: str) -> EditError:
+    return EditError(f"cannot lock {path.name}: {why}; nothing was written", code="no-lock")
+
+
+def _open_lock(path: Path) -> int:
+    """The descriptor of a plan file's lock file, made if need be (EditError "no-lock")."""
+    real = Path(os.path.realpath(path))
+    folder = real.parent / LOCK_DIR
+    for part in (real.parent / LOCK_DIR.parent, folder):
+        if part.exists() and not part.is_dir():
+            rel = part.relative_to(real.parent)
+            raise _no_lock(path, f"{rel} is not a folder (remove it, or ask who owns it)")
+    try:
+        make_folder(folder, like=real.parent)
+    except OSError as exc:
+        raise _no_lock(path, f"cannot make {LOCK_DIR}: {exc.strerror or exc}") from None
+    lock = folder / f"{real.name}.lock"
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        try:
+            return os.open(lock, os.O_RDWR)
+        except PermissionError:  # another user's lock: reading it is enough for flock
+            pass
+        except OSError as exc:
+            raise _no_lock(path, f"cannot open {LOCK_DIR / lock.name}: {exc.strerror}") from None
+        try:
+            return os.open(lock, os.O_RDONLY)
+        except OSError as exc:
+            raise _no_lock(path, f"cannot open {LOCK_DIR / lock.name}: {exc.strerror}") from None
+    except OSError as exc:
+        raise _no_lock(path, f"cannot make {LOCK_DIR / lock.name}: {exc.strerror}") from None
+    try:  # whoever may write the plan may open its lock
+        os.fchmod(fd, _shared_mode(real, 0o666) | 0o600)
+    except OSError:
+        pass  # ours and 0600: others fall back to reading it
+    return fd
+
+
+def _shared_mode(like: Path, bits: int) -> int:
+    """The permission bits of `like` (within `bits`), or a new file's (umask) if unknown."""
+    try:
+        return like.stat().st_mode & bits
+    except OSError:
+        return new_file_mode() & bits
+
+
+def make_folder(folder: Path, like: Path) -> None:
+    """Make `folder` (and its parents) with the permissions of the folder `like`, so that
+    whoever may write in the plans folder may write in improve's folders within it."""
+    if folder.is_dir():
+        return
+    missing = []
+    at = folder
+    while not at.exists() and at != at.parent:
+        missing.append(at)
+        at = at.parent
+    mode = _shared_mode(like, 0o7777) or 0o700
+    for made in reversed(missing):
+        try:
+            os.mkdir(made, 0o700)
+        except FileExistsError:
+            if made.is_dir():
+                continue  # another run made it a moment ago
+            raise
+        try:
+            os.chmod(made, mode | 0o700)
+        except OSError:
+            pass
+
+
+def keep_mode(tmp: Path, path: Path) -> None:
+    """Give `tmp`, about to replace `path`, the mode `path` has (when it is there)."""
+    try:
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+    except OSError:
+        pass  # a new file: it keeps the mode it was made with
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets, as any editor's would: 0666 less the user's umask."""
+    return 0o666 & ~_umask()
 
 
 TEMP_SUFFIX = ".tmp"
@@ -153,8 +232,9 @@ def atomic_write(path: Path, data: bytes, expect: str | None = None) -> tuple:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-            if mode is not None:
-                os.chmod(tmp, mode & 0o7777)
+            # an existing file keeps its mode; a new one gets the user's umask, as any
+            # editor's would (mkstemp's temp file is private: 0600)
+            os.chmod(tmp, mode & 0o7777 if mode is not None else new_file_mode())
             st = os.fstat(handle.fileno())
         if expect is not None and fingerprint(path.read_bytes()) != expect:
             raise ConflictError(
@@ -202,7 +282,7 @@ def create_new(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, new_file_mode())
         os.link(tmp, path)
     finally:
         os.unlink(tmp)
@@ -210,6 +290,15 @@ def create_new(path: Path, data: bytes) -> None:
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process's umask, read without changing it where the system says it (setting it
+    to read it would give a file made by another thread meanwhile the wrong mode)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o22)
     os.umask(mask)
     return mask

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ..files import atomic_write
+from ..files import atomic_write, keep_mode
 from .build import Report
 from .gather import make_report
 
@@ -58,6 +58,7 @@ def write_report(report: Report, fmt: str, path: Path, plans_root: Path) -> Path
         tmp = path.with_name(f".{path.name}.part")
         try:
             write_pdf(render_html(report, plans_root, out_dir), tmp, out_dir)
+            keep_mode(tmp, path)  # a report that is there keeps its mode
             tmp.replace(path)
         finally:
             tmp.unlink(missing_ok=True)
