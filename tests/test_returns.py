@@ -81,7 +81,7 @@ def test_a_return_lists_the_leads_open_actions_with_only_the_answers_unlocked(fo
     assert rules["J2:J10"][0] == "date"
     hidden = book["improve"]
     assert hidden.sheet_state == "hidden"
-    assert [c.value for c in hidden[1]][:2] == ["improve return", "1"]
+    assert [c.value for c in hidden[1]][:2] == ["improve return", "2"]
     assert len({r[3] for r in hidden.iter_rows(min_row=2, values_only=True)}) == 9
     guide = [c.value for c in book["How to fill it in"]["A"]]
     assert f"For: {LEAD}" in guide and any(

@@ -7,7 +7,9 @@
 Partners (police, health, schools) and leads who will never install a terminal tool are
 sent an .xlsx listing their open actions, with only the answer columns unlocked. A hidden
 sheet records each action's fingerprint as it was when the return was made, so an answer
-to an action that has changed since is a conflict, never written over the change.
+to an action that has changed since is a conflict, never written over the change; that
+record is signed with a key kept in the plans folder (signing.py), so it cannot be edited
+or copied between returns, and no cell's formula or error value is taken for an answer.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import date
 
 from ..model import Action
 
-FORMAT = 1
+FORMAT = 2  # 2: what a return was made for is signed (signing.py); 1 was not
 SHEET = "Return"
 INSTRUCTIONS = "How to fill it in"
 HIDDEN = "improve"

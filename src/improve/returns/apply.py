@@ -15,9 +15,10 @@ from pathlib import Path
 
 from ..change import Change
 from ..errors import ConflictError, EditError, ImproveError, SourceError
+from ..inert import one_line
 from ..loader import Portfolio
 from ..model import Action, Target
-from . import COLUMNS, HIDDEN, MARK, SHEET, action_fingerprint
+from . import COLUMNS, FORMAT, HIDDEN, MARK, SHEET, action_fingerprint, signing
 
 # the column a change's field is typed in
 FIELD_COLUMN = {
@@ -88,7 +89,8 @@ def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
     try:
         import openpyxl
 
-        book = openpyxl.load_workbook(path, data_only=True)
+        # formulas read as formulas (never their values): no answer is ever one
+        book = openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # a file from many hands: any failure is this file's
         raise SourceError(
             f"{path.name} cannot be read as a workbook ({type(exc).__name__}); nothing was applied",
@@ -103,17 +105,33 @@ def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
     heading = tuple(str(c.value or "").strip() for c in ws[1][: len(COLUMNS)])
     if heading != COLUMNS:
         raise _not_a_return(path, "its column headings were changed")
-    made = {}
+    key = _key_for(path, meta, portfolio.root)
+    return_id, lead = _s(meta[2]), _s(meta[4])
+    made: dict[tuple[str, str], str] = {}
+    signed_rows, macs = [], {}
     for row in book[HIDDEN].iter_rows(min_row=2, values_only=True):
-        if row and row[1] and row[2]:
+        if not any(v is not None for v in row):
+            continue
+        row = (*row, None, None, None, None, None)
+        signed_rows.append((_s(row[1]), _s(row[2]), _s(row[3])))
+        if row[1] and row[2]:
             made[(str(row[1]), str(row[2]))] = str(row[3] or "")
-    out = ReturnRead(path, str(meta[4] or ""), str(meta[3] or ""))
+            macs[(str(row[1]), str(row[2]))] = row[4]
+    out = ReturnRead(path, lead, _s(meta[3]))
+    record_ok = signing.same(
+        meta[6], signing.return_mac(key, _s(meta[1]), return_id, _s(meta[3]), lead, signed_rows)
+    )
     col = {name: k for k, name in enumerate(COLUMNS)}
     plans = {p.id: p for p in portfolio.plans}
     for r, cells in enumerate(ws.iter_rows(min_row=2, max_col=len(COLUMNS)), start=2):
         refs = {name: f"{SHEET}!{cells[k].column_letter}{r}" for name, k in col.items()}
         plan_id, ref = _str(cells[col["Plan"]].value), _str(cells[col["Ref"]].value)
         inputs = {name: cells[col[name]] for name in FIELD_COLUMN.values()}
+        unusable = [ReturnProblem(refs[name], why) for name, c in inputs.items()
+                    if (why := _not_a_value(name, c))]  # fmt: skip
+        if unusable:
+            out.problems.extend(unusable)
+            continue
         if all(_str(c.value) == "" for c in inputs.values()):
             out.blank += bool(plan_id or ref)
             continue
@@ -121,6 +139,14 @@ def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
             out.problems.append(ReturnProblem(refs["Ref"], f'"{plan_id}:{ref}" is not an action '
                                               "this return was made with; leave the grey "
                                               "columns as they were"))  # fmt: skip
+            continue
+        mac = signing.row_mac(key, return_id, lead, plan_id, ref, made[(plan_id, ref)])
+        if not signing.same(macs[(plan_id, ref)], mac):
+            out.problems.append(ReturnProblem(refs["Ref"], f"{plan_id}:{ref} is not as improve "
+                                              "made it for this return (its record was edited, "
+                                              "or copied from another return): make the return "
+                                              "again with `improve returns make`"))  # fmt: skip
+            record_ok = True  # said: the row explains the record
             continue
         plan = plans.get(plan_id)
         if plan is None or plan.find_action(ref) is None:
@@ -143,7 +169,70 @@ def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
                 out.problems.append(problem)
                 continue
         out.answers.append(answer)
+    if not record_ok:  # the lead, the date or the list of rows changed; no answer showed it
+        out.problems.append(ReturnProblem(f"{HIDDEN} sheet", "the record of what this return "
+                                          "was made for (its lead, date and actions) was "
+                                          "changed after it was made: make the return again "
+                                          "with `improve returns make`"))  # fmt: skip
     return out
+
+
+def _key_for(path: Path, meta: list, plans: Path) -> bytes:
+    """This folder's key, if the return was signed with it; else why it cannot be applied."""
+    if _s(meta[1]) != str(FORMAT) or len(meta) < 7:
+        if _s(meta[1]) == "1" or len(meta) < 7:
+            raise SourceError(
+                f"{path.name} was made before returns were signed (by an earlier improve), so "
+                "what it was made for cannot be checked; nothing was applied: make it again "
+                "with `improve returns make`",
+                code="return-unsigned",
+            )
+        raise _not_a_return(path, f"its record is of format {_s(meta[1])}, not {FORMAT}")
+    key = signing.read_key(plans)
+    if key is None:
+        raise SourceError(
+            f"{path.name} was not made by this plans folder's improve (no key: "
+            f"{signing.key_path(plans)} is missing); nothing was applied: make it again "
+            "with `improve returns make`",
+            code="return-key",
+        )
+    if not signing.same(meta[5], signing.key_id(key)):
+        raise SourceError(
+            f"{path.name} was not made by this plans folder's improve (it is signed with "
+            "another key: another plans folder's or clone's, or this folder's before its key "
+            "was made again); nothing was applied: make it again here with "
+            "`improve returns make`",
+            code="return-key",
+        )
+    return key
+
+
+# what a spreadsheet shows when a formula fails (Excel, LibreOffice, Google Sheets)
+ERROR_VALUES = frozenset(("#VALUE!", "#REF!", "#NAME?", "#DIV/0!", "#N/A", "#NUM!", "#NULL!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!",
+                          "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#ERROR!"))  # fmt: skip
+
+
+def _not_a_value(name: str, cell) -> str:
+    """Why a cell's content is not an answer: a formula (its result is never applied, nor
+    its text: type the answer itself) or a spreadsheet's error value; "" if it is one."""
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    value = cell.value
+    if isinstance(value, ArrayFormula | DataTableFormula) or cell.data_type == "f":
+        text = value.text if isinstance(value, ArrayFormula) else str(value)
+        text = text if text.startswith("=") else f"={text}"
+        return (f"{name} is a formula ({one_line(text)[:80]}), not an answer: type the answer "
+                "itself")  # fmt: skip
+    if cell.data_type == "e" or (isinstance(value, str) and value.strip().upper() in ERROR_VALUES):
+        return (f"{name} is the spreadsheet error {one_line(str(value).strip())[:40]}, not an "
+                "answer: type the answer itself")  # fmt: skip
+    return ""
+
+
+def _s(value) -> str:
+    """A cell of the record as it was written (a string), for its signature."""
+    return "" if value is None else str(value)
 
 
 def _str(value) -> str:

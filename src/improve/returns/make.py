@@ -98,8 +98,10 @@ def make_returns(
     """Write a return for each lead (all with open actions, unless `leads` names some);
     also what in `leads` named no lead. `by`: who sends them, for the instructions."""
     from ..files import atomic_write
+    from .signing import make_key
 
     people = people or People()
+    key = make_key(portfolio.root)  # before anything is written: no key, no returns
     rows = open_rows(portfolio, today, tuple(plan_ids or ()))
     chosen, unknown = pick_leads(list(rows), list(leads or []), people)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -108,7 +110,7 @@ def make_returns(
     for lead in chosen:
         ret = MadeReturn(lead, out_dir / file_name(lead, today, taken), rows[lead],
                          people.holders(lead))  # fmt: skip
-        atomic_write(ret.path, workbook(ret, today, by))
+        atomic_write(ret.path, workbook(ret, today, by, key))
         made.append(ret)
     return made, unknown
 
@@ -124,13 +126,16 @@ def _text(cell, value: str, *, exact: bool = False) -> None:
     cell.data_type = "s"
 
 
-def workbook(ret: MadeReturn, today: date, by: str | None) -> bytes:
+def workbook(ret: MadeReturn, today: date, by: str | None, key: bytes) -> bytes:
+    """The return as .xlsx bytes; what it was made for signed with `key` (signing.py)."""
     import uuid
 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+
+    from . import signing
 
     book = Workbook()
     ws = book.active
@@ -235,11 +240,16 @@ def workbook(ret: MadeReturn, today: date, by: str | None) -> bytes:
 
     hidden = book.create_sheet(HIDDEN)
     hidden.sheet_state = "hidden"
-    meta = [MARK, str(FORMAT), uuid.uuid4().hex, today.isoformat(), one_line(ret.lead)]
+    # signed as stored (visible(): what a cell can hold), so as read back by apply
+    return_id, made_on, lead = uuid.uuid4().hex, today.isoformat(), visible(one_line(ret.lead))
+    signed = [(visible(row.plan), visible(row.ref), row.fingerprint) for row in ret.rows]
+    meta = [MARK, str(FORMAT), return_id, made_on, lead, signing.key_id(key),
+            signing.return_mac(key, str(FORMAT), return_id, made_on, lead, signed)]  # fmt: skip
     for k, value in enumerate(meta, start=1):
         _text(hidden.cell(1, k), value, exact=True)
-    for r, row in enumerate(ret.rows, start=2):
-        for k, value in enumerate((str(r), row.plan, row.ref, row.fingerprint), start=1):
+    for r, (plan, ref, fingerprint) in enumerate(signed, start=2):
+        mac = signing.row_mac(key, return_id, lead, plan, ref, fingerprint)
+        for k, value in enumerate((str(r), plan, ref, fingerprint, mac), start=1):
             _text(hidden.cell(r, k), value, exact=True)
     hidden.protection.sheet = True
     book.active = 0
