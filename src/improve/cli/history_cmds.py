@@ -95,7 +95,7 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
         store, _, statuses = loaded_and_synced(s)
         _index(store, s)
         author = by or who_am_i()
-        rid = store.record_review(statuses, s.today, note, attendees, author)
+        rid = store.record_review(statuses, s.today, note, attendees, author, plans=s.plans)
         path = store.write_review_file(rid, s.plans)
         actions = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
         click.echo(

@@ -207,3 +207,15 @@ def m005_commits(db: Database) -> None:
             recorded_at text not null
         )""")
     db.execute("create table meta (key text primary key, value text)")
+
+
+@migration
+def m006_review_keys(db: Database) -> None:
+    # A review and its file are kept together (history/review_files.py): each review has
+    # a key of its own, written into its file, so a file is never read in as a second
+    # review of one already held (whatever its name); `pending` is set in the transaction
+    # that records the review and cleared once its file is written, so a run killed
+    # between the two leaves a review the next run writes the file of.
+    db.execute("alter table reviews add column uid text")
+    db.execute("alter table reviews add column pending integer not null default 0")
+    db.execute("create unique index reviews_uid on reviews (uid) where uid is not null")

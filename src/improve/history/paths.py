@@ -19,6 +19,7 @@ MIGRATION_NAMES = (
     "m003_requests",
     "m004_review_files",
     "m005_commits",
+    "m006_review_keys",
 )
 
 

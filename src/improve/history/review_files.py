@@ -7,14 +7,23 @@ into it, so `review list` and `review changes` on any clone compare with the sam
 A file holds the review (date, note, attendees, who recorded it), each plan's totals,
 and each action's recorded state then (the history's row for it), so nothing else is
 needed to compare with it. A file that cannot be read is said once, as FILE: …, and left.
+
+A review and its file are kept together. The review is recorded with its file's name,
+a key of its own (`uid`, written into the file too) and a pending mark, in one
+transaction; the file is then made whole or not at all, and the mark cleared. A run
+killed before the file was made leaves a pending review, whose file the next review
+command writes; one killed after leaves a file already named in the history, never read
+in a second time (nor is a file holding a review's key under another name).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
+from ..errors import HistoryError
 from .rows import COLUMNS, KEY
 
 FOLDER = "reviews"
@@ -36,8 +45,8 @@ def _table(values: dict) -> str:
 def render(store, review_id: int) -> tuple[str, str]:
     """(held on, the file's text) of a review recorded in this history."""
     conn = store.db.conn
-    held_on, recorded_at, note, attendees, by = conn.execute(
-        "select held_on, recorded_at, note, attendees, recorded_by from reviews where id = ?",
+    held_on, recorded_at, note, attendees, by, uid = conn.execute(
+        "select held_on, recorded_at, note, attendees, recorded_by, uid from reviews where id = ?",
         [review_id],
     ).fetchone()
     parts = [
@@ -47,6 +56,7 @@ def render(store, review_id: int) -> tuple[str, str]:
         _table(
             {
                 "format": 1,
+                "uid": uid,
                 "held_on": date.fromisoformat(held_on),
                 "recorded_at": recorded_at,
                 "note": note,
@@ -68,36 +78,150 @@ def render(store, review_id: int) -> tuple[str, str]:
     return held_on, "".join(parts)
 
 
-def write(store, review_id: int, plans: Path) -> Path:
-    """Write the review's file (a new name for a second review on one day) and note it in
-    the history, so it is not read back in as another machine's."""
-    from ..files import create_new
-
-    held_on, text = render(store, review_id)
+def folder_problem(plans: Path) -> str | None:
+    """Why the reviews cannot be kept in plans/reviews (it is a file, say), or None."""
     folder = Path(plans) / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.is_dir() or not (folder.exists() or folder.is_symlink()):
+        return None
+    what = "a file, not a folder" if folder.is_file() else "not a folder"
+    return f"{folder} is {what}: move it aside (each review is kept in it as DATE.toml)"
+
+
+def reserve(store, review_id: int, plans: Path) -> None:
+    """In the transaction that records the review: its file's name, its key, and the mark
+    that its file is still to be written (cleared by `write`)."""
+    import uuid
+
+    conn = store.db.conn
+    conn.execute(
+        "update reviews set file = ?, uid = coalesce(uid, ?), pending = 1 where id = ?",
+        [_free_name(conn, Path(plans) / FOLDER, review_id), uuid.uuid4().hex, review_id],
+    )
+
+
+def _free_name(conn, folder: Path, review_id: int) -> str:
+    """The first of DATE.toml, DATE-2.toml, … neither held by a review nor on disk (under
+    the write lock, so two runs recording at once take two names)."""
+    (held_on,) = conn.execute("select held_on from reviews where id = ?", [review_id]).fetchone()
     n = 1
     while True:
         name = f"{held_on}.toml" if n == 1 else f"{held_on}-{n}.toml"
+        held = conn.execute("select 1 from reviews where file = ?", [name]).fetchone()
+        if held is None and not os.path.lexists(folder / name):
+            return name
+        n += 1
+
+
+class Unwritten(HistoryError):
+    """The review's file could not be written (the folder, the disk): nothing of the file
+    is there."""
+
+
+def write(store, review_id: int, plans: Path) -> Path:
+    """The review's file in plans/reviews, written unless it is there already, and the
+    history told (its pending mark cleared). Safe to run twice at once: the file is made
+    whole or not at all (files.create_new), and one found under its name with this
+    review's key is its own; one with another key (another clone's, arrived by a pull)
+    keeps its name, and this review takes the next."""
+    from .. import files
+
+    conn = store.db.conn
+    folder = Path(plans) / FOLDER
+    while True:
+        row = conn.execute(
+            "select file, uid, pending from reviews where id = ?", [review_id]
+        ).fetchone()
+        if row is None:
+            raise HistoryError(f"there is no review {review_id}", code="unknown-review")
+        name, uid, pending = row
+        if name is not None and uid is not None and not pending:
+            return folder / name
+        if name is None or uid is None:  # recorded with no file (a library caller)
+            with store.transaction():
+                if conn.execute(
+                    "select 1 from reviews where id = ? and (file is null or uid is null)",
+                    [review_id],
+                ).fetchone():
+                    reserve(store, review_id, plans)
+            continue
+        if not pending:
+            return folder / name
+        problem = folder_problem(plans)
+        if problem:
+            raise Unwritten(problem, code="reviews-not-folder")
+        text = render(store, review_id)[1]
         try:
-            create_new(folder / name, text.encode("utf-8"))
-            break
+            files.create_new(folder / name, text.encode("utf-8"))
         except FileExistsError:
-            n += 1
+            if _key_of(folder / name) != uid:  # another review's file took the name
+                with store.transaction():
+                    conn.execute(
+                        "update reviews set file = ? where id = ? and pending = 1",
+                        [_free_name(conn, folder, review_id), review_id],
+                    )
+                continue
+        except OSError as exc:
+            raise Unwritten(
+                f"cannot write {folder / name}: {exc.strerror or exc}", code="review-unwritten"
+            ) from None
+        with store.transaction():
+            conn.execute("update reviews set pending = 0 where id = ?", [review_id])
+        return folder / name
+
+
+def forget(store, review_id: int) -> None:
+    """Take back a review whose file could not be written (never one that has its file)."""
+    conn = store.db.conn
     with store.transaction():
-        store.db.conn.execute("update reviews set file = ? where id = ?", [name, review_id])
-    return folder / name
+        if conn.execute(
+            "select 1 from reviews where id = ? and pending = 1", [review_id]
+        ).fetchone():
+            for table, key in (("snapshots", "review_id"), ("review_plans", "review_id"),
+                               ("reviews", "id")):  # fmt: skip
+                conn.execute(f"delete from {table} where {key} = ?", [review_id])
+
+
+def _key_of(path: Path) -> str | None:
+    """The review key written in a review file, or None (none, or not readable)."""
+    import tomllib
+
+    try:
+        uid = tomllib.loads(path.read_text(encoding="utf-8"))["review"]["uid"]
+    except Exception:  # anything else is not this review's file
+        return None
+    return uid if isinstance(uid, str) and uid else None
+
+
+def settle(store, plans: Path) -> list[str]:
+    """Write the file of every review recorded but not yet written (the run that recorded
+    it killed before it could); what could not be, as lines to say."""
+    problems = []
+    pending = store.db.conn.execute(
+        "select id, file from reviews where pending = 1 order by id"
+    ).fetchall()
+    for review_id, name in pending:
+        try:
+            write(store, review_id, plans)
+        except HistoryError as exc:
+            problems.append(
+                f"review {review_id} is recorded, but its file {FOLDER}/{name} is not written "
+                f"yet ({exc.message}); the next review command writes it"
+            )
+    return problems
 
 
 def index(store, plans: Path) -> list[str]:
-    """Read into the history every review file it does not hold yet; what could not be
-    read, as FILE: message lines."""
+    """Read into the history every review file it does not hold yet (by name, or by the
+    review's key written in it); what could not be read, as FILE: message lines."""
+    from ..files import STALE_TEMP, leftover_temps, remove_leftovers
+
+    problems = settle(store, plans)
     folder = Path(plans) / FOLDER
     if not folder.is_dir():
-        return []
+        return problems
+    remove_leftovers(leftover_temps(folder, older_than=STALE_TEMP))  # a killed write's
     conn = store.db.conn
     known = {r[0] for r in conn.execute("select file from reviews where file is not null")}
-    problems = []
     for path in sorted(folder.glob("*.toml"), key=_order):
         if path.name in known:
             continue
@@ -127,18 +251,24 @@ def _read_in(store, path: Path) -> None:
     held_on = review["held_on"]
     if not isinstance(held_on, date) or review.get("format", 1) != 1:
         raise ValueError("its [review] needs held_on = YYYY-MM-DD and format = 1")
+    uid = review.get("uid")
+    uid = uid if isinstance(uid, str) and uid else None
     conn = store.db.conn
     with store.transaction():
+        if conn.execute(  # held already: by name, or by key under another name
+            "select 1 from reviews where file = ? or uid = ?", [path.name, uid]
+        ).fetchone():
+            return
         last = conn.execute(
             "select coalesce(max(id), 0) from events where happened_on <= ?",
             [held_on.isoformat()],
         ).fetchone()[0]
         cur = conn.execute(
             "insert into reviews (held_on, recorded_at, note, attendees, recorded_by, "
-            "last_event_id, file) values (?, ?, ?, ?, ?, ?, ?)",
+            "last_event_id, file, uid) values (?, ?, ?, ?, ?, ?, ?, ?)",
             [held_on.isoformat(), str(review.get("recorded_at", "")), review.get("note"),
              json.dumps(list(review.get("attendees", [])), ensure_ascii=False),
-             review.get("recorded_by"), last, path.name],
+             review.get("recorded_by"), last, path.name, uid],
         )  # fmt: skip
         rid = cur.lastrowid
         for plan in data.get("plan", []):

@@ -377,11 +377,35 @@ class HistoryStore(Reading):
         note: str | None = None,
         attendees: Iterable[str] = (),
         by: str | None = None,
+        *,
+        plans: Path | None = None,
     ) -> int:
-        """Snapshot every action of every plan as at `today` (one transaction); the review id."""
+        """Snapshot every action of every plan as at `today` (one transaction); the review id.
+        With `plans`, the review is kept in plans/reviews too, all or nothing: recorded with
+        its file marked pending, the file written, the mark cleared (review_files.py); a
+        file that cannot be written takes the review back (HistoryError)."""
+        from . import review_files
         from .sync import record_review
 
-        return self._run(record_review, self, list(statuses), today, note, tuple(attendees), by)
+        if plans is not None and (problem := review_files.folder_problem(plans)):
+            raise HistoryError(f"{problem}; nothing was recorded", code="reviews-not-folder")
+        args = (list(statuses), today, note, tuple(attendees), by)
+
+        def run() -> int:
+            with self.transaction():
+                rid = record_review(self, *args)
+                if plans is not None:
+                    review_files.reserve(self, rid, plans)
+            return rid
+
+        rid = self._run(run)
+        if plans is not None:
+            try:
+                self._run(review_files.write, self, rid, plans)
+            except review_files.Unwritten as exc:
+                self._run(review_files.forget, self, rid)
+                raise HistoryError(f"{exc.message}; nothing was recorded", code=exc.code) from None
+        return rid
 
     # -- history from commits (history/commits.py) ---------------------------------------
 
