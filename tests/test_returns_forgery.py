@@ -145,6 +145,16 @@ def test_the_key_is_not_committed_by_a_team_on_git(folder):
     assert ".improve/" in (SHIPPED.parent / ".gitignore").read_text("utf-8").split()
 
 
+def test_the_key_stays_in_the_plans_folder_when_the_history_is_elsewhere(folder):
+    """The key stands for the plans folder: whoever shares the folder shares it, wherever
+    each keeps the history (--db, IMPROVE_DB)."""
+    r = run("a", "--db", "local/history.db", "returns", "make", "--lead", LEAD, "-o", "out")
+    assert r.exit_code == 0, r.output
+    assert KEY.is_file() and not Path("local/returns.key").exists()
+    filled = fill(Path("out") / NAME, {"1.1.1": {"New %": 50}})
+    assert run("a", "returns", "apply", filled).exit_code == 0  # the default history
+
+
 def test_a_return_whose_lead_was_edited_is_refused(folder):
     path = make()
     book = openpyxl.load_workbook(path)

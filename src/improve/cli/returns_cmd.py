@@ -86,7 +86,9 @@ def apply(files, by, dry_run) -> None:
     A return with any value that cannot be used changes nothing and names each bad cell.
     A row whose action changed in the plan since the return was made is a conflict: it is
     listed, not applied, and the other rows are. Applying a return twice changes nothing
-    the second time.
+    the second time. A return is applied only as this plans folder made it: what it was
+    made for is signed (PLANS/.improve/returns.key), and a formula or a spreadsheet error
+    in an answer cell is refused.
     """
     from ..returns import apply_return, read_return
 

@@ -245,12 +245,15 @@ def workbook(ret: MadeReturn, today: date, by: str | None, key: bytes) -> bytes:
     signed = [(visible(row.plan), visible(row.ref), row.fingerprint) for row in ret.rows]
     meta = [MARK, str(FORMAT), return_id, made_on, lead, signing.key_id(key),
             signing.return_mac(key, str(FORMAT), return_id, made_on, lead, signed)]  # fmt: skip
-    for k, value in enumerate(meta, start=1):
-        _text(hidden.cell(1, k), value, exact=True)
-    for r, (plan, ref, fingerprint) in enumerate(signed, start=2):
-        mac = signing.row_mac(key, return_id, lead, plan, ref, fingerprint)
-        for k, value in enumerate((str(r), plan, ref, fingerprint, mac), start=1):
-            _text(hidden.cell(r, k), value, exact=True)
+    records = [meta]
+    for r, (plan, ref, fp) in enumerate(signed, start=2):
+        records.append(
+            [str(r), plan, ref, fp, signing.row_mac(key, return_id, lead, plan, ref, fp)]
+        )
+    for r, record in enumerate(records, start=1):
+        for k, value in enumerate(record, start=1):
+            cell = hidden.cell(r, k)
+            cell.value, cell.data_type = value, "s"  # exactly as signed
     hidden.protection.sheet = True
     book.active = 0
     book.properties.title = f"Return: {one_line(ret.lead)}"
