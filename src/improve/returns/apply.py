@@ -225,8 +225,8 @@ def _not_a_value(name: str, cell) -> str:
         return (f"{name} is a formula ({one_line(text)[:80]}), not an answer: type the answer "
                 "itself")  # fmt: skip
     if cell.data_type == "e" or (isinstance(value, str) and value.strip().upper() in ERROR_VALUES):
-        return (f"{name} is the spreadsheet error {one_line(str(value).strip())[:40]}, not an "
-                "answer: type the answer itself")  # fmt: skip
+        code = one_line(str(value).strip())[:40] if value is not None else "(no value)"
+        return f"{name} is the spreadsheet error {code}, not an answer: type the answer itself"
     return ""
 
 
