@@ -240,3 +240,57 @@ def test_verify_checks_everything(folder):
     store = HistoryStore(folder)
     sync(store, folder, D0)
     assert store.verify() == []
+
+
+def test_a_zero_byte_database_is_said_and_a_new_history_started(folder):
+    """An empty history.db (truncated, or made by another program) is not quietly taken
+    for a new one: it is said, as a damaged one is."""
+    path = folder / ".improve" / "history.db"
+    path.parent.mkdir()
+    path.write_bytes(b"")
+    store = HistoryStore(folder, clock=CLOCK)
+    assert store.warning == (
+        f"the history database {path} was empty (0 bytes); a new history was started. "
+        "The plans are untouched."
+    )
+    _works(store, folder)
+    store.close()
+    assert HistoryStore(folder).warning is None  # said once: now it is a history
+
+
+def test_two_runs_starting_at_once_on_a_new_folder_say_nothing(folder, monkeypatch):
+    """A new database is never an empty file anyone can see: a second run opening it the
+    moment the first has made it does not take it for one found empty."""
+    real = sqlite3.connect
+    others: list = []
+
+    def connect(database, *args, **kw):
+        conn = real(database, *args, **kw)
+        if str(database).endswith("history.db") and not others:
+            others.append(None)
+            others[0] = HistoryStore(folder)  # the other run, opening at this moment
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    first = HistoryStore(folder)
+    (second,) = others
+    assert (first.warning, second.warning) == (None, None)
+    second.close()
+    _works(first, folder)
+    first.close()
+    assert [p.name for p in first.path.parent.iterdir() if p.name.endswith(".new")] == []
+
+
+@pytest.mark.parametrize("content", [b"junk" * 100, b""])
+def test_the_command_line_says_warning_once(folder, content, monkeypatch, tmp_path):
+    from conftest import clean_env, run_cli
+
+    clean_env(monkeypatch, tmp_path)
+    path = folder / ".improve" / "history.db"
+    path.parent.mkdir()
+    path.write_bytes(content)
+    r = run_cli(folder, "status", today="2017-02-01")
+    assert r.exit_code == 0, r.output
+    (line,) = [ln for ln in r.stderr.splitlines() if "history database" in ln]
+    assert line.startswith(f"improve: warning: the history database {path} was ")
+    assert "warning: warning" not in r.stderr

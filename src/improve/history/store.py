@@ -127,7 +127,10 @@ class HistoryStore(Reading):
         # the file as a run that checked it left it: not checked again (history/checked.py)
         known = self.check == "quick" and checked.known(self.path)
         self._trusted = False
-        if self.path.exists() and self.path.is_file() and self.path.stat().st_size > 0:
+        if not os.path.lexists(self.path):
+            self._create()
+        size = self.path.stat().st_size if self.path.is_file() else None
+        if size:
             with open(self.path, "rb") as handle:
                 if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
                     raise _Damaged("it is not a SQLite database file")
@@ -136,6 +139,11 @@ class HistoryStore(Reading):
         )
         db = self._db = Database(conn)
         had_tables = bool(db.table_names())
+        if size == 0 and not had_tables:  # found so: never one of ours (see _create)
+            self.warning = (
+                f"the history database {self.path} was empty (0 bytes); a new history was "
+                "started. The plans are untouched."
+            )
         conn.execute(f"pragma busy_timeout = {BUSY_SECONDS * 1000}")
         from .fs import network_fs
 
@@ -155,6 +163,30 @@ class HistoryStore(Reading):
                 raise _Damaged(f"the integrity check found: {'; '.join(problems[:3])}")
         migrate(db)
         self._trusted = self.check != "none"
+
+    def _create(self) -> None:
+        """A new database, made aside and then linked to its name (which fails if another
+        run made one a moment ago: theirs is used). No run ever sees an empty file of ours
+        at the path, so an empty one is one found so. Where links cannot be made (some
+        network drives), SQLite makes the file at its name, as it always did."""
+        import secrets
+
+        tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.new")
+        try:
+            conn = sqlite3.connect(str(tmp))
+            try:
+                conn.execute("pragma user_version = 0")  # writes the header: not empty
+            finally:
+                conn.close()
+            os.link(tmp, self.path)
+        except (OSError, sqlite3.Error):
+            pass  # made by another run (FileExistsError), or no links here
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-journal")):
+                try:
+                    leftover.unlink()
+                except OSError:
+                    pass
 
     def _verify(self, full: bool) -> list[str]:
         """[] when the database checks out.  The quick check on open covers every table a
@@ -228,7 +260,7 @@ class HistoryStore(Reading):
             ) from None
         self.moved_aside.append(aside)
         self.warning = (
-            f"warning: the history database {self.path} was damaged ({reason}); it "
+            f"the history database {self.path} was damaged ({reason}); it "
             f"was moved aside to {aside.name} and a new one started. The plans are "
             "untouched; the history recorded before now is in the old file."
         )
