@@ -65,3 +65,21 @@ def test_a_pending_review_with_a_reviews_file_is_one_warning(folder):
     (line,) = r.stderr.splitlines()
     assert line.startswith("improve: warning: review 1 is recorded, but its file")
     assert "is a file, not a folder" in line
+
+
+def test_a_review_file_that_cannot_be_written_takes_the_review_back(folder, monkeypatch):
+    from improve import files
+
+    (folder / "reviews").unlink()
+
+    def refuse(path, data):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(files, "create_new", refuse)
+    r = run_cli(folder, "review", "record", today=TODAY)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [
+        f"improve: cannot write {folder / 'reviews' / '2017-01-05.toml'}: Permission denied; "
+        "nothing was recorded"
+    ]
+    assert _reviews_held(folder) == 0
