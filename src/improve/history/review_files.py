@@ -134,18 +134,15 @@ def write(store, review_id: int, plans: Path) -> Path:
         if row is None:
             raise HistoryError(f"there is no review {review_id}", code="unknown-review")
         name, uid, pending = row
-        if name is not None and uid is not None and not pending:
+        if name is not None and not pending:
             return folder / name
-        if name is None or uid is None:  # recorded with no file (a library caller)
+        if name is None:  # recorded with no file (by a library caller)
             with store.transaction():
                 if conn.execute(
-                    "select 1 from reviews where id = ? and (file is null or uid is null)",
-                    [review_id],
+                    "select 1 from reviews where id = ? and file is null", [review_id]
                 ).fetchone():
                     reserve(store, review_id, plans)
             continue
-        if not pending:
-            return folder / name
         problem = folder_problem(plans)
         if problem:
             raise Unwritten(problem, code="reviews-not-folder")
