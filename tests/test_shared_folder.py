@@ -101,10 +101,10 @@ def test_a_lock_file_is_made_with_the_plans_permissions(folder, umask_022):
 
 def test_without_flock_a_write_goes_on_unlocked(folder, monkeypatch):
     monkeypatch.setattr(files, "fcntl", None)
-    (folder / ".improve").write_text("not a folder")  # no lock is tried at all
     r = run(folder, "update", "sample:1.1.2", "--percent", "10")
     assert r.exit_code == 0, r.output
     assert "percent = 10" in (folder / "sample.toml").read_text()
+    assert not (folder / ".improve" / "locks").exists()  # no lock is tried at all
 
 
 # -- item 9: the modes of the files made ---------------------------------------------------

@@ -75,7 +75,7 @@ def _nothing_to_record(plans: Path, db_path: Path, days, today: date) -> bool:
     from . import gitlog, journal
     from .history import quick
 
-    if journal.notes(plans):
+    if journal.pending(plans):
         return False
     fps = {p.plan_id: p.fingerprint for p in days}
     return quick.nothing_to_record(db_path, fps, [], today, gitlog.quick_head(plans))

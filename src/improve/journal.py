@@ -1,25 +1,37 @@
-"""The write journal: what an update did to a plan file, until the history has it.
+"""The write journal: what each update did to a plan file, until the history has it.
 
 Writing the plan file is the update; recording it in the history comes after, and can
-fail (a read-only or full database) or never happen (the writer killed between the two).
-Before the file is replaced, the writer notes in `.improve/journal/` which action it is
-changing, who is changing it, on what day, and the fingerprint the file will have. Once
-the history has recorded the change the note is removed. A note still there on a later
-run, for a file that still has that fingerprint, is a change improve made but did not
-record: it is recorded then, as by its author, never as "edited by hand". A note for a
-file that has changed again since (a hand edit on top) is dropped, and the difference
-is a hand edit, as it must be told.
+fail (a read-only or full database, a history that cannot be opened) or never happen
+(the writer killed between the two). Before the file is replaced, the writer notes in
+`.improve/journal/` which action it is changing, who is changing it, on what day, the
+fingerprint the file had (`base`) and the bytes it will have (their fingerprint, and
+the text itself), one note per write, each under a name of its own
+(`<plan file>.<pid>.<random>.json`, made whole by a rename). Once the history has
+recorded the change the note is removed.
+
+Notes still there on a later run are replayed by the history (history/noted.py): the
+notes of a file, linked base to fingerprint back from the file as it is now, are the
+writes improve made in order, each recorded as by its author. A note not on that chain
+(a write that never landed, or one a hand edit was made over) is dropped, and what it
+and the hand edit changed is told as a hand edit, as it must be.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .errors import EditError
+
 JOURNAL_DIR = Path(".improve") / "journal"
+PART = ".part"  # a note being written; one left (its writer killed) is cleared when stale
+STALE_PART = 3600  # seconds: no note takes this long to write
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,9 @@ class Note:
     by: str | None
     day: date
     fingerprint: str  # of the bytes written
+    base: str | None = None  # the file's fingerprint before the write (None: not noted)
+    text: str | None = None  # the text written (None: a note of an earlier version)
+    before: str | None = None  # the text before, when no earlier note holds it
 
 
 def _folder(plans: Path) -> Path:
@@ -40,66 +55,181 @@ def _folder(plans: Path) -> Path:
 
 
 def begin(
-    plans: Path, plan_file: Path, plan_id: str, ref: str, by: str | None, day: date, fp: str
-) -> Path | None:
-    """Note a write about to happen (under the plan file's lock). None when no note can be
-    written (a read-only folder: the plan file cannot be written either)."""
+    plans: Path,
+    plan_file: Path,
+    plan_id: str,
+    ref: str,
+    by: str | None,
+    day: date,
+    fp: str,
+    *,
+    base: str | None = None,
+    text: str | None = None,
+    before: str | None = None,
+) -> Path:
+    """Note a write about to happen (under the plan file's lock). A write that cannot be
+    noted (a full disk, a folder that cannot be written) is not made: EditError, and
+    nothing of the note is left behind."""
+    from .files import make_folder, new_file_mode
+
     folder = _folder(plans)
-    where = folder / f"{Path(os.path.realpath(plan_file)).name}.json"
+    real = Path(os.path.realpath(plan_file))
+    name = f"{real.name}.{os.getpid()}.{secrets.token_hex(6)}.json"
+    where = folder / name
     body = {
-        "plan_file": os.path.realpath(plan_file),
+        "plan_file": str(real),
         "plan": plan_id,
         "ref": ref,
         "by": by,
         "day": day.isoformat(),
         "fingerprint": fp,
+        "base": base,
+        "text": text,
+        "before": before,
     }
+    data = json.dumps(body).encode("utf-8")
+    tmp = folder / f".{name}{PART}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = where.with_suffix(".json.part")
-        tmp.write_text(json.dumps(body), encoding="utf-8")
+        make_folder(folder, like=real.parent)
+        # readable by whoever may read the plan: their runs record it
+        try:
+            mode = real.stat().st_mode & 0o666 | 0o600
+        except OSError:
+            mode = new_file_mode()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise _cannot(real, exc) from None
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fchmod(fd, mode)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, where)
-    except OSError:
-        return None
+    except OSError as exc:
+        _remove(tmp)  # never a half-written (or empty) note left behind
+        raise _cannot(real, exc) from None
     return where
+
+
+def _cannot(plan_file: Path, exc: OSError) -> EditError:
+    return EditError(
+        f"cannot write {plan_file.name}: {exc.strerror or exc} (noting the write in "
+        f"{JOURNAL_DIR}); nothing was written",
+        code="os-error",
+    )
 
 
 def end(where: Path | None) -> None:
     """The history has the write: the note goes."""
-    if where is None:
-        return
+    if where is not None:
+        _remove(where)  # one that cannot be removed is found recorded next run, and dropped
+
+
+def _remove(path: Path) -> None:
     try:
-        where.unlink()
-    except FileNotFoundError:
-        pass
+        path.unlink()
     except OSError:
-        pass  # left for the next run, which finds it recorded already and drops it
+        pass
+
+
+def pending(plans: Path) -> bool:
+    """Whether any write is noted (without reading the notes)."""
+    try:
+        with os.scandir(_folder(plans)) as entries:
+            return any(e.name.endswith(".json") and not e.name.startswith(".") for e in entries)
+    except OSError:
+        return False
 
 
 def notes(plans: Path, plan_file: Path | None = None) -> list[Note]:
-    """The writes noted and not yet recorded (for one plan file, or all)."""
+    """The writes noted and not yet recorded (for one plan file, or all), in name order.
+    A note that is not ours is removed; a note being written is not read, and one left
+    half-written by a writer killed over an hour ago is removed."""
     folder = _folder(plans)
+    wanted = os.path.realpath(plan_file) if plan_file is not None else None
+    prefix = f"{Path(wanted).name}." if wanted is not None else ""
     try:
-        names = sorted(p for p in folder.iterdir() if p.suffix == ".json")
+        with os.scandir(folder) as entries:
+            names = sorted(e.name for e in entries)
     except OSError:
         return []
     out = []
-    wanted = os.path.realpath(plan_file) if plan_file is not None else None
-    for where in names:
+    now = time.time()
+    for name in names:
+        where = folder / name
+        if name.endswith(PART):
+            try:
+                if now - where.stat().st_mtime > STALE_PART:
+                    _remove(where)
+            except OSError:
+                pass
+            continue
+        if not name.endswith(".json") or not name.startswith(prefix):
+            continue
         try:
-            body = json.loads(where.read_text(encoding="utf-8"))
-            note = Note(
-                where,
-                Path(body["plan_file"]),
-                str(body["plan"]),
-                str(body["ref"]),
-                body.get("by"),
-                date.fromisoformat(body["day"]),
-                str(body["fingerprint"]),
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            end(where)  # not a note of ours, or half of one: nothing can be told from it
+            raw = where.read_bytes()
+        except OSError:
+            continue  # one we may not read (another user's): left for a run that can
+        note = _parse(where, raw)
+        if note is None:
+            end(where)  # not a note of ours: nothing can be told from it
             continue
         if wanted is None or str(note.plan_file) == wanted:
             out.append(note)
+    return out
+
+
+def _parse(where: Path, raw: bytes) -> Note | None:
+    try:
+        body = json.loads(raw.decode("utf-8"))
+        return Note(
+            where,
+            Path(body["plan_file"]),
+            str(body["plan"]),
+            str(body["ref"]),
+            _text_or_none(body.get("by")),
+            date.fromisoformat(body["day"]),
+            str(body["fingerprint"]),
+            _text_or_none(body.get("base")),
+            _text_or_none(body.get("text")),
+            _text_or_none(body.get("before")),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError("not text")
+
+
+def by_file(found: Iterable[Note]) -> dict[Path, list[Note]]:
+    """The notes grouped by the plan file they are of."""
+    out: dict[Path, list[Note]] = {}
+    for note in found:
+        out.setdefault(note.plan_file, []).append(note)
+    return out
+
+
+def chain(found: list[Note], current: str) -> list[Note]:
+    """The writes of one file that are proven, in the order they were made: from the note
+    whose bytes the file has now, back through each note's `base` to the note that wrote
+    those bytes. A note not on it never landed, or had a hand edit made over it."""
+    by_fp: dict[str, Note] = {}
+    for note in found:
+        by_fp.setdefault(note.fingerprint, note)
+    out: list[Note] = []
+    seen: set[str] = set()
+    at: str | None = current
+    while at is not None and at in by_fp and at not in seen:
+        seen.add(at)
+        note = by_fp[at]
+        out.append(note)
+        at = note.base
+    out.reverse()
     return out

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from . import gitlog, gitops, journal, rules
 from .change import Change, is_text
-from .errors import ConflictError, EditError, HistoryError, PlanFileError
+from .errors import ConflictError, EditError, HistoryError, ImproveError, PlanFileError
 from .files import (
     STALE_TEMP,
     atomic_write,
@@ -214,21 +215,18 @@ class Workspace:
         is a warning; without, its HistoryError."""
         if not self.use_history:
             return
-        notes = journal.notes(self.plans)
-        if self._store is None and not notes and self._nothing_to_record(portfolio, today):
+        noted = journal.pending(self.plans)
+        if self._store is None and not noted and self._nothing_to_record(portfolio, today):
             return  # the store is not even opened (history/quick.py)
         store = self.store if quiet else self.require_store()
         if store is None:
             return
         try:
-            if notes:  # writes made but not recorded: theirs first
+            if noted:  # writes made but not recorded: theirs first
                 with store.lock():
-                    _record_noted(
-                        store,
-                        notes,
-                        {f.plan.id: (f.plan, f.fingerprint) for f in portfolio.files if f.plan},
-                        today,
-                    )
+                    done = self._record_noted(store, today)
+                for note in done:
+                    journal.end(note.where)
             self.read_commits(store, today)
             store.sync_portfolio(portfolio, today, statuses=statuses)
         except HistoryError as exc:
@@ -445,9 +443,7 @@ class Workspace:
                     # then commits not read yet (a pull's), then a hand edit since the
                     # history last looked, so that this change is told apart from all
                     # (the order `sync` records them in).
-                    _record_noted(
-                        store, journal.notes(self.plans, real), {before.id: (before, fp)}, today
-                    )
+                    recorded = self._record_noted(store, today, real)
                     self.read_commits(store, today)
                     store.sync(
                         [rules.plan_status(before, today)],
@@ -466,6 +462,8 @@ class Workspace:
                         fingerprints={before.id: done.loaded.fingerprint},
                     )
                 journal.end(note)
+                for earlier in recorded:
+                    journal.end(earlier.where)
             except HistoryError as exc:
                 if not written:
                     raise
@@ -473,6 +471,27 @@ class Workspace:
                 # the next run records it as by its author.
                 written[0].history_warning = f"written; history not recorded: {exc}"
             return written[0]
+
+    def _record_noted(
+        self, store: HistoryStore, today: date, real: Path | None = None
+    ) -> list[journal.Note]:
+        """Record the writes noted and not recorded yet, each as by its author, in the
+        order made (history/noted.py): those of the file `real`, whose lock the caller
+        holds, or of every file, each under its lock (a file being written right now is
+        left for the next run). Returns the notes to remove once the history's
+        transaction is committed. The caller holds the history's lock."""
+        from .history import noted
+
+        done: list[journal.Note] = []
+        for path, found in journal.by_file(journal.notes(self.plans, real)).items():
+            with ExitStack() as held:
+                if real is None:
+                    try:
+                        held.enter_context(plan_lock(path, wait=0))
+                    except ImproveError:
+                        continue  # being written, or not to be locked: for the next run
+                done += noted.record(store, self.plans, found, today)
+        return done
 
     def _commit(
         self,
@@ -485,11 +504,17 @@ class Workspace:
         noted: Noted | None,
     ) -> tuple[Updated, Path | None]:
         """Replace the file with the edited text; with `noted` (the journal's plans
-        folder, file, plan id, ref, author and day), the write is noted first. Returns the
+        folder, file, plan id, ref, author and day), the write is noted first (one that
+        cannot be noted is not made: journal.begin's EditError). Returns the
         update and its note (None: not noted), which the caller ends once recorded."""
         new_raw = edited.text.encode("utf-8")
         new_fp = fingerprint(new_raw)
-        note = journal.begin(*noted, new_fp) if noted is not None else None
+        note = None
+        if noted is not None:  # with the text before, unless a note of the file has it
+            known = any(n.fingerprint == fp for n in journal.notes(noted[0], noted[1]))
+            note = journal.begin(
+                *noted, new_fp, base=fp, text=edited.text, before=None if known else text
+            )
         try:
             stamp = atomic_write(path, new_raw, expect=fp)
         except BaseException:
@@ -500,27 +525,6 @@ class Workspace:
         status = rules.plan_status(edited.plan, today)
         action = next(st for st in status.actions() if st.action.ref == target.ref)
         return Updated(target, path, edited.said, text, edited.text, loaded, status, action), note
-
-
-def _record_noted(store, notes: list[journal.Note], loaded: dict, today: date) -> None:
-    """Record the noted writes whose file still has the bytes written, as by their
-    authors; drop the notes of files changed since. `loaded`: plan id → (the plan as read
-    now, its fingerprint). Recorded on the day of the write, or on `today` if the history
-    has been brought past it (it never runs backwards)."""
-    for note in notes:
-        plan, fp = loaded.get(note.plan_id, (None, None))
-        day = max(note.day, today)
-        if plan is not None and fp == note.fingerprint:
-            store.sync(
-                [rules.plan_status(plan, day)],
-                day,
-                note.by,
-                only=[note.plan_id],
-                targets=[(note.plan_id, note.ref)],
-                fingerprints={note.plan_id: fp},
-            )
-        if plan is not None or not note.plan_file.exists():
-            journal.end(note.where)
 
 
 class _NotThisPlan(Exception):
