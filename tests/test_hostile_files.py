@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,17 @@ HOSTILE = {
     "bom-crlf": '\ufeff[plan]\r\ntitle = "x"\r\nkind = 7\r\n',
     "bad-date": '[plan]\ntitle = "x"\nstart = 2017-02-30\n',
     "only-bom": "\ufeff",
+    # issue 21 item 3: a quoted first part holding "=" hid 40,000 parts from the guard (31 s)
+    "dotted-quoted": '[plan]\ntitle = "x"\n"=".' + ".".join(["a"] * 40_000) + " = 1\n",
+    "dotted-inline": '[plan]\ntitle = "x"\n[plan.extra]\nx = { ' + "a." * 40_000 + "a = 1 }\n",
+    "dotted-header": '[plan]\ntitle = "x"\n["=".' + ".".join(["a"] * 40_000) + "]\n",
+    # thousands of errors: each was looked for among all the others (minutes), and printed
+    "errors-by-thousand": '[plan]\ntitle = "x"\n' + "[[recommendation]]\nq = 1\n" * 40_000,
+    "same-ref-thousands": '[plan]\ntitle = "x"\n[[recommendation]]\nref = "1"\ntext = "t"\n'
+    + '[[recommendation.action]]\nref = "1"\naction = "x"\nlead = "y"\ndue = 2017-01-01\n' * 5_000,
+    "huge-target": '[plan]\ntitle = "x"\n[[recommendation]]\nref = "1"\nleads = ["L"]\n'
+    '[[recommendation.action]]\nref = "1.1"\naction = "a"\ndue = 2017-01-01\n'
+    '[[recommendation.action.measure]]\nid = "m"\ntext = "t"\ntarget = ' + "9" * 310 + "\n",
 }
 LINE = re.compile(r"^\S+\.toml:\d+:\d+: (error|warning): \S")
 
@@ -67,17 +79,18 @@ def test_a_file_over_the_size_limit_is_refused_without_being_read(folder, monkey
     monkeypatch.setattr(loader, "MAX_BYTES", limit)
     put(folder, "huge", '[plan]\ntitle = "x"\n' + "# padding\n" * (limit // 5))
     reads = []
-    real = type(folder).read_bytes
+    real = loader._read_regular
 
-    def read_bytes(self):
-        reads.append(self.name)
-        return real(self)
+    def read_regular(path):
+        reads.append(path.name)
+        return real(path)
 
-    monkeypatch.setattr(type(folder), "read_bytes", read_bytes)
+    monkeypatch.setattr(loader, "_read_regular", read_regular)
     portfolio = api.load(folder)
     (failed,) = portfolio.failed
     assert "a plan file may be at most" in str(failed.problems[0])
-    assert "huge.toml" not in reads and [p.id for p in portfolio.plans] == ["sample"]
+    assert "huge.toml" not in reads and "sample.toml" in reads
+    assert [p.id for p in portfolio.plans] == ["sample"]
 
 
 def test_a_bug_of_ours_on_one_file_leaves_the_others_loaded(folder, monkeypatch):
@@ -112,3 +125,49 @@ async def test_the_app_opens_with_hostile_files_and_keeps_reloading(folder):
         assert await wait_for(lambda: app.portfolio.plan("dotted") is not None, pilot)
         assert app.is_running
         app.workers.cancel_all()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_fifo_or_device_given_to_check_is_refused_not_read(folder, kind):
+    """Reading a FIFO waits for a writer forever; reading /dev/zero never ends. Each is
+    refused as what it is, at once (a child process, so a hang fails the test)."""
+    import os
+    import subprocess
+    import sys
+
+    if kind == "fifo":
+        target = folder / "pipe.toml"
+        os.mkfifo(target)
+    else:
+        target = Path("/dev/zero")
+    done = subprocess.run(
+        [sys.executable, "-m", "improve", "--plans", str(folder), "--today", "2017-01-05",
+         "check", str(target), str(folder / "sample.toml")],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    first = done.stdout.splitlines()[0]
+    assert (
+        re.match(r"^\S+:1:1: error: ", first)
+        and ("a named pipe (FIFO)" if kind == "fifo" else "a device") in first
+    )
+    assert "not a plan file; it is not read" in first
+    # a FIFO in the plans folder is passed over by every folder-wide command too
+    assert "Sample" in run(folder, "status").output
+
+
+def test_a_number_a_report_cannot_show_is_an_error_in_check(folder):
+    put(folder, "big", HOSTILE["huge-target"])
+    r = run(folder, "check")
+    assert r.exit_code == 1
+    (line,) = [x for x in r.output.splitlines() if "big.toml" in x]
+    assert re.search(r"big\.toml:\d+:10: error: \"target\" is too large", line), line
+    put(folder, "big", HOSTILE["huge-target"].replace("9" * 310, "999999999999999"))
+    assert run(folder, "check").exit_code == 0  # 15 digits: the most a report shows exactly
+
+
+def test_a_file_of_thousands_of_errors_says_the_first_thousand_then_stops(folder):
+    put(folder, "many", HOSTILE["errors-by-thousand"])
+    lines = run(folder, "check").output.splitlines()
+    mine = [x for x in lines if "many.toml" in x]
+    assert len(mine) == 1001 and "more than 1000 errors in this file" in mine[-1]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -159,7 +160,7 @@ def _too_costly(text: str, name: str) -> m.Problem | None:
     for n, line in enumerate(text.splitlines(), 1):
         if len(line) <= MAX_NESTING:
             continue  # too short to hold either
-        if line.count(".") >= MAX_KEY_PARTS and line.split("=", 1)[0].count(".") >= MAX_KEY_PARTS:
+        if line.count(".") >= MAX_KEY_PARTS and _key_dots(line) >= MAX_KEY_PARTS:
             return m.Problem(
                 name,
                 n,
@@ -185,6 +186,61 @@ def _too_costly(text: str, name: str) -> m.Problem | None:
                 elif ch in "]}":
                     depth -= 1
     return None
+
+
+def _key_dots(line: str) -> int:
+    """The most dots joining the parts of one key on a line: a table header's, a key's
+    before its `=`, and the keys of inline tables in its value. tomllib's time grows with
+    the square of a key's parts, so the guard reads the key as tomllib does rather than
+    splitting at the first `=`: a quoted part may hold `=` or dots of its own
+    (`"=".a.a` is a key of three parts), and dots inside strings, in numbers and times
+    (`1.5`, `12:00:00.5`) are not a key's. A run of dots counts once (`...` is no key)."""
+    stripped = line.lstrip()
+    header = stripped.startswith("[")
+    most = dots = 0
+    in_key = True  # a line starts with a key or a header
+    inline: list[str] = []  # the brackets and braces open in the value
+    quote = ""
+    prev = ""
+    i, n = 0, len(line)
+    while i < n:
+        ch = line[i]
+        i += 1
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 1
+            elif ch == quote:
+                quote = ""
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            break
+        elif in_key:
+            if ch == "." and prev != ".":
+                dots += 1
+            elif ch == "=" and not header:
+                most, dots, in_key = max(most, dots), 0, False
+            elif header and ch == "]":
+                break
+            elif ch == "{":
+                inline.append(ch)
+                most, dots = max(most, dots), 0
+            elif ch in ",}":  # a line inside a multi-line array, or an inline table's end
+                most, dots, in_key = max(most, dots), 0, ch == "," and inline[-1:] == ["{"]
+                if ch == "}" and inline:
+                    inline.pop()
+        elif ch in "[{":
+            inline.append(ch)
+            in_key = ch == "{"
+        elif ch in "]}":
+            if inline:
+                inline.pop()
+        elif ch == "," and inline[-1:] == ["{"]:
+            in_key = True
+        if not ch.isspace():
+            prev = ch
+    return max(most, dots)
 
 
 def _unreadable(name: str, text: str, exc: BaseException) -> m.Problem:
@@ -213,7 +269,7 @@ def check_data(
     found only for what will be shown (a folder's load shows errors; `check` shows all)."""
     name = display_name(path)
     from .build import build_plan
-    from .schema import ROOT, Report, check_table
+    from .schema import ROOT, Report, TooManyErrors, check_table
     from .validate import check_plan
 
     report = Report()
@@ -226,11 +282,14 @@ def check_data(
             "(a plan starts with [plan] and a title; `improve new` writes a template)"
         )
         return None, [m.Problem(name, 1, 1, "error", msg)]
-    clean = check_table(data, (), ROOT, report, "the file")
     plan = None
-    if clean is not None and "title" in clean.get("plan", {}):
-        plan = build_plan(clean, path)
-        check_plan(plan, report, plans_root)
+    try:
+        clean = check_table(data, (), ROOT, report, "the file")
+        if clean is not None and "title" in clean.get("plan", {}):
+            plan = build_plan(clean, path)
+            check_plan(plan, report, plans_root)
+    except TooManyErrors:  # the last issue says the checks stopped
+        plan = None
     if not warnings and not report.has_errors:
         return plan, []
     problems = _locate(report, text, name)
@@ -281,7 +340,14 @@ def load_file(
         )
         return LoadedFile(path, None, [problem], "")
     # taken before reading: a change during the read shows next time
-    stamp = stamp_of(st) if st is not None else file_stamp(path)
+    if st is None:
+        try:
+            st = path.stat()
+        except OSError:
+            st = None  # reading it will say why
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        return LoadedFile(path, None, [_not_a_file(path, st.st_mode)], "")
+    stamp = stamp_of(st) if st is not None else None
     try:
         size = stamp[1] if stamp is not None else 0  # the stamp's size: no second stat
         loaded = _load_file(path, plans_root, warnings, size)
@@ -327,7 +393,9 @@ def _load_file(
             "",
         )
     try:
-        raw = path.read_bytes()
+        raw = _read_regular(path)
+    except _NotAFile as exc:
+        return LoadedFile(path, None, [_not_a_file(path, exc.mode)], "")
     except OSError as exc:
         return LoadedFile(
             path,
@@ -363,6 +431,39 @@ def _load_file(
     if plan is not None:
         plan.fingerprint = fp
     return LoadedFile(path, plan, problems, fp)
+
+
+class _NotAFile(Exception):
+    def __init__(self, mode: int) -> None:
+        self.mode = mode
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of `path`, opened so that a FIFO or a device never blocks the read (it is
+    swapped in after the stat is the case this guards) and checked to be a regular file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _NotAFile(mode)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read()
+    finally:
+        os.close(fd)
+
+
+def _not_a_file(path: Path, mode: int) -> m.Problem:
+    kind = (
+        "a folder" if stat.S_ISDIR(mode)
+        else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+        else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket" if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )  # fmt: skip
+    return m.Problem(
+        display_name(path), 1, 1, "error",
+        f"this is {kind}, not a plan file; it is not read (give improve the .toml file itself)",
+    )  # fmt: skip
 
 
 def _syntax_problem(name: str, text: str, exc: tomllib.TOMLDecodeError) -> m.Problem:
@@ -421,15 +522,26 @@ def _locate(report: Report, text: str, name: str) -> list[m.Problem]:
     if not report.issues and not report.duplicates:
         return []
     from .positions import Positions
+    from .schema import TooManyErrors
 
     positions = Positions(text)
-    for paths, message in report.duplicates:
-        ordered = sorted(paths, key=lambda p: positions.locate(p, "value"))
-        for path in ordered[1:]:
-            report.error(path, message, at="value")
+    try:
+        for paths, message in report.duplicates:
+            ordered = sorted(paths, key=lambda p: positions.locate(p, "value"))
+            for path in ordered[1:]:
+                report.error(path, message, at="value")
+    except TooManyErrors:
+        pass  # the last issue says the checks stopped
     out = []
     for issue in report.issues:
         line, col = positions.locate(issue.path, issue.at)
         out.append(m.Problem(name, line, col, issue.severity, issue.message))
     out.sort(key=lambda p: (p.line, p.col))
+    if report.more_warnings:
+        out.append(
+            m.Problem(
+                name, out[-1].line, 1, "warning",
+                f"and {report.more_warnings} more warnings like those above, not shown",
+            )
+        )  # fmt: skip
     return out

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import model
 from .dates import suggest_date
+from .inert import hidden_in
 
 
 @dataclass(frozen=True)
@@ -38,32 +39,67 @@ class Issue:
     at: str = "key"  # key | value
 
 
+# What one file may report before the checks stop: a file with thousands of errors is not
+# a plan with mistakes in it, and finding (and printing) every one would cost seconds.
+MAX_ERRORS = 1000
+MAX_WARNINGS = 1000
+# The largest number a report can show and a spreadsheet hold exactly (15 digits)
+MAX_NUMBER = 10**15
+
+
+class TooManyErrors(Exception):
+    """Raised by `Report.error` past MAX_ERRORS: the checks stop there."""
+
+
 @dataclass
 class Report:
     issues: list[Issue] = field(default_factory=list)
     dropped_tables: set[str] = field(default_factory=set)  # kinds of table left out for errors
     duplicates: list[tuple[list[tuple], str]] = field(default_factory=list)
+    # every prefix of every error's path: `errors_at` is asked once per action, so a scan
+    # of the issues each time would be quadratic in a file with thousands of errors
+    _error_prefixes: set[tuple] = field(default_factory=set, repr=False)
+    errors: int = 0
+    warnings: int = 0
+    more_warnings: int = 0  # past MAX_WARNINGS: counted, not kept
 
     def dropped(self, kind: str) -> bool:
         return kind in self.dropped_tables
 
     def errors_at(self, path) -> bool:
-        path = tuple(path)
-        return any(i.severity == "error" and i.path[: len(path)] == path for i in self.issues)
+        return tuple(path) in self._error_prefixes
 
     def duplicate(self, paths: list[tuple], message: str) -> None:
         """Items that must be unique; every one after the first in the file is an error."""
         self.duplicates.append((paths, message))
 
     def error(self, path, message, at="key"):
-        self.issues.append(Issue(tuple(path), message, "error", at))
+        path = tuple(path)
+        if self.errors >= MAX_ERRORS:
+            self.issues.append(
+                Issue(
+                    path,
+                    f"more than {MAX_ERRORS} errors in this file; the checks stop here "
+                    "(is this file a plan?)",
+                    "error",
+                    at,
+                )
+            )
+            raise TooManyErrors
+        self.errors += 1
+        self.issues.append(Issue(path, message, "error", at))
+        self._error_prefixes.update(path[:n] for n in range(len(path) + 1))
 
     def warning(self, path, message, at="key"):
+        if self.warnings >= MAX_WARNINGS:
+            self.more_warnings += 1
+            return
+        self.warnings += 1
         self.issues.append(Issue(tuple(path), message, "warning", at))
 
     @property
     def has_errors(self) -> bool:
-        return any(i.severity == "error" for i in self.issues)
+        return bool(self._error_prefixes)
 
 
 EXTRA = Key("dict")  # free-form data
@@ -216,11 +252,16 @@ def _type_ok(kind: str, value: Any) -> bool:
     if kind == "str":
         return isinstance(value, str)
     if kind == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "number":
-        return (isinstance(value, int) and not isinstance(value, bool)) or (
-            isinstance(value, float) and math.isfinite(value)
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and -MAX_NUMBER < value < MAX_NUMBER
         )
+    if kind == "number":
+        return (
+            (isinstance(value, int) and not isinstance(value, bool))
+            or (isinstance(value, float) and math.isfinite(value))
+        ) and -MAX_NUMBER < value < MAX_NUMBER
     if kind == "bool":
         return isinstance(value, bool)
     if kind == "date":
@@ -236,6 +277,17 @@ def _type_ok(kind: str, value: Any) -> bool:
 
 def _type_message(name: str, f: Key, value: Any) -> str:
     want = _NAMES[f.kind]
+    if (
+        f.kind in ("int", "number")
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and (not isinstance(value, float) or math.isfinite(value))
+        and not -MAX_NUMBER < value < MAX_NUMBER
+    ):
+        return (
+            f'"{name}" is too large: a number here must be less than a thousand million '
+            "million (15 digits), which reports and spreadsheets can show exactly"
+        )
     if f.kind == "date":
         fix = suggest_date(value)
         if isinstance(value, (datetime, time)):
@@ -311,6 +363,8 @@ def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str)
             )
             report.error(path + (key,), f'"{key}" must be {bounds}, not {_show(value)}', at="value")
             continue
+        if f.kind in ("str", "strs", "dict"):
+            _hidden(value, path + (key,), report)
         if f.kind == "table" and f.spec is not None:
             value = check_table(value, path + (key,), f.spec, report, key) or {}
         elif f.kind == "tables" and f.spec is not None:
@@ -331,6 +385,29 @@ def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str)
         if f.required and key not in clean:
             complete = False
     return clean if complete else None
+
+
+def _hidden(value: Any, path: tuple, report: Report) -> None:
+    """A warning for text holding a character that changes the direction text is drawn in
+    or takes no space (U+202E, U+200B …): such text reads as something other than it is.
+    Free-form tables are walked too, without recursion (their depth is the file's)."""
+    todo = [(value, path)]
+    while todo:
+        item, where = todo.pop()
+        if isinstance(item, str):
+            found = hidden_in(item)
+            if found:
+                report.warning(
+                    where,
+                    f"the text holds an invisible character, {found}, that can make it read "
+                    "differently from what it is; delete it (improve shows it as "
+                    f"⟨{found.split()[0]}⟩)",
+                    at="value",
+                )
+        elif isinstance(item, dict):
+            todo.extend((v, where + (k,)) for k, v in item.items())
+        elif isinstance(item, list):
+            todo.extend((v, where + (i,)) for i, v in enumerate(item))
 
 
 def _singular(key: str) -> str:

@@ -189,12 +189,15 @@ def _replaced(plan, rec: int, act: int, table: dict, plans: Path):
     from dataclasses import replace
 
     from ..build import build_action
-    from ..schema import ACTION, Report, check_table
+    from ..schema import ACTION, Report, TooManyErrors, check_table
     from ..validate import check_plan
 
     report = Report()
     where = (_REC, rec, "action", act)
-    clean = check_table(table, where, ACTION, report, "action")
+    try:
+        clean = check_table(table, where, ACTION, report, "action")
+    except TooManyErrors:
+        return None
     if clean is None or report.has_errors:
         return None
     old = plan.recommendations[rec]
@@ -203,5 +206,8 @@ def _replaced(plan, rec: int, act: int, table: dict, plans: Path):
     recs = list(plan.recommendations)
     recs[rec] = replace(old, actions=actions)
     new = replace(plan, recommendations=recs)
-    check_plan(new, report, plans)
+    try:
+        check_plan(new, report, plans)
+    except TooManyErrors:
+        return None
     return None if report.has_errors else new
