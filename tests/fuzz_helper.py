@@ -124,9 +124,36 @@ def confusable_key(data: bytes, rng: random.Random) -> bytes:
     return data[: m.start()] + m.group(0).replace(key.encode(), fake.encode()) + data[m.end() :]
 
 
+def escaped_text(data: bytes, rng: random.Random) -> bytes:
+    """A control, escape sequence or invisible character written as TOML escapes inside a
+    string, so the file still parses and the text reaches every output."""
+    found = list(re.finditer(rb'= "', data))
+    if not found:
+        return data
+    at = rng.choice(found).end()
+    bad = rng.choice([
+        rb"\u001b]0;PWNED\u0007", rb"\u001b]52;c;Y2xpcA==\u0007", rb"\u009b31m", rb"\u0000",
+        rb"\u202eevil", rb"\u200b", rb"\u2066x\u2069", rb"\ufeff", rb"\r", rb"\u007f",
+        rb"[bold]", rb"=HYPERLINK(1)", rb"<script>", rb"\ud7ff\ue000",
+    ])  # fmt: skip
+    return data[:at] + bad + data[at:]
+
+
+def edge_number(data: bytes, rng: random.Random) -> bytes:
+    """A number at or past what a report or a spreadsheet can show."""
+    found = list(re.finditer(rb"= \d+\b", data))
+    if not found:
+        return data
+    m = rng.choice(found)
+    new = rng.choice([b"999999999999999", b"1000000000000000", b"9" * 310, b"1e308", b"-0.0",
+                      b"1e-300", b"-999999999999999", b"0.1e15", b"nan", b"inf"])  # fmt: skip
+    return data[: m.start()] + b"= " + new + data[m.end() :]
+
+
 MUTATORS: list[Callable[[bytes, random.Random], bytes]] = [
     flip, truncate, delete, duplicate_line, swap_type, huge_number, huge_string,
     deep_nesting, dotted_bomb, bad_utf8, control, bom, crlf, bad_date, confusable_key,
+    escaped_text, edge_number,
 ]  # fmt: skip
 
 
@@ -137,14 +164,17 @@ class Mutant:
     steps: list[str]
 
 
-def mutants(count: int, seed: int = 2017) -> Iterator[Mutant]:
+def mutants(count: int, seed: int = 2017, only=None) -> Iterator[Mutant]:
+    """`count` mutants, each of a shipped plan damaged one to three times by `only` (the
+    mutators to use; all of them when None)."""
     rng = random.Random(seed)
     originals = [p.read_bytes() for p in SEEDS]
+    use = list(only or MUTATORS)
     for k in range(count):
         data = rng.choice(originals)
         steps = []
         for _ in range(rng.randint(1, 3)):
-            mutate = rng.choice(MUTATORS)
+            mutate = rng.choice(use)
             data = mutate(data, rng) if data else data
             steps.append(mutate.__name__)
         yield Mutant(f"m{k:05d}", data, steps)
@@ -180,3 +210,64 @@ def check_mutant(folder: Path, mutant: Mutant, limit: float = 2.0) -> list[str]:
         wrong.append(f"{mutant.name} {mutant.steps}: not loaded, and no error says why")
     path.unlink()
     return wrong
+
+
+REPORT_FORMATS = ("html", "md", "csv", "xlsx")
+# the damage a plan can take and still load: what reaches the renderers
+LOADABLE = [escaped_text, edge_number, crlf, bom, swap_type]
+SOUND = b"""[plan]
+title = "Sound plan"
+[[recommendation]]
+ref = "1"
+leads = ["Lead"]
+  [[recommendation.action]]
+  ref = "1.1"
+  action = "Keep going"
+  due = 2017-03-31
+  percent = 40
+"""
+
+
+def check_report(
+    folder: Path, mutant: Mutant, formats=REPORT_FORMATS, limit: float = 5.0
+) -> tuple[list[str], bool]:
+    """Report on a mutant that loads as a plan, beside a sound plan, in each of `formats`:
+    what is wrong (an exception, a report over `limit` seconds, the sound plan left out,
+    or the mutant left out by a renderer: a plan `check` passes must be reported), and
+    whether the mutant loaded at all (only those reach the renderers)."""
+    from datetime import date
+
+    from improve import api
+    from improve.report import render
+    from improve.report.gather import make_report
+
+    (folder / "sound.toml").write_bytes(SOUND)
+    path = folder / f"{mutant.name}.toml"
+    path.write_bytes(mutant.data)
+    wrong: list[str] = []
+    try:
+        portfolio = api.load(folder)
+        if mutant.name not in {p.file.stem for p in portfolio.plans}:
+            return [], False
+        for fmt in formats:
+            report = make_report(portfolio, date(2017, 1, 5))
+            started = time.perf_counter()
+            try:
+                render(report, fmt, folder, folder)
+            except BaseException as exc:  # the very thing that must not happen
+                wrong.append(f"{mutant.name} {mutant.steps}: {fmt} raised {exc!r}")
+                continue
+            took = time.perf_counter() - started
+            if took > limit:
+                wrong.append(f"{mutant.name} {mutant.steps}: {fmt} took {took:.1f} s")
+            reported = {pr.plan.file.stem for pr in report.plans}
+            if reported != {"sound", mutant.name}:
+                wrong.append(
+                    f"{mutant.name} {mutant.steps}: {fmt} reported {sorted(reported)}: "
+                    + "; ".join(report.not_reported)
+                )
+    except BaseException as exc:
+        wrong.append(f"{mutant.name} {mutant.steps}: loading or gathering raised {exc!r}")
+    finally:
+        path.unlink()
+    return wrong, True

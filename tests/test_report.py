@@ -278,7 +278,9 @@ def test_no_csv_cell_can_start_a_formula(hostile):
     assert text.startswith("\ufeff")
     cells = [c for row in csv.reader(io.StringIO(text[1:])) for c in row]
     assert cells and not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
-    assert "'=1+1" in cells and "'+SUM(A1:A9)" in cells and "'-2 tab\tand\rreturn" in cells
+    assert (
+        "'=1+1" in cells and "'+SUM(A1:A9)" in cells and "'-2 tab\tand\nreturn" in cells
+    )  # a lone CR ends a line
 
 
 def test_no_xlsx_cell_is_a_formula_or_starts_like_one(hostile):

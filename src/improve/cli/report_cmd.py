@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -62,15 +64,20 @@ def register(cli: click.Group, load) -> None:
         )  # fmt: skip
         to_stdout = output is not None and str(output) == "-"
         if to_stdout:
-            _to_stdout(result, fmt, s.plans)
+            _to_stream(result, fmt, s.plans, sys.stdout.buffer)
+            where = "standard output"
+        elif output is not None and _is_stream(output):  # /dev/tty, /dev/stdout, a FIFO
+            with open(output, "wb") as stream:
+                _to_stream(result, fmt, s.plans, stream)
+            where = display_name(output)
         else:
             path = output or Path(default_name(list(plan_ids), fmt, s.today))
             write_report(result, fmt, path, s.plans)
+            where = display_name(path.resolve())
         for line in result.not_reported:
             echo(f"improve: warning: not reported: {line}", err=True)
         reported = [pr.plan.id for pr in result.plans]
-        where = "standard output" if to_stdout else display_name(path.resolve())
-        click.echo(
+        echo(
             f"Wrote {where}: {len(reported)} plan"
             f"{'s' if len(reported) != 1 else ''} as at {s.today.isoformat()}.",
             err=to_stdout,  # the report is standard output: the summary goes beside it
@@ -80,28 +87,35 @@ def register(cli: click.Group, load) -> None:
             echo(f"Recorded as reported to {body} for its meeting on {meeting.isoformat()}.")
 
 
-def _to_stdout(result, fmt: str, plans_root: Path) -> None:
-    """`-o -`: the report's bytes on standard output (links relative to this folder); a
-    PDF or a workbook is not written to a terminal, where it would be noise."""
-    import sys
-    import tempfile
+def _is_stream(path: Path) -> bool:
+    """An output that is there already and is no file to replace: a terminal, a pipe."""
+    import stat
 
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+def _to_stream(result, fmt: str, plans_root: Path, out: BinaryIO) -> None:
+    """`-o -`: the report's bytes on standard output (links relative to this folder); a
+    PDF or a workbook is not written to a terminal, where it would be noise. At a
+    terminal, HTML, Markdown and CSV are made inert: every control character the plans
+    hold (ESC, the C1 controls) and every invisible one (U+202E …) shown as a picture, so a
+    plan's text cannot retitle the terminal, write the clipboard or clear the screen.
+    A file or a pipe gets the exact text."""
+    from ..inert import visible
     from ..report import render
     from .errors import Failed
 
-    out = sys.stdout.buffer
-    if fmt in ("pdf", "xlsx") and out.isatty():
+    at_terminal = out.isatty()
+    if fmt in ("pdf", "xlsx") and at_terminal:
         raise Failed(f"a {fmt} report is not for a terminal; pipe it or give -o FILE")
-    if fmt == "pdf":
-        from ..report.html import render_html
-        from ..report.pdf import write_pdf
-
-        with tempfile.TemporaryDirectory() as tmp:
-            pdf = Path(tmp) / "report.pdf"
-            write_pdf(render_html(result, plans_root, Path.cwd()), pdf, Path.cwd())
-            data = pdf.read_bytes()
-    else:
-        data = render(result, fmt, plans_root, Path.cwd())
+    data = render(result, fmt, plans_root, Path.cwd())
+    if at_terminal:
+        text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+        data = visible(text).encode("utf-8")
     sys.stdout.flush()
     out.write(data)
     out.flush()

@@ -8,11 +8,13 @@ Core code: no terminal code, and plan text is untrusted in every format.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from ..files import atomic_write, keep_mode
-from .build import Report
+from .build import PlanReport, Report
 from .gather import make_report
 
 FORMATS = ("html", "pdf", "xlsx", "md", "csv")
@@ -27,7 +29,14 @@ def default_name(plan_ids: list[str], fmt: str, today: date) -> str:
 
 
 def render(report: Report, fmt: str, plans_root: Path, out_dir: Path | None = None) -> bytes:
-    """The report in one format, as the bytes of its file (PDF excepted: see write_report)."""
+    """The report in one format, as the bytes of its file; a plan that cannot be laid out
+    is left out and said (`each_plan_alone`)."""
+    if fmt == "pdf":
+        return pdf_bytes(report, plans_root, out_dir)
+    return each_plan_alone(report, fmt, lambda part: _render(part, fmt, plans_root, out_dir))
+
+
+def _render(report: Report, fmt: str, plans_root: Path, out_dir: Path | None) -> bytes:
     if fmt == "html":
         from .html import render_html
 
@@ -52,12 +61,9 @@ def write_report(report: Report, fmt: str, path: Path, plans_root: Path) -> Path
     path = Path(path)
     out_dir = path.resolve().parent
     if fmt == "pdf":
-        from .html import render_html
-        from .pdf import write_pdf
-
         tmp = path.with_name(f".{path.name}.part")
         try:
-            write_pdf(render_html(report, plans_root, out_dir), tmp, out_dir)
+            tmp.write_bytes(pdf_bytes(report, plans_root, out_dir))
             keep_mode(tmp, path)  # a report that is there keeps its mode
             tmp.replace(path)
         finally:
@@ -65,3 +71,53 @@ def write_report(report: Report, fmt: str, path: Path, plans_root: Path) -> Path
         return path
     atomic_write(path, render(report, fmt, plans_root, out_dir))
     return path
+
+
+def pdf_bytes(report: Report, plans_root: Path, out_dir: Path | None) -> bytes:
+    """The report as a tagged PDF (one plan that cannot be laid out is left out, as in
+    `render`)."""
+    import tempfile
+
+    from .html import render_html
+    from .pdf import write_pdf
+
+    def attempt(part: Report) -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            pdf = Path(tmp) / "report.pdf"
+            write_pdf(render_html(part, plans_root, out_dir), pdf, out_dir or Path.cwd())
+            return pdf.read_bytes()
+
+    return each_plan_alone(report, "pdf", attempt)
+
+
+def each_plan_alone(report: Report, fmt: str, attempt: Callable[[Report], bytes]) -> bytes:
+    """`attempt(report)`, or, when it fails, the report without the plans that fail on
+    their own: one plan never stops the report. Each plan left out is said in
+    `report.not_reported` (shown in the report and by the command line) and taken out of
+    `report.plans` (so it is not recorded as reported). Only a failure costs the second
+    look; a failure no single plan causes is raised as it was."""
+    try:
+        return attempt(report)
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except Exception:
+        bad: list[tuple[PlanReport, Exception]] = []
+        for pr in report.plans:
+            try:
+                attempt(replace(report, plans=[pr], not_reported=[]))
+            except (KeyboardInterrupt, SystemExit, MemoryError):
+                raise
+            except Exception as exc:
+                bad.append((pr, exc))
+        if not bad:
+            raise
+        from ..loader import display_name
+
+        for pr, why in bad:
+            report.plans.remove(pr)
+            report.not_reported.append(
+                f"{display_name(pr.plan.file)}: improve could not lay this plan out as "
+                f"{fmt} ({type(why).__name__}: {why}); the other plans are reported. "
+                "Please report this"
+            )
+        return attempt(report)

@@ -1,6 +1,7 @@
 """The report as Markdown (GitHub and pandoc) and as CSV (one row per action, UTF-8 with
 a byte-order mark so Excel reads it right). Plan text is escaped in Markdown, and no CSV
-cell can start a formula."""
+cell can start a formula. Neither carries a control character (ESC, the C1 controls …):
+they are written as pictures (␛), so the file is safe to `cat`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from ..inert import no_controls
 from .build import KEY, SYMBOL, Item, PlanReport, Report, in_theme_order, long_date, pct, rag_label
 from .html import COLUMNS
 from .safety import neutralise, safe_link
@@ -20,7 +22,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 def md(text: object) -> str:
     """Plain text that Markdown shows as typed: one line, punctuation escaped, and no
     HTML (< > & become entities)."""
-    flat = " ".join(str(text).split())
+    flat = no_controls(" ".join(str(text).split()))
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", flat)
 
@@ -183,5 +185,5 @@ def render_csv(report: Report) -> str:
                     row.impact,
                     row.impact_note,
                 ]
-                writer.writerow([neutralise(c) for c in cells])
+                writer.writerow([neutralise(no_controls(c)) for c in cells])
     return "\ufeff" + buf.getvalue()

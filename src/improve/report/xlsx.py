@@ -4,7 +4,8 @@ frozen header, auto-filter, set widths, wrapped text, real dates, print set-up
 (landscape, fit to width, header rows repeated) and document properties.
 
 No cell is a formula: every text cell is written as a string (never parsed by
-openpyxl for a leading "="), and text that starts like a formula is neutralised."""
+openpyxl for a leading "="), and text that starts like a formula is neutralised. A
+control character (which a workbook cannot hold) is written as its picture (␛)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from copy import copy
 from datetime import date, datetime
 from io import BytesIO
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
+from ..inert import no_controls
 from .build import KEY, Report, in_theme_order, rag_label
 from .html import COLUMNS
 from .safety import neutralise
@@ -24,7 +27,7 @@ _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = _BAD_SHEET.sub(" ", title).strip("' ")[:28] or "Plan"
+    base = _BAD_SHEET.sub(" ", no_controls(title)).strip("' ")[:28] or "Plan"
     name, n = base, 1
     while name.lower() in used:
         n += 1
@@ -67,6 +70,7 @@ def render_xlsx(report: Report) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.writer.excel import ExcelWriter
 
     wb = Workbook()
     thin = Side(style="thin", color="6B6B6B")
@@ -93,7 +97,7 @@ def render_xlsx(report: Report) -> bytes:
     def put(ws, row: int, col: int, value, number_format: str | None = None, **style):
         cell = ws.cell(row=row, column=col)
         if isinstance(value, str):
-            cell.value = neutralise(value)
+            cell.value = neutralise(no_controls(value))  # a workbook cannot hold them
             cell.data_type = "s"  # a string, whatever it starts with: never a formula
         else:
             cell.value = value
@@ -139,7 +143,7 @@ def render_xlsx(report: Report) -> bytes:
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_title_rows = f"{header_row}:{header_row}"
-        ws.oddFooter.left.text = title.replace("&", "&&")[:200]
+        ws.oddFooter.left.text = no_controls(title).replace("&", "&&")[:200]
         ws.oddFooter.right.text = "Page &P of &N"
 
     summary = wb.active
@@ -242,12 +246,15 @@ def render_xlsx(report: Report) -> bytes:
     key.column_dimensions["B"].width = 40
 
     props = wb.properties
-    props.title = report.title
+    props.title = no_controls(report.title)
     props.subject = "Progress report on improvement plans"
-    props.creator = report.produced_by or "improve"
+    props.creator = no_controls(report.produced_by or "improve")
     props.keywords = "improvement plan; progress; RAG"
     props.created = datetime.combine(report.today, datetime.min.time())
     props.modified = props.created
     out = BytesIO()
-    wb.save(out)
+    # openpyxl's own save stamps the clock's time and leaves its archive open when a save
+    # fails (a noise on stderr when it is collected); this writes the same parts, closed
+    with ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
     return out.getvalue()
