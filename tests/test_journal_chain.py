@@ -218,3 +218,77 @@ def test_a_leftover_temp_note_is_ignored_and_cleared(tmp_path):
     fresh.write_bytes(b"")
     assert journal.notes(plans) == []
     assert not old.exists() and fresh.exists()
+
+
+def _full_disk(monkeypatch, plans_too: bool) -> None:
+    """A full disk: the history cannot be opened; with `plans_too`, the plan file's own
+    write fails as well (its fsync, as tests/test_filesystem.py has it)."""
+    from improve.errors import HistoryError
+    from improve.history import store
+
+    def full(self):
+        raise HistoryError(
+            f"the history database {self.path} cannot be used (database or disk is full)",
+            code="history-unusable",
+        )
+
+    monkeypatch.setattr(store.HistoryStore, "_open", full)
+    if plans_too:
+
+        def no_space(fd):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(os, "fsync", no_space)
+
+
+def test_a_full_disk_is_said_once_when_nothing_is_written(tmp_path, monkeypatch):
+    from conftest import run_cli
+
+    plans, _ = shared(tmp_path)
+    before = (plans / "sample.toml").read_bytes()
+    _full_disk(monkeypatch, plans_too=True)
+    r = run_cli(plans, "update", "sample:1.1.2", "--percent", "10", db=tmp_path / "hist" / "h.db")
+    monkeypatch.undo()
+    assert r.exit_code == 1
+    (line,) = r.output.strip().splitlines()  # the error alone: not a warning first
+    assert line.startswith("improve: sample:1.1.2: cannot write sample.toml: No space left")
+    assert (plans / "sample.toml").read_bytes() == before
+
+
+def test_a_full_history_disk_is_said_once_when_the_plan_is_written(tmp_path, monkeypatch):
+    from conftest import run_cli
+
+    plans, _ = shared(tmp_path)
+    _full_disk(monkeypatch, plans_too=False)
+    r = run_cli(plans, "update", "sample:1.1.2", "--percent", "10", db=tmp_path / "hist" / "h.db")
+    monkeypatch.undo()
+    assert r.exit_code == 0, r.output
+    said = [ln for ln in r.output.splitlines() if ln.startswith("improve:")]
+    assert said == [
+        f"improve: warning: history not recorded: the history database {tmp_path}/hist/h.db "
+        "cannot be used (database or disk is full)"
+    ]
+
+
+def test_a_folder_that_cannot_be_synced_after_the_rename_is_still_a_written_update(
+    tmp_path, monkeypatch
+):
+    """The file is replaced before its folder is synced: a folder sync that fails (a full
+    disk, a file system that refuses it) is not a failed update, nor an unexpected error."""
+    import stat
+
+    from conftest import run_cli
+
+    plans, _ = shared(tmp_path)
+    real = os.fsync
+
+    def refuse_folders(fd):
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", refuse_folders)
+    r = run_cli(plans, "update", "sample:1.1.2", "--percent", "10", db=tmp_path / "hist" / "h.db")
+    monkeypatch.undo()
+    assert r.exit_code == 0, r.output
+    assert "percent = 10" in (plans / "sample.toml").read_text()

@@ -264,6 +264,8 @@ def _sync_folder(folder: Path) -> None:
         return
     try:
         os.fsync(dir_fd)
+    except OSError:
+        pass  # the file is replaced already: a folder that cannot be synced does not undo it
     finally:
         os.close(dir_fd)
 

@@ -121,6 +121,7 @@ class Workspace:
         self.env = env
         self._store: HistoryStore | None = store
         self._store_error: HistoryError | None = None
+        self._unsaid: HistoryError | None = None  # not yet said (see _say_unsaid)
         self._opening = threading.Lock()
 
     # -- the history ---------------------------------------------------------------------
@@ -141,20 +142,29 @@ class Workspace:
 
                     self._store = HistoryStore(self.plans, path=self.db_path)
                 except HistoryError as exc:
-                    self._store_error = exc
-                    if warn:
-                        self.warn(f"history not recorded: {exc}")
-                    return None
-                if self._store.warning:
-                    self.warn(self._store.warning)
-                if self._store.notice:
-                    self.warn(self._store.notice)
-            return self._store
+                    self._store_error = self._unsaid = exc
+                else:
+                    if self._store.warning:
+                        self.warn(self._store.warning)
+                    if self._store.notice:
+                        self.warn(self._store.notice)
+        if warn:
+            self._say_unsaid()
+        return self._store
+
+    def _say_unsaid(self) -> None:
+        """The warning that the history cannot be used, once, when it matters: an update
+        that then fails says its own error alone (a full disk is said once, not twice)."""
+        with self._opening:
+            exc, self._unsaid = self._unsaid, None
+        if exc is not None:
+            self.warn(f"history not recorded: {exc}")
 
     def require_store(self) -> HistoryStore:
         """The history store, or the HistoryError that says why it cannot be used."""
         store = self._open(warn=False)
         if store is None:
+            self._unsaid = None  # said by whoever catches it
             raise self._store_error or HistoryError("the history is turned off", code="history-off")
         return store
 
@@ -428,13 +438,15 @@ class Workspace:
                 )
             edited = edit_text(text, data, path, target.ref, change, today, by, self.plans)
             noted: Noted = (self.plans, real, before.id, target.ref, by, today)
-            store = self.store
+            store = self._open(warn=False)
             if store is None:
                 # no history now: if one is wanted, the write is noted so that a later run
                 # with the history records it as by its author
-                return self._commit(
+                done = self._commit(
                     path, target, edited, text, fp, today, noted if self.use_history else None
                 )[0]
+                self._say_unsaid()
+                return done
             written: list[Updated] = []
             try:
                 with store.lock():
