@@ -78,7 +78,13 @@ def test_two_writers_without_the_history_are_each_credited_later(tmp_path):
     update(plans, db, "1.1.2", 10, "alice", warnings)
     update(plans, db, "2.1.1", 40, "bob", warnings)
     assert warnings and all(w.startswith("history not recorded") for w in warnings)
-    assert len(journal.notes(plans)) == 2  # one note per write, not one per file
+    found = journal.notes(plans)
+    assert len(found) == 2  # one note per write, not one per file
+    # the whole text before is held once, by the first; each holds only its own edit
+    size = (plans / "sample.toml").stat().st_size
+    first, second = sorted(found, key=lambda n: n.before is None)
+    assert first.before is not None and second.before is None
+    assert second.where.stat().st_size < size / 2
     out.back()
     record(plans, db)
     assert moves(db, "1.1.2") == [(0, 10, "alice")]

@@ -4,10 +4,11 @@ Writing the plan file is the update; recording it in the history comes after, an
 fail (a read-only or full database, a history that cannot be opened) or never happen
 (the writer killed between the two). Before the file is replaced, the writer notes in
 `.improve/journal/` which action it is changing, who is changing it, on what day, the
-fingerprint the file had (`base`) and the bytes it will have (their fingerprint, and
-the text itself), one note per write, each under a name of its own
-(`<plan file>.<pid>.<random>.json`, made whole by a rename). Once the history has
-recorded the change the note is removed.
+fingerprint the file had (`base`), and the fingerprint and text it will have: the text
+as its edit of the text before (the span that changes, which is small), with the whole
+text before only when no earlier note holds it. One note per write, each under a name
+of its own (`<plan file>.<fingerprint written>.<pid>.<random>.json`, made whole by a
+rename). Once the history has recorded the change the note is removed.
 
 Notes still there on a later run are replayed by the history (history/noted.py): the
 notes of a file, linked base to fingerprint back from the file as it is now, are the
@@ -46,8 +47,27 @@ class Note:
     day: date
     fingerprint: str  # of the bytes written
     base: str | None = None  # the file's fingerprint before the write (None: not noted)
-    text: str | None = None  # the text written (None: a note of an earlier version)
     before: str | None = None  # the text before, when no earlier note holds it
+    edit: tuple[int, int, str] | None = None  # the text written, from the text before
+
+
+def edit_of(before: str, after: str) -> tuple[int, int, str]:
+    """`after` as (characters kept from the start of `before`, characters kept from its
+    end, what comes between): an update changes one action, so what comes between is
+    small, however long the file."""
+    most = min(len(before), len(after))
+    head = 0
+    while head < most and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while tail < most - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    return head, tail, after[head : len(after) - tail]
+
+
+def _apply(before: str, edit: tuple[int, int, str]) -> str:
+    head, tail, middle = edit
+    return before[:head] + middle + before[len(before) - tail :]
 
 
 def _folder(plans: Path) -> Path:
@@ -64,17 +84,19 @@ def begin(
     fp: str,
     *,
     base: str | None = None,
-    text: str | None = None,
     before: str | None = None,
+    after: str | None = None,
+    known: bool = False,
 ) -> Path:
     """Note a write about to happen (under the plan file's lock). A write that cannot be
     noted (a full disk, a folder that cannot be written) is not made: EditError, and
-    nothing of the note is left behind."""
+    nothing of the note is left behind. `before` and `after`: the texts; `known`: a note
+    of the file holds the text before (it wrote it), so this one need not."""
     from .files import make_folder, new_file_mode
 
     folder = _folder(plans)
     real = Path(os.path.realpath(plan_file))
-    name = f"{real.name}.{os.getpid()}.{secrets.token_hex(6)}.json"
+    name = f"{real.name}.{fp}.{os.getpid()}.{secrets.token_hex(6)}.json"
     where = folder / name
     body = {
         "plan_file": str(real),
@@ -84,8 +106,8 @@ def begin(
         "day": day.isoformat(),
         "fingerprint": fp,
         "base": base,
-        "text": text,
-        "before": before,
+        "before": None if known else before,
+        "edit": list(edit_of(before, after)) if before is not None and after is not None else None,
     }
     data = json.dumps(body).encode("utf-8")
     tmp = folder / f".{name}{PART}"
@@ -195,17 +217,41 @@ def _parse(where: Path, raw: bytes) -> Note | None:
             date.fromisoformat(body["day"]),
             str(body["fingerprint"]),
             _text_or_none(body.get("base")),
-            _text_or_none(body.get("text")),
             _text_or_none(body.get("before")),
+            _edit(body.get("edit")),
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _edit(value: object) -> tuple[int, int, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise TypeError("not an edit")
+    head, tail, middle = value
+    if not (isinstance(head, int) and isinstance(tail, int) and isinstance(middle, str)):
+        raise TypeError("not an edit")
+    if head < 0 or tail < 0:
+        raise ValueError("not an edit")
+    return head, tail, middle
 
 
 def _text_or_none(value: object) -> str | None:
     if value is None or isinstance(value, str):
         return value
     raise TypeError("not text")
+
+
+def has(plans: Path, plan_file: Path, fp: str) -> bool:
+    """Whether a note of `plan_file` wrote the bytes with fingerprint `fp` (by its name:
+    no note is read)."""
+    start = f"{Path(os.path.realpath(plan_file)).name}.{fp}."
+    try:
+        with os.scandir(_folder(plans)) as entries:
+            return any(e.name.startswith(start) and e.name.endswith(".json") for e in entries)
+    except OSError:
+        return False
 
 
 def by_file(found: Iterable[Note]) -> dict[Path, list[Note]]:
@@ -232,4 +278,24 @@ def chain(found: list[Note], current: str) -> list[Note]:
         out.append(note)
         at = note.base
     out.reverse()
+    return out
+
+
+def texts(proven: list[Note]) -> list[str | None]:
+    """The text each write of a chain (journal.chain) made, worked out in order from the
+    text before the first and each note's edit; None where it cannot be (a note of an
+    earlier version, or one whose text before is not held), or does not give the bytes
+    the note says it wrote."""
+    from .digest import fingerprint
+
+    out: list[str | None] = []
+    text: str | None = None
+    for note in proven:
+        if note.before is not None:
+            text = note.before
+        made = _apply(text, note.edit) if text is not None and note.edit is not None else None
+        if made is not None and fingerprint(made.encode("utf-8")) != note.fingerprint:
+            made = None
+        out.append(made)
+        text = made
     return out

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from . import gitlog, gitops, journal, rules
 from .change import Change, is_text
-from .errors import ConflictError, EditError, HistoryError, ImproveError, PlanFileError
+from .errors import ConflictError, EditError, HistoryError, PlanFileError
 from .files import (
     STALE_TEMP,
     atomic_write,
@@ -69,7 +69,7 @@ class Updated:
     action: rules.ActionStatus
     history_warning: str | None = None
     committed: str | None = None  # the commit made of the file (update(commit=True))
-    commit_note: str | None = None  # why it was not committed
+    commit_note: str | None = None  # why it was not committed, or that it is on no branch
 
     def changed_lines(self) -> list[tuple[int, int]]:
         """The 1-based line ranges of the new file that differ from the old one."""
@@ -233,10 +233,13 @@ class Workspace:
             return
         try:
             if noted:  # writes made but not recorded: theirs first
-                with store.lock():
-                    done = self._record_noted(store, today)
-                for note in done:
-                    journal.end(note.where)
+                from .history.noted import record_all
+
+                with ExitStack() as held:  # their files' locks, until the notes are gone
+                    with store.lock():
+                        done = record_all(store, self.plans, held)
+                    for note in done:
+                        journal.end(note.where)
             self.read_commits(store, today)
             store.sync_portfolio(portfolio, today, statuses=statuses)
         except HistoryError as exc:
@@ -455,7 +458,9 @@ class Workspace:
                     # then commits not read yet (a pull's), then a hand edit since the
                     # history last looked, so that this change is told apart from all
                     # (the order `sync` records them in).
-                    recorded = self._record_noted(store, today, real)
+                    from .history.noted import record_all
+
+                    recorded = record_all(store, self.plans, real=real)
                     self.read_commits(store, today)
                     store.sync(
                         [rules.plan_status(before, today)],
@@ -484,27 +489,6 @@ class Workspace:
                 written[0].history_warning = f"written; history not recorded: {exc}"
             return written[0]
 
-    def _record_noted(
-        self, store: HistoryStore, today: date, real: Path | None = None
-    ) -> list[journal.Note]:
-        """Record the writes noted and not recorded yet, each as by its author, in the
-        order made (history/noted.py): those of the file `real`, whose lock the caller
-        holds, or of every file, each under its lock (a file being written right now is
-        left for the next run). Returns the notes to remove once the history's
-        transaction is committed. The caller holds the history's lock."""
-        from .history import noted
-
-        done: list[journal.Note] = []
-        for path, found in journal.by_file(journal.notes(self.plans, real)).items():
-            with ExitStack() as held:
-                if real is None:
-                    try:
-                        held.enter_context(plan_lock(path, wait=0))
-                    except ImproveError:
-                        continue  # being written, or not to be locked: for the next run
-                done += noted.record(store, self.plans, found, today)
-        return done
-
     def _commit(
         self,
         path: Path,
@@ -523,9 +507,9 @@ class Workspace:
         new_fp = fingerprint(new_raw)
         note = None
         if noted is not None:  # with the text before, unless a note of the file has it
-            known = any(n.fingerprint == fp for n in journal.notes(noted[0], noted[1]))
+            known = journal.has(noted[0], noted[1], fp)
             note = journal.begin(
-                *noted, new_fp, base=fp, text=edited.text, before=None if known else text
+                *noted, new_fp, base=fp, before=text, after=edited.text, known=known
             )
         try:
             stamp = atomic_write(path, new_raw, expect=fp)

@@ -19,16 +19,39 @@ the file's lock and in the history's write transaction:
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
 from .. import rules
 from ..digest import fingerprint
-from ..journal import Note, chain
+from ..errors import ImproveError
+from ..files import plan_lock
+from ..journal import Note, by_file, chain, notes, texts
 from ..loader import parse_text
 
 
-def record(store, plans: Path, found: list[Note], today: date) -> list[Note]:
+def record_all(
+    store, plans: Path, held: ExitStack | None = None, real: Path | None = None
+) -> list[Note]:
+    """Record the writes noted in `plans` and not recorded yet: those of the file `real`,
+    whose lock the caller holds, or of every file, each under its lock, taken into `held`
+    (a file being written right now is left for the next run). Returns the notes to
+    remove once the history's transaction is committed, before the locks go (a writer
+    meanwhile would take a note for one the history has). The caller holds the history's
+    lock."""
+    done: list[Note] = []
+    for path, found in by_file(notes(plans, real)).items():
+        if held is not None:
+            try:
+                held.enter_context(plan_lock(path, wait=0))
+            except ImproveError:
+                continue  # being written, or not to be locked: for the next run
+        done += record(store, plans, found)
+    return done
+
+
+def record(store, plans: Path, found: list[Note]) -> list[Note]:
     """Record the noted writes of one plan file (`found`, all of it); returns the notes
     done with (recorded, or never to be), for the caller to remove once the history's
     transaction is committed. The caller holds the file's lock and the history's."""
@@ -42,7 +65,7 @@ def record(store, plans: Path, found: list[Note], today: date) -> list[Note]:
     current = fingerprint(raw)
     proven = chain(found, current)
     if proven:
-        _replay(store, plans, plan_file, proven, raw, current, today)
+        _replay(store, plans, plan_file, proven, raw, current)
     return found
 
 
@@ -53,7 +76,6 @@ def _replay(
     proven: list[Note],
     raw: bytes,
     current: str,
-    today: date,
 ) -> None:
     row = store.db.conn.execute(
         "select fingerprint, as_of from plans where plan_id = ?", [proven[-1].plan_id]
@@ -71,12 +93,12 @@ def _replay(
     if start == 0 and first.base != recorded and first.before is not None:
         day = max(first.day, day)
         _record(store, plans, plan_file, first.before, day, None, None, None)
-    for note in steps:
+    made = texts(proven)[start:]
+    for note, text in zip(steps, made, strict=True):
         day = max(note.day, day)
-        text = note.text
-        if text is None:  # a note of an earlier version: only the last write's bytes are known
+        if text is None:  # not to be worked out: only the bytes the file has now are known
             if note.fingerprint != current:
-                continue
+                continue  # what it changed is told with the next write's
             text = raw.decode("utf-8", errors="replace")
         last = note is steps[-1]
         _record(store, plans, plan_file, text, day, note.by, note.ref, current if last else None)
