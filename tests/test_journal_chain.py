@@ -298,3 +298,48 @@ def test_a_folder_that_cannot_be_synced_after_the_rename_is_still_a_written_upda
     monkeypatch.undo()
     assert r.exit_code == 0, r.output
     assert "percent = 10" in (plans / "sample.toml").read_text()
+
+
+def test_a_note_left_by_an_earlier_version_is_still_credited(tmp_path):
+    """Before one note per write, a note was PLAN.json and held no text: one whose file
+    still has the bytes it wrote is recorded as by its author, as then."""
+    import json
+
+    plans, db = shared(tmp_path)
+    out = Unavailable(db)
+    update(plans, db, "1.1.2", 10, "alice")
+    (new,) = journal.notes(plans)
+    new.where.unlink()
+    old = plans / journal.JOURNAL_DIR / "sample.toml.json"
+    old.write_text(
+        json.dumps(
+            {
+                "plan_file": str(new.plan_file),
+                "plan": "sample",
+                "ref": "1.1.2",
+                "by": "alice",
+                "day": "2017-01-05",
+                "fingerprint": new.fingerprint,
+            }
+        )
+    )
+    out.back()
+    record(plans, db)
+    assert moves(db, "1.1.2") == [(0, 10, "alice")]
+    assert not old.exists()
+
+
+def test_notes_are_readable_by_whoever_may_read_the_plan(tmp_path):
+    """Another user's run records them: a note has the plan file's mode, its folder the
+    plans folder's."""
+    import stat
+
+    plans, db = shared(tmp_path)
+    (plans / "sample.toml").chmod(0o664)
+    plans.chmod(0o2775)
+    Unavailable(db)
+    update(plans, db, "1.1.2", 10, "alice")
+    (note,) = journal.notes(plans)
+    assert stat.S_IMODE(note.where.stat().st_mode) == 0o664
+    folder = plans / journal.JOURNAL_DIR
+    assert stat.S_IMODE(folder.stat().st_mode) & 0o070 == 0o070
