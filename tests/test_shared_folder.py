@@ -153,3 +153,27 @@ def test_the_umask_is_read_without_being_changed(umask_022, monkeypatch):
     monkeypatch.setattr(os, "umask", lambda m: calls.append(m) or real(m))
     assert files.new_file_mode() == 0o644
     assert calls == []  # another thread's file is never made meanwhile with umask 0
+
+
+def test_a_locks_folder_we_may_not_write_in_refuses_and_says_whom_to_ask(folder, monkeypatch):
+    """As root nothing is refused: the refusal to make a file in the folder is stood in."""
+    path = folder / "sample.toml"
+    before = path.read_bytes()
+    (folder / ".improve" / "locks").mkdir(parents=True)
+    real_open = os.open
+
+    def not_ours(p, flags, *a, **kw):
+        if str(p).endswith(".lock") and flags & os.O_CREAT:
+            raise PermissionError(13, "Permission denied", str(p))
+        return real_open(p, flags, *a, **kw)
+
+    monkeypatch.setattr(os, "open", not_ours)
+    r = run(folder, "update", "sample:1.1.2", "--percent", "10")
+    monkeypatch.undo()
+    assert r.exit_code == 1
+    assert r.output.strip().splitlines() == [
+        "improve: sample:1.1.2: cannot lock sample.toml: you may not make files in "
+        ".improve/locks (ask whoever owns it to let everyone who writes the plans write in "
+        "it); nothing was written"
+    ]
+    assert path.read_bytes() == before

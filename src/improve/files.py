@@ -89,6 +89,12 @@ def _open_lock(path: Path) -> int:
             return os.open(lock, os.O_RDONLY)
         except OSError as exc:
             raise _no_lock(path, f"cannot open {LOCK_DIR / lock.name}: {exc.strerror}") from None
+    except PermissionError:
+        raise _no_lock(
+            path,
+            f"you may not make files in {LOCK_DIR} (ask whoever owns it to let everyone "
+            "who writes the plans write in it)",
+        ) from None
     except OSError as exc:
         raise _no_lock(path, f"cannot make {LOCK_DIR / lock.name}: {exc.strerror}") from None
     try:  # whoever may write the plan may open its lock

@@ -126,7 +126,7 @@ def begin(
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
-            os.fchmod(fd, mode)
+            os.chmod(tmp, mode)  # (by name: fchmod is not everywhere)
             os.fsync(fd)
         finally:
             os.close(fd)
