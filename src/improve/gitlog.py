@@ -1,9 +1,10 @@
 """Reading the plans' git log: which commits changed which plan files, by whom, when.
 
 Only the `git` command is run, and only to read (`git log`, `git cat-file`); nothing here
-writes to the repository or reaches the network. Where HEAD is costs no process: it is
-read from the files under `.git` (`head`), so a run with nothing new to read stays as
-fast as one outside git. Anything unexpected (no git, a repository this cannot read, a
+writes to the repository or reaches the network, and git runs no other program (every
+command goes through `gitrun.run`). Where HEAD is costs no process: it is read from the
+files under `.git` (`head`), so a run with nothing new to read stays as fast as one
+outside git. Anything unexpected (no git, a repository this cannot read, a
 git that fails) is None or a `GitLogError`: the history then carries on as without git.
 
     repo = find_repo(plans)                     # None outside a git work tree
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from . import gitrun
 from .files import NOT_PLANS
 
 GIT_TIMEOUT = 120  # seconds: reading a long log is slow, but a git that hangs is an error
@@ -132,14 +134,8 @@ def _git(repo: Repo, args: list[str], data: bytes | None = None) -> bytes:
     if shutil.which("git") is None:
         raise GitLogError("git is not installed")
     try:
-        done = subprocess.run(
-            ["git", "-c", "core.quotePath=false", *args],
-            cwd=repo.top,
-            input=data,
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
-        )
+        done = gitrun.run(["-c", "core.quotePath=false", *args], repo.top, data=data,
+                          timeout=GIT_TIMEOUT, env={"LC_ALL": "C"})  # fmt: skip
     except (OSError, subprocess.SubprocessError) as exc:
         raise GitLogError(f"git could not be run: {exc}") from None
     if done.returncode != 0:
@@ -167,7 +163,8 @@ def plan_commits(repo: Repo, plans: Path, since: str | None, until: str) -> list
     out = _git(
         repo,
         ["log", "--reverse", "--topo-order", "--no-merges", "--no-renames", "--raw",
-         "--no-abbrev", "-z", "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI", *revs, "--", spec],
+         "--no-abbrev", "-z", "--no-show-signature", "--no-ext-diff", "--no-textconv",
+         "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI", *revs, "--", spec],
     )  # fmt: skip
     commits = []
     for record in out.split(b"\x1e")[1:]:
@@ -226,8 +223,8 @@ def blobs(repo: Repo, ids: list[str]) -> dict[str, bytes]:
 
 def author_names(plans: Path):
     """Who a commit is by: the name plans/people.toml gives its author's email, else the
-    name git has (made inert: a name is text from many hands), else the email."""
-    from .inert import one_line
+    name git has, exactly (control characters and all: it is made inert where it is
+    shown, as all text from many hands is), else the email."""
     from .people import load_people
 
     people = load_people(plans)
@@ -235,7 +232,7 @@ def author_names(plans: Path):
 
     def who(name: str, email: str) -> str:
         known = by_email.get(email.strip().casefold()) if email else None
-        return one_line(known or " ".join(name.split()) or email or "unknown")
+        return known or (name if name.strip() else "") or email or "unknown"
 
     return who
 

@@ -1,6 +1,8 @@
 """The plans folder as part of a git repository: committing the one file a change made.
 
-Only the `git` command is used, never the network: nothing is ever pushed or pulled here.
+Only the `git` command is used, never the network: nothing is ever pushed or pulled here,
+and git runs no other program (no hook, filter, file-system monitor or signing: every
+command goes through `gitrun.run`).
 A commit holds exactly the plan file that was changed, and is never made when that file
 had other changes not yet committed before this one (they would be committed under this
 change's name); the change is then kept, and said to be left uncommitted.
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from . import gitrun
+
 GIT_TIMEOUT = 30  # seconds: a git that hangs (a lock, a prompt) is an error, not a wait
 
 
@@ -22,15 +26,23 @@ GIT_TIMEOUT = 30  # seconds: a git that hangs (a lock, a prompt) is an error, no
 class Committed:
     commit: str | None  # the new commit's id, or None when it was not made
     why_not: str | None = None  # why not, in a sentence
+    detached: bool = False  # made on a detached HEAD: on no branch
 
 
 def _git(
     args: list[str], cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=GIT_TIMEOUT,
-        env={**os.environ, "GIT_TERMINAL_PROMPT": "0", **(env or {})},
+) -> subprocess.CompletedProcess[str]:
+    """`git ARGS` in `cwd` through `gitrun.run` (no hook, filter, monitor, signing or
+    transport runs a program), with clean filters emptied for the commands that read the
+    work tree; its output as text."""
+    done = gitrun.run(args, cwd, timeout=GIT_TIMEOUT, env=env, filters=args[0] in _READ_TREE)
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode("utf-8", "replace"),
+        done.stderr.decode("utf-8", "replace"),
     )  # fmt: skip
+
+
+_READ_TREE = frozenset({"status", "add", "commit"})  # they may pass files through filters
 
 
 def commit_by_default(env=None) -> bool:
@@ -54,7 +66,8 @@ def has_changes(path: Path) -> bool | None:
     """Whether a file has changes git has not committed (staged or not; an untracked file
     has none of its own yet); None when git cannot say."""
     try:
-        out = _git(["status", "--porcelain", "--", path.name], path.parent)
+        out = _git(["status", "--porcelain", "--ignore-submodules=all", "--", path.name],
+                   path.parent)  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return None
     if out.returncode != 0:
@@ -91,8 +104,8 @@ def commit_file(
         if added.returncode != 0:
             return Committed(None, f"git could not add {path.name}: {_first(added.stderr)}")
         done = _git(
-            ["commit", "--quiet", "--no-verify", f"--author={who}", "-m", message, "--only",
-             "--", path.name],
+            ["commit", "--quiet", "--no-verify", "--no-gpg-sign", f"--author={who}", "-m",
+             message, "--only", "--", path.name],
             folder, env,
         )  # fmt: skip
         if done.returncode != 0:
@@ -100,7 +113,28 @@ def commit_file(
         head = _git(["rev-parse", "HEAD"], folder)
     except (OSError, subprocess.SubprocessError) as exc:
         return Committed(None, f"git could not be run: {exc}")
-    return Committed(head.stdout.strip() or None)
+    made = head.stdout.strip() or None
+    return Committed(made, detached=made is not None and _detached(folder))
+
+
+def _detached(folder: Path) -> bool:
+    """Whether HEAD is on no branch (read from the files, as gitlog.head reads it)."""
+    from .gitlog import find_repo
+
+    repo = find_repo(folder)
+    try:
+        text = (repo.git_dir / "HEAD").read_text(encoding="utf-8") if repo else "ref:"
+    except OSError:
+        return False
+    return not text.startswith("ref:")
+
+
+def detached_warning(commit: str) -> str:
+    """What a commit made on a detached HEAD is said with."""
+    return (
+        f"committed on a detached HEAD (no branch): {commit[:10]} is on no branch, and "
+        "checking out a branch leaves it behind; `git switch -c NAME` makes one for it"
+    )
 
 
 def _first(text: str) -> str:
@@ -141,7 +175,8 @@ def commit_update(
     before: Before, done, note: str | None, by: str | None, plans: Path, day: date | None = None
 ) -> None:
     """Commit the file an update changed, as by `by` (with the email plans/people.toml
-    gives that person), setting `done.committed` or `done.commit_note`."""
+    gives that person), setting `done.committed` and `done.commit_note` (why it was not
+    committed, or that the commit is on no branch)."""
     if before.why_not is not None:
         done.commit_note = f"not committed: {before.why_not}"
         return
@@ -152,7 +187,8 @@ def commit_update(
     email = person.email if person else None
     made = commit_file(before.path, commit_message(str(done.target), done.changes, note),
                        author, email, day)  # fmt: skip
-    done.committed, done.commit_note = (
-        made.commit,
-        (f"not committed: {made.why_not}" if made.why_not else None),
-    )
+    done.committed = made.commit
+    if made.why_not:
+        done.commit_note = f"not committed: {made.why_not}"
+    elif made.commit and made.detached:
+        done.commit_note = detached_warning(made.commit)

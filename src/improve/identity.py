@@ -6,6 +6,7 @@ import getpass
 import os
 import subprocess
 from collections.abc import Mapping
+from pathlib import Path
 
 
 def who_am_i(env: Mapping[str, str] | None = None) -> str | None:
@@ -15,11 +16,12 @@ def who_am_i(env: Mapping[str, str] | None = None) -> str | None:
     if name:
         return name
     try:
-        out = subprocess.run(
-            ["git", "config", "user.name"], capture_output=True, text=True, timeout=2, check=False
-        )
-        if out.returncode == 0 and out.stdout.strip():
-            return out.stdout.strip()
+        from .gitrun import run
+
+        out = run(["config", "user.name"], Path.cwd(), timeout=2)
+        name = out.stdout.decode("utf-8", "replace").strip()
+        if out.returncode == 0 and name:
+            return name
     except (OSError, subprocess.SubprocessError):
         pass
     try:

@@ -108,7 +108,7 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
 
             commit = commit_by_default()
         if commit:
-            from ..gitops import before_change, commit_file
+            from ..gitops import before_change, commit_file, detached_warning
             from ..people import load_people
 
             why = before_change(path).why_not
@@ -123,6 +123,8 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
             )
             if done is not None and done.commit:
                 echo(f"Committed {done.commit[:10]}: {display_name(path)}.")
+                if done.detached:
+                    echo(f"improve: warning: {detached_warning(done.commit)}", err=True)
             else:
                 reason = why or (done.why_not if done is not None else None)
                 echo(f"improve: warning: not committed: {reason}", err=True)

@@ -330,7 +330,7 @@ def update(
         echo(f"improve: warning: {done.history_warning}", err=True)
     if done.committed:
         echo(f"Committed {done.committed[:10]}: {display_name(done.path)}, by {author or 'you'}.")
-    elif done.commit_note:
+    if done.commit_note:  # why it was not committed, or that the commit is on no branch
         echo(f"improve: warning: {done.commit_note}", err=True)
 
 
