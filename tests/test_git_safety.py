@@ -183,6 +183,9 @@ def test_a_commit_on_a_detached_head_is_said(tmp_path, monkeypatch):
     r = improve(repo, "update", "sample:1.1.1", "--percent", "60", "--by", "Jo", "--commit")
     assert "Committed " in r.stdout
     assert "improve: warning: committed on a detached HEAD (no branch)" in r.stderr
+    r = improve(repo, "review", "record", "--by", "Jo", "--commit")
+    assert "Committed " in r.stdout
+    assert "improve: warning: committed on a detached HEAD (no branch)" in r.stderr
     (tmp_path / "b").mkdir()
     on_branch = make_repo(tmp_path / "b", monkeypatch)
     r = improve(on_branch, "update", "sample:1.1.1", "--percent", "60", "--commit")
