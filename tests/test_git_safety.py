@@ -156,8 +156,7 @@ def test_no_program_named_by_the_repository_runs(tmp_path, monkeypatch, plant):
     PLANTS[plant](repo, evil)
     marks = tmp_path / "MARKS"
     assert not marks.exists()
-    improve(repo, "status")
-    improve(repo, "history", "sample:1.1.1")
+    improve(repo, "status")  # reads the commits: git log, git cat-file
     r = improve(repo, "update", "sample:1.1.1", "--percent", "60", "--by", "Jo", "--commit")
     assert not marks.exists(), marks.read_text()
     assert "Committed " in r.stdout, r.output  # and the commit is made as ever
