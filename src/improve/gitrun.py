@@ -18,8 +18,9 @@ every configuration file:
   defines has its clean, smudge and process commands emptied (found by `git config`,
   which runs nothing); git's own line-ending and encoding conversions still apply;
 - no pager; and the environment is the caller's without the GIT_* variables, but for
-  those saying where git's configuration is and who is committing (so GIT_SSH_COMMAND,
-  GIT_EXTERNAL_DIFF, GIT_PAGER, GIT_DIR, GIT_CONFIG_PARAMETERS … are not passed on).
+  those saying where git's configuration and its own programs are, and who commits when
+  (`KEEP`: so GIT_SSH_COMMAND, GIT_EXTERNAL_DIFF, GIT_PAGER, GIT_DIR,
+  GIT_CONFIG_PARAMETERS … are not passed on).
 
 The user's own configuration still counts for everything else (user.name and user.email
 above all): only what runs a program is switched off.
