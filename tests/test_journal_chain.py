@@ -343,3 +343,29 @@ def test_notes_are_readable_by_whoever_may_read_the_plan(tmp_path):
     assert stat.S_IMODE(note.where.stat().st_mode) == 0o664
     folder = plans / journal.JOURNAL_DIR
     assert stat.S_IMODE(folder.stat().st_mode) & 0o070 == 0o070
+
+
+def test_a_note_of_a_file_outside_the_plans_folder_is_dropped_unread(tmp_path):
+    import json
+
+    plans, _ = shared(tmp_path)
+    secret = tmp_path / "secret.toml"
+    secret.write_text("not yours")
+    folder = plans / journal.JOURNAL_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    planted = folder / "secret.toml.x.1.ab.json"
+    body = {"plan_file": str(secret), "plan": "s", "ref": "1", "by": "x", "day": "2017-01-05"}
+    planted.write_text(json.dumps({**body, "fingerprint": "x"}))
+    assert journal.notes(plans) == [] and not planted.exists()
+
+
+def test_an_edit_gives_back_the_text_it_was_made_from():
+    import random
+
+    rng = random.Random(21)
+    for _ in range(2000):
+        before = "".join(rng.choice("ab\n") for _ in range(rng.randint(0, 12)))
+        after = "".join(rng.choice("ab\n") for _ in range(rng.randint(0, 12)))
+        head, tail, middle = journal.edit_of(before, after)
+        assert before[:head] + middle + before[len(before) - tail :] == after
+        assert head + tail <= min(len(before), len(after))

@@ -190,6 +190,7 @@ def notes(plans: Path, plan_file: Path | None = None) -> list[Note]:
         return []
     out = []
     now = time.time()
+    root = os.path.realpath(plans)
     for name in names:
         where = folder / name
         if name.endswith(PART):
@@ -206,12 +207,16 @@ def notes(plans: Path, plan_file: Path | None = None) -> list[Note]:
         except OSError:
             continue  # one we may not read (another user's): left for a run that can
         note = _parse(where, raw)
-        if note is None:
-            end(where)  # not a note of ours: nothing can be told from it
+        if note is None or not _inside(note.plan_file, root):
+            end(where)  # not a note of ours (or of a file elsewhere): nothing to tell
             continue
         if wanted is None or str(note.plan_file) == wanted:
             out.append(note)
     return out
+
+
+def _inside(path: Path, root: str) -> bool:
+    return os.path.realpath(path).startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _parse(where: Path, raw: bytes) -> Note | None:
