@@ -2,6 +2,7 @@
 shipped plans.
 
     .venv/bin/python bench/fuzz.py [--count 5000] [--seed 2017] [--pdf-every 100]
+    .venv/bin/python bench/fuzz.py --imports [--count 1000]   # documents to import instead
 
 Each mutant is loaded as a plan file; each that loads as a plan is then reported beside a
 sound plan in every format (HTML, Markdown, CSV, workbook; a PDF for one in
@@ -33,7 +34,10 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=2017)
     ap.add_argument("--pdf-every", type=int, default=100, help="a PDF for one loaded mutant in N")
+    ap.add_argument("--imports", action="store_true", help="fuzz `improve import` instead")
     args = ap.parse_args()
+    if args.imports:
+        sys.exit(fuzz_imports(args.count, args.seed))
     largest_path = max(SEEDS, key=lambda p: p.stat().st_size)
     largest = largest_path.read_text(encoding="utf-8")
     started = time.perf_counter()
@@ -92,6 +96,29 @@ def _report_floor(plan: Path) -> float:
         started = time.perf_counter()
         render(report, "html", folder, folder)
         return time.perf_counter() - started
+
+
+def fuzz_imports(n: int, seed: int) -> int:
+    """Mutants of a Word plan, an Excel tracker and a CSV export (tests/import_fuzz_helper.py),
+    each imported with the limits lowered: every one handled wrongly (an exception that is
+    not the file's own error, over 2 s or 60 MB), and the slowest. The exit status."""
+    from import_fuzz_helper import check_import, import_mutants, lower_limits
+
+    lower_limits(setattr)
+    wrong: list[str] = []
+    kinds: Counter[str] = Counter()
+    slowest = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        for mutant in import_mutants(n, Path(tmp), seed):
+            kinds.update(mutant.steps)
+            t = time.perf_counter()
+            wrong += check_import(mutant)
+            slowest = max(slowest, time.perf_counter() - t)
+    print(f"{n} documents ({', '.join(f'{k} {c}' for k, c in sorted(kinds.items()))})")
+    print(f"slowest import {slowest:.2f} s; handled wrongly: {len(wrong)}")
+    for line in wrong[:20]:
+        print("  ", line)
+    return 1 if wrong else 0
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import codecs
 import csv
 import datetime as dt
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from itertools import islice
@@ -85,17 +86,20 @@ def read_grid(path: Path, sheet: str | None = None) -> Grid:
     if sheet is not None and suffix != ".xlsx" and suffix != ".xlsm":
         raise GridError("--sheet is for Excel workbooks only", code="import-sheet")
     try:
-        if suffix == ".csv":
-            return _read_csv(path)
-        if suffix == ".docx":
-            return _read_docx(path)
-        return _read_xlsx(path, sheet)
+        with warnings.catch_warnings():  # openpyxl warns on stderr of what it leaves out
+            warnings.simplefilter("ignore")
+            if suffix == ".csv":
+                return _read_csv(path)
+            if suffix == ".docx":
+                return _read_docx(path)
+            return _read_xlsx(path, sheet)
     except SourceError:  # GridError, LimitError: already this file's, in its words
         raise
     except Exception as exc:  # anything the reading library raises is this file's error
+        said = " ".join(str(exc).split())[:200]  # one line, whatever the library said
         raise GridError(
             f"{path.name}: cannot be read as a {suffix[1:]} file ({type(exc).__name__}: "
-            f"{str(exc)[:200]}); open it, save it again as {suffix}, and import that",
+            f"{said}); open it, save it again as {suffix}, and import that",
             code="import-unreadable",
         ) from None
 
