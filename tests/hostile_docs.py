@@ -147,3 +147,29 @@ def with_dtd_xlsx(path: Path) -> Path:
     plain_xlsx(path)
     dtd = b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>'
     return rewrite(path, SHEET, lambda d: d.replace(b"<worksheet", dtd + b"<worksheet", 1))
+
+
+def understated_xlsx(path: Path, megabytes: int) -> Path:
+    """A sheet that says it unzips to 1,000 bytes and holds `megabytes` MB of zeros: its size
+    rewritten in its local header and in the zip's directory."""
+    import struct
+
+    bomb = bomb_xlsx(path.with_suffix(".bomb"), megabytes)
+    with zipfile.ZipFile(bomb) as z:  # the same parts, written without zip64
+        parts = [(i.filename, z.read(i)) for i in z.infolist()]
+    bomb.unlink()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts:
+            z.writestr(name, data)
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    count, _, at = struct.unpack("<HLL", data[end + 10 : end + 20])
+    for _ in range(count):
+        n, e, c = struct.unpack("<HHH", data[at + 28 : at + 34])
+        if data[at + 46 : at + 46 + n] == SHEET.encode():
+            struct.pack_into("<L", data, at + 24, 1000)  # in the directory
+            local = struct.unpack("<L", data[at + 42 : at + 46])[0]
+            struct.pack_into("<L", data, local + 22, 1000)  # in the local header
+        at += 46 + n + e + c
+    path.write_bytes(bytes(data))
+    return path

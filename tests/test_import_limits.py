@@ -133,6 +133,15 @@ def test_a_zip_bomb_is_refused_from_its_directory(run, tmp_path):
     refused_in_one_line(run, doc, "at most 100 MB unzipped")
 
 
+def test_a_part_that_understates_its_size_is_read_no_further_than_it_says(run, tmp_path):
+    # the sizes checked are the zip's own, and Python's zipfile gives no more than them
+    doc = h.understated_xlsx(tmp_path / "liar.xlsx", 20)  # 20 MB said to be 1,000 bytes
+    message, took, peak = bounded(doc)
+    assert message is not None and "Bad CRC-32" in message
+    assert took < 5 and peak < 5 * MB, (took, peak)
+    refused_in_one_line(run, doc, "cannot be read as a xlsx file")
+
+
 # -- each limit, lowered so the document stays small ----------------------------------------
 
 
@@ -256,3 +265,12 @@ def test_what_a_library_says_of_a_damaged_part_is_one_line(run, tmp_path):
         warnings.simplefilter("always")
         refused_in_one_line(run, doc, "cannot be read as a xlsx file")
     assert [str(w.message) for w in said] == []
+
+
+def test_a_sheet_without_cell_references_is_read_by_position(tmp_path):
+    # the used range is found from the cells, so it must place them as openpyxl does
+    import re
+
+    doc = h.plain_xlsx(tmp_path / "p.xlsx", rows=2)
+    h.rewrite(doc, h.SHEET, lambda d: re.sub(rb' r="[A-Z]*[0-9]+"', b"", d))
+    assert [row.texts()[0] for row in read_grid(doc).rows] == ["Ref", "1.1", "1.2"]

@@ -191,24 +191,25 @@ def scan_sheet(path: Path, z: zipfile.ZipFile, part: str, title: str) -> Sheet:
 
     out = Sheet()
     merges: list[tuple[int, int, int, int]] = []
-    row = col = 0
+    done = row = col = 0  # the row last ended; the row and column of the cell last read
     with z.open(part) as f:
-        for event, el in etree.iterparse(
-            f, events=("start", "end"), resolve_entities=False, no_network=True
-        ):
+        for _, el in etree.iterparse(
+            f, tag=(S + "c", S + "row", S + "mergeCell"), resolve_entities=False, no_network=True
+        ):  # only the end of these: a cell's value is in it, and the row holds the cell
             tag = el.tag
-            if event == "start":
-                if tag == S + "row":
-                    r = el.get("r")
-                    row = int(r) if r and r.isdigit() else row + 1
-                    col = 0
-                continue
             if tag == S + "c":
+                r = el.getparent().get("r") if el.getparent() is not None else None
+                at = int(r) if r and r.isdigit() else done + 1
+                col = 0 if at != row else col
+                row = at
                 ref = REF.fullmatch(el.get("r") or "")
                 col = column_number(ref.group(1)) if ref else col + 1
                 if _holds_value(el):
                     _used(path, out, row, col, title)
-            elif tag == S + "mergeCell":
+            elif tag == S + "row":
+                r = el.get("r")
+                done = int(r) if r and r.isdigit() else done + 1
+            else:
                 found = _range(el.get("ref") or "")
                 if found:
                     merges.append(found)
@@ -217,10 +218,9 @@ def scan_sheet(path: Path, z: zipfile.ZipFile, part: str, title: str) -> Sheet:
                             path, f"{title} has over {MAX_MERGES:,} merged ranges",
                             f"at most {MAX_MERGES:,} merged ranges",
                         )  # fmt: skip
-            if tag != S + "v" and tag != S + "t" and tag != S + "is" and tag != S + "f":
-                el.clear()
-                while el.getprevious() is not None:
-                    del el.getparent()[0]
+            el.clear()
+            while el.getprevious() is not None:
+                del el.getparent()[0]
     area = 0
     for r1, c1, r2, c2 in merges:  # clipped to the used range: never one cell at a time
         if r1 <= out.rows and c1 <= out.columns:
