@@ -110,8 +110,12 @@ def test_default_plans_folder_is_dot_plans(run, plans, monkeypatch):
 
 
 def test_bad_today_is_a_usage_error(run, plans):
-    r = run("status", "--plans", plans, "--today", "5/1/2017")
-    assert r.exit_code == 2 and "YYYY-MM-DD" in r.output and "2017-01-05" in r.output
+    r = run("status", "--json", "--plans", plans, "--today", "5/1/2017")  # day first
+    assert r.exit_code == 0 and json.loads(r.output)["today"] == "2017-01-05"
+    r = run("status", "--plans", plans, "--today", "January 2017")
+    assert r.exit_code == 2 and "YYYY-MM-DD" in r.output and "2017-01-31" in r.output
+    r = run("status", "--plans", plans, "--today", "01/18/2017")  # never month first
+    assert r.exit_code == 2 and "day first" in r.output
     r = run("status", "--plans", plans, env={"IMPROVE_TODAY": "soon"})
     assert r.exit_code == 2 and "IMPROVE_TODAY" in r.output
 

@@ -9,13 +9,14 @@ works it out on the plan's data.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from . import model as m
-from .dates import parse_date
-from .errors import EditError
+from .dates import parse_day
+from .errors import EditError, ImproveError
 
 # The fields of a change, in the words a message uses for them.
 FIELD_WORDS = {
@@ -42,6 +43,31 @@ REASON_OWNERS = {
     "refuse": "a refused request",
 }
 DECISIONS = ("agree", "refuse")
+
+
+_PERCENT = re.compile(r"([0-9]{1,3})(?:\.0+)?\s*%?")
+
+
+def parse_percent(text: str) -> int:
+    """A percent as a person types it: "75", "75%", " 75 % " (and "75.0", as a
+    spreadsheet writes it) are 75. A whole number from 0 to 100, or EditError (field
+    "percent") saying what was typed: "75.5", "3/4", "seventy" and "150" are refused,
+    never rounded or clipped."""
+    typed = text.strip() if isinstance(text, str) else ""
+    found = _PERCENT.fullmatch(typed)
+    if found is None:
+        shown = " ".join(typed.split())[:40]
+        raise EditError(
+            f'the percent must be a whole number from 0 to 100, not "{shown}"',
+            code="bad-value",
+            field="percent",
+        )
+    number = int(found[1])
+    if number > 100:
+        raise EditError(
+            f"the percent must be from 0 to 100, not {number}", code="bad-value", field="percent"
+        )
+    return number
 
 
 @dataclass
@@ -133,9 +159,9 @@ class Change:
             if text(value) is None:
                 return None
             try:
-                return parse_date(str(value))
-            except ValueError as exc:
-                raise EditError(str(exc), code="bad-value", field=name) from None
+                return parse_day(str(value))
+            except ImproveError as exc:
+                raise EditError(exc.message, code="bad-value", field=name) from None
 
         change = cls(
             status=text(status),
@@ -155,14 +181,7 @@ class Change:
         if isinstance(percent, int):
             change.percent = percent
         elif text(percent) is not None:
-            typed = str(percent).strip().rstrip("%").strip()
-            if not typed.isdecimal() or not typed.isascii():
-                raise EditError(
-                    f'the percent must be a whole number from 0 to 100, not "{percent}"',
-                    code="bad-value",
-                    field="percent",
-                )
-            change.percent = int(typed)
+            change.percent = parse_percent(str(percent))
         for typed_measure, typed_value in readings:
             measure, value = text(typed_measure), text(typed_value)
             if not measure or not value:

@@ -6,6 +6,8 @@ import calendar
 import re
 from datetime import date, datetime
 
+from .errors import ImproveError
+
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 
@@ -48,14 +50,74 @@ def suggest_date(value) -> str | None:
     return first.date().isoformat()
 
 
+_UK = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})$")
+_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$", re.IGNORECASE)
+_FORMS = "as YYYY-MM-DD or day first, DD/MM/YYYY"
+
+
+def parse_day(text: str) -> date:
+    """A day as a person types it: 2017-01-18 (ISO), or day first as English councils
+    write it (18/01/2017, 18/1/2017, 18-01-2017, 18.01.2017, 18 January 2017). Never
+    month first: 01/18/2017 is refused, not read as 18 January. A two-digit year is
+    refused rather than guessed. ImproveError (code "bad-date") says what to write."""
+    typed = text.strip() if isinstance(text, str) else ""
+    shown = " ".join(typed.split())[:40]
+
+    def refuse(why: str) -> ImproveError:
+        return ImproveError(f'"{shown}" is not a date: {why}', code="bad-date", typed=text)
+
+    if not typed.isascii():
+        raise refuse(f"write it {_FORMS}")
+    if _ISO.match(typed):
+        try:
+            return date.fromisoformat(_zero_padded(typed))
+        except ValueError:
+            raise refuse("there is no such day") from None
+    uk = _UK.match(typed)
+    if uk:
+        day, month, year = int(uk[1]), int(uk[3]), uk[4]
+        if len(year) == 2:
+            raise refuse(f"write the year in full, {uk[1]}{uk[2]}{uk[3]}{uk[2]}20{year}")
+        if month > 12 and day <= 12:
+            raise refuse(
+                f"dates are read day first ({month}/{day:02}/{year} is {month} "
+                f"{calendar.month_name[day]} {year}), and there is no month {month}"
+            )
+        try:
+            return date(int(year), month, day)
+        except ValueError:
+            raise refuse("there is no such day (dates are read day first, DD/MM/YYYY)") from None
+    words = _WORDS.match(typed)
+    if words:
+        named = _MONTH_NAMES.get(words[2].casefold())
+        if named:
+            try:
+                return date(int(words[3]), named, int(words[1]))
+            except ValueError:
+                raise refuse("there is no such day") from None
+    hint = suggest_date(typed)
+    extra = f" (did you mean {hint}?)" if hint else ""
+    raise refuse(f"write it {_FORMS}{extra}")
+
+
+_MONTH_NAMES = {
+    name: k
+    for k in range(1, 13)
+    for name in (calendar.month_name[k].casefold(), calendar.month_abbr[k].casefold())
+} | {"sept": 9}
+
+
+def _zero_padded(iso: str) -> str:
+    y, mo, d = iso.split("-")
+    return f"{y}-{int(mo):02}-{int(d):02}"
+
+
 def parse_date(text: str) -> date:
-    """Parse a command-line date (YYYY-MM-DD); ValueError with a helpful message."""
+    """`parse_day` for callers that catch ValueError: the same forms, the same words."""
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        hint = suggest_date(text)
-        extra = f" (did you mean {hint}?)" if hint else ""
-        raise ValueError(f'"{text}" is not a date in the form YYYY-MM-DD{extra}') from None
+        return parse_day(text)
+    except ImproveError as exc:
+        raise ValueError(exc.message) from None
 
 
 CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "six-monthly": 6, "annual": 12}
