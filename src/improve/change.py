@@ -65,7 +65,10 @@ def parse_percent(text: str) -> int:
     number = int(found[1])
     if number > 100:
         raise EditError(
-            f"the percent must be from 0 to 100, not {number}", code="bad-value", field="percent"
+            f"the percent must be from 0 to 100, not {number}",
+            code="bad-value",
+            field="percent",
+            number=number,
         )
     return number
 

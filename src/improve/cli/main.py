@@ -15,7 +15,7 @@ from .common import RawJSON, emit_json, folder_there, load, report_failed, today
 from .errors import Failed, ImproveGroup, echo
 from .history_cmds import register, workspace
 from .import_cmd import register as register_import
-from .options import DATE, global_options, settings
+from .options import DATE, PERCENT, global_options, settings
 from .read_cmds import register as register_reading
 from .report_cmd import register as register_report
 from .returns_cmd import register as register_returns
@@ -179,7 +179,7 @@ def _reading(value: str) -> tuple[str, str]:
 @cli.command()
 @global_options
 @click.argument("target", metavar="PLAN:REF")
-@click.option("--percent", type=int, help="Percent complete, 0–100.")
+@click.option("--percent", type=PERCENT, metavar="N", help="Percent complete, 0–100 (75 or 75%).")
 @click.option("--status", "status_", type=click.Choice(STATUSES), help="The action's status.")
 @click.option("--impact", type=click.Choice(IMPACTS), help="Is the action making a difference?")
 @click.option("--impact-note", help="A word on the impact.")
@@ -249,7 +249,13 @@ def _reading(value: str) -> tuple[str, str]:
 @click.option(
     "--commit/--no-commit",
     default=None,
-    help="Commit the plan file to git, it alone, as by --by (default: IMPROVE_COMMIT=1).",
+    help="Commit the plan file to git, it alone, as by --by (default: IMPROVE_COMMIT=1, "
+    "or the plans folder's improve.toml).",
+)
+@click.option(
+    "--no-verify",
+    is_flag=True,
+    help="With a commit: the repository's pre-commit and commit-msg hooks do not run.",
 )
 def update(
     target,
@@ -274,6 +280,7 @@ def update(
     reason,
     by,
     commit,
+    no_verify,
 ) -> None:
     """Change one action in its plan file and log the update.
 
@@ -309,12 +316,10 @@ def update(
             request_extension=request_extension,
             decide_extension=decision,
         )
-        if commit is None:
-            from ..gitops import commit_by_default
-
-            commit = commit_by_default()
         author = by or who_am_i()
-        done = workspace(s).update(Target.parse(target), change, s.today, author, commit=commit)
+        done = workspace(s).update(
+            Target.parse(target), change, s.today, author, commit=commit, no_verify=no_verify
+        )
     except ImproveError as exc:
         exc.values.setdefault("target", target)  # said as "improve: PLAN:REF: …"
         raise

@@ -30,8 +30,9 @@ def _check_date(ctx, param, value):
 
 
 class DateType(click.ParamType):
-    """A date on the command line, YYYY-MM-DD; anything else is a usage error (exit 2)
-    that says which date was probably meant."""
+    """A date on the command line, YYYY-MM-DD or day first (DD/MM/YYYY, as
+    `dates.parse_day` reads it); anything else is a usage error (exit 2) that says what
+    to write."""
 
     name = "date"
 
@@ -49,6 +50,30 @@ class DateType(click.ParamType):
 DATE = DateType()
 
 
+class PercentType(click.ParamType):
+    """A percent on the command line as a person types it (75, 75%: `change.parse_percent`);
+    what is not a whole number is a usage error (exit 2). A whole number over 100 is let
+    through, for the change's own check to refuse with the action named (exit 1)."""
+
+    name = "percent"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        from ..change import parse_percent
+        from ..errors import EditError
+
+        try:
+            return parse_percent(value)
+        except EditError as exc:
+            if isinstance(exc.values.get("number"), int):
+                return exc.values["number"]
+            self.fail(exc.message, param, ctx)
+
+
+PERCENT = PercentType()
+
+
 def global_options(f):
     f = click.option(
         "--db",
@@ -63,11 +88,11 @@ def global_options(f):
     f = click.option(
         "--today",
         "today",
-        metavar="YYYY-MM-DD",
+        metavar="DATE",
         default=None,
         expose_value=False,
         callback=_check_date,
-        help="Work as at this date (default: today; or IMPROVE_TODAY).",
+        help="Work as at this date, YYYY-MM-DD or DD/MM/YYYY (default: today; or IMPROVE_TODAY).",
     )(f)
     f = click.option(
         "--plans",

@@ -11,7 +11,8 @@ from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..errors import HistoryError
+from ..dates import parse_day
+from ..errors import HistoryError, ImproveError
 from .records import Event, PlanSummary, Review
 
 if TYPE_CHECKING:
@@ -82,10 +83,11 @@ class Reading:
             return self.review(int(since))
         if isinstance(since, str) and since != "last":
             try:
-                since = date.fromisoformat(since)
-            except ValueError:
+                since = parse_day(since)
+            except ImproveError:
                 raise HistoryError(
-                    f'"{since}" is not a review: give "last", a review id or a date as YYYY-MM-DD',
+                    f'"{since}" is not a review: give "last", a review id or a date as '
+                    "YYYY-MM-DD or DD/MM/YYYY",
                     code="unknown-review",
                 ) from None
         limit = since if isinstance(since, date) else today
