@@ -150,7 +150,8 @@ def new_file_mode() -> int:
 
 
 TEMP_SUFFIX = ".tmp"
-NOT_PLANS = frozenset({"people.toml"})  # who leads what (improve.people): never a plan
+# who leads what (improve.people) and the folder's settings (gitops.SETTINGS): never plans
+NOT_PLANS = frozenset({"people.toml", "improve.toml"})
 
 
 def plan_files(folder: Path) -> list[Path]:

@@ -6,12 +6,27 @@ command goes through `gitrun.run`).
 A commit holds exactly the plan file that was changed, and is never made when that file
 had other changes not yet committed before this one (they would be committed under this
 change's name); the change is then kept, and said to be left uncommitted.
+
+Whether a change is committed (the policy every front end follows, through
+`Workspace.update` and `share_review`): --commit/--no-commit when said; else
+IMPROVE_COMMIT (1/yes/true, 0/no/false); else the plans folder's own setting,
+plans/improve.toml:
+
+    [git]
+    commit = true          # commit each change, as IMPROVE_COMMIT=1
+    hooks = ".githooks"    # the council's commit hooks: a folder git tracks, from the top
+
+The hooks folder is used only when plans/improve.toml and every file in that folder are
+tracked by git and unchanged (`tracked_hooks`): a hook is then run as the repository has
+it, never from .git/config or .git/hooks, which no clone shares and anyone can plant. A
+hook that refuses leaves the change written and uncommitted, said in one line.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -42,13 +57,150 @@ def _git(
     )  # fmt: skip
 
 
-_READ_TREE = frozenset({"status", "add", "commit"})  # they may pass files through filters
+_READ_TREE = frozenset({"status", "add", "commit", "reset"})  # they may pass files through filters
 
 
 def commit_by_default(env=None) -> bool:
     """IMPROVE_COMMIT=1: commit each change without --commit."""
     env = os.environ if env is None else env
     return env.get("IMPROVE_COMMIT", "").strip().lower() in ("1", "yes", "true")
+
+
+def commit_wanted(plans: Path, commit: bool | None, env=None) -> tuple[bool, str | None]:
+    """Whether a change is committed: `commit` when said (--commit/--no-commit), else
+    IMPROVE_COMMIT when set, else the folder's setting (plans/improve.toml); with why it
+    is not, when that setting cannot be read (the change is made, and not committed)."""
+    if commit is not None:
+        return commit, None
+    env = os.environ if env is None else env
+    said = env.get("IMPROVE_COMMIT", "").strip().lower()
+    if said in ("1", "yes", "true", "0", "no", "false"):
+        return said in ("1", "yes", "true"), None
+    found = folder_settings(plans)
+    return bool(found.commit), found.problem
+
+
+SETTINGS = "improve.toml"  # the plans folder's settings: [git] commit, hooks
+_SETTING_KEYS = ("commit", "hooks")
+
+
+@dataclass
+class FolderSettings:
+    commit: bool | None = None  # [git] commit
+    hooks: str | None = None  # [git] hooks: a folder, from the top of the work tree
+    problem: str | None = None  # "FILE:LINE:COL: error: …" when the file cannot be used
+
+
+def folder_settings(plans: Path) -> FolderSettings:
+    """plans/improve.toml, or nothing set when there is none."""
+    import tomllib
+
+    from .people import _where
+
+    path = Path(plans) / SETTINGS
+
+    def bad(message: str, key: tuple = ()) -> FolderSettings:
+        line, col = (1, 1)
+        if key:
+            from .folder import locate_in_file
+
+            line, col = locate_in_file(path, key)
+        from .loader import display_name
+
+        return FolderSettings(problem=f"{display_name(path)}:{line}:{col}: error: {message}")
+
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return bad(f"{SETTINGS} is not a file; make it a file, or move it aside")
+        raw = path.read_bytes()[:65_537]
+    except FileNotFoundError:
+        return FolderSettings()
+    except OSError as exc:
+        return bad(f"{SETTINGS} cannot be read: {exc.strerror or exc}")
+    if len(raw) > 65_536:
+        return bad(f"{SETTINGS} is over 64 KB; it holds only a few settings")
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return bad(f"{SETTINGS} is not UTF-8 text; save it as UTF-8")
+    except tomllib.TOMLDecodeError as exc:
+        line, col = _where(str(exc))
+        found = bad(f"{SETTINGS} is not valid TOML: {exc}")
+        found.problem = (found.problem or "").replace(":1:1:", f":{line}:{col}:", 1)
+        return found
+    for key in data:
+        if key != "git":
+            return bad(f'unknown table "{key}"; the settings are [git] commit and hooks', (key,))
+    git = data.get("git", {})
+    if not isinstance(git, dict):
+        return bad("git must be a table: [git]", ("git",))
+    for key in git:
+        if key not in _SETTING_KEYS:
+            return bad(f'unknown key "{key}" in [git]; the keys are commit and hooks',
+                       ("git", key))  # fmt: skip
+    commit, hooks = git.get("commit"), git.get("hooks")
+    if commit is not None and not isinstance(commit, bool):
+        return bad("commit must be true or false", ("git", "commit"))
+    if hooks is not None and (
+        not isinstance(hooks, str) or not hooks.strip() or not hooks.isprintable()
+    ):
+        return bad('hooks must name a folder the repository tracks: hooks = ".githooks"',
+                   ("git", "hooks"))  # fmt: skip
+    return FolderSettings(commit, hooks)
+
+
+def tracked_hooks(plans: Path) -> tuple[Path | None, str | None]:
+    """The folder of hooks a commit runs: the one plans/improve.toml names, when that file
+    and every file in the folder are tracked by git and unchanged (so a hook runs as the
+    repository has it, reviewed and shared, never one planted in a clone). (folder,
+    None); (None, None) when no hooks are named; (None, why not) when they cannot be run
+    as the repository has them (the commit is then not made)."""
+    found = folder_settings(plans)
+    if found.problem or found.hooks is None:
+        return None, found.problem
+    from .loader import display_name
+
+    setting = Path(plans) / SETTINGS
+    top = work_tree(Path(plans))
+    if top is None:
+        return None, None  # no commit is made outside a work tree
+    top = top.resolve()
+    named = f"the hooks folder {found.hooks!r} that {display_name(setting)} names"
+    folder = (top / found.hooks).resolve()
+    if not folder.is_relative_to(top) or folder == top or ".git" in folder.relative_to(top).parts:
+        return None, f"{named} is not a folder of the work tree; name one git tracks"
+    if not folder.is_dir():
+        return None, f"{named} is not there; name a folder git tracks"
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        rel = folder.relative_to(top).as_posix()
+        own = setting.resolve().relative_to(top).as_posix()
+        specs = [f":(literal){rel}", f":(literal){own}"]  # no pattern in a name
+        listed = _git(["ls-files", "-s", "-z", "--", *specs], top).stdout
+        changed = _git(["status", "--porcelain", "-z", "--untracked-files=all",
+                        "--ignored=matching", "--", *specs], top)  # fmt: skip
+    except (OSError, ValueError, subprocess.SubprocessError) as exc:
+        return None, f"{named} could not be checked: {exc}"
+    modes = {}
+    for row in listed.split("\0"):
+        info, tab, path = row.partition("\t")
+        if tab:
+            modes[path] = info.split(" ")[0]
+    if modes.get(own) not in ("100644", "100755"):
+        return None, f"{display_name(setting)} names hooks but git does not track it; commit it"
+    if changed.returncode != 0:
+        return None, f"{named} could not be checked: {_first(changed.stderr)}"
+    odd = [e[3:] for e in changed.stdout.split("\0") if len(e) > 3 and e[2] == " "]
+    if odd:
+        return None, (f"{odd[0]} is changed, untracked or ignored, and the hooks of "
+                      f"{display_name(setting)} run only as the repository has them: commit "
+                      "it, or remove it")  # fmt: skip
+    for entry in entries:
+        mode = modes.get(f"{rel}/{entry.name}")
+        if not entry.is_file(follow_symlinks=False) or mode not in ("100644", "100755"):
+            return None, (f"{rel}/{entry.name} in {named} is not a file git tracks; "
+                          "hooks run only as the repository has them")  # fmt: skip
+    return folder, None
 
 
 def work_tree(folder: Path) -> Path | None:
@@ -86,10 +238,19 @@ def author_date(day: date | None) -> str | None:
 
 
 def commit_file(
-    path: Path, message: str, author: str, email: str | None, day: date | None = None
+    path: Path,
+    message: str,
+    author: str,
+    email: str | None,
+    day: date | None = None,
+    *,
+    hooks: Path | None = None,
+    no_verify: bool = False,
 ) -> Committed:
     """Commit exactly `path` (added if git did not track it yet), authored by `author`
-    as at `day` (its author date; the committer's is now)."""
+    as at `day` (its author date; the committer's is now). `hooks`: the folder of hooks
+    to run (tracked_hooks), none when None; `no_verify`: not pre-commit nor commit-msg.
+    A commit refused (by a hook) leaves the file as it was in the index."""
     folder = path.parent
     who = f"{author} <{email or ''}>"
     env: dict[str, str] = {}
@@ -103,13 +264,18 @@ def commit_file(
         added = _git(["add", "--", path.name], folder)
         if added.returncode != 0:
             return Committed(None, f"git could not add {path.name}: {_first(added.stderr)}")
-        done = _git(
-            ["commit", "--quiet", "--no-verify", "--no-gpg-sign", f"--author={who}", "-m",
-             message, "--only", "--", path.name],
-            folder, env,
+        done = gitrun.run(
+            ["commit", "--quiet", *(["--no-verify"] if no_verify else []), "--no-gpg-sign",
+             f"--author={who}", "-m", message, "--only", "--", path.name],
+            folder, timeout=GIT_TIMEOUT, env=env, filters=True, hooks=hooks,
         )  # fmt: skip
         if done.returncode != 0:
-            return Committed(None, f"git did not commit: {_first(done.stderr or done.stdout)}")
+            said = _first((done.stderr or done.stdout).decode("utf-8", "replace"))
+            _git(["reset", "-q", "--", path.name], folder)  # unstaged again, as it was
+            if hooks is not None:
+                return Committed(None, f"the repository's commit hooks ({hooks.name}) "
+                                 f"refused it: {said}")  # fmt: skip
+            return Committed(None, f"git did not commit: {said}")
         head = _git(["rev-parse", "HEAD"], folder)
     except (OSError, subprocess.SubprocessError) as exc:
         return Committed(None, f"git could not be run: {exc}")
@@ -172,23 +338,83 @@ def commit_message(target: str, changes: list[str], note: str | None) -> str:
 
 
 def commit_update(
-    before: Before, done, note: str | None, by: str | None, plans: Path, day: date | None = None
+    before: Before,
+    done,
+    note: str | None,
+    by: str | None,
+    plans: Path,
+    day: date | None = None,
+    *,
+    no_verify: bool = False,
 ) -> None:
     """Commit the file an update changed, as by `by` (with the email plans/people.toml
     gives that person), setting `done.committed` and `done.commit_note` (why it was not
     committed, or that the commit is on no branch)."""
-    if before.why_not is not None:
-        done.commit_note = f"not committed: {before.why_not}"
-        return
-    from .people import load_people
-
-    person = load_people(plans).person(by)
-    author = by or _git(["config", "user.name"], before.path.parent).stdout.strip() or "improve"
-    email = person.email if person else None
-    made = commit_file(before.path, commit_message(str(done.target), done.changes, note),
-                       author, email, day)  # fmt: skip
+    made = _commit_as(before, commit_message(str(done.target), done.changes, note), by,
+                      plans, day, no_verify)  # fmt: skip
     done.committed = made.commit
     if made.why_not:
         done.commit_note = f"not committed: {made.why_not}"
     elif made.commit and made.detached:
         done.commit_note = detached_warning(made.commit)
+
+
+def _commit_as(
+    before: Before, message: str, by: str | None, plans: Path, day: date | None, no_verify: bool
+) -> Committed:
+    if before.why_not is not None:
+        return Committed(None, before.why_not)
+    hooks, why_not = tracked_hooks(plans)
+    if why_not is not None:
+        return Committed(None, why_not)
+    from .people import load_people
+
+    person = load_people(plans).person(by)
+    author = by or _git(["config", "user.name"], before.path.parent).stdout.strip() or "improve"
+    email = person.email if person else None
+    return commit_file(before.path, message, author, email, day, hooks=hooks,
+                       no_verify=no_verify)  # fmt: skip
+
+
+@dataclass
+class SharedReview:
+    """A review recorded, with its file in plans/reviews, and its commit."""
+
+    review_id: int
+    path: Path
+    committed: str | None = None
+    commit_note: str | None = None  # why it was not committed, or that it is on no branch
+
+
+def share_review(
+    store,
+    statuses,
+    today: date,
+    note: str | None,
+    attendees,
+    by: str | None,
+    plans: Path,
+    *,
+    commit: bool | None = None,
+    no_verify: bool = False,
+    env=None,
+) -> SharedReview:
+    """Record a review in the history and as plans/reviews/DATE.toml, all or nothing
+    (HistoryError when the file cannot be written), then commit that file alone when the
+    policy says (commit_wanted): the one call for `review record` and the app's."""
+    rid = store.record_review(statuses, today, note, attendees, by, plans=plans)
+    path = store.write_review_file(rid, plans)
+    out = SharedReview(rid, path)
+    wanted, why_not = commit_wanted(plans, commit, env)
+    if why_not is not None:
+        out.commit_note = f"not committed: {why_not}"
+    if not wanted:
+        return out
+    message = f"Review of {today.isoformat()}" + (f": {note}" if note else "")
+    made = _commit_as(before_change(path), message, by, plans, today, no_verify)
+    out.committed = made.commit
+    if made.why_not:
+        out.commit_note = f"not committed: {made.why_not}"
+    elif made.commit and made.detached:
+        out.commit_note = detached_warning(made.commit)
+    return out

@@ -10,7 +10,9 @@ fetches it, over ssh (core.sshCommand) or `ext::` (any command). Every git comma
 is therefore run by `run`, with configuration given on its command line, which wins over
 every configuration file:
 
-- no hook runs (core.hooksPath is the null device, where there is none);
+- no hook runs (core.hooksPath is the null device, where there is none), but for a
+  commit given `hooks`: the folder of hooks the repository tracks, named by its tracked
+  plans/improve.toml and checked by `gitops.tracked_hooks` (never one .git/config names);
 - no file-system monitor, no signing and no signature checking;
 - no transport at all (protocol.allow=never, for each protocol too): nothing is fetched;
 - no automatic gc or maintenance after a commit;
@@ -99,11 +101,16 @@ def run(
     data: bytes | None = None,
     env: dict[str, str] | None = None,
     filters: bool = False,
+    hooks: Path | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """`git ARGS` in `cwd`, run so that it runs no other program (see the module's
-    note), its output captured as bytes. OSError or SubprocessError when git cannot be
-    run (not installed, timed out)."""
+    note), its output captured as bytes; `hooks`: the one folder hooks are run from (for
+    a commit: gitops.tracked_hooks, never from the configuration). OSError or
+    SubprocessError when git cannot be run (not installed, timed out)."""
     settings: list[tuple[str, str]] = list(OFF)
+    if hooks is not None:
+        settings = [("core.hooksPath", str(hooks)) if k == "core.hooksPath" else (k, v)
+                    for k, v in settings]  # fmt: skip
     extra = dict(env or {})
     if filters:
         plain: list[tuple[str, str]] = []

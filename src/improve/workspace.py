@@ -109,6 +109,7 @@ class Workspace:
         `cache`: keep parsed plans between runs beside the history (improve.cache); off
         with the history, or when IMPROVE_CACHE is 0."""
         env = os.environ if env is None else env
+        self.env = env  # IMPROVE_COMMIT, for the commit policy (gitops.commit_wanted)
         self.plans = Path(plans)
         self.db_path = store.path if store is not None else resolve_path(self.plans, db, env)
         self.use_history = history
@@ -307,7 +308,8 @@ class Workspace:
         portfolio: Portfolio | None = None,
         expected_fingerprint: str | None = None,
         expected_action: Action | None = None,
-        commit: bool = False,
+        commit: bool | None = None,
+        no_verify: bool = False,
     ) -> Updated:
         """Change one action in its file and record it: the one call for every change.
 
@@ -317,8 +319,11 @@ class Workspace:
         since the caller read it (ConflictError). `expected_action`, instead, refuses
         only when that action itself changed (as the user saw it when they began): a change
         elsewhere in the file by someone else is kept, and this one made on top of it.
-        `commit`: then commit the file to git, it alone, as by `by` (gitops.py); the
-        change is kept either way, `Updated.commit_note` saying why it was not committed."""
+        `commit`: then commit the file to git, it alone, as by `by` (gitops.py); None:
+        as IMPROVE_COMMIT or the folder's setting say (gitops.commit_wanted), for every
+        front end; `no_verify`: the repository's pre-commit and commit-msg hooks do not
+        run. The change is kept either way, `Updated.commit_note` saying why it was not
+        committed."""
         if isinstance(target, str):
             target = Target.parse(target)
         change.check()
@@ -329,6 +334,7 @@ class Workspace:
                 code="bad-text",
                 field="by",
             )
+        commit, why_not = gitops.commit_wanted(self.plans, commit, self.env)
         path = self._find(target.plan_id, portfolio)
         before = gitops.before_change(path) if commit else None  # the file's own changes
         try:
@@ -346,7 +352,10 @@ class Workspace:
             before = gitops.before_change(path) if commit else None
             done = self._update(path, target, change, today, by, None, expected_action)
         if before is not None:
-            gitops.commit_update(before, done, change.note, by, self.plans, today)
+            gitops.commit_update(before, done, change.note, by, self.plans, today,
+                                 no_verify=no_verify)  # fmt: skip
+        elif why_not is not None:
+            done.commit_note = f"not committed: {why_not}"
         return done
 
     def _find(self, plan_id: str, portfolio: Portfolio | None) -> Path:

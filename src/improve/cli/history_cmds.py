@@ -80,14 +80,20 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
     @click.option("--by", help="Who records it (default: IMPROVE_USER, git user.name, login).")
     @click.option(
         "--commit/--no-commit", default=None,
-        help="Commit the review's file to git, it alone (default: IMPROVE_COMMIT=1).",
+        help="Commit the review's file to git, it alone (default: IMPROVE_COMMIT=1, or the "
+        "plans folder's improve.toml).",
     )  # fmt: skip
-    def record(note, attendees, by, commit) -> None:
+    @click.option(
+        "--no-verify", is_flag=True,
+        help="With a commit: the repository's pre-commit and commit-msg hooks do not run.",
+    )  # fmt: skip
+    def record(note, attendees, by, commit, no_verify) -> None:
         """Snapshot every plan as at today (--today), as a review to compare with later.
 
         The review is also written to the plans folder as reviews/DATE.toml: committed,
         it is shared with every clone."""
 
+        from ..gitops import share_review
         from ..identity import who_am_i
         from ..loader import display_name
 
@@ -95,39 +101,18 @@ def register(cli: click.Group, load, emit_json, failed) -> None:
         store, _, statuses = loaded_and_synced(s)
         _index(store, s)
         author = by or who_am_i()
-        rid = store.record_review(statuses, s.today, note, attendees, author, plans=s.plans)
-        path = store.write_review_file(rid, s.plans)
+        done = share_review(store, statuses, s.today, note, attendees, author, s.plans,
+                            commit=commit, no_verify=no_verify)  # fmt: skip
         actions = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
         click.echo(
-            f"Recorded review {rid} as at {s.today.isoformat()}: {len(statuses)} plans, "
-            f"{actions} actions, in {display_name(path)}. `improve review changes` will "
-            "compare with it."
+            f"Recorded review {done.review_id} as at {s.today.isoformat()}: {len(statuses)} "
+            f"plans, {actions} actions, in {display_name(done.path)}. `improve review "
+            "changes` will compare with it."
         )
-        if commit is None:
-            from ..gitops import commit_by_default
-
-            commit = commit_by_default()
-        if commit:
-            from ..gitops import before_change, commit_file, detached_warning
-            from ..people import load_people
-
-            why = before_change(path).why_not
-            person = load_people(s.plans).person(author)
-            message = f"Review of {s.today.isoformat()}" + (f": {note}" if note else "")
-            done = (
-                None
-                if why
-                else commit_file(
-                    path, message, author or "improve", person.email if person else None, s.today
-                )
-            )
-            if done is not None and done.commit:
-                echo(f"Committed {done.commit[:10]}: {display_name(path)}.")
-                if done.detached:
-                    echo(f"improve: warning: {detached_warning(done.commit)}", err=True)
-            else:
-                reason = why or (done.why_not if done is not None else None)
-                echo(f"improve: warning: not committed: {reason}", err=True)
+        if done.committed:
+            echo(f"Committed {done.committed[:10]}: {display_name(done.path)}.")
+        if done.commit_note:  # why it was not committed, or that the commit is on no branch
+            echo(f"improve: warning: {done.commit_note}", err=True)
 
     @review.command("list")
     @global_options

@@ -249,7 +249,13 @@ def _reading(value: str) -> tuple[str, str]:
 @click.option(
     "--commit/--no-commit",
     default=None,
-    help="Commit the plan file to git, it alone, as by --by (default: IMPROVE_COMMIT=1).",
+    help="Commit the plan file to git, it alone, as by --by (default: IMPROVE_COMMIT=1, "
+    "or the plans folder's improve.toml).",
+)
+@click.option(
+    "--no-verify",
+    is_flag=True,
+    help="With a commit: the repository's pre-commit and commit-msg hooks do not run.",
 )
 def update(
     target,
@@ -274,6 +280,7 @@ def update(
     reason,
     by,
     commit,
+    no_verify,
 ) -> None:
     """Change one action in its plan file and log the update.
 
@@ -309,12 +316,10 @@ def update(
             request_extension=request_extension,
             decide_extension=decision,
         )
-        if commit is None:
-            from ..gitops import commit_by_default
-
-            commit = commit_by_default()
         author = by or who_am_i()
-        done = workspace(s).update(Target.parse(target), change, s.today, author, commit=commit)
+        done = workspace(s).update(
+            Target.parse(target), change, s.today, author, commit=commit, no_verify=no_verify
+        )
     except ImproveError as exc:
         exc.values.setdefault("target", target)  # said as "improve: PLAN:REF: …"
         raise
