@@ -162,6 +162,13 @@ class ImproveApp(App):
         self.plan_paths: dict[str, Path] = {}  # every plan id seen, so a broken plan can be named
         self.my_leads: tuple[str, ...] = ()  # the user's lead titles, from plans/people.toml
         self.closing = False
+        # The app's own saves, as the poll must know them: the lock orders a save's
+        # write and result against the poll's look at the folder; `written` holds the
+        # fingerprint each save left in its file until the poll has seen it taken in.
+        self.own_writes = threading.Lock()
+        self.saving = 0  # saves under way
+        self.saved = 0  # saves finished (or failed)
+        self.written: dict[Path, str] = {}
         self.register_theme(HIGH_CONTRAST)
         if high_contrast:
             self.theme = HIGH_CONTRAST.name
@@ -222,29 +229,56 @@ class ImproveApp(App):
     def watch_files(self) -> None:
         """Poll the folder: a plan edited in an editor is picked up without a restart."""
         worker = get_current_worker()
-        ws = self.workspace
         while not worker.is_cancelled:
             time.sleep(self.poll)
-            current = self.portfolio
-            if current is None or worker.is_cancelled:
-                continue
-            fresh = ws.reload(current)
-            if fresh is None:
-                continue
-            before = {f.path: f.fingerprint for f in current.files}
+            if not worker.is_cancelled:
+                self.poll_once()
+
+    def poll_once(self) -> None:
+        """One look at the folder (in a worker): what changed on disk is read again, and
+        said, unless the app wrote it itself. A look that overlaps one of the app's own
+        saves is not trusted (the next one is): the file may be new while what the save
+        wrote is not yet known, and the portfolio looked at may be older than the save."""
+        with self.own_writes:
+            if self.saving:
+                return
+            began = self.saved
+        ws = self.workspace
+        current = self.portfolio
+        if current is None:
+            return
+        fresh = ws.reload(current)
+        before = {f.path: f.fingerprint for f in current.files}
+        if fresh is None:
+            with self.own_writes:
+                if not self.saving and self.saved == began:
+                    self.forget_taken_in(before, before)
+            return
+        after = {f.path: f.fingerprint for f in fresh.files}
+        statuses = ws.statuses(fresh, self.today)
+        ws.sync(fresh, self.today, statuses)
+        settle_memory()
+        reported = self.workspace.reported(statuses)
+        with self.own_writes:
+            if self.saving or self.saved != began:
+                return
+            ours = {p for p, fp in self.written.items() if after.get(p) == fp}
+            self.forget_taken_in(before, after)
             changed = sorted(
-                display_name(f.path) for f in fresh.files if before.get(f.path) != f.fingerprint
+                display_name(p) for p, fp in after.items() if before.get(p) != fp and p not in ours
             )
-            changed += sorted(
-                display_name(p) + " (removed)"
-                for p in before
-                if p not in {f.path for f in fresh.files}
-            )
-            statuses = ws.statuses(fresh, self.today)
-            ws.sync(fresh, self.today, statuses)
-            settle_memory()
-            reported = self.workspace.reported(statuses)
+            changed += sorted(display_name(p) + " (removed)" for p in before if p not in after)
+            # posted while the lock is held: a save's result is never overtaken by an
+            # older look at the folder
             self.post_message(PortfolioLoaded(fresh, statuses, changed, reported))
+
+    def forget_taken_in(self, before: dict[Path, str], after: dict[Path, str]) -> None:
+        """Forget each own write the app's state already holds (`before`, what the poll
+        compared against) or that the file no longer holds (`after`: since changed by
+        someone else, whose change is then said). Under `own_writes`."""
+        for path, fp in list(self.written.items()):
+            if before.get(path) == fp or after.get(path) != fp:
+                del self.written[path]
 
     def on_portfolio_loaded(self, message: PortfolioLoaded) -> None:
         self.portfolio, self.statuses = message.portfolio, message.statuses
@@ -471,6 +505,9 @@ class ImproveApp(App):
         nothing is written and the form says so (a change elsewhere in the file is kept)."""
         from .update_form import to_change
 
+        with self.own_writes:
+            self.saving += 1
+        done: Updated | None = None
         try:
             done = self.workspace.update(
                 Target(plan_id, ref),
@@ -482,8 +519,15 @@ class ImproveApp(App):
             )
         except ImproveError as exc:
             self.post_message(UpdateFailed(plan_id, ref, values, exc))
-            return
-        self.post_message(UpdateDone(done))
+        finally:
+            with self.own_writes:
+                self.saving -= 1
+                self.saved += 1
+                if done is not None:
+                    # known as the app's own before any poll can judge the file, and
+                    # posted before any later look at the folder
+                    self.written[done.path] = done.loaded.fingerprint
+                    self.post_message(UpdateDone(done))
 
     def on_update_done(self, message: UpdateDone) -> None:
         done = message.done
