@@ -78,7 +78,7 @@ def _nothing_to_record(plans: Path, db_path: Path, days, today: date) -> bool:
     if journal.pending(plans):
         return False
     fps = {p.plan_id: p.fingerprint for p in days}
-    return quick.nothing_to_record(db_path, fps, [], today, gitlog.quick_head(plans))
+    return quick.nothing_to_record(db_path, fps, [], today, gitlog.quick_head(plans), plans)
 
 
 def reported(view: DayView, db_path: Path) -> dict[str, tuple[str, date, date | None]] | None:

@@ -243,6 +243,8 @@ class Workspace:
                         journal.end(note.where)
             self.read_commits(store, today)
             store.sync_portfolio(portfolio, today, statuses=statuses)
+            for problem in store.index_report_files(self.plans):  # reported/ (a pull's too)
+                self.warn(problem)
         except HistoryError as exc:
             if not quiet:
                 raise
@@ -254,7 +256,7 @@ class Workspace:
         fps = {f.plan.id: f.fingerprint for f in portfolio.files if f.plan is not None}
         failed = [f.path for f in portfolio.failed]
         head = gitlog.quick_head(self.plans, self.env)
-        return quick.nothing_to_record(self.db_path, fps, failed, today, head)
+        return quick.nothing_to_record(self.db_path, fps, failed, today, head, self.plans)
 
     def read_commits(self, store: HistoryStore, today: date) -> None:
         """Record the plans' commits the history has not read (gitlog.read_into), before

@@ -16,6 +16,7 @@ from .errors import Failed, ImproveGroup, echo
 from .history_cmds import register, workspace
 from .import_cmd import register as register_import
 from .options import DATE, PERCENT, global_options, settings
+from .programme_cmd import register as register_programme
 from .read_cmds import register as register_reading
 from .report_cmd import register as register_report
 from .returns_cmd import register as register_returns
@@ -475,6 +476,7 @@ def make_demo_copy(source: Path, target: Path | None) -> Path:
 register_reading(cli)
 register(cli, load, emit_json, Failed)
 register_report(cli, load)
+register_programme(cli)
 register_import(cli)
 register_returns(cli)
 

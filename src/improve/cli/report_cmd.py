@@ -34,13 +34,19 @@ def register(cli: click.Group, load) -> None:
     @click.option("--for", "body", metavar="BODY", help="The committee or board it is for.")
     @click.option("--meeting", type=DATE, metavar="DATE", help="The date of that meeting.")
     @click.option("--by", help="Who produced it (default: IMPROVE_USER, git user.name, login).")
-    def report(plan_ids, fmt, output, since, body, meeting, by) -> None:
+    @click.option(
+        "--commit/--no-commit", default=None,
+        help="With --for: commit the file that records it to git, it alone (default: "
+        "IMPROVE_COMMIT=1).",
+    )  # fmt: skip
+    def report(plan_ids, fmt, output, since, body, meeting, by, commit) -> None:
         """The committee's progress report on one plan, several or all.
 
         Per plan: the headline, the exceptions, the areas with little or no evidence
         of progress, then the full table by theme and recommendation, and the key.
-        With --for BODY --meeting DATE the history remembers that the plans were
-        reported to that body for that meeting.
+        With --for BODY --meeting DATE it is recorded that the plans were reported to
+        that body for that meeting, in the plans folder as reported/MEETING-BODY.toml:
+        committed, every clone's status and programme say it.
         """
         import gc
 
@@ -51,6 +57,12 @@ def register(cli: click.Group, load) -> None:
         if (body is None) != (meeting is None):
             raise click.UsageError("--for BODY and --meeting DATE go together")
         s = settings()
+        if body is not None:
+            from ..history.report_files import folder_problem
+            from .errors import Failed
+
+            if problem := folder_problem(s.plans):  # said before any report is made
+                raise Failed(f"{problem}; nothing was recorded")
         ws, portfolio = load(s)
         statuses = ws.statuses(portfolio, s.today)
         ws.sync(portfolio, s.today, statuses)
@@ -83,8 +95,40 @@ def register(cli: click.Group, load) -> None:
             err=to_stdout,  # the report is standard output: the summary goes beside it
         )
         if body is not None and meeting is not None:
-            ws.require_store().record_reported(reported, body, meeting, s.today, author, fmt)
-            echo(f"Recorded as reported to {body} for its meeting on {meeting.isoformat()}.")
+            path = ws.require_store().record_reported(
+                reported, body, meeting, s.today, author, fmt, plans=s.plans
+            )
+            where = f", in {display_name(path)}" if path is not None else ""
+            echo(
+                f"Recorded as reported to {body} for its meeting on {meeting.isoformat()}{where}.",
+                err=to_stdout,
+            )
+            if path is not None:
+                _commit(path, body, meeting, author, s, commit, to_stdout)
+
+
+def _commit(path: Path, body: str, meeting, author: str | None, s, commit, err: bool) -> None:
+    """The record's file committed to git, it alone, as `review record --commit` does."""
+    from ..gitops import before_change, commit_by_default, commit_file, detached_warning
+    from ..loader import display_name
+    from ..people import load_people
+
+    if commit is None:
+        commit = commit_by_default()
+    if not commit:
+        return
+    why = before_change(path).why_not
+    person = load_people(s.plans).person(author)
+    message = f"Reported to {' '.join(body.split())} for its meeting on {meeting.isoformat()}"
+    email = person.email if person else None
+    done = None if why else commit_file(path, message, author or "improve", email, s.today)
+    if done is not None and done.commit:
+        echo(f"Committed {done.commit[:10]}: {display_name(path)}.", err=err)
+        if done.detached:
+            echo(f"improve: warning: {detached_warning(done.commit)}", err=True)
+    else:
+        reason = why or (done.why_not if done is not None else None)
+        echo(f"improve: warning: not committed: {reason}", err=True)
 
 
 def _is_stream(path: Path) -> bool:

@@ -219,3 +219,22 @@ def m006_review_keys(db: Database) -> None:
     db.execute("alter table reviews add column uid text")
     db.execute("alter table reviews add column pending integer not null default 0")
     db.execute("create unique index reviews_uid on reviews (uid) where uid is not null")
+
+
+@migration
+def m007_report_files(db: Database) -> None:
+    # Reports to committees are kept as files in the plans folder's reported/ too
+    # (history/report_files.py), so every clone knows when each plan was last reported.
+    # The rows of one reporting share its key (`uid`, written into its file);
+    # `report_files` names every file read in or written, by the key it holds (a file
+    # renamed or copied by hand is a second name of one reporting, never a second
+    # reporting), and `pending` marks the file still to be written by a run killed between.
+    db.execute("alter table reports add column uid text")
+    db.execute("create index reports_uid on reports (uid)")
+    db.execute("""
+        create table report_files (
+            file text primary key,
+            uid text not null,
+            pending integer not null default 0
+        )""")
+    db.execute("create index report_files_uid on report_files (uid)")

@@ -20,6 +20,7 @@ MIGRATION_NAMES = (
     "m004_review_files",
     "m005_commits",
     "m006_review_keys",
+    "m007_report_files",
 )
 
 

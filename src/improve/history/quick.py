@@ -43,12 +43,18 @@ def nothing_to_record(
     unreadable: Iterable[Path | str],
     today: date,
     head: str | None = None,
+    plans: Path | None = None,
 ) -> bool:
     """True only when a sync at `today` would certainly write nothing: every plan loaded
     (id → fingerprint of its bytes) was recorded today from the same bytes, every plan
-    recorded but not loaded is in a file that failed to load (its state is kept), and
-    `head` (the plans' git HEAD, when they are in git) is the one the history read up to.
+    recorded but not loaded is in a file that failed to load (its state is kept), `head`
+    (the plans' git HEAD, when they are in git) is the one the history read up to, and
+    every report file in `plans`/reported is one the history has read in (and none it
+    recorded is left to write).
     False whenever the answer is anything else, or unknown."""
+    from .report_files import on_disk
+
+    reported = on_disk(plans) if plans is not None else []
     try:
         with _reading(path) as conn:
             if conn is None:
@@ -61,6 +67,9 @@ def nothing_to_record(
                 r[0]: r[1:]
                 for r in conn.execute("select plan_id, file, fingerprint, as_of from plans")
             }
+            held = {r[0]: r[1] for r in conn.execute("select file, pending from report_files")}
+            if any(held.values()) or not held.keys() >= set(reported):
+                return False  # a file to read in, or one a killed run left to write
     except (sqlite3.Error, OSError, ValueError):
         return False
     day = today.isoformat()

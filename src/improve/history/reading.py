@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..dates import parse_day
@@ -195,22 +196,66 @@ class Reading:
         today: date,
         by: str | None = None,
         fmt: str | None = None,
-    ) -> None:
-        """That these plans were reported to `body` for its meeting on `meeting`."""
+        *,
+        plans: Path | None = None,
+    ) -> Path | None:
+        """That these plans were reported to `body` for its meeting on `meeting`. With
+        `plans`, kept in plans/reported too, all or nothing (report_files.py): recorded
+        with its file marked pending, the file written, the mark cleared; the file's path
+        (None without `plans`, or with no plan). A file that cannot be written takes the
+        record back (HistoryError)."""
+        import uuid
+
+        from . import report_files
+
+        if plans is not None and (problem := report_files.folder_problem(plans)):
+            raise HistoryError(f"{problem}; nothing was recorded", code="reported-not-folder")
+        ids = list(dict.fromkeys(plan_ids))
+        uid = uuid.uuid4().hex
 
         def run() -> None:
             with self.transaction():
                 at = self.now()
                 self.db.conn.executemany(
                     "insert into reports (plan_id, body, meeting, made_on, recorded_at, made_by,"
-                    " format) values (?, ?, ?, ?, ?, ?, ?)",
+                    " format, uid) values (?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (pid, body, meeting.isoformat(), today.isoformat(), at, by, fmt)
-                        for pid in plan_ids
+                        (pid, body, meeting.isoformat(), today.isoformat(), at, by, fmt, uid)
+                        for pid in ids
                     ],
                 )
+                if plans is not None and ids:
+                    report_files.reserve(self, uid, plans)
 
         self._run(run)
+        if plans is None or not ids:
+            return None
+        try:
+            return self._run(report_files.write, self, uid, plans)
+        except report_files.Unwritten as exc:
+            self._run(report_files.forget, self, uid)
+            raise HistoryError(f"{exc.message}; nothing was recorded", code=exc.code) from None
+
+    def index_report_files(self, plans: Path) -> list[str]:
+        """Read in the report files of plans/reported this history does not hold yet (from
+        another clone, or all of them into a new history), after writing any a killed run
+        left unwritten; what could not be read, as FILE: lines."""
+        from .report_files import index
+
+        return self._run(index, self, plans)
+
+    def reports(self) -> list[tuple[str, str, date]]:
+        """Every plan reported to a committee: (plan id, body, meeting), by meeting."""
+
+        def run() -> list[tuple[str, str, date]]:
+            return [
+                (pid, body, date.fromisoformat(meeting))
+                for pid, body, meeting in self.db.conn.execute(
+                    "select plan_id, body, meeting from reports order by meeting, id"
+                )
+            ]
+
+        return self._run(run)
 
     def last_reported(self) -> dict[str, tuple[str, date]]:
         """Per plan, the body and meeting date of its latest report (by meeting date)."""
