@@ -111,3 +111,16 @@ def test_review_changes_since_a_uk_date(folder, tmp_path):
         folder, "review", "changes", "--since", "18/01/2017", "--json", db=db, today="2017-02-01"
     )
     assert r.exit_code == 0, r.output
+
+
+def test_a_milestone_marked_done_at_0_percent_is_no_longer_not_started(folder):
+    path = folder / "typed.toml"
+    text = path.read_text(encoding="utf-8").replace("  percent = 10\n", "")
+    path.write_text(text.replace("start = 2016-09-01", "start = 2017-01-01"), "utf-8")
+    before = json.loads(run_cli(folder, "status", "--json").output)
+    assert before["plans"][0]["counts"]["grey"] == 2
+    r = run_cli(folder, "update", "typed:1.1", "--milestone", "Draft", "--done", "--by", "Lead")
+    assert r.exit_code == 0, r.output
+    assert "Now: GREEN — on schedule: 0% done (1 of 1 milestones done)" in r.output
+    after = json.loads(run_cli(folder, "status", "--json").output)
+    assert after["plans"][0]["counts"]["grey"] == 1

@@ -219,6 +219,35 @@ def test_rule7_revised_in_progress_at_0_is_not_grey():
     assert (s.rag, s.rule) == ("grey", rules.NOT_STARTED)
 
 
+def milestones(done: int, of: int) -> list[m.Milestone]:
+    return [m.Milestone(f"Stage {k}", D(2017, 6, 30), done=k <= done) for k in range(1, of + 1)]
+
+
+@pytest.mark.parametrize("declared", [None, "not-started"])
+def test_rule7_a_done_milestone_at_0_is_progress_not_grey(declared):
+    """Issue 22: a milestone marked done on an action at 0% left it "not started"."""
+    dated = dict(start=D(2017, 1, 1), due=D(2017, 12, 31), status=declared)
+    for done, of in ((0, 3), (0, 1)):  # no milestone done: still not started
+        s = status(act(milestones=milestones(done, of), **dated), D(2017, 1, 10))
+        assert (s.rag, s.rule, s.why) == ("grey", rules.NOT_STARTED, "not started")
+    s = status(act(milestones=milestones(1, 3), **dated), D(2017, 1, 10))
+    assert (s.rag, s.rule) == ("green", rules.ON_TRACK)
+    assert s.why == "on schedule: 0% done (1 of 3 milestones done), 2% expected"
+    s = status(act(milestones=milestones(3, 3), status=declared), D(2017, 1, 10))  # no dates
+    assert (s.rag, s.why) == ("green", "in progress: 0% done (3 of 3 milestones done)")
+    # behind schedule is still amber (rule 6 comes first), and says what is done
+    s = status(act(milestones=milestones(1, 3), **dated), D(2017, 5, 1))
+    assert (s.rag, s.rule) == ("amber", rules.BEHIND) and "1 of 3 milestones done" in s.why
+    # a percent recorded speaks for itself
+    s = status(act(percent=5, milestones=milestones(1, 3), **dated), D(2017, 1, 10))
+    assert s.why == "on schedule: 5% done, 2% expected"
+
+
+def test_a_done_milestone_at_0_is_in_progress():
+    assert rules.effective_status(act(milestones=milestones(1, 2))) == "in-progress"
+    assert rules.effective_status(act(milestones=milestones(0, 2))) == "not-started"
+
+
 def test_rule8_without_dates_says_in_progress():
     s = status(act(percent=40), D(2017, 1, 10))
     assert s.rag == "green" and s.why == "in progress: 40% done"

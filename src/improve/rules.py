@@ -80,7 +80,14 @@ def effective_status(action: m.Action) -> str:
     if action.status:
         return action.status
     pct = action.percent or 0
+    if pct == 0 and milestones_done(action):
+        return "in-progress"  # a milestone done is progress, with or without a percent
     return "complete" if pct == 100 else "not-started" if pct == 0 else "in-progress"
+
+
+def milestones_done(action: m.Action) -> int:
+    """How many of the action's milestones are marked done."""
+    return sum(1 for ms in action.milestones if ms.done)
 
 
 def effective_percent(action: m.Action) -> int:
@@ -206,14 +213,17 @@ def action_status(
         and _behind(percent, margin, today, start, due)
     ):
         rag, rule = "amber", BEHIND
-        why = f"behind schedule: {percent}% done, {_fmt_pct(expected)} expected"
-    elif percent == 0 and action.status != "in-progress":
+        why = f"behind schedule: {_done(percent, action)}, {_fmt_pct(expected)} expected"
+    elif percent == 0 and action.status != "in-progress" and not milestones_done(action):
         rag, rule, why = "grey", NOT_STARTED, "not started"
     else:
         # Rule 7 revised: an action declared in progress is not "not started", even
-        # with nothing recorded yet (a six-month update that says "In progress").
+        # with nothing recorded yet (a six-month update that says "In progress"); nor is
+        # one with a milestone marked done (issue 22).
         rag, rule = "green", ON_TRACK
-        done = f"{percent}% done" + (" (in progress, no percent recorded)" if percent == 0 else "")
+        done = _done(percent, action)
+        if percent == 0 and action.status == "in-progress" and not milestones_done(action):
+            done += " (in progress, no percent recorded)"
         why = (
             f"on schedule: {done}, {_fmt_pct(expected)} expected"
             if expected is not None
@@ -250,6 +260,15 @@ def action_status(
         last_activity=activity,
         measures=[measure_status(x) for x in action.measures],
     )
+
+
+def _done(percent: int, action: m.Action) -> str:
+    """What is done, in words: the percent, and at 0% what else says there is progress."""
+    if percent:
+        return f"{percent}% done"
+    if done := milestones_done(action):
+        return f"0% done ({done} of {len(action.milestones)} milestones done)"
+    return "0% done"
 
 
 def _behind(percent: int, margin: float, today: date, start: date, due: date) -> bool:
