@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from ..errors import HistoryError
+from ..loader import display_name
 from ..present.briefing import changes_briefing
 from ..present.text import clip, counts_text, pct
 from .base import ImproveModal, ImproveScreen
@@ -161,26 +162,31 @@ class ReviewScreen(ImproveScreen[None]):
 
     @work(thread=True, group="record-review")
     def record(self, draft: ReviewDraft) -> None:
-        store = self.app.history
+        """As `improve review record`: in the history and as plans/reviews/DATE.toml, all
+        or nothing, then committed when the policy says (gitops.share_review)."""
+        from ..gitops import share_review
+
+        store, app = self.app.history, self.app
         try:
             if store is None:
                 raise HistoryError("the history is not available")
-            rid = store.record_review(
-                self.app.statuses or [],
-                self.app.today,
-                draft.note or None,
-                draft.names(),
-                self.app.user,
-            )
+            done = share_review(store, app.statuses or [], app.today, draft.note or None,
+                                draft.names(), app.user, app.plans, env=app.workspace.env)  # fmt: skip
         except HistoryError as exc:
-            self.app.call_from_thread(self.action_record, draft, f"Not recorded: {say(exc)}")
+            app.call_from_thread(self.action_record, draft, f"Not recorded: {say(exc)}")
             return
-        self.app.call_from_thread(
-            self.app.notify,
-            f"Recorded review {rid} as at {self.app.today.isoformat()}.",
+        app.call_from_thread(
+            app.notify,
+            f"Recorded review {done.review_id} as at {app.today.isoformat()}, in "
+            f"{display_name(done.path)}.",
             markup=False,
         )
-        self.app.call_from_thread(self.load)
+        if done.committed:
+            app.call_from_thread(app.notify, f"Committed {done.committed[:7]}", markup=False)
+        if done.commit_note:
+            app.call_from_thread(app.notify, done.commit_note, severity="warning", timeout=15,
+                                 markup=False)  # fmt: skip
+        app.call_from_thread(self.load)
 
 
 class RecordReview(ImproveModal[ReviewDraft | None]):
