@@ -63,7 +63,7 @@ def plan_bytes(folder: Path, name: str = "a") -> bytes:
 def test_a_return_lists_the_leads_open_actions_with_only_the_answers_unlocked(folder):
     path = make()
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Return", "How to fill it in", "improve"]
+    assert book.sheetnames == ["Return", "How to fill it in", "improve", "Lists"]
     ws = book["Return"]
     assert tuple(c.value for c in ws[1]) == COLUMNS
     rows = list(ws.iter_rows(min_row=2, values_only=True))
@@ -73,15 +73,18 @@ def test_a_return_lists_the_leads_open_actions_with_only_the_answers_unlocked(fo
                            "development of protocol template", dt.datetime(2017, 1, 31), 0)  # fmt: skip
     assert ws.protection.sheet
     for r in range(2, ws.max_row + 1):
-        locked = [ws.cell(r, k).protection.locked for k in range(1, len(COLUMNS) + 1)]
-        assert locked == [True] * 5 + [False] * 6
+        locked = {name: ws.cell(r, k).protection.locked for k, name in enumerate(COLUMNS, 1)}
+        # grey and locked: what the plan says, and a choice the action has nothing for
+        with_milestones = ws.cell(r, 2).value in ("1.1.3", "1.1.4", "2.1.1", "2.1.2")
+        nothing = [] if with_milestones else ["Milestone done"]  # every action has measures
+        assert [k for k, v in locked.items() if v] == [*COLUMNS[:5], *nothing]
     rules = {str(dv.sqref): (dv.type, dv.operator, dv.formula1, dv.formula2)
              for dv in ws.data_validations.dataValidation}  # fmt: skip
     assert rules["F2:F10"] == ("whole", "between", "0", "100")
-    assert rules["J2:J10"][0] == "date"
+    assert rules["N2:N10"][0] == "date"
     hidden = book["improve"]
     assert hidden.sheet_state == "hidden"
-    assert [c.value for c in hidden[1]][:2] == ["improve return", "2"]
+    assert [c.value for c in hidden[1]][:2] == ["improve return", "3"]
     assert len({r[3] for r in hidden.iter_rows(min_row=2, values_only=True)}) == 9
     guide = [c.value for c in book["How to fill it in"]["A"]]
     assert f"For: {LEAD}" in guide and any(
@@ -145,8 +148,8 @@ def test_a_bad_return_applies_nothing_and_names_every_cell(folder):
     assert r.exit_code == 1
     assert r.stderr.splitlines() == [
         'filled.xlsx: Return!F2: New % must be a whole number from 0 to 100, not "150"',
-        'filled.xlsx: Return!J3: Extension to must be a date (dd/mm/yyyy), not "next week"',
-        "filled.xlsx: Return!K5: an Extension reason needs the date asked for in Extension to",
+        'filled.xlsx: Return!N3: Extension to must be a date (dd/mm/yyyy), not "next week"',
+        "filled.xlsx: Return!O5: an Extension reason needs the date asked for in Extension to",
         f"filled.xlsx: Return!B10: {PLAN}:2.1.5 is no longer in the plans (removed or "
         "renumbered since the return was made)",
         "filled.xlsx: nothing applied: 4 values to put right first",
@@ -162,7 +165,7 @@ def test_what_the_plan_refuses_is_found_before_anything_is_written(folder):
     })  # fmt: skip
     before = plan_bytes(folder)
     r = run("a", "returns", "apply", filled)
-    assert r.exit_code == 1 and "filled.xlsx: Return!J3: " in r.stderr
+    assert r.exit_code == 1 and "filled.xlsx: Return!N3: " in r.stderr
     assert plan_bytes(folder) == before
 
 

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from conftest import SHIPPED, clean_env
-from improve.returns import COLUMNS
+from improve.returns import INPUTS
 from test_returns import LEAD, NAME, PLAN, fill, make, plan_bytes, run
 
 OTHER = "Service Delivery Manager, Independent Safeguarding and Quality"
@@ -71,14 +71,14 @@ def test_a_formula_or_an_error_value_is_refused_with_its_cell(folder):
         "1.1.4": {"Progress note": "Fine"},  # good, but the return is bad: not applied
         "2.1.1": {"Progress note": "placeholder"},
     })  # fmt: skip
-    cached_error(filled, "G6", "1/0", "#DIV/0!")  # as Excel saves =1/0 in 2.1.1's note
+    cached_error(filled, "H6", "1/0", "#DIV/0!")  # as Excel saves =1/0 in 2.1.1's note
     r = run("a", "returns", "apply", filled)
     refused(
         r, folder, before,
-        "filled.xlsx: Return!G2: Progress note is a formula (=1/0)",
-        "filled.xlsx: Return!G3: Progress note is the spreadsheet error #VALUE!",
-        'filled.xlsx: Return!H4: Evidence is a formula (=HYPERLINK("http://x"))',
-        "filled.xlsx: Return!G6: Progress note is a formula (=1/0)",
+        "filled.xlsx: Return!H2: Progress note is a formula (=1/0)",
+        "filled.xlsx: Return!H3: Progress note is the spreadsheet error #VALUE!",
+        'filled.xlsx: Return!I4: Evidence is a formula (=HYPERLINK("http://x"))',
+        "filled.xlsx: Return!H6: Progress note is a formula (=1/0)",
         "filled.xlsx: nothing applied: 4 values to put right first",
     )  # fmt: skip
     assert "Fine" not in plan_bytes(folder).decode()
@@ -90,12 +90,13 @@ def test_every_error_value_is_refused(folder):
     codes = ["#REF!", "#NAME?", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
              "#GETTING_DATA"]  # fmt: skip
     refs = ["1.1.1", "1.1.2", "1.1.3", "1.1.4", "2.1.1", "2.1.2", "2.1.3", "2.1.4", "2.1.5"]
-    inputs = COLUMNS[5:]  # every answer column, in turn
-    filled = fill(path, {ref: {inputs[n % 6]: code}
+    inputs = INPUTS  # every answer column, in turn
+    assert len(inputs) >= len(codes)
+    filled = fill(path, {ref: {inputs[n]: code}
                          for n, (ref, code) in enumerate(zip(refs, codes, strict=True))})  # fmt: skip
     r = run("a", "returns", "apply", filled)
     refused(r, folder, before, *(
-        f"filled.xlsx: Return!{'FGHIJK'[n % 6]}{n + 2}: {inputs[n % 6]} is the spreadsheet "
+        f"filled.xlsx: Return!{'FGHIJKLMN'[n]}{n + 2}: {inputs[n]} is the spreadsheet "
         f"error {code}" for n, code in enumerate(codes)
     ))  # fmt: skip
 
@@ -105,7 +106,7 @@ def test_text_typed_as_text_is_applied_as_typed(folder):
     text, and stays text: every report and return shows it as text, never a formula."""
     filled = fill(make(), {"1.1.1": {"Progress note": "x"}})
     book = openpyxl.load_workbook(filled)
-    cell = book["Return"]["G2"]
+    cell = book["Return"]["H2"]
     cell.value, cell.data_type = "=1+1 is what we were told", "s"
     cell.quotePrefix = True
     book.save(filled)

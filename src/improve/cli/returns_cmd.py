@@ -37,8 +37,10 @@ def returns() -> None:
 def make(leads, plan_ids, out_dir, by) -> None:
     """One .xlsx per lead listing that lead's open actions, to fill in and send back.
 
-    Only the answer columns are unlocked (New %, Progress note, Evidence, Evidence link,
-    Extension to, Extension reason); New % is checked 0–100 by the spreadsheet itself.
+    Only the answer columns are unlocked (New %, Milestone done, Progress note, Evidence,
+    Evidence link, Impact, Measure, Reading, Extension to, Extension reason); the
+    spreadsheet itself checks each as it is typed: New % 0–100, Impact, the milestone and
+    the measure from the row's own lists, Reading a number, Extension to a later date.
     """
     from ..identity import who_am_i
     from ..loader import display_name

@@ -19,14 +19,18 @@ from datetime import date
 
 from ..model import Action
 
-FORMAT = 2  # 2: what a return was made for is signed (signing.py); 1 was not
+# 3: the answer columns Milestone done, Impact, Measure and Reading; 2: what a return was
+# made for is signed (signing.py); 1 was not
+FORMAT = 3
 SHEET = "Return"
 INSTRUCTIONS = "How to fill it in"
 HIDDEN = "improve"
+LISTS = "Lists"  # hidden: the choices of the per-row lists (milestones, measures); never read
 MARK = "improve return"
 COLUMNS = (
-    "Plan", "Ref", "Action", "Due", "% now", "New %", "Progress note", "Evidence",
-    "Evidence link", "Extension to", "Extension reason",
+    "Plan", "Ref", "Action", "Due", "% now", "New %", "Milestone done", "Progress note",
+    "Evidence", "Evidence link", "Impact", "Measure", "Reading", "Extension to",
+    "Extension reason",
 )  # fmt: skip
 INPUTS = COLUMNS[5:]  # the columns a lead fills in; the rest are locked
 

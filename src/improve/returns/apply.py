@@ -9,32 +9,23 @@ return applied before) changes nothing, so applying a return twice is harmless.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..change import Change
 from ..errors import ConflictError, EditError, ImproveError, SourceError
-from ..inert import one_line
 from ..loader import Portfolio
-from ..model import Action, Target
-from . import COLUMNS, FORMAT, HIDDEN, MARK, SHEET, action_fingerprint, signing
-
-# the column a change's field is typed in
-FIELD_COLUMN = {
-    "percent": "New %",
-    "note": "Progress note",
-    "evidence": "Evidence",
-    "link": "Evidence link",
-    "request_extension": "Extension to",
-    "reason": "Extension reason",
-}
-
-
-@dataclass
-class ReturnProblem:
-    where: str  # Return!F7
-    message: str
+from ..model import Target
+from . import COLUMNS, FORMAT, HIDDEN, INPUTS, MARK, SHEET, action_fingerprint, signing
+from .answers import (
+    FIELD_COLUMN,
+    ReturnProblem,
+    already_there,
+    answer_change,
+    not_a_value,
+    would_say,
+)
+from .answers import text as _str
 
 
 @dataclass
@@ -55,6 +46,14 @@ class ReturnRead:
     answers: list[Answer] = field(default_factory=list)
     problems: list[ReturnProblem] = field(default_factory=list)
     blank: int = 0  # rows left blank: nothing to do
+
+    @property
+    def since(self) -> dt.date | None:
+        """The day the return was made (a reading on or after it may be its answer)."""
+        try:
+            return dt.date.fromisoformat(self.made_on)
+        except ValueError:
+            return None
 
     def problem_lines(self) -> list[str]:
         return [f"{self.path.name}: {p.where}: {p.message}" for p in self.problems]
@@ -101,11 +100,11 @@ def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
     meta = [c.value for c in book[HIDDEN][1]]
     if not meta or meta[0] != MARK or len(meta) < 5:
         raise _not_a_return(path, "its record of how it was made is missing")
+    key = _key_for(path, meta, portfolio.root)  # first: an older return's headings differ
     ws = book[SHEET]
     heading = tuple(str(c.value or "").strip() for c in ws[1][: len(COLUMNS)])
     if heading != COLUMNS:
         raise _not_a_return(path, "its column headings were changed")
-    key = _key_for(path, meta, portfolio.root)
     return_id, lead = _s(meta[2]), _s(meta[4])
     made: dict[tuple[str, str], str] = {}
     signed_rows, macs = [], {}
@@ -126,9 +125,9 @@ def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
     for r, cells in enumerate(ws.iter_rows(min_row=2, max_col=len(COLUMNS)), start=2):
         refs = {name: f"{SHEET}!{cells[k].column_letter}{r}" for name, k in col.items()}
         plan_id, ref = _str(cells[col["Plan"]].value), _str(cells[col["Ref"]].value)
-        inputs = {name: cells[col[name]] for name in FIELD_COLUMN.values()}
+        inputs = {name: cells[col[name]] for name in INPUTS}
         unusable = [ReturnProblem(refs[name], why) for name, c in inputs.items()
-                    if (why := _not_a_value(name, c))]  # fmt: skip
+                    if (why := not_a_value(name, c))]  # fmt: skip
         if unusable:
             out.problems.extend(unusable)
             continue
@@ -154,12 +153,12 @@ def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
                                               "plans (removed or renumbered since the return "
                                               "was made)"))  # fmt: skip
             continue
-        change = _change(inputs, refs, out)
+        current = plan.find_action(ref)[1]  # type: ignore[index]  # found just above
+        change = answer_change(inputs, refs, out.problems, today, plan, current)
         if change is None:
             continue
         answer = Answer(r, Target(plan_id, ref), made[(plan_id, ref)], change, refs)
-        current = plan.find_action(ref)[1]  # type: ignore[index]  # found just above
-        if already_there(current, change):
+        if already_there(current, change, plan, out.since):
             answer.state = "already"  # applied before: not checked again, nothing to do
         elif action_fingerprint(current) != answer.fingerprint:
             answer.state = "conflict"  # checked against the plan as it was, by its owner
@@ -187,6 +186,14 @@ def _key_for(path: Path, meta: list, plans: Path) -> bytes:
                 "with `improve returns make`",
                 code="return-unsigned",
             )
+        if _s(meta[1]) == "2":
+            raise SourceError(
+                f"{path.name} was made by an earlier improve, before returns had the columns "
+                "Milestone done, Impact, Measure and Reading, so its columns are not where "
+                "they are read from; nothing was applied: make it again with "
+                "`improve returns make` (and copy the answers across)",
+                code="return-old-format",
+            )
         raise _not_a_return(path, f"its record is of format {_s(meta[1])}, not {FORMAT}")
     key = signing.read_key(plans)
     if key is None:
@@ -207,104 +214,13 @@ def _key_for(path: Path, meta: list, plans: Path) -> bytes:
     return key
 
 
-# what a spreadsheet shows when a formula fails (Excel, LibreOffice, Google Sheets)
-ERROR_VALUES = frozenset(("#VALUE!", "#REF!", "#NAME?", "#DIV/0!", "#N/A", "#NUM!", "#NULL!",
-                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!",
-                          "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#ERROR!"))  # fmt: skip
-
-
-def _not_a_value(name: str, cell) -> str:
-    """Why a cell's content is not an answer: a formula (its result is never applied, nor
-    its text: type the answer itself) or a spreadsheet's error value; "" if it is one."""
-    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-
-    value = cell.value
-    if isinstance(value, ArrayFormula | DataTableFormula) or cell.data_type == "f":
-        text = value.text if isinstance(value, ArrayFormula) else str(value)
-        text = text if text.startswith("=") else f"={text}"
-        return (f"{name} is a formula ({one_line(text)[:80]}), not an answer: type the answer "
-                "itself")  # fmt: skip
-    if cell.data_type == "e" or (isinstance(value, str) and value.strip().upper() in ERROR_VALUES):
-        code = one_line(str(value).strip())[:40] if value is not None else "(no value)"
-        return f"{name} is the spreadsheet error {code}, not an answer: type the answer itself"
-    return ""
-
-
 def _s(value) -> str:
     """A cell of the record as it was written (a string), for its signature."""
     return "" if value is None else str(value)
 
 
-def _str(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _change(inputs, refs, out: ReturnRead) -> Change | None:
-    """The row's answers as a Change; a problem for each cell that cannot be read."""
-    bad = len(out.problems)
-    pct_cell = inputs["New %"]
-    percent = None
-    if _str(pct_cell.value):
-        value = pct_cell.value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            number = value * 100 if "%" in (pct_cell.number_format or "") else value
-        else:
-            m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%?", _str(value))
-            number = float(m[1]) if m else -1
-        if number != int(number) or not 0 <= number <= 100:
-            out.problems.append(ReturnProblem(refs["New %"], f'New % must be a whole number from '
-                                              f'0 to 100, not "{_str(value)}"'))  # fmt: skip
-        else:
-            percent = int(number)
-    ext_cell = inputs["Extension to"]
-    extension = None
-    if _str(ext_cell.value):
-        extension = _date(ext_cell.value)
-        if extension is None:
-            out.problems.append(ReturnProblem(refs["Extension to"], "Extension to must be a date "
-                                              f'(dd/mm/yyyy), not "{_str(ext_cell.value)}"'))  # fmt: skip
-    reason = _str(inputs["Extension reason"].value)
-    if reason and not _str(ext_cell.value):
-        out.problems.append(ReturnProblem(refs["Extension reason"], "an Extension reason needs "
-                                          "the date asked for in Extension to"))  # fmt: skip
-    if len(out.problems) > bad:
-        return None
-    try:
-        change = Change.from_text(
-            percent=percent,
-            note=_str(inputs["Progress note"].value),
-            evidence=_str(inputs["Evidence"].value),
-            link=_str(inputs["Evidence link"].value),
-            request_extension=extension,
-            reason=reason,
-        )
-        change.check()
-    except EditError as exc:
-        out.problems.append(ReturnProblem(_where(exc, refs), exc.message))
-        return None
-    return change
-
-
 def _where(exc: ImproveError, refs: dict[str, str]) -> str:
     return refs[FIELD_COLUMN.get(exc.field or "", "Ref")]
-
-
-def _date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    from ..importing.grid import Cell
-    from ..importing.values import parse_when
-
-    when = parse_when(Cell(_str(value), ""))
-    if when.due is None or when.month_only or when.milestones:
-        return None
-    return when.due
 
 
 def _check_against_plan(answer: Answer, plan, today: dt.date, root: Path) -> ReturnProblem | None:
@@ -321,22 +237,6 @@ def _check_against_plan(answer: Answer, plan, today: dt.date, root: Path) -> Ret
     except (ImproveError, OSError) as exc:
         return ReturnProblem(answer.cells["Ref"], f"{plan.file.name} cannot be changed: {exc}")
     return None
-
-
-def already_there(action: Action, change: Change) -> bool:
-    """Whether the plan already holds every answer in `change` (the return was applied)."""
-    if change.percent is not None and action.percent != change.percent:
-        return False
-    if change.note and not any(u.note == change.note for u in action.updates):
-        return False
-    if change.evidence and not any(
-        e.text == change.evidence and e.link == change.link for e in action.evidence
-    ):
-        return False
-    return not (
-        change.request_extension
-        and not any(x.due == change.request_extension for x in action.extensions)
-    )
 
 
 def apply_return(
@@ -360,7 +260,7 @@ def apply_return(
         if action is None:  # pragma: no cover - read_return found it in this portfolio
             continue
         current = action[1]
-        if answer.state == "already" or already_there(current, answer.change):
+        if answer.state == "already" or already_there(current, answer.change, found, read.since):
             out.outcomes.append(Outcome(answer, "already", why="the plan already says this"))
             continue
         if answer.state == "conflict" or action_fingerprint(current) != answer.fingerprint:
@@ -368,7 +268,7 @@ def apply_return(
                                         "since the return was made"))  # fmt: skip
             continue
         if dry_run:
-            out.outcomes.append(Outcome(answer, "would-apply", _would_say(answer.change)))
+            out.outcomes.append(Outcome(answer, "would-apply", would_say(answer.change)))
             continue
         try:
             done = workspace.update(
@@ -380,16 +280,3 @@ def apply_return(
             continue
         out.outcomes.append(Outcome(answer, "applied", done.changes))
     return out
-
-
-def _would_say(change: Change) -> list[str]:
-    said = []
-    if change.percent is not None:
-        said.append(f"percent → {change.percent}")
-    if change.note:
-        said.append(f"note: {change.note}")
-    if change.evidence:
-        said.append(f"evidence: {change.evidence}")
-    if change.request_extension:
-        said.append(f"extension asked for to {change.request_extension.isoformat()}")
-    return said

@@ -12,9 +12,10 @@ from .. import rules
 from ..inert import one_line, visible
 from ..loader import Portfolio
 from ..people import People, Person
-from . import COLUMNS, FORMAT, HIDDEN, INPUTS, INSTRUCTIONS, MARK, SHEET, action_fingerprint
+from ..vocab import IMPACTS
+from . import COLUMNS, FORMAT, HIDDEN, INPUTS, INSTRUCTIONS, LISTS, MARK, SHEET, action_fingerprint
 
-WIDTHS = (22, 9, 50, 12, 8, 8, 40, 34, 28, 13, 30)
+WIDTHS = (22, 9, 50, 12, 8, 8, 28, 40, 34, 28, 11, 28, 10, 13, 30)
 GREY = "FFE7E6E6"  # a locked column
 HEAD = "FF1F3864"  # the header row: white on dark blue (12.6:1)
 
@@ -27,6 +28,8 @@ class Row:
     due: date | None
     percent: int
     fingerprint: str
+    milestones: tuple[str, ...] = ()  # the labels of those not done yet, in file order
+    measures: tuple[tuple[str, str], ...] = ()  # (id, text) of each it may report on
 
 
 @dataclass
@@ -49,7 +52,10 @@ def open_rows(portfolio: Portfolio, today: date, plan_ids=()) -> dict[str, list[
                 if not st.open:
                     continue
                 row = Row(plan.id, action.ref, action.action, st.due, st.percent,
-                          action_fingerprint(action))  # fmt: skip
+                          action_fingerprint(action),
+                          tuple(ms.label for ms in action.milestones if not ms.done),
+                          tuple((ms.id, ms.text) for ms in
+                                (*action.measures, *rec.measures, *plan.measures)))  # fmt: skip
                 for lead in action.leads or rec.leads:
                     out.setdefault(lead, []).append(row)
     return out
@@ -126,6 +132,97 @@ def _text(cell, value: str, *, exact: bool = False) -> None:
     cell.data_type = "s"
 
 
+def _nothing_to_choose(row: Row) -> set[str]:
+    """The answer columns a row has nothing for: locked and grey."""
+    return ({"Milestone done"} if not row.milestones else set()) | (
+        {"Measure", "Reading"} if not row.measures else set()
+    )
+
+
+def _clip(text: str, limit: int = 250) -> str:
+    """A prompt or a message as a spreadsheet holds one (Excel's limit is 255)."""
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _validations(book, ws, rows: list[Row], today: date) -> None:
+    """What the spreadsheet itself checks as a lead types: a whole percent, a date after
+    today, and the lists of impacts, of each row's milestones and of its measures (the
+    choices written once each on the hidden sheet LISTS; apply never reads it), and a
+    number for a reading."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def letter(name: str) -> str:
+        return get_column_letter(COLUMNS.index(name) + 1)
+
+    def rule(name: str, **kw) -> DataValidation:
+        dv = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True,
+                            errorTitle=name, promptTitle=name, **kw)  # fmt: skip
+        ws.add_data_validation(dv)
+        return dv
+
+    last = len(rows) + 1
+    rule(
+        "New %", type="whole", operator="between", formula1="0", formula2="100",
+        error="Type a whole number from 0 to 100 (no % sign), or leave it blank.",
+        prompt="The percent complete now: a whole number from 0 to 100.",
+    ).add(f"{letter('New %')}2:{letter('New %')}{last}")  # fmt: skip
+    rule(
+        "Extension to", type="date", operator="greaterThan",
+        formula1=f"DATE({today.year},{today.month},{today.day})",
+        error="Type the new due date you are asking for, after today (dd/mm/yyyy).",
+        prompt="Only if you need more time: the date you ask for. The meeting decides.",
+    ).add(f"{letter('Extension to')}2:{letter('Extension to')}{last}")  # fmt: skip
+    rule(
+        "Impact", type="list", formula1='"' + ",".join(IMPACTS) + '"',
+        error="Pick one from the list: " + ", ".join(IMPACTS) + ".",
+        prompt="Performance: is the action making a difference? "
+        "yes, partly, no, too-early (to tell) or n/a.",
+    ).add(f"{letter('Impact')}2:{letter('Impact')}{last}")  # fmt: skip
+
+    lists = book.create_sheet(LISTS)
+    lists.sheet_state = "hidden"
+    lists.protection.sheet = True
+    placed: dict[tuple[str, ...], DataValidation] = {}
+
+    def choice(name: str, values: tuple[str, ...], prompt: str, error: str) -> DataValidation:
+        if values not in placed:
+            r = len(placed) + 1
+            for k, value in enumerate(values, start=1):
+                _text(lists.cell(r, k), value, exact=True)  # as typed by picking it
+            source = f"{LISTS}!$A${r}:${get_column_letter(len(values))}${r}"
+            placed[values] = rule(name, type="list", formula1=source, error=_clip(error),
+                                  prompt=_clip(prompt))  # fmt: skip
+        return placed[values]
+
+    reading = None
+    for r, row in enumerate(rows, start=2):
+        if row.milestones:
+            choice("Milestone done", tuple(visible(m) for m in row.milestones),
+                   "A milestone finished since the last update: pick it from the list. It is "
+                   "recorded as done on the day the return is applied.",
+                   "Pick one of this action's milestones from the list, or leave it blank.",
+                   ).add(f"{letter('Milestone done')}{r}")  # fmt: skip
+        if row.measures:
+            ids = tuple(visible(m) for m, _ in row.measures)
+            what = "; ".join(f"{visible(m)}: {visible(t)}" for m, t in row.measures)
+            prompt = ("The measure this reading is of: " if len(ids) > 1 else "Only one: ") + what
+            choice("Measure", ids, prompt,
+                   "Pick one of this action's measures from the list, or leave it blank.",
+                   ).add(f"{letter('Measure')}{r}")  # fmt: skip
+            if reading is None:
+                reading = rule(
+                    "Reading", type="decimal", operator="between",
+                    formula1="-999999999999999", formula2="999999999999999",
+                    error="Type the measure's value now as a number (82 for 82%), or leave "
+                    "it blank.",
+                    prompt="The measure's value now, a number (82 for 82%). Say which measure "
+                    "in Measure, unless the action has only one.",
+                )  # fmt: skip
+            reading.add(f"{letter('Reading')}{r}")
+
+
 def workbook(ret: MadeReturn, today: date, by: str | None, key: bytes) -> bytes:
     """The return as .xlsx bytes; what it was made for signed with `key` (signing.py)."""
     import uuid
@@ -133,7 +230,6 @@ def workbook(ret: MadeReturn, today: date, by: str | None, key: bytes) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     from . import signing
 
@@ -158,38 +254,16 @@ def workbook(ret: MadeReturn, today: date, by: str | None, key: bytes) -> bytes:
         if row.due is not None:
             ws.cell(r, 4, row.due).number_format = "dd/mm/yyyy"
         ws.cell(r, 5, row.percent)
+        nothing = _nothing_to_choose(row)
         for k in range(1, len(COLUMNS) + 1):
             cell = ws.cell(r, k)
             cell.alignment = wrap
             cell.border = box
-            if k < first_input:
-                cell.fill = grey  # locked: what the plan says now
+            if k < first_input or COLUMNS[k - 1] in nothing:
+                cell.fill = grey  # locked: what the plan says now, or nothing to answer
             else:
                 cell.protection = Protection(locked=False)
         ws.cell(r, COLUMNS.index("Extension to") + 1).number_format = "dd/mm/yyyy"
-    last = len(ret.rows) + 1
-    if ret.rows:
-        pct = get_column_letter(COLUMNS.index("New %") + 1)
-        dv = DataValidation(
-            type="whole", operator="between", formula1="0", formula2="100", allow_blank=True,
-            showErrorMessage=True, errorTitle="New %",
-            error="Type a whole number from 0 to 100 (no % sign), or leave it blank.",
-            showInputMessage=True, promptTitle="New %",
-            prompt="The percent complete now: a whole number from 0 to 100.",
-        )  # fmt: skip
-        dv.add(f"{pct}2:{pct}{last}")
-        ext = get_column_letter(COLUMNS.index("Extension to") + 1)
-        dd = DataValidation(
-            type="date", operator="greaterThan",
-            formula1=f"DATE({today.year},{today.month},{today.day})", allow_blank=True,
-            showErrorMessage=True, errorTitle="Extension to",
-            error="Type the new due date you are asking for, after today (dd/mm/yyyy).",
-            showInputMessage=True, promptTitle="Extension to",
-            prompt="Only if you need more time: the date you ask for. The meeting decides.",
-        )  # fmt: skip
-        dd.add(f"{ext}2:{ext}{last}")
-        ws.add_data_validation(dv)
-        ws.add_data_validation(dd)
     from ..report.xlsx import fit_rows
 
     fit_rows(ws, WIDTHS, len(COLUMNS))
@@ -216,9 +290,18 @@ def workbook(ret: MadeReturn, today: date, by: str | None, key: bytes) -> bytes:
         "On the Return sheet, fill in only the white columns, for each action that has "
         "moved on. Leave a row blank if nothing has changed.",
         "New %: how complete the action is now, a whole number from 0 to 100.",
+        "Milestone done: a milestone of the action finished since the last update: pick "
+        "it from the cell's list (it is recorded as done on the day the return is applied). "
+        "Grey when the action has no milestone still to do.",
         "Progress note: a sentence on what has happened since the last update.",
         "Evidence: what shows the progress or its impact (an audit, minutes, a report); "
         "Evidence link: where to find it (a web address or a file name).",
+        "Impact: is the action making a difference? Pick yes, partly, no, too-early or n/a "
+        "from the cell's list.",
+        "Measure and Reading: a new value of one of the action's success measures. Pick the "
+        "measure from the list (the cell's note says what each one is) and type its value "
+        "now in Reading, as a number (82 for 82%). With only one measure, Reading alone will "
+        "do. Grey when the action has no measures.",
         "Extension to: only if you need more time, the new due date you are asking for, "
         "with the reason in Extension reason. It is a request: the meeting decides it.",
         "",
@@ -255,6 +338,8 @@ def workbook(ret: MadeReturn, today: date, by: str | None, key: bytes) -> bytes:
             cell = hidden.cell(r, k)
             cell.value, cell.data_type = value, "s"  # exactly as signed
     hidden.protection.sheet = True
+    if ret.rows:
+        _validations(book, ws, ret.rows, today)
     book.active = 0
     book.properties.title = f"Return: {one_line(ret.lead)}"
     book.properties.creator = "improve"
