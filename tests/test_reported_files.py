@@ -184,9 +184,18 @@ def test_programme_lists_each_body_s_plans_by_next_due(folders):
         str(a / "r.csv"), "--format", "csv")  # fmt: skip
     run(a, "2016-12-01", "report", "--for", "Health & Wellbeing Board", "--meeting",
         "2016-12-20", "-o", str(a / "r.csv"), "--format", "csv")  # fmt: skip
+    write(a / "plans", "nocadence.toml", SAMPLE.replace("Sample improvement", "No cadence"))
+    run(a, "2017-01-05", "report", "nocadence", "--for", "Health and wellbeing board",
+        "--meeting", "2017-01-10", "-o", str(a / "r.csv"), "--format", "csv")  # fmt: skip
     doc = json.loads(run(a, "2017-03-10", "programme", "--json").stdout)
     assert doc["today"] == "2017-03-10"
     assert [b["body"] for b in doc["bodies"]] == ["Health & Wellbeing Board", BODY, "SLT"]
+    board = {b["body"]: b["plans"] for b in doc["bodies"]}["Health & Wellbeing Board"]
+    assert [(p["id"], p["last_reported"], p["next_due"], p["follow_up"]) for p in board] == [
+        ("other", "2016-12-20", "2017-03-20", None),
+        ("sample", "2016-12-20", "2017-03-20", None),
+        ("nocadence", "2017-01-10", None, "no review cadence"),
+    ]
     scrutiny = {b["body"]: b["plans"] for b in doc["bodies"]}[BODY]
     assert [(p["id"], p["last_reported"], p["next_due"], p["follow_up"]) for p in scrutiny] == [
         ("other", "2016-12-08", "2017-03-08", "overdue"),

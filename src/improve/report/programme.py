@@ -3,8 +3,9 @@ reported to it or naming it in `reported_to`, with the meeting it was last repor
 when it is next due by the plan's `review` cadence, and what needs following up: the
 "date of last report" and "follow-up" columns of a scrutiny work programme.
 
-Bodies are matched as people write them: "Scrutiny  committee" is "Scrutiny Committee"
-(case and spaces aside), named as the plans spell it, else as first reported.
+Bodies are matched as people write them: "Health and wellbeing  board" is "Health &
+Wellbeing Board" (case, spaces and "&" for "and" aside), named as the plans spell it, else
+as first reported.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from ..dates import next_report_due
 
 OVERDUE = "overdue"
 NOT_YET = "not reported yet"
+NO_CADENCE = "no review cadence"  # the plan has no `review`: nothing says when it is due
 
 
 def body_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    return " ".join(name.replace("&", " and ").split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Item:
     title: str
     last_reported: date | None
     next_due: date | None
-    follow_up: str | None  # OVERDUE, NOT_YET or None
+    follow_up: str | None  # OVERDUE, NOT_YET, NO_CADENCE or None
 
     @property
     def overdue(self) -> bool:
@@ -91,7 +93,12 @@ def work_programme(
                 continue
             on = last.get((key, plan_id))
             due = next_report_due(found.review, on) if on else None
-            follow = NOT_YET if on is None else OVERDUE if due and due < today else None
+            if on is None:
+                follow: str | None = NOT_YET
+            elif due is None:
+                follow = NO_CADENCE
+            else:
+                follow = OVERDUE if due < today else None
             items.append(Item(plan_id, found.title, on, due, follow))
         items.sort(
             key=lambda i: (i.next_due is None, i.next_due or date.max,
