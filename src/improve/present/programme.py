@@ -32,10 +32,10 @@ def programme_table(bodies: list[Body], today: date) -> Group:
             box=box.SIMPLE_HEAD,
             expand=True,
         )
-        table.add_column("Next due", no_wrap=True)
+        table.add_column("Next due", no_wrap=True, min_width=11)  # the tables line up
         table.add_column("Plan", ratio=1)
         table.add_column("Last reported", no_wrap=True)
-        table.add_column("Follow-up", no_wrap=True)
+        table.add_column("Follow-up", no_wrap=True, min_width=17)
         for item in body.items:
             follow = Text(item.follow_up or "")
             if item.overdue:
