@@ -299,9 +299,9 @@ def workbook(ret: MadeReturn, today: date, by: str | None, key: bytes) -> bytes:
         "Impact: is the action making a difference? Pick yes, partly, no, too-early or n/a "
         "from the cell's list.",
         "Measure and Reading: a new value of one of the action's success measures. Pick the "
-        "measure from the list (the cell's note says what each one is) and type its value "
-        "now in Reading, as a number (82 for 82%). With only one measure, Reading alone will "
-        "do. Grey when the action has no measures.",
+        "measure from the list (the message shown in the cell says what each one is) and "
+        "type its value now in Reading, as a number (82 for 82%). With only one measure, "
+        "Reading alone will do. Grey when the action has no measures.",
         "Extension to: only if you need more time, the new due date you are asking for, "
         "with the reason in Extension reason. It is a request: the meeting decides it.",
         "",
