@@ -180,3 +180,19 @@ def test_a_return_made_before_these_columns_is_refused(folder):
         "read from; nothing was applied: make it again with `improve returns make` (and copy "
         "the answers across)"
     ]
+
+
+def test_a_percent_typed_with_its_sign_in_excel_is_that_percent(folder):
+    """Excel stores 29% typed in a cell as 0.29 formatted as a percent; 0.29 * 100 is
+    28.999999999999996 in floating point, which is 29, not a bad value. The same for a
+    reading."""
+    filled = fill(make(), {"1.1.1": {"New %": 0.29}, "1.1.3": {"New %": 0.07, "Reading": 0.57}})
+    book = openpyxl.load_workbook(filled)
+    for cell in ("F2", "F4", "M4"):
+        book["Return"][cell].number_format = "0%"
+    book.save(filled)
+    r = run_cli(Path("a"), "returns", "apply", filled, today=APPLIED)
+    assert r.exit_code == 0, r.output
+    assert action(folder, "1.1.1")["percent"] == 29
+    assert action(folder, "1.1.3")["percent"] == 7
+    assert action(folder, "1.1.3")["measure"][0]["readings"][0]["value"] == 57
