@@ -225,3 +225,21 @@ def test_programme_with_nothing_reported_says_how_to_record_one(folders):
     r = run(a, "2017-01-05", "programme")
     assert "No reports to committees recorded" in r.stdout and "--for" in r.stdout
     assert json.loads(run(a, "2017-01-05", "programme", "--json").stdout)["bodies"] == []
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_report_follows_the_folder_s_commit_setting_as_a_review_does(tmp_path, monkeypatch):
+    from test_git_commit import clone_pair, git
+
+    a, _ = clone_pair(tmp_path, monkeypatch,
+                      {"sample.toml": QUARTERLY, "improve.toml": "[git]\ncommit = true\n"})  # fmt: skip
+    r = run(a, "2017-01-05", "report", "--for", BODY, "--meeting", "2017-01-12", "-o",
+            str(tmp_path / "r.csv"), "--format", "csv", "--by", "Performance Team")  # fmt: skip
+    assert "Committed " in r.stdout
+    assert git(a, "show", "--name-only", "--format=%an", "HEAD").split("\n")[:3] == [
+        "Performance Team", "", f"plans/reported/{FILE}"
+    ]  # fmt: skip
+    r = run(a, "2017-01-05", "report", "--for", BODY, "--meeting", "2017-01-12", "-o",
+            str(tmp_path / "r.csv"), "--format", "csv", "--no-commit")  # fmt: skip
+    assert "Committed " not in r.stdout
+    assert git(a, "status", "--porcelain") == f"?? plans/reported/{FILE[:-5]}-2.toml\n"

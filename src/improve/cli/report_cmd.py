@@ -37,9 +37,13 @@ def register(cli: click.Group, load) -> None:
     @click.option(
         "--commit/--no-commit", default=None,
         help="With --for: commit the file that records it to git, it alone (default: "
-        "IMPROVE_COMMIT=1).",
+        "IMPROVE_COMMIT=1, or the plans folder's improve.toml).",
     )  # fmt: skip
-    def report(plan_ids, fmt, output, since, body, meeting, by, commit) -> None:
+    @click.option(
+        "--no-verify", is_flag=True,
+        help="With a commit: the repository's pre-commit and commit-msg hooks do not run.",
+    )  # fmt: skip
+    def report(plan_ids, fmt, output, since, body, meeting, by, commit, no_verify) -> None:
         """The committee's progress report on one plan, several or all.
 
         Per plan: the headline, the exceptions, the areas with little or no evidence
@@ -104,31 +108,40 @@ def register(cli: click.Group, load) -> None:
                 err=to_stdout,
             )
             if path is not None:
-                _commit(path, body, meeting, author, s, commit, to_stdout)
+                _commit(path, body, meeting, author, s, commit, no_verify, to_stdout)
 
 
-def _commit(path: Path, body: str, meeting, author: str | None, s, commit, err: bool) -> None:
-    """The record's file committed to git, it alone, as `review record --commit` does."""
-    from ..gitops import before_change, commit_by_default, commit_file, detached_warning
+def _commit(path: Path, body: str, meeting, author: str | None, s, commit, no_verify,
+            err: bool) -> None:  # fmt: skip
+    """The record's file committed to git, it alone, when the commit policy says
+    (--commit/--no-commit, else IMPROVE_COMMIT, else the folder's improve.toml), as by
+    `author`, with the repository's tracked hooks: as `review record` does."""
+    from ..gitops import before_change, commit_file, commit_wanted, detached_warning, tracked_hooks
     from ..loader import display_name
     from ..people import load_people
 
-    if commit is None:
-        commit = commit_by_default()
-    if not commit:
+    wanted, why = commit_wanted(s.plans, commit)
+    if not wanted:
+        if why:
+            echo(f"improve: warning: not committed: {why}", err=True)
         return
     why = before_change(path).why_not
-    person = load_people(s.plans).person(author)
-    message = f"Reported to {' '.join(body.split())} for its meeting on {meeting.isoformat()}"
-    email = person.email if person else None
-    done = None if why else commit_file(path, message, author or "improve", email, s.today)
+    hooks = None
+    if why is None:
+        hooks, why = tracked_hooks(s.plans)
+    done = None
+    if why is None:
+        person = load_people(s.plans).person(author)
+        message = f"Reported to {' '.join(body.split())} for its meeting on {meeting.isoformat()}"
+        done = commit_file(path, message, author or "improve", person.email if person else None,
+                           s.today, hooks=hooks, no_verify=no_verify)  # fmt: skip
+        why = done.why_not
     if done is not None and done.commit:
         echo(f"Committed {done.commit[:10]}: {display_name(path)}.", err=err)
         if done.detached:
             echo(f"improve: warning: {detached_warning(done.commit)}", err=True)
     else:
-        reason = why or (done.why_not if done is not None else None)
-        echo(f"improve: warning: not committed: {reason}", err=True)
+        echo(f"improve: warning: not committed: {why}", err=True)
 
 
 def _is_stream(path: Path) -> bool:
