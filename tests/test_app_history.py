@@ -85,12 +85,13 @@ async def test_review_mode_shows_moves_with_arrows_and_words_and_records_a_revie
         )
         trend = plain(screen.query_one("#trend", Static).content)
         # worked out from the sample: at the first review 50, 0 and 25 percent (25%), one red;
-        # now 1.1.1 is at 100 (blue), so (100 + 0 + 25) / 3, 42%
+        # now 1.1.1 is at 100 (blue), so (100 + 0 + 25) / 3, 42%; drawn on 0–100%, then now
         assert [line.strip() for line in trend.splitlines() if line.strip()] == [
             "Trend",
-            "Sample improvement plan  ▁█  2 reviews",
+            "Sample improvement plan  ▃▄▄  2 reviews, then now",
             "2017-01-05   25% complete  1 red · 2 amber",
             "2017-01-12   42% complete  1 red · 1 amber · 1 blue",
+            "now          42% complete  1 red · 1 amber · 1 blue",
         ]
     doc = json.loads(cli_run(plans, "review", "list", "--json").output)
     last = doc["reviews"][-1]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -44,16 +44,25 @@ class ReviewLoaded(Message):
 TREND_REVIEWS = 6  # reviews listed per plan; the sparkline covers every one
 
 
-def trend_table(trend: dict, titles: dict[str, str], styles: dict) -> Table:
-    """Per plan: percent complete at every review as a sparkline, then the percent and the
-    RAG counts at each of the latest reviews."""
+def trend_table(
+    trend: dict, titles: dict[str, str], styles: dict, now: dict | None = None
+) -> Table:
+    """Per plan: percent complete at every review and now (`now`: plan id → (percent,
+    RAG counts) as at today) as a sparkline on the 0–100% scale, then the percent and the
+    RAG counts at each of the latest reviews, and now."""
+    now = now or {}
     table = Table.grid(padding=(0, 2))
     for _ in range(3):
         table.add_column()
     for plan_id, points in trend.items():
         values = [p.percent or 0 for p in points]
-        spark = Text(sparkline(values) or "·", style="bold")
+        today = now.get(plan_id)
+        if today is not None:
+            values.append(today[0] or 0)
+        spark = Text(sparkline(values, 0, 100) or "·", style="bold")
         spark.append(f"  {len(points)} review{'s' if len(points) != 1 else ''}")
+        if today is not None:
+            spark.append(", then now")
         table.add_row(
             Text(clip(titles.get(plan_id, plan_id), 32), style="bold", no_wrap=True),
             spark,
@@ -69,6 +78,12 @@ def trend_table(trend: dict, titles: dict[str, str], styles: dict) -> Table:
                 Text(""),
                 Text(f"{p.on_date}  {pct(p.percent):>4} complete"),
                 counts_text(p.counts, styles),
+            )
+        if today is not None:
+            table.add_row(
+                Text(""),
+                Text(f"{'now':<10}  {pct(today[0]):>4} complete", style="bold"),
+                counts_text(today[1], styles),
             )
     return table
 
@@ -89,8 +104,8 @@ class ReviewScreen(ImproveScreen[None]):
         yield Header()
         with VerticalScroll(id="review-scroll"):
             yield Static(Text("Reading the history…"), id="review-status")
+            yield Static(id="briefing")  # first: on the first screen at 80×24
             yield Static(id="trend")
-            yield Static(id="briefing")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -128,6 +143,7 @@ class ReviewScreen(ImproveScreen[None]):
 
     def on_review_loaded(self, message: ReviewLoaded) -> None:
         titles = {ps.plan.id: ps.plan.title for ps in self.app.statuses or []}
+        now = {ps.plan.id: (ps.rollup.percent, ps.rollup.counts) for ps in self.app.statuses or []}
         status = Text(
             f"Review mode, as at {self.app.today.isoformat()} · R records this "
             "review · escape goes back",
@@ -139,7 +155,7 @@ class ReviewScreen(ImproveScreen[None]):
         self.query_one("#trend", Static).update(
             Group(
                 Text("\nTrend", style="bold underline"),
-                trend_table(message.trend, titles, self.app.rag_styles),
+                trend_table(message.trend, titles, self.app.rag_styles, now),
             )
             if message.trend
             else Text("")
@@ -189,6 +205,34 @@ class ReviewScreen(ImproveScreen[None]):
         app.call_from_thread(self.load)
 
 
+class FieldInput(Input):
+    """A field of a form that keeps a pasted Tab as Tab: the text after it goes to the
+    next field (a terminal's paste reaches the field as one Paste event, which a plain
+    Input takes whole, Tab and all); `tab_is`, in the last field, what a Tab stands for
+    there (", " between attendees)."""
+
+    def __init__(self, *args, tab_is: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.tab_is = tab_is
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Textual then calls Input's own handler (it walks the classes), unless prevented
+        line = event.text.splitlines()[0] if event.text else ""
+        if "\t" not in line:
+            return
+        event.prevent_default()
+        event.stop()
+        if self.tab_is is not None:
+            parts = [part.strip() for part in line.split("\t")]
+            self.insert_text_at_cursor(self.tab_is.join(part for part in parts if part))
+            return
+        here, _, rest = line.partition("\t")
+        self.insert_text_at_cursor(here)
+        after = self.screen.focus_next()
+        if isinstance(after, Input) and rest:
+            after.post_message(events.Paste(rest))
+
+
 class RecordReview(ImproveModal[ReviewDraft | None]):
     AUTO_FOCUS = "#review-note"
     BINDINGS = [
@@ -206,9 +250,9 @@ class RecordReview(ImproveModal[ReviewDraft | None]):
             if self.error:
                 yield Label(self.error, id="form-error")
             yield Label("Note (e.g. SLT monthly review, January)")
-            yield Input(self.draft.note, id="review-note", compact=True)
+            yield FieldInput(self.draft.note, id="review-note", compact=True)
             yield Label("Who was there (names or roles, separated by commas)")
-            yield Input(self.draft.attendees, id="review-attendees", compact=True)
+            yield FieldInput(self.draft.attendees, id="review-attendees", compact=True, tab_is=", ")
             with Horizontal(id="buttons"):
                 yield Button("Record (ctrl+s)", variant="primary", id="save", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)

@@ -18,15 +18,18 @@ def bar(percent: float | None, width: int = 10) -> Text:
     return Text("█" * filled + "░" * (width - filled) + f" {percent:3.0f}%")
 
 
-def sparkline(values: list[float]) -> str:
-    """One character per value, lowest to highest; "" for fewer than two values."""
+def sparkline(values: list[float], low: float | None = None, high: float | None = None) -> str:
+    """One character per value; "" for fewer than two values. On the scale `low`..`high`
+    when given (every percent on 0..100, so 0% → 3% is ▁▁, never ▁█), else from the lowest
+    value to the highest (readings in their own units)."""
     if len(values) < 2:
         return ""
-    low, high = min(values), max(values)
-    if high == low:
-        return SPARKS[3] * len(values)
+    if low is None or high is None:
+        low, high = min(values), max(values)
+        if high == low:
+            return SPARKS[3] * len(values)
     scale = (len(SPARKS) - 1) / (high - low)
-    return "".join(SPARKS[round((v - low) * scale)] for v in values)
+    return "".join(SPARKS[round((min(max(v, low), high) - low) * scale)] for v in values)
 
 
 class FormSelect(Select):
