@@ -124,3 +124,12 @@ def test_a_milestone_marked_done_at_0_percent_is_no_longer_not_started(folder):
     assert "Now: GREEN — on schedule: 0% done (1 of 1 milestones done)" in r.output
     after = json.loads(run_cli(folder, "status", "--json").output)
     assert after["plans"][0]["counts"]["grey"] == 1
+
+
+def test_report_since_takes_uk_dates(folder, tmp_path):
+    out = tmp_path / "r.md"
+    r = run_cli(folder, "report", "--format", "md", "-o", out, "--since", "18/12/2016")
+    assert r.exit_code == 0, r.output
+    assert "since 18 December 2016" in out.read_text(encoding="utf-8")
+    r = run_cli(folder, "report", "--format", "md", "-o", out, "--since", "12/18/2016")
+    assert r.exit_code == 1 and "DD/MM/YYYY" in r.output

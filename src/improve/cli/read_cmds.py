@@ -31,10 +31,19 @@ def check(paths: tuple[Path, ...]) -> None:
     any file has an error.
     """
     from ..folder import duplicate_id_problem, plan_files
+    from ..history.originals import due_rewrite_warnings
+    from ..history.paths import resolve_path
     from ..loader import load_file
     from ..people import FILE_NAME, load_people
 
     s = settings()
+
+    def history_path(path: Path) -> Path:
+        """The history a plan file's folder keeps (--db or IMPROVE_DB when given): asked
+        read-only, never created."""
+        inside = s.plans.resolve() in path.resolve().parents
+        return resolve_path(s.plans if inside else path.parent, s.db)
+
     targets = list(paths) or [s.plans]
     files: list[Path] = []
     people: list[Path] = []  # people.toml: checked as what it is, never as a plan
@@ -68,6 +77,7 @@ def check(paths: tuple[Path, ...]) -> None:
             if other is not None and other.parent.resolve() == path.parent.resolve():
                 problems.append(duplicate_id_problem(path, loaded.plan, other))
             seen_ids.setdefault(loaded.plan.id, path)
+            problems += due_rewrite_warnings(loaded, history_path(path))
         for problem in problems:
             click.echo(one_line(str(problem)))  # a newline in a value stays on its line
         e = sum(p.severity == "error" for p in problems)

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..vocab import ref_key
+from .originals import REWRITTEN, rewrites_since
 from .records import Event, PlanSummary, Review
 
 # How RAG moves are told: up is better.  Grey (not started) sits between amber and green:
@@ -69,6 +70,9 @@ class Slip(_Item):
     reason: str | None = None
     agreed_on: str | None = None
     agreed_by: str | None = None
+    by_hand: bool = False  # the original due date rewritten outside improve (no extension)
+    when: date | None = None  # by hand: the day the history saw it
+    who: str | None = None  # by hand: as the history has it ("edited by hand", …)
 
 
 @dataclass(slots=True)
@@ -130,7 +134,9 @@ class Changes:
      "plans": [{"id", "then": {plan totals} | null, "now": {plan totals} | null}],
      "rag_moves": [{"plan", "ref", "old", "new", "direction", "when", "who"}],
      "newly_overdue" / "newly_complete": [{"plan", "ref", "next_due", "when", "who"}],
-     "slipped": [{"plan", "ref", "old_due", "new_due", "extensions", "reason", "agreed_on", "agreed_by"}],
+     "slipped": [{"plan", "ref", "old_due", "new_due", "extensions", "reason", "agreed_on",
+        "agreed_by", "by_hand", "when", "who"}] (by_hand: the original due date rewritten
+        outside improve, told "original due date rewritten by hand"),
      "new_evidence": [{"plan", "ref", "added", "latest_date", "latest_text", "when", "who"}],
      "new_readings": [{"plan", "ref", "measure", "old", "new", "when", "who"}],
      "stale": [{"plan", "ref", "last_activity", "newly"}],
@@ -360,6 +366,11 @@ def changes(store, since, today: date | None, with_events: bool = False) -> Chan
                 kind = "changed"
             out.overrides.append(OverrideChange(pid, ref, kind, old, new))
 
+    for rw in rewrites_since(conn, review.last_event_id):
+        out.slipped.append(
+            Slip(rw.plan_id, rw.ref, rw.first.isoformat(), rw.now.isoformat(), 0,
+                 REWRITTEN, by_hand=True, when=rw.on, who=rw.who)
+        )  # fmt: skip
     out.new_plans = sorted(set(now) - set(then))
     out.removed_plans = sorted(set(then) - set(now))
     for pid, ref, request in conn.execute(

@@ -218,13 +218,17 @@ class Briefing:
             "Newly complete", [self.line(f, _who_when(f).strip()) for f in ch.newly_complete]
         )
         parts += _section(
-            "Dates slipped (extensions agreed)",
+            "Dates slipped (extensions agreed, or the original rewritten by hand)",
             [
                 self.line(
                     s,
                     f"{s.old_due or '–'} → {s.new_due or '–'}"
-                    + (f": {quote(s.reason)}" if s.reason else "")
-                    + (f" (agreed by {s.agreed_by})" if s.agreed_by else ""),
+                    + (
+                        f": {s.reason}{_who_when(s)}"
+                        if s.by_hand
+                        else (f": {quote(s.reason)}" if s.reason else "")
+                        + (f" (agreed by {s.agreed_by})" if s.agreed_by else "")
+                    ),
                 )
                 for s in ch.slipped
             ],

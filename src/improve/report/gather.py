@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from .. import rules
-from ..errors import EditError, HistoryError
+from ..dates import parse_day
+from ..errors import EditError, HistoryError, ImproveError
 from ..history import HistoryStore
+from ..history.originals import recorded_first_dues
 from ..loader import Portfolio
 from .build import Report, Since, TrendPoint, build_plan_report, long_date
+from .originals import first_dues
 
 
 def _since_lines(ch, plan_id: str) -> list[str]:
@@ -26,7 +29,14 @@ def _since_lines(ch, plan_id: str) -> list[str]:
         said(n(ch.moved_down), "moved down (worse)"),
         said(n(ch.newly_complete), "newly complete"),
         said(n(ch.newly_overdue), "newly overdue"),
-        said(n(ch.slipped), "had a due date extended"),
+        said(
+            sum(1 for i in ch.slipped if i.plan_id == plan_id and not i.by_hand),
+            "had a due date extended",
+        ),
+        said(
+            sum(1 for i in ch.slipped if i.plan_id == plan_id and i.by_hand),
+            "had the original due date rewritten by hand",
+        ),
         said(n(ch.new_evidence), "gained new evidence"),
         said(n(ch.new_readings), "had a new measure reading"),
     ]
@@ -67,10 +77,10 @@ def make_report(
     reported: dict[str, tuple[str, date]] = {}
     if since not in ("last", "") and not since.isdigit():
         try:
-            period_start = date.fromisoformat(since)
-        except ValueError:
+            period_start = parse_day(since)
+        except ImproveError:
             raise EditError(
-                f'"{since}" is not "last", a review id or a date as YYYY-MM-DD',
+                f'"{since}" is not "last", a review id or a date as YYYY-MM-DD or DD/MM/YYYY',
                 code="bad-value",
                 field="since",
             ) from None
@@ -116,4 +126,6 @@ def make_report(
                 last_reported=reported.get(plan_id),
             )
         )
+        if store is not None:
+            first_dues(plans[-1], recorded_first_dues(store, plan_id))
     return Report(today, produced_by, plans, not_reported)
