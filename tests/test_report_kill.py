@@ -89,7 +89,7 @@ def _one_each(folder) -> None:
     named, on_disk, rows = _kept(folder)
     assert len(named) == 1 and len(on_disk) == 1, (named, on_disk)
     ((name, text),) = named
-    assert name == on_disk[0] == "2017-01-12-scrutiny-committee.toml"
+    assert name == on_disk[0] and name.startswith("2017-01-12-scrutiny-committee-")
     assert (folder / report_files.FOLDER / name).read_text(encoding="utf-8") == text
     assert rows == [("sample", "Scrutiny Committee", "2017-01-12")]
 
@@ -116,32 +116,37 @@ def test_a_report_killed_at_any_point_is_recorded_once_with_its_file(folder, poi
 
 
 def test_a_file_from_another_clone_taking_the_name_is_kept_too(folder, monkeypatch, tmp_path):
-    """A pull brings another clone's file of that name just before this one is written:
-    this one takes the next name, and the other is read in as its own reporting."""
+    """A pull (or a copy) brings another reporting's file under the very name this one
+    is about to be written as: this one takes the next name, and the other is read in as
+    its own reporting."""
     (tmp_path / "other").mkdir()
     other = plans_folder(tmp_path / "other", "sample.toml", SAMPLE)
     r = run_cli(other, *REPORT, "-o", str(tmp_path / "o.csv"), "--by", "Them", today=TODAY)
     assert r.exit_code == 0, r.output
-    name = "2017-01-12-scrutiny-committee.toml"
-    theirs = (other / report_files.FOLDER / name).read_bytes()
+    (theirs,) = (other / report_files.FOLDER).glob("*.toml")
     real_create = files.create_new
+    taken = []
 
     def create_new(path, data):
-        if path.name == name:
+        if path.parent.name == report_files.FOLDER and not taken:
+            taken.append(path.name)
             path.parent.mkdir(exist_ok=True)
-            path.write_bytes(theirs)  # arrived by a pull
+            path.write_bytes(theirs.read_bytes())  # arrived under this very name
         real_create(path, data)
 
     monkeypatch.setattr(files, "create_new", create_new)
     r = run_cli(folder, *REPORT, "-o", str(tmp_path / "r.csv"), "--by", "Us", today=TODAY)
     assert r.exit_code == 0, r.output
-    assert name.replace(".toml", "-2.toml") in r.stdout
+    (name,) = taken
+    ours = name.replace(".toml", "-2.toml")
+    assert ours in r.stdout
     monkeypatch.setattr(files, "create_new", real_create)
     assert run_cli(folder, "status", today=TODAY).exit_code == 0
     named, on_disk, rows = _kept(folder)
-    assert on_disk == [name.replace(".toml", "-2.toml"), name]
+    assert on_disk == [ours, name]
     assert sorted(n for n, _ in named) == on_disk and len(rows) == 2
-    assert (folder / report_files.FOLDER / name).read_bytes() == theirs
+    assert (folder / report_files.FOLDER / name).read_bytes() == theirs.read_bytes()
+    assert '"Us"' in (folder / report_files.FOLDER / ours).read_text()
 
 
 def test_a_reported_folder_that_is_a_file_records_nothing(folder, tmp_path):

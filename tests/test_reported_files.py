@@ -17,7 +17,7 @@ from improve.cli import cli
 from improve.history import HistoryStore
 
 BODY = "Scrutiny Committee"
-FILE = "2017-01-12-scrutiny-committee.toml"
+STEM = "2017-01-12-scrutiny-committee-"  # then the first six characters of its key
 QUARTERLY = SAMPLE.replace(
     'kind = "ofsted"\n',
     'kind = "ofsted"\nreview = "quarterly"\nreported_to = ["Scrutiny Committee", "SLT"]\n',
@@ -35,6 +35,10 @@ def run(clone: Path, day: str, *args: str):
 def reported(clone: Path, day: str) -> dict:
     plans = json.loads(run(clone, day, "status", "--json").stdout)["plans"]
     return {p["id"]: p["last_reported"] for p in plans}
+
+
+def files_in(plans: Path) -> list[str]:
+    return sorted(p.name for p in (plans / "reported").iterdir())
 
 
 def report_rows(plans: Path) -> list[tuple]:
@@ -72,11 +76,13 @@ def test_a_report_committed_on_one_clone_is_in_status_and_programme_on_the_other
             "-o", str(tmp_path / "r.md"), "--format", "md", "--by", "Performance Team",
             "--commit")  # fmt: skip
     assert f"Recorded as reported to {BODY} for its meeting on 2017-01-12" in r.stdout
-    assert f"reported/{FILE}" in r.stdout and "Committed " in r.stdout
+    (name,) = files_in(a / "plans")
+    assert name.startswith(STEM) and len(name) == len(STEM) + len("abcdef.toml")
+    assert f"reported/{name}" in r.stdout and "Committed " in r.stdout
     assert git(a, "show", "--name-only", "--format=%an|%s", "HEAD").split("\n")[:3] == [
         "Performance Team|Reported to Scrutiny Committee for its meeting on 2017-01-12",
         "",
-        f"plans/reported/{FILE}",
+        f"plans/reported/{name}",
     ]
     assert git(a, "status", "--porcelain") == ""  # nothing else was committed or left
     git(a, "push", "-q", "origin", "main")
@@ -105,8 +111,7 @@ def test_a_report_file_copied_in_is_seen_the_same_day(folders):
     run(b, "2017-01-05", "status")  # answered from the memo now
     run(a, "2017-01-05", "report", "--for", BODY, "--meeting", "2017-01-12", "-o",
         str(a / "r.csv"), "--format", "csv")  # fmt: skip
-    (b / "plans" / "reported").mkdir()
-    shutil.copy(a / "plans" / "reported" / FILE, b / "plans" / "reported" / FILE)
+    shutil.copytree(a / "plans" / "reported", b / "plans" / "reported")
     assert reported(b, "2017-01-05")["sample"]["meeting"] == "2017-01-12"
     assert reported(b, "2017-01-05")["sample"]["meeting"] == "2017-01-12"  # and stays
     assert report_rows(b / "plans") == [("sample", BODY, "2017-01-12")]  # read in once
@@ -117,8 +122,8 @@ def test_a_history_rebuilt_from_nothing_reads_every_report_back(folders):
     for meeting in ("2017-01-12", "2017-01-12", "2017-03-09"):  # the same meeting twice
         run(a, "2017-01-05", "report", "--for", BODY, "--meeting", meeting, "-o",
             str(a / "r.csv"), "--format", "csv")  # fmt: skip
-    names = sorted(p.name for p in (a / "plans" / "reported").iterdir())
-    assert names == [FILE.replace(".toml", "-2.toml"), FILE, "2017-03-09-scrutiny-committee.toml"]
+    names = files_in(a / "plans")
+    assert [n[: len(STEM)] for n in names] == [STEM, STEM, "2017-03-09-scrutiny-committee-"]
     before = report_rows(a / "plans")
     shutil.rmtree(a / "plans" / ".improve")  # the database lost: only the files remain
     assert reported(a, "2017-01-06")["sample"]["meeting"] == "2017-03-09"
@@ -130,7 +135,8 @@ def test_a_report_file_renamed_or_copied_by_hand_is_not_read_in_twice(folders):
     run(a, "2017-01-05", "report", "--for", BODY, "--meeting", "2017-01-12", "-o",
         str(a / "r.csv"), "--format", "csv")  # fmt: skip
     folder = a / "plans" / "reported"
-    (folder / FILE).rename(folder / "january.toml")
+    (name,) = files_in(a / "plans")
+    (folder / name).rename(folder / "january.toml")
     shutil.copy(folder / "january.toml", folder / "copy.toml")
     reported(a, "2017-01-05")
     reported(a, "2017-01-06")
@@ -236,10 +242,30 @@ def test_a_report_follows_the_folder_s_commit_setting_as_a_review_does(tmp_path,
     r = run(a, "2017-01-05", "report", "--for", BODY, "--meeting", "2017-01-12", "-o",
             str(tmp_path / "r.csv"), "--format", "csv", "--by", "Performance Team")  # fmt: skip
     assert "Committed " in r.stdout
+    (name,) = files_in(a / "plans")
     assert git(a, "show", "--name-only", "--format=%an", "HEAD").split("\n")[:3] == [
-        "Performance Team", "", f"plans/reported/{FILE}"
+        "Performance Team", "", f"plans/reported/{name}"
     ]  # fmt: skip
     r = run(a, "2017-01-05", "report", "--for", BODY, "--meeting", "2017-01-12", "-o",
             str(tmp_path / "r.csv"), "--format", "csv", "--no-commit")  # fmt: skip
     assert "Committed " not in r.stdout
-    assert git(a, "status", "--porcelain") == f"?? plans/reported/{FILE[:-5]}-2.toml\n"
+    (new,) = set(files_in(a / "plans")) - {name}
+    assert git(a, "status", "--porcelain") == f"?? plans/reported/{new}\n"
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_two_clones_reporting_for_one_meeting_merge_without_a_conflict(tmp_path, monkeypatch):
+    """Each file's name holds its reporting's key: two officers recording the same
+    committee's meeting on two clones make two files, and a pull merges them."""
+    from test_git_commit import clone_pair, git
+
+    a, b = clone_pair(tmp_path, monkeypatch, {"sample.toml": QUARTERLY})
+    for clone, who in ((a, "Ann"), (b, "Ben")):
+        run(clone, "2017-01-05", "report", "--for", BODY, "--meeting", "2017-01-12", "-o",
+            str(tmp_path / "r.csv"), "--format", "csv", "--by", who, "--commit")  # fmt: skip
+    git(a, "push", "-q", "origin", "main")
+    git(b, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")  # no conflict
+    names = sorted(p.name for p in (b / "plans" / "reported").iterdir())
+    assert len(names) == 2 and all(n.startswith("2017-01-12-scrutiny-committee-") for n in names)
+    assert reported(b, "2017-01-06")["sample"]["meeting"] == "2017-01-12"
+    assert len(report_rows(b / "plans")) == 2

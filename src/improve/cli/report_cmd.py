@@ -49,8 +49,9 @@ def register(cli: click.Group, load) -> None:
         Per plan: the headline, the exceptions, the areas with little or no evidence
         of progress, then the full table by theme and recommendation, and the key.
         With --for BODY --meeting DATE it is recorded that the plans were reported to
-        that body for that meeting, in the plans folder as reported/MEETING-BODY.toml:
-        committed, every clone's status and programme say it.
+        that body for that meeting, in the plans folder as reported/MEETING-BODY-KEY.toml
+        (KEY: six characters of its own): committed, every clone's status and programme
+        say it.
         """
         import gc
 

@@ -1,7 +1,9 @@
 """Reports to committees in the repository: each time plans are reported to a body
 (`improve report --for BODY --meeting DATE`) is also a small file in the plans folder,
-`reported/MEETING-BODY.toml` (never read as a plan), so that committing it tells every
-clone when each plan was last reported and when it is next due (`status`, `programme`).
+`reported/MEETING-BODY-KEY.toml` (never read as a plan; KEY is the start of the
+reporting's own key, so files made on two clones never take one name), so that
+committing it tells every clone when each plan was last reported and when it is next due
+(`status`, `programme`).
 The history indexes the files it finds: one made on another clone (arrived by a pull, or
 copied in), or every one after the database was rebuilt, is read in once.
 
@@ -104,10 +106,12 @@ def reserve(store, uid: str, plans: Path) -> None:
 
 
 def _free_name(conn, folder: Path, uid: str) -> str:
-    """The first of MEETING-BODY.toml, MEETING-BODY-2.toml, … neither held in the history
-    nor on disk (under the write lock, so two runs recording at once take two names)."""
+    """MEETING-BODY-KEY.toml (KEY: the first six characters of the reporting's key, so
+    that two clones reporting for one meeting make two files, and a pull merges them),
+    else the first of MEETING-BODY-KEY-2.toml, … neither held in the history nor on disk
+    (under the write lock, so two runs recording at once take two names)."""
     body, meeting, _ = _facts(conn, uid)
-    base = f"{meeting}-{slug(body)}"
+    base = f"{meeting}-{slug(body)}-{uid[:6]}"
     n = 1
     while True:
         name = f"{base}.toml" if n == 1 else f"{base}-{n}.toml"
