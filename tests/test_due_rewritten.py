@@ -168,3 +168,19 @@ def test_check_with_a_damaged_history_warns_of_nothing_and_leaves_it_be(folder):
     assert r.output.splitlines() == ["checked 1 file: 0 errors, 0 warnings"]
     assert db.read_bytes() == b"SQLite format 3\x00" + b"\xff" * 400
     assert sorted(p.name for p in (folder / ".improve").iterdir()) == ["history.db"]
+
+
+def test_the_report_tells_a_rewrite_and_extensions_in_one_line(folder, tmp_path):
+    ok(folder, "status")
+    ok(folder, "update", "rw:1.1", "--extend-to", "2017-12-31", "--reason", "staff", "--by",
+       "Chair", today="2017-01-10")  # fmt: skip
+    rewrite(folder)  # the original, under the agreed extension, rewritten as well
+    out = tmp_path / "r.md"
+    ok(folder, "report", "rw", "--format", "md", "-o", out, today="2017-02-01")
+    md = out.read_text(encoding="utf-8").replace("\\", "")
+    assert "| 2017-12-31 (originally 2017-06-30) |" in md
+    assert (
+        "| originally due 2017-06-30, now 2017-12-31 (1 extension: staff); original due date "
+        "rewritten by hand on 2017-02-01, from 2017-06-30 to 2017-09-30 |" in md
+    )
+    assert md.count("rewritten by hand") == 1
