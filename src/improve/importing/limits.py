@@ -170,6 +170,7 @@ class Sheet:
     rows: int = 0
     columns: int = 0
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
+    merged_cells: int = 0  # the cells every merge covers as written, before clipping
 
 
 REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
@@ -223,6 +224,7 @@ def scan_sheet(path: Path, z: zipfile.ZipFile, part: str, title: str) -> Sheet:
                 del el.getparent()[0]
     area = 0
     for r1, c1, r2, c2 in merges:  # clipped to the used range: never one cell at a time
+        out.merged_cells += (r2 - r1 + 1) * (c2 - c1 + 1)
         if r1 <= out.rows and c1 <= out.columns:
             r2, c2 = min(r2, out.rows), min(c2, out.columns)
             out.merges.append((r1, c1, r2, c2))

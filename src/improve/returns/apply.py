@@ -82,9 +82,43 @@ def _not_a_return(path: Path, why: str) -> SourceError:
     )
 
 
+def _within_limits(path: Path) -> int:
+    """Refuse a workbook no return could be, before the spreadsheet library reads it: the
+    limits import reads to (its size unzipped, its XML, a value past 20,000 rows or 200
+    columns; docs/import.md), and a merge wider than those (the library makes a merge
+    cell by cell). The most rows holding a value in any sheet: no more are read."""
+    import zipfile
+
+    from ..importing import limits
+
+    try:
+        limits.check_zip(path)
+        most = 0
+        with zipfile.ZipFile(path) as z:
+            for part in z.namelist():
+                if limits.WORKSHEET.fullmatch(part):
+                    sheet = limits.scan_sheet(path, z, part, part)
+                    if sheet.merged_cells > limits.MAX_CELLS:
+                        raise limits.refuse(
+                            path, f"a merge in {part} covers {sheet.merged_cells:,} cells",
+                            f"merges of at most {limits.MAX_CELLS:,} cells",
+                        )  # fmt: skip
+                    most = max(most, sheet.rows)
+    except limits.LimitError as exc:
+        raise SourceError(
+            f"{exc.message.split(';')[0]}; a return made by improve is far smaller, so this is "
+            f"damaged or not a return ({exc.values.get('limit')}); nothing was applied",
+            code="return-unreadable",
+        ) from None
+    except (zipfile.BadZipFile, OSError):
+        return limits.MAX_ROWS  # not a zip: the library says so, as before
+    return most
+
+
 def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
     """Every filled-in row of a return as a change, each value checked against its plan
     as the plan is now; nothing is written."""
+    used = _within_limits(path)
     try:
         import openpyxl
 
@@ -108,7 +142,7 @@ def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
     return_id, lead = _s(meta[2]), _s(meta[4])
     made: dict[tuple[str, str], str] = {}
     signed_rows, macs = [], {}
-    for row in book[HIDDEN].iter_rows(min_row=2, values_only=True):
+    for row in book[HIDDEN].iter_rows(min_row=2, max_row=max(used, 2), values_only=True):
         if not any(v is not None for v in row):
             continue
         row = (*row, None, None, None, None, None)
@@ -122,7 +156,8 @@ def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
     )
     col = {name: k for k, name in enumerate(COLUMNS)}
     plans = {p.id: p for p in portfolio.plans}
-    for r, cells in enumerate(ws.iter_rows(min_row=2, max_col=len(COLUMNS)), start=2):
+    answers = ws.iter_rows(min_row=2, max_row=max(used, 2), max_col=len(COLUMNS))
+    for r, cells in enumerate(answers, start=2):
         refs = {name: f"{SHEET}!{cells[k].column_letter}{r}" for name, k in col.items()}
         plan_id, ref = _str(cells[col["Plan"]].value), _str(cells[col["Ref"]].value)
         inputs = {name: cells[col[name]] for name in INPUTS}
