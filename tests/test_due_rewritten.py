@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import clean_env, run_cli, write
 from history_helpers import edit_text
@@ -184,3 +186,40 @@ def test_the_report_tells_a_rewrite_and_extensions_in_one_line(folder, tmp_path)
         "rewritten by hand on 2017-02-01, from 2017-06-30 to 2017-09-30 |" in md
     )
     assert md.count("rewritten by hand") == 1
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(moves=st.lists(st.integers(-60, 120), min_size=1, max_size=4))
+def test_any_run_of_hand_edits_is_told_from_the_review_to_the_latest(tmp_path_factory, moves):
+    """Over days of hand edits, the briefing's slip is (the due at the review → the due
+    now) exactly when now is later, and check warns exactly when the file's due is later
+    than the first recorded."""
+    from datetime import date, timedelta
+
+    from history_helpers import statuses, sync
+    from improve.history import HistoryStore
+    from improve.history.originals import due_rewrite_warnings, first_dues
+    from improve.loader import load_file
+
+    folder = tmp_path_factory.mktemp("moves") / "plans"
+    folder.mkdir()
+    path = write(folder, "rw.toml", PLAN)
+    store = HistoryStore(folder)
+    day, first = date(2017, 1, 5), date(2017, 6, 30)
+    _, sts = statuses(folder, day)
+    store.record_review(sts, day)
+    due = first
+    for k, shift in enumerate(moves, 1):
+        new = first + timedelta(days=shift)
+        edit_text(path, f"due = {due}\n  percent = 10\n\n", f"due = {new}\n  percent = 10\n\n")
+        due = new
+        sync(store, folder, day + timedelta(days=k))
+    ch = store.changes("last", today=day + timedelta(days=len(moves)))
+    told = [(s.ref, s.old_due, s.new_due) for s in ch.slipped if s.by_hand]
+    assert told == ([("1.1", str(first), str(due))] if due > first else [])
+    assert first_dues(store.db.conn, "rw")["1.1"].first == first
+    store.close()
+    warned = due_rewrite_warnings(load_file(path, folder), folder / ".improve" / "history.db")
+    assert len(warned) == (due > first)
