@@ -5,6 +5,7 @@ workers; this module only shows what they post."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.console import Group
 from rich.table import Table
@@ -46,46 +47,41 @@ TREND_REVIEWS = 6  # reviews listed per plan; the sparkline covers every one
 
 def trend_table(
     trend: dict, titles: dict[str, str], styles: dict, now: dict | None = None
-) -> Table:
+) -> Group:
     """Per plan: percent complete at every review and now (`now`: plan id → (percent,
     RAG counts) as at today) as a sparkline on the 0–100% scale, then the percent and the
-    RAG counts at each of the latest reviews, and now."""
+    RAG counts at each of the latest reviews, and now. A line a row, at 80 columns too."""
     now = now or {}
-    table = Table.grid(padding=(0, 2))
-    for _ in range(3):
-        table.add_column()
+    out: list = []
     for plan_id, points in trend.items():
         values = [p.percent or 0 for p in points]
         today = now.get(plan_id)
         if today is not None:
             values.append(today[0] or 0)
-        spark = Text(sparkline(values, 0, 100) or "·", style="bold")
-        spark.append(f"  {len(points)} review{'s' if len(points) != 1 else ''}")
+        head = Text(clip(titles.get(plan_id, plan_id), 40), style="bold")
+        head.append(f"  {sparkline(values, 0, 100) or '·'}", style="bold")
+        head.append(f"  {len(points)} review{'s' if len(points) != 1 else ''}")
         if today is not None:
-            spark.append(", then now")
-        table.add_row(
-            Text(clip(titles.get(plan_id, plan_id), 32), style="bold", no_wrap=True),
-            spark,
-            Text(""),
-        )
+            head.append(", then now")
+        out.append(head)
+        rows = Table.grid(padding=(0, 2))
+        rows.add_column(no_wrap=True)
+        rows.add_column()
         shown = points[-TREND_REVIEWS:]
         if len(points) > len(shown):
-            table.add_row(
-                Text(""), Text(f"… {len(points) - len(shown)} earlier", style="italic"), Text("")
-            )
+            rows.add_row(Text(f"  … {len(points) - len(shown)} earlier", style="italic"), "")
         for p in shown:
-            table.add_row(
-                Text(""),
-                Text(f"{p.on_date}  {pct(p.percent):>4} complete"),
+            rows.add_row(
+                Text(f"  {p.on_date}  {pct(p.percent):>4} complete"),
                 counts_text(p.counts, styles),
             )
         if today is not None:
-            table.add_row(
-                Text(""),
-                Text(f"{'now':<10}  {pct(today[0]):>4} complete", style="bold"),
+            rows.add_row(
+                Text(f"  {'now':<10}  {pct(today[0]):>4} complete", style="bold"),
                 counts_text(today[1], styles),
             )
-    return table
+        out.append(rows)
+    return Group(*out)
 
 
 class ReviewScreen(ImproveScreen[None]):
@@ -194,7 +190,7 @@ class ReviewScreen(ImproveScreen[None]):
         app.call_from_thread(
             app.notify,
             f"Recorded review {done.review_id} as at {app.today.isoformat()}, in "
-            f"{display_name(done.path)}.",
+            f"{_shown(done.path, app.plans)}.",
             markup=False,
         )
         if done.committed:
@@ -206,14 +202,31 @@ class ReviewScreen(ImproveScreen[None]):
 
 
 class FieldInput(Input):
-    """A field of a form that keeps a pasted Tab as Tab: the text after it goes to the
-    next field (a terminal's paste reaches the field as one Paste event, which a plain
-    Input takes whole, Tab and all); `tab_is`, in the last field, what a Tab stands for
-    there (", " between attendees)."""
+    """A field of a form that keeps Tab as Tab, however fast it comes.
+
+    Typed: the app hands each key to the field focused when the key arrives, and Tab
+    moves the focus only once it has bubbled up to the app's binding, so in a quick burst
+    ("SLT", Tab, "DCS") the keys after the Tab were already handed to this field. Here
+    Tab moves the focus at once, and a key handed here after the focus left goes on to
+    the field now focused. Pasted: a terminal's paste is one Paste event, which a plain
+    Input takes whole, Tab and all; here the text after a Tab goes to the next field.
+    `tab_is`, in the last field, what a Tab stands for there (", " between attendees)."""
 
     def __init__(self, *args, tab_is: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.tab_is = tab_is
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual then calls Input's own handler (it walks the classes), unless prevented
+        screen = self.screen
+        if event.key in ("tab", "shift+tab"):
+            event.prevent_default()
+            event.stop()
+            screen.focus_next() if event.key == "tab" else screen.focus_previous()
+        elif screen.focused is not self and screen.focused is not None:
+            event.prevent_default()
+            event.stop()
+            screen.focused._forward_event(events.Key(event.key, event.character))
 
     def _on_paste(self, event: events.Paste) -> None:
         # Textual then calls Input's own handler (it walks the classes), unless prevented
@@ -231,6 +244,14 @@ class FieldInput(Input):
         after = self.screen.focus_next()
         if isinstance(after, Input) and rest:
             after.post_message(events.Paste(rest))
+
+
+def _shown(path: Path, plans: Path) -> str:
+    """plans/reviews/DATE.toml: the review's file, from the plans folder's name."""
+    try:
+        return (Path(plans.name) / path.relative_to(plans)).as_posix()
+    except ValueError:
+        return display_name(path)
 
 
 class RecordReview(ImproveModal[ReviewDraft | None]):
