@@ -157,3 +157,49 @@ def test_hooks_named_by_git_config_still_never_run(tmp_path, monkeypatch, plant)
     plant(repo, program(tmp_path))
     r = run(repo, "update", "sample:1.1.1", "--percent", "60", "--commit")
     assert "Committed " in r.stdout and marks.read_text() == "ours\n"  # no "evil.sh" line
+
+
+def test_a_teams_setting_and_hooks_reach_the_other_clone(tmp_path, monkeypatch):
+    from test_git_commit import clone_pair
+
+    from conftest import SAMPLE
+
+    marks = tmp_path / "MARKS"
+    a, b = clone_pair(tmp_path, monkeypatch, {"sample.toml": SAMPLE})
+    hook(a / ".githooks", "pre-commit", f'echo "$(basename "$PWD")" >> "{marks}"\n')
+    hook(a / ".githooks" / "lib", "helper.sh", "true\n")  # a folder of helpers is allowed
+    (a / "plans" / "improve.toml").write_text('[git]\ncommit = true\nhooks = ".githooks"\n')
+    git(a, "add", ".githooks", "plans/improve.toml")
+    git(a, "commit", "-q", "-m", "Commit every change, with our hooks")
+    git(a, "push", "-q", "origin", "main")
+    git(b, "pull", "-q", "origin", "main")
+    r = run(b, "update", "sample:1.1.1", "--percent", "60", "--by", "Jo")
+    assert "Committed " in r.stdout and marks.read_text() == "b\n"
+    assert git(b, "log", "-1", "--format=%an|%s") == "Jo|sample:1.1.1 percent 50 → 60\n"
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        (b"[git]\ncommit = 1\n", "improve.toml:2:1: error: commit must be true or false"),
+        (b"[git]\nhook = '.githooks'\n", 'improve.toml:2:1: error: unknown key "hook" in [git]'),
+        (b"[gti]\ncommit = true\n", 'improve.toml:1:1: error: unknown table "gti"'),
+        (b"[git]\ncommit = \xff\n", "improve.toml:1:1: error: improve.toml is not UTF-8 text"),
+        (b"[git\n", "improve.toml:1:5: error: improve.toml is not valid TOML"),
+        (b"[git]\nhooks = ''\n", "improve.toml:2:1: error: hooks must name a folder"),
+        (None, "improve.toml:1:1: error: improve.toml is not a file"),
+    ],
+)
+def test_a_setting_file_that_cannot_be_used_is_one_line_of_its_own(tmp_path, text, said):
+    from improve.gitops import commit_wanted
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    if text is None:
+        (plans / "improve.toml").mkdir()
+    else:
+        (plans / "improve.toml").write_bytes(text)
+    wanted, why_not = commit_wanted(plans, None, {})
+    assert not wanted and why_not is not None and said in why_not, why_not
+    assert "\n" not in why_not
+    assert commit_wanted(plans, None, {"IMPROVE_COMMIT": "1"}) == (True, None)

@@ -195,8 +195,10 @@ def tracked_hooks(plans: Path) -> tuple[Path | None, str | None]:
         return None, (f"{odd[0]} is changed, untracked or ignored, and the hooks of "
                       f"{display_name(setting)} run only as the repository has them: commit "
                       "it, or remove it")  # fmt: skip
-    for entry in entries:
+    for entry in entries:  # (a folder's files are in the status above: none changed)
         mode = modes.get(f"{rel}/{entry.name}")
+        if entry.is_dir(follow_symlinks=False):
+            continue  # git runs no folder as a hook; what a hook reads there is checked
         if not entry.is_file(follow_symlinks=False) or mode not in ("100644", "100755"):
             return None, (f"{rel}/{entry.name} in {named} is not a file git tracks; "
                           "hooks run only as the repository has them")  # fmt: skip
