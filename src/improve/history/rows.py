@@ -280,6 +280,8 @@ def reconstruct(row: tuple) -> tuple[m.Action, dict]:
     milestones = []
     if next_due is not None and next_due != due:
         milestones.append(m.Milestone("next", next_due, False))
+    if r.milestones_done:  # a milestone done is progress (rule 7): one stands for them all
+        milestones.append(m.Milestone("done", None, True))
     activity = _date(r.last_activity)
     action = m.Action(
         ref=r.ref,
