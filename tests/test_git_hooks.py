@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from test_git_commit import git
+from conftest import SAMPLE
+from test_git_commit import clone_pair, git
 from test_git_safety import make_repo, plant_hooks_path, plant_own_hooks, program
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -160,10 +161,6 @@ def test_hooks_named_by_git_config_still_never_run(tmp_path, monkeypatch, plant)
 
 
 def test_a_teams_setting_and_hooks_reach_the_other_clone(tmp_path, monkeypatch):
-    from test_git_commit import clone_pair
-
-    from conftest import SAMPLE
-
     marks = tmp_path / "MARKS"
     a, b = clone_pair(tmp_path, monkeypatch, {"sample.toml": SAMPLE})
     hook(a / ".githooks", "pre-commit", f'echo "$(basename "$PWD")" >> "{marks}"\n')
