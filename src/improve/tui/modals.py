@@ -60,7 +60,7 @@ The first rule that applies decides an action's colour:
 | 4 | overdue: its due date (or a milestone's) has passed | RED |
 | 5 | its start date is still to come | GREY: not due to start |
 | 6 | behind schedule: percent done + margin (25 points unless the plan says) is below the share of its time that has gone | AMBER |
-| 7 | 0% done, and not marked in progress | GREY: not started |
+| 7 | 0% done, not marked in progress, and no milestone done | GREY: not started |
 | 8 | anything else | GREEN: on schedule |
 
 A recommendation or a plan takes the **worst** colour of its actions (red, amber, green,
