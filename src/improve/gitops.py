@@ -60,12 +60,6 @@ def _git(
 _READ_TREE = frozenset({"status", "add", "commit", "reset"})  # they may pass files through filters
 
 
-def commit_by_default(env=None) -> bool:
-    """IMPROVE_COMMIT=1: commit each change without --commit."""
-    env = os.environ if env is None else env
-    return env.get("IMPROVE_COMMIT", "").strip().lower() in ("1", "yes", "true")
-
-
 def commit_wanted(plans: Path, commit: bool | None, env=None) -> tuple[bool, str | None]:
     """Whether a change is committed: `commit` when said (--commit/--no-commit), else
     IMPROVE_COMMIT when set, else the folder's setting (plans/improve.toml); with why it
