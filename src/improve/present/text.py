@@ -61,6 +61,22 @@ def counts_text(counts: dict[str, int], styles: dict = RAG_STYLE) -> Text:
     return text if not first else Text("no actions", style="dim")
 
 
+SHORT_RAG = {"red": "R", "amber": "A", "green": "G", "grey": "Gy", "blue": "B"}
+
+
+def counts_short(counts: dict[str, int], styles: dict = RAG_STYLE) -> Text:
+    """The counts by colour where a line is narrow: "16R 1A 49Gy" for "16 red · 1 amber ·
+    49 grey" (grey is "Gy", blue "B"): every number whole, each in its colour's style."""
+    text = Text()
+    for colour in RAGS:
+        n = counts.get(colour, 0)
+        if n:
+            if text:
+                text.append(" ")
+            text.append(f"{n}{SHORT_RAG[colour]}", style=styles[colour])
+    return text if text else Text("none", style="dim")
+
+
 def pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}%"
 

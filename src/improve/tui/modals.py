@@ -21,7 +21,8 @@ HELP = """\
 The mouse works too: click a row to select it, click again to open it.
 
 **Plans (first screen):** `w` worst first · `s` by title · `f` file order ·
-`a` every action of every plan · `m` my actions in every plan.
+`a` every action of every plan · `m` my actions in every plan. On a narrow screen the
+actions by colour read `16R 1A 49Gy 2B`: red, amber, green, grey (not started), blue (done).
 
 **Review mode (`v`, anywhere):** what moved since the last review — ▲ up and ▼ down with
 the words (▲ AMBER → GREEN), newly overdue or complete, slipped dates, new evidence and

@@ -12,8 +12,9 @@ from .. import rules
 from ..api import ActionFilter
 from ..present.text import counts_text, pct
 from .base import ImproveScreen
+from .layout import PlanColumns, fit_plan
 from .portfolio import composed, errors_text
-from .rows import AUTO_COLLAPSE, MAX_ROWS, Rows, build_rows, column_widths, top_level
+from .rows import AUTO_COLLAPSE, MAX_ROWS, Rows, build_rows, cell_widths, top_level
 from .table import LineTable
 
 FILTER_NAMES = {
@@ -24,6 +25,32 @@ FILTER_NAMES = {
     "due30": "due within 30 days",
     "mine": "my actions",
 }
+
+
+KEYS = (
+    "r red",
+    "a amber",
+    "o overdue",
+    "t stale",
+    "d due ≤30 days",
+    "m mine",
+    "l a lead",
+    "/ text",
+    "c clear",
+    "space folds",
+)
+
+
+def key_hint(width: int) -> str:
+    """The quick filters' keys, as many as fit in `width` cells, each whole (the rest
+    are in the help, `?`)."""
+    shown: list[str] = []
+    for i, key in enumerate(KEYS):
+        more = "" if i == len(KEYS) - 1 else " · ? more"
+        if len("keys: " + " · ".join([*shown, key]) + more) > width:
+            return "keys: " + " · ".join([*shown, "? more"]) if shown else "? keys"
+        shown.append(key)
+    return "keys: " + " · ".join(shown)
 
 
 class PlanScreen(ImproveScreen[None]):
@@ -65,6 +92,9 @@ class PlanScreen(ImproveScreen[None]):
         self.rows: Rows | None = None
         self.limit = MAX_ROWS  # grows by MAX_ROWS each time "more" is chosen
         self.last_head: Text | None = None
+        self.fit: PlanColumns | None = None  # the columns, as fitted to the width
+        self.fitted_for: tuple | None = None  # (statuses, width) they were fitted for
+        self.widths: tuple[int, int] = (60, 40)  # (action, lead) text widths
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,7 +107,6 @@ class PlanScreen(ImproveScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#actions", LineTable)
-        self.set_columns()
         table.focus()
         if "mine" in self.filters and not self.app.user:
             self.filters.discard("mine")
@@ -88,25 +117,29 @@ class PlanScreen(ImproveScreen[None]):
             )
         self.refresh_data()
 
-    def set_columns(self) -> None:
-        """Fixed widths, from the terminal's width: nothing is measured per row."""
-        action, lead = self.widths = column_widths(self.size.width)
-        self.query_one("#actions", LineTable).set_columns(
-            [
-                ("Ref", 7),
-                ("RAG", 6),
-                ("%", 4),
-                ("Due", 12),
-                ("Action", action + 2),
-                ("Lead(s)", lead),
-                ("Impact", 9),
-            ]
-        )
+    def fit_columns(self, scope) -> bool:
+        """Fit the table's columns to the screen's width and to the widest cells of
+        `scope` (measured once per load and width); whether they changed."""
+        seen = (self.app.statuses, self.size.width)
+        if self.fitted_for is not None and all(
+            a is b or a == b for a, b in zip(seen, self.fitted_for, strict=True)
+        ):
+            return False
+        self.fitted_for = seen
+        fit = fit_plan(self.size.width, **cell_widths(scope))
+        if fit == self.fit:
+            return False
+        self.fit, self.widths = fit, fit.widths
+        self.query_one("#actions", LineTable).set_columns(fit.columns())
+        return True
 
     def on_resize(self) -> None:
-        if self.rows is not None and column_widths(self.size.width) != self.widths:
-            self.set_columns()
+        if self.rows is None:
+            return
+        if self.fit_columns(self.scope()):
             self.refresh_data()
+        else:
+            self.show_filters()  # the keys' hint fits the new width
 
     # -- data ------------------------------------------------------------------
     def scope(self) -> list:
@@ -136,6 +169,7 @@ class PlanScreen(ImproveScreen[None]):
         if app.statuses is None or not composed(self, *self.DRAWS_ON):
             return
         scope = self.scope()
+        self.fit_columns(scope)
         self.show_header(scope)
         flt = self.action_filter()
         if self.folded is None:
@@ -211,11 +245,7 @@ class PlanScreen(ImproveScreen[None]):
         if self.text:
             names.append(f'"{self.text}"')
         line = Text(f"{rows.shown} of {rows.total} actions match", style="bold")
-        hint = Text(
-            "keys: r red · a amber · o overdue · t stale · d due ≤30 days · m mine · "
-            "l a lead · / text · c clear · space folds",
-            style="dim",
-        )
+        hint = Text(key_hint(self.size.width - 2), style="dim")
         if names:
             line.append(f" · filters: {', '.join(names)} (c clears)")
         if rows.truncated:

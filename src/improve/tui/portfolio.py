@@ -11,8 +11,9 @@ from textual.dom import DOMNode
 from textual.widgets import Footer, Header, Static
 
 from .. import rules
-from ..present.text import clip, counts_text, pct
+from ..present.text import clip, counts_short, counts_text, pct
 from .base import ImproveScreen
+from .layout import fit_portfolio
 from .table import LineTable
 from .widgets import bar
 
@@ -57,7 +58,8 @@ class PortfolioScreen(ImproveScreen[None]):
             id="sort-worst",
             tooltip="Red plans first, then by most overdue",
         ),
-        Binding("s", "sort('title')", "By title", id="sort-title"),
+        # in the help and the palette: the footer has room for all the others at 80 columns
+        Binding("s", "sort('title')", "By title", id="sort-title", show=False),
         Binding("f", "sort('file')", "By file", id="sort-file", show=False),
         Binding(
             "a",
@@ -66,7 +68,13 @@ class PortfolioScreen(ImproveScreen[None]):
             id="all-actions",
             tooltip="Every action of every plan, with the same filters",
         ),
-        Binding("m", "app.all_actions('mine')", "My actions", id="my-actions"),
+        Binding(
+            "m",
+            "app.all_actions('mine')",
+            "Mine",
+            id="my-actions",
+            tooltip="My actions: the actions you lead, in every plan",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -102,41 +110,39 @@ class PortfolioScreen(ImproveScreen[None]):
             statuses.sort(key=lambda s: s.plan.title.casefold())
         table = self.query_one("#plans", LineTable)
         keep = self.selected_plan()
-        title_width = max(40, self.size.width - 154)  # the other columns need ~154
-        # RAG and progress first, so they stay on screen at 80 columns
-        table.set_columns(
-            [
-                ("RAG", 5),
-                ("Done", 15),
-                ("Plan", title_width),
-                ("Overdue", 7),
-                ("Next due", 10),
-                ("Stale", 5),
-                ("Actions by RAG", 30),
-                ("Kind", 11),
-                ("Last reported", 52),
-            ]
+        # every cell that holds numbers is measured, so the columns fit the screen's
+        # width without cutting one (layout.fit_portfolio)
+        counts = [
+            (counts_text(ps.rollup.counts, styles), counts_short(ps.rollup.counts, styles))
+            for ps in statuses
+        ]
+        reported = [reported_text(app.reported.get(ps.plan.id)) for ps in statuses]
+        fit = fit_portfolio(
+            self.size.width,
+            long_counts=max((c[0].cell_len for c in counts), default=0),
+            short_counts=max((c[1].cell_len for c in counts), default=0),
+            reported=max((r.cell_len for r in reported), default=0),
+            kind=max((len(ps.plan.kind) for ps in statuses), default=0),
         )
+        table.set_columns(fit.columns())
         rows = []
-        for ps in statuses:
+        for ps, (long, short), seen in zip(statuses, counts, reported, strict=True):
             r = ps.rollup
             rag = Text((r.rag or "none").upper(), style=styles[r.rag])
-            rows.append(
-                (
-                    ps.plan.id,
-                    (
-                        rag,
-                        bar(r.percent),
-                        Text(clip(ps.plan.title, title_width)),
-                        str(r.overdue),
-                        ps.next_due.isoformat() if ps.next_due else "–",
-                        str(r.stale),
-                        counts_text(r.counts, styles),
-                        ps.plan.kind,
-                        reported_text(app.reported.get(ps.plan.id)),
-                    ),
-                )
-            )
+            cells = [
+                rag,
+                bar(r.percent) if fit.bar else Text(pct(r.percent).rjust(4)),
+                Text(clip(ps.plan.title, fit.title)),
+                str(r.overdue),
+                ps.next_due.isoformat() if ps.next_due else "–",
+                str(r.stale),
+                long if fit.long_counts else short,
+            ]
+            if fit.kind:
+                cells.append(ps.plan.kind)
+            if fit.reported:
+                cells.append(seen)
+            rows.append((ps.plan.id, tuple(cells)))
         ids = [key for key, _ in rows]
         table.set_rows(rows, cursor=ids.index(keep) if keep in ids else 0)
         total = rules.portfolio_rollup(statuses)

@@ -67,14 +67,26 @@ def _group(
     )
 
 
-def column_widths(screen_width: int) -> tuple[int, int]:
-    """(action, lead) text widths. The other columns and padding take ~54 cells. Narrow,
-    the action text fills the screen and the leads sit just off it (scroll right, or open
-    the action); from 120 columns both fit."""
-    if screen_width < 120:
-        return max(24, screen_width - 46), 30
-    action = min(100, screen_width - 54 - 30)
-    return action, min(50, screen_width - 54 - action)
+def cell_widths(statuses) -> dict[str, int]:
+    """The widest ref, RAG word, due date and impact of the actions of `statuses` and of
+    their groups, for layout.fit_plan: one pass over the actions, so a column is as wide
+    as its widest cell and a number or a date is never cut."""
+    ref = rag = due = impact = 1
+    for ps in statuses:
+        rag = max(rag, len(rag_text(ps.rollup.rag).plain))
+        for rs in ps.recommendations:
+            ref = max(ref, len(rs.recommendation.ref))
+            rag = max(rag, len(rag_text(rs.rollup.rag).plain))
+            for st in rs.actions:
+                a = st.action
+                ref = max(ref, len(a.ref))
+                if st.rag is None:
+                    rag = max(rag, len("dropped"))
+                if st.due is not None:
+                    due = max(due, 12 if st.due != st.original_due else 10)
+                if a.impact:
+                    impact = max(impact, len(a.impact))
+    return {"ref": ref, "rag": rag, "due": due, "impact": impact}
 
 
 def build_rows(
