@@ -72,6 +72,7 @@ def test_change_from_text_reads_the_percent_the_same_way():
         "18 Jan 2017",
         "18th Jan 2017",
         "2017-1-18",
+        "20170118",
     ],
 )
 def test_a_day_as_typed(typed):

@@ -50,6 +50,7 @@ def suggest_date(value) -> str | None:
     return first.date().isoformat()
 
 
+_ISO_BASIC = re.compile(r"^\d{8}$")  # 20170118, as ISO 8601 allows
 _UK = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})$")
 _WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$", re.IGNORECASE)
 _FORMS = "as YYYY-MM-DD or day first, DD/MM/YYYY"
@@ -68,9 +69,9 @@ def parse_day(text: str) -> date:
 
     if not typed.isascii():
         raise refuse(f"write it {_FORMS}")
-    if _ISO.match(typed):
+    if _ISO.match(typed) or _ISO_BASIC.match(typed):
         try:
-            return date.fromisoformat(_zero_padded(typed))
+            return date.fromisoformat(_zero_padded(typed) if "-" in typed else typed)
         except ValueError:
             raise refuse("there is no such day") from None
     uk = _UK.match(typed)
