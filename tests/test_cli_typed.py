@@ -133,3 +133,25 @@ def test_report_since_takes_uk_dates(folder, tmp_path):
     assert "since 18 December 2016" in out.read_text(encoding="utf-8")
     r = run_cli(folder, "report", "--format", "md", "-o", out, "--since", "12/18/2016")
     assert r.exit_code == 1 and "DD/MM/YYYY" in r.output
+
+
+def test_update_on_a_colour_terminal_shows_the_colour_not_its_escape(folder, monkeypatch):
+    """Seen in tmux trying item 11: "Now: ␛[1;32mGREEN␛[0m". The colour word is ours and
+    coloured; the plan's own words after it stay inert."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm")
+    path = folder / "typed.toml"  # a hand edit: a reason holding ESC, as TOML allows
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("  percent = 10\n", '  percent = 10\n  rag = "amber"\n'
+                     '  rag_reason = "late \\u001b[31m start"\n', 1), "utf-8")  # fmt: skip
+    from click.testing import CliRunner
+
+    from improve.cli import cli
+
+    argv = ["--plans", str(folder), "--today", "2017-01-05", "update", "typed:1.1"]
+    r = CliRunner().invoke(cli, [*argv, "--percent", "20", "--by", "Lead"], color=True)
+    assert r.exit_code == 0, r.output
+    now = next(line for line in r.output.splitlines() if "Now:" in line)
+    assert now.startswith("  Now: \x1b[") and "AMBER\x1b[0m — " in now
+    assert "␛[31m" in now and now.count("\x1b") == 2

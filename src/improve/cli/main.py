@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..inert import visible
 from ..vocab import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, STATUSES, is_plan_id
 from .common import RawJSON, emit_json, folder_there, load, report_failed, today
 from .errors import Failed, ImproveGroup, echo
@@ -331,7 +332,8 @@ def update(
         echo(f"  • {line}")
     rag = done.action.rag
     word = style((rag or "dropped").upper(), f"rag:{rag}" if rag else "dim")
-    echo(f"  Now: {word} — {done.action.why}")
+    # the colour word is ours, styled; the plan's words after it are made inert
+    click.echo(f"  Now: {word} — {visible(done.action.why)}")
     if done.history_warning:
         echo(f"improve: warning: {done.history_warning}", err=True)
     if done.committed:
