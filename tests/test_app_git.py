@@ -9,6 +9,8 @@ import shutil
 from datetime import date
 
 import pytest
+from textual import events
+from textual.widgets import Input
 
 from conftest import running, wait_for
 from improve.tui.review import RecordReview, ReviewScreen
@@ -44,7 +46,9 @@ async def test_a_save_and_a_review_in_the_app_are_committed(tmp_path, monkeypatc
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("R")
         assert isinstance(app.screen, RecordReview)
-        await pilot.press(*"SLT", "tab", *"DCS")
+        who = app.screen.query_one("#review-attendees", Input)
+        app.screen.query_one("#review-note", Input).post_message(events.Paste("SLT\tDCS"))
+        assert await wait_for(lambda: who.value == "DCS", pilot)  # pasted, Tab and all
         await pilot.press("ctrl+s")
         path = plans / "reviews" / "2017-01-12.toml"
         assert await wait_for(lambda: sum(m.startswith("Committed ") for m in said) == 2, pilot)
