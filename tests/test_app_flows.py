@@ -394,25 +394,20 @@ async def test_the_mouse_opens_a_plan_and_an_action(plans):
         assert isinstance(app.screen, ActionScreen) and app.screen.ref == "2.1.1"
 
 
-async def test_typing_a_percent_is_never_rewritten_and_quick_keys_follow_it(plans):
+async def test_a_quick_choice_fills_the_percent_box_and_what_is_typed_is_kept(plans):
     async with running(plans, size=(120, 50)) as (app, pilot):
         await open_plan(pilot)
         await pilot.press("u")
         await pilot.pause()
         form = app.screen
-        await pilot.press("shift+tab", "right", "right")  # 0 → 25 on the quick keys
+        await pilot.press("tab", "tab", "enter")  # the quick choice 25%
         assert form.query_one("#percent").value == "25"
-        await pilot.press("tab")  # back into the percent box
-        form.query_one("#percent").value = ""
-        await pilot.press("4", "0")
-        assert form.query_one("#percent").value == "40"  # not 100, not "1000"
-        assert form.query_one("#quartiles").value is None
-        form.query_one("#percent").value = ""
-        await pilot.press("1", "0")
-        assert form.query_one("#percent").value == "10"
-        form.query_one("#percent").value = "50"
-        await pilot.pause()
-        assert form.query_one("#quartiles").value == 50
+        await pilot.press("shift+tab", "shift+tab", "4", "0")  # back in the box: typed over
+        assert form.query_one("#percent").value == "40"  # not 100, not "2540"
+        assert "Will save: 40%" in str(form.query_one("#percent-says").render())
+        await pilot.press("1")
+        assert form.query_one("#percent").value == "401"  # never rewritten, and said
+        assert "Not a percent" in str(form.query_one("#percent-says").render())
 
 
 async def test_form_errors_with_brackets_are_shown_as_typed(plans):

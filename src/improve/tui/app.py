@@ -503,7 +503,7 @@ class ImproveApp(App):
         """Writes through the same library call as `improve update`, off the UI thread.
         `seen`: the action as it was when the form opened; if it has changed on disk since,
         nothing is written and the form says so (a change elsewhere in the file is kept)."""
-        from .update_form import to_change
+        from .update_form import decider, to_change
 
         with self.own_writes:
             self.saving += 1
@@ -513,7 +513,7 @@ class ImproveApp(App):
                 Target(plan_id, ref),
                 to_change(values),
                 self.today,
-                self.user,
+                decider(values) or self.user,  # who agreed or refused, as --by says
                 portfolio=self.portfolio,
                 expected_action=seen,
             )

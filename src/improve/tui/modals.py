@@ -43,8 +43,11 @@ combine: `r` red · `a` amber · `o` overdue · `t` stale · `d` due within 30 d
 `-` folds every group, `+` unfolds them. The line above the table always says how many
 actions match.
 
-**The update form:** in the percent box, `0` `1` `2` `3` `4` give 0, 25, 50, 75 and 100%;
-`tab` moves between fields; `ctrl+s` saves; `escape` cancels. Nothing is written until you save;
+**The update form:** it opens in the percent box: type the percent you mean (`40` or `40%`),
+and the line under the box says what will be saved. The quick choices after the box (0, 25,
+50, 75, 100%) fill it: `tab` to one, `enter`. Agreeing or refusing a new due date asks who
+decided (you, unless you type another name). `tab` moves between fields; `ctrl+s` saves;
+`escape` cancels. Nothing is written until you save;
 only the lines that change in the plan file are touched, and a file changed on disk since it
 was loaded is never overwritten — you are told, it is reloaded, and what you typed is kept.
 

@@ -7,87 +7,30 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.css.query import NoMatches
-from textual.message import Message
-from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select
+from textual.worker import get_current_worker
 
 from .. import model
-from ..api import Change, EditError, ImproveError
+from ..api import EditError, ImproveError
+from ..identity import who_am_i
 from ..present.text import clip
 from ..rules import due_in_force, pending_extension
 from .base import ImproveModal
+from .form_values import (  # noqa: F401 (FormValues, to_change and decider: the app's)
+    IMPACT_WORDS,
+    QUICK,
+    FormValues,
+    decider,
+    percent_says,
+    to_change,
+)
 from .widgets import FormSelect
 from .wording import FIELD_WIDGET, say
-
-QUARTILES = {"0": 0, "1": 25, "2": 50, "3": 75, "4": 100}
-
-
-class Quartiles(Widget, can_focus=True):
-    """0/25/50/75/100 one key each (0–4, or ← →). A quick way to fill the percent box,
-    which stays the one place the percent is read from; typing there is never rewritten."""
-
-    BINDINGS = [
-        *(Binding(k, f"pick({v})", f"{v}%", show=False) for k, v in QUARTILES.items()),
-        Binding("left", "step(-1)", "Less", show=False),
-        Binding("right", "step(1)", "More", show=False),
-    ]
-    DEFAULT_CSS = (
-        "Quartiles { height: 1; background: $boost; } Quartiles:focus { background: $accent 40%; }"
-    )
-    value: reactive[int | None] = reactive(None)
-
-    class Picked(Message):
-        def __init__(self, value: int) -> None:
-            super().__init__()
-            self.value = value
-
-    def render(self) -> Text:
-        text = Text()
-        for v in QUARTILES.values():
-            label = f" {v}% "
-            text.append(
-                f"[{label}]" if v == self.value else f" {label} ",
-                style="reverse bold" if v == self.value else "",
-            )
-        text.append("  keys 0–4", style="dim")
-        return text
-
-    def action_pick(self, value: int) -> None:
-        self.value = value
-        self.post_message(self.Picked(value))
-
-    def action_step(self, step: int) -> None:
-        values = list(QUARTILES.values())
-        at = values.index(self.value) if self.value in values else (-1 if step > 0 else len(values))
-        self.action_pick(values[max(0, min(len(values) - 1, at + step))])
-
-
-@dataclass
-class FormValues:
-    """What was typed, kept so that nothing is lost if saving fails."""
-
-    percent: str = ""
-    status: str | None = None
-    note: str = ""
-    evidence: str = ""
-    link: str = ""
-    extend_to: str = ""
-    reason: str = ""
-    evidence_measure: str | None = None
-    reading_measure: str | None = None
-    reading_value: str = ""
-    date_kind: str = "request"  # the new due date is asked for ("request") or agreed ("agree")
-    decision: str | None = None  # on a pending request: "agree" | "refuse"
-    milestone: str | None = None  # "N:done" | "N:not-done"
-    milestone_on: str = ""
-    rag: str | None = None  # red | amber | green | "clear"
-    rag_reason: str = ""
-    rag_until: str = ""
 
 
 @dataclass
@@ -99,6 +42,8 @@ class ActionState:
     override: str | None = None  # the colour set by hand now
     pending: model.Extension | None = None
     due: date | None = None  # the due date in force
+    percent: int | None = None  # the percent recorded now
+    impact: str | None = None  # the impact recorded now
 
     @classmethod
     def of(cls, action: model.Action | None) -> ActionState:
@@ -109,6 +54,8 @@ class ActionState:
             action.rag,
             pending_extension(action),
             due_in_force(action),
+            action.percent,
+            action.impact,
         )
 
 
@@ -120,12 +67,16 @@ def _pick(options, value, widget_id: str, prompt: str) -> FormSelect:
 
 
 class UpdateForm(ImproveModal[FormValues | None]):
-    """Percent (0–4 for 0/25/50/75/100 on the quick keys, or typed exactly), status, note, evidence,
-    a measure reading, an extension. `measures` are the (id, text) the action can report on."""
+    """Percent, status, impact, note, evidence, a measure reading, a milestone, an
+    extension (and who decided it), a colour by hand. `measures` are the (id, text) the
+    action can report on.
 
-    # The exact box first: a lead types the number they mean ("40" is 40%). The quick
-    # keys (0–4 for 0/25/50/75/100) are one shift+tab away. (AUTO_FOCUS, not a query in
-    # on_mount: that fails if the app is closing.)
+    The percent has one box, which opens with the focus: what is typed there is what is
+    saved, and the line under it says what that will be before anything is saved. The
+    quick choices (0, 25, 50, 75, 100%) are buttons after it, reached by tab: each fills
+    the box. No key is read as a scale while the box has the focus."""
+
+    # (AUTO_FOCUS, not a query in on_mount: that fails if the app is closing.)
     AUTO_FOCUS = "#percent"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
@@ -178,16 +129,14 @@ class UpdateForm(ImproveModal[FormValues | None]):
             with Grid(id="fields"):
                 # one line a field, label on the left, so the whole form fits 80×24
                 yield Label("Percent")
-                yield Quartiles(id="quartiles")
-                yield Label("Or exactly")
-                yield Input(
-                    v.percent,
-                    id="percent",
-                    restrict=r"[0-9]*",
-                    max_length=3,
-                    compact=True,
-                    placeholder="0–100",
-                )
+                with Horizontal(id="percent-row"):
+                    yield Input(
+                        v.percent, id="percent", max_length=12, compact=True, placeholder="0–100"
+                    )
+                    for n in QUICK:
+                        yield Button(f"{n}%", id=f"quick-{n}", classes="quick", compact=True)
+                yield Label("")
+                yield Label(Text(percent_says(v.percent, self.state.percent)), id="percent-says")
                 yield Label("Status")
                 yield _pick(
                     [(s, s) for s in model.STATUSES],
@@ -197,6 +146,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
                 )
                 yield Label("Progress note")
                 yield Input(v.note, id="note", compact=True, placeholder="what has happened")
+                yield from self._impact_fields()
                 yield Label("Evidence")
                 yield Input(
                     v.evidence,
@@ -242,6 +192,40 @@ class UpdateForm(ImproveModal[FormValues | None]):
                 yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
+    def _impact_fields(self) -> ComposeResult:
+        """Performance: is the action making a difference? (as `update --impact`)"""
+        v, now = self.values, self.state.impact
+        yield Label("Impact")
+        yield _pick(
+            [(Text(IMPACT_WORDS.get(i, i)), i) for i in model.IMPACTS],
+            v.impact or Select.NULL,
+            "impact",
+            f"(now {now}: is it making a difference?)"
+            if now
+            else "(is the action making a difference?)",
+        )
+        yield Label("Impact note")
+        yield Input(
+            v.impact_note,
+            id="impact_note",
+            compact=True,
+            placeholder="a word on the impact (optional)",
+        )
+
+    def _decided_by(self, label: str, shown: bool = True) -> ComposeResult:
+        """Who agreed or refused a new due date: the person using the app unless they say
+        otherwise, as `update --by` does. (A new date asked for records who asked: the
+        row shows only when the date is agreed already.)"""
+        v = self.values
+        name = v.decided_by if v.decided_by is not None else (self.app.user or "")
+        widgets = (
+            Label(label, id="decided_by-label"),
+            Input(name, id="decided_by", compact=True, placeholder="who decided (blank: you)"),
+        )
+        for widget in widgets:
+            widget.display = shown
+        yield from widgets
+
     def _milestone_fields(self) -> ComposeResult:
         v, milestones = self.values, self.state.milestones
         if not milestones:
@@ -286,6 +270,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
                 "decision",
                 "(awaiting a decision)",
             )
+            yield from self._decided_by("Decided by")
             yield Label("Reason")
             yield Input(
                 v.reason, id="reason", compact=True, placeholder="why it is refused (optional)"
@@ -305,6 +290,8 @@ class UpdateForm(ImproveModal[FormValues | None]):
             allow_blank=False,
             compact=True,
         )
+        # who agreed it, when it is agreed already (a request records who asked)
+        yield from self._decided_by("Agreed by", shown=v.date_kind == "agree")
         yield Label("Reason")
         yield Input(v.reason, id="reason", placeholder="why the date should move", compact=True)
 
@@ -325,15 +312,15 @@ class UpdateForm(ImproveModal[FormValues | None]):
         yield Label("Colour until")
         yield Input(v.rag_until, id="rag_until", compact=True, placeholder="YYYY-MM-DD (optional)")
 
-    def on_quartiles_picked(self, event: Quartiles.Picked) -> None:
-        self.query_one("#percent", Input).value = str(event.value)
-
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "percent":  # the quick keys follow what is typed, never the reverse
-            typed = event.value.strip()
-            self.query_one(Quartiles).value = (
-                int(typed) if typed.isdigit() and int(typed) in QUARTILES.values() else None
-            )
+        if event.input.id == "percent":  # said as it is typed, before anything is saved
+            says = percent_says(event.value, self.state.percent)
+            self.query_one("#percent-says", Label).update(Text(says))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "date_kind":  # "agreed by" goes with a date agreed already
+            for widget in self.query("#decided_by, #decided_by-label"):
+                widget.display = event.value == "agree"
 
     def _select(self, sid: str) -> str | None:
         found = self.query(f"#{sid}")
@@ -350,6 +337,9 @@ class UpdateForm(ImproveModal[FormValues | None]):
         return FormValues(
             date_kind=self._select("date_kind") or "request",
             decision=self._select("decision"),
+            decided_by=self._text("decided_by") if self.query("#decided_by") else None,
+            impact=self._select("impact"),
+            impact_note=self._text("impact_note"),
             milestone=self._select("milestone"),
             milestone_on=self._text("milestone_on"),
             rag=self._select("rag"),
@@ -368,6 +358,9 @@ class UpdateForm(ImproveModal[FormValues | None]):
         )
 
     def on_mount(self) -> None:
+        found = self.query("#decided_by")
+        if found and not found.first(Input).value and self.values.decided_by is None:
+            self.find_me()  # the app was not told who is using it: ask as --by does
         if self.error_field:  # a save that failed: the field it concerns has the focus
             self._focus_field(self.error_field)
 
@@ -396,50 +389,26 @@ class UpdateForm(ImproveModal[FormValues | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    @work(thread=True, exclusive=True, group="who-am-i")
+    def find_me(self) -> None:
+        """IMPROVE_USER, git's user.name or the login name: git is run off the UI thread."""
+        name = who_am_i()
+        if name and not get_current_worker().is_cancelled:
+            try:
+                self.app.call_from_thread(self._default_decider, name)
+            except RuntimeError:  # the app is closing
+                pass
+
+    def _default_decider(self, name: str) -> None:
+        for box in self.query("#decided_by").results(Input):
+            if not box.value:  # never over what was typed
+                box.value = name
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
+        button = event.button.id or ""
+        if button.startswith("quick-"):  # a quick choice fills the one percent box
+            self.query_one("#percent", Input).value = button.removeprefix("quick-")
+        elif button == "save":
             self.action_save()
         else:
             self.action_cancel()
-
-
-def to_change(v: FormValues) -> Change:
-    """The change the form asks for, checked by the library (EditError names the field)."""
-    readings = (
-        [(v.reading_measure, v.reading_value)] if v.reading_value or v.reading_measure else []
-    )
-    milestone, _, done = (v.milestone or "").partition(":")
-    colour = v.rag if v.rag != "clear" else None
-    dated = bool(v.extend_to) or (v.decision == "refuse" and bool(v.reason))
-    if colour and dated:
-        raise EditError(
-            "a colour set by hand and a new due date each need a reason of their own: "
-            "save one, then the other",
-            code="one-at-a-time",
-            field="rag",
-        )
-    change = Change.from_text(
-        percent=v.percent,
-        status=v.status,
-        note=v.note,
-        evidence=v.evidence,
-        link=v.link,
-        evidence_measure=v.evidence_measure,
-        readings=readings,
-        extend_to=v.extend_to if v.date_kind == "agree" else None,
-        request_extension=v.extend_to if v.date_kind != "agree" else None,
-        decide_extension=v.decision,
-        reason=v.rag_reason if colour else v.reason,
-        milestone=milestone or None,
-        milestone_done=(done == "done") if milestone else None,
-        milestone_on=v.milestone_on,
-        rag=colour,
-        rag_until=v.rag_until,
-        clear_rag=v.rag == "clear",
-    )
-    if not colour and v.rag_reason:
-        raise EditError(
-            "a colour reason goes with choosing a colour by hand", code="needs-rag", field="rag"
-        )
-    change.check()
-    return change

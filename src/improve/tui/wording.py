@@ -25,6 +25,9 @@ REWORD = {
 FIELD_WIDGET = {
     "percent": "percent",
     "status": "status",
+    "impact": "impact",
+    "impact_note": "impact_note",
+    "by": "decided_by",
     "note": "note",
     "evidence": "evidence",
     "link": "link",
