@@ -551,7 +551,8 @@ class ImproveApp(App):
         if done.committed:  # as IMPROVE_COMMIT or the folder's setting say (gitops)
             self.notify(f"Committed {done.committed[:7]}", timeout=8, markup=False)
         if done.commit_note:  # why not, or that the commit is on no branch
-            self.notify(done.commit_note, severity="warning", timeout=15, markup=False)
+            note = done.commit_note
+            self.notify(note[:1].upper() + note[1:], severity="warning", timeout=15, markup=False)
 
     def on_update_failed(self, message: UpdateFailed) -> None:
         error = message.error

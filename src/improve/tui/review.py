@@ -196,8 +196,8 @@ class ReviewScreen(ImproveScreen[None]):
         if done.committed:
             app.call_from_thread(app.notify, f"Committed {done.committed[:7]}", markup=False)
         if done.commit_note:
-            app.call_from_thread(app.notify, done.commit_note, severity="warning", timeout=15,
-                                 markup=False)  # fmt: skip
+            note = done.commit_note[:1].upper() + done.commit_note[1:]
+            app.call_from_thread(app.notify, note, severity="warning", timeout=15, markup=False)
         app.call_from_thread(self.load)
 
 
