@@ -120,6 +120,7 @@ async def test_what_is_typed_in_the_percent_box_is_what_is_saved(tmp_path):
         ("40%", "Will save: 40%"),
         (" 40 % ", "Will save: 40%"),
         ("020", "Will save: 20% (as now)"),
+        ("75.0", "Will save: 75%"),  # as a spreadsheet writes it
         ("", "Percent unchanged (now 20%): type a new one, or leave it"),
         ("  ", "Percent unchanged (now 20%): type a new one, or leave it"),
         ("101", NOT_A_PERCENT),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..api import Change, EditError
+from ..change import parse_percent
 
 QUICK = (0, 25, 50, 75, 100)  # the quick choices: each fills the percent box
 # the values `update --impact` takes, in words (model.IMPACTS holds them)
@@ -20,17 +21,16 @@ NOT_A_PERCENT = "Not a percent: type a whole number from 0 to 100"
 
 
 def percent_says(typed: str, now: int | None) -> str:
-    """What the form will save for the percent typed, in words, read as the library reads
-    it (`Change.from_text`: "40", "40%" and " 40 % " are 40): said before anything is saved."""
+    """What the form will save for the percent typed, in words, read by the library's own
+    `parse_percent` (as the save reads it: "40", "40%" and " 40 % " are 40): said before
+    anything is saved."""
     if not typed.strip():
         if now is None:
             return "No percent recorded yet: type one, or leave it blank"
         return f"Percent unchanged (now {now}%): type a new one, or leave it"
     try:
-        percent = Change.from_text(percent=typed).percent
+        percent = parse_percent(typed)
     except EditError:
-        percent = None
-    if percent is None or not 0 <= percent <= 100:
         return NOT_A_PERCENT
     return f"Will save: {percent}%" + (" (as now)" if percent == now else "")
 
