@@ -73,10 +73,10 @@ def cell_widths(statuses) -> dict[str, int]:
     as its widest cell and a number or a date is never cut."""
     ref = rag = due = impact = 1
     for ps in statuses:
-        rag = max(rag, len(rag_text(ps.rollup.rag).plain))
+        rag = max(rag, len(ps.rollup.rag or "dropped"))  # as rag_text words it
         for rs in ps.recommendations:
             ref = max(ref, len(rs.recommendation.ref))
-            rag = max(rag, len(rag_text(rs.rollup.rag).plain))
+            rag = max(rag, len(rs.rollup.rag or "dropped"))
             for st in rs.actions:
                 a = st.action
                 ref = max(ref, len(a.ref))
