@@ -169,6 +169,9 @@ class ImproveApp(App):
         self.saving = 0  # saves under way
         self.saved = 0  # saves finished (or failed)
         self.written: dict[Path, str] = {}
+        # the folder as the app last posted it (a load, a poll, a save): what the next
+        # poll compares with, so a change is said once even before the app takes it in
+        self.known: Portfolio | None = None
         self.register_theme(HIGH_CONTRAST)
         if high_contrast:
             self.theme = HIGH_CONTRAST.name
@@ -214,7 +217,10 @@ class ImproveApp(App):
         ws.sync(portfolio, self.today, statuses)  # edits made in an editor: "by hand"
         settle_memory()
         reported = self.workspace.reported(statuses)
-        self.post_message(PortfolioLoaded(portfolio, statuses, None, reported, self._mine()))
+        mine = self._mine()
+        with self.own_writes:
+            self.known = portfolio
+            self.post_message(PortfolioLoaded(portfolio, statuses, None, reported, mine))
 
     def _mine(self) -> tuple[str, ...] | None:
         """The lead titles plans/people.toml says the user holds (read in a worker)."""
@@ -235,16 +241,15 @@ class ImproveApp(App):
                 self.poll_once()
 
     def poll_once(self) -> None:
-        """One look at the folder (in a worker): what changed on disk is read again, and
-        said, unless the app wrote it itself. A look that overlaps one of the app's own
-        saves is not trusted (the next one is): the file may be new while what the save
-        wrote is not yet known, and the portfolio looked at may be older than the save."""
+        """One look at the folder (in a worker): what changed on disk since the app last
+        knew it (`known`) is read again, and said, unless the app wrote it itself. A look
+        that overlaps one of the app's own saves is not trusted (the next one is): the file
+        may be new while what the save wrote is not yet known."""
         with self.own_writes:
             if self.saving:
                 return
-            began = self.saved
+            began, current = self.saved, self.known
         ws = self.workspace
-        current = self.portfolio
         if current is None:
             return
         fresh = ws.reload(current)
@@ -270,6 +275,7 @@ class ImproveApp(App):
             changed += sorted(display_name(p) + " (removed)" for p in before if p not in after)
             # posted while the lock is held: a save's result is never overtaken by an
             # older look at the folder
+            self.known = fresh
             self.post_message(PortfolioLoaded(fresh, statuses, changed, reported))
 
     def forget_taken_in(self, before: dict[Path, str], after: dict[Path, str]) -> None:
@@ -527,6 +533,8 @@ class ImproveApp(App):
                     # known as the app's own before any poll can judge the file, and
                     # posted before any later look at the folder
                     self.written[done.path] = done.loaded.fingerprint
+                    if self.known is not None:
+                        self.known = done.apply(self.known)
                     self.post_message(UpdateDone(done))
 
     def on_update_done(self, message: UpdateDone) -> None:
