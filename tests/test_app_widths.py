@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from conftest import SHIPPED, running, wait_for
 from improve.present.text import counts_short, counts_text
+from improve.tui.action import ActionScreen
 from improve.tui.layout import fit_plan, fit_portfolio
 from improve.tui.plan import PlanScreen
 
@@ -77,6 +78,12 @@ async def test_80_and_120_columns_show_every_number_whole():
         await pilot.pause()
         plan_whole(app)
         footer_whole(app)
+        await pilot.press("enter")  # an action
+        assert await wait_for(lambda: isinstance(app.screen, ActionScreen), pilot)
+        await pilot.pause()
+        footer_whole(app)
+        await pilot.press("escape")
+        assert await wait_for(lambda: isinstance(app.screen, PlanScreen), pilot)
         await pilot.resize_terminal(120, 40)
         assert await wait_for(lambda: app.screen.size.width == 120, pilot)
         await pilot.pause()

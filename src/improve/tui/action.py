@@ -148,7 +148,9 @@ class HistoryLoaded(Message):
 class ActionScreen(ImproveScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
-        Binding("d", "show_tab('tab-detail')", "Detail", id="tab-detail"),
+        # the tab opens on the detail, and its name is on screen: the footer keeps its room
+        # at 80 columns for the keys that are not
+        Binding("d", "show_tab('tab-detail')", "Detail", id="tab-detail", show=False),
         Binding(
             "h",
             "show_tab('tab-history')",
