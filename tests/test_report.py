@@ -422,7 +422,10 @@ def test_reporting_to_a_committee_is_remembered_and_said(plans, tmp_path, monkey
         [*base, "report", "--for", "Scrutiny Committee", "--meeting", "2017-01-12", "-o", "a.md"],
     )
     assert r.exit_code == 0, r.output
-    assert "Recorded as reported to Scrutiny Committee for its meeting on 2017-01-12." in r.stdout
+    assert (
+        "Recorded as reported to Scrutiny Committee for its meeting on 2017-01-12, in "
+        "plans/reported/2017-01-12-scrutiny-committee-" in r.stdout
+    )
     r = CliRunner().invoke(cli, [*base, "report", "--format", "md", "-o", "b.md"])
     assert (
         "**Last reported:** to Scrutiny Committee on 12 January 2017; next report due "
