@@ -141,7 +141,7 @@ def escaped_text(data: bytes, rng: random.Random) -> bytes:
 
 def edge_number(data: bytes, rng: random.Random) -> bytes:
     """A number at or past what a report or a spreadsheet can show."""
-    found = list(re.finditer(rb"= \d+\b", data))
+    found = list(re.finditer(rb"= \d+(?=[ \t]*(#|\r?\n|$))", data))  # a number, not a date
     if not found:
         return data
     m = rng.choice(found)
@@ -164,11 +164,11 @@ class Mutant:
     steps: list[str]
 
 
-def mutants(count: int, seed: int = 2017, only=None) -> Iterator[Mutant]:
-    """`count` mutants, each of a shipped plan damaged one to three times by `only` (the
-    mutators to use; all of them when None)."""
+def mutants(count: int, seed: int = 2017, only=None, originals=None) -> Iterator[Mutant]:
+    """`count` mutants, each of a shipped plan (or one of `originals`, bytes) damaged one
+    to three times by `only` (the mutators to use; all of them when None)."""
     rng = random.Random(seed)
-    originals = [p.read_bytes() for p in SEEDS]
+    originals = list(originals or [p.read_bytes() for p in SEEDS])
     use = list(only or MUTATORS)
     for k in range(count):
         data = rng.choice(originals)

@@ -12,7 +12,15 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import SAMPLE, clean_env, run_cli, write
-from fuzz_helper import LOADABLE, REPORT_FORMATS, check_report, mutants
+from fuzz_helper import (
+    LOADABLE,
+    REPORT_FORMATS,
+    bom,
+    check_report,
+    edge_number,
+    escaped_text,
+    mutants,
+)
 from test_hostile_files import HOSTILE
 from test_inert import EVIL
 
@@ -120,6 +128,20 @@ def test_every_renderer_is_fuzzed_with_the_suites_mutators(tmp_path):
         loaded += reached
     assert wrong == []
     assert loaded >= 15  # enough of them reached the renderers for this to mean something
+
+
+def test_the_pdf_renderer_is_fuzzed_too(tmp_path):
+    """The PDF is the HTML laid out by WeasyPrint: mutants of a small plan (a shipped
+    one takes seconds a PDF) are laid out without an exception and without being left
+    out."""
+    wrong: list[str] = []
+    loaded = 0
+    small = [SAMPLE.encode("utf-8"), EVIL.encode("utf-8")]
+    for mutant in mutants(6, seed=5, only=[escaped_text, edge_number, bom], originals=small):
+        found, reached = check_report(tmp_path, mutant, ("pdf",))
+        wrong += found
+        loaded += reached
+    assert wrong == [] and loaded >= 3, (wrong, loaded)
 
 
 def test_the_pdf_of_hostile_plans_is_made_and_leaves_none_out(folder):
