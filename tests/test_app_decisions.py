@@ -68,7 +68,7 @@ async def test_a_lead_marks_the_missed_milestone_done(plans):
         await open_form(app, pilot, "1.1.3")
         await choose(app, pilot, "milestone", 1)  # the prompt, then "1 done: Stage 1 …"
         await tab_to(app, pilot, "milestone_on")
-        await pilot.press(*"2017-02-27")
+        await pilot.press(*"27/02/2017")  # day first, as councils write dates
         await save_and_settle(app, pilot)
         assert await wait_for(lambda: isinstance(app.screen, ActionScreen), pilot)
         assert "Milestone 1 ✓ done 2017-02-27 due 2017-02-28 Stage 1" in detail(app)
@@ -81,7 +81,7 @@ async def test_a_lead_asks_for_a_date_and_the_meeting_agrees_it(plans):
     async with running(plans, TODAY, user="Head of Service") as (app, pilot):
         await open_form(app, pilot, "1.1.10")
         await tab_to(app, pilot, "extend_to")
-        await pilot.press(*"2017-06-30")
+        await pilot.press(*"30 June 2017")  # as a person writes it
         await tab_to(app, pilot, "reason")  # past "asked for", which the form starts on
         await pilot.press(*"Unions")
         await save_and_settle(app, pilot)

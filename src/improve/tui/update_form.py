@@ -249,7 +249,10 @@ class UpdateForm(ImproveModal[FormValues | None]):
         )
         yield Label("Done on")
         yield Input(
-            v.milestone_on, id="milestone_on", compact=True, placeholder="YYYY-MM-DD (optional)"
+            v.milestone_on,
+            id="milestone_on",
+            compact=True,
+            placeholder="e.g. 31/03/2017 (optional)",
         )
 
     def _date_fields(self) -> ComposeResult:
@@ -278,7 +281,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
             return
         now = f" (due {self.state.due} now)" if self.state.due else ""
         yield Label("New due date")
-        yield Input(v.extend_to, id="extend_to", placeholder=f"YYYY-MM-DD{now}", compact=True)
+        yield Input(v.extend_to, id="extend_to", placeholder=f"e.g. 31/03/2017{now}", compact=True)
         yield Label("The new date is")
         yield FormSelect(
             [
@@ -310,7 +313,9 @@ class UpdateForm(ImproveModal[FormValues | None]):
             placeholder="why the worked-out colour is wrong",
         )
         yield Label("Colour until")
-        yield Input(v.rag_until, id="rag_until", compact=True, placeholder="YYYY-MM-DD (optional)")
+        yield Input(
+            v.rag_until, id="rag_until", compact=True, placeholder="e.g. 31/03/2017 (optional)"
+        )
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "percent":  # said as it is typed, before anything is saved
