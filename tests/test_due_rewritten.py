@@ -117,10 +117,10 @@ def test_the_report_shows_the_first_recorded_due_date_as_the_original(folder, tm
     out = tmp_path / "r.md"
     ok(folder, "report", "rw", "--format", "md", "-o", out, today="2017-02-01")
     md = out.read_text(encoding="utf-8").replace("\\", "")  # Markdown's escapes
-    assert "| 2017-09-30 (originally 2017-06-30) |" in md
+    assert "| 30 September 2017 (originally due 30 June 2017; no extension agreed) |" in md
     assert (
-        "| originally due 2017-06-30, now 2017-09-30 (original due date rewritten by hand on "
-        "2017-02-01; no extension agreed) |" in md
+        "| originally due 30 June 2017, now 30 September 2017 (original due date rewritten by "
+        "hand on 1 February 2017; no extension agreed) |" in md
     )
     csv_out = tmp_path / "r.csv"
     ok(folder, "report", "rw", "--format", "csv", "-o", csv_out, today="2017-02-01")
@@ -180,10 +180,10 @@ def test_the_report_tells_a_rewrite_and_extensions_in_one_line(folder, tmp_path)
     out = tmp_path / "r.md"
     ok(folder, "report", "rw", "--format", "md", "-o", out, today="2017-02-01")
     md = out.read_text(encoding="utf-8").replace("\\", "")
-    assert "| 2017-12-31 (originally 2017-06-30) |" in md
+    assert "| 31 December 2017 (originally due 30 June 2017; 1 extension: staff) |" in md
     assert (
-        "| originally due 2017-06-30, now 2017-12-31 (1 extension: staff); original due date "
-        "rewritten by hand on 2017-02-01, from 2017-06-30 to 2017-09-30 |" in md
+        "| originally due 30 June 2017, now 31 December 2017 (1 extension: staff); original due "
+        "date rewritten by hand on 1 February 2017, from 30 June 2017 to 30 September 2017 |" in md
     )
     assert md.count("rewritten by hand") == 1
 

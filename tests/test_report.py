@@ -162,7 +162,7 @@ def test_the_headline_says_the_method_and_counts_in_words(plans):
 def test_exceptions_name_red_amber_and_stale_with_why(plans):
     sections = {s.key: s for s in report_for(plans).plans[0].exceptions}
     assert [(i.ref, i.detail) for i in sections["red"].items] == [
-        ("2.1.1", "overdue: due 2016-12-31, 5 days ago")
+        ("2.1.1", "overdue: due 31 December 2016, 5 days ago")
     ]
     assert [i.ref for i in sections["amber"].items] == ["1.1.1", "1.1.2"]
 
@@ -177,7 +177,7 @@ def test_slipped_dates_show_original_revised_count_and_reasons(plans):
     )
     (slipped,) = [s for s in report_for(plans).plans[0].exceptions if s.key == "slipped"]
     assert [(i.ref, i.detail) for i in slipped.items] == [
-        ("1.1.2", "originally due 2017-06-30, now 2017-09-30 (1 extension: Trainer left)")
+        ("1.1.2", "originally due 30 June 2017, now 30 September 2017 (1 extension: Trainer left)")
     ]
     assert "percent" not in path.read_text().split("1.1.2")[1].split("[[recommendation]]")[0]
 
@@ -356,9 +356,9 @@ def test_xlsx_has_real_dates_fills_frozen_header_filter_print_setup_and_properti
     refs = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
     row = refs["2.1.1"]
     assert ws.cell(row, 6).value.date() == date(2016, 12, 31)  # a real date
-    assert ws.cell(row, 8).value == "Red"
-    assert ws.cell(row, 8).fill.start_color.rgb == "FFB3261E"
-    assert ws.cell(row, 7).value == 0.25 and ws.cell(row, 7).number_format == "0%"
+    assert ws.cell(row, 9).value == "Red"
+    assert ws.cell(row, 9).fill.start_color.rgb == "FFB3261E"
+    assert ws.cell(row, 8).value == 0.25 and ws.cell(row, 8).number_format == "0%"
     assert wb.properties.title == "Sample improvement plan: progress report"
 
 
@@ -469,7 +469,7 @@ def test_xlsx_styles_shared_between_cells_stay_their_own(plans):
     refs = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
     for ref in ("1.1.1", "1.1.2", "2.1.1"):
         row = refs[ref]
-        assert ws.cell(row, 7).number_format == "0%"
+        assert ws.cell(row, 8).number_format == "0%"
         assert ws.cell(row, 6).number_format == "dd/mm/yyyy"
         assert ws.cell(row, 3).number_format == "General"
     assert (
@@ -495,7 +495,8 @@ def test_extension_requests_await_a_decision_and_do_not_move_the_date(plans):
     assert [(i.ref, i.detail) for i in sections["pending"].items] == [
         (
             "2.1.1",
-            "asked by Head of Early Help on 2017-01-04 to move 2016-12-31 to 2017-06-30: "
+            "asked by Head of Early Help on 4 January 2017 to move 31 December 2016 to "
+            "30 June 2017: "
             "Partners asked for a longer consultation",
         )
     ]

@@ -128,6 +128,7 @@ def build_plan(data: dict, file: Path) -> m.Plan:
         start=p.get("start"),
         end=p.get("end"),
         review=p.get("review"),
+        month_dates=p.get("dates") == "month",
         reported_to=p.get("reported_to", []),
         summary=p.get("summary"),
         judgements=p.get("judgements", []),

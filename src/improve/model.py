@@ -50,6 +50,10 @@ class Target(NamedTuple):
         return f"{self.plan_id}:{self.ref}"
 
 
+# How the plan's source gives its dates: "day" (31 January 2017) or "month" (January 2017,
+# transcribed as the month's last day): the report writes them back the same way.
+DATE_FORMS = ("day", "month")
+
 DEFAULT_MARGIN = 25
 DEFAULT_STALE_DAYS = 45
 
@@ -196,6 +200,7 @@ class Plan:
     start: date | None = None
     end: date | None = None
     review: str | None = None
+    month_dates: bool = False  # `dates = "month"`: a month's last day is shown as the month
     reported_to: list[str] = field(default_factory=list)
     summary: str | None = None
     judgements: list[dict[str, str]] = field(default_factory=list)

@@ -210,6 +210,7 @@ PLAN = {
     "start": Key("date"),
     "end": Key("date"),
     "review": Key("str", choices=model.REVIEW_FREQUENCIES),
+    "dates": Key("str", choices=model.DATE_FORMS),
     "reported_to": Key("strs"),
     "summary": Key("str"),
     "judgements": Key("tables", spec=JUDGEMENT),

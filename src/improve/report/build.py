@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from .. import model as m
 from .. import rules
 from ..dates import CADENCE_MONTHS, add_months, next_report_due
+from .words import dates_in_words, join, long_date, paper_date
 
 # The key, in the words of the Telford plan's status key (seed 004).
 KEY = (
@@ -43,9 +44,59 @@ def rag_label(rag: str | None) -> str:
 @dataclass
 class MeasureLine:
     text: str
-    latest: str  # "78% on 2016-12-31", or "no reading yet"
+    latest: str  # "78% on 2016-12-31", "no reading yet", or "" (a measure with no target)
     target: str  # "target 90% (higher is better)", or ""
     status: str  # met | not-met | no-data | no-target
+    latest_words: str = ""  # as `latest`, the date as the paper writes it: "78% on 31 …"
+
+    @property
+    def shown(self) -> str:
+        """The measure as the paper reads it: "90% of …: 78% on 31 December 2016; target
+        90% (higher is better)", or only its text when it has no target and no reading."""
+        return self._line(self.latest_words or self.latest)
+
+    @property
+    def shown_iso(self) -> str:
+        """As `shown`, with the reading's date as YYYY-MM-DD (the CSV and the workbook)."""
+        return self._line(self.latest)
+
+    def _line(self, latest: str) -> str:
+        rest = "; ".join(x for x in (latest, self.target) if x)
+        return join(self.text, rest)
+
+
+@dataclass
+class ProgressNote:
+    """The latest progress note on an action (an update with a note), as at the report's
+    date: the committee's "progress update" column."""
+
+    on: date
+    by: str | None
+    text: str
+    in_period: bool  # dated within the report's period (else the last one before it)
+    month_dates: bool = False  # the plan gives its dates as months
+
+    @property
+    def on_words(self) -> str:
+        """ "30 November 2016" (or "November 2016" in a plan of month dates)."""
+        return paper_date(self.on, self.month_dates)
+
+    @property
+    def heading(self) -> str:
+        """ "Progress at 30 November 2016, by the Head of Service" (said before the text);
+        "(before this period)" when no note falls within the report's period."""
+        who = f", by {self.by}" if self.by else ""
+        before = "" if self.in_period else " (before this period)"
+        return f"Progress at {self.on_words}{who}{before}"
+
+
+@dataclass
+class Stage:
+    """A staged date of an action (a milestone), in the plan's order."""
+
+    label: str
+    due: date | None
+    done: bool
 
 
 @dataclass
@@ -66,6 +117,50 @@ class Row:
     impact: str  # in words, or ""
     impact_note: str
     evidence: list[tuple[date, str, str | None]]  # (date, text, link as written)
+    progress: ProgressNote | None = None  # the latest progress note (the narrative)
+    stages: list[Stage] = field(default_factory=list)  # staged dates, as the plan has them
+    agreed: list[tuple[date, str]] = field(default_factory=list)  # (new due, reason) agreed
+    month_dates: bool = False  # the plan gives its dates as months
+
+    @property
+    def due_words(self) -> str:
+        """The Date due cell as the paper writes it: "31 January 2017" ("January 2017" in a
+        plan of month dates), or the stages, "Stage 1: February 2017 (✓ done); Stage 2:
+        December 2017". An extended date is said by `due_changes`."""
+        if self.stages:
+            return "; ".join(
+                join(s.label, paper_date(s.due, self.month_dates)) + (" (✓ done)" if s.done else "")
+                for s in self.stages
+            )
+        return paper_date(self.due, self.month_dates)
+
+    @property
+    def why_words(self) -> str:
+        """`why` (the status rules' reason) with its dates as the paper writes them."""
+        return dates_in_words(self.why, self.month_dates)
+
+    @property
+    def extended(self) -> bool:
+        return self.due != self.original_due
+
+    def due_changes(self, iso: bool = False) -> str:
+        """How the due date moved, or "": "originally due 31 December 2016; 1 extension:
+        Trainer unavailable". With `iso`, dates as YYYY-MM-DD (the workbook, the CSV)."""
+        if not self.extended:
+            return ""
+
+        def day(d: date | None) -> str:
+            if iso:
+                return d.isoformat() if d else "–"
+            return paper_date(d, self.month_dates)
+
+        n = self.extensions
+        said = f"originally due {day(self.original_due)}; "
+        if not n:
+            return said + "no extension agreed"
+        said += f"{n} extension{'s' if n != 1 else ''}"
+        reasons = "; ".join(reason for _d, reason in self.agreed if reason)
+        return join(said, reasons)
 
 
 @dataclass
@@ -80,6 +175,8 @@ class Group:
     percent: float | None
     rag: str | None
     rows: list[Row]
+    why_it_matters: str = ""  # the plan's `why`, as printed under the recommendation
+    good_looks_like: list[str] = field(default_factory=list)  # the plan's own list
 
 
 @dataclass
@@ -87,9 +184,10 @@ class Item:
     """One line of the exceptions or of the little-evidence section."""
 
     ref: str
-    action: str  # the action's opening words (or the recommendation's title)
+    action: str  # the action's whole text (or the recommendation's title, else its text)
     detail: str
     rag: str | None = None
+    progress: ProgressNote | None = None  # the action's latest progress note, quoted
 
 
 @dataclass
@@ -146,6 +244,12 @@ class PlanReport:
     groups: list[Group]
     last_reported: tuple[str, date] | None = None  # (body, meeting date)
     next_report_due: date | None = None
+    action_label: str = "Action"  # the plan's word for an action ("How it will be achieved")
+    month_dates: bool = False  # the plan gives its dates as months (`dates = "month"`)
+
+    def day(self, d: date | None) -> str:
+        """A date of this plan as the paper writes it (`words.paper_date`)."""
+        return paper_date(d, self.month_dates)
 
 
 @dataclass
@@ -180,10 +284,6 @@ def opening_words(text: str, words: int = 12) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _number(value: float | None, unit: str | None) -> str:
     if value is None:
         return "–"
@@ -192,20 +292,44 @@ def _number(value: float | None, unit: str | None) -> str:
 
 
 def measure_line(ms: rules.MeasureStatus) -> MeasureLine:
+    """A measure and its latest reading. One with no target and no reading (a qualitative
+    measure: "Review completed") reads as its text alone, not "no reading yet"."""
     measure = ms.measure
-    latest = (
-        f"{_number(ms.latest.value, measure.unit)} on {ms.latest.date.isoformat()}"
-        if ms.latest
-        else "no reading yet"
-    )
+    latest = words = ""
+    if ms.latest:
+        value = _number(ms.latest.value, measure.unit)
+        latest = f"{value} on {ms.latest.date.isoformat()}"
+        words = f"{value} on {long_date(ms.latest.date)}"
+    elif measure.target is not None:
+        latest = words = "no reading yet"
     target = ""
     if measure.target is not None:
         better = "higher" if measure.direction == "up" else "lower"
         target = f"target {_number(measure.target, measure.unit)} ({better} is better)"
-    return MeasureLine(measure.text, latest, target, ms.status)
+    return MeasureLine(measure.text, latest, target, ms.status, words)
 
 
-def _row(st: rules.ActionStatus, rec: m.Recommendation) -> Row:
+def progress_note(
+    action: m.Action, start: date, today: date, month_dates: bool = False
+) -> ProgressNote | None:
+    """The latest update with a note, dated on or before `today` (the last in the file of
+    those on the same day)."""
+    best: m.Update | None = None
+    for u in action.updates:
+        if u.note and u.note.strip() and u.date <= today and (best is None or u.date >= best.date):
+            best = u
+    if best is None or best.note is None:
+        return None
+    return ProgressNote(best.date, best.by, best.note.strip(), best.date >= start, month_dates)
+
+
+def _row(
+    st: rules.ActionStatus,
+    rec: m.Recommendation,
+    start: date,
+    today: date,
+    month_dates: bool,
+) -> Row:
     a = st.action
     return Row(
         ref=a.ref,
@@ -222,6 +346,10 @@ def _row(st: rules.ActionStatus, rec: m.Recommendation) -> Row:
         impact=IMPACT_WORDS.get(a.impact or "", ""),
         impact_note=a.impact_note or "",
         evidence=[(e.date, e.text, e.link) for e in a.evidence],
+        progress=progress_note(a, start, today, month_dates),
+        stages=[Stage(ms.label, ms.due, ms.done) for ms in a.milestones],
+        agreed=[(x.due, x.reason) for x in rules.agreed_extensions(a)],
+        month_dates=month_dates,
     )
 
 
@@ -232,7 +360,11 @@ def _active_in(action: m.Action, start: date, end: date) -> bool:
     return any(start <= d <= end for d in dates)
 
 
-def _exceptions(ps: rules.PlanStatus) -> list[Section]:
+def _exceptions(
+    ps: rules.PlanStatus, notes: dict[int, ProgressNote | None], month_dates: bool
+) -> list[Section]:
+    """Each exception says the action's whole text, why it is there, and its latest
+    progress note (`notes`, by the action's id), with dates as the paper writes them."""
     red: list[Item] = []
     amber: list[Item] = []
     overdue: list[Item] = []
@@ -240,56 +372,50 @@ def _exceptions(ps: rules.PlanStatus) -> list[Section]:
     pending: list[Item] = []
     stale: list[Item] = []
     override: list[Item] = []
+
+    def day(d: date | None) -> str:
+        return paper_date(d, month_dates)
+
     for rs in ps.recommendations:
         for st in rs.actions:
             a = st.action
-            words = opening_words(a.action)
+            note = notes.get(id(a))
+
+            def item(detail: str, a: m.Action = a, st=st, note=note) -> Item:
+                return Item(a.ref, a.action, detail, st.rag, note)
+
             if st.rag == "red":
-                red.append(Item(a.ref, words, st.why, st.rag))
+                red.append(item(dates_in_words(st.why, month_dates)))
             elif st.rag == "amber":
-                amber.append(Item(a.ref, words, st.why, st.rag))
+                amber.append(item(dates_in_words(st.why, month_dates)))
             if st.overdue and st.rag != "red":
-                overdue.append(Item(a.ref, words, f"next due {st.next_due}", st.rag))
+                overdue.append(item(f"next due {day(st.next_due)}"))
             agreed = rules.agreed_extensions(a)
             pending_ext = rules.pending_extension(a)
             if pending_ext is not None and st.open:
                 who = f" by {pending_ext.requested_by}" if pending_ext.requested_by else ""
-                when = f" on {pending_ext.requested_on}" if pending_ext.requested_on else ""
-                pending.append(
-                    Item(
-                        a.ref,
-                        words,
-                        f"asked{who}{when} to move {st.due or '–'} to {pending_ext.due}: "
-                        f"{pending_ext.reason}",
-                        st.rag,
-                    )
+                when = (
+                    f" on {long_date(pending_ext.requested_on)}" if pending_ext.requested_on else ""
                 )
+                asked = f"asked{who}{when} to move {day(st.due)} to {day(pending_ext.due)}"
+                pending.append(item(join(asked, pending_ext.reason)))
             if agreed and st.open:
                 times = len(agreed)
                 reasons = "; ".join(e.reason for e in agreed)
                 slipped.append(
-                    Item(
-                        a.ref,
-                        words,
-                        f"originally due {st.original_due or '–'}, now {st.due or '–'} "
-                        f"({times} extension{'s' if times != 1 else ''}: {reasons})",
-                        st.rag,
+                    item(
+                        f"originally due {day(st.original_due)}, now {day(st.due)} "
+                        f"({times} extension{'s' if times != 1 else ''}: {reasons})"
                     )
                 )
             if st.stale:
-                last = st.last_activity.isoformat() if st.last_activity else "none recorded"
-                stale.append(Item(a.ref, words, f"last activity: {last}", st.rag))
+                last = long_date(st.last_activity) if st.last_activity else "none recorded"
+                stale.append(item(f"last activity: {last}"))
             if st.override or st.override_expired:
-                until = f" until {a.rag_until}" if a.rag_until else ""
+                until = f" until {long_date(a.rag_until)}" if a.rag_until else ""
                 state = "lapsed" if st.override_expired else "in force"
-                override.append(
-                    Item(
-                        a.ref,
-                        words,
-                        f"set to {rag_label(a.rag)} by hand{until} ({state}): {a.rag_reason}",
-                        st.rag,
-                    )
-                )
+                by_hand = f"set to {rag_label(a.rag)} by hand{until} ({state})"
+                override.append(item(join(by_hand, a.rag_reason or "")))
     sections = [
         Section("red", "Red: overdue", red),
         Section("amber", "Amber: behind schedule", amber),
@@ -322,6 +448,13 @@ def build_plan_report(
     little, quiet = [], []
     themes = {t.id: t.title for t in plan.themes}
     groups = []
+    month_dates = plan.month_dates
+    rows = {
+        id(st.action): _row(st, rs.recommendation, period_start, today, month_dates)
+        for rs in ps.recommendations
+        for st in rs.actions
+    }
+    notes = {key: row.progress for key, row in rows.items()}
     for rs in ps.recommendations:
         rec = rs.recommendation
         active = False
@@ -329,9 +462,15 @@ def build_plan_report(
             if _active_in(st.action, period_start, today):
                 active = True
             elif st.open:
-                last = st.last_activity.isoformat() if st.last_activity else "none recorded"
+                last = long_date(st.last_activity) if st.last_activity else "none recorded"
                 little.append(
-                    Item(st.action.ref, opening_words(st.action.action), f"last: {last}", st.rag)
+                    Item(
+                        st.action.ref,
+                        st.action.action,
+                        f"last: {last}",
+                        st.rag,
+                        notes[id(st.action)],
+                    )
                 )
         readings = [r.date for ms in rec.measures for r in ms.readings]
         if not active and not any(period_start <= d <= today for d in readings):
@@ -339,7 +478,7 @@ def build_plan_report(
                 quiet.append(
                     Item(
                         rec.ref,
-                        opening_words(rec.title or rec.text or ""),
+                        rec.title or rec.text or "",
                         f"{sum(st.open for st in rs.actions)} open actions, none with progress "
                         "recorded",
                         rs.rollup.rag,
@@ -354,7 +493,9 @@ def build_plan_report(
                 text=rec.text or "",
                 percent=rs.rollup.percent,
                 rag=rs.rollup.rag,
-                rows=[_row(st, rec) for st in rs.actions],
+                rows=[rows[id(st.action)] for st in rs.actions],
+                why_it_matters=(rec.why or "").strip(),
+                good_looks_like=[x.strip() for x in rec.good_looks_like if x.strip()],
             )
         )
     next_due = next_report_due(plan.review, last_reported[1]) if last_reported else None
@@ -368,10 +509,12 @@ def build_plan_report(
         period_label=label,
         since=since,
         trend=list(trend or []),
-        exceptions=_exceptions(ps),
+        exceptions=_exceptions(ps, notes, month_dates),
         little_evidence=little,
         quiet_recommendations=quiet,
         groups=groups,
         last_reported=last_reported,
         next_report_due=next_due,
+        action_label=plan.label("action"),
+        month_dates=month_dates,
     )

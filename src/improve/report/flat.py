@@ -12,8 +12,19 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..inert import no_controls
-from .build import KEY, SYMBOL, Item, PlanReport, Report, in_theme_order, long_date, pct, rag_label
-from .html import COLUMNS
+from .build import (
+    KEY,
+    SYMBOL,
+    Item,
+    PlanReport,
+    ProgressNote,
+    Report,
+    in_theme_order,
+    long_date,
+    pct,
+    rag_label,
+)
+from .html import COLUMNS, columns
 from .safety import neutralise, safe_link
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -31,11 +42,19 @@ def md_rag(rag: str | None) -> str:
     return f"{SYMBOL.get(rag, '–')} **{rag_label(rag)}**"
 
 
+def md_note(note: ProgressNote | None) -> str:
+    """A progress note in one table cell: its date and who in italics, then the text."""
+    if note is None:
+        return ""
+    return f"*{md(note.heading)}:* {md(note.text)}"
+
+
 def _items_md(out: list[str], items: list[Item]) -> None:
     out.append("| Ref | Action | RAG rating | Detail |")
     out.append("|---|---|---|---|")
     for i in items:
-        out.append(f"| {md(i.ref)} | {md(i.action)} | {md_rag(i.rag)} | {md(i.detail)} |")
+        detail = md(i.detail) + (f" · {md_note(i.progress)}" if i.progress else "")
+        out.append(f"| {md(i.ref)} | {md(i.action)} | {md_rag(i.rag)} | {detail} |")
     out.append("")
 
 
@@ -66,7 +85,7 @@ def render_markdown(report: Report, plans_root: Path, out_dir: Path | None = Non
         if len(pr.trend) >= 2:
             out.append(
                 "- **Trend of percent complete at each review:** "
-                + ", ".join(f"{p.on.isoformat()} {pct(p.percent)}" for p in pr.trend)
+                + ", ".join(f"{long_date(p.on)} {pct(p.percent)}" for p in pr.trend)
             )
         out += ["", "### Exceptions", ""]
         if not pr.exceptions:
@@ -80,7 +99,7 @@ def render_markdown(report: Report, plans_root: Path, out_dir: Path | None = Non
         out += ["### Areas with little or no evidence of progress", ""]
         out += [
             f"Open actions with no update, evidence or measure reading {md(pr.period_label)} "
-            f"(from {pr.period_start.isoformat()} to {pr.status.today.isoformat()}).",
+            f"(from {long_date(pr.period_start)} to {long_date(pr.status.today)}).",
             "",
         ]
         if pr.quiet_recommendations:
@@ -101,7 +120,7 @@ def render_markdown(report: Report, plans_root: Path, out_dir: Path | None = Non
 
 def _table_md(out: list[str], pr: PlanReport, root: Path, out_dir: Path | None) -> None:
     out += ["### The full plan", ""]
-    out.append("| " + " | ".join(COLUMNS) + " |")
+    out.append("| " + " | ".join(md(c) for c in columns(pr.action_label)) + " |")
     out.append("|" + "---|" * len(COLUMNS))
     theme = object()
     for g in in_theme_order(pr.groups):
@@ -111,24 +130,33 @@ def _table_md(out: list[str], pr: PlanReport, root: Path, out_dir: Path | None) 
         title = f": {g.title}" if g.title else ""
         head = md(f"{g.label} {g.ref}{title}")
         out.append(f"| **{head}** | {md(g.text)} | | | | | {pct(g.percent)} | {md_rag(g.rag)} | |")
-        for row in g.rows:
-            measures = "; ".join(
-                md(f"{ms.text}: {ms.latest}" + (f", {ms.target}" if ms.target else ""))
-                for ms in row.measures
+        words = []
+        if g.why_it_matters:
+            words.append(f"**Why it matters:** {md(g.why_it_matters)}")
+        if g.good_looks_like:
+            words.append(
+                "**What good looks like:** " + " ".join(f"• {md(x)}" for x in g.good_looks_like)
             )
-            due = row.original_due.isoformat() if row.original_due else "–"
-            if row.due != row.original_due:
-                due = f"{row.due or '–'} (originally {due})"
+        if words:
+            out.append(f"| | {' <br> '.join(words)} |" + " |" * (len(COLUMNS) - 2))
+        for row in g.rows:
+            measures = "; ".join(md(ms.shown) for ms in row.measures)
+            due = row.due_words
+            if row.extended:
+                due += f" ({row.due_changes()})"
             evidence = []
             for _d, text, link in row.evidence:
                 href = safe_link(link, pr.plan.file, root, out_dir)
                 shown = md(text)
                 evidence.append(f"[{shown}]({quote(href, safe='/:#?&=@%+~')})" if href else shown)
             impact = md(row.impact) + (f" — {md(row.impact_note)}" if row.impact_note else "")
+            if row.progress:
+                impact = md_note(row.progress) + (" · " + impact if impact else "")
             if evidence:
                 impact += (" · " if impact else "") + "Evidence: " + "; ".join(evidence)
             out.append(
-                f"| {md(row.ref)} | {md(row.outcome)} | {md(row.action)} | {measures} | "
+                f"| {md(row.ref)} | {md(row.outcome)} | {md(row.action)} — *{md(row.why_words)}* | "
+                f"{measures} | "
                 f"{md('; '.join(row.leads))} | {md(due)} | {row.percent}% | {md_rag(row.rag)} | "
                 f"{impact} |"
             )
@@ -147,9 +175,13 @@ CSV_COLUMNS = (
     "Original due",
     "Due",
     "Extensions",
+    "Stages",
     "% complete",
     "RAG",
     "Why",
+    "Progress note",
+    "Progress note date",
+    "Progress note by",
     "Impact",
     "Impact note",
 )
@@ -163,10 +195,13 @@ def render_csv(report: Report) -> str:
     for pr in report.plans:
         for g in in_theme_order(pr.groups):
             for row in g.rows:
-                measures = "; ".join(
-                    f"{ms.text}: {ms.latest}" + (f", {ms.target}" if ms.target else "")
-                    for ms in row.measures
+                measures = "; ".join(ms.shown_iso for ms in row.measures)
+                stages = "; ".join(
+                    f"{s.label}: {s.due.isoformat() if s.due else '–'}"
+                    + (" (done)" if s.done else "")
+                    for s in row.stages
                 )
+                note = row.progress
                 cells = [
                     pr.plan.id,
                     g.theme or "",
@@ -179,9 +214,13 @@ def render_csv(report: Report) -> str:
                     row.original_due.isoformat() if row.original_due else "",
                     row.due.isoformat() if row.due else "",
                     str(row.extensions),
+                    stages,
                     str(row.percent),
                     rag_label(row.rag),
                     row.why,
+                    note.text if note else "",
+                    note.on.isoformat() if note else "",
+                    (note.by or "") if note else "",
                     row.impact,
                     row.impact_note,
                 ]

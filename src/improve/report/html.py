@@ -12,8 +12,10 @@ from pathlib import Path
 from .build import (
     KEY,
     SYMBOL,
+    Group,
     Item,
     PlanReport,
+    ProgressNote,
     Report,
     Row,
     in_theme_order,
@@ -37,6 +39,31 @@ COLUMNS = (
 )
 
 
+def columns(action_label: str = "Action") -> tuple[str, ...]:
+    """The table's headings, with the plan's own word for an action ("How it will be
+    achieved") in place of "Action"."""
+    return tuple(action_label if c == "Action" else c for c in COLUMNS)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Plan text as its paragraphs (split at blank lines), each with its lines."""
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def text_html(text: str) -> str:
+    """Plan text with its paragraphs and lines kept (bulleted lines in notes), escaped."""
+    return "".join(
+        "<p>" + "<br>".join(e(line) for line in p.split("\n")) + "</p>" for p in paragraphs(text)
+    )
+
+
+def note_html(note: ProgressNote | None) -> str:
+    """A progress note with its date and who: the paper's "progress update"."""
+    if note is None:
+        return ""
+    return f'<div class="note"><p class="muted">{e(note.heading)}:</p>{text_html(note.text)}</div>'
+
+
 def e(text: object) -> str:
     return escape(str(text), quote=True)
 
@@ -50,7 +77,7 @@ def rag_html(rag: str | None, tag: str = "span") -> str:
 
 
 def _date(day: date | None) -> str:
-    return "–" if day is None else day.isoformat()
+    return "–" if day is None else long_date(day)
 
 
 class _Writer:
@@ -173,7 +200,7 @@ class _Writer:
         first, last = points[0], points[-1]
         desc = (
             f"Percent complete at each of {len(points)} reviews, from {pct(first.percent)} on "
-            f"{first.on.isoformat()} to {pct(last.percent)} on {last.on.isoformat()}."
+            f"{long_date(first.on)} to {pct(last.percent)} on {long_date(last.on)}."
         )
         self.w(f'<figure aria-labelledby="{anchor}-trend-cap">\n')
         self.w(
@@ -199,7 +226,7 @@ class _Writer:
         self.w("<tbody>\n")
         for p in points:
             self.w(
-                f'<tr><td class="date">{p.on.isoformat()}</td><td class="num">{pct(p.percent)}</td></tr>\n'
+                f'<tr><td class="date">{long_date(p.on)}</td><td class="num">{pct(p.percent)}</td></tr>\n'
             )
         self.w("</tbody></table>\n")
 
@@ -212,7 +239,7 @@ class _Writer:
         for item in items:
             self.w(
                 f'<tr><th scope="row">{e(item.ref)}</th><td>{e(item.action)}</td>'
-                f"{rag_html(item.rag, 'td')}<td>{e(item.detail)}</td></tr>\n"
+                f"{rag_html(item.rag, 'td')}<td>{e(item.detail)}{note_html(item.progress)}</td></tr>\n"
             )
         self.w("</tbody></table>\n")
 
@@ -231,7 +258,7 @@ class _Writer:
         self.w(f'<h3 id="{anchor}-little">Areas with little or no evidence of progress</h3>\n')
         self.w(
             f"<p>Open actions with no update, evidence or measure reading {e(pr.period_label)} "
-            f"(from {e(pr.period_start.isoformat())} to {e(pr.status.today.isoformat())}).</p>\n"
+            f"(from {e(long_date(pr.period_start))} to {e(long_date(pr.status.today))}).</p>\n"
         )
         if pr.quiet_recommendations:
             label = pr.plan.label("recommendation")
@@ -251,7 +278,8 @@ class _Writer:
         self.w(
             f"<caption>{e(pr.plan.title)}: every action, by theme and recommendation</caption>\n"
         )
-        self.w("<thead><tr>" + "".join(f'<th scope="col">{e(c)}</th>' for c in COLUMNS))
+        heads = columns(pr.action_label)
+        self.w("<thead><tr>" + "".join(f'<th scope="col">{e(c)}</th>' for c in heads))
         self.w("</tr></thead>\n")
         theme = object()
         for group in in_theme_order(pr.groups):
@@ -270,36 +298,50 @@ class _Writer:
                 f"{e(heading)}{e(title)}</strong> — {pct(group.percent)} complete, "
                 f"{rag_html(group.rag)}{text}</th></tr>\n"
             )
+            self.own_words(group)
             for row in group.rows:
                 self.row(pr, row)
             self.w("</tbody>\n")
         self.w("</table>\n")
 
+    def own_words(self, group: Group) -> None:
+        """Under the recommendation's heading: why it matters and what good looks like, in
+        the plan's words (as the Telford plan prints them)."""
+        if not (group.why_it_matters or group.good_looks_like):
+            return
+        parts = []
+        if group.why_it_matters:
+            parts.append(f"<p><strong>Why it matters</strong></p>{text_html(group.why_it_matters)}")
+        if group.good_looks_like:
+            items = "".join(f"<li>{e(x)}</li>" for x in group.good_looks_like)
+            parts.append(
+                f'<p><strong>What good looks like</strong></p><ul class="items">{items}</ul>'
+            )
+        self.w(f'<tr class="rec-words"><td colspan="{len(COLUMNS)}">{"".join(parts)}</td></tr>\n')
+
     def row(self, pr: PlanReport, row: Row) -> None:
         measures = "".join(
-            f"<li>{e(ms.text)}: {e(ms.latest)}"
-            + (f"; {e(ms.target)}" if ms.target else "")
+            f"<li>{e(ms.shown)}"
             + (f" — {e(ms.status.replace('-', ' '))}" if ms.status in ("met", "not-met") else "")
             + "</li>"
             for ms in row.measures
         )
         evidence = "".join(
-            f"<li>{e(d.isoformat())}: {self.link(pr, text, link)}</li>"
+            f"<li>{e(long_date(d))}: {self.link(pr, text, link)}</li>"
             for d, text, link in row.evidence
         )
-        due = _date(row.original_due)
-        if row.due != row.original_due:
-            due = (
-                f'{_date(row.due)}<br><span class="muted">originally {_date(row.original_due)}; '
-                f"{row.extensions} extension{'s' if row.extensions != 1 else ''}</span>"
-            )
+        due = e(row.due_words)
+        if row.extended:
+            due += f'<br><span class="muted">{e(row.due_changes())}</span>'
         measure_list = f'<ul class="items">{measures}</ul>' if measures else ""
-        impact = e(row.impact) + (f"<br>{e(row.impact_note)}" if row.impact_note else "")
+        impact = note_html(row.progress) + e(row.impact)
+        if row.impact_note:
+            impact += ("<br>" if row.impact else "") + e(row.impact_note)
         if evidence:
             impact += f'<br><span class="muted">Evidence:</span><ul class="items">{evidence}</ul>'
         self.w(
             f'<tr><th scope="row">{e(row.ref)}</th><td>{e(row.outcome)}</td>'
-            f'<td>{e(row.action)}<br><span class="muted">{e(row.why)}</span></td>'
+            f'<td>{text_html(row.action)}<p class="muted">{e(row.why_words)}</p></td>'
             f"<td>{measure_list}</td>"
             f'<td>{e("; ".join(row.leads))}</td><td class="date">{due}</td>'
             f'<td class="num">{row.percent}%</td>{rag_html(row.rag, "td")}<td>{impact}</td></tr>\n'

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ..history.originals import REWRITTEN, DueRewrite, earlier_original
 from ..history.records import HAND
-from .build import Item, PlanReport, Section, opening_words
+from .build import Item, PlanReport, Section
+from .words import long_date
 
 # The exceptions that come after "Dates that have slipped", in the order build.py puts them.
 _AFTER_SLIPPED = ("pending", "stale", "override")
@@ -31,23 +32,27 @@ def first_dues(pr: PlanReport, firsts: dict[str, DueRewrite]) -> None:
             was, row.original_due = row.original_due, known.first
             if not st.open:
                 continue
-            when = f" on {known.on.isoformat()}" if known.on else ""
+            when = f" on {long_date(known.on)}" if known.on else ""
             who = f" by {known.who}" if known.who and known.who != HAND else ""
             told = f"{REWRITTEN}{when}{who}"
             item = next((i for i in slipped.items if i.ref == row.ref), None) if slipped else None
             if item is not None:  # extensions agreed as well: one line says both
                 item.detail = (
                     item.detail.replace(
-                        f"originally due {was},", f"originally due {known.first},", 1
+                        f"originally due {pr.day(was)},",
+                        f"originally due {pr.day(known.first)},",
+                        1,
                     )
-                    + f"; {told}, from {known.first} to {was}"
+                    + f"; {told}, from {pr.day(known.first)} to {pr.day(was)}"
                 )
                 continue
             item = Item(
                 row.ref,
-                opening_words(st.action.action),
-                f"originally due {known.first}, now {row.due or '–'} ({told}; no extension agreed)",
+                st.action.action,
+                f"originally due {pr.day(known.first)}, now {pr.day(row.due)} "
+                f"({told}; no extension agreed)",
                 st.rag,
+                row.progress,
             )
             if slipped is None:
                 slipped = Section("slipped", "Dates that have slipped", [])

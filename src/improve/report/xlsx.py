@@ -17,12 +17,27 @@ from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from ..inert import no_controls
-from .build import KEY, Report, in_theme_order, rag_label
-from .html import COLUMNS
+from .build import KEY, Report, in_theme_order, join, rag_label
+from .html import columns
 from .safety import neutralise
 from .style import PAIRS, RAG_FILL
 
-WIDTHS = (9, 28, 44, 36, 22, 13, 10, 12, 34)
+DUE_DETAIL = "Stages and due date changes"
+PROGRESS = "Latest progress note"
+
+
+def sheet_columns(action_label: str = "Action") -> tuple[str, ...]:
+    """A plan sheet's headings: the report's columns, with the staged dates and how the due
+    date moved in a column of their own after Date due (never in Performance), and the
+    latest progress note before Performance."""
+    cols = list(columns(action_label))
+    cols.insert(cols.index("Date due") + 1, DUE_DETAIL)
+    cols.insert(cols.index("Performance: is the action making a difference?"), PROGRESS)
+    return tuple(cols)
+
+
+COLUMNS = sheet_columns()
+WIDTHS = (9, 26, 40, 32, 20, 12, 24, 10, 11, 44, 30)
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -185,7 +200,7 @@ def render_xlsx(report: Report) -> bytes:
         merge(ws, 1)
         put(ws, 2, 1, pr.headline.method)
         merge(ws, 2)
-        header(ws, COLUMNS, 3)
+        header(ws, sheet_columns(pr.action_label), 3)
         row = 4
         theme = object()
         for g in in_theme_order(pr.groups):
@@ -209,10 +224,31 @@ def render_xlsx(report: Report) -> bytes:
             )
             merge(ws, row)
             row += 1
+            own = []
+            if g.why_it_matters:
+                own.append(f"Why it matters: {g.why_it_matters}")
+            if g.good_looks_like:
+                own.append(
+                    "What good looks like:\n" + "\n".join(f"• {x}" for x in g.good_looks_like)
+                )
+            if own:
+                put(ws, row, 1, "\n".join(own))
+                merge(ws, row)
+                row += 1
             for a in g.rows:
-                measures = "\n".join(
-                    f"{ms.text}: {ms.latest}" + (f"; {ms.target}" if ms.target else "")
-                    for ms in a.measures
+                measures = "\n".join(ms.shown_iso for ms in a.measures)
+                stages = "\n".join(
+                    f"{s.label}: {s.due.isoformat() if s.due else '–'}"
+                    + (" (done)" if s.done else "")
+                    for s in a.stages
+                )
+                note = a.progress
+                said = (
+                    f"{note.on.isoformat()}"
+                    + (f", {note.by}" if note.by else "")
+                    + f":\n{note.text}"
+                    if note
+                    else ""
                 )
                 put(ws, row, 1, a.ref)
                 put(ws, row, 2, a.outcome)
@@ -220,15 +256,11 @@ def render_xlsx(report: Report) -> bytes:
                 put(ws, row, 4, measures)
                 put(ws, row, 5, "; ".join(a.leads))
                 put(ws, row, 6, a.due if a.due is not None else "–")
-                put(ws, row, 7, a.percent / 100, number_format="0%")
-                put(ws, row, 8, rag_label(a.rag), **rag_style(a.rag))
-                impact = a.impact + (f": {a.impact_note}" if a.impact_note else "")
-                if a.due != a.original_due:
-                    impact += (
-                        f"\n(originally due {a.original_due.isoformat() if a.original_due else '–'}"
-                        f"; {a.extensions} extension{'s' if a.extensions != 1 else ''})"
-                    )
-                put(ws, row, 9, impact.strip())
+                put(ws, row, 7, "\n".join(x for x in (stages, a.due_changes(iso=True)) if x))
+                put(ws, row, 8, a.percent / 100, number_format="0%")
+                put(ws, row, 9, rag_label(a.rag), **rag_style(a.rag))
+                put(ws, row, 10, said)
+                put(ws, row, 11, join(a.impact, a.impact_note))
                 row += 1
         for c, width in enumerate(WIDTHS, 1):
             ws.column_dimensions[get_column_letter(c)].width = width
