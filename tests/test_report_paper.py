@@ -217,7 +217,7 @@ def test_why_it_matters_and_what_good_looks_like_under_each_recommendation(shipp
     assert g.why_it_matters.startswith("We want to make sure that children")
     assert len(g.good_looks_like) == 4
     for fmt in ("html", "md"):
-        assert "Why it matters" in text[fmt] and "What good looks like" in text[fmt]
+        assert "Why this is important" in text[fmt] and "What good looks like" in text[fmt]
         assert "social workers also need to be supported and challenged" in text[fmt]
         assert "Management oversight of practice, including practice scrutiny" in text[fmt]
 
@@ -286,3 +286,54 @@ def test_xlsx_keeps_extension_detail_out_of_the_performance_column(tmp_path):
     assert "2016-12-31" in row[ext].value and "Trainer unavailable" in row[ext].value
     csv_rows = list(csv.reader(io.StringIO(render(report, "csv", folder).decode("utf-8-sig"))))
     assert csv_rows[1][csv_rows[0].index("Impact")] == "Partly"
+
+
+HOSTILE = """\
+[plan]
+title = "Hostile words"
+start = 2016-09-01
+
+[[recommendation]]
+ref = "1"
+why = "<script>alert('why')</script>\\n\\n=HYPERLINK(\\"http://evil.example\\")"
+good_looks_like = ["<img src=x onerror=alert(1)>", "@SUM(A1)", "\\u001b[31mred\\u001b[0m"]
+
+  [[recommendation.action]]
+  ref = "1.1"
+  action = "+cmd|' /C calc'!A0"
+  due = 2016-12-31
+  percent = 10
+
+    [[recommendation.action.milestone]]
+    label = "=1+1"
+    due = 2016-11-30
+
+    [[recommendation.action.update]]
+    date = 2016-12-20
+    by = "-2+3"
+    note = "=HYPERLINK(\\"http://evil.example\\")\\n</td></tr><h1>gotcha</h1> \\u001b]8;;http://x\\u0007"
+"""
+
+
+def test_the_new_words_are_inert_in_every_format(tmp_path):
+    from openpyxl import load_workbook
+
+    report, folder = one(tmp_path, HOSTILE)
+    html = render(report, "html", folder).decode()
+    assert "<script>alert" not in html and "<img src" not in html and "<h1>gotcha" not in html
+    assert "&lt;script&gt;alert(&#x27;why&#x27;)&lt;/script&gt;" in html
+    md = render(report, "md", folder).decode()
+    assert "<h1>" not in md and "<img" not in md and "\x1b" not in md and "\x07" not in md
+    text = render(report, "csv", folder).decode("utf-8")
+    assert "\x1b" not in text and "\x07" not in text
+    cells = [c for row in csv.reader(io.StringIO(text[1:])) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert any(c.startswith("'=HYPERLINK") for c in cells) and "'-2+3" in cells
+    wb = load_workbook(BytesIO(render(report, "xlsx", folder)))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", cell.coordinate
+                if isinstance(cell.value, str):
+                    assert cell.value[:1] not in ("=", "+", "-", "@"), cell.coordinate
+                    assert "\x1b" not in cell.value and "\x07" not in cell.value

@@ -27,6 +27,9 @@ KEY = (
 WORD = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "Grey", "blue": "Blue"}
 # A shape for each colour, so a black-and-white copy still tells them apart.
 SYMBOL = {"red": "✕", "amber": "▲", "green": "●", "grey": "○", "blue": "✓", None: "–"}
+# The headings the Telford plan prints over a recommendation's `why` and `good_looks_like`.
+WHY_HEADING = "Why this is important"
+GOOD_HEADING = "What good looks like"
 IMPACT_WORDS = {
     "yes": "Yes",
     "partly": "Partly",

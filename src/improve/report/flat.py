@@ -13,8 +13,10 @@ from urllib.parse import quote
 
 from ..inert import no_controls
 from .build import (
+    GOOD_HEADING,
     KEY,
     SYMBOL,
+    WHY_HEADING,
     Item,
     PlanReport,
     ProgressNote,
@@ -132,10 +134,10 @@ def _table_md(out: list[str], pr: PlanReport, root: Path, out_dir: Path | None) 
         out.append(f"| **{head}** | {md(g.text)} | | | | | {pct(g.percent)} | {md_rag(g.rag)} | |")
         words = []
         if g.why_it_matters:
-            words.append(f"**Why it matters:** {md(g.why_it_matters)}")
+            words.append(f"**{WHY_HEADING}:** {md(g.why_it_matters)}")
         if g.good_looks_like:
             words.append(
-                "**What good looks like:** " + " ".join(f"• {md(x)}" for x in g.good_looks_like)
+                f"**{GOOD_HEADING}:** " + " ".join(f"• {md(x)}" for x in g.good_looks_like)
             )
         if words:
             out.append(f"| | {' <br> '.join(words)} |" + " |" * (len(COLUMNS) - 2))

@@ -10,8 +10,10 @@ from html import escape
 from pathlib import Path
 
 from .build import (
+    GOOD_HEADING,
     KEY,
     SYMBOL,
+    WHY_HEADING,
     Group,
     Item,
     PlanReport,
@@ -311,12 +313,10 @@ class _Writer:
             return
         parts = []
         if group.why_it_matters:
-            parts.append(f"<p><strong>Why it matters</strong></p>{text_html(group.why_it_matters)}")
+            parts.append(f"<p><strong>{WHY_HEADING}</strong></p>{text_html(group.why_it_matters)}")
         if group.good_looks_like:
             items = "".join(f"<li>{e(x)}</li>" for x in group.good_looks_like)
-            parts.append(
-                f'<p><strong>What good looks like</strong></p><ul class="items">{items}</ul>'
-            )
+            parts.append(f'<p><strong>{GOOD_HEADING}</strong></p><ul class="items">{items}</ul>')
         self.w(f'<tr class="rec-words"><td colspan="{len(COLUMNS)}">{"".join(parts)}</td></tr>\n')
 
     def row(self, pr: PlanReport, row: Row) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from ..inert import no_controls
-from .build import KEY, Report, in_theme_order, join, rag_label
+from .build import GOOD_HEADING, KEY, WHY_HEADING, Report, in_theme_order, join, rag_label
 from .html import columns
 from .safety import neutralise
 from .style import PAIRS, RAG_FILL
@@ -226,11 +226,9 @@ def render_xlsx(report: Report) -> bytes:
             row += 1
             own = []
             if g.why_it_matters:
-                own.append(f"Why it matters: {g.why_it_matters}")
+                own.append(f"{WHY_HEADING}: {g.why_it_matters}")
             if g.good_looks_like:
-                own.append(
-                    "What good looks like:\n" + "\n".join(f"• {x}" for x in g.good_looks_like)
-                )
+                own.append(f"{GOOD_HEADING}:\n" + "\n".join(f"• {x}" for x in g.good_looks_like))
             if own:
                 put(ws, row, 1, "\n".join(own))
                 merge(ws, row)
