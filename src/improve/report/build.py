@@ -131,11 +131,16 @@ class Row:
         plan of month dates), or the stages, "Stage 1: February 2017 (✓ done); Stage 2:
         December 2017". An extended date is said by `due_changes`."""
         if self.stages:
-            return "; ".join(
-                join(s.label, paper_date(s.due, self.month_dates)) + (" (✓ done)" if s.done else "")
-                for s in self.stages
-            )
+            return "; ".join(self.stage_words())
         return paper_date(self.due, self.month_dates)
+
+    def stage_words(self) -> list[str]:
+        """Each stage as the paper writes it: "Stage 1: core elements: February 2017", a
+        stage done followed by "(✓ done)"."""
+        return [
+            join(s.label, paper_date(s.due, self.month_dates)) + (" (✓ done)" if s.done else "")
+            for s in self.stages
+        ]
 
     @property
     def why_words(self) -> str:

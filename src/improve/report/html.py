@@ -330,9 +330,16 @@ class _Writer:
             f"<li>{e(long_date(d))}: {self.link(pr, text, link)}</li>"
             for d, text, link in row.evidence
         )
+        # one date keeps to its line (td.date); stages and a moved date are a list that wraps
         due = e(row.due_words)
+        due_class = "date"
+        if row.stages:
+            due_class = "due"
+            due = '<ul class="items">' + "".join(f"<li>{e(s)}</li>" for s in row.stage_words())
+            due += "</ul>"
         if row.extended:
-            due += f'<br><span class="muted">{e(row.due_changes())}</span>'
+            due_class = "due"
+            due += f'<p class="muted">{e(row.due_changes())}</p>'
         measure_list = f'<ul class="items">{measures}</ul>' if measures else ""
         impact = note_html(row.progress) + e(row.impact)
         if row.impact_note:
@@ -343,7 +350,7 @@ class _Writer:
             f'<tr><th scope="row">{e(row.ref)}</th><td>{e(row.outcome)}</td>'
             f'<td>{text_html(row.action)}<p class="muted">{e(row.why_words)}</p></td>'
             f"<td>{measure_list}</td>"
-            f'<td>{e("; ".join(row.leads))}</td><td class="date">{due}</td>'
+            f'<td>{e("; ".join(row.leads))}</td><td class="{due_class}">{due}</td>'
             f'<td class="num">{row.percent}%</td>{rag_html(row.rag, "td")}<td>{impact}</td></tr>\n'
         )
 
