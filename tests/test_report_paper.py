@@ -104,7 +104,7 @@ def test_the_cse_reviews_six_month_update_is_in_every_format(shipped):
     for fmt in FLAT:
         assert CSE_NOTE in text[fmt], fmt
     # the document's "as at November 2016" (the plan says its dates are months)
-    said = "Progress at November 2016, by Telford & Wrekin Safeguarding Children Board:"
+    said = "Progress as at November 2016, by Telford & Wrekin Safeguarding Children Board:"
     assert first.heading + ":" == said
     assert said in text["html"] and said in text["md"]
 

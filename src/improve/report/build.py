@@ -86,11 +86,11 @@ class ProgressNote:
 
     @property
     def heading(self) -> str:
-        """ "Progress at 30 November 2016, by the Head of Service" (said before the text);
+        """ "Progress as at 30 November 2016, by the Head of Service" (said before the text);
         "(before this period)" when no note falls within the report's period."""
         who = f", by {self.by}" if self.by else ""
         before = "" if self.in_period else " (before this period)"
-        return f"Progress at {self.on_words}{who}{before}"
+        return f"Progress as at {self.on_words}{who}{before}"
 
 
 @dataclass
