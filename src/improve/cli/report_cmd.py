@@ -11,7 +11,7 @@ import click
 from .errors import echo
 from .options import DATE, global_options, settings
 
-FORMAT_CHOICES = ("html", "pdf", "xlsx", "md", "csv")
+FORMAT_CHOICES = ("html", "pdf", "docx", "xlsx", "md", "csv")
 
 
 def register(cli: click.Group, load) -> None:
@@ -20,7 +20,13 @@ def register(cli: click.Group, load) -> None:
     @click.argument("plan_ids", nargs=-1, metavar="[PLAN]...")
     @click.option(
         "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="html", show_default=True,
-        help="html (one self-contained file), pdf (tagged, A4 landscape), xlsx, md or csv.",
+        help="html (one self-contained file), pdf (tagged, A4 landscape), docx (Word), xlsx, "
+        "md or csv.",
+    )  # fmt: skip
+    @click.option(
+        "--template", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx",
+        help="With --format docx: a Word document whose styles, headers, footers and margins "
+        "the report takes (as a reference document).",
     )  # fmt: skip
     @click.option(
         "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -43,7 +49,9 @@ def register(cli: click.Group, load) -> None:
         "--no-verify", is_flag=True,
         help="With a commit: the repository's pre-commit and commit-msg hooks do not run.",
     )  # fmt: skip
-    def report(plan_ids, fmt, output, since, body, meeting, by, commit, no_verify) -> None:
+    def report(
+        plan_ids, fmt, output, template, since, body, meeting, by, commit, no_verify
+    ) -> None:
         """The committee's progress report on one plan, several or all.
 
         Per plan: the headline, the exceptions, the areas with little or no evidence
@@ -61,6 +69,12 @@ def register(cli: click.Group, load) -> None:
 
         if (body is None) != (meeting is None):
             raise click.UsageError("--for BODY and --meeting DATE go together")
+        if template is not None and fmt != "docx":
+            raise click.UsageError("--template FILE.docx goes with --format docx")
+        if template is not None:
+            from ..report.docx_parts import template_bytes
+
+            template_bytes(template)  # a template that cannot be used is refused before the work
         s = settings()
         if body is not None:
             from ..history.report_files import folder_problem
@@ -81,15 +95,15 @@ def register(cli: click.Group, load) -> None:
         )  # fmt: skip
         to_stdout = output is not None and str(output) == "-"
         if to_stdout:
-            _to_stream(result, fmt, s.plans, sys.stdout.buffer)
+            _to_stream(result, fmt, s.plans, sys.stdout.buffer, template)
             where = "standard output"
         elif output is not None and _is_stream(output):  # /dev/tty, /dev/stdout, a FIFO
             with open(output, "wb") as stream:
-                _to_stream(result, fmt, s.plans, stream)
+                _to_stream(result, fmt, s.plans, stream, template)
             where = display_name(output)
         else:
             path = output or Path(default_name(list(plan_ids), fmt, s.today))
-            write_report(result, fmt, path, s.plans)
+            write_report(result, fmt, path, s.plans, template=template)
             where = display_name(path.resolve())
         for line in result.not_reported:
             echo(f"improve: warning: not reported: {line}", err=True)
@@ -156,10 +170,10 @@ def _is_stream(path: Path) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
-def _to_stream(result, fmt: str, plans_root: Path, out: BinaryIO) -> None:
+def _to_stream(result, fmt: str, plans_root: Path, out: BinaryIO, template: Path | None) -> None:
     """`-o -`: the report's bytes on standard output (links relative to this folder); a
-    PDF or a workbook is not written to a terminal, where it would be noise. At a
-    terminal, HTML, Markdown and CSV are made inert: every control character the plans
+    PDF, a Word document or a workbook is not written to a terminal, where it would be
+    noise. At a terminal, HTML, Markdown and CSV are made inert: every control character the plans
     hold (ESC, the C1 controls) and every invisible one (U+202E …) shown as a picture, so a
     plan's text cannot retitle the terminal, write the clipboard or clear the screen.
     A file or a pipe gets the exact text."""
@@ -168,9 +182,9 @@ def _to_stream(result, fmt: str, plans_root: Path, out: BinaryIO) -> None:
     from .errors import Failed
 
     at_terminal = out.isatty()
-    if fmt in ("pdf", "xlsx") and at_terminal:
+    if fmt in ("pdf", "docx", "xlsx") and at_terminal:
         raise Failed(f"a {fmt} report is not for a terminal; pipe it or give -o FILE")
-    data = render(result, fmt, plans_root, Path.cwd())
+    data = render(result, fmt, plans_root, Path.cwd(), template=template)
     if at_terminal:
         text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
         data = visible(text).encode("utf-8")

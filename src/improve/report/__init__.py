@@ -1,7 +1,8 @@
 """The committee's progress report, in every format officers use.
 
     report = make_report(portfolio, today, plan_ids=[...], store=store, since="last")
-    path = write_report(report, "html", out, plans_root)   # html | pdf | xlsx | md | csv
+    path = write_report(report, "html", out, plans_root)   # html | pdf | docx | xlsx | md | csv
+    path = write_report(report, "docx", out, plans_root, template=Path("council.docx"))
 
 Core code: no terminal code, and plan text is untrusted in every format.
 """
@@ -17,7 +18,7 @@ from ..files import atomic_write, keep_mode
 from .build import PlanReport, Report
 from .gather import make_report
 
-FORMATS = ("html", "pdf", "xlsx", "md", "csv")
+FORMATS = ("html", "pdf", "docx", "xlsx", "md", "csv")
 
 __all__ = ["FORMATS", "Report", "default_name", "make_report", "render", "write_report"]
 
@@ -28,12 +29,40 @@ def default_name(plan_ids: list[str], fmt: str, today: date) -> str:
     return f"{what}-report-{today.isoformat()}.{fmt}"
 
 
-def render(report: Report, fmt: str, plans_root: Path, out_dir: Path | None = None) -> bytes:
+def render(
+    report: Report,
+    fmt: str,
+    plans_root: Path,
+    out_dir: Path | None = None,
+    *,
+    template: Path | None = None,
+) -> bytes:
     """The report in one format, as the bytes of its file; a plan that cannot be laid out
-    is left out and said (`each_plan_alone`)."""
+    is left out and said (`each_plan_alone`). `template`: a .docx whose styles, headers,
+    footers and margins a docx report takes (checked first: a `TemplateError` if it cannot
+    be used)."""
     if fmt == "pdf":
         return pdf_bytes(report, plans_root, out_dir)
+    if fmt == "docx":
+        return docx_bytes(report, plans_root, out_dir, template)
     return each_plan_alone(report, fmt, lambda part: _render(part, fmt, plans_root, out_dir))
+
+
+def docx_bytes(
+    report: Report, plans_root: Path, out_dir: Path | None, template: Path | None
+) -> bytes:
+    """The report as a Word document, built into `template` when one is given (read and
+    checked once, before any plan is laid out)."""
+    from .docx import render_docx
+    from .docx_parts import empty_document, template_bytes
+
+    data = None if template is None else template_bytes(Path(template))  # refused here, once
+
+    def attempt(part: Report) -> bytes:
+        doc = None if data is None else empty_document(data)
+        return render_docx(part, plans_root, out_dir, doc)
+
+    return each_plan_alone(report, "docx", attempt)
 
 
 def _render(report: Report, fmt: str, plans_root: Path, out_dir: Path | None) -> bytes:
@@ -56,7 +85,9 @@ def _render(report: Report, fmt: str, plans_root: Path, out_dir: Path | None) ->
     raise ValueError(f"no such format: {fmt}")
 
 
-def write_report(report: Report, fmt: str, path: Path, plans_root: Path) -> Path:
+def write_report(
+    report: Report, fmt: str, path: Path, plans_root: Path, *, template: Path | None = None
+) -> Path:
     """Write the report to `path` (atomically: a reader never sees half a file)."""
     path = Path(path)
     out_dir = path.resolve().parent
@@ -69,7 +100,7 @@ def write_report(report: Report, fmt: str, path: Path, plans_root: Path) -> Path
         finally:
             tmp.unlink(missing_ok=True)
         return path
-    atomic_write(path, render(report, fmt, plans_root, out_dir))
+    atomic_write(path, render(report, fmt, plans_root, out_dir, template=template))
     return path
 
 
