@@ -341,3 +341,13 @@ def test_the_new_words_are_inert_in_every_format(tmp_path):
                 if isinstance(cell.value, str):
                     assert cell.value[:1] not in ("=", "+", "-", "@"), cell.coordinate
                     assert "\x1b" not in cell.value and "\x07" not in cell.value
+
+
+def test_the_dates_key_takes_day_or_month_and_says_so(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    write(folder, "b.toml", '[plan]\ntitle = "x"\ndates = "months"\n')
+    (problem,) = api.load(folder).problems
+    assert str(problem).endswith(
+        'b.toml:3:9: error: "dates" must be one of day, month, not "months"; did you mean "month"?'
+    )
