@@ -26,7 +26,7 @@ from .build import (
     pct,
     rag_label,
 )
-from .html import COLUMNS, columns
+from .html import COLUMNS, columns, paragraphs
 from .safety import neutralise, safe_link
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -48,7 +48,7 @@ def md_note(note: ProgressNote | None) -> str:
     """A progress note in one table cell: its date and who in italics, then the text."""
     if note is None:
         return ""
-    return f"*{md(note.heading)}:* {md(note.text)}"
+    return f"*{md(note.heading)}:* " + " <br> ".join(md(p) for p in paragraphs(note.text))
 
 
 def _items_md(out: list[str], items: list[Item]) -> None:
