@@ -53,10 +53,12 @@ def paragraphs(text: str) -> list[str]:
 
 
 def text_html(text: str) -> str:
-    """Plan text with its paragraphs and lines kept (bulleted lines in notes), escaped."""
-    return "".join(
-        "<p>" + "<br>".join(e(line) for line in p.split("\n")) + "</p>" for p in paragraphs(text)
-    )
+    """Plan text with its paragraphs and lines kept (bulleted lines in notes), escaped: one
+    paragraph as it is, several each in a <p>."""
+    paras = [p.split("\n") for p in paragraphs(text)]
+    if len(paras) == 1:
+        return "<br>".join(e(line) for line in paras[0])
+    return "".join("<p>" + "<br>".join(e(line) for line in p) + "</p>" for p in paras)
 
 
 def note_html(note: ProgressNote | None) -> str:
