@@ -212,7 +212,7 @@ def check_mutant(folder: Path, mutant: Mutant, limit: float = 2.0) -> list[str]:
     return wrong
 
 
-REPORT_FORMATS = ("html", "md", "csv", "xlsx")
+REPORT_FORMATS = ("html", "md", "csv", "xlsx", "docx")
 # the damage a plan can take and still load: what reaches the renderers
 LOADABLE = [escaped_text, edge_number, crlf, bom, swap_type]
 SOUND = b"""[plan]

@@ -51,11 +51,23 @@ class _Writer(Tables):
         margins = (section.left_margin or Mm(20)) + (section.right_margin or Mm(20))
         self.width = max(150.0, (section.page_width - margins) / 36000)  # mm to fill
         self.widths: tuple[float, ...] = ()
+        self.styles: dict[str, str | None] = {}
+
+    def style_id(self, name: str) -> str | None:
+        """The id of a paragraph style the document has (a heading added if it has none),
+        looked up once: python-docx searches the styles each time."""
+        if name not in self.styles:
+            if name.startswith("Heading "):
+                parts.heading_style(self.doc, int(name.split()[1]))
+            self.styles[name] = (
+                self.doc.styles[name].style_id if parts.has_style(self.doc, name) else None
+            )
+        return self.styles[name]
 
     def para(self, text: str = "", style: str | None = None, *, bold: str = "") -> Any:
-        p = self.doc.add_paragraph(
-            style=style if style and parts.has_style(self.doc, style) else None
-        )
+        p = self.doc.add_paragraph()
+        if style and (sid := self.style_id(style)):
+            p._p.style = sid
         if bold:
             p.add_run(parts.inert(bold)).bold = True
         if text:
@@ -63,7 +75,7 @@ class _Writer(Tables):
         return p
 
     def heading(self, text: str, level: int) -> Any:
-        return self.doc.add_paragraph(parts.inert(text), style=parts.heading_style(self.doc, level))
+        return self.para(text, f"Heading {level}")
 
     def items(self, items: list[Item]) -> None:
         widths = scaled(ITEMS, self.width)
@@ -231,7 +243,7 @@ class _Writer(Tables):
         """A theme's or a recommendation's row: a heading in the outline, kept with the
         row after it."""
         p = self.cell_text(cell, text, bold=True, colour=pair[0])
-        p.style = self.doc.styles[parts.heading_style(self.doc, level)]
+        p._p.style = self.style_id(f"Heading {level}")
         p.paragraph_format.keep_with_next = True
         p.runs[0].font.size = Pt(9.5)
         parts.shade(cell._tc.get_or_add_tcPr(), pair[1])

@@ -14,7 +14,7 @@ import zlib
 from datetime import date
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -255,15 +255,30 @@ def empty_document(data: bytes) -> Any:
 
 
 def save(doc: Any, today: date) -> bytes:
-    """The document's bytes, its zip entries dated `today` (python-docx dates them by
-    the clock), so the same report is the same file."""
-    raw = BytesIO()
-    doc.save(raw)
-    out = BytesIO()
+    """The document's bytes, its zip entries dated `today` (python-docx's own save dates
+    them by the clock), so the same report is the same file. The parts are written as
+    python-docx writes them (`PackageWriter`), into a zip of our own."""
+    from docx.opc.pkgwriter import PackageWriter
+
     stamp = (max(today.year, 1980), today.month, today.day, 0, 0, 0)
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+    out = BytesIO()
+
+    class Stamped:  # what PackageWriter writes to (python-docx's own is made by a factory)
+        def __init__(self) -> None:
+            self.zip = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
+
+        def write(self, pack_uri: Any, blob: bytes) -> None:
+            entry = zipfile.ZipInfo(pack_uri.membername, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, src.read(info.filename))
+            self.zip.writestr(entry, blob)
+
+    package = doc.part.package
+    for part in package.parts:
+        part.before_marshal()
+    stamped = Stamped()
+    writer = cast(Any, stamped)
+    with stamped.zip:
+        PackageWriter._write_content_types_stream(writer, package.parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, package.parts)
     return out.getvalue()

@@ -5,9 +5,13 @@ the full table's columns sized to what the plan puts in them."""
 
 from __future__ import annotations
 
-from typing import Any
+from copy import deepcopy
+from typing import Any, cast
 
-from docx.shared import Mm, Pt
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
 from . import docx_parts as parts
 from .build import SYMBOL, PlanReport, ProgressNote, rag_label
@@ -15,6 +19,10 @@ from .html import paragraphs
 from .style import PAIRS, PRINT_FILL
 
 SMALL = Pt(8.5)
+TWIPS_PER_MM = 56.7
+W_P, W_PPR, W_T, W_W = qn("w:p"), qn("w:pPr"), qn("w:t"), qn("w:w")
+NO_PARENT = cast(Any, None)  # a run made to be copied belongs to no story yet
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # The full table's nine columns: each one's least width (mm), and the columns that take
 # the rest of the page's width by how much text the plan puts in them
 LEAST = (12, 14, 30, 14, 16, 24, 17, 17, 22)
@@ -69,19 +77,31 @@ def height_mm(cells: list[Any], widths: list[float]) -> float:
         per = max(4, int((width - 3) * CHARS_PER_MM))
         return max(1, -(-len(text) // per))
 
-    return LINE_MM * max(
-        sum(lines(p.text, w) for p in cell.paragraphs)
-        for cell, w in zip(cells, widths, strict=True)
-    )
+    def cell_lines(tc: Any, width: float) -> int:
+        return sum(
+            lines("".join(t.text or "" for t in p.iter(W_T)), width) for p in tc.iterchildren(W_P)
+        )
+
+    return LINE_MM * max(cell_lines(cell._tc, w) for cell, w in zip(cells, widths, strict=True))
 
 
 class Tables:
-    """What the report's tables are made of, in a python-docx document `doc`."""
+    """What the report's tables are made of, in a python-docx document `doc`. Rows, cells,
+    paragraphs and runs are copies of a few made once (python-docx's own calls cost a
+    search of the element's children for each property set: seconds at 2,000 actions)."""
 
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.head = pair("print table header")
         self.muted = pair("muted text")[0]
+        self._runs: dict[tuple[bool, str | None], Any] = {}
+        self._rags: dict[tuple[str | None, Any], Any] = {}
+        self._tc = parse_xml(
+            f'<w:tc {nsdecls("w")}><w:tcPr><w:tcW w:w="0" w:type="dxa"/></w:tcPr></w:tc>'
+        )
+        self._p = parse_xml(
+            f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr></w:p>'
+        )
 
     def table(self, names: tuple[str, ...], widths: tuple[float, ...]) -> Any:
         """A table with its header row, which repeats at the top of every page."""
@@ -91,7 +111,7 @@ class Tables:
         parts.row_props(cells[0]._tc.getparent(), header=True)
         for cell, name in zip(cells, names, strict=True):
             self.cell_text(cell, name, bold=True, colour=self.head[0])
-            parts.shade(cell._tc.get_or_add_tcPr(), self.head[1])
+            parts.shade(cell._tc.tcPr, self.head[1])
         return table
 
     def row(self, table: Any, widths: tuple[float, ...], spans: tuple[int, ...] = ()) -> list[Any]:
@@ -101,10 +121,12 @@ class Tables:
         tr = table._tbl.add_tr()
         out, at = [], 0
         for span in spans or (1,) * len(widths):
-            tc = tr.add_tc()
-            tc.width = Mm(sum(widths[at : at + span]))
+            tc = deepcopy(self._tc)
+            tc[0][0].set(W_W, str(round(sum(widths[at : at + span]) * TWIPS_PER_MM)))
             if span > 1:
-                tc.grid_span = span
+                tc[0].append(parse_xml(f'<w:gridSpan {nsdecls("w")} w:val="{span}"/>'))
+            tc.append(deepcopy(self._p))
+            tr.append(tc)
             at += span
             out.append(_Cell(tc, table))
         return out
@@ -114,22 +136,38 @@ class Tables:
         if height_mm(cells, list(widths)) <= WHOLE_MM:
             parts.row_props(cells[0]._tc.getparent())
 
-    def cell_text(
-        self, cell: Any, text: str, *, bold: bool = False, colour: str | None = None
-    ) -> Any:
-        """`text` as a line of the cell: its empty last paragraph, else a new one."""
-        p = cell.paragraphs[-1]
-        if parts.has_content(p):
-            p = cell.add_paragraph()
-        p.paragraph_format.space_after = Pt(0)
-        p.paragraph_format.space_before = Pt(0)
-        if text:
-            run = p.add_run(parts.inert(text))
+    def _run(self, bold: bool, colour: str | None) -> Any:
+        """A run of small text, bold and coloured as asked (a copy of one made once)."""
+        key = (bold, colour)
+        if key not in self._runs:
+            run = Paragraph(deepcopy(self._p), NO_PARENT).add_run()
             run.font.size = SMALL
             run.bold = bold or None
             if colour:
                 run.font.color.rgb = parts.rgb(colour)
-        return p
+            self._runs[key] = run._r
+        return deepcopy(self._runs[key])
+
+    def cell_text(
+        self, cell: Any, text: str, *, bold: bool = False, colour: str | None = None
+    ) -> Any:
+        """`text` as a line of the cell: its empty last paragraph, else a new one."""
+        tc = cell._tc
+        p = tc[-1]
+        if p.tag != W_P or any(child.tag != W_PPR for child in p):
+            p = deepcopy(self._p)
+            tc.append(p)
+        if text:
+            r = self._run(bold, colour)
+            text = parts.inert(text)
+            if "\n" in text or "\t" in text:
+                r.text = text  # a new line as a break, a tab as a tab
+            else:
+                t = OxmlElement("w:t", {XML_SPACE: "preserve"})
+                t.text = text
+                r.append(t)
+            p.append(r)
+        return Paragraph(p, cell)
 
     def more(self, cell: Any, text: str, *, muted: bool = False) -> Any:
         return self.cell_text(cell, text, colour=self.muted if muted else None)
@@ -147,15 +185,21 @@ class Tables:
 
     def rag_run(self, p: Any, rag: str | None, size: Any = None) -> None:
         """The rating's symbol and word, bold, on its shade: never colour alone."""
-        fg, bg = PRINT_FILL.get(rag or "dropped", PRINT_FILL["dropped"])
-        run = p.add_run(f"{SYMBOL.get(rag, '–')} {rag_label(rag)}")
-        run.bold = True
-        run.font.color.rgb = parts.rgb(fg)
-        if size is not None:
-            run.font.size = size
-        parts.shade(run._r.get_or_add_rPr(), bg)
+        key = (rag, size)
+        if key not in self._rags:
+            fg, bg = PRINT_FILL.get(rag or "dropped", PRINT_FILL["dropped"])
+            run = Paragraph(deepcopy(self._p), NO_PARENT).add_run(
+                f"{SYMBOL.get(rag, '–')} {rag_label(rag)}"
+            )
+            run.bold = True
+            run.font.color.rgb = parts.rgb(fg)
+            if size is not None:
+                run.font.size = size
+            parts.shade(run._r.get_or_add_rPr(), bg)
+            self._rags[key] = run._r
+        p._p.append(deepcopy(self._rags[key]))
 
     def rag_cell(self, cell: Any, rag: str | None) -> None:
         self.rag_run(self.cell_text(cell, ""), rag, SMALL)
         fill = PRINT_FILL.get(rag or "dropped", PRINT_FILL["dropped"])[1]
-        parts.shade(cell._tc.get_or_add_tcPr(), fill)
+        parts.shade(cell._tc.tcPr, fill)
