@@ -89,6 +89,10 @@ def test_the_full_table_is_a_word_table_whose_header_row_repeats(doc):
     # an action's row is not split across pages (each fits well within one here)
     actions = [tr for tr in rows[1:] if len(tr.tc_lst) == len(COLUMNS)]
     assert actions and all(marked(tr, "cantSplit") for tr in actions)
+    # the heading, the caption and the header row are kept with the table's first rows
+    caption = table._tbl.getprevious()
+    assert caption.xpath("string(.)").endswith(": every action, by theme and recommendation")
+    assert caption.xpath("./w:pPr/w:keepNext") and rows[0].xpath(".//w:keepNext")
 
 
 def test_the_page_is_a4_landscape(doc):

@@ -213,7 +213,8 @@ class _Writer(Tables):
 
     def full_table(self, pr: PlanReport) -> None:
         self.heading("The full plan", 2)
-        self.para(f"{pr.plan.title}: every action, by theme and recommendation", "Caption")
+        caption = f"{pr.plan.title}: every action, by theme and recommendation"
+        self.para(caption, "Caption").paragraph_format.keep_with_next = True  # with the table
         names = columns(pr.action_label)
         self.widths = widths = fit_widths(pr, names, self.width)
         table = self.table(names, widths)

@@ -110,7 +110,8 @@ class Tables:
         cells = self.row(table, widths)
         parts.row_props(cells[0]._tc.getparent(), header=True)
         for cell, name in zip(cells, names, strict=True):
-            self.cell_text(cell, name, bold=True, colour=self.head[0])
+            head = self.cell_text(cell, name, bold=True, colour=self.head[0])
+            head.paragraph_format.keep_with_next = True  # never alone at a page's foot
             parts.shade(cell._tc.tcPr, self.head[1])
         return table
 
