@@ -21,7 +21,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from conftest import SHIPPED, clean_env, plans_folder, run_cli, write
+from conftest import SAMPLE, SHIPPED, clean_env, plans_folder, run_cli, write
 from improve import api
 from improve.report import make_report, render
 from improve.report.build import KEY, TrendPoint, rag_label
@@ -295,3 +295,45 @@ def test_a_row_taller_than_a_page_may_run_on_and_the_others_are_kept_whole(tmp_p
     d = Document(io.BytesIO(render(make_report(api.load(folder), TODAY), "docx", folder)))
     rows = {tr.tc_lst[0].xpath("string(.)"): tr for tr in full_table(d)._tbl.tr_lst}
     assert marked(rows["1.1"], "cantSplit") and not marked(rows["1.2"], "cantSplit")
+
+
+def test_a_template_with_no_page_set_up_gets_one(tmp_path):
+    """A document whose body has no section properties (Word always writes them; other
+    programs need not) is still built into, A4 landscape."""
+    path = council_template(tmp_path / "bare.docx")
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    parts["word/document.xml"] = re.sub(
+        rb"<w:sectPr[ >].*</w:sectPr>", b"", parts["word/document.xml"], flags=re.S
+    )
+    bare = _zip(tmp_path / "bare2.docx", parts)
+    folder = plans_folder(tmp_path)
+    report = make_report(api.load(folder), TODAY)
+    d = Document(io.BytesIO(render(report, "docx", folder, template=bare)))
+    assert d.sections[-1].orientation == WD_ORIENT.LANDSCAPE and report.plans
+
+
+def test_every_plan_is_its_own_part_and_one_that_fails_is_left_out(tmp_path, monkeypatch):
+    from improve.report import docx
+
+    folder = plans_folder(tmp_path)
+    write(folder, "other.toml", SAMPLE.replace("Sample improvement plan", "Other plan"))
+    write(folder, "third.toml", SAMPLE.replace("Sample improvement plan", "Third plan"))
+    real = docx.render_docx
+
+    def trips(report, *args, **kw):
+        if any(pr.plan.id == "third" for pr in report.plans):
+            raise ArithmeticError("a fault nobody foresaw")
+        return real(report, *args, **kw)
+
+    monkeypatch.setattr(docx, "render_docx", trips)
+    report = make_report(api.load(folder), TODAY)
+    d = Document(io.BytesIO(render(report, "docx", folder)))
+    assert styled(d, "Heading 1") == [
+        "Plans not reported (their files have errors)", "Other plan", "Sample improvement plan",
+    ]  # fmt: skip
+    assert "third.toml: improve could not lay this plan out as docx" in report.not_reported[0]
+    plans = d.element.body.xpath(
+        f'.//w:p[w:pPr/w:pStyle/@w:val="{d.styles["Heading 1"].style_id}"]'
+    )
+    assert [bool(p.xpath("./w:pPr/w:pageBreakBefore")) for p in plans] == [False, False, True]

@@ -243,7 +243,7 @@ def template_bytes(path: Path) -> bytes:
 
 def empty_document(data: bytes) -> Any:
     """The template's document with its body emptied: its styles, headers, footers and
-    page set-up (the body's last `w:sectPr`) kept."""
+    page set-up (the body's last `w:sectPr`, made when it has none) kept."""
     from docx import Document
 
     doc = Document(BytesIO(data))
@@ -251,6 +251,7 @@ def empty_document(data: bytes) -> Any:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    body.get_or_add_sectPr()  # a body with none has no page to set
     return doc
 
 
