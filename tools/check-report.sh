@@ -38,9 +38,9 @@ for plan in $(cd "$plans" && ls *.toml | sed 's/\.toml$//'); do
     info="$(pdfinfo "$out/docx/$plan.pdf")"
     a4l=$(grep -c '^Page size: *841.89 x 595.[23]' <<<"$info" || true)
     pages=$(awk '/^Pages:/{print $2}' <<<"$info")
-    # the page after the one the full table starts on (its header row's "Success
-    # measure(s)") begins with the table's header row again
-    first=$(for ((p = 1; p <= pages; p++)); do pdftotext -f $p -l $p "$out/docx/$plan.pdf" - | grep -qx 'Success measure(s)' && { echo $p; break; }; done)
+    # the page after the one the full table starts on (its caption, kept with it, says
+    # "every action, by theme and recommendation") begins with the header row again
+    first=$(for ((p = 1; p <= pages; p++)); do pdftotext -f $p -l $p "$out/docx/$plan.pdf" - | tr '\n' ' ' | grep -q 'every action, by theme and recommendation' && { echo $p; break; }; done || true)
     repeats=NO
     if [[ -n "$first" && $first -lt $pages ]] && pdftotext -f $((first + 1)) -l $((first + 1)) "$out/docx/$plan.pdf" - | head -1 | grep -qx 'Ref'; then repeats=yes; fi
     echo "$plan.docx: a4-landscape=$([[ $a4l == 1 ]] && echo yes || echo NO) header-row-repeats=$repeats pages=$pages"
