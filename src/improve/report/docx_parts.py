@@ -229,14 +229,17 @@ def template_bytes(path: Path) -> bytes:
             check_zip(copy)
         except LimitError as exc:
             why = exc.message.split(": ", 1)[-1].split("; import reads")[0]
-            raise TemplateError(f"{name}: not used as a template: it {why}") from None
+            raise TemplateError(
+                f"{name}: not used as a template: {why}; save it again from Word and give that"
+            ) from None
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise TemplateError(f"{name}: not a Word document ({exc})") from None
     try:
         empty_document(data)
     except Exception as exc:  # whatever python-docx trips on in a damaged file
         raise TemplateError(
-            f"{name}: not a Word document improve can build into ({type(exc).__name__})"
+            f"{name}: not a Word document improve can build into ({type(exc).__name__}); "
+            "save it again from Word as a .docx and give that"
         ) from None
     return data
 
