@@ -54,6 +54,9 @@ HINT: dict[str, Callable[[dict], str]] = {
     "history-newer": lambda v: DB_HINT,
     "history-not-empty": lambda v: DB_HINT,
     "conflict": lambda v: "run the command again",
+    "pdf-too-large": lambda v: (
+        "report fewer plans at a time, or give --format html, docx or xlsx, which have no limit"
+    ),
 }
 
 # codes whose whole message the command line words in its own terms

@@ -105,20 +105,17 @@ def write_report(
 
 
 def pdf_bytes(report: Report, plans_root: Path, out_dir: Path | None) -> bytes:
-    """The report as a tagged PDF (one plan that cannot be laid out is left out, as in
-    `render`)."""
-    import tempfile
-
+    """The report as a tagged PDF, each plan laid out as a document of its own (one plan
+    that cannot be laid out is left out, as in `render`); refused above `pdf.MAX_ACTIONS`."""
     from .html import render_html
-    from .pdf import write_pdf
+    from .pdf import pdf_report
 
-    def attempt(part: Report) -> bytes:
-        with tempfile.TemporaryDirectory() as tmp:
-            pdf = Path(tmp) / "report.pdf"
-            write_pdf(render_html(part, plans_root, out_dir), pdf, out_dir or Path.cwd())
-            return pdf.read_bytes()
-
-    return each_plan_alone(report, "pdf", attempt)
+    return pdf_report(
+        report,
+        lambda part: render_html(part, plans_root, out_dir),
+        out_dir or Path.cwd(),
+        lambda r, pr, why: leave_out(r, pr, "pdf", why),
+    )
 
 
 def each_plan_alone(report: Report, fmt: str, attempt: Callable[[Report], bytes]) -> bytes:
@@ -142,13 +139,18 @@ def each_plan_alone(report: Report, fmt: str, attempt: Callable[[Report], bytes]
                 bad.append((pr, exc))
         if not bad:
             raise
-        from ..loader import display_name
-
         for pr, why in bad:
-            report.plans.remove(pr)
-            report.not_reported.append(
-                f"{display_name(pr.plan.file)}: improve could not lay this plan out as "
-                f"{fmt} ({type(why).__name__}: {why}); the other plans are reported. "
-                "Please report this"
-            )
+            leave_out(report, pr, fmt, why)
         return attempt(report)
+
+
+def leave_out(report: Report, pr: PlanReport, fmt: str, why: Exception) -> None:
+    """Take a plan that cannot be laid out as `fmt` out of `report`, and say so in it."""
+    from ..loader import display_name
+
+    report.plans.remove(pr)
+    report.not_reported.append(
+        f"{display_name(pr.plan.file)}: improve could not lay this plan out as "
+        f"{fmt} ({type(why).__name__}: {why}); the other plans are reported. "
+        "Please report this"
+    )

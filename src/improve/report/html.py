@@ -25,6 +25,7 @@ from .build import (
     pct,
     rag_label,
 )
+from .paper import colgroup, column_widths, too_tall
 from .safety import safe_link
 from .style import stylesheet
 
@@ -89,6 +90,7 @@ class _Writer:
         self.report, self.root, self.out_dir = report, plans_root, out_dir
         self.parts: list[str] = []
         self.ids: set[str] = set()
+        self.widths: tuple[float, ...] = ()  # the full table's columns (paper.py)
 
     def w(self, text: str) -> None:
         self.parts.append(text)
@@ -236,7 +238,7 @@ class _Writer:
 
     def items(self, items: list[Item], heading: str) -> None:
         """A table of items under an <h4 id=heading> that names it."""
-        self.w(f'<table aria-labelledby="{heading}">\n<thead><tr>')
+        self.w(f'<table class="items" aria-labelledby="{heading}">\n<thead><tr>')
         for name in ("Ref", "Action", "RAG rating", "Detail"):
             self.w(f'<th scope="col">{name}</th>')
         self.w("</tr></thead>\n<tbody>\n")
@@ -278,10 +280,12 @@ class _Writer:
             self.w("<p>None: every open action has recorded progress in the period.</p>\n")
 
     def table(self, pr: PlanReport, anchor: str) -> None:
-        self.w(f'<h3 id="{anchor}-table">The full plan</h3>\n<table>\n')
+        self.w(f'<h3 id="{anchor}-table">The full plan</h3>\n<table class="plan">\n')
         self.w(
             f"<caption>{e(pr.plan.title)}: every action, by theme and recommendation</caption>\n"
         )
+        self.widths = column_widths([row for group in pr.groups for row in group.rows])
+        self.w(colgroup(self.widths))
         heads = columns(pr.action_label)
         self.w("<thead><tr>" + "".join(f'<th scope="col">{e(c)}</th>' for c in heads))
         self.w("</tr></thead>\n")
@@ -348,8 +352,9 @@ class _Writer:
             impact += ("<br>" if row.impact else "") + e(row.impact_note)
         if evidence:
             impact += f'<br><span class="muted">Evidence:</span><ul class="items">{evidence}</ul>'
+        tr = '<tr class="long">' if too_tall(row, self.widths) else "<tr>"  # may break
         self.w(
-            f'<tr><th scope="row">{e(row.ref)}</th><td>{e(row.outcome)}</td>'
+            f'{tr}<th scope="row">{e(row.ref)}</th><td>{e(row.outcome)}</td>'
             f'<td>{text_html(row.action)}<p class="muted">{e(row.why_words)}</p></td>'
             f"<td>{measure_list}</td>"
             f'<td>{e("; ".join(row.leads))}</td><td class="{due_class}">{due}</td>'

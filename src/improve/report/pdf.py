@@ -1,12 +1,33 @@
 """The report as a tagged PDF (PDF/UA-1), rendered from the same HTML by WeasyPrint:
 A4 landscape, the report's title as the document title, a bookmark for each plan and
-section (from the headings)."""
+section (from the headings).
+
+Each plan of a report of several is laid out as a document of its own and the pages are
+joined (`Document.copy`): layout holds one plan at a time, and a plan that cannot be laid
+out costs only itself. Every page is kept until the file is written (the tags are made
+from the laid-out pages), so a PDF is refused before any layout above `MAX_ACTIONS`
+(docs/performance.md has the figures)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import ImproveError
+from .build import PlanReport, Report
+
+# About 340 A4 pages, 45 s and 1 GB at most (docs/performance.md, "The PDF").
+MAX_ACTIONS = 2000
+
+# Added to each plan's own document in a report of several: the report's title, the plans
+# not reported and who produced it are on the first page (a document of their own); the
+# running foot names the plan, and each plan's pages are numbered as an appendix's.
+PART_CSS = (
+    "body > header, body > footer { display: none; }\n"
+    "main > section > h2 { string-set: doctitle content(); }\n"
+)
 
 
 def pdf_available() -> str | None:
@@ -19,13 +40,77 @@ def pdf_available() -> str | None:
     return None
 
 
-def write_pdf(html: str, path: Path, base: Path, *, compress: bool = True) -> None:
+def _weasyprint() -> Any:
     why = pdf_available()
     if why:
         raise ImproveError(why + "; the other formats work without it", code="pdf-unavailable")
     import weasyprint
 
-    document = weasyprint.HTML(string=html, base_url=str(base))
-    document.write_pdf(
-        str(path), pdf_variant="pdf/ua-1", pdf_tags=True, uncompressed_pdf=not compress
+    return weasyprint
+
+
+def actions_in(report: Report) -> int:
+    return sum(len(group.rows) for pr in report.plans for group in pr.groups)
+
+
+def check_size(report: Report) -> None:
+    """Refuse, before any layout, a report too big for one PDF (`MAX_ACTIONS`)."""
+    n = actions_in(report)
+    if n > MAX_ACTIONS:
+        raise ImproveError(
+            f"a PDF report holds at most {MAX_ACTIONS:,} actions and this one has {n:,}",
+            code="pdf-too-large",
+            actions=n,
+            limit=MAX_ACTIONS,
+        )
+
+
+def _layout(html: str, base: Path, extra_css: str | None = None) -> Any:
+    weasyprint = _weasyprint()
+    css = [weasyprint.CSS(string=extra_css)] if extra_css else None
+    return weasyprint.HTML(string=html, base_url=str(base)).render(stylesheets=css, pdf_tags=True)
+
+
+def _write(documents: list[Any], target: Any = None, *, compress: bool = True) -> bytes | None:
+    pages = [page for document in documents for page in document.pages]
+    joined = documents[0] if len(documents) == 1 else documents[0].copy(pages)
+    return joined.write_pdf(
+        target, pdf_variant="pdf/ua-1", pdf_tags=True, uncompressed_pdf=not compress
     )
+
+
+def write_pdf(html: str, path: Path, base: Path, *, compress: bool = True) -> None:
+    """One HTML page as one tagged PDF."""
+    _write([_layout(html, base)], str(path), compress=compress)
+
+
+def pdf_report(
+    report: Report,
+    html_of: Callable[[Report], str],
+    base: Path,
+    leave_out: Callable[[Report, PlanReport, Exception], None],
+    *,
+    compress: bool = True,
+) -> bytes:
+    """The report as one tagged PDF, each plan laid out alone (`html_of` gives the HTML of
+    a report). A plan whose layout fails is passed to `leave_out`, which takes it out of
+    `report` and says so in `report.not_reported`; the others are reported."""
+    check_size(report)
+    single = len(report.plans) == 1
+    documents = []
+    for pr in list(report.plans):
+        part = report if single else replace(report, plans=[pr], not_reported=[])
+        try:
+            documents.append(_layout(html_of(part), base, None if single else PART_CSS))
+        except (KeyboardInterrupt, SystemExit, MemoryError):
+            raise
+        except ImproveError:
+            raise
+        except Exception as exc:
+            leave_out(report, pr, exc)
+    if not (single and documents):
+        # the first page: the report's title, the plans not reported, who produced it
+        documents.insert(0, _layout(html_of(replace(report, plans=[])), base))
+    data = _write(documents, compress=compress)
+    assert data is not None
+    return data

@@ -58,6 +58,27 @@ def _c(name: str) -> tuple[str, str]:
     return next((fg, bg) for n, fg, bg in PAIRS if n == name)
 
 
+# The full table's columns (html.COLUMNS, in order) as percentages of its width, laid out
+# with `table-layout: fixed`: the widths are read from the header row alone, so no cell
+# is measured to size a column (the slow part of laying out a long table), and each
+# column is as wide as its content needs on A4 landscape: Ref, % and RAG narrow, Date due
+# wide enough for "31 January 2017", the words (Action, Success measures and the progress
+# note under Performance) wide.
+PLAN_WIDTHS = (5, 11, 16, 18, 8, 11, 6, 7, 18)
+# The exceptions' and the little-evidence tables: Ref, Action, RAG rating, Detail.
+ITEM_WIDTHS = (6, 43, 9, 42)
+# One family for print (Arial's metrics, narrower than DejaVu: fewer lines, fewer pages),
+# DejaVu Sans for the rating symbols it lacks.
+PRINT_FONT = 'Arial, "Liberation Sans", "DejaVu Sans", sans-serif'
+
+
+def _widths(table: str, widths: tuple[float, ...]) -> str:
+    return "\n".join(
+        f"table.{table} > thead th:nth-child({n}) {{ width: {w}%; }}"
+        for n, w in enumerate(widths, start=1)
+    )
+
+
 def stylesheet() -> str:
     body, muted, link = _c("body text"), _c("muted text"), _c("links")
     head, rec, theme, shaded, skip = (
@@ -87,40 +108,52 @@ h2 {{ font-size: 1.35em; margin: 1.4em 0 .3em; break-before: page; border-bottom
 h2.first {{ break-before: auto; }}
 h3 {{ font-size: 1.12em; margin: 1.1em 0 .3em; break-after: avoid; }}
 h4 {{ font-size: 1em; margin: .8em 0 .2em; break-after: avoid; }}
+h3 + p {{ break-after: avoid; }}
 p, li {{ max-width: 75em; }}
 .muted {{ color: {muted[0]}; }}
 a {{ color: {link[0]}; }}
 .skip {{ position: absolute; left: -999em; }}
 .skip:focus {{ left: 1em; top: 1em; padding: .4em .8em; color: {skip[0]}; background: {skip[1]}; z-index: 1; }}
-table {{ border-collapse: collapse; width: 100%; margin: .4em 0 1em; font-size: .9em; }}
-caption {{ text-align: left; font-weight: bold; padding: .3em 0; }}
-th, td {{ border: 1px solid #6b6b6b; padding: .3em .4em; text-align: left; vertical-align: top; }}
+table {{ border-collapse: collapse; width: 100%; margin: .4em 0 1em; font-size: .9em; line-height: 1.3; }}
+table.plan, table.items {{ table-layout: fixed; }}
+table.plan > thead th, table.items > thead th {{ box-sizing: border-box; }}
+{_widths("items", ITEM_WIDTHS)}
+caption {{ text-align: left; font-weight: bold; padding: .3em 0; break-after: avoid; }}
+th, td {{ border: 1px solid #6b6b6b; padding: .3em .4em; text-align: left; vertical-align: top; overflow-wrap: break-word; }}
+td p, th p {{ margin: 0 0 .3em; }}
+td ul, th ul {{ margin: 0 0 .3em; }}
+td > :last-child, th > :last-child, .note > :last-child {{ margin-bottom: 0; }}
 thead th {{ color: {head[0]}; background: {head[1]}; }}
 thead {{ display: table-header-group; }}
 tr {{ break-inside: avoid; page-break-inside: avoid; }}
+tr.long {{ break-inside: auto; page-break-inside: auto; }}
+tr.theme, tr.rec, tr.rec-words {{ break-after: avoid; page-break-after: avoid; }}
 tbody tr:nth-child(even) td {{ background: {shaded[1]}; }}
 tr.theme th {{ color: {theme[0]}; background: {theme[1]}; font-size: 1.05em; }}
 tr.rec th {{ color: {rec[0]}; background: {rec[1]}; font-weight: normal; }}
 tr.rec th strong {{ font-weight: bold; }}
+tr.rec-words td {{ background: {body[1]}; }}
 td.num {{ text-align: right; white-space: nowrap; }}
 td.date {{ white-space: nowrap; }}
 .rag {{ font-weight: bold; white-space: nowrap; }}
 span.rag {{ padding: 0 .3em; border: 1px solid #1a1a1a; }}
 td.rag {{ border: 1px solid #1a1a1a; }}
 {rags}
-.headline {{ display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }}
-.headline dl {{ margin: 0; display: grid; grid-template-columns: max-content auto; gap: .15em 1em; }}
+.headline {{ display: flex; flex-wrap: wrap; gap: 1em 2em; align-items: flex-start; }}
+.headline dl {{ flex: 1 1 30em; max-width: 60em; margin: 0; display: grid; grid-template-columns: 11em minmax(0, 1fr); gap: .15em 1em; }}
 .headline dt {{ font-weight: bold; }}
 .headline dd {{ margin: 0; }}
+.headline table {{ width: auto; margin: 0; }}
 figure {{ margin: 0; }}
 figure svg {{ display: block; }}
+.key {{ padding-left: 0; break-inside: avoid; }}
 .key li {{ list-style: none; margin: .2em 0; }}
-.key {{ padding-left: 0; }}
 ul.items {{ padding-left: 1.2em; }}
-footer {{ margin-top: 2em; border-top: 1px solid #6b6b6b; padding-top: .5em; }}
+td ul.items {{ padding-left: .9em; }}
+footer {{ margin-top: 2em; border-top: 1px solid #6b6b6b; padding-top: .5em; break-inside: avoid; }}
 @media print {{
   html {{ print-color-adjust: exact; -webkit-print-color-adjust: exact; }}
-  body {{ max-width: none; padding: 0; font-size: 9.5pt; }}
+  body {{ max-width: none; padding: 0; font-size: 9.5pt; font-family: {PRINT_FONT}; }}
   thead th {{ color: {print_head[0]}; background: {print_head[1]}; }}
   tr.theme th {{ color: {print_theme[0]}; background: {print_theme[1]}; }}
 {print_rags}
