@@ -239,7 +239,7 @@ def two_plans(tmp_path: Path) -> Path:
 
 @needs_pdf
 def test_each_plan_is_laid_out_alone_and_the_pdf_is_tagged_with_every_bookmark(tmp_path):
-    from improve.report.pdf import PART_CSS, _layout, pdf_report
+    from improve.report.pdf import PART_CSS, _layout, front_html, pdf_report
 
     plans = two_plans(tmp_path)
     report = make_report(api.load(plans), TODAY)
@@ -253,10 +253,22 @@ def test_each_plan_is_laid_out_alone_and_the_pdf_is_tagged_with_every_bookmark(t
         parts.append([pr.plan.title for pr in part.plans])
         return render_html(part, plans)
 
-    data = pdf_report(report, html_of, plans, lambda *a: pytest.fail("left out"), compress=False)
-    # each plan laid out alone, then the first page (the title and who produced it)
-    assert parts == [["Sample improvement plan"], ["Second plan"], []]
+    def front_of(whole):
+        parts.append(["front"])
+        return front_html(whole, plans, None)
+
+    def fail(*args):
+        pytest.fail("left out")
+
+    data = pdf_report(report, html_of, front_of, plans, fail, compress=False)
+    # each plan laid out alone, then the first page (title, contents, who produced it)
+    assert parts == [["Sample improvement plan"], ["Second plan"], ["front"]]
     assert len(re.findall(rb"/Type /Page\b", data)) == 1 + sum(alone)
+    # the contents link to each plan, on its own first page (the first page is page 1)
+    pages = re.findall(rb"(\d+) 0 obj\n<</Type /Page\b", data)
+    for n, plan in ((1, b"plan-sample"), (1 + alone[0], b"plan-second")):
+        assert b"/Dest (" + plan + b")" in data
+        assert re.search(rb"\(" + plan + rb"\) \[" + pages[n] + rb" 0 R", data), plan
     assert b"/StructTreeRoot" in data and b"/Marked true" in data and b"pdfuaid" in data
     assert b"/Lang (en-GB)" in data
     for title in (report.title, "Sample improvement plan", "Second plan", "Headline"):
@@ -286,8 +298,8 @@ def test_a_plan_that_cannot_be_laid_out_is_left_out_and_said_and_the_others_repo
     assert data.startswith(b"%PDF")
     assert [pr.plan.title for pr in report.plans] == ["Sample improvement plan"]
     assert len(report.not_reported) == 1 and "RuntimeError: boom" in report.not_reported[0]
-    # each plan laid out once, then the first page: no plan was laid out twice
-    assert calls == [["Sample improvement plan"], ["Second plan"], []]
+    # each plan laid out once (then the first page): no plan was laid out twice
+    assert calls == [["Sample improvement plan"], ["Second plan"]]
 
 
 def test_a_pdf_over_the_limit_is_refused_before_any_layout_in_one_line(tmp_path, monkeypatch):

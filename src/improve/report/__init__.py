@@ -108,11 +108,12 @@ def pdf_bytes(report: Report, plans_root: Path, out_dir: Path | None) -> bytes:
     """The report as a tagged PDF, each plan laid out as a document of its own (one plan
     that cannot be laid out is left out, as in `render`); refused above `pdf.MAX_ACTIONS`."""
     from .html import render_html
-    from .pdf import pdf_report
+    from .pdf import front_html, pdf_report
 
     return pdf_report(
         report,
         lambda part: render_html(part, plans_root, out_dir),
+        lambda whole: front_html(whole, plans_root, out_dir),
         out_dir or Path.cwd(),
         lambda r, pr, why: leave_out(r, pr, "pdf", why),
     )

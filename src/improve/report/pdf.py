@@ -84,17 +84,32 @@ def write_pdf(html: str, path: Path, base: Path, *, compress: bool = True) -> No
     _write([_layout(html, base)], str(path), compress=compress)
 
 
+def front_html(report: Report, plans_root: Path, out_dir: Path | None) -> str:
+    """The first page of a report of several plans, each laid out as a document of its
+    own: the report's title, its contents (a link to each plan), the plans not reported,
+    and who produced it."""
+    from .html import _Writer
+
+    class Front(_Writer):
+        def plan(self, pr: PlanReport, anchor: str, first: bool) -> None:
+            pass  # each plan is a document of its own
+
+    return Front(report, plans_root, out_dir).page()
+
+
 def pdf_report(
     report: Report,
     html_of: Callable[[Report], str],
+    front_of: Callable[[Report], str],
     base: Path,
     leave_out: Callable[[Report, PlanReport, Exception], None],
     *,
     compress: bool = True,
 ) -> bytes:
     """The report as one tagged PDF, each plan laid out alone (`html_of` gives the HTML of
-    a report). A plan whose layout fails is passed to `leave_out`, which takes it out of
-    `report` and says so in `report.not_reported`; the others are reported."""
+    a report; `front_of`, of its first page when it has several plans). A plan whose
+    layout fails is passed to `leave_out`, which takes it out of `report` and says so in
+    `report.not_reported`; the others are reported."""
     check_size(report)
     single = len(report.plans) == 1
     documents = []
@@ -109,8 +124,8 @@ def pdf_report(
         except Exception as exc:
             leave_out(report, pr, exc)
     if not (single and documents):
-        # the first page: the report's title, the plans not reported, who produced it
-        documents.insert(0, _layout(html_of(replace(report, plans=[])), base))
+        # the first page: the report's title and contents, the plans not reported, who made it
+        documents.insert(0, _layout(front_of(report), base))
     data = _write(documents, compress=compress)
     assert data is not None
     return data

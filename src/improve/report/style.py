@@ -158,6 +158,6 @@ footer {{ margin-top: 2em; border-top: 1px solid #6b6b6b; padding-top: .5em; bre
   tr.theme th {{ color: {print_theme[0]}; background: {print_theme[1]}; }}
 {print_rags}
   a {{ text-decoration: underline; }}
-  .skip, nav {{ display: none; }}
+  .skip {{ display: none; }}
 }}
 """
