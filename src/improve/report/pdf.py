@@ -65,10 +65,14 @@ def check_size(report: Report) -> None:
         )
 
 
-def _layout(html: str, base: Path, extra_css: str | None = None) -> Any:
+def _layout(html: str, base: Path, extra_css: str | None = None, fonts: Any = None) -> Any:
+    """One HTML page laid out; `fonts`, a WeasyPrint FontConfiguration the documents of one
+    report share (each would otherwise load the fonts again and keep them)."""
     weasyprint = _weasyprint()
-    css = [weasyprint.CSS(string=extra_css)] if extra_css else None
-    return weasyprint.HTML(string=html, base_url=str(base)).render(stylesheets=css, pdf_tags=True)
+    css = [weasyprint.CSS(string=extra_css, font_config=fonts)] if extra_css else None
+    return weasyprint.HTML(string=html, base_url=str(base)).render(
+        font_config=fonts, stylesheets=css, pdf_tags=True
+    )
 
 
 def _write(documents: list[Any], target: Any = None, *, compress: bool = True) -> bytes | None:
@@ -111,12 +115,16 @@ def pdf_report(
     layout fails is passed to `leave_out`, which takes it out of `report` and says so in
     `report.not_reported`; the others are reported."""
     check_size(report)
+    _weasyprint()  # or why PDFs cannot be made, in one line
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
     single = len(report.plans) == 1
     documents = []
     for pr in list(report.plans):
         part = report if single else replace(report, plans=[pr], not_reported=[])
         try:
-            documents.append(_layout(html_of(part), base, None if single else PART_CSS))
+            documents.append(_layout(html_of(part), base, None if single else PART_CSS, fonts))
         except (KeyboardInterrupt, SystemExit, MemoryError):
             raise
         except ImproveError:
@@ -125,7 +133,7 @@ def pdf_report(
             leave_out(report, pr, exc)
     if not (single and documents):
         # the first page: the report's title and contents, the plans not reported, who made it
-        documents.insert(0, _layout(front_of(report), base))
+        documents.insert(0, _layout(front_of(report), base, fonts=fonts))
     data = _write(documents, compress=compress)
     assert data is not None
     return data
