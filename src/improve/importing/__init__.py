@@ -127,7 +127,12 @@ def import_plan(
             f"{source.name}: no actions under the header at {grid.rows[at].where}",
             code="import-empty",
         )
-    name = title or next((t for t in built.title_rows if len(t) > 3), None) or source.stem
+    name = (
+        title
+        or next((t for t in built.headings if len(t) > 3), None)
+        or next((t for t in built.title_rows if len(t) > 3), None)
+        or source.stem
+    )
     text = render(
         built,
         plan_id=plan_id,

@@ -73,6 +73,7 @@ class Grid:
     rows: list[Row] = field(default_factory=list)
     sheet: str | None = None
     titles: list[str] = field(default_factory=list)  # a Word document's text above its table
+    headings: list[str] = field(default_factory=list)  # of those, the ones styled as headings
 
 
 def read_grid(path: Path, sheet: str | None = None) -> Grid:
@@ -328,9 +329,13 @@ def _read_docx(path: Path) -> Grid:
     grid = Grid(path)
     body = document.element.body
     for p in islice(body.iterchildren(qn("w:p")), 20):
-        text = Paragraph(p, document).text.strip()
+        para = Paragraph(p, document)
+        text = para.text.strip()
         if text:
             grid.titles.append(text)
+            style = (para.style.name if para.style is not None else "") or ""
+            if style.startswith(("Heading", "Title")):
+                grid.headings.append(text)
     if not document.tables:
         raise _no_table(path)
     if len(document.tables) > limits.MAX_TABLES:

@@ -86,6 +86,7 @@ class Built:
     recommendations: list[RecommendationIn] = field(default_factory=list)
     warnings: list[Remark] = field(default_factory=list)
     title_rows: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)  # a Word document's headings
     label: str | None = None  # what the source calls a recommendation ("Key concern")
     numbered: int = 0
     kept_as_extra: dict[str, str] = field(default_factory=dict)  # header → extra key
@@ -110,6 +111,10 @@ def build(grid: Grid, header: Header, today: dt.date) -> Built:
     out.title_rows = [clean(t) for t in grid.titles] + [
         clean(t) for row in grid.rows[: header.first] for t in row.texts() if t
     ]
+    out.headings = [clean(t) for t in grid.headings]
+    rec_at = _recommendation_column(header)
+    if rec_at is not None and header.find("action") is not None:
+        return _by_recommendation(grid, header, rec_at, out, today)
     header_keys = [c.key for c in header.columns]
     refs: set[str] = set()
     rec: RecommendationIn | None = None
@@ -135,6 +140,98 @@ def build(grid: Grid, header: Header, today: dt.date) -> Built:
         action = _action(row, header, rec, refs, out, today)
         rec.actions.append(action)
     return out
+
+
+def _recommendation_column(header: Header) -> int | None:
+    """A column headed "Recommendation(s)" that names no key: the table is one row per
+    recommendation, each answered by one piece of work (a scrutiny review's response)."""
+    for c in header.columns:
+        if (
+            c.key is None
+            and not c.by_map
+            and re.fullmatch(r"(?:the\s+)?recommendations?\W*", c.header.casefold().strip())
+        ):
+            return c.index
+    return None
+
+
+def _by_recommendation(grid: Grid, header: Header, rec_at: int, out: Built, today) -> Built:
+    """One recommendation per row with one action each ("<ref>.1"); a header row repeated
+    inside the table is skipped, and a row with no ref continues the row above it (a row
+    Word broke across a page)."""
+    ref_at = header.find("ref")
+    head = [_norm(t) for t in grid.rows[header.row].texts()]
+    joined: list[Row] = []
+    for row in grid.rows[header.row + 1 :]:
+        if not row.filled():
+            continue
+        if _same_as_header(row, head):
+            continue
+        ref = _text_at(row, ref_at)
+        if not ref and joined:
+            joined[-1] = _joined(joined[-1], row)
+            continue
+        joined.append(row)
+    refs: set[str] = set()
+    for row in joined:
+        ref = _text_at(row, ref_at).replace(" ", "").rstrip(".")
+        if not _REF.match(ref):
+            n = len(out.recommendations) + 1
+            if ref_at is not None and ref:
+                out.warnings.append(Remark(row.where, f'"{_clip(ref)}" is not a ref; the '
+                                           f"recommendation was numbered {n}"))  # fmt: skip
+            ref = str(n)
+        ref = _unique(ref, refs, out, row.where)
+        rec = RecommendationIn(ref, where=row.where)
+        _rec_words(rec, clean(_text_at(row, rec_at)))
+        out.recommendations.append(rec)
+        if not clean(_text_at(row, header.find("action"))):
+            out.warnings.append(Remark(row.where, f"recommendation {ref} has no action text; "
+                                       "it was imported with none"))  # fmt: skip
+            continue
+        rec.actions.append(_action(row, header, rec, refs, out, today, ref=f"{ref}.1"))
+    return out
+
+
+def _rec_words(rec: RecommendationIn, body: str) -> None:
+    """A heading line then the recommendation's words, as a review writes them."""
+    first, _, rest = body.partition("\n")
+    if rest.strip() and len(first) <= 120:
+        rec.title, rec.text = first.strip(), rest.strip()
+    elif len(body) <= 120 and "\n" not in body:
+        rec.title = body or None
+    else:
+        rec.text = body or None
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def _same_as_header(row: Row, head: list[str]) -> bool:
+    """The header row again (Word repeats it at the top of each page's part of a table)."""
+    texts = [_norm(t) for t in row.texts()]
+    filled = [(k, t) for k, t in enumerate(texts) if t]
+    return len(filled) >= 2 and all(k < len(head) and head[k] == t for k, t in filled)
+
+
+def _text_at(row: Row, k: int | None) -> str:
+    return row.cells[k].text if k is not None and k < len(row.cells) else ""
+
+
+def _joined(above: Row, row: Row) -> Row:
+    cells = list(above.cells)
+    for k, c in enumerate(row.cells):
+        if not c.text:
+            continue
+        if k < len(cells) and cells[k].text:
+            cells[k] = Cell(cells[k].text + "\n" + c.text, cells[k].where,
+                            cells[k].percent_format, cells[k].fill)  # fmt: skip
+        elif k < len(cells):
+            cells[k] = c
+        else:
+            cells.append(c)
+    return Row(cells, above.where, above.spans, above.table, above.guessed)
 
 
 def _lone_action(row: Row, action_at: int | None) -> bool:
@@ -247,10 +344,13 @@ def _cell(row: Row, k: int | None) -> Cell | None:
     return c if c.text else None
 
 
-def _action(row: Row, header: Header, rec: RecommendationIn, refs, out: Built, today):
+def _action(row: Row, header: Header, rec: RecommendationIn, refs, out: Built, today,
+            ref: str | None = None):  # fmt: skip
     get = {c.key: _cell(row, c.index) for c in header.columns if c.key}
     ref_cell = get.get("ref")
-    if ref_cell is not None and _REF.match(ref_cell.text.replace(" ", "")):
+    if ref is not None:
+        ref, numbered = _unique(ref, refs, out, row.where), False
+    elif ref_cell is not None and _REF.match(ref_cell.text.replace(" ", "")):
         ref, numbered = _unique(ref_cell.text.replace(" ", ""), refs, out, ref_cell.where), False
     else:
         if ref_cell is not None:
@@ -269,6 +369,8 @@ def _action(row: Row, header: Header, rec: RecommendationIn, refs, out: Built, t
         a.fields["outcome"] = clean(get["outcome"].text)  # type: ignore[union-attr]
     if get.get("leads"):
         leads = [x.strip() for x in re.split(r"[\n;]+", get["leads"].text)]  # type: ignore[union-attr]
+        # "HWB/TWC": agencies' short names joined by slashes are several leads
+        leads = [y for x in leads for y in (x.split("/") if _SHORT_NAMES.match(x) else [x])]
         a.fields["leads"] = [clean(x) for x in leads if x.strip()]
     for key in ("start", "due"):
         cell = get.get(key)
@@ -325,7 +427,12 @@ def _action(row: Row, header: Header, rec: RecommendationIn, refs, out: Built, t
             a.measures.append({"id": base if len(lines) == 1 else f"{base}-{k}", "text": line})
     cell = get.get("progress")
     if cell is not None:
-        update: dict[str, Any] = {"date": today, "note": clean(cell.text)}
+        word, note = leading_status(clean(cell.text))
+        if word and "status" not in a.fields:
+            a.fields["status"] = word
+        update: dict[str, Any] = {"date": today, "note": note or clean(cell.text)}
+        if word:
+            update["status"] = word
         if "percent" in a.fields:
             update["percent"] = a.fields["percent"]
         a.updates.append(update)
@@ -340,6 +447,23 @@ def _action(row: Row, header: Header, rec: RecommendationIn, refs, out: Built, t
                 out.kept_as_extra.setdefault(c.header or f"column {c.index + 1}", key)
                 a.extra.setdefault(key, clean(value.text))
     return a
+
+
+_LEADING = re.compile(
+    r"^\s*(completed?|in[ -]progress|not started|not yet started|ongoing|dropped|done)"
+    r"\s*(?:[.:;,\-–—]+\s*|\n+|$)",
+    re.IGNORECASE,
+)
+_SHORT_NAMES = re.compile(r"^[A-Za-z&]{2,12}(?:\s*/\s*[A-Za-z&]{2,12})+$")
+
+
+def leading_status(text: str) -> tuple[str | None, str]:
+    """A status word at the start of a progress note ("Completed", "In progress.") and
+    the note without it; (None, text) when it opens with none."""
+    m = _LEADING.match(text)
+    if m is None:
+        return None, text
+    return status_word(m[1]), text[m.end() :].strip()
 
 
 def _date(a: ActionIn, key: str, cell: Cell, out: Built) -> None:
