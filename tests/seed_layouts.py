@@ -61,3 +61,30 @@ def cse_scrutiny_docx(path: Path) -> Path:
          "part of Chapter four (Staying Safe) of TWC'S JSNA data set."])  # fmt: skip
     document.save(str(path))
     return path
+
+
+def key_concern_xlsx(path: Path, first: str = "Key Concern") -> Path:
+    """A tracker whose first column ("Key Concern", "Priority", "Workstream", "Theme")
+    holds an id on grouping rows, their text merged across the next few columns only (not
+    the whole width), and is blank on the action rows under them."""
+    import openpyxl
+    from openpyxl.styles import PatternFill
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Tracker"
+    ws.append(["Worcestershire Local Area SEND Accelerated Progress Plan"])
+    ws.append([first, "Action", "Lead", "Date due", "Status", "RAG", "Evidence", "Notes"])
+    ws.append(["KC1", "Leaders do not have an accurate understanding of the local area's "
+               "effectiveness"])  # fmt: skip
+    ws.merge_cells("B3:D3")
+    ws.append(["", "Refresh the self-evaluation", "Head of SEND", "31/03/2023", "In progress",
+               "Amber"])  # fmt: skip
+    ws.append(["", "Publish the SEND strategy", "Director", "30/04/2023", "Complete", "Green"])
+    ws["F5"].fill = PatternFill("solid", fgColor="00B050")
+    ws.append(["KC2", "Too many children and young people wait too long for an EHC plan"])
+    ws.merge_cells("B6:D6")
+    ws.append(["", "Recruit more educational psychologists", "Principal EP", "30/06/2023",
+               "Not started", ""])  # fmt: skip
+    book.save(str(path))
+    return path

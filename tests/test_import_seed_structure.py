@@ -10,7 +10,7 @@ from pathlib import Path
 
 from improve.importing import import_plan
 from improve.importing.columns import key_for
-from seed_layouts import CSE_HEADER, CSE_TITLE, cse_scrutiny_docx
+from seed_layouts import CSE_HEADER, CSE_TITLE, cse_scrutiny_docx, key_concern_xlsx
 
 TODAY = dt.date(2016, 11, 30)
 SHIPPED = Path(__file__).parent.parent / "plans" / "telford-cse-scrutiny-2016.toml"
@@ -75,3 +75,56 @@ def test_the_cse_review_agrees_with_the_shipped_transcription(tmp_path):
     assert leads["1"] == shipped["1"]["action"][0]["leads"] == ["TWSCB"]
     assert leads["4"] == shipped["4"]["action"][0]["leads"]
     assert len(leads["5"]) == len(shipped["5"]["action"][0]["leads"]) == 2
+
+
+def _imported(tmp_path, source, **kw):
+    plans = tmp_path / "plans"
+    plans.mkdir(exist_ok=True)
+    imported = import_plan(source, plans, today=TODAY, **kw)
+    return imported, tomllib.loads(imported.text)
+
+
+def test_an_action_ref_is_qualified_by_its_recommendation_not_renamed(tmp_path):
+    source = tmp_path / "tracker.csv"
+    source.write_text("Ref,Action,Lead\n1,Map the support,TWSCB\n2,Consult parents,TWC\n")
+    imported, plan = _imported(tmp_path, source)
+    refs = [a["ref"] for r in plan["recommendation"] for a in r["action"]]
+    assert refs == ["1.1", "1.2"]
+    assert not any("used twice" in line for line in imported.warning_lines())
+
+
+def test_numbers_restarting_under_each_recommendation_are_qualified(tmp_path):
+    source = tmp_path / "plan.csv"
+    source.write_text(
+        "Ref,Action,Lead\nKey concern 1: Leaders lack oversight,,\n1,Audit cases,A\n"
+        "2,Report monthly,B\nKey concern 2: Plans are late,,\n1,Track every plan,C\n"
+    )
+    imported, plan = _imported(tmp_path, source)
+    refs = [[a["ref"] for a in r["action"]] for r in plan["recommendation"]]
+    assert refs == [["1.1", "1.2"], ["2.1"]]
+    assert not any("used twice" in line for line in imported.warning_lines())
+
+
+def test_grouping_rows_in_a_key_concern_column_are_recommendations(tmp_path):
+    for first in ("Key Concern", "Priority", "Workstream", "Theme"):
+        where = tmp_path / first.replace(" ", "")
+        where.mkdir()
+        source = key_concern_xlsx(where / "tracker.xlsx", first)
+        imported, plan = _imported(where, source)
+        recs = plan["recommendation"]
+        assert [r["ref"] for r in recs] == ["KC1", "KC2"], first
+        assert recs[1]["title"].startswith("Too many children")
+        assert [len(r["action"]) for r in recs] == [2, 1]
+        assert not imported.warning_lines(), first
+
+
+def test_a_file_with_no_structure_says_so(tmp_path):
+    source = tmp_path / "flat.csv"
+    source.write_text("Task,Owner\nMap the support,TWSCB\nConsult parents,TWC\n")
+    imported, _ = _imported(tmp_path, source)
+    assert any("no structure found: check --map" in w for w in imported.warning_lines())
+    rows = tmp_path / "rows.csv"
+    rows.write_text("Ref,Action,Lead\n1,Map the support,TWSCB\n,,\n2,,TWC\n")
+    imported, _ = _imported(tmp_path, rows, plan_id="rows")
+    # what it could not place is said, with where
+    assert any("row with no action text" in w and ":line 4" in w for w in imported.warning_lines())

@@ -153,6 +153,11 @@ def import_plan(
         source, path, plan_id, text, header.columns, grid.rows[at].where, built,
         remarks=list(built.warnings), problems=problems,
     )  # fmt: skip
+    recs = built.recommendations
+    if len(recs) == 1 and recs[0].made_up:
+        out.remarks.append(Remark(grid.rows[at].where, "no structure found: check --map (no "
+            f"recommendation, theme or key concern was found, so all {len(recs[0].actions)} "
+            f'actions are under one made-up recommendation "{recs[0].ref}")'))  # fmt: skip
     sources = {a.ref: a for a in built.actions() if a.source_rag}
     for rec in plan.recommendations:
         for action in rec.actions:

@@ -116,6 +116,7 @@ def build(grid: Grid, header: Header, today: dt.date) -> Built:
     if rec_at is not None and header.find("action") is not None:
         return _by_recommendation(grid, header, rec_at, out, today)
     header_keys = [c.key for c in header.columns]
+    group_at = _group_column(header)
     refs: set[str] = set()
     rec: RecommendationIn | None = None
     theme: str | None = None
@@ -126,6 +127,9 @@ def build(grid: Grid, header: Header, today: dt.date) -> Built:
         if _is_header_again(row, header, header_keys):
             continue  # Word tables repeat their header at the top of every table
         action_at = header.find("action")
+        if group_at is not None and _is_group_row(row, group_at, action_at):
+            rec = _group(row, group_at, header, out, theme, refs)
+            continue
         if row.spans and not _lone_action(row, action_at):
             rec, theme = _spanning(row, out, rec, theme, refs)
             continue
@@ -140,6 +144,51 @@ def build(grid: Grid, header: Header, today: dt.date) -> Built:
         action = _action(row, header, rec, refs, out, today)
         rec.actions.append(action)
     return out
+
+
+_GROUP = re.compile(
+    r"(key concerns?|priority|priorities|workstreams?|themes?|areas? for "
+    r"improvement|objectives?)(?:\s+(?:no|number|ref|id))?",
+    re.IGNORECASE,
+)
+
+
+def _group_column(header: Header) -> int | None:
+    """A column headed "Key Concern", "Priority", "Workstream" or "Theme" that names no
+    key: its id marks the rows that group the actions under them."""
+    for c in header.columns:
+        if c.key is None and not c.by_map and _GROUP.fullmatch(_norm(c.header)):
+            return c.index
+    return None
+
+
+def _is_group_row(row: Row, group_at: int, action_at: int | None) -> bool:
+    """The group's id, and at most its text (merged across the next columns) beside it."""
+    given = _text_at(row, group_at)
+    if not given or len(given) > 40:
+        return False
+    others = [k for k, c in enumerate(row.cells) if c.text and k != group_at]
+    return len(others) <= 1 and all(k > group_at for k in others)
+
+
+def _group(row: Row, group_at: int, header: Header, out: Built, theme, refs):
+    given = _text_at(row, group_at)
+    m = _LABELLED.match(given + ": x")
+    ref = m[2] if m else given.replace(" ", "")
+    if not _REF.match(ref):
+        ref = str(len(out.recommendations) + 1)
+    heading = next((c.header for c in header.columns if c.index == group_at), "")
+    if _norm(heading).startswith("key concern"):
+        out.label = out.label or "Key concern"
+    new = RecommendationIn(_unique(ref.rstrip("."), refs, out, row.where), theme=theme,
+                           where=row.where)  # fmt: skip
+    body = clean(next((c.text for k, c in enumerate(row.cells) if c.text and k != group_at), ""))
+    if body:
+        _rec_words(new, body)
+    else:
+        new.title = given
+    out.recommendations.append(new)
+    return new
 
 
 def _recommendation_column(header: Header) -> int | None:
@@ -351,7 +400,10 @@ def _action(row: Row, header: Header, rec: RecommendationIn, refs, out: Built, t
     if ref is not None:
         ref, numbered = _unique(ref, refs, out, row.where), False
     elif ref_cell is not None and _REF.match(ref_cell.text.replace(" ", "")):
-        ref, numbered = _unique(ref_cell.text.replace(" ", ""), refs, out, ref_cell.where), False
+        given = ref_cell.text.replace(" ", "").rstrip(".")
+        if _BARE.fullmatch(given):  # "2" under recommendation 1 is 1.2, as councils number
+            given = f"{rec.ref}.{given}"
+        ref, numbered = _unique(given, refs, out, ref_cell.where), False
     else:
         if ref_cell is not None:
             out.warnings.append(Remark(ref_cell.where, f'"{ref_cell.text}" is not a ref; '
@@ -449,6 +501,7 @@ def _action(row: Row, header: Header, rec: RecommendationIn, refs, out: Built, t
     return a
 
 
+_BARE = re.compile(r"[0-9]{1,4}[a-z]?")
 _LEADING = re.compile(
     r"^\s*(completed?|in[ -]progress|not started|not yet started|ongoing|dropped|done)"
     r"\s*(?:[.:;,\-–—]+\s*|\n+|$)",
