@@ -71,6 +71,9 @@ def test_the_cse_review_agrees_with_the_shipped_transcription(tmp_path):
         assert rec["action"][0]["ref"] == want["action"][0]["ref"]
         assert rec["action"][0].get("status") == want["action"][0].get("status")
         assert want["title"] == rec.get("title") or rec["ref"] == "2"
+        # the update's words are the document's, without the status word, as shipped
+        note = rec["action"][0]["update"][0]["note"]
+        assert want["action"][0]["update"][0]["note"].startswith(note.split(".")[0])
     leads = {r["ref"]: r["action"][0]["leads"] for r in plan["recommendation"]}
     assert leads["1"] == shipped["1"]["action"][0]["leads"] == ["TWSCB"]
     assert leads["4"] == shipped["4"]["action"][0]["leads"]
