@@ -21,6 +21,8 @@ from .rows import (
     clean,
 )
 
+# a column's heading may also name a key of the plan's (columns.py): still ours to read
+_NAMED_BY_US = (None, "ref", "outcome", "theme", "recommendation", "group")
 _GROUP = re.compile(
     r"(key concerns?|priority|priorities|workstreams?|themes?|areas? for "
     r"improvement|objectives?)(?:\s+(?:no|number|ref|id))?",
@@ -32,7 +34,7 @@ def _group_column(header: Header) -> int | None:
     """A column headed "Key Concern", "Priority", "Workstream" or "Theme" that names no
     key: its id marks the rows that group the actions under them."""
     for c in header.columns:
-        if c.key is None and not c.by_map and _GROUP.fullmatch(_norm(c.header)):
+        if c.key in _NAMED_BY_US and not c.by_map and _GROUP.fullmatch(_norm(c.header)):
             return c.index
     return None
 
@@ -71,7 +73,7 @@ def _recommendation_column(header: Header) -> int | None:
     recommendation, each answered by one piece of work (a scrutiny review's response)."""
     for c in header.columns:
         if (
-            c.key is None
+            c.key in _NAMED_BY_US
             and not c.by_map
             and re.fullmatch(r"(?:the\s+)?recommendations?\W*", c.header.casefold().strip())
         ):
