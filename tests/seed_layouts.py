@@ -88,3 +88,32 @@ def key_concern_xlsx(path: Path, first: str = "Key Concern") -> Path:
                "Not started", ""])  # fmt: skip
     book.save(str(path))
     return path
+
+
+SEED_WORDS_HEADER = [
+    "Action No.", "Actions / activity", "Lead agency/partnership", "Target date",
+    "How will we know", "6 month progress update", "RAG status",
+]  # fmt: skip
+
+
+def seed_words_docx(path: Path) -> Path:
+    """A Word action plan headed in the seeds' own words (issue 24 point 6), a title line
+    above the table, one action's date a labelled stage ("Evaluation complete: January
+    2017", as in seed 004)."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Children's Services Improvement Plan 2016-17", level=1)
+    table = document.add_table(rows=0, cols=len(SEED_WORDS_HEADER))
+    for values in (
+        SEED_WORDS_HEADER,
+        ["1", "Evaluate the effectiveness of current pods", "Marie Hatton",
+         "Evaluation complete: January 2017", "Pods meet regularly across the service",
+         "Pods evaluated in two of three teams", "Amber"],
+        ["2", "Audit case files for pod activity", "Head of Service",
+         "31/03/2017", "75% of files audited graded good", "", "Green"],
+    ):  # fmt: skip
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
+    document.save(str(path))
+    return path

@@ -12,15 +12,21 @@ from .grid import Row
 # ("Status: what is the progress on the action?")
 WORDS: dict[str, tuple[str, ...]] = {
     "ref": ("ref", "refs", "reference", "no", "number", "action no", "action number",
-            "action ref", "id", "item"),
+            "action ref", "id", "item", "rec no", "rec number", "rec ref",
+            "recommendation no", "recommendation number"),
     "outcome": ("outcome", "outcomes", "intended outcome", "desired outcome"),
     "action": ("action", "actions", "activity", "activities", "task", "task name",
-               "action activity", "what we will do", "description"),
+               "action activity", "actions activity", "actions activities",
+               "action activities", "what we will do", "description",
+               "how it will be achieved", "how will it be achieved",
+               "how it will be delivered"),
     "measure": ("success measure", "success measures", "measure", "measures", "kpi", "kpis",
-                "measure of success", "measures of success", "how will we know"),
+                "measure of success", "measures of success", "how will we know",
+                "outcome progress measures", "outcome and progress measures",
+                "outcome measures", "progress measures"),
     "leads": ("lead", "leads", "lead s", "lead officer", "lead officers", "assigned to",
               "owner", "owners", "responsible", "responsible officer", "lead agency",
-              "lead person"),
+              "lead person", "lead agency partnership", "lead agency or partnership"),
     "due": ("date due", "due", "due date", "target date", "end date", "deadline",
             "timescale", "timescales", "completion date", "by when"),
     "start": ("start", "start date", "date started", "begin"),
@@ -41,7 +47,18 @@ HEADER_SEARCH = 30  # how far down a sheet the header is looked for (title rows 
 
 def normal(text: str) -> str:
     text = text.casefold().replace("%", " percent ").replace("&", " and ")
+    text = text.replace("n°", "no").replace("nº", "no")  # "Rec N°"
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+# what a header says around its words: "(as at November 2016)", "as at July 2016",
+# "6 month …", "Brief outline of …"
+_ASIDE = re.compile(r"\([^)]*\)|\bas (?:at|of)\b.*$", re.IGNORECASE)
+_BEFORE = re.compile(
+    r"^(?:(?:\d+|one|three|six|nine|twelve)[ -]months?|quarterly|monthly|brief outline of"
+    r"|outline of)\s+",
+    re.IGNORECASE,
+)
 
 
 _LOOKUP = {normal(w): key for key, ws in WORDS.items() for w in ws}
@@ -54,6 +71,9 @@ def key_for(header: str) -> str | None:
         return None
     if whole in _LOOKUP:
         return _LOOKUP[whole]
+    bare = normal(_BEFORE.sub("", _ASIDE.sub(" ", header).strip()))
+    if bare in _LOOKUP:
+        return _LOOKUP[bare]
     before = normal(header.split(":", 1)[0]) if ":" in header else ""
     if before in _LOOKUP:
         return _LOOKUP[before]
