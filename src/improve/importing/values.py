@@ -93,6 +93,10 @@ def parse_when(cell: Cell) -> When:
     tail = text[pos:].strip(" .;,")
     if len(found) == 1 and not labels[0] and not tail:
         return When(found[0][0], found[0][1], source=text if found[0][1] else "")
+    if len(found) == 1 and not tail and _stage_label(labels[0], text):
+        # one labelled stage ("Evaluation complete: January 2017"): its date, that milestone
+        day, month_only = found[0]
+        return When(day, month_only, [Milestone(labels[0], day, month_only)], source=text)
     if len(found) >= 2 and not tail and all(labels[1:]):
         stages = [
             Milestone(label or f"Stage {k}", day, month_only)
@@ -104,6 +108,24 @@ def parse_when(cell: Cell) -> When:
         source=text,
         warning=f'"{text}" is not one date; kept as a comment, with no due date: '
         "write the due date the plan means",
+    )
+
+
+# words that make a date a range or a bound, not a stage's date ("From: April 2017")
+_NOT_A_STAGE = re.compile(
+    r"(from|after|before|by|until|till|since|starting|start|circa|approx\w*|not before"
+    r"|no later than|ongoing)\b",
+    re.IGNORECASE,
+)
+
+
+def _stage_label(label: str, text: str) -> bool:
+    """One stage is read only as a council writes it: a short label, a colon, its date."""
+    return (
+        bool(label)
+        and len(label) <= 80
+        and text[len(label) :].lstrip().startswith(":")
+        and not _NOT_A_STAGE.match(label)
     )
 
 
