@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conftest import clean_env
 from improve.cli import cli
-from improve.importing.columns import key_for
+from improve.importing.columns import action_label, key_for
 from improve.importing.grid import Cell
 from improve.importing.values import parse_when
 from seed_layouts import seed_words_docx
@@ -100,3 +100,9 @@ def test_a_word_plan_headed_in_the_seeds_words_imports_without_map(monkeypatch, 
 def test_a_bound_or_an_unlabelled_phrase_is_still_not_a_stage(text):
     when = parse_when(Cell(text, "E7"))
     assert when.due is None and when.milestones == [] and when.warning is not None
+
+
+def test_a_how_it_will_be_achieved_column_gives_the_action_label():
+    heading = "Brief outline of how it will be achieved as at July 2016"
+    assert action_label(heading) == "How it will be achieved"  # as the shipped CSE plan
+    assert action_label("Actions / activity") is None

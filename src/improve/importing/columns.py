@@ -84,6 +84,22 @@ def key_for(header: str) -> str | None:
     return None
 
 
+# an action column headed in a response's words: what the plan then calls its actions
+# (`labels.action`, as the shipped CSE review does)
+_ACTION_LABELS = {
+    "how it will be achieved": "How it will be achieved",
+    "how will it be achieved": "How it will be achieved",
+    "how it will be delivered": "How it will be delivered",
+}
+
+
+def action_label(header: str) -> str | None:
+    """`labels.action` for an action column headed "Brief outline of how it will be
+    achieved" (the plan's word for its actions is then "How it will be achieved"), or None
+    for a heading that calls them actions."""
+    return _ACTION_LABELS.get(normal(_BEFORE.sub("", _ASIDE.sub(" ", header).strip())))
+
+
 @dataclass
 class Column:
     index: int
