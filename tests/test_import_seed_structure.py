@@ -131,3 +131,27 @@ def test_a_file_with_no_structure_says_so(tmp_path):
     imported, _ = _imported(tmp_path, rows, plan_id="rows")
     # what it could not place is said, with where
     assert any("row with no action text" in w and ":line 4" in w for w in imported.warning_lines())
+
+
+def test_the_cse_reviews_how_it_will_be_achieved_is_the_plans_word_for_an_action(tmp_path):
+    """The shipped transcription calls its actions "How it will be achieved"
+    (labels.action); the imported plan says the same, so its report heads the column so."""
+    from click.testing import CliRunner
+
+    from improve.cli import cli
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    doc = cse_scrutiny_docx(tmp_path / "cse.docx")
+    r = CliRunner().invoke(
+        cli, ["--plans", str(plans), "--today", "2016-11-30", "import", str(doc), "--id", "cse"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    data = tomllib.loads((plans / "cse.toml").read_text(encoding="utf-8"))
+    shipped = tomllib.loads(
+        (Path(__file__).parent.parent / "plans" / "telford-cse-scrutiny-2016.toml").read_text(
+            encoding="utf-8"
+        )
+    )
+    assert data["plan"]["labels"]["action"] == shipped["plan"]["labels"]["action"]

@@ -88,6 +88,7 @@ class Built:
     title_rows: list[str] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)  # a Word document's headings
     label: str | None = None  # what the source calls a recommendation ("Key concern")
+    action_label: str | None = None  # what it calls an action ("How it will be achieved")
     numbered: int = 0
     kept_as_extra: dict[str, str] = field(default_factory=dict)  # header → extra key
 
@@ -120,6 +121,11 @@ def build(grid: Grid, header: Header, today: dt.date) -> Built:
     )
 
     out.headings = [clean(t) for t in grid.headings]
+    from .columns import action_label
+
+    out.action_label = next(
+        (action_label(c.header) for c in header.columns if c.key == "action"), None
+    )
     rec_at = _recommendation_column(header)
     if rec_at is not None and header.find("action") is not None:
         return _by_recommendation(grid, header, rec_at, out, today)

@@ -47,8 +47,9 @@ def render(
     doc.add(tomlkit.comment("Check it against the source, then run `improve check`."))
     doc.add(tomlkit.nl())
     plan: dict[str, Any] = {"format": 1, "id": plan_id, "title": title, "kind": kind}
-    if built.label:
-        plan["labels"] = {"recommendation": built.label}
+    labels = {"recommendation": built.label, "action": built.action_label}
+    if any(labels.values()):
+        plan["labels"] = {k: v for k, v in labels.items() if v}
     doc.add("plan", _table(plan))
     if built.themes:
         doc.add("theme", _aot([{"id": t.id, "title": t.title} for t in built.themes]))
