@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import HistoryError
+from . import kept_files
 
 FOLDER = "reported"
 MAX_BYTES = 1_000_000  # one reporting of every plan of a county is a few kilobytes
@@ -37,11 +38,9 @@ MAX_PLANS = 10_000
 
 def folder_problem(plans: Path) -> str | None:
     """Why reports cannot be kept in plans/reported (it is a file, say), or None."""
-    folder = Path(plans) / FOLDER
-    if folder.is_dir() or not (folder.exists() or folder.is_symlink()):
-        return None
-    what = "a file, not a folder" if folder.is_file() else "not a folder"
-    return f"{folder} is {what}: move it aside (each report to a committee is kept in it)"
+    return kept_files.folder_problem(
+        Path(plans) / FOLDER, "each report to a committee is kept in it"
+    )
 
 
 def slug(body: str) -> str:
@@ -121,8 +120,7 @@ def _free_name(conn, folder: Path, uid: str) -> str:
         n += 1
 
 
-class Unwritten(HistoryError):
-    """The file could not be written (the folder, the disk): nothing of it is there."""
+Unwritten = kept_files.Unwritten
 
 
 def write(store, uid: str, plans: Path) -> Path:
@@ -131,7 +129,6 @@ def write(store, uid: str, plans: Path) -> Path:
     whole or not at all, and one found under its name holding this key is its own; one
     holding another key (another clone's, arrived by a pull) keeps its name, and this
     reporting takes the next."""
-    from .. import files
 
     conn = store.db.conn
     folder = Path(plans) / FOLDER
@@ -150,20 +147,13 @@ def write(store, uid: str, plans: Path) -> Path:
         if problem:
             raise Unwritten(problem, code="reported-not-folder")
         text = render(store, uid)
-        try:
-            files.create_new(folder / name, text.encode("utf-8"))
-        except FileExistsError:
-            if _key_of(folder / name) != uid:  # another reporting's file took the name
-                with store.transaction():
-                    conn.execute(
-                        "update report_files set file = ? where file = ? and pending = 1",
-                        [_free_name(conn, folder, uid), name],
-                    )
-                continue
-        except OSError as exc:
-            raise Unwritten(
-                f"cannot write {folder / name}: {exc.strerror or exc}", code="report-unwritten"
-            ) from None
+        if not kept_files.place(folder / name, text, uid, _key_of, "report-unwritten"):
+            with store.transaction():  # another reporting's file took the name
+                conn.execute(
+                    "update report_files set file = ? where file = ? and pending = 1",
+                    [_free_name(conn, folder, uid), name],
+                )
+            continue
         with store.transaction():
             conn.execute("update report_files set pending = 0 where file = ?", [name])
         return folder / name

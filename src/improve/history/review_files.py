@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import HistoryError
+from . import kept_files
 from .rows import COLUMNS, KEY
 
 FOLDER = "reviews"
@@ -80,11 +81,7 @@ def render(store, review_id: int) -> tuple[str, str]:
 
 def folder_problem(plans: Path) -> str | None:
     """Why the reviews cannot be kept in plans/reviews (it is a file, say), or None."""
-    folder = Path(plans) / FOLDER
-    if folder.is_dir() or not (folder.exists() or folder.is_symlink()):
-        return None
-    what = "a file, not a folder" if folder.is_file() else "not a folder"
-    return f"{folder} is {what}: move it aside (each review is kept in it as DATE.toml)"
+    return kept_files.folder_problem(Path(plans) / FOLDER, "each review is kept in it as DATE.toml")
 
 
 def reserve(store, review_id: int, plans: Path) -> None:
@@ -112,9 +109,7 @@ def _free_name(conn, folder: Path, review_id: int) -> str:
         n += 1
 
 
-class Unwritten(HistoryError):
-    """The review's file could not be written (the folder, the disk): nothing of the file
-    is there."""
+Unwritten = kept_files.Unwritten
 
 
 def write(store, review_id: int, plans: Path) -> Path:
@@ -123,7 +118,6 @@ def write(store, review_id: int, plans: Path) -> Path:
     whole or not at all (files.create_new), and one found under its name with this
     review's key is its own; one with another key (another clone's, arrived by a pull)
     keeps its name, and this review takes the next."""
-    from .. import files
 
     conn = store.db.conn
     folder = Path(plans) / FOLDER
@@ -147,20 +141,13 @@ def write(store, review_id: int, plans: Path) -> Path:
         if problem:
             raise Unwritten(problem, code="reviews-not-folder")
         text = render(store, review_id)[1]
-        try:
-            files.create_new(folder / name, text.encode("utf-8"))
-        except FileExistsError:
-            if _key_of(folder / name) != uid:  # another review's file took the name
-                with store.transaction():
-                    conn.execute(
-                        "update reviews set file = ? where id = ? and pending = 1",
-                        [_free_name(conn, folder, review_id), review_id],
-                    )
-                continue
-        except OSError as exc:
-            raise Unwritten(
-                f"cannot write {folder / name}: {exc.strerror or exc}", code="review-unwritten"
-            ) from None
+        if not kept_files.place(folder / name, text, uid, _key_of, "review-unwritten"):
+            with store.transaction():  # another review's file took the name
+                conn.execute(
+                    "update reviews set file = ? where id = ? and pending = 1",
+                    [_free_name(conn, folder, review_id), review_id],
+                )
+            continue
         with store.transaction():
             conn.execute("update reviews set pending = 0 where id = ?", [review_id])
         return folder / name
