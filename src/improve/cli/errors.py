@@ -107,6 +107,10 @@ class ImproveGroup(click.Group):
             raise
         except KeyboardInterrupt:
             raise
+        except BrokenPipeError:  # the reader went away (`improve … | head`): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so the flush at exit cannot fail again
+            raise click.exceptions.Exit(1) from None
         except Exception as exc:  # a bug: say so in one line, keep the details on request
             if os.environ.get("IMPROVE_DEBUG"):
                 traceback.print_exc(file=sys.stderr)
