@@ -117,3 +117,123 @@ def seed_words_docx(path: Path) -> Path:
             cell.text = value
     document.save(str(path))
     return path
+
+
+SEND_TITLE = "Worcestershire Local Area SEND Accelerated Progress Plan (SEND APP) 2022-2023"
+SEND_HEADER = ["No.", "Actions / activity", "Lead", "Timescale", "Outcome/progress measures",
+               "RAG status"]  # fmt: skip
+SEND_MEMBERSHIP = (
+    "Membership: Parent carer forum (FiP) and WAC and stakeholder groups\nSpecial Schools\n"
+    "Designated Clinical Officer, CCG"
+)
+SEND_CONCERNS = [
+    (
+        "KEY CONCERN 1: THE VARIATION IN THE SKILLS AND COMMITMENT OF SOME MAINSTREAM "
+        "SCHOOLS TO PROVIDE EFFECTIVE SUPPORT FOR CHILDREN WHO HAVE SEND",
+        "Lead WCF and Health: Assistant Director Education Quality (WCF), Lead for Children "
+        "and Maternity (CCG)",
+        [
+            ("1", "Share outcomes of SEND inspection and Accelerated Action Plan with Head "
+             "Teachers at online event (s).", "Assistant Director Education Quality",
+             "Feb 2023 / Apr 2023", "Green"),
+            ("2", "Review and increase attendance of mainstream Headteachers at 0-25 SEND & "
+             "All Age Disability Partnership Board.", "SEND Group Manager", "31/03/2023",
+             "Amber"),
+            ("3", "Provide training, support and challenge to schools on outcomes for "
+             "children.", "Lead for Children and Maternity", "Jan 2023", "Red"),
+        ],
+        "• Number of schools/Trusts attending events to share outcomes of SEND inspection\n"
+        "• % of mainstream SENCOs attending training/ networks virtually or face to face",
+    ),
+    (
+        "KEY CONCERN 2: THE LACK OF SUITABLE SPECIALIST PROVISION TO MEET THE IDENTIFIED "
+        "NEEDS OF CHILDREN AND YOUNG PEOPLE",
+        "Lead WCF and Health: SEND Group Manager (WCF), Lead for Children and Maternity (CCG)",
+        [
+            ("1", "Improve our communication to all stakeholders of the decision-making "
+             "process for placements at special schools.", "SEND Group Manager",
+             "Dec 2022 / Mar 2023", "Green"),
+            ("2", "Publish and implement our SEND provision plan.", "SEND Group Manager",
+             "30/06/2023", ""),
+        ],
+        "• % of new EHC Plans that are placed in mainstream schools",
+    ),
+]  # fmt: skip
+
+
+def send_app_docx(path: Path) -> Path:
+    """Seed 002 in Word: the plan's title, then one table where each key concern is a row
+    merged across it ("KEY CONCERN 1: …"), an italic leads row under it, the "Actions /
+    activity" header row again, actions numbered from 1 in each concern, staged dates
+    ("Feb 2023 / Apr 2023"), and the concern's measures in one cell merged down the
+    actions' rows."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading(SEND_TITLE, level=1)
+    document.add_paragraph("Project Sponsors: DCS and CEO of WCF")
+    table = document.add_table(rows=0, cols=len(SEND_HEADER))
+    for concern, leads, actions, measures in SEND_CONCERNS:
+        cells = table.add_row().cells
+        merged = cells[0].merge(cells[-1])
+        merged.text = concern
+        merged.paragraphs[0].runs[0].bold = True
+        cells = table.add_row().cells
+        merged = cells[0].merge(cells[-1])
+        merged.text = ""
+        merged.paragraphs[0].add_run(leads).italic = True
+        if concern.startswith("KEY CONCERN 1"):
+            cells = table.add_row().cells
+            cells[0].merge(cells[-1]).text = SEND_MEMBERSHIP
+        for cell, value in zip(table.add_row().cells, SEND_HEADER, strict=True):
+            cell.text = value
+        first = None
+        for k, values in enumerate(actions):
+            cells = table.add_row().cells
+            for col, value in zip((0, 1, 2, 3, 5), values, strict=True):
+                cells[col].text = value
+            if k == 0:
+                first = cells[4]
+                first.text = measures
+            else:
+                assert first is not None
+                first = first.merge(cells[4])  # the measures cell, merged down
+    document.save(str(path))
+    return path
+
+
+def send_app_xlsx(path: Path) -> Path:
+    """Seed 002 in Excel: title rows, the header once, each key concern a row merged
+    across, its leads in italics merged across below it, actions numbered from 1 in each
+    concern with RAG as a word and a fill, a UK date, staged dates, and the concern's
+    measures in one cell merged down the actions' rows."""
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+
+    fills = {"Green": "00B050", "Amber": "FFC000", "Red": "FF0000"}
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "SEND APP"
+    ws.append([SEND_TITLE])
+    ws.append(["Project Sponsors: DCS and CEO of WCF"])
+    ws.append(SEND_HEADER)
+    last = len(SEND_HEADER)
+    for concern, leads, actions, measures in SEND_CONCERNS:
+        ws.append([concern])
+        r = ws.max_row
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
+        ws.append([leads])
+        r = ws.max_row
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
+        ws.cell(r, 1).font = Font(italic=True)
+        ws.append(["ACTIONS/ACTIVITY"])  # a heading over the actions, merged across
+        r = ws.max_row
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
+        top = ws.max_row + 1
+        for k, (no, text, lead, when, rag) in enumerate(actions):
+            ws.append([int(no), text, lead, when, measures if k == 0 else None, rag])
+            if rag:
+                ws.cell(ws.max_row, last).fill = PatternFill("solid", fgColor=fills[rag])
+        ws.merge_cells(start_row=top, start_column=5, end_row=ws.max_row, end_column=5)
+    book.save(str(path))
+    return path

@@ -53,16 +53,26 @@ def import_(source, plan_id, kind, title, sheet, mapping, dry_run) -> None:
         heading = column.header or f"column {column.index + 1}"
         if column.key is None and column.by_map:
             what = "ignored (--map)"
+        elif column.index in imported.built.read_as:
+            what = imported.built.read_as[column.index]
         elif column.key is None:
             what = f"kept under extra.{imported.built.kept_as_extra.get(heading, '…')}"
         else:
             what = column.key + (" (--map)" if column.by_map else "")
         echo(f"  {heading} → {what}")
     c = imported.counts
-    line = (
-        f"Found {_n(c['themes'], 'theme')}, {_n(c['recommendations'], 'recommendation')} and "
-        f"{_n(c['actions'], 'action')}."
-    )
+    built = imported.built
+    label = (built.label or "recommendation").casefold()
+    found = [_n(c["themes"], "theme")] if c["themes"] else []
+    found.append(_n(c["recommendations"], label))
+    found.append(_n(c["actions"], "action"))
+    held = sum(len(r.measures) for r in built.recommendations)
+    if held:
+        found.append(f"{_n(held, 'measure')} of the {_plural(label)}")
+    line = f"Found {', '.join(found[:-1])} and {found[-1]}."
+    led = sum(1 for r in built.recommendations if r.leads)
+    if led:
+        line += f" {_n(led, label)} {'has' if led == 1 else 'have'} leads of {'its' if led == 1 else 'their'} own."
     numbered = [a.ref for a in imported.built.actions() if a.numbered]
     if numbered:
         shown = ", ".join(numbered[:12]) + (", …" if len(numbered) > 12 else "")
@@ -97,4 +107,10 @@ def import_(source, plan_id, kind, title, sheet, mapping, dry_run) -> None:
 
 
 def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count} {word if count == 1 else _plural(word)}"
+
+
+def _plural(word: str) -> str:
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "o", "u"):
+        return word[:-1] + "ies"  # priority → priorities
+    return word + "s"

@@ -41,6 +41,11 @@ class Cell:
     where: str  # as a person finds it: Sheet!C7, table 1 row 4, line 7
     percent_format: bool = False  # an Excel number shown as a percentage (0.5 is 50%)
     fill: str | None = None  # an Excel fill colour, RRGGBB
+    # a cell merged down over the rows below: `down` is how many rows the first covers;
+    # a cell under it is `under` and holds its text again (as Word reads it), so a lead
+    # merged down is every row's lead, and a value said once for them all can be told
+    down: int = 1
+    under: bool = False
 
     @property
     def text(self) -> str:
@@ -64,7 +69,8 @@ class Row:
         return [c.text for c in self.cells]
 
     def filled(self) -> list[Cell]:
-        return [c for c in self.cells if c.text]
+        """The cells with a value of this row's own (not one carried down from above)."""
+        return [c for c in self.cells if c.text and not c.under]
 
 
 @dataclass
@@ -248,6 +254,11 @@ def _read_book(path: Path, book, sheet: str | None, counts: limits.Counts) -> Gr
     width = used.columns
     across = _merged_across(used, max(3, width // 2))
     hidden = _hidden(used)
+    tops: dict[int, list[tuple[int, int]]] = {}  # row → merges down begun there: column, last
+    for r1, c1, r2, _ in used.merges:
+        if r2 > r1:
+            tops.setdefault(r1, []).append((c1, r2))
+    carried: dict[int, tuple[Cell, int]] = {}  # column → a cell merged down, its last row
     rows = ws.iter_rows(min_row=1, max_row=used.rows, min_col=1, max_col=width)
     for r, row in enumerate(rows, start=1):
         cells = []
@@ -267,7 +278,15 @@ def _read_book(path: Path, book, sheet: str | None, counts: limits.Counts) -> Gr
         for a, b in hidden.get(r, ()):  # under a merge, as Excel shows it: empty
             for k in range(a, b + 1):
                 cells[k - 1] = Cell(None, cells[k - 1].where)
-        filled = [c for c in cells if c.text]
+                top, last = carried.get(k, (None, 0))
+                if top is not None and r <= last:  # merged down: the first cell's value
+                    cells[k - 1] = Cell(top.value, cells[k - 1].where, top.percent_format,
+                                        top.fill, under=True)  # fmt: skip
+        for k, last in tops.get(r, ()):
+            if k <= len(cells):
+                cells[k - 1].down = last - r + 1
+                carried[k] = (cells[k - 1], last)
+        filled = [c for c in cells if c.text and not c.under]
         grid.rows.append(Row(cells, f"{name}!{r}", across[r] and len(filled) <= 2))
     return grid
 
@@ -363,7 +382,7 @@ def _read_table(grid: Grid, table, t: int, cells_read: list[int]) -> None:
     billion columns a billion times. Refused at the limits as they are reached."""
     from docx.table import _Cell
 
-    above: dict[int, str] = {}  # grid column → the text of the cell last begun there
+    above: dict[int, Cell] = {}  # grid column → the cell last begun there
     path = grid.source
     for r, tr in enumerate(table._tbl.tr_lst, start=1):
         if len(grid.rows) >= limits.MAX_ROWS:
@@ -381,17 +400,22 @@ def _read_table(grid: Grid, table, t: int, cells_read: list[int]) -> None:
             if cells_read[0] > limits.MAX_CELLS:
                 raise refuse(path, f"has over {limits.MAX_CELLS:,} table cells by table {t}, "
                              f"row {r}", f"at most {limits.MAX_CELLS:,} cells")  # fmt: skip
-            if tc.vMerge == "continue":
-                text = above.get(offset, "")
+            top = above.get(offset) if tc.vMerge == "continue" else None
+            if top is not None:
+                text = top.text
+                top.down += 1
             else:
                 text = "\n".join(p.text for p in _Cell(tc, table).paragraphs).strip()
-                above[offset] = text
             unique += 1
             # a cell merged across columns is one cell per column it covers: its text is
             # kept in the first, so every column stays where the header is
             for j in range(span):
                 k = len(cells) + 1
-                cells.append(Cell(text if j == 0 else None, f"table {t}, row {r}, column {k}"))
+                cell = Cell(text if j == 0 else None, f"table {t}, row {r}, column {k}",
+                            under=top is not None)  # fmt: skip
+                cells.append(cell)
+                if j == 0 and top is None:
+                    above[offset] = cell
             offset += span
         spans = len(cells) >= 3 and unique <= 2
         grid.rows.append(Row(cells, f"table {t}, row {r}", spans, table=t))

@@ -55,6 +55,7 @@ def _group(row: Row, group_at: int, header: Header, out: Built, theme, refs):
     if not _REF.match(ref):
         ref = str(len(out.recommendations) + 1)
     heading = next((c.header for c in header.columns if c.index == group_at), "")
+    out.read_as[group_at] = "recommendation (its rows group the actions under them)"
     if _norm(heading).startswith("key concern"):
         out.label = out.label or "Key concern"
     new = RecommendationIn(_unique(ref.rstrip("."), refs, out, row.where), theme=theme,
@@ -86,6 +87,7 @@ def _by_recommendation(grid: Grid, header: Header, rec_at: int, out: Built, toda
     inside the table is skipped, and a row with no ref continues the row above it (a row
     Word broke across a page)."""
     ref_at = header.find("ref")
+    out.read_as[rec_at] = "recommendation (a heading line, then its words)"
     head = [_norm(t) for t in grid.rows[header.row].texts()]
     joined: list[Row] = []
     for row in grid.rows[header.row + 1 :]:

@@ -70,6 +70,9 @@ class RecommendationIn:
     why: str | None = None
     good: list[str] = field(default_factory=list)
     actions: list[ActionIn] = field(default_factory=list)
+    leads: list[str] = field(default_factory=list)  # from a "Lead …:" row under it
+    measures: list[dict[str, Any]] = field(default_factory=list)  # said once for its actions
+    extra: dict[str, Any] = field(default_factory=dict)  # its "Membership: …"
     made_up: bool = False  # no recommendation in the source: one made to hold its actions
     where: str = ""
 
@@ -91,6 +94,8 @@ class Built:
     action_label: str | None = None  # what it calls an action ("How it will be achieved")
     numbered: int = 0
     kept_as_extra: dict[str, str] = field(default_factory=dict)  # header → extra key
+    capitals: set[str] = field(default_factory=set)  # words the source writes in capitals
+    read_as: dict[int, str] = field(default_factory=dict)  # column → what its cells became
 
     def actions(self) -> list[ActionIn]:
         return [a for r in self.recommendations for a in r.actions]
@@ -121,6 +126,7 @@ def build(grid: Grid, header: Header, today: dt.date) -> Built:
     )
 
     out.headings = [clean(t) for t in grid.headings]
+    out.capitals = capitals_in(grid)
     from .columns import action_label
 
     out.action_label = next(
@@ -134,6 +140,12 @@ def build(grid: Grid, header: Header, today: dt.date) -> Built:
     refs: set[str] = set()
     rec: RecommendationIn | None = None
     theme: str | None = None
+    lead_in = _lead_in(grid, header)
+    for row in lead_in:  # "KEY CONCERN 1: …" and its leads above the first header row
+        rec, theme = _spanning(row, out, rec, theme, refs)
+    if lead_in:
+        taken = {clean(t) for row in lead_in for t in row.texts() if t}
+        out.title_rows = [t for t in out.title_rows if t not in taken]
     for row in grid.rows[header.row + 1 :]:
         filled = row.filled()
         if not filled:
@@ -171,6 +183,25 @@ def _lone_action(row: Row, action_at: int | None) -> bool:
     return not any(p.match(text) for p in (_THEME, _WHY, _GOOD, _LABELLED))
 
 
+def _lead_in(grid: Grid, header: Header) -> list[Row]:
+    """The rows above the header that begin the plan's structure: from the first row
+    across the table that names a theme or a labelled recommendation ("KEY CONCERN 1: …",
+    when a Word table gives each concern its own header row under it) to the header, in
+    the header's own table."""
+    table = grid.rows[header.first].table
+    above = grid.rows[: header.first]
+    for k, row in enumerate(above):
+        if row.table != table or not row.spans:
+            continue
+        text = clean("\n".join(c.text for c in row.filled()))
+        if _THEME.match(text) or _LABELLED.match(text):
+            rest = above[k:]
+            if all(r.spans and r.table == table for r in rest if r.filled()):
+                return [r for r in rest if r.filled()]
+            return []
+    return []
+
+
 def _is_header_again(row: Row, header: Header, keys: list[str | None]) -> bool:
     from .columns import key_for
 
@@ -183,12 +214,19 @@ def _spanning(row, out: Built, rec, theme, refs: set[str]):
     what good looks like."""
     filled = row.filled()
     text = clean("\n".join(c.text for c in filled))
+    if _LEADS_ROW.match(text) or _MEMBERS_ROW.match(text):
+        _about(rec, text, out, row.where)
+        return rec, theme
+    from .columns import key_for
+
+    if len(text) <= 40 and key_for(text) in ("action", "measure"):
+        return rec, theme  # "ACTIONS/ACTIVITY" over the actions: a heading, not a row
     m = _THEME.match(text)
     if m:
         tid = m[1].upper()
         if any(t.id == tid for t in out.themes):
             tid = f"{tid}-{len(out.themes) + 1}"
-        out.themes.append(ThemeIn(tid, _short(m[2])))
+        out.themes.append(ThemeIn(tid, calm(_short(m[2]), out.capitals)))
         return None, tid
     for pattern, what in ((_WHY, "why this is important"), (_GOOD, "what good looks like")):
         m = pattern.match(text)
@@ -203,14 +241,14 @@ def _spanning(row, out: Built, rec, theme, refs: set[str]):
         else:
             rec.good = [x for x in BULLETS.split(rest) if x.strip()]
         return rec, theme
-    ref, body = None, text
+    ref, body, labelled = None, text, False
     if len(filled) == 2 and _REF.match(filled[0].text) and len(filled[0].text) <= 12:
         ref, body = filled[0].text, clean(filled[1].text)
     else:
         m = _LABELLED.match(text)
         if m:
             out.label = out.label or m[1].strip().capitalize()
-            ref, body = m[2], m[3].strip()
+            ref, body, labelled = m[2], calm(m[3].strip(), out.capitals), True
         else:
             m = _NUMBERED.match(text)
             if m:
@@ -219,7 +257,9 @@ def _spanning(row, out: Built, rec, theme, refs: set[str]):
         ref = str(len(out.recommendations) + 1)
     ref = _unique(ref.rstrip("."), refs, out, row.where)
     new = RecommendationIn(ref, theme=theme, where=row.where)
-    if len(body) <= 120 and "\n" not in body:
+    if labelled and "\n" not in body and len(body) <= 250:
+        new.title = body  # "Key concern 2: …": the concern is its title, however long
+    elif len(body) <= 120 and "\n" not in body:
         new.title = body
     else:
         new.text = body
@@ -349,11 +389,19 @@ def _action(row: Row, header: Header, rec: RecommendationIn, refs, out: Built, t
         else:
             a.fields["impact_note"] = clean(cell.text)
     cell = get.get("measure")
-    if cell is not None:
+    if cell is not None and not cell.under:  # a cell merged down is read at its first row
         lines = [x for x in BULLETS.split(clean(cell.text)) if x.strip()]
-        base = "m" + re.sub(r"[^A-Za-z0-9]+", "-", ref).strip("-")
-        for k, line in enumerate(lines, 1):
-            a.measures.append({"id": base if len(lines) == 1 else f"{base}-{k}", "text": line})
+        # one cell merged down the actions' rows: the measures of their recommendation
+        # (a workstream's outcome measures), not of the first action alone
+        held, owner = (rec.measures, "r" + rec.ref) if cell.down > 1 else (a.measures, "m" + ref)
+        if cell.down > 1:
+            word = (out.label or "recommendation").casefold()
+            out.read_as.setdefault(header.find("measure") or 0, f"measure (a cell merged down "
+                                   f"a {word}'s actions: the {word}'s measures)")  # fmt: skip
+        base = re.sub(r"[^A-Za-z0-9]+", "-", owner).strip("-")
+        for k, line in enumerate(lines, len(held) + 1):
+            many = len(lines) > 1 or held
+            held.append({"id": f"{base}-{k}" if many else base, "text": line})
     cell = get.get("progress")
     if cell is not None:
         word, note = leading_status(clean(cell.text))
@@ -421,3 +469,70 @@ def _date(a: ActionIn, key: str, cell: Cell, out: Built) -> None:
 def _clip(text: str, n: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+_LEADS_ROW = re.compile(
+    r"^\s*(?:leads?|lead officers?|lead agenc(?:y|ies)|responsible(?: officers?)?)\b"
+    r"[^:\n]{0,40}:\s*(.+)$",
+    re.IGNORECASE | re.S,
+)
+_MEMBERS_ROW = re.compile(r"^\s*membership\s*:\s*(.+)$", re.IGNORECASE | re.S)
+
+
+def _about(rec: RecommendationIn | None, text: str, out: Built, where: str) -> None:
+    """A row under a recommendation saying who leads it ("Lead WCF and Health: …") or who
+    is its group's membership ("Membership: …"): its leads, or `extra.membership`."""
+    if rec is None:
+        out.warnings.append(Remark(where, f'"{_clip(text)}" before any recommendation was '
+                                   "not read"))  # fmt: skip
+        return
+    m = _LEADS_ROW.match(text)
+    if m is not None:
+        rec.leads += [x for x in split_leads(m[1]) if x not in rec.leads]
+        return
+    m = _MEMBERS_ROW.match(text)
+    assert m is not None
+    rec.extra["membership"] = [x.strip() for x in BULLETS.split(m[1]) if x.strip()]
+
+
+def split_leads(text: str) -> list[str]:
+    """Leads as a row lists them: one a line or between semicolons; split at commas only
+    when every part names its organisation in brackets ("Assistant Director (WCF), Lead
+    for Children (CCG)"), as "Head of Service, Safeguarding" is one lead."""
+    parts = [clean(x) for x in re.split(r"[\n;]+", text) if x.strip()]
+    out = []
+    for part in parts:
+        pieces = [x.strip() for x in re.split(r",\s*(?![^()]*\))", part)]
+        if len(pieces) > 1 and all(x.endswith(")") for x in pieces):
+            out += pieces
+        else:
+            out.append(part)
+    return [x.rstrip(".") for x in out if x]
+
+
+def calm(text: str, capitals: set[str]) -> str:
+    """A heading written in capitals ("THE VARIATION IN THE SKILLS OF SOME SCHOOLS") in
+    sentence case, keeping the words the document writes in capitals elsewhere ("SEND",
+    "EHC"); any other text as it is."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 6 or any(ch.islower() for ch in letters):  # not "SEND" alone
+        return text
+
+    def word(m: re.Match) -> str:
+        w = m[0]
+        return w if w in capitals else w.lower()
+
+    out = re.sub(r"[A-Z][A-Z'’]*", word, text)
+    return out[:1].upper() + out[1:]
+
+
+def capitals_in(grid: Grid) -> set[str]:
+    """The words written in capitals inside text that is not all capitals: the document's
+    acronyms ("SEND", "EHC", "CCG")."""
+    found: set[str] = set()
+    for row in grid.rows:
+        for c in row.cells:
+            t = c.text
+            if t and not c.under and any(ch.islower() for ch in t):
+                found.update(w for w in re.findall(r"\b[A-Z][A-Z'’]+\b", t))
+    return found

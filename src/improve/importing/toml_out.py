@@ -63,8 +63,11 @@ def render(
                 "text": _multiline(rec.text),
                 "why": _multiline(rec.why),
                 "good_looks_like": rec.good,
+                "leads": rec.leads,
             }
         )
+        if rec.extra:
+            t.add("extra", _inline(rec.extra))
         if rec.made_up:
             t.comment("no recommendation in the source: made to hold its actions")
         if rec.actions:
@@ -72,6 +75,8 @@ def render(
             for a in rec.actions:
                 actions.append(_action(a))
             t.add("action", actions)
+        if rec.measures:
+            t.add("measure", _aot(rec.measures))
         recs.append(t)
     doc.add("recommendation", recs)
     return tomlkit.dumps(doc)

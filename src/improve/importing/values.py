@@ -98,10 +98,14 @@ def parse_when(cell: Cell) -> When:
         day, month_only = found[0]
         return When(day, month_only, [Milestone(labels[0], day, month_only)], source=text)
     if len(found) >= 2 and not tail and all(labels[1:]):
-        stages = [
-            Milestone(label or f"Stage {k}", day, month_only)
-            for k, (label, (day, month_only)) in enumerate(zip(labels, found, strict=True), 1)
-        ]
+        # dates one after another are stages of the work: named by the words before each,
+        # or, with only "/", "&" or "and" between ("Feb 2023 / Apr 2023"), by their order
+        named = ["" if _SEPARATOR.fullmatch(label) else label for label in labels]
+        n = len(found)
+        stages = []
+        for k, (label, (day, month_only)) in enumerate(zip(named, found, strict=True), 1):
+            label = label or (f"Stage {k}" if any(named) else f"Stage {k} of {n}")
+            stages.append(Milestone(label, day, month_only))
         last = stages[-1]
         return When(last.due, last.month_only, stages, source=text)
     return When(
@@ -110,6 +114,9 @@ def parse_when(cell: Cell) -> When:
         "write the due date the plan means",
     )
 
+
+# what stands between dates that are stages one after another: "/", "&", "and", "then", an arrow
+_SEPARATOR = re.compile(r"(?:/|&|\+|and|then|→|->|>)", re.IGNORECASE)
 
 # words that make a date a range or a bound, not a stage's date ("From: April 2017")
 _NOT_A_STAGE = re.compile(
