@@ -3,6 +3,7 @@ officer would have them: title rows, headings, repeated header rows, continuatio
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 CSE_HEADER = [
@@ -236,4 +237,155 @@ def send_app_xlsx(path: Path) -> Path:
                 ws.cell(ws.max_row, last).fill = PatternFill("solid", fgColor=fills[rag])
         ws.merge_cells(start_row=top, start_column=5, end_row=ws.max_row, end_column=5)
     book.save(str(path))
+    return path
+
+
+def _cse_rows(shipped: dict) -> list[list[str]]:
+    """The rows of seed 004's recommendations table, made from the shipped transcription:
+    Rec N°, the recommendation (its heading, then its words), the lead agency as the
+    document writes it, how it will be achieved, and the progress update opening with
+    its status word ("Completed", "In progress")."""
+    words = {"complete": "Completed", "in-progress": "In progress"}
+    rows = []
+    for rec in shipped["recommendation"]:
+        action = rec["action"][0]
+        leads = rec.get("extra", {}).get("lead_as_written") or ""
+        note = action["update"][0].get("note", "")
+        status = words.get(action.get("status", ""), "")
+        if rec["ref"] == "9":  # four agencies, a line each in the document's cell
+            leads = "Public Health\nNHS England\nCCG\nSSSFT"
+        rows.append([rec["ref"], rec["title"] + "\n" + rec["text"], leads, action["action"],
+                     (status + "\n" + note) if status else note])  # fmt: skip
+    return rows
+
+
+def cse_from_shipped_docx(path: Path, shipped: dict) -> Path:
+    """Seed 004 part a, every recommendation, as the council's Word table: the council's
+    name, the review's title as a heading, the header row repeated every eight rows (as
+    Word repeats it at each page) and one row broken across a page (its second part a row
+    with no Rec N°)."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Telford & Wrekin Council")
+    document.add_heading(shipped["plan"]["title"], level=1)
+    table = document.add_table(rows=0, cols=5)
+
+    def row(values: list[str]) -> None:
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
+
+    for k, values in enumerate(_cse_rows(shipped)):
+        if k % 8 == 0:
+            row(CSE_HEADER)
+        if values[0] == "3":  # broken across a page: the action's last paragraph goes over
+            first, _, rest = values[3].rpartition("\n")
+            row([*values[:3], first, values[4]])
+            row(["", "", "", rest, ""])
+        else:
+            row(values)
+    document.save(str(path))
+    return path
+
+
+def cse_from_shipped_xlsx(path: Path, shipped: dict) -> Path:
+    """Seed 004 part a as an officer's workbook: two title rows, the header, one row a
+    recommendation, wrapped text."""
+    import openpyxl
+    from openpyxl.styles import Alignment
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Recommendations"
+    ws.append(["Telford & Wrekin Council"])
+    ws.append([shipped["plan"]["title"]])
+    ws.append(CSE_HEADER)
+    for values in _cse_rows(shipped):
+        ws.append(values)
+        for cell in ws[ws.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    book.save(str(path))
+    return path
+
+
+SIF_HEADER = ["Ref", "Outcome", "Action", "Success Measure", "Lead(s)", "Date Due",
+              "% complete", "RAG rating", "Performance"]  # fmt: skip
+
+
+def ofsted_sif_xlsx(path: Path) -> Path:
+    """Seed 004 part b (the Ofsted SIF Improvement Plan) as a workbook: title rows, the
+    header, a theme merged across, a recommendation's ref with its text merged across the
+    other columns, "Why this is important" and "What good looks like" merged across,
+    actions with refs, percent cells formatted as %, RAG as a word and a fill, a real
+    Excel date, a UK text date and a staged date."""
+    import openpyxl
+    from openpyxl.styles import PatternFill
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "SIF plan"
+    ws.append(["Telford & Wrekin Council"])
+    ws.append(["Ofsted SIF Improvement Plan 2016-17"])
+    ws.append(SIF_HEADER)
+    width = len(SIF_HEADER)
+
+    def across(text: str, ref: str | None = None) -> None:
+        ws.append([ref, text] if ref else [text])
+        r = ws.max_row
+        ws.merge_cells(start_row=r, start_column=2 if ref else 1, end_row=r, end_column=width)
+
+    across("THEME 1: SCRUTINY, OVERSIGHT AND ADVOCACY")
+    across("Ensure that all social workers receive regular, good quality supervision that is "
+           "recorded and reflective, with management oversight of every case.", ref="1.1")  # fmt: skip
+    across("Why this is important: children are safer when their workers are supervised.")
+    across("What 'good' looks like: ➤ Managers oversee practice ➤ Decisions are recorded")
+    ws.append(["1.1.1", "Consistent practice", "Review the supervision policy",
+               "75% cases audited graded 'good'", "Head of Safeguarding",
+               dt.date(2017, 3, 31), 0.5, "In progress and on schedule", "Too early to say"])  # fmt: skip
+    ws.append(["1.1.2", "", "Train all team managers in the policy", "",
+               "Principal Social Worker", "31/01/2017", 0.25, "In progress but behind schedule",
+               "Partly"])  # fmt: skip
+    for row in (ws.max_row - 1, ws.max_row):
+        ws.cell(row, 7).number_format = "0%"
+    ws.cell(ws.max_row, 8).fill = PatternFill("solid", fgColor="FFC000")
+    across("THEME 2: PERMANENCE")
+    across("Children achieve permanence without drift or delay.", ref="2.1")
+    ws.append(["2.1.1", "", "Track every plan for permanence monthly", "",
+               "Head of Children in Care", "Stage 1: December 2016 Stage 2: March 2017", 1,
+               "Complete", "Yes"])  # fmt: skip
+    ws.cell(ws.max_row, 7).number_format = "0%"
+    book.save(str(path))
+    return path
+
+
+def key_concern_docx(path: Path) -> Path:
+    """A tracker kept in Word with a "Priority" column: the grouping rows hold the
+    priority's id, its text merged across the next columns; the actions under it leave
+    the column blank."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Early Help Partnership Action Plan 2022-24", level=1)
+    header = ["Priority", "Action", "Lead", "By when", "Progress update", "RAG status"]
+    table = document.add_table(rows=0, cols=len(header))
+    for cell, value in zip(table.add_row().cells, header, strict=True):
+        cell.text = value
+    for pid, text, actions in (
+        ("P1", "Families get help early, from the right service", [
+            ("Publish the Early Help offer", "Early Help Partnership Manager", "31/03/2023",
+             "Completed. Published in March.", "Green"),
+            ("Train 200 practitioners in the Early Help Assessment", "Workforce Lead",
+             "June 2023", "In progress: 120 trained", "Amber")]),
+        ("P2", "Fewer children need a social worker", [
+            ("Review step-down from social care", "Head of Early Help", "30/09/2023", "",
+             "")]),
+    ):  # fmt: skip
+        cells = table.add_row().cells
+        cells[0].text = pid
+        cells[1].merge(cells[3]).text = text
+        for values in actions:
+            cells = table.add_row().cells
+            for cell, value in zip(cells[1:], values, strict=True):
+                cell.text = value
+    document.save(str(path))
     return path

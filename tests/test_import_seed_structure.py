@@ -8,6 +8,8 @@ import datetime as dt
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from improve.importing import import_plan
 from improve.importing.columns import key_for
 from seed_layouts import CSE_HEADER, CSE_TITLE, cse_scrutiny_docx, key_concern_xlsx
@@ -155,3 +157,39 @@ def test_the_cse_reviews_how_it_will_be_achieved_is_the_plans_word_for_an_action
         )
     )
     assert data["plan"]["labels"]["action"] == shipped["plan"]["labels"]["action"]
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_every_cse_recommendation_agrees_with_the_shipped_transcription(tmp_path, kind):
+    """The whole review, built in the seed's layout from the shipped plan's own words,
+    imports back to the same recommendations, leads (as the document writes them),
+    statuses and update text."""
+    from seed_layouts import cse_from_shipped_docx, cse_from_shipped_xlsx
+
+    shipped = tomllib.loads(SHIPPED.read_text("utf-8"))
+    build = cse_from_shipped_docx if kind == "docx" else cse_from_shipped_xlsx
+    source = build(tmp_path / f"cse.{kind}", shipped)
+    (tmp_path / "plans").mkdir()
+    imported = import_plan(source, tmp_path / "plans", today=TODAY, kind="scrutiny")
+    plan = tomllib.loads(imported.text)
+    words = lambda text: " ".join(text.split())  # noqa: E731 - paragraphs' blank lines go
+    assert plan["plan"]["title"] == shipped["plan"]["title"]
+    assert plan["plan"]["labels"]["action"] == shipped["plan"]["labels"]["action"]
+    got = plan["recommendation"]
+    assert [r["ref"] for r in got] == [r["ref"] for r in shipped["recommendation"]]
+    for rec, want in zip(got, shipped["recommendation"], strict=True):
+        assert rec["title"] == want["title"]
+        assert words(rec["text"]) == words(want["text"])
+        (action,) = rec["action"]
+        (wanted,) = want["action"]
+        assert action["ref"] == wanted["ref"]
+        assert words(action["action"]) == words(wanted["action"])
+        assert action.get("status") == wanted.get("status"), rec["ref"]
+        assert words(action["update"][0]["note"]) == words(wanted["update"][0]["note"])
+        as_written = want.get("extra", {}).get("lead_as_written")
+        if as_written is None:
+            assert "leads" not in action
+        else:  # the document's words; the transcription spelled some agencies out
+            assert " ".join(action["leads"]) == as_written.replace("/", " ")
+            assert len(action["leads"]) == len(wanted["leads"])
+    assert not any("no structure" in line for line in imported.warning_lines())

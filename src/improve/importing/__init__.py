@@ -130,6 +130,7 @@ def import_plan(
     name = (
         title
         or next((t for t in built.headings if len(t) > 3), None)
+        or next((t for t in built.title_rows if len(t) > 3 and not _ORGANISATION.match(t)), None)
         or next((t for t in built.title_rows if len(t) > 3), None)
         or source.stem
     )
@@ -170,6 +171,13 @@ def import_plan(
                 found = Disagreement(action.ref, opening, given.source_rag or "", st.rag, st.why)
                 out.disagreements.append(found)
     return out
+
+
+# a title row that is only who keeps the plan ("Telford & Wrekin Council"), not its title
+_ORGANISATION = re.compile(
+    r"^[\w&'’ .,-]{0,60}\b(council|trust|partnership|board|police|ccg|children first)$",
+    re.IGNORECASE,
+)
 
 
 def _opening(text: str, words: int = 8) -> str:

@@ -56,8 +56,10 @@ def _group(row: Row, group_at: int, header: Header, out: Built, theme, refs):
         ref = str(len(out.recommendations) + 1)
     heading = next((c.header for c in header.columns if c.index == group_at), "")
     out.read_as[group_at] = "recommendation (its rows group the actions under them)"
-    if _norm(heading).startswith("key concern"):
-        out.label = out.label or "Key concern"
+    named = re.match(r"(key concern|priorit|workstream|objective|area)", _norm(heading))
+    if named:  # what the source calls these groups (a "Theme" column stays a recommendation)
+        word = {"priorit": "Priority", "area": "Area for improvement"}.get(named[1], named[1])
+        out.label = out.label or word.capitalize()
     new = RecommendationIn(_unique(ref.rstrip("."), refs, out, row.where), theme=theme,
                            where=row.where)  # fmt: skip
     body = clean(next((c.text for k, c in enumerate(row.cells) if c.text and k != group_at), ""))

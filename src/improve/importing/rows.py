@@ -59,6 +59,7 @@ class ActionIn:
     extra: dict[str, Any] = field(default_factory=dict)
     source_rag: str | None = None
     where: str = ""
+    months: list[bool] = field(default_factory=list)  # for each date read: a month alone?
 
 
 @dataclass
@@ -458,6 +459,7 @@ def _date(a: ActionIn, key: str, cell: Cell, out: Built) -> None:
         a.comments.append(f'start in the source: "{when.source}"')
         return
     a.fields[key] = when.due
+    a.months.append(when.month_only)
     if when.milestones:
         for ms in when.milestones:
             a.milestones.append({"label": ms.label, "due": ms.due})

@@ -47,6 +47,9 @@ def render(
     doc.add(tomlkit.comment("Check it against the source, then run `improve check`."))
     doc.add(tomlkit.nl())
     plan: dict[str, Any] = {"format": 1, "id": plan_id, "title": title, "kind": kind}
+    months = [m for a in built.actions() for m in a.months]
+    if months and all(months):  # the source gives every date as a month ("January 2017")
+        plan["dates"] = "month"
     labels = {"recommendation": built.label, "action": built.action_label}
     if any(labels.values()):
         plan["labels"] = {k: v for k, v in labels.items() if v}
