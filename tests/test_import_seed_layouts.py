@@ -97,3 +97,26 @@ def test_a_source_giving_every_date_as_a_month_says_so(tmp_path):
     days = tmp_path / "days.csv"
     days.write_text(months.read_text("utf-8").replace("January 2017", "31/01/2017"), "utf-8")
     assert "dates" not in tomllib.loads(import_plan(days, plans, today=TODAY).text)["plan"]
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Worcestershire Local Area SEND Accelerated Progress Plan (SEND APP)", "send"),
+        ("Ofsted SIF Improvement Plan 2016-17", "ofsted"),
+        ("Scrutiny Review of Multi-Agency Working Against CSE", "scrutiny"),
+        ("Children and Young People's Plan 2022-24", "partnership"),
+        ("Early Help Partnership Action Plan", "partnership"),
+        ("Sending the newsletter", "other"),  # "SEND" is a word, not part of one
+        ("Team tasks", "other"),
+        ("How we send letters to schools", "other"),  # the acronym is in capitals
+    ],
+)
+def test_the_kind_comes_from_the_title_unless_given(tmp_path, title, kind):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    source = tmp_path / "plan.csv"
+    source.write_text(f"{title}\nRef,Action,Lead,Date due\n1.1,Audit files,Head,31/01/2017\n")
+    assert tomllib.loads(import_plan(source, plans, today=TODAY).text)["plan"]["kind"] == kind
+    given = import_plan(source, plans, today=TODAY, kind="internal")
+    assert tomllib.loads(given.text)["plan"]["kind"] == "internal"

@@ -19,7 +19,12 @@ def register(cli: click.Group) -> None:
 @global_options
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--id", "plan_id", metavar="ID", help="The plan's id (default: from the file name).")
-@click.option("--kind", type=click.Choice(KINDS), default="other", show_default=True)
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    help="The plan's kind (default: from its title: SEND, Ofsted, Scrutiny, Partnership; "
+    "else other).",
+)
 @click.option("--title", help="The plan's title (default: the title above the table).")
 @click.option("--sheet", metavar="NAME", help="The workbook's sheet (default: the first).")
 @click.option(
@@ -46,6 +51,8 @@ def import_(source, plan_id, kind, title, sheet, mapping, dry_run) -> None:
         mapping=mapping,
     )  # fmt: skip
     echo(f"Read {source.name}: the header is at {imported.header_at}.")
+    if kind is None:
+        echo(f"Kind: {imported.kind} (from the title; --kind says otherwise).")
     echo("Columns:")
     for column in imported.columns:
         if not column.header and column.key is None:

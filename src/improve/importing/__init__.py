@@ -48,6 +48,7 @@ class Imported:
     remarks: list[Remark] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
     problems: list = field(default_factory=list)  # the check's warnings on the new file
+    kind: str = "other"
 
     @property
     def counts(self) -> dict[str, int]:
@@ -74,7 +75,7 @@ def import_plan(
     *,
     today: dt.date,
     plan_id: str | None = None,
-    kind: str = "other",
+    kind: str | None = None,
     title: str | None = None,
     sheet: str | None = None,
     mapping: tuple[str, ...] | list[str] = (),
@@ -134,6 +135,7 @@ def import_plan(
         or next((t for t in built.title_rows if len(t) > 3), None)
         or source.stem
     )
+    kind = kind or guess_kind(name)
     text = render(
         built,
         plan_id=plan_id,
@@ -152,7 +154,7 @@ def import_plan(
         )
     out = Imported(
         source, path, plan_id, text, header.columns, grid.rows[at].where, built,
-        remarks=list(built.warnings), problems=problems,
+        remarks=list(built.warnings), problems=problems, kind=kind,
     )  # fmt: skip
     recs = built.recommendations
     if len(recs) == 1 and recs[0].made_up:
@@ -171,6 +173,26 @@ def import_plan(
                 found = Disagreement(action.ref, opening, given.source_rag or "", st.rag, st.why)
                 out.disagreements.append(found)
     return out
+
+
+_KINDS = (  # the plan's kind, from words in its title, when --kind does not say
+    ("send", re.compile(r"(?-i:\bSEND\b)|special educational needs|\bEHC", re.IGNORECASE)),
+    ("ofsted", re.compile(r"\bofsted\b|\bSIF\b|\bILACS\b|inspection", re.IGNORECASE)),
+    ("scrutiny", re.compile(r"\bscrutiny\b", re.IGNORECASE)),
+    (
+        "partnership",
+        re.compile(r"\bpartnership\b|children (?:and|&) young people.s plan", re.IGNORECASE),
+    ),
+)
+
+
+def guess_kind(title: str) -> str:
+    """ "SEND", "Ofsted", "Scrutiny" or "Partnership" in the title says the plan's kind;
+    else "other"."""
+    for kind, words in _KINDS:
+        if words.search(title):
+            return kind
+    return "other"
 
 
 # a title row that is only who keeps the plan ("Telford & Wrekin Council"), not its title
