@@ -18,7 +18,28 @@ def _measure(d: dict, where: tuple) -> m.Measure:
         readings=[m.Reading(r["date"], r["value"], r.get("note")) for r in d.get("readings", [])],
         extra=d.get("extra", {}),
         where=where,
+        variance=_variance(d.get("variance")),
+        comparators=[
+            m.Comparator(
+                c["date"],
+                c.get("england"),
+                c.get("region"),
+                c.get("neighbours"),
+                c.get("neighbours_by"),
+                c.get("source"),
+                c.get("extra", {}),
+                where + ("comparators", c.get("__i", i)),
+            )
+            for i, c in enumerate(d.get("comparators", []))
+        ],
     )
+
+
+def _variance(d: dict | None) -> m.Variance | None:
+    # a variance with a bad or missing key was left out by the checks (as {}): no variance
+    if not d or "amber" not in d or "red" not in d:
+        return None
+    return m.Variance(d["amber"], d["red"])
 
 
 def build_action(d: dict, where: tuple) -> m.Action:

@@ -65,6 +65,33 @@ class Reading:
     note: str | None = None
 
 
+@dataclass(slots=True, frozen=True)
+class Variance:
+    """How far short of its target a measure may fall and stay GREEN (`amber`) or AMBER
+    (`red`), in percent of the target (0 <= amber <= red)."""
+
+    amber: float
+    red: float
+
+
+NEIGHBOURS_BY = ("median", "mean")
+
+
+@dataclass(slots=True)
+class Comparator:
+    """What others read on a date: England, the region, the statistical neighbours. A
+    figure that is missing or suppressed is None, never 0."""
+
+    date: date
+    england: float | None = None
+    region: float | None = None
+    neighbours: float | None = None
+    neighbours_by: str | None = None  # median | mean
+    source: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    where: tuple = ()
+
+
 @dataclass(slots=True)
 class Measure:
     id: str
@@ -76,6 +103,8 @@ class Measure:
     readings: list[Reading] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     where: tuple = ()
+    variance: Variance | None = None
+    comparators: list[Comparator] = field(default_factory=list)
 
     @property
     def latest(self) -> Reading | None:

@@ -109,6 +109,19 @@ READING = {
     "note": Key("str"),
     "extra": EXTRA,
 }
+VARIANCE = {
+    "amber": Key("number", True, low=0),
+    "red": Key("number", True, low=0),
+}
+COMPARATOR = {
+    "date": Key("date", True),
+    "england": Key("number"),
+    "region": Key("number"),
+    "neighbours": Key("number"),
+    "neighbours_by": Key("str", choices=model.NEIGHBOURS_BY),
+    "source": Key("str"),
+    "extra": EXTRA,
+}
 MEASURE = {
     "id": Key("str", True),
     "text": Key("str", True),
@@ -117,6 +130,8 @@ MEASURE = {
     "direction": Key("str", choices=model.DIRECTIONS),
     "baseline": Key("number"),
     "readings": Key("tables", spec=READING),
+    "variance": Key("table", spec=VARIANCE),
+    "comparators": Key("tables", spec=COMPARATOR),
     "extra": EXTRA,
 }
 EVIDENCE = {
@@ -412,7 +427,9 @@ def _hidden(value: Any, path: tuple, report: Report) -> None:
 
 
 def _singular(key: str) -> str:
-    return {"readings": "reading", "judgements": "judgement"}.get(key, key)
+    return {"readings": "reading", "judgements": "judgement", "comparators": "comparator"}.get(
+        key, key
+    )
 
 
 def _example(key: str, f: Key) -> str:

@@ -139,6 +139,7 @@ def _check_measures(plan: m.Plan, report: Report) -> set[str]:
     by_id: dict[str, list[m.Measure]] = {}
     for measure in plan.all_measures():
         by_id.setdefault(measure.id, []).append(measure)
+        _check_measure(measure, report)
     for measure_id, uses in by_id.items():
         if len(uses) > 1:
             # which one is "first" depends on where they sit in the file: let the loader decide
@@ -148,6 +149,28 @@ def _check_measures(plan: m.Plan, report: Report) -> set[str]:
                 "measure ids must be unique in the plan",
             )
     return set(by_id)
+
+
+def _check_measure(measure: m.Measure, report: Report) -> None:
+    v = measure.variance
+    if v is not None and v.amber > v.red:
+        report.error(
+            measure.where + ("variance", "red"),
+            f'variance "red" ({v.red:g}) is less than "amber" ({v.amber:g}); the shortfall '
+            "that turns a measure red must be at least the one that turns it amber, "
+            f"e.g. variance = {{ amber = {v.red:g}, red = {v.amber:g} }}",
+            at="value",
+        )
+    seen: set = set()
+    for c in measure.comparators:
+        if c.date in seen:
+            report.error(
+                c.where + ("date",),
+                f"measure {measure.id} has two comparators dated {c.date.isoformat()}; "
+                "keep one entry for each date (put England, region and neighbours in it)",
+                at="value",
+            )
+        seen.add(c.date)
 
 
 def _check_action(
