@@ -134,3 +134,205 @@ def test_two_comparators_of_one_date_are_an_error_at_the_second(tmp_path):
 def test_any_unit_word_loads(tmp_path, unit):
     lf = load(tmp_path, MEASURE + f'unit = "{unit}"\n')
     assert lf.problems == [] and lf.plan is not None
+
+
+# --------------------------------------------------------------------------------------
+# the figures: improve.measures
+# --------------------------------------------------------------------------------------
+
+from datetime import date  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from improve import model as m  # noqa: E402
+from improve.measures import measure_view, rag, shown, trend  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "value, unit, text",
+    [
+        (307, "1 in N", "1 in 307"),
+        (307.0, "1 in N", "1 in 307"),
+        (22.1, "%", "22.1%"),
+        (22.15, "%", "22.2%"),  # half up, on the number as written
+        (325.1, "per 10,000", "325.1 per 10,000"),
+        (12, "days", "12 days"),
+        (12.0, None, "12"),
+        (99.96, "%", "100%"),
+        (12345.67, None, "12,345.7"),
+        (-3.25, None, "-3.3"),
+        (0.042, "%", "0.042%"),
+        (0.0456, None, "0.046"),
+        (0, "%", "0%"),
+        (None, "%", ""),
+    ],
+)
+def test_shown(value, unit, text):
+    assert shown(value, unit) == text
+
+
+V = m.Variance
+
+# a target of 1 to a million in hundredths, variances of 0 to 100% in tenths
+targets = st.integers(1, 10**8).map(lambda n: Decimal(n) / 100)
+percents = st.integers(0, 1000).map(lambda n: Decimal(n) / 10)
+STEP = Decimal("0.001")  # past a boundary: the smallest step a plan would write
+
+
+def _at(target: Decimal, percent: Decimal, direction: str) -> Decimal:
+    """The reading that falls short of the target by exactly `percent` of it."""
+    short = target * percent / 100
+    return target - short if direction == "up" else target + short
+
+
+def _worse(value: Decimal, direction: str) -> Decimal:
+    return value - STEP if direction == "up" else value + STEP
+
+
+def _r(value: Decimal, target: Decimal, direction: str, amber: Decimal, red: Decimal):
+    return rag(float(value), float(target), direction, V(float(amber), float(red)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    target=targets,
+    a=percents,
+    b=percents,
+    direction=st.sampled_from(["up", "down"]),
+)
+def test_rag_at_its_boundaries(target, a, b, direction):
+    amber, red = min(a, b), max(a, b)
+    on_amber, on_red = _at(target, amber, direction), _at(target, red, direction)
+    assert _r(target, target, direction, amber, red) == "green"  # exactly on target
+    assert _r(on_amber, target, direction, amber, red) == "green"  # exactly at amber
+    past_amber = _worse(on_amber, direction)
+    within_red = past_amber >= on_red if direction == "up" else past_amber <= on_red
+    assert _r(past_amber, target, direction, amber, red) == ("amber" if within_red else "red")
+    assert _r(on_red, target, direction, amber, red) == ("amber" if red > amber else "green")
+    assert _r(_worse(on_red, direction), target, direction, amber, red) == "red"
+    # better than the target is never short of it
+    better = target + 7 if direction == "up" else target - 7
+    assert _r(better, target, direction, amber, red) == "green"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    amber=st.integers(0, 50).map(Decimal),
+    extra=st.integers(0, 50).map(Decimal),
+    direction=st.sampled_from(["up", "down"]),
+)
+def test_a_target_of_zero_uses_the_shortfall_itself(amber, extra, direction):
+    red = amber + extra
+    zero = Decimal(0)
+    sign = -1 if direction == "up" else 1
+    assert _r(zero, zero, direction, amber, red) == "green"
+    assert _r(sign * amber, zero, direction, amber, red) == "green"
+    assert _r(sign * red, zero, direction, amber, red) == ("amber" if extra else "green")
+    assert _r(sign * (red + STEP), zero, direction, amber, red) == "red"
+
+
+def test_rag_needs_a_reading_a_target_and_a_variance():
+    assert rag(None, 10, "up", V(0, 5)) is None
+    assert rag(10, None, "up", V(0, 5)) is None
+    assert rag(10, 10, "up", None) is None
+
+
+def test_rag_of_a_rate_down_as_the_shape_example_has_it():
+    # target 300 per 10,000, amber 0, red 10: 325.1 is 8.4% over -> amber; 331 -> red
+    assert rag(300, 300, "down", V(0, 10)) == "green"
+    assert rag(300.1, 300, "down", V(0, 10)) == "amber"
+    assert rag(325.1, 300, "down", V(0, 10)) == "amber"
+    assert rag(330, 300, "down", V(0, 10)) == "amber"  # exactly 10% over: at red, not past
+    assert rag(330.1, 300, "down", V(0, 10)) == "red"
+    assert rag(299, 300, "down", V(0, 10)) == "green"
+    assert rag(-5, -10, "up", V(0, 50)) == "green"  # a negative target: percent of its size
+    assert rag(-15, -10, "up", V(0, 50)) == "amber"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    a=st.integers(-1000, 1000).map(lambda n: n / 10),
+    b=st.integers(-1000, 1000).map(lambda n: n / 10),
+)
+def test_trend_by_direction(a, b):
+    up, down = trend(b, a, "up"), trend(b, a, "down")
+    if a == b:
+        assert up == down == "no change"
+    else:
+        assert {up, down} == {"improving", "worsening"}
+        assert up == ("improving" if b > a else "worsening")
+    assert trend(b, None, "up") is None and trend(None, a, "down") is None
+
+
+def _measure(**kw) -> m.Measure:
+    return m.Measure("cin-rate", "Rate of children in need", **kw)
+
+
+def R(y: int, value: float) -> m.Reading:
+    return m.Reading(date(y, 3, 31), value)
+
+
+def C(y: int, **kw) -> m.Comparator:
+    return m.Comparator(date(y, 3, 31), **kw)
+
+
+def test_measure_view_of_the_shape_example():
+    view = measure_view(
+        _measure(
+            unit="per 10,000",
+            direction="down",
+            target=300,
+            variance=V(0, 10),
+            readings=[R(2021, 325.1), R(2019, 340.0), R(2020, 331.7)],
+            comparators=[
+                C(2021, england=321.2, region=338.0, neighbours=355.5, neighbours_by="median"),
+                C(2020, england=323.7),
+            ],
+        )
+    )
+    assert view.latest == R(2021, 325.1) and view.previous == R(2020, 331.7)
+    assert (view.status, view.rag, view.trend) == ("not-met", "amber", "improving")
+    assert view.comparators is not None and view.comparators.date == date(2021, 3, 31)
+    assert [c.date.year for c in view.history] == [2020, 2021]
+    assert view.matching is view.comparators
+    assert view.comparator_for(date(2020, 3, 31)).england == 323.7
+    assert view.comparator_for(date(2018, 3, 31)) is None
+    assert view.against == "worse than England, better than the region, better than neighbours"
+    assert view.show(view.latest.value) == "325.1 per 10,000"
+
+
+def test_against_uses_only_the_comparators_of_the_latest_readings_date():
+    view = measure_view(
+        _measure(unit="%", readings=[R(2022, 20)], comparators=[C(2021, england=22.1)])
+    )
+    assert view.comparators.date.year == 2021 and view.matching is None
+    assert view.against is None
+    same = measure_view(_measure(readings=[R(2021, 22.1)], comparators=[C(2021, england=22.1)]))
+    assert same.against == "the same as England"
+
+
+def test_a_suppressed_comparator_is_left_out_of_the_words():
+    view = measure_view(
+        _measure(readings=[R(2021, 5)], comparators=[C(2021, region=4, source="DfE")])
+    )
+    assert view.against == "better than the region"
+    empty = measure_view(_measure(readings=[R(2021, 5)], comparators=[C(2021)]))
+    assert empty.against is None
+
+
+def test_measure_view_without_readings_or_target():
+    view = measure_view(_measure())
+    assert (view.latest, view.previous, view.rag, view.trend, view.comparators) == (
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+    assert view.status == "no-target" and view.against is None and view.history == ()
+    one = measure_view(_measure(target=5, variance=V(0, 5), readings=[R(2021, 5), R(2021, 9)]))
+    # two readings of one date: the first in the file is the latest, none is before it
+    assert one.latest.value == 5 and one.previous is None and one.trend is None
+    assert one.rag == "green" and one.status == "met"
