@@ -87,6 +87,43 @@ CLI_VARS = (
 )
 
 
+# what the machine running the tests may have set that changes what improve prints or
+# where it reads: cleared for every test (a test that wants one sets it itself)
+OUTSIDE = (
+    *CLI_VARS,
+    "FORCE_COLOR",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+    "COLUMNS",
+    "LINES",
+    "TEXTUAL",
+    "TEXTUAL_DRIVER",
+    "TEXTUAL_FPS",
+    "TEXTUAL_ANIMATIONS",
+    "TEXTUAL_SHOW_RETURN",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_CONFIG",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_AUTHOR_DATE",
+    "GIT_COMMITTER_DATE",
+    "IMPROVE_DEBUG",
+    "EDITOR",
+    "VISUAL",
+    "PAGER",
+)
+
+
+@pytest.fixture(autouse=True)
+def _hermetic(monkeypatch):
+    """Every test runs as on a clean machine: `FORCE_COLOR=1`, a narrow `COLUMNS` or an
+    `IMPROVE_PLANS` in the shell that runs the suite changes nothing."""
+    for var in OUTSIDE:
+        monkeypatch.delenv(var, raising=False)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _cache_key_folder(tmp_path_factory):
     """The plan cache's signing key (improve.cache) is made in the user's cache folder:
