@@ -78,7 +78,11 @@ def test_status_json_has_the_documented_shape(run, plans):
         "target": 90,
         "unit": "%",
         "direction": "up",
-        "latest": {"date": "2016-12-31", "value": 78},
+        "latest": {"date": "2016-12-31", "value": 78, "shown": "78%"},
+        "trend": None,
+        "rag": None,
+        "against": None,
+        "comparators": None,
     }
     red = plan["recommendations"][1]["actions"][0]
     assert red["rag"] == "red" and red["why"].startswith("overdue: due 2016-12-31")

@@ -336,3 +336,115 @@ def test_measure_view_without_readings_or_target():
     # two readings of one date: the first in the file is the latest, none is before it
     assert one.latest.value == 5 and one.previous is None and one.trend is None
     assert one.rag == "green" and one.status == "met"
+
+
+# --------------------------------------------------------------------------------------
+# the JSON: status --json and actions --json
+# --------------------------------------------------------------------------------------
+
+import json  # noqa: E402
+
+from click.testing import CliRunner  # noqa: E402
+
+from improve.cli import cli  # noqa: E402
+
+PLAN = """\
+[plan]
+id = "cin"
+title = "Children in need"
+
+[[recommendation]]
+ref = "1"
+leads = ["Head of Service"]
+
+[[recommendation.measure]]
+id = "cin-rate"
+text = "Rate of children in need per 10,000 children"
+unit = "per 10,000"
+direction = "down"
+target = 300
+variance = { amber = 0, red = 10 }
+readings = [
+  { date = 2020-03-31, value = 331.7 },
+  { date = 2021-03-31, value = 325.1, note = "2020-21 (DfE CIN census)" },
+]
+comparators = [
+  { date = 2020-03-31, england = 323.7 },
+  { date = 2021-03-31, england = 321.2, neighbours = 355.5, neighbours_by = "median", source = "DfE Characteristics of children in need 2021" },
+]
+
+[[recommendation.action]]
+ref = "1.1"
+action = "Review the front door"
+due = 2021-06-30
+
+[[recommendation.action.measure]]
+id = "repeat-referrals"
+text = "Re-referrals within 12 months"
+unit = "1 in N"
+target = 5
+"""
+
+CIN_RATE = {
+    "id": "cin-rate",
+    "text": "Rate of children in need per 10,000 children",
+    "status": "not-met",
+    "target": 300,
+    "unit": "per 10,000",
+    "direction": "down",
+    "latest": {"date": "2021-03-31", "value": 325.1, "shown": "325.1 per 10,000"},
+    "trend": "improving",
+    "rag": "amber",
+    "against": "worse than England, better than neighbours",
+    # the region was suppressed: left out of the file, null here (never 0)
+    "comparators": {
+        "date": "2021-03-31",
+        "england": 321.2,
+        "region": None,
+        "neighbours": 355.5,
+        "neighbours_by": "median",
+        "source": "DfE Characteristics of children in need 2021",
+    },
+}
+REPEAT = {
+    "id": "repeat-referrals",
+    "text": "Re-referrals within 12 months",
+    "status": "no-data",
+    "target": 5,
+    "unit": "1 in N",
+    "direction": "up",
+    "latest": None,
+    "trend": None,
+    "rag": None,
+    "against": None,
+    "comparators": None,
+}
+
+
+def _cli(tmp_path, monkeypatch, *args: str) -> dict:
+    for var in ("IMPROVE_PLANS", "IMPROVE_TODAY", "IMPROVE_DB", "IMPROVE_USER"):
+        monkeypatch.delenv(var, raising=False)
+    plans = tmp_path / "plans"
+    plans.mkdir(exist_ok=True)
+    (plans / "cin.toml").write_text(PLAN, encoding="utf-8")
+    r = CliRunner().invoke(
+        cli,
+        [*args, "--json", "--plans", str(plans), "--today", "2021-05-01"],
+        catch_exceptions=False,
+    )
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)
+
+
+def test_status_json_carries_the_measures_figures(tmp_path, monkeypatch):
+    doc = _cli(tmp_path, monkeypatch, "status")
+    (plan,) = doc["plans"]
+    (rec,) = plan["recommendations"]
+    assert rec["measures"] == [CIN_RATE]
+    assert rec["actions"][0]["measures"] == [REPEAT]
+
+
+def test_actions_json_carries_the_measures_figures(tmp_path, monkeypatch):
+    doc = _cli(tmp_path, monkeypatch, "actions")
+    (action,) = doc["actions"]
+    assert action["measures"] == [REPEAT]

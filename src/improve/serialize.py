@@ -8,6 +8,7 @@ from typing import Any
 
 from . import rules
 from .loader import Portfolio, display_name
+from .measures import measure_view
 
 
 def _d(value: date | None) -> str | None:
@@ -15,15 +16,35 @@ def _d(value: date | None) -> str | None:
 
 
 def measure_json(ms: rules.MeasureStatus) -> dict[str, Any]:
-    m = ms.measure
+    v = measure_view(ms.measure)
+    c = v.comparators
     return {
-        "id": m.id,
-        "text": m.text,
+        "id": v.id,
+        "text": v.text,
         "status": ms.status,
-        "target": m.target,
-        "unit": m.unit,
-        "direction": m.direction,
-        "latest": ({"date": _d(ms.latest.date), "value": ms.latest.value} if ms.latest else None),
+        "target": v.target,
+        "unit": v.unit,
+        "direction": v.direction,
+        "latest": (
+            {"date": _d(v.latest.date), "value": v.latest.value, "shown": v.show(v.latest.value)}
+            if v.latest
+            else None
+        ),
+        "trend": v.trend,
+        "rag": v.rag,
+        "against": v.against,
+        "comparators": (
+            {
+                "date": _d(c.date),
+                "england": c.england,
+                "region": c.region,
+                "neighbours": c.neighbours,
+                "neighbours_by": c.neighbours_by,
+                "source": c.source,
+            }
+            if c
+            else None
+        ),
     }
 
 
