@@ -448,3 +448,19 @@ def test_actions_json_carries_the_measures_figures(tmp_path, monkeypatch):
     doc = _cli(tmp_path, monkeypatch, "actions")
     (action,) = doc["actions"]
     assert action["measures"] == [REPEAT]
+
+
+def test_the_worked_example_in_plan_format_md_says_what_the_code_does(tmp_path):
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "plan-format.md").read_text("utf-8")
+    (block,) = [b for b in doc.split("```toml\n")[1:] if 'id = "cin-rate"' in b]
+    text = HEAD + '\n[[recommendation]]\nref = "1"\nleads = ["L"]\n\n' + block.split("```")[0]
+    lf = load(tmp_path, text)
+    assert lf.problems == [] and lf.plan is not None, problems(lf)
+    view = measure_view(lf.plan.recommendations[0].measures[0])
+    assert view.show(view.latest.value) == "325.1 per 10,000"
+    assert (view.status, view.rag, view.trend) == ("not-met", "amber", "improving")
+    assert view.against == "worse than England, better than neighbours"
+    assert view.comparators.region is None
+    assert '325.1 per 10,000": not met, **amber**' in doc.replace("\n", " ")
