@@ -464,3 +464,9 @@ def test_the_worked_example_in_plan_format_md_says_what_the_code_does(tmp_path):
     assert view.against == "worse than England, better than neighbours"
     assert view.comparators.region is None
     assert '325.1 per 10,000": not met, **amber**' in doc.replace("\n", " ")
+
+
+def test_rag_is_exact_whatever_the_sizes_of_the_numbers():
+    # a hair below zero against a target of 10^14 is a hair more than 100% short: red
+    assert rag(-1e-300, 1e14, "up", V(0, 100)) == "red"
+    assert rag(0, 1e14, "up", V(0, 100)) == "amber"

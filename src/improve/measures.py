@@ -28,7 +28,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from . import model as m
 from . import rules
@@ -100,19 +101,19 @@ def rag(
     docstring has the rule); None without all three."""
     if value is None or target is None or variance is None:
         return None
-    with localcontext() as ctx:
-        ctx.prec = 80  # exact for any two numbers of 15 digits
-        v, t = _dec(value), _dec(target)
-        short = (t - v) if direction != "down" else (v - t)
-        amber, red = _dec(variance.amber), _dec(variance.red)
-        if t != 0:
-            # short / |t| * 100 <= limit, without dividing
-            short, amber, red = short * 100, amber * abs(t), red * abs(t)
-        if short <= amber:
-            return "green"
-        if short <= red:
-            return "amber"
-        return "red"
+    # exact sums on the numbers as written (Fractions of their decimal text): a reading
+    # exactly on a boundary is on it, whatever the sizes of the numbers
+    v, t = Fraction(_dec(value)), Fraction(_dec(target))
+    short = (t - v) if direction != "down" else (v - t)
+    amber, red = Fraction(_dec(variance.amber)), Fraction(_dec(variance.red))
+    if t != 0:
+        # short / |t| * 100 <= limit, without dividing
+        short, amber, red = short * 100, amber * abs(t), red * abs(t)
+    if short <= amber:
+        return "green"
+    if short <= red:
+        return "amber"
+    return "red"
 
 
 def trend(latest: float | None, previous: float | None, direction: str) -> str | None:
