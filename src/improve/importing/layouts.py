@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import re
 
-from .columns import Header
-from .grid import Cell, Grid, Row
-from .rows import (
+from .action_cells import _action
+from .built import (
     _LABELLED,
     _REF,
     Built,
     RecommendationIn,
     Remark,
-    _action,
     _clip,
     _unique,
     clean,
 )
+from .columns import Header
+from .grid import Cell, Grid, Row
 
 # a column's heading may also name a key of the plan's (columns.py): still ours to read
 _NAMED_BY_US = (None, "ref", "outcome", "theme", "recommendation", "group")

@@ -10,107 +10,35 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
-from typing import Any
 
+from .action_cells import _action, leading_status
+from .built import (
+    _GOOD,
+    _LABELLED,
+    _NUMBERED,
+    _REF,
+    _THEME,
+    _WHY,
+    BULLETS,
+    ActionIn,
+    Built,
+    RecommendationIn,
+    Remark,
+    ThemeIn,
+    _clip,
+    _short,
+    _unique,
+    clean,
+    slug,
+    split_leads,
+)
 from .columns import Header
-from .grid import Cell, Grid, Row
-from .values import (
-    When,
-    impact_word,
-    parse_percent,
-    parse_when,
-    rag_fill,
-    rag_word,
-    status_word,
-)
+from .grid import Grid, Row
 
-_THEME = re.compile(r"^\s*theme\s*([0-9]+|[A-Za-z])\s*[:.\-–—]\s*(.+)$", re.IGNORECASE | re.S)
-_WHY = re.compile(r"^\s*why\s+(this|it)\s+is\s+important\s*[:.\-–—]?\s*", re.IGNORECASE)
-_GOOD = re.compile(r"^\s*what\s+['‘’\"“”]?good['‘’\"“”]?\s+looks\s+like\W*\s*", re.IGNORECASE)
-_LABELLED = re.compile(
-    r"^\s*(key concern|recommendation|priority|workstream|objective|area)\s*"
-    r"([0-9]+(?:\.[0-9]+)*|[A-Za-z])\s*[:.\-–—)]\s*(.+)$",
-    re.IGNORECASE | re.S,
-)
-_NUMBERED = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)*)\s*[:.)\-–—]\s+(.+)$", re.S)
-_REF = re.compile(r"^[0-9A-Za-z][\w.\-/]*$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-BULLETS = re.compile(r"\s*(?:[➤•▪●◦‣∙]|\n)\s*")
-
-
-@dataclass
-class Remark:
-    where: str
-    message: str
-
-
-@dataclass
-class ActionIn:
-    ref: str
-    numbered: bool  # the source gave no ref: improve numbered it
-    fields: dict[str, Any]
-    comments: list[str] = field(default_factory=list)  # written above the action's keys
-    key_comments: dict[str, str] = field(default_factory=dict)  # a comment after a value
-    milestones: list[dict[str, Any]] = field(default_factory=list)
-    measures: list[dict[str, Any]] = field(default_factory=list)
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[dict[str, Any]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-    source_rag: str | None = None
-    where: str = ""
-    months: list[bool] = field(default_factory=list)  # for each date read: a month alone?
-
-
-@dataclass
-class RecommendationIn:
-    ref: str
-    title: str | None = None
-    text: str | None = None
-    theme: str | None = None
-    why: str | None = None
-    good: list[str] = field(default_factory=list)
-    actions: list[ActionIn] = field(default_factory=list)
-    leads: list[str] = field(default_factory=list)  # from a "Lead …:" row under it
-    measures: list[dict[str, Any]] = field(default_factory=list)  # said once for its actions
-    extra: dict[str, Any] = field(default_factory=dict)  # its "Membership: …"
-    made_up: bool = False  # no recommendation in the source: one made to hold its actions
-    where: str = ""
-
-
-@dataclass
-class ThemeIn:
-    id: str
-    title: str
-
-
-@dataclass
-class Built:
-    themes: list[ThemeIn] = field(default_factory=list)
-    recommendations: list[RecommendationIn] = field(default_factory=list)
-    warnings: list[Remark] = field(default_factory=list)
-    title_rows: list[str] = field(default_factory=list)
-    headings: list[str] = field(default_factory=list)  # a Word document's headings
-    label: str | None = None  # what the source calls a recommendation ("Key concern")
-    action_label: str | None = None  # what it calls an action ("How it will be achieved")
-    numbered: int = 0
-    kept_as_extra: dict[str, str] = field(default_factory=dict)  # header → extra key
-    capitals: set[str] = field(default_factory=set)  # words the source writes in capitals
-    read_as: dict[int, str] = field(default_factory=dict)  # column → what its cells became
-
-    def actions(self) -> list[ActionIn]:
-        return [a for r in self.recommendations for a in r.actions]
-
-
-def clean(text: str) -> str:
-    """Text as a plan can hold it: no control characters but newline and tab, no runs of
-    blank lines, no spaces at the ends."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return re.sub(r"\n\s*\n+", "\n", text).strip()
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.casefold()).strip("_") or "column"
+__all__ = [
+    "ActionIn", "Built", "RecommendationIn", "Remark", "ThemeIn", "build", "clean",
+    "leading_status", "slug",
+]  # fmt: skip
 
 
 def build(grid: Grid, header: Header, today: dt.date) -> Built:
@@ -268,23 +196,6 @@ def _spanning(row, out: Built, rec, theme, refs: set[str]):
     return new, theme
 
 
-def _short(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _unique(ref: str, refs: set[str], out: Built, where: str) -> str:
-    ref = ref.replace(":", "-")
-    if ref not in refs:
-        refs.add(ref)
-        return ref
-    k = 2
-    while f"{ref}-{k}" in refs:
-        k += 1
-    out.warnings.append(Remark(where, f'ref "{ref}" is used twice; this one is "{ref}-{k}"'))
-    refs.add(f"{ref}-{k}")
-    return f"{ref}-{k}"
-
-
 def _recommendation_for(row, header, out: Built, theme, refs) -> RecommendationIn:
     """Actions before any recommendation row: under the recommendation their ref names
     ("2.1" for 2.1.3), else under one made to hold them."""
@@ -302,175 +213,6 @@ def _recommendation_for(row, header, out: Built, theme, refs) -> RecommendationI
                                theme=theme, made_up=True, where=row.where)  # fmt: skip
     out.recommendations.append(new)
     return new
-
-
-def _cell(row: Row, k: int | None) -> Cell | None:
-    if k is None or k >= len(row.cells):
-        return None
-    c = row.cells[k]
-    return c if c.text else None
-
-
-def _action(row: Row, header: Header, rec: RecommendationIn, refs, out: Built, today,
-            ref: str | None = None):  # fmt: skip
-    get = {c.key: _cell(row, c.index) for c in header.columns if c.key}
-    ref_cell = get.get("ref")
-    if ref is not None:
-        ref, numbered = _unique(ref, refs, out, row.where), False
-    elif ref_cell is not None and _REF.match(ref_cell.text.replace(" ", "")):
-        given = ref_cell.text.replace(" ", "").rstrip(".")
-        if _BARE.fullmatch(given):  # "2" under recommendation 1 is 1.2, as councils number
-            given = f"{rec.ref}.{given}"
-        ref, numbered = _unique(given, refs, out, ref_cell.where), False
-    else:
-        if ref_cell is not None:
-            out.warnings.append(Remark(ref_cell.where, f'"{ref_cell.text}" is not a ref; '
-                                        "the action was numbered"))  # fmt: skip
-        n = len(rec.actions) + 1
-        while f"{rec.ref}.{n}" in refs:
-            n += 1
-        ref, numbered = f"{rec.ref}.{n}", True
-        refs.add(ref)
-        out.numbered += 1
-    action_cell = get["action"]
-    assert action_cell is not None
-    a = ActionIn(ref, numbered, {"action": clean(action_cell.text)}, where=row.where)
-    if get.get("outcome"):
-        a.fields["outcome"] = clean(get["outcome"].text)  # type: ignore[union-attr]
-    if get.get("leads"):
-        leads = [x.strip() for x in re.split(r"[\n;]+", get["leads"].text)]  # type: ignore[union-attr]
-        # "HWB/TWC": agencies' short names joined by slashes are several leads
-        leads = [y for x in leads for y in (x.split("/") if _SHORT_NAMES.match(x) else [x])]
-        a.fields["leads"] = [clean(x) for x in leads if x.strip()]
-    for key in ("start", "due"):
-        cell = get.get(key)
-        if cell is not None:
-            _date(a, key, cell, out)
-    cell = get.get("percent")
-    if cell is not None:
-        pct, why = parse_percent(cell)
-        if pct is not None:
-            a.fields["percent"] = pct
-        elif why:
-            out.warnings.append(Remark(cell.where, why))
-            a.extra["source_percent"] = clean(cell.text)
-    cell = get.get("status")
-    if cell is not None:
-        word = status_word(cell.text)
-        colour = rag_word(cell.text)
-        if word:
-            a.fields["status"] = word
-        elif colour and get.get("rag") is None:
-            a.source_rag = colour  # a status column holding RAG words ("Overdue")
-        else:
-            out.warnings.append(Remark(cell.where, f'status "{_clip(cell.text)}" is not one '
-                                        "of complete, in progress, not started, dropped; "
-                                        "kept under extra"))  # fmt: skip
-        if not word:
-            a.extra.setdefault("source_status", clean(cell.text))
-    cell = get.get("rag")
-    rag_cell = row.cells[header.find("rag")] if header.find("rag") is not None else None  # type: ignore[index]
-    colour = (rag_word(cell.text) if cell else None) or rag_fill(
-        rag_cell.fill if rag_cell else None
-    )
-    if colour:
-        a.source_rag = colour
-    elif cell is not None:
-        out.warnings.append(Remark(cell.where, f'RAG "{_clip(cell.text)}" is not a colour; '
-                                    "kept under extra"))  # fmt: skip
-    if cell is not None:
-        a.extra["source_rag_text"] = clean(cell.text)
-    if a.source_rag:
-        a.extra["source_rag"] = a.source_rag
-    cell = get.get("impact")
-    if cell is not None:
-        word = impact_word(cell.text)
-        if word:
-            a.fields["impact"] = word
-        else:
-            a.fields["impact_note"] = clean(cell.text)
-    cell = get.get("measure")
-    if cell is not None and not cell.under:  # a cell merged down is read at its first row
-        lines = [x for x in BULLETS.split(clean(cell.text)) if x.strip()]
-        # one cell merged down the actions' rows: the measures of their recommendation
-        # (a workstream's outcome measures), not of the first action alone
-        held, owner = (rec.measures, "r" + rec.ref) if cell.down > 1 else (a.measures, "m" + ref)
-        if cell.down > 1:
-            word = (out.label or "recommendation").casefold()
-            out.read_as.setdefault(header.find("measure") or 0, f"measure (a cell merged down "
-                                   f"a {word}'s actions: the {word}'s measures)")  # fmt: skip
-        base = re.sub(r"[^A-Za-z0-9]+", "-", owner).strip("-")
-        for k, line in enumerate(lines, len(held) + 1):
-            many = len(lines) > 1 or held
-            held.append({"id": f"{base}-{k}" if many else base, "text": line})
-    cell = get.get("progress")
-    if cell is not None:
-        word, note = leading_status(clean(cell.text))
-        if word and "status" not in a.fields:
-            a.fields["status"] = word
-        update: dict[str, Any] = {"date": today, "note": note or clean(cell.text)}
-        if word:
-            update["status"] = word
-        if "percent" in a.fields:
-            update["percent"] = a.fields["percent"]
-        a.updates.append(update)
-    cell = get.get("evidence")
-    if cell is not None:
-        a.evidence.append({"date": today, "text": clean(cell.text)})
-    for c in header.columns:
-        if c.key is None and not c.by_map:
-            value = _cell(row, c.index)
-            if value is not None:
-                key = slug(c.header) if c.header else f"column_{c.index + 1}"
-                out.kept_as_extra.setdefault(c.header or f"column {c.index + 1}", key)
-                a.extra.setdefault(key, clean(value.text))
-    return a
-
-
-_BARE = re.compile(r"[0-9]{1,4}[a-z]?")
-_LEADING = re.compile(
-    r"^\s*(completed?|in[ -]progress|not started|not yet started|ongoing|dropped|done)"
-    r"\s*(?:[.:;,\-–—]+\s*|\n+|$)",
-    re.IGNORECASE,
-)
-_SHORT_NAMES = re.compile(r"^[A-Za-z&]{2,12}(?:\s*/\s*[A-Za-z&]{2,12})+$")
-
-
-def leading_status(text: str) -> tuple[str | None, str]:
-    """A status word at the start of a progress note ("Completed", "In progress.") and
-    the note without it; (None, text) when it opens with none."""
-    m = _LEADING.match(text)
-    if m is None:
-        return None, text
-    return status_word(m[1]), text[m.end() :].strip()
-
-
-def _date(a: ActionIn, key: str, cell: Cell, out: Built) -> None:
-    when: When = parse_when(cell)
-    if when.warning:
-        out.warnings.append(Remark(cell.where, when.warning))
-        a.comments.append(f'{key} in the source: "{when.source}"')
-        return
-    if when.due is None:
-        return
-    if key == "start" and when.milestones:
-        out.warnings.append(Remark(cell.where, f'start "{when.source}" has several dates; '
-                                    "kept as a comment"))  # fmt: skip
-        a.comments.append(f'start in the source: "{when.source}"')
-        return
-    a.fields[key] = when.due
-    a.months.append(when.month_only)
-    if when.milestones:
-        for ms in when.milestones:
-            a.milestones.append({"label": ms.label, "due": ms.due})
-        a.key_comments[key] = f'the source says "{when.source}": the last stage\'s date'
-    elif when.month_only:
-        a.key_comments[key] = f'the source says "{when.source}": the last day of that month'
-
-
-def _clip(text: str, n: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 _LEADS_ROW = re.compile(
@@ -495,21 +237,6 @@ def _about(rec: RecommendationIn | None, text: str, out: Built, where: str) -> N
     m = _MEMBERS_ROW.match(text)
     assert m is not None
     rec.extra["membership"] = [x.strip() for x in BULLETS.split(m[1]) if x.strip()]
-
-
-def split_leads(text: str) -> list[str]:
-    """Leads as a row lists them: one a line or between semicolons; split at commas only
-    when every part names its organisation in brackets ("Assistant Director (WCF), Lead
-    for Children (CCG)"), as "Head of Service, Safeguarding" is one lead."""
-    parts = [clean(x) for x in re.split(r"[\n;]+", text) if x.strip()]
-    out = []
-    for part in parts:
-        pieces = [x.strip() for x in re.split(r",\s*(?![^()]*\))", part)]
-        if len(pieces) > 1 and all(x.endswith(")") for x in pieces):
-            out += pieces
-        else:
-            out.append(part)
-    return [x.rstrip(".") for x in out if x]
 
 
 def calm(text: str, capitals: set[str]) -> str:
