@@ -48,6 +48,7 @@ from .loader import (
     fingerprint,
     outside_link,
 )
+from .measure_edit import MeasureChange, MeasureUpdated
 from .model import Action, Target, is_plan_id
 
 if TYPE_CHECKING:
@@ -326,6 +327,44 @@ class Workspace:
         front end; `no_verify`: the repository's pre-commit and commit-msg hooks do not
         run. The change is kept either way, `Updated.commit_note` saying why it was not
         committed."""
+        done = self._change(target, change, today, by, portfolio, expected_fingerprint,
+                            expected_action, commit, no_verify)  # fmt: skip
+        assert isinstance(done, Updated)
+        return done
+
+    def update_measure(
+        self,
+        plan_id: str,
+        change: MeasureChange,
+        today: date,
+        by: str | None,
+        *,
+        portfolio: Portfolio | None = None,
+        expected_fingerprint: str | None = None,
+        commit: bool | None = None,
+        no_verify: bool = False,
+    ) -> MeasureUpdated:
+        """Add or replace dated readings and comparators of one measure of a plan, found
+        by its id at any level (the plan's, a recommendation's, an action's): the same
+        path as `update` (lock, two parses, journal, atomic write, history, commit).
+        EditError "no-change" when the plan already says all of it: nothing is written."""
+        done = self._change(Target(plan_id, change.measure), change, today, by, portfolio,
+                            expected_fingerprint, None, commit, no_verify)  # fmt: skip
+        assert isinstance(done, MeasureUpdated)
+        return done
+
+    def _change(
+        self,
+        target: Target | str,
+        change: Change | MeasureChange,
+        today: date,
+        by: str | None,
+        portfolio: Portfolio | None,
+        expected_fingerprint: str | None,
+        expected_action: Action | None,
+        commit: bool | None,
+        no_verify: bool,
+    ) -> Updated | MeasureUpdated:
         if isinstance(target, str):
             target = Target.parse(target)
         change.check()
@@ -390,12 +429,12 @@ class Workspace:
         self,
         path: Path,
         target: Target,
-        change: Change,
+        change: Change | MeasureChange,
         today: date,
         by: str | None,
         expected: str | None,
         expected_action: Action | None = None,
-    ) -> Updated:
+    ) -> Updated | MeasureUpdated:
         target_outside = outside_link(path, self.plans)
         if target_outside is not None:
             raise PlanFileError(
@@ -430,19 +469,20 @@ class Workspace:
                 raise PlanFileError(
                     f"{path.name} is not UTF-8 text; fix it first", code="plan-has-errors"
                 ) from None
-            from .editing import edit_text, read_plan  # tomlkit: only when editing
+            from .editing import Edited, edit_text, read_plan  # tomlkit: only when editing
 
             data, before = read_plan(text, path, self.plans)  # the first parse
             if before.id != target.plan_id:
                 raise _NotThisPlan
-            found = before.find_action(target.ref)
+            measure = isinstance(change, MeasureChange)
+            found = None if measure else before.find_action(target.ref)
             if found is not None and expected_action is not None and found[1] != expected_action:
                 raise ConflictError(
                     f"{target} was changed in {path.name} since you opened it (by someone "
                     "else, or in an editor); nothing was written — look at it again and save",
                     code="conflict-action",
                 )
-            if found is None:
+            if found is None and not measure:
                 raise EditError(
                     f'plan "{target.plan_id}" has no action "{target.ref}"',
                     code="unknown-action",
@@ -450,8 +490,16 @@ class Workspace:
                     plan_id=target.plan_id,
                     ref=target.ref,
                 )
-            edited = edit_text(text, data, path, target.ref, change, today, by, self.plans)
-            noted: Noted = (self.plans, real, before.id, target.ref, by, today)
+            if isinstance(change, MeasureChange):
+                from .measure_edit import MeasureEdited, edit_measure_text
+
+                edited: Edited | MeasureEdited
+                edited = edit_measure_text(text, data, path, change, self.plans)
+                ref = edited.planned.ref  # the action whose measure it is, or ""
+            else:
+                edited = edit_text(text, data, path, target.ref, change, today, by, self.plans)
+                ref = target.ref
+            noted: Noted = (self.plans, real, before.id, ref, by, today)
             store = self._open(warn=False)
             if store is None:
                 # no history now: if one is wanted, the write is noted so that a later run
@@ -461,7 +509,7 @@ class Workspace:
                 )[0]
                 self._say_unsaid()
                 return done
-            written: list[Updated] = []
+            written: list[Updated | MeasureUpdated] = []
             try:
                 with store.lock():
                     # A write of this file that was made but not recorded (its writer was
@@ -486,7 +534,7 @@ class Workspace:
                         today,
                         by,
                         only=[before.id],
-                        targets=[(before.id, target.ref)],
+                        targets=[(before.id, ref)],
                         fingerprints={before.id: done.loaded.fingerprint},
                     )
                 journal.end(note)
@@ -509,7 +557,7 @@ class Workspace:
         fp: str,
         today: date,
         noted: Noted | None,
-    ) -> tuple[Updated, Path | None]:
+    ) -> tuple[Updated | MeasureUpdated, Path | None]:
         """Replace the file with the edited text; with `noted` (the journal's plans
         folder, file, plan id, ref, author and day), the write is noted first (one that
         cannot be noted is not made: journal.begin's EditError). Returns the
@@ -530,6 +578,12 @@ class Workspace:
         edited.plan.fingerprint = new_fp
         loaded = LoadedFile(path, edited.plan, edited.problems, new_fp, stamp)
         status = rules.plan_status(edited.plan, today)
+        planned = getattr(edited, "planned", None)
+        if planned is not None:  # a measure's change (measure_edit.py)
+            done = MeasureUpdated(
+                target, path, edited.said, text, edited.text, loaded, status, planned
+            )
+            return done, note
         action = next(st for st in status.actions() if st.action.ref == target.ref)
         return Updated(target, path, edited.said, text, edited.text, loaded, status, action), note
 

@@ -1,0 +1,373 @@
+"""Changing one measure, found by its id at any level (the plan's, a recommendation's or
+an action's): dated readings and comparators added, or replaced when the value for that
+date differs.
+
+The same three steps as an action's change (editing.py): worked out on the parsed data
+(`plan_measure_change`), spliced into the text so only the lines that change differ
+(`measure_splice`), then the new text parsed again and checked to say exactly what was
+meant (`edit_measure_text`). Writing it, under the file's lock, and recording it is
+`Workspace.update_measure`, beside `Workspace.update`.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .change import is_text
+from .errors import EditError
+
+if TYPE_CHECKING:  # imported where used: the workspace imports this module to start
+    from . import model as m
+    from . import rules
+    from .loader import LoadedFile, Portfolio
+    from .model import Target
+    from .positions import Positions
+
+READING_KEYS = ("date", "value", "note")
+COMPARATOR_KEYS = ("date", "england", "region", "neighbours", "neighbours_by", "source")
+LISTS = {"readings": READING_KEYS, "comparators": COMPARATOR_KEYS}
+
+
+@dataclass
+class MeasureChange:
+    """Dated readings and comparators for one measure of a plan (by its id)."""
+
+    measure: str
+    readings: list[dict] = field(default_factory=list)  # {date, value, note?}
+    comparators: list[dict] = field(default_factory=list)  # {date, england?, region?, …}
+    note: str | None = None  # for the commit message, when one is made
+
+    def check(self) -> None:
+        """What can be known wrong without the file: EditError."""
+        if not isinstance(self.measure, str) or not self.measure.strip():
+            raise EditError("say which measure: its id", code="bad-value", field="measure")
+        if not is_text(self.measure):
+            raise EditError("the measure's id has characters that are not text", code="bad-text")
+        for key, allowed in LISTS.items():
+            for item in getattr(self, key):
+                _check_item(key, item, allowed)
+        if not self.readings and not self.comparators:
+            raise EditError(
+                "nothing to change: no reading and no comparator", code="nothing-to-change"
+            )
+
+
+def _check_item(key: str, item: dict, allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(item) - set(allowed))
+    if unknown or not isinstance(item.get("date"), date):
+        raise EditError(
+            f"a {key[:-1]} needs a date and has only {', '.join(allowed[1:])}"
+            + (f", not {', '.join(unknown)}" if unknown else ""),
+            code="bad-value",
+        )
+    for name, value in item.items():
+        if name == "date":
+            continue
+        if isinstance(value, str):
+            if not is_text(value):
+                raise EditError(
+                    f"the {key[:-1]}'s {name} has characters that are not text",
+                    code="bad-text",
+                )
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            raise EditError(f"the {key[:-1]}'s {name} must be a number", code="bad-value")
+        elif not math.isfinite(value):
+            raise EditError(
+                f"the {key[:-1]}'s {name} must be a finite number, not {value}",
+                code="bad-value",
+            )
+
+
+def find_measure(data: dict, measure_id: str) -> tuple[tuple, str]:
+    """(place of the measure in the data, ref of the action it belongs to or ""): the
+    plan's measures, each recommendation's, each action's. An id used at two places
+    is refused rather than guessed."""
+    found: list[tuple[tuple, str]] = []
+    known: set[str] = set()
+
+    def look(base: tuple, measures, ref: str) -> None:
+        for k, ms in enumerate(measures if isinstance(measures, list) else []):
+            if isinstance(ms, dict):
+                known.add(str(ms.get("id")))
+                if ms.get("id") == measure_id:
+                    found.append(((*base, k), ref))
+
+    look(("measure",), data.get("measure"), "")
+    for i, rec in enumerate(data.get("recommendation", [])):
+        look(("recommendation", i, "measure"), rec.get("measure"), "")
+        for j, action in enumerate(rec.get("action", [])):
+            look(
+                ("recommendation", i, "action", j, "measure"),
+                action.get("measure"),
+                action.get("ref", ""),
+            )
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise EditError(
+            f'the measure id "{measure_id}" is used {len(found)} times in this plan; give '
+            "each measure an id of its own first",
+            code="unknown-measure",
+            field="measure",
+            measure=measure_id,
+        )
+    raise EditError(
+        f'no measure "{measure_id}" in this plan'
+        + (f" (its measures: {', '.join(sorted(known))})" if known else "; it has no measures"),
+        code="unknown-measure",
+        field="measure",
+        measure=measure_id,
+    )
+
+
+def _get(data, path):
+    for part in path:
+        data = data[part]
+    return data
+
+
+@dataclass
+class PlannedMeasure:
+    """A measure's change worked out on the data, before any text is touched."""
+
+    data: dict  # the plan's data after the change
+    mpath: tuple  # the measure's place
+    ref: str  # the action whose measure it is; "" for the plan's or a recommendation's
+    said: list[str]  # what changed, in words
+    replaced: list[tuple[str, int, dict]] = field(default_factory=list)  # (list, index, item)
+    appended: dict[str, list[dict]] = field(default_factory=dict)  # list -> new items
+    added: dict[str, int] = field(default_factory=dict)  # list -> how many added
+    changed: dict[str, int] = field(default_factory=dict)  # list -> how many replaced
+    same: dict[str, int] = field(default_factory=dict)  # list -> how many already so
+
+
+def _shown(value) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def plan_measure_change(data: dict, change: MeasureChange) -> PlannedMeasure:
+    """Work the change out on the data (nothing is written). A reading for a date that
+    has one is replaced only when its value differs; a comparator for a date that has one
+    takes the keys given (the others stay) only when one of them differs."""
+    change.check()
+    mpath, ref = find_measure(data, change.measure)
+    new = copy.deepcopy(data)
+    measure = _get(new, mpath)
+    planned = PlannedMeasure(new, mpath, ref, [])
+    for key, items in (("readings", change.readings), ("comparators", change.comparators)):
+        present = measure.get(key)
+        if items and present is not None and not isinstance(present, list):
+            raise EditError(f"the measure's {key} are not a list; write {key} = [ … ]")
+        current: list = present if isinstance(present, list) else []
+        added = changed = same = 0
+        for item in items:
+            at = [
+                k
+                for k, old in enumerate(current)
+                if isinstance(old, dict) and old.get("date") == item["date"]
+            ]
+            if not at:
+                current.append(dict(item))
+                planned.appended.setdefault(key, []).append(dict(item))
+                added += 1
+                continue
+            k = at[-1]  # of two for one day, the last written is the one read
+            old = current[k]
+            if key == "readings":
+                if old.get("value") == item["value"]:
+                    same += 1
+                    continue
+                merged = dict(item)
+                planned.said.append(
+                    f"{change.measure} reading {item['date']}: {_shown(old.get('value'))} → "
+                    f"{_shown(item['value'])}"
+                )
+            else:
+                merged = {**old, **item}
+                if merged == old:
+                    same += 1
+                    continue
+                moved = [
+                    f"{name} {_shown(old[name]) if name in old else '(none)'} → {_shown(v)}"
+                    for name, v in item.items()
+                    if name != "date" and old.get(name) != v
+                ]
+                planned.said.append(
+                    f"{change.measure} comparators {item['date']}: {', '.join(moved)}"
+                )
+            current[k] = merged
+            planned.replaced.append((key, k, merged))
+            changed += 1
+        if added:
+            if present is None:
+                measure[key] = current
+            planned.said.insert(
+                0 if key == "readings" else len(planned.said),
+                f"{change.measure}: {added} {key[:-1] if added == 1 else key} added",
+            )
+        planned.added[key], planned.changed[key], planned.same[key] = added, changed, same
+    return planned
+
+
+def measure_splice(text: str, pos: Positions, planned: PlannedMeasure, nl: str) -> str:
+    """The text with the planned readings and comparators in: items replaced in place,
+    new ones after the last of their list (or a new list after the measure's keys)."""
+    from .textedit import inline
+
+    mpath = planned.mpath
+    mspan = pos.spans.get(mpath)
+    if mspan is None or not mspan.header:
+        raise EditError(
+            "this measure is written as an inline table; give it a [[…measure]] header "
+            "so improve can add readings and comparators",
+            code="cannot-edit",
+        )
+    edits: list[tuple[int, int, str]] = []
+    for key, k, item in planned.replaced:
+        span = pos.spans.get((*mpath, key, k))
+        if span is None or span.value_start < 0:
+            raise EditError(f"the measure's {key} cannot be edited here; edit them by hand",
+                            code="cannot-edit")  # fmt: skip
+        edits.append((span.value_start, span.value_end, inline(item)))
+    for key, items in planned.appended.items():
+        edits.extend(_append_edits(pos, mpath, key, items, nl))
+    # from the end backwards; at one offset the later edit first, so readings come
+    # before comparators
+    for n in sorted(range(len(edits)), key=lambda n: (edits[n][0], n), reverse=True):
+        start, stop, new = edits[n]
+        text = text[:start] + new + text[stop:]
+    return text
+
+
+def _append_edits(pos: Positions, mpath: tuple, key: str, items: list[dict], nl: str) -> list:
+    """One edit (two when a comma is wanted) appending `items` to the list `key` of the
+    measure, in the style the list is written in; a new list after the measure's keys."""
+    mspan = pos.spans[mpath]
+    rspan = pos.spans.get((*mpath, key))
+    from .textedit import inline
+
+    rendered = [inline(item) for item in items]
+    if rspan is None:
+        indent = next(
+            (
+                pos.spans[p].indent
+                for p in pos.spans
+                if len(p) == len(mpath) + 1 and p[: len(mpath)] == mpath
+            ),
+            mspan.indent,
+        )
+        if len(rendered) == 1 and key == "readings":  # as `improve update` writes one
+            return [(mspan.own_end, mspan.own_end, f"{nl}{indent}{key} = [ {rendered[0]} ]")]
+        body = "".join(f"{nl}{indent}  {r}," for r in rendered)
+        return [(mspan.own_end, mspan.own_end, f"{nl}{indent}{key} = [{body}{nl}{indent}]")]
+    if rspan.close < 0:
+        raise EditError(f"the measure's {key} are not a list; write {key} = [ … ]",
+                        code="cannot-edit")  # fmt: skip
+    if not rspan.children:
+        return [(rspan.value_start + 1, rspan.close, f" {', '.join(rendered)} ")]
+    last = pos.spans[rspan.children[-1]]
+    if not rspan.multiline:
+        return [(last.value_end, last.value_end, "".join(f", {r}" for r in rendered))]
+    between = pos.text[last.value_end : rspan.close]
+    comma = between.find(",")
+    has_comma = comma >= 0 and "#" not in between[:comma]
+    after = last.value_end + comma + 1 if has_comma else last.value_end
+    eol = pos.text.find("\n", after, rspan.close)
+    if eol < 0:  # the closing bracket is on the same line
+        joined = ", ".join(rendered)
+        return [(after, after, f"{'' if has_comma else ','} {joined}{',' if has_comma else ''}")]
+    if pos.text[eol - 1] == "\r":
+        eol -= 1
+    edits = [] if has_comma else [(last.value_end, last.value_end, ",")]
+    tail = "," if has_comma else ""
+    lines = f",{nl}".join(f"{last.indent}{r}" for r in rendered)
+    edits.append((eol, eol, f"{nl}{lines}{tail}"))
+    return edits
+
+
+@dataclass
+class MeasureEdited:
+    """The new text after a measure's change, the plan it now says, and what it did."""
+
+    text: str
+    said: list[str]
+    plan: m.Plan
+    problems: list[m.Problem]
+    planned: PlannedMeasure
+
+
+def edit_measure_text(
+    text: str, data: dict, path: Path, change: MeasureChange, plans_root: Path | None = None
+) -> MeasureEdited:
+    """The text after the change (the second parse checks it); nothing is written.
+    EditError "no-change" when the plan already says all of it."""
+    from .editing import _first_error
+    from .loader import check_data
+    from .positions import Positions
+
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text[len(bom) :]
+    planned = plan_measure_change(data, change)
+    if not planned.said:
+        raise EditError(
+            "nothing changed: the measure already has those readings and comparators",
+            code="no-change",
+            planned=planned,
+        )
+    nl = "\r\n" if "\r\n" in body else "\n"
+    new_body = measure_splice(body, Positions(body), planned, nl)
+    try:
+        new_data = tomllib.loads(new_body)
+    except tomllib.TOMLDecodeError as exc:
+        raise EditError(
+            f"internal check failed: the edit would break the file ({exc}); "
+            "nothing was written (please report this)",
+            code="internal",
+        ) from None
+    if new_data != planned.data:
+        raise EditError(
+            "internal check failed: the edited file would not say exactly what was "
+            "intended; nothing was written (please report this)",
+            code="internal",
+        )
+    plan, problems = check_data(new_data, new_body, path, plans_root, warnings=False)
+    if plan is None:
+        raise EditError(
+            f"the change would make the plan invalid: {_first_error(problems).message}",
+            code="would-invalidate",
+        )
+    return MeasureEdited(bom + new_body, planned.said, plan, problems, planned)
+
+
+@dataclass
+class MeasureUpdated:
+    """What a measure's update did (`Workspace.update_measure`): as `Updated`, with the
+    measure's change worked out (`planned`: what was added, replaced, already so)."""
+
+    target: Target  # the plan's id and the measure's
+    path: Path
+    changes: list[str]
+    before: str
+    text: str
+    loaded: LoadedFile
+    status: rules.PlanStatus
+    planned: PlannedMeasure | None = None
+    history_warning: str | None = None
+    committed: str | None = None
+    commit_note: str | None = None
+
+    def changed_lines(self) -> list[tuple[int, int]]:
+        """The 1-based line ranges of the new file that differ from the old one."""
+        from .editing import changed_line_ranges
+
+        return changed_line_ranges(self.before, self.text)
+
+    def apply(self, portfolio: Portfolio) -> Portfolio:
+        """`portfolio` with the changed file swapped in; nothing else is read."""
+        return portfolio.with_file(self.loaded)
