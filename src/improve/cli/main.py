@@ -16,6 +16,7 @@ from .common import RawJSON, emit_json, folder_there, load, report_failed, today
 from .errors import Failed, ImproveGroup, echo
 from .history_cmds import register, workspace
 from .import_cmd import register as register_import
+from .kpi_cmd import register as register_kpi
 from .options import DATE, PERCENT, global_options, settings
 from .programme_cmd import register as register_programme
 from .read_cmds import register as register_reading
@@ -481,6 +482,7 @@ register_report(cli, load)
 register_programme(cli)
 register_import(cli)
 register_returns(cli)
+register_kpi(cli)
 
 
 def main() -> None:

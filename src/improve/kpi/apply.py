@@ -1,0 +1,179 @@
+"""`improve kpi import`: a council's readings, and England, its region and its
+statistical neighbours as comparators, from DfE's files into one measure of a plan,
+through the one update path (`Workspace.update_measure`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import EditError
+from ..measure_edit import MeasureChange, PlannedMeasure, find_measure, plan_measure_change
+from .ees import Figures, Place, read_ees
+from .neighbours import HOW, Neighbours, read_neighbours, summarise
+
+if TYPE_CHECKING:
+    from ..measure_edit import MeasureUpdated
+    from ..workspace import Workspace
+
+
+@dataclass
+class KpiImport:
+    """What an import read and did."""
+
+    plan_id: str
+    figures: Figures
+    neighbours: Neighbours | None
+    how: str
+    change: MeasureChange
+    left_out: list[str] = field(default_factory=list)  # suppressed cells, in words
+    notes: list[str] = field(default_factory=list)  # what else to know (neighbours missing)
+    planned: PlannedMeasure | None = None
+    done: MeasureUpdated | None = None  # None: a dry run, or nothing changed
+
+
+def _words(figures: Figures, day: date) -> str:
+    period = figures.periods.get(day)
+    return period.words if period is not None else day.isoformat()
+
+
+def _suppressed(place: Place, figures: Figures, day: date, left_out: list[str]) -> None:
+    cell = place.cells[day]
+    symbol = f'"{cell.symbol}"' if cell.symbol else "empty"
+    left_out.append(f"{place.name}, {_words(figures, day)}: {symbol} (line {cell.line})")
+
+
+def build_change(
+    measure: str,
+    figures: Figures,
+    neighbours: Neighbours | None,
+    how: str = "median",
+    source: str | None = None,
+) -> tuple[MeasureChange, list[str], list[str]]:
+    """The measure's readings (the council's) and comparators (England, the region, the
+    neighbours' median or mean of the values present), with what was left out."""
+    if how not in HOW:
+        raise EditError(f"the neighbours are summed up by median or mean, not {how}")
+    left_out: list[str] = []
+    notes: list[str] = []
+    source = source or f"{figures.path.name}: {figures.column}"
+    readings = []
+    for day in sorted(figures.council.cells):
+        cell = figures.council.cells[day]
+        if cell.value is None:
+            _suppressed(figures.council, figures, day, left_out)
+        else:
+            readings.append({"date": day, "value": cell.value, "note": _words(figures, day)})
+    if figures.region is None:
+        notes.append(
+            f'no Regional rows for "{figures.region_name}" in {figures.path.name}: no region '
+            "comparator"
+        )
+    if neighbours is not None:
+        missing = [n for n in neighbours.names if n not in figures.neighbours]
+        if missing:
+            notes.append(f"neighbours with no rows in {figures.path.name}: {', '.join(missing)}")
+    places = [("england", figures.england), ("region", figures.region)]
+    comparators = []
+    for day in sorted(figures.periods):
+        comp: dict = {"date": day}
+        for key, place in places:
+            if place is None or day not in place.cells:
+                continue
+            if place.cells[day].value is None:
+                _suppressed(place, figures, day, left_out)
+            else:
+                comp[key] = place.cells[day].value
+        if neighbours is not None:
+            values: list[float] = []
+            for nb in figures.neighbours.values():
+                if day in nb.cells:
+                    value = nb.cells[day].value
+                    if value is None:
+                        _suppressed(nb, figures, day, left_out)
+                    else:
+                        values.append(value)
+            if values:
+                comp["neighbours"] = summarise(values, how)
+                comp["neighbours_by"] = how
+                if len(values) < len(neighbours.names):
+                    notes.append(
+                        f"{_words(figures, day)}: the neighbours' {how} is of "
+                        f"{len(values)} of {len(neighbours.names)}"
+                    )
+        if len(comp) > 1:
+            comp["source"] = source
+            comparators.append(comp)
+    return MeasureChange(measure, readings, comparators), left_out, notes
+
+
+def plan_file(ws: Workspace, plan_id: str) -> Path:
+    """The plan's file, or EditError naming the plans there are."""
+    portfolio = ws.load()
+    loaded = portfolio.file_for(plan_id)
+    if loaded is None:
+        known = ", ".join(p.id for p in portfolio.plans) or "none"
+        raise EditError(
+            f'no plan "{plan_id}" in {portfolio.root} (plans: {known})',
+            code="unknown-plan",
+            field="target",
+        )
+    return loaded.path
+
+
+def planned_on_file(path: Path, change: MeasureChange | str, root: Path) -> PlannedMeasure | None:
+    """The change worked out on the file as it is (nothing written); with a measure's id
+    alone, only that the measure is there is checked (EditError if not)."""
+    from ..editing import read_plan
+
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EditError(f"{path.name} cannot be read ({exc}); `improve check` says more") from None
+    data, _ = read_plan(text, path, root)
+    if isinstance(change, str):
+        find_measure(data, change)
+        return None
+    return plan_measure_change(data, change)
+
+
+def kpi_import(
+    ws: Workspace,
+    plan_id: str,
+    measure: str,
+    ees: Path,
+    column: str,
+    la: str,
+    today: date,
+    by: str | None,
+    *,
+    neighbours: Path | None = None,
+    how: str = "median",
+    where: Iterable[tuple[str, str]] = (),
+    source: str | None = None,
+    dry_run: bool = False,
+) -> KpiImport:
+    """Read the files, then write the measure's readings and comparators (unless
+    `dry_run`). The measure is looked for before the files are read."""
+    path = plan_file(ws, plan_id)
+    planned_on_file(path, measure, ws.plans)  # the measure is there, before a big file is read
+    nb = read_neighbours(neighbours, la) if neighbours is not None else None
+    figures = read_ees(ees, column, la, nb.names if nb else (), list(where))
+    change, left_out, notes = build_change(measure, figures, nb, how, source)
+    result = KpiImport(plan_id, figures, nb, how, change, left_out, notes)
+    if not change.readings and not change.comparators:
+        return result
+    if dry_run:
+        result.planned = planned_on_file(path, change, ws.plans)
+        return result
+    try:
+        result.done = ws.update_measure(plan_id, change, today, by)
+        result.planned = result.done.planned
+    except EditError as exc:
+        if exc.code != "no-change":
+            raise
+        result.planned = exc.values.get("planned")
+    return result
