@@ -274,6 +274,10 @@ def test_an_actions_measure_is_recorded_in_the_history_as_by_its_author(folder):
     assert ms["readings"][0]["value"] == figure(LA, 2019)  # 40 replaced: the file differs
     assert "cpp-rate reading 2019-03-31: 40 → " in r.output
     assert len(ms["readings"]) == 3 and len(ms["comparators"]) == 3
+    # the one-line list, too long with three, is written one reading a line
+    text = (folder / "plans" / "kpis.toml").read_text("utf-8")
+    assert "    readings = [\n      { date = 2019-03-31, value = " in text
+    assert "\n    ]\n    comparators = [\n      { date = 2019-03-31, england = " in text
     doc = json.loads(run(folder, "history", "kpis:1.1", "--json").output)
     (event,) = [e for e in doc["events"] if e["field"] == "reading"]
     assert event["who"] == "Performance team" and event["date"] == TODAY

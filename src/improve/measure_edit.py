@@ -229,20 +229,55 @@ def measure_splice(text: str, pos: Positions, planned: PlannedMeasure, nl: str) 
             code="cannot-edit",
         )
     edits: list[tuple[int, int, str]] = []
+    unfolded = {
+        key: edit
+        for key, items in planned.appended.items()
+        if (edit := _unfold(pos, mpath, key, planned, items, nl)) is not None
+    }
+    edits.extend(unfolded.values())
     for key, k, item in planned.replaced:
+        if key in unfolded:
+            continue
         span = pos.spans.get((*mpath, key, k))
         if span is None or span.value_start < 0:
             raise EditError(f"the measure's {key} cannot be edited here; edit them by hand",
                             code="cannot-edit")  # fmt: skip
         edits.append((span.value_start, span.value_end, inline(item)))
     for key, items in planned.appended.items():
-        edits.extend(_append_edits(pos, mpath, key, items, nl))
+        if key not in unfolded:
+            edits.extend(_append_edits(pos, mpath, key, items, nl))
     # from the end backwards; at one offset the later edit first, so readings come
     # before comparators
     for n in sorted(range(len(edits)), key=lambda n: (edits[n][0], n), reverse=True):
         start, stop, new = edits[n]
         text = text[:start] + new + text[stop:]
     return text
+
+
+WIDE = 100  # a list on one line that would grow past this is written one item a line
+
+
+def _unfold(pos: Positions, mpath: tuple, key: str, planned: PlannedMeasure, items, nl: str):
+    """The edit that writes a one-line list one item a line, with `items` added (and its
+    replaced items), when adding them would make its line longer than WIDE; else None."""
+    from .textedit import inline
+
+    rspan = pos.spans.get((*mpath, key))
+    if rspan is None or rspan.close < 0 or rspan.multiline or not rspan.children:
+        return None
+    replaced = {k: item for name, k, item in planned.replaced if name == key}
+    parts = [
+        inline(replaced[k]) if k in replaced else pos.text[span.value_start : span.value_end]
+        for k, span in enumerate(pos.spans[c] for c in rspan.children)
+    ] + [inline(item) for item in items]
+    start = pos.line_start(rspan.key_start)
+    eol = pos.text.find("\n", rspan.close)
+    line = pos.text[start : len(pos.text) if eol < 0 else eol]
+    if len(line) + sum(len(p) + 2 for p in parts[len(rspan.children) :]) <= WIDE:
+        return None
+    inner = rspan.indent + "  "
+    body = "".join(f"{nl}{inner}{p}," for p in parts)
+    return (rspan.value_start, rspan.close + 1, f"[{body}{nl}{rspan.indent}]")
 
 
 def _append_edits(pos: Positions, mpath: tuple, key: str, items: list[dict], nl: str) -> list:
