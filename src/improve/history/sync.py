@@ -170,22 +170,11 @@ def sync(
             seen.add(pid)
             prev = known.get(pid)
             fp = fingerprints.get(pid) if fingerprints else ps.plan.fingerprint
-            if prev is not None:
-                as_of = date.fromisoformat(prev[4])
-                if today < as_of:
-                    result.skipped.append(
-                        f"{pid}: history is recorded up to {as_of.isoformat()}; "
-                        "nothing is recorded as at an earlier date"
-                    )
-                    continue
-                if fp is not None and prev[3] == fp and as_of == today:
-                    continue
-                if fp is not None and prev[3] != fp and not _file_still(ps.plan.file, fp):
-                    result.skipped.append(
-                        f"{pid}: {Path(ps.plan.file).name} changed on disk while "
-                        "this run was reading it; it is compared on the next run"
-                    )
-                    continue
+            why = _not_now(ps, prev, fp, today)
+            if why is not None:
+                if why:
+                    result.skipped.append(why)
+                continue
             result.checked.append(pid)
             rows = rows_cache[pid] if rows_cache and pid in rows_cache else plan_rows(ps)
             if prev is None:
@@ -194,39 +183,8 @@ def sync(
                 )
                 changed = rows
             else:
-                old = {
-                    r[1]: r
-                    for r in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid])
-                }
-                changed = []
-                for row in rows:
-                    ref = row[1]
-                    before = old.pop(ref, None)
-                    if before is None:
-                        events.append(
-                            (pid, ref, day, at, who(pid, ref), ADDED, None, None, tracked(row))
-                        )
-                        changed.append(row)
-                        continue
-                    if before == row and (as_of == today or quiet(before, as_of, today)):
-                        continue
-                    carried = before
-                    if as_of < today:
-                        for when, was, now in time_changes(before, as_of, today):
-                            for name, o, n in time_field_changes(was, now, before):
-                                events.append(
-                                    (pid, ref, when.isoformat(), at, None, TIME, name, o, n)
-                                )
-                            carried = with_time_values(before, now)
-                    for name, o, n in field_changes(carried, row):
-                        events.append((pid, ref, day, at, who(pid, ref), EDIT, name, o, n))
-                    if before != row:
-                        changed.append(row)
-                for ref, row in old.items():
-                    events.append(
-                        (pid, ref, day, at, who(pid, ref), REMOVED, None, tracked(row), None)
-                    )
-                    conn.execute("delete from state where plan_id = ? and ref = ?", [pid, ref])
+                as_of = date.fromisoformat(prev[4])
+                changed = _compared(conn, pid, rows, as_of, today, at, who, events)
             conn.executemany(f"insert or replace into state ({_ALL}) values ({_MARKS})", changed)
             conn.execute(
                 "insert or replace into plans (plan_id, title, file, fingerprint, as_of) "
@@ -234,37 +192,14 @@ def sync(
                 [pid, ps.plan.title, _norm(ps.plan.file), fp, day],
             )
             _write_day(conn, pid, today, _totals(ps), latest)
-
         for pid, prev in known.items():
             if pid in seen or (only is not None and pid not in only):
                 continue
-            if prev[2] in unreadable:
-                result.skipped.append(
-                    f"{pid}: {Path(prev[2]).name} could not be read; its "
-                    "recorded state is kept until it loads again"
-                )
+            why = _kept_unread(pid, prev, unreadable, today)
+            if why:
+                result.skipped.append(why)
                 continue
-            if date.fromisoformat(prev[4]) > today:
-                result.skipped.append(
-                    f"{pid}: history is recorded up to {prev[4]}; nothing is "
-                    "recorded as at an earlier date"
-                )
-                continue
-            for row in conn.execute(
-                f"select {_ALL} from state where plan_id = ?", [pid]
-            ).fetchall():
-                events.append(
-                    (pid, row[1], day, at, who(pid, row[1]), REMOVED, None, tracked(row), None)
-                )
-            conn.execute("delete from state where plan_id = ?", [pid])
-            conn.execute("delete from plans where plan_id = ?", [pid])
-            _write_day(
-                conn,
-                pid,
-                today,
-                (prev[1], 0, None, None, *(0 for _ in m.RAGS), 0, 0, 0, 0, 0),
-                latest,
-            )
+            _removed(conn, pid, prev, today, at, who, events, latest)
         conn.executemany(_EVENT_INSERT, ((*e[:7], _j(e[7]), _j(e[8])) for e in events))
         # Inserted under the write lock into a table never deleted from: the ids follow on.
         made = [
@@ -274,6 +209,80 @@ def sync(
         made.sort(key=lambda e: (e.happened_on, e.id))
         result.events = made
     return result
+
+
+def _not_now(ps, prev, fp: str | None, today: date) -> str | None:
+    """Why a plan is not compared now: "" when its file is as recorded today already, a
+    reason to say when its history is ahead of `today` or its file changed while this run
+    read it; None when it is to be compared."""
+    if prev is None:
+        return None
+    pid = ps.plan.id
+    as_of = date.fromisoformat(prev[4])
+    if today < as_of:
+        return (f"{pid}: history is recorded up to {as_of.isoformat()}; nothing is recorded "
+                "as at an earlier date")  # fmt: skip
+    if fp is not None and prev[3] == fp and as_of == today:
+        return ""
+    if fp is not None and prev[3] != fp and not _file_still(ps.plan.file, fp):
+        return (f"{pid}: {Path(ps.plan.file).name} changed on disk while this run was "
+                "reading it; it is compared on the next run")  # fmt: skip
+    return None
+
+
+def _compared(conn, pid: str, rows, as_of: date, today: date, at: str, who,
+              events: list[tuple]) -> list:  # fmt: skip
+    """A plan's rows against its recorded state: the events (added, edited, changed by
+    time alone since `as_of`, removed) appended to `events`; the rows to store again."""
+    day = today.isoformat()
+    old = {r[1]: r for r in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid])}
+    changed = []
+    for row in rows:
+        ref = row[1]
+        before = old.pop(ref, None)
+        if before is None:
+            events.append((pid, ref, day, at, who(pid, ref), ADDED, None, None, tracked(row)))
+            changed.append(row)
+            continue
+        if before == row and (as_of == today or quiet(before, as_of, today)):
+            continue
+        carried = before
+        if as_of < today:
+            for when, was, now in time_changes(before, as_of, today):
+                for name, o, n in time_field_changes(was, now, before):
+                    events.append((pid, ref, when.isoformat(), at, None, TIME, name, o, n))
+                carried = with_time_values(before, now)
+        for name, o, n in field_changes(carried, row):
+            events.append((pid, ref, day, at, who(pid, ref), EDIT, name, o, n))
+        if before != row:
+            changed.append(row)
+    for ref, row in old.items():
+        events.append((pid, ref, day, at, who(pid, ref), REMOVED, None, tracked(row), None))
+        conn.execute("delete from state where plan_id = ? and ref = ?", [pid, ref])
+    return changed
+
+
+def _kept_unread(pid: str, prev, unreadable: set[Path | str], today: date) -> str | None:
+    """Why a recorded plan no longer loaded is kept, not recorded as removed."""
+    if prev[2] in unreadable:
+        return (f"{pid}: {Path(prev[2]).name} could not be read; its recorded state is kept "
+                "until it loads again")  # fmt: skip
+    if date.fromisoformat(prev[4]) > today:
+        return (f"{pid}: history is recorded up to {prev[4]}; nothing is recorded as at an "
+                "earlier date")  # fmt: skip
+    return None
+
+
+def _removed(conn, pid: str, prev, today: date, at: str, who, events: list[tuple],
+             latest: dict) -> None:  # fmt: skip
+    """A plan gone from the folder: each of its actions removed, its state forgotten."""
+    day = today.isoformat()
+    for row in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid]).fetchall():
+        events.append((pid, row[1], day, at, who(pid, row[1]), REMOVED, None, tracked(row), None))
+    conn.execute("delete from state where plan_id = ?", [pid])
+    conn.execute("delete from plans where plan_id = ?", [pid])
+    _write_day(conn, pid, today, (prev[1], 0, None, None, *(0 for _ in m.RAGS), 0, 0, 0, 0, 0),
+               latest)  # fmt: skip
 
 
 def record_review(
