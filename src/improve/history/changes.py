@@ -263,6 +263,80 @@ def _override(rag, until, reason, in_force) -> dict | None:
     )
 
 
+def _detail(r, ww, out: Changes) -> None:
+    """One action's row of the review's snapshot beside its state now: what moved (RAG,
+    overdue, complete, slipped, evidence, readings, overrides) added to `out`."""
+    n = len(_PAIRS)
+    pid, ref = r[0], r[1]
+    (s_rag, s_over, s_comp, s_ext, s_due, s_ev, s_read, s_orag, s_ountil, s_oreason, s_oin) = r[
+        2 : 2 + 2 * n : 2
+    ]
+    (t_rag, t_over, t_comp, t_ext, t_due, t_ev, t_read, t_orag, t_ountil, t_oreason, t_oin) = r[
+        3 : 3 + 2 * n : 2
+    ]
+    t_extension, t_evlatest, t_next = r[2 + 2 * n :]
+    if s_rag != t_rag:
+        out.rag_moves.append(
+            RagMove(pid, ref, s_rag, t_rag, direction(s_rag, t_rag), *ww(pid, ref, "rag"))
+        )
+    if t_over and not s_over:
+        out.newly_overdue.append(Flag(pid, ref, t_next, *ww(pid, ref, "overdue")))
+    if t_comp and not s_comp:
+        out.newly_complete.append(Flag(pid, ref, t_next, *ww(pid, ref, "complete")))
+    if t_ext > s_ext:
+        ext = json.loads(t_extension)
+        out.slipped.append(Slip(pid, ref, s_due, t_due, t_ext - s_ext, ext[1], ext[2], ext[3]))
+    if t_ev > s_ev:
+        latest = json.loads(t_evlatest)
+        out.new_evidence.append(
+            NewEvidence(pid, ref, t_ev - s_ev, latest[0], latest[1], *ww(pid, ref, "evidence"))
+        )
+    if t_read != s_read:
+        a = json.loads(s_read) if s_read else {}
+        b = json.loads(t_read) if t_read else {}
+        for mid in sorted(b):
+            if a.get(mid) != b[mid]:
+                old = {"date": a[mid][0], "value": a[mid][1]} if mid in a else None
+                out.new_readings.append(
+                    NewReading(
+                        pid,
+                        ref,
+                        mid,
+                        old,
+                        {"date": b[mid][0], "value": b[mid][1]},
+                        *ww(pid, ref, "reading", mid),
+                    )
+                )
+    if (s_orag, s_ountil, s_oreason, s_oin) != (t_orag, t_ountil, t_oreason, t_oin) and (
+        s_oin or t_oin
+    ):
+        old = _override(s_orag, s_ountil, s_oreason, s_oin)
+        new = _override(t_orag, t_ountil, t_oreason, t_oin)
+        if t_oin and not s_oin:
+            kind = "added"
+        elif s_oin and not t_oin:
+            kind = "lapsed" if t_orag else "removed"
+        else:
+            kind = "changed"
+        out.overrides.append(OverrideChange(pid, ref, kind, old, new))
+
+
+def _last_events(conn, after: int) -> dict[tuple, tuple]:
+    """Who and when: the last event since the review for each value an item reports,
+    by (plan, ref, field[, measure])."""
+    last: dict[tuple, tuple] = {}
+    for pid, ref, name, day, who, new in conn.execute(
+        "select plan_id, ref, field, happened_on, who, new from events where id > ? and "
+        "field in ('rag', 'overdue', 'complete', 'evidence', 'reading') order by id",
+        [after],
+    ):
+        key: tuple = (pid, ref, name)
+        if name == "reading":
+            key += ((json.loads(new) or {}).get("measure") if new else None,)
+        last[key] = (day, who)
+    return last
+
+
 def changes(store, since, today: date | None, with_events: bool = False) -> Changes:
     review = store.find_review(since, today)
     conn = store.db.conn
@@ -283,17 +357,7 @@ def changes(store, since, today: date | None, with_events: bool = False) -> Chan
                 [review.last_event_id],
             )
         ]
-    # who and when: the last event since the review for each value an item reports
-    last: dict[tuple, tuple] = {}
-    for pid, ref, name, day, who, new in conn.execute(
-        "select plan_id, ref, field, happened_on, who, new from events where id > ? and "
-        "field in ('rag', 'overdue', 'complete', 'evidence', 'reading') order by id",
-        [review.last_event_id],
-    ):
-        key: tuple = (pid, ref, name)
-        if name == "reading":
-            key += ((json.loads(new) or {}).get("measure") if new else None,)
-        last[key] = (day, who)
+    last = _last_events(conn, review.last_event_id)
 
     def ww(plan_id, ref, name, *extra):
         found = last.get((plan_id, ref, name, *extra))
@@ -311,60 +375,8 @@ def changes(store, since, today: date | None, with_events: bool = False) -> Chan
         if t_stale:
             out.stale.append(Stale(pid, ref, activity, not s_stale))
 
-    n = len(_PAIRS)
     for r in conn.execute(_DETAIL_SQL, params):
-        pid, ref = r[0], r[1]
-        (s_rag, s_over, s_comp, s_ext, s_due, s_ev, s_read, s_orag, s_ountil, s_oreason, s_oin) = r[
-            2 : 2 + 2 * n : 2
-        ]
-        (t_rag, t_over, t_comp, t_ext, t_due, t_ev, t_read, t_orag, t_ountil, t_oreason, t_oin) = r[
-            3 : 3 + 2 * n : 2
-        ]
-        t_extension, t_evlatest, t_next = r[2 + 2 * n :]
-        if s_rag != t_rag:
-            out.rag_moves.append(
-                RagMove(pid, ref, s_rag, t_rag, direction(s_rag, t_rag), *ww(pid, ref, "rag"))
-            )
-        if t_over and not s_over:
-            out.newly_overdue.append(Flag(pid, ref, t_next, *ww(pid, ref, "overdue")))
-        if t_comp and not s_comp:
-            out.newly_complete.append(Flag(pid, ref, t_next, *ww(pid, ref, "complete")))
-        if t_ext > s_ext:
-            ext = json.loads(t_extension)
-            out.slipped.append(Slip(pid, ref, s_due, t_due, t_ext - s_ext, ext[1], ext[2], ext[3]))
-        if t_ev > s_ev:
-            latest = json.loads(t_evlatest)
-            out.new_evidence.append(
-                NewEvidence(pid, ref, t_ev - s_ev, latest[0], latest[1], *ww(pid, ref, "evidence"))
-            )
-        if t_read != s_read:
-            a = json.loads(s_read) if s_read else {}
-            b = json.loads(t_read) if t_read else {}
-            for mid in sorted(b):
-                if a.get(mid) != b[mid]:
-                    old = {"date": a[mid][0], "value": a[mid][1]} if mid in a else None
-                    out.new_readings.append(
-                        NewReading(
-                            pid,
-                            ref,
-                            mid,
-                            old,
-                            {"date": b[mid][0], "value": b[mid][1]},
-                            *ww(pid, ref, "reading", mid),
-                        )
-                    )
-        if (s_orag, s_ountil, s_oreason, s_oin) != (t_orag, t_ountil, t_oreason, t_oin) and (
-            s_oin or t_oin
-        ):
-            old = _override(s_orag, s_ountil, s_oreason, s_oin)
-            new = _override(t_orag, t_ountil, t_oreason, t_oin)
-            if t_oin and not s_oin:
-                kind = "added"
-            elif s_oin and not t_oin:
-                kind = "lapsed" if t_orag else "removed"
-            else:
-                kind = "changed"
-            out.overrides.append(OverrideChange(pid, ref, kind, old, new))
+        _detail(r, ww, out)
 
     for rw in rewrites_since(conn, review.last_event_id):
         out.slipped.append(
