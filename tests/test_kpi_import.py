@@ -375,7 +375,8 @@ HEAD = ees_text().splitlines()[0].encode() + b"\n"
 @pytest.mark.parametrize(
     ("raw", "words"),
     [
-        (b"time_period,\xff\xfe\n", "not UTF-8"),
+        (b"time_period,\xff\xfe\n", "bad.csv:1:13: the file is not UTF-8"),
+        (HEAD + b"1,2\n3,4\nabc\xe9,5\n", "bad.csv:4:4: the file is not UTF-8"),
         (b"", "the file is empty"),
         (HEAD + b'"\n1,2\n' + b"x" * 200_000, "cannot be read as CSV"),
         (HEAD + b"201920,Financial year,National" + b",\x00" * 8 + b"\n", "neither a number"),

@@ -39,6 +39,30 @@ def fail(path: Path, line: int, col: int, message: str, code: str = "source", **
     return SourceError(f"{path.name}:{line}:{col}: {message}", code=code, **values)
 
 
+def bad_byte(path: Path) -> tuple[int, int]:
+    """(line, column) of the first byte of `path` that is not UTF-8: the text layer
+    decodes ahead of the rows, so its error does not say where (only read on failure)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line, col = 1, 1
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 16):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    before = chunk[: max(exc.start, 0)]
+                    if b"\n" in before:
+                        return line + before.count(b"\n"), len(before) - before.rfind(b"\n")
+                    return line, col + len(before)
+                line += chunk.count(b"\n")
+                col = len(chunk) - chunk.rfind(b"\n") if b"\n" in chunk else col + len(chunk)
+    except OSError:
+        pass
+    return line, col
+
+
 class Rows:
     """The rows of a CSV file after its header, read one at a time, with the line each
     came from (`line`). Iterate it inside `with`; `column(name)` is a header's index."""
@@ -79,8 +103,9 @@ class Rows:
 
     def _error(self, exc: Exception) -> SourceError:
         if isinstance(exc, UnicodeDecodeError):
+            line, col = bad_byte(self.path)
             return fail(
-                self.path, self.line + 1, 1,
+                self.path, line, col,
                 f"the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save it as "
                 "CSV UTF-8 and try again", code="source-encoding",
             )  # fmt: skip
@@ -122,7 +147,7 @@ class Rows:
                 raise fail(
                     self.path, 1, 1,
                     f'no column "{shown(name)}" ({role}) in the header'
-                    + (f'; did you mean "{shown(near[0])}"?' if near else "")
+                    + (f'; did you mean "{shown(near[0])}"' if near else "")
                     + f"; the file's columns: {have}{more} ({self.what} names its columns in its "
                     "first row)",
                     code="source-column", column=name,
