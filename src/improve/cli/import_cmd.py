@@ -53,42 +53,8 @@ def import_(source, plan_id, kind, title, sheet, mapping, dry_run) -> None:
     echo(f"Read {source.name}: the header is at {imported.header_at}.")
     if kind is None:
         echo(f"Kind: {imported.kind} (from the title; --kind says otherwise).")
-    echo("Columns:")
-    for column in imported.columns:
-        if not column.header and column.key is None:
-            continue
-        heading = column.header or f"column {column.index + 1}"
-        if column.key is None and column.by_map:
-            what = "ignored (--map)"
-        elif column.index in imported.built.read_as:
-            what = imported.built.read_as[column.index]
-        elif column.key is None:
-            what = f"kept under extra.{imported.built.kept_as_extra.get(heading, '…')}"
-        else:
-            what = column.key + (" (--map)" if column.by_map else "")
-        echo(f"  {heading} → {what}")
-    c = imported.counts
-    built = imported.built
-    label = (built.label or "recommendation").casefold()
-    found = [_n(c["themes"], "theme")] if c["themes"] else []
-    found.append(_n(c["recommendations"], label))
-    found.append(_n(c["actions"], "action"))
-    held = sum(len(r.measures) for r in built.recommendations)
-    if held:
-        found.append(f"{_n(held, 'measure')} of the {_plural(label)}")
-    line = f"Found {', '.join(found[:-1])} and {found[-1]}."
-    led = sum(1 for r in built.recommendations if r.leads)
-    if led:
-        line += f" {_n(led, label)} {'has' if led == 1 else 'have'} leads of {'its' if led == 1 else 'their'} own."
-    numbered = [a.ref for a in imported.built.actions() if a.numbered]
-    if numbered:
-        shown = ", ".join(numbered[:12]) + (", …" if len(numbered) > 12 else "")
-        were = "was" if len(numbered) == 1 else "were"
-        line += f" {_n(len(numbered), 'action')} had no ref and {were} numbered: {shown}."
-    made_up = [r.ref for r in imported.built.recommendations if r.made_up]
-    if made_up:
-        line += f' No recommendations in the source: the actions are under "{made_up[0]}".'
-    echo(line)
+    _columns(imported)
+    echo(_found(imported))
     for warning in imported.warning_lines():
         echo(warning)
     if imported.disagreements:
@@ -111,6 +77,52 @@ def import_(source, plan_id, kind, title, sheet, mapping, dry_run) -> None:
         return
     write_imported(imported)
     echo(f"Wrote {where}; it passes `improve check` with {warnings}.")
+
+
+def _columns(imported) -> None:
+    """Which column became which key."""
+    echo("Columns:")
+    for column in imported.columns:
+        if not column.header and column.key is None:
+            continue
+        heading = column.header or f"column {column.index + 1}"
+        if column.key is None and column.by_map:
+            what = "ignored (--map)"
+        elif column.index in imported.built.read_as:
+            what = imported.built.read_as[column.index]
+        elif column.key is None:
+            what = f"kept under extra.{imported.built.kept_as_extra.get(heading, '…')}"
+        else:
+            what = column.key + (" (--map)" if column.by_map else "")
+        echo(f"  {heading} → {what}")
+
+
+def _found(imported) -> str:
+    """What it read: "Found 2 key concerns, 5 actions and 3 measures of the key concerns."
+    with the actions it numbered and where actions with no recommendation went."""
+    c = imported.counts
+    built = imported.built
+    label = (built.label or "recommendation").casefold()
+    found = [_n(c["themes"], "theme")] if c["themes"] else []
+    found.append(_n(c["recommendations"], label))
+    found.append(_n(c["actions"], "action"))
+    held = sum(len(r.measures) for r in built.recommendations)
+    if held:
+        found.append(f"{_n(held, 'measure')} of the {_plural(label)}")
+    line = f"Found {', '.join(found[:-1])} and {found[-1]}."
+    led = sum(1 for r in built.recommendations if r.leads)
+    if led:
+        own = "has leads of its own" if led == 1 else "have leads of their own"
+        line += f" {_n(led, label)} {own}."
+    numbered = [a.ref for a in built.actions() if a.numbered]
+    if numbered:
+        shown = ", ".join(numbered[:12]) + (", …" if len(numbered) > 12 else "")
+        were = "was" if len(numbered) == 1 else "were"
+        line += f" {_n(len(numbered), 'action')} had no ref and {were} numbered: {shown}."
+    made_up = [r.ref for r in built.recommendations if r.made_up]
+    if made_up:
+        line += f' No recommendations in the source: the actions are under "{made_up[0]}".'
+    return line
 
 
 def _n(count: int, word: str) -> str:
