@@ -391,3 +391,41 @@ def test_a_short_row_is_its_line(folder):
     text = ees_text() + "202021,Financial year,Local authority\n"
     (folder / "ees.csv").write_text(text, encoding="utf-8")
     fails(kpi(folder, folder / "ees.csv"), "ees.csv:53:", "cells")
+
+
+def test_a_plan_changed_on_disk_during_the_import_is_not_written_over(folder, monkeypatch):
+    """Another writer (an editor that ignores the lock) changes the file while the import
+    works its edit out: the import is refused and their change stays."""
+    import improve.measure_edit as me
+
+    path = folder / "plans" / "kpis.toml"
+    real = me.edit_measure_text
+
+    def meanwhile(*args, **kw):
+        edited = real(*args, **kw)
+        path.write_text(path.read_text("utf-8") + "# theirs\n", encoding="utf-8")
+        return edited
+
+    monkeypatch.setattr(me, "edit_measure_text", meanwhile)
+    line = fails(kpi(folder, ees(folder)), "changed")
+    assert "kpis.toml" in line
+    text = path.read_text("utf-8")
+    assert text.endswith("# theirs\n") and "comparators" not in text
+
+
+def test_a_recommendations_measure_and_an_inline_one(folder):
+    path = folder / "plans" / "kpis.toml"
+    text = path.read_text("utf-8").replace(
+        'title = "Early help"\n',
+        'title = "Early help"\n\n'
+        '  [[recommendation.measure]]\n  id = "eh"\n  text = "Early help episodes"\n',
+    )
+    text += '\n[[recommendation]]\nref = "2"\ntitle = "Two"\n'
+    text += 'measure = [ { id = "inline", text = "Inline" } ]\n'
+
+    path.write_text(text, encoding="utf-8")
+    assert run(folder, "check").exit_code == 0
+    r = kpi(folder, ees(folder), measure="kpis:eh")
+    assert r.exit_code == 0, r.output
+    assert len(measure(folder, ("recommendation", 0, "measure", 0))["readings"]) == 3
+    fails(kpi(folder, ees(folder), measure="kpis:inline"), "inline table")
