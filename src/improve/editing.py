@@ -101,40 +101,11 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
     action = new["recommendation"][i]["action"][j]
     apath = ("recommendation", i, "action", j)
     said: list[str] = []
-    sets: dict[str, object] = {}
-
-    if change.percent is not None:
-        sets["percent"] = change.percent
-    if change.status is not None:
-        sets["status"] = change.status
-        if (
-            change.status == "complete"
-            and change.percent is None
-            and action.get("percent") is not None
-            and action["percent"] < 100
-        ):
-            sets["percent"] = 100
-    if change.impact is not None:
-        sets["impact"] = change.impact
-    if change.impact_note is not None:
-        sets["impact_note"] = change.impact_note
-    for key, value in list(sets.items()):
-        old = action.get(key)
-        if old == value:
-            del sets[key]  # already so: neither written nor logged
-            continue
-        said.append(f"{key} {old if old is not None else '(none)'} → {value}")
-        action[key] = value
+    sets = _values(action, change, said)
 
     appended: list[tuple[str, dict]] = []
     if change.evidence:
-        ev: dict = {"date": today, "text": change.evidence}
-        if change.link:
-            ev["link"] = change.link
-        if change.evidence_measure:
-            _find_measure(new, change.evidence_measure, i, j, "evidence_measure")
-            ev["measure"] = change.evidence_measure
-        appended.append(("evidence", ev))
+        appended.append(("evidence", _evidence(new, change, today, i, j)))
         said.append(f"evidence: {change.evidence}")
     table_sets: list[tuple[tuple, dict]] = []
     removes: list[tuple] = []
@@ -155,6 +126,59 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
     if change.rag is not None or change.clear_rag:
         _override(action, apath, change, sets, removes, said)
 
+    readings = _readings(new, change, today, i, j, said)
+    if not said and not change.note:
+        raise EditError("nothing changed: the action already has those values", code="no-change")
+    appended.append(("update", _entry(change, sets, said, today, by)))
+    for key, table in appended:
+        action.setdefault(key, []).append(table)
+    return PlannedEdit(new, said, apath, sets, appended, readings, table_sets, removes)
+
+
+def _values(action: dict, change: Change, said: list[str]) -> dict[str, object]:
+    """The action's own values the change sets (percent, status, impact), set on `action`
+    and said; a value it has already is neither written nor logged. Complete with a
+    percent under 100 makes it 100."""
+    sets: dict[str, object] = {}
+    if change.percent is not None:
+        sets["percent"] = change.percent
+    if change.status is not None:
+        sets["status"] = change.status
+        if (
+            change.status == "complete"
+            and change.percent is None
+            and action.get("percent") is not None
+            and action["percent"] < 100
+        ):
+            sets["percent"] = 100
+    if change.impact is not None:
+        sets["impact"] = change.impact
+    if change.impact_note is not None:
+        sets["impact_note"] = change.impact_note
+    for key, value in list(sets.items()):
+        old = action.get(key)
+        if old == value:
+            del sets[key]
+            continue
+        said.append(f"{key} {old if old is not None else '(none)'} → {value}")
+        action[key] = value
+    return sets
+
+
+def _evidence(new: dict, change: Change, today: date, i: int, j: int) -> dict:
+    ev: dict = {"date": today, "text": change.evidence}
+    if change.link:
+        ev["link"] = change.link
+    if change.evidence_measure:
+        _find_measure(new, change.evidence_measure, i, j, "evidence_measure")
+        ev["measure"] = change.evidence_measure
+    return ev
+
+
+def _readings(new: dict, change: Change, today: date, i: int, j: int,
+              said: list[str]) -> list[tuple[tuple, dict]]:  # fmt: skip
+    """Each reading added to its measure (the action's, its recommendation's or the
+    plan's), dated today."""
     readings: list[tuple[tuple, dict]] = []
     for measure_id, value in change.readings:
         mpath = _find_measure(new, measure_id, i, j, "readings")
@@ -164,9 +188,11 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
         _get(new, mpath).setdefault("readings", []).append(reading)
         readings.append((mpath, reading))
         said.append(f"reading {measure_id} = {value:g}")
+    return readings
 
-    if not said and not change.note:
-        raise EditError("nothing changed: the action already has those values", code="no-change")
+
+def _entry(change: Change, sets: dict, said: list[str], today: date, by: str | None) -> dict:
+    """The update entry logging the change."""
     entry: dict = {"date": today}
     if by:
         entry["by"] = by
@@ -177,10 +203,7 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
         entry["note"] = change.note
     if said:
         entry["changes"] = said
-    appended.append(("update", entry))
-    for key, table in appended:
-        action.setdefault(key, []).append(table)
-    return PlannedEdit(new, said, apath, sets, appended, readings, table_sets, removes)
+    return entry
 
 
 def _due_in_force(action: dict) -> date | None:
