@@ -122,25 +122,35 @@ def folder_settings(plans: Path) -> FolderSettings:
         found = bad(f"{SETTINGS} is not valid TOML: {exc}")
         found.problem = (found.problem or "").replace(":1:1:", f":{line}:{col}:", 1)
         return found
+    wrong = _wrong_setting(data)
+    if wrong is not None:
+        return bad(*wrong)
+    git = data.get("git", {})
+    return FolderSettings(git.get("commit"), git.get("hooks"))
+
+
+def _wrong_setting(data: dict) -> tuple[str, tuple] | None:
+    """What is wrong with improve.toml's settings, and the key it is at; None if nothing."""
     for key in data:
         if key != "git":
-            return bad(f'unknown table "{key}"; the settings are [git] commit and hooks', (key,))
+            return f'unknown table "{key}"; the settings are [git] commit and hooks', (key,)
     git = data.get("git", {})
     if not isinstance(git, dict):
-        return bad("git must be a table: [git]", ("git",))
+        return "git must be a table: [git]", ("git",)
     for key in git:
         if key not in _SETTING_KEYS:
-            return bad(f'unknown key "{key}" in [git]; the keys are commit and hooks',
-                       ("git", key))  # fmt: skip
+            return f'unknown key "{key}" in [git]; the keys are commit and hooks', ("git", key)
     commit, hooks = git.get("commit"), git.get("hooks")
     if commit is not None and not isinstance(commit, bool):
-        return bad("commit must be true or false", ("git", "commit"))
+        return "commit must be true or false", ("git", "commit")
     if hooks is not None and (
         not isinstance(hooks, str) or not hooks.strip() or not hooks.isprintable()
     ):
-        return bad('hooks must name a folder the repository tracks: hooks = ".githooks"',
-                   ("git", "hooks"))  # fmt: skip
-    return FolderSettings(commit, hooks)
+        return 'hooks must name a folder the repository tracks: hooks = ".githooks"', (
+            "git",
+            "hooks",
+        )
+    return None
 
 
 def tracked_hooks(plans: Path) -> tuple[Path | None, str | None]:
