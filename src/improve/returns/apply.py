@@ -115,20 +115,40 @@ def _within_limits(path: Path) -> int:
     return most
 
 
-def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
-    """Every filled-in row of a return as a change, each value checked against its plan
-    as the plan is now; nothing is written."""
-    used = _within_limits(path)
+def _open_book(path: Path):
     try:
         import openpyxl
 
         # formulas read as formulas (never their values): no answer is ever one
-        book = openpyxl.load_workbook(path, data_only=False)
+        return openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # a file from many hands: any failure is this file's
         raise SourceError(
             f"{path.name} cannot be read as a workbook ({type(exc).__name__}); nothing was applied",
             code="return-unreadable",
         ) from None
+
+
+def _made_with(book, used: int):
+    """The return's hidden record of the actions it was made with: (plan, ref) → the
+    action's fingerprint then, the rows as signed, and each row's signature."""
+    made: dict[tuple[str, str], str] = {}
+    signed_rows, macs = [], {}
+    for row in book[HIDDEN].iter_rows(min_row=2, max_row=max(used, 2), values_only=True):
+        if not any(v is not None for v in row):
+            continue
+        row = (*row, None, None, None, None, None)
+        signed_rows.append((_s(row[1]), _s(row[2]), _s(row[3])))
+        if row[1] and row[2]:
+            made[(str(row[1]), str(row[2]))] = str(row[3] or "")
+            macs[(str(row[1]), str(row[2]))] = row[4]
+    return made, signed_rows, macs
+
+
+def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
+    """Every filled-in row of a return as a change, each value checked against its plan
+    as the plan is now; nothing is written."""
+    used = _within_limits(path)
+    book = _open_book(path)
     if SHEET not in book.sheetnames or HIDDEN not in book.sheetnames:
         raise _not_a_return(path, f'it has no "{SHEET}" sheet and record of how it was made')
     meta = [c.value for c in book[HIDDEN][1]]
@@ -140,16 +160,7 @@ def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
     if heading != COLUMNS:
         raise _not_a_return(path, "its column headings were changed")
     return_id, lead = _s(meta[2]), _s(meta[4])
-    made: dict[tuple[str, str], str] = {}
-    signed_rows, macs = [], {}
-    for row in book[HIDDEN].iter_rows(min_row=2, max_row=max(used, 2), values_only=True):
-        if not any(v is not None for v in row):
-            continue
-        row = (*row, None, None, None, None, None)
-        signed_rows.append((_s(row[1]), _s(row[2]), _s(row[3])))
-        if row[1] and row[2]:
-            made[(str(row[1]), str(row[2]))] = str(row[3] or "")
-            macs[(str(row[1]), str(row[2]))] = row[4]
+    made, signed_rows, macs = _made_with(book, used)
     out = ReturnRead(path, lead, _s(meta[3]))
     record_ok = signing.same(
         meta[6], signing.return_mac(key, _s(meta[1]), return_id, _s(meta[3]), lead, signed_rows)
