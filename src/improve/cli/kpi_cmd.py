@@ -75,7 +75,6 @@ def import_(source, target, column, la, sn_file, how, where, source_words, by, d
     from ..errors import SourceError
     from ..identity import who_am_i
     from ..kpi.apply import kpi_import
-    from ..loader import display_name
     from .history_cmds import workspace
 
     plan_id, measure = _target(target)
@@ -93,29 +92,30 @@ def import_(source, target, column, la, sn_file, how, where, source_words, by, d
             "source-column": " (--column)" if exc.values.get("column") == column else "",
         }.get(exc.code, "")
         raise Failed(exc.message + hint) from None
-    fig = result.figures
+    _say(result, source, column, f"{plan_id}:{measure}", dry_run)
+
+
+def _say(result, source: Path, column: str, name: str, dry_run: bool) -> None:
+    """The summary: what was read, what changed (old → new for a replaced figure), what
+    was left out, and where it was written."""
+    from ..loader import display_name
+
+    fig, nb = result.figures, result.neighbours
     region = fig.region.name if fig.region is not None else "no region"
+    near = f", {len(fig.neighbours)} of {len(nb.names)} neighbours ({result.how})" if nb else ""
     echo(
         f"Read {source.name}: {fig.council.name}, {column}, {len(fig.council.cells)} periods "
-        f"({fig.rows} rows); England, {region}"
-        + (
-            f", {len(fig.neighbours)} of {len(result.neighbours.names)} neighbours ({result.how})"
-            if result.neighbours
-            else ""
-        )
-        + "."
+        f"({fig.rows} rows); England, {region}{near}."
     )
     planned = result.planned
-    name = f"{plan_id}:{measure}"
-    if planned is not None:
-        for key in ("readings", "comparators"):
-            echo(
-                f"  {key}: {planned.added.get(key, 0)} added, {planned.changed.get(key, 0)} "
-                f"replaced (the value differs), {planned.same.get(key, 0)} already there"
-            )
-        for line in planned.said:
-            if "→" in line:
-                echo(f"  • {line}")
+    for key in ("readings", "comparators") if planned is not None else ():
+        echo(
+            f"  {key}: {planned.added.get(key, 0)} added, {planned.changed.get(key, 0)} "
+            f"replaced (the value differs), {planned.same.get(key, 0)} already there"
+        )
+    for line in planned.said if planned is not None else ():
+        if "→" in line:
+            echo(f"  • {line}")
     for line in result.notes:
         echo(f"  note: {line}")
     if result.left_out:
@@ -129,9 +129,8 @@ def import_(source, target, column, la, sn_file, how, where, source_words, by, d
         echo(f"Dry run: {name} not changed.")
     elif done is not None:
         echo(f"Updated {name} in {display_name(done.path)}.")
-        if done.history_warning:
-            echo(f"improve: warning: {done.history_warning}", err=True)
+        for warning in (done.history_warning, done.commit_note):
+            if warning:  # history not recorded; why it was not committed
+                echo(f"improve: warning: {warning}", err=True)
         if done.committed:
             echo(f"Committed {done.committed[:10]}: {display_name(done.path)}.")
-        if done.commit_note:
-            echo(f"improve: warning: {done.commit_note}", err=True)

@@ -40,12 +40,6 @@ def _words(figures: Figures, day: date) -> str:
     return period.words if period is not None else day.isoformat()
 
 
-def _suppressed(place: Place, figures: Figures, day: date, left_out: list[str]) -> None:
-    cell = place.cells[day]
-    symbol = f'"{cell.symbol}"' if cell.symbol else "empty"
-    left_out.append(f"{place.name}, {_words(figures, day)}: {symbol} (line {cell.line})")
-
-
 def build_change(
     measure: str,
     figures: Figures,
@@ -58,56 +52,67 @@ def build_change(
     if how not in HOW:
         raise EditError(f"the neighbours are summed up by median or mean, not {how}")
     left_out: list[str] = []
-    notes: list[str] = []
+    notes = _notes(figures, neighbours)
     source = source or f"{figures.path.name}: {figures.column}"
     readings = []
     for day in sorted(figures.council.cells):
-        cell = figures.council.cells[day]
-        if cell.value is None:
-            _suppressed(figures.council, figures, day, left_out)
-        else:
-            readings.append({"date": day, "value": cell.value, "note": _words(figures, day)})
+        value = _value(figures.council, figures, day, left_out)
+        if value is not None:
+            readings.append({"date": day, "value": value, "note": _words(figures, day)})
+    comparators = []
+    for day in sorted(figures.periods):
+        comp: dict = {"date": day}
+        for key, place in (("england", figures.england), ("region", figures.region)):
+            value = _value(place, figures, day, left_out)
+            if value is not None:
+                comp[key] = value
+        if neighbours is not None:
+            comp.update(_neighbours(figures, neighbours, day, how, left_out, notes))
+        if len(comp) > 1:
+            comp["source"] = source
+            comparators.append(comp)
+    return MeasureChange(measure, readings, comparators), left_out, notes
+
+
+def _value(place: Place | None, figures: Figures, day: date, left_out: list[str]):
+    """The place's figure for the day; None when it has none (a suppressed one is said
+    in `left_out`)."""
+    if place is None or day not in place.cells:
+        return None
+    cell = place.cells[day]
+    if cell.value is None:
+        symbol = f'"{cell.symbol}"' if cell.symbol else "empty"
+        left_out.append(f"{place.name}, {_words(figures, day)}: {symbol} (line {cell.line})")
+    return cell.value
+
+
+def _neighbours(figures, neighbours: Neighbours, day, how, left_out, notes) -> dict:
+    values = [
+        v
+        for nb in figures.neighbours.values()
+        if (v := _value(nb, figures, day, left_out)) is not None
+    ]
+    if not values:
+        return {}
+    if len(values) < len(neighbours.names):
+        notes.append(
+            f"{_words(figures, day)}: the neighbours' {how} is of {len(values)} of "
+            f"{len(neighbours.names)}"
+        )
+    return {"neighbours": summarise(values, how), "neighbours_by": how}
+
+
+def _notes(figures: Figures, neighbours: Neighbours | None) -> list[str]:
+    notes = []
     if figures.region is None:
         notes.append(
             f'no Regional rows for "{figures.region_name}" in {figures.path.name}: no region '
             "comparator"
         )
-    if neighbours is not None:
-        missing = [n for n in neighbours.names if n not in figures.neighbours]
-        if missing:
-            notes.append(f"neighbours with no rows in {figures.path.name}: {', '.join(missing)}")
-    places = [("england", figures.england), ("region", figures.region)]
-    comparators = []
-    for day in sorted(figures.periods):
-        comp: dict = {"date": day}
-        for key, place in places:
-            if place is None or day not in place.cells:
-                continue
-            if place.cells[day].value is None:
-                _suppressed(place, figures, day, left_out)
-            else:
-                comp[key] = place.cells[day].value
-        if neighbours is not None:
-            values: list[float] = []
-            for nb in figures.neighbours.values():
-                if day in nb.cells:
-                    value = nb.cells[day].value
-                    if value is None:
-                        _suppressed(nb, figures, day, left_out)
-                    else:
-                        values.append(value)
-            if values:
-                comp["neighbours"] = summarise(values, how)
-                comp["neighbours_by"] = how
-                if len(values) < len(neighbours.names):
-                    notes.append(
-                        f"{_words(figures, day)}: the neighbours' {how} is of "
-                        f"{len(values)} of {len(neighbours.names)}"
-                    )
-        if len(comp) > 1:
-            comp["source"] = source
-            comparators.append(comp)
-    return MeasureChange(measure, readings, comparators), left_out, notes
+    missing = [n for n in neighbours.names if n not in figures.neighbours] if neighbours else []
+    if missing:
+        notes.append(f"neighbours with no rows in {figures.path.name}: {', '.join(missing)}")
+    return notes
 
 
 def plan_file(ws: Workspace, plan_id: str) -> Path:

@@ -132,104 +132,129 @@ def read_ees(
     punctuation do not count) or its code; `where`: (column, value) pairs a row must
     have, for a file with more than one row per place and period."""
     with Rows(path, WHAT) as rows:
-        i_tp, i_ti, i_level, i_region, i_la = rows.need(REQUIRED, f"{WHAT} has it")
-        (i_value,) = rows.need([column], "the indicator to import")
-        filters = [(rows.need([c], "a filter")[0], v) for c, v in where]
-        by_code = is_code(la)
-        codes = [k for k in (rows.column(c) for c in CODES) if k is not None]
-        if by_code and not codes:
+        return _Pass(rows, column, la, neighbours, where).run()
+
+
+_SKIP = "-"  # a geographic level the import passes over
+
+
+class _Pass:
+    """One pass over an EES file's rows: the hot loop (`run`) looks each row's level and
+    council up in small dictionaries and leaves every other row as csv read it."""
+
+    def __init__(self, rows: Rows, column: str, la: str, neighbours, where) -> None:
+        path = self.path = rows.path
+        self.rows, self.la = rows, la
+        self.i_tp, self.i_ti, self.i_level, self.i_region, self.i_la = rows.need(
+            REQUIRED, f"{WHAT} has it"
+        )
+        (self.i_value,) = rows.need([column], "the indicator to import")
+        self.filters = [(rows.need([c], "a filter")[0], v) for c, v in where]
+        self.by_code = is_code(la)
+        self.codes = [k for k in (rows.column(c) for c in CODES) if k is not None]
+        if self.by_code and not self.codes:
             raise fail(
                 path, 1, 1,
                 f'"{shown(la)}" is a local authority code and the file has no new_la_code '
                 "or old_la_code column; give the council's name instead", code="source-column",
             )  # fmt: skip
-        wanted, code = norm_name(la), la.strip().upper()
-        nb_names = {norm_name(n): n for n in neighbours}
-        width = max(i_tp, i_ti, i_level, i_region, i_la, i_value, *codes, *(k for k, _ in filters))
-        width += 1
+        self.wanted, self.code = norm_name(la), la.strip().upper()
+        self.nb_names = {norm_name(n): n for n in neighbours}
+        used = (self.i_tp, self.i_ti, self.i_level, self.i_region, self.i_la, self.i_value)
+        self.width = max(*used, *self.codes, *(k for k, _ in self.filters)) + 1
+        self.council: Place | None = None
+        self.england = Place("England")
+        self.regions: dict[str, Place] = {}
+        self.region_name = ""
+        self.found: dict[str, Place] = {}
+        self.periods: dict[tuple[str, str], Period] = {}
+        self.levels: dict[str, str] = {}
+        self.roles: dict[str, Place | None] = {}  # la_name as written -> its place, or None
 
-        council: Place | None = None
-        england = Place("England")
-        regions: dict[str, Place] = {}
-        region_name = ""
-        found: dict[str, Place] = {}
-        periods: dict[tuple[str, str], Period] = {}
-        levels: dict[str, str] = {}
-        roles: dict[str, Place | None] = {}  # la_name as written -> its place, or None
+    def run(self) -> Figures:
+        rows, roles, levels, keep = self.rows, self.roles, self.levels, self.keep
+        i_level, i_la, width, filters = self.i_level, self.i_la, self.width, self.filters
         count = 0
-
-        def keep(place: Place, row: list[str]) -> None:
-            line = rows.line
-            key = (row[i_tp], row[i_ti])
-            period = periods.get(key)
-            if period is None:
-                period = periods[key] = parse_period(key[0], key[1], path, line, i_tp + 1)
-            cell = parse_value(row[i_value], path, line, i_value + 1, rows.header[i_value])
-            first = place.cells.get(period.day)
-            if first is not None:
-                raise fail(
-                    path, line, 1,
-                    f"a second row for {shown(place.name)} in {period.words} (the first is "
-                    f"line {first.line}): the file has more than one row for a place and "
-                    "period; choose one row of each with a filter (a column and its value)",
-                    code="source-ambiguous",
-                )  # fmt: skip
-            place.cells[period.day] = cell
-
         for row in rows:
             count += 1
-            if len(row) < width:
-                if not any(c.strip() for c in row):
-                    continue  # a blank line
-                rows.cell(row, width - 1)  # says which cell is missing
-            level = levels.get(row[i_level])
-            if level is None:
-                level = levels[row[i_level]] = _LEVELS.get(
-                    " ".join(row[i_level].split()).casefold(), ""
-                )
-            if not level:
+            if len(row) < width and self.blank(row):
                 continue
-            if filters and any(row[k] != v for k, v in filters):
+            level = levels.get(row[i_level]) or self.level(row[i_level])
+            if level == _SKIP or (filters and any(row[k] != v for k, v in filters)):
                 continue
             if level == "la":
-                name = row[i_la]
-                if name in roles:
-                    place = roles[name]
-                else:
-                    place = roles[name] = None
-                    folded = norm_name(name)
-                    if (
-                        any(row[k].strip().upper() == code for k in codes)
-                        if by_code
-                        else folded == wanted
-                    ):
-                        if council is None:
-                            council = Place(name)
-                            region_name = row[i_region]
-                        place = roles[name] = council
-                    elif folded in nb_names:
-                        place = roles[name] = found.setdefault(nb_names[folded], Place(name))
+                place = roles[row[i_la]] if row[i_la] in roles else self.role(row)
                 if place is not None:
                     keep(place, row)
-            elif level == "region":
-                name = row[i_region]
-                region = regions.get(name)
-                if region is None:
-                    region = regions[name] = Place(name)
-                keep(region, row)
             else:
-                keep(england, row)
+                keep(self.region(row) if level == "region" else self.england, row)
+        return self.figures(count)
 
-        if council is None:
-            names = [n for n in roles if n.strip()]
-            raise _not_found(path, la, names, i_la + 1, by_code)
-        region = next(
-            (p for name, p in regions.items() if norm_name(name) == norm_name(region_name)),
-            None,
-        )
+    def blank(self, row: list[str]) -> bool:
+        """True for a blank line; a row short of a cell wanted is its error."""
+        if not any(c.strip() for c in row):
+            return True
+        self.rows.cell(row, self.width - 1)  # says which cell is missing
+        return False
+
+    def level(self, written: str) -> str:
+        level = self.levels[written] = _LEVELS.get(" ".join(written.split()).casefold(), _SKIP)
+        return level
+
+    def role(self, row: list[str]) -> Place | None:
+        """The place a council's rows are kept in (the council's or a neighbour's), or
+        None: worked out once for each name the file writes."""
+        name = row[self.i_la]
+        folded = norm_name(name)
+        if self.by_code:
+            hit = any(row[k].strip().upper() == self.code for k in self.codes)
+        else:
+            hit = folded == self.wanted
+        place = None
+        if hit:
+            if self.council is None:
+                self.council, self.region_name = Place(name), row[self.i_region]
+            place = self.council
+        elif folded in self.nb_names:
+            place = self.found.setdefault(self.nb_names[folded], Place(name))
+        self.roles[name] = place
+        return place
+
+    def region(self, row: list[str]) -> Place:
+        name = row[self.i_region]
+        region = self.regions.get(name)
+        if region is None:
+            region = self.regions[name] = Place(name)
+        return region
+
+    def keep(self, place: Place, row: list[str]) -> None:
+        path, line = self.path, self.rows.line
+        key = (row[self.i_tp], row[self.i_ti])
+        period = self.periods.get(key)
+        if period is None:
+            period = self.periods[key] = parse_period(key[0], key[1], path, line, self.i_tp + 1)
+        i_value = self.i_value
+        cell = parse_value(row[i_value], path, line, i_value + 1, self.rows.header[i_value])
+        first = place.cells.get(period.day)
+        if first is not None:
+            raise fail(
+                path, line, 1,
+                f"a second row for {shown(place.name)} in {period.words} (the first is "
+                f"line {first.line}): the file has more than one row for a place and "
+                "period; choose one row of each with a filter (a column and its value)",
+                code="source-ambiguous",
+            )  # fmt: skip
+        place.cells[period.day] = cell
+
+    def figures(self, count: int) -> Figures:
+        if self.council is None:
+            names = [n for n in self.roles if n.strip()]
+            raise _not_found(self.path, self.la, names, self.i_la + 1, self.by_code)
+        wanted = norm_name(self.region_name)
+        region = next((p for n, p in self.regions.items() if norm_name(n) == wanted), None)
         return Figures(
-            path, rows.header[i_value], council, england, region, region_name, found,
-            {p.day: p for p in periods.values()}, count,
+            self.path, self.rows.header[self.i_value], self.council, self.england, region,
+            self.region_name, self.found, {p.day: p for p in self.periods.values()}, count,
         )  # fmt: skip
 
 
