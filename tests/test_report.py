@@ -349,7 +349,7 @@ def test_xlsx_has_real_dates_fills_frozen_header_filter_print_setup_and_properti
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(render(report_for(plans), "xlsx", plans)))
-    assert wb.sheetnames == ["Summary", "sample", "Key"]
+    assert wb.sheetnames == ["Summary", "sample", "Measures", "Key"]
     ws = wb["sample"]
     assert ws.freeze_panes == "B4" and ws.auto_filter.ref.startswith("A3:")
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$3:$3"

@@ -65,7 +65,7 @@ def test_headings_are_words_own_heading_styles(doc):
     h2 = styled(doc, "Heading 2")
     assert h2 == [
         "Headline", "Exceptions", "Areas with little or no evidence of progress",
-        "The full plan", "Key to the ratings",
+        "Measures", "The full plan", "Key to the ratings",
     ]  # fmt: skip
     h3 = styled(doc, "Heading 3")
     assert any(h.startswith("Red: overdue (") for h in h3)  # the exceptions' sections

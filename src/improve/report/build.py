@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from .. import model as m
 from .. import rules
 from ..dates import CADENCE_MONTHS, add_months, next_report_due
+from ..measures import shown
+from .measure_report import MeasureEntry, entry, plan_measures
 from .words import dates_in_words, join, long_date, paper_date
 
 # The key, in the words of the Telford plan's status key (seed 004).
@@ -51,20 +53,22 @@ class MeasureLine:
     target: str  # "target 90% (higher is better)", or ""
     status: str  # met | not-met | no-data | no-target
     latest_words: str = ""  # as `latest`, the date as the paper writes it: "78% on 31 …"
+    compared: str = ""  # the latest comparators, briefly: "England 22.1%, region … (31 …)"
+    compared_iso: str = ""  # as `compared`, the date as YYYY-MM-DD
 
     @property
     def shown(self) -> str:
         """The measure as the paper reads it: "90% of …: 78% on 31 December 2016; target
         90% (higher is better)", or only its text when it has no target and no reading."""
-        return self._line(self.latest_words or self.latest)
+        return self._line(self.latest_words or self.latest, self.compared)
 
     @property
     def shown_iso(self) -> str:
         """As `shown`, with the reading's date as YYYY-MM-DD (the CSV and the workbook)."""
-        return self._line(self.latest)
+        return self._line(self.latest, self.compared_iso)
 
-    def _line(self, latest: str) -> str:
-        rest = "; ".join(x for x in (latest, self.target) if x)
+    def _line(self, latest: str, compared: str) -> str:
+        rest = "; ".join(x for x in (latest, self.target, compared) if x)
         return join(self.text, rest)
 
 
@@ -254,6 +258,7 @@ class PlanReport:
     next_report_due: date | None = None
     action_label: str = "Action"  # the plan's word for an action ("How it will be achieved")
     month_dates: bool = False  # the plan gives its dates as months (`dates = "month"`)
+    measures: list[MeasureEntry] = field(default_factory=list)  # every measure of the plan
 
     def day(self, d: date | None) -> str:
         """A date of this plan as the paper writes it (`words.paper_date`)."""
@@ -287,20 +292,14 @@ def in_theme_order(groups: list[Group]) -> list[Group]:
     return [g for gs in order.values() for g in gs]
 
 
-def _number(value: float | None, unit: str | None) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:g}"
-    return f"{text}%" if unit == "%" else f"{text} {unit}" if unit else text
-
-
-def measure_line(ms: rules.MeasureStatus) -> MeasureLine:
-    """A measure and its latest reading. One with no target and no reading (a qualitative
+def measure_line(ms: rules.MeasureStatus, month_dates: bool = False) -> MeasureLine:
+    """A measure and its latest reading (in its unit, through `improve.measures.shown`),
+    and its latest comparators briefly. One with no target and no reading (a qualitative
     measure: "Review completed") reads as its text alone, not "no reading yet"."""
     measure = ms.measure
     latest = words = ""
     if ms.latest:
-        value = _number(ms.latest.value, measure.unit)
+        value = shown(ms.latest.value, measure.unit)
         latest = f"{value} on {ms.latest.date.isoformat()}"
         words = f"{value} on {long_date(ms.latest.date)}"
     elif measure.target is not None:
@@ -308,8 +307,12 @@ def measure_line(ms: rules.MeasureStatus) -> MeasureLine:
     target = ""
     if measure.target is not None:
         better = "higher" if measure.direction == "up" else "lower"
-        target = f"target {_number(measure.target, measure.unit)} ({better} is better)"
-    return MeasureLine(measure.text, latest, target, ms.status, words)
+        target = f"target {shown(measure.target, measure.unit)} ({better} is better)"
+    compared = compared_iso = ""
+    if measure.comparators:
+        e = entry(measure, "action", "", "", month_dates)
+        compared, compared_iso = e.brief(), e.brief(iso=True)
+    return MeasureLine(measure.text, latest, target, ms.status, words, compared, compared_iso)
 
 
 def progress_note(
@@ -338,7 +341,7 @@ def _row(
         ref=a.ref,
         outcome=a.outcome or "",
         action=a.action,
-        measures=[measure_line(ms) for ms in st.measures],
+        measures=[measure_line(ms, month_dates) for ms in st.measures],
         leads=list(a.leads or rec.leads),
         original_due=st.original_due,
         due=st.due,
@@ -454,4 +457,5 @@ def build_plan_report(
         next_report_due=next_due,
         action_label=plan.label("action"),
         month_dates=month_dates,
+        measures=plan_measures(plan),
     )

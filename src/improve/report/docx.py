@@ -35,6 +35,7 @@ from .build import (
     long_date,
     pct,
 )
+from .docx_measures import measures_docx
 from .docx_tables import ITEMS, SMALL, Tables, fit_widths, pair, scaled
 from .html import COLUMNS, columns
 from .safety import safe_link
@@ -123,6 +124,7 @@ class _Writer(Tables):
         self.headline(pr)
         self.exceptions(pr)
         self.little_evidence(pr)
+        measures_docx(self, pr.measures)
         self.full_table(pr)
         self.key()
 

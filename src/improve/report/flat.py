@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,6 +28,7 @@ from .build import (
     rag_label,
 )
 from .html import COLUMNS, columns, paragraphs
+from .measure_report import DASH_KEY, ROW_COLUMNS, figure_rows
 from .safety import neutralise, safe_link
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -112,12 +114,73 @@ def render_markdown(report: Report, plans_root: Path, out_dir: Path | None = Non
             _items_md(out, pr.little_evidence)
         else:
             out += ["None: every open action has recorded progress in the period.", ""]
+        _measures_md(out, pr)
         _table_md(out, pr, plans_root, out_dir)
         out += ["### Key to the ratings", ""]
         out += [f"- {md_rag(rag)}: {words}" for rag, words in KEY] + [""]
     who = f" by {md(report.produced_by)}" if report.produced_by else ""
     out.append(f"*Produced{who} with improve on {long_date(report.today)}.*")
     return "\n".join(out) + "\n"
+
+
+def _measures_md(out: list[str], pr: PlanReport) -> None:
+    """The Measures section: each measure with figures in words and its table of numbers;
+    the others listed (an action's under its action in the full plan)."""
+    out += ["### Measures", ""]
+    if not pr.measures:
+        out += ["None: this plan sets no measures.", ""]
+        return
+    with_figures = [m for m in pr.measures if m.has_figures]
+    rest = [m for m in pr.measures if not m.has_figures]
+    out += [
+        f"Every measure of the plan with its figures: {len(with_figures)} with readings or "
+        f"comparators, {len(rest)} without. {md(DASH_KEY)}.",
+        "",
+    ]
+    for m in with_figures:
+        v = m.view
+        rating = md(m.rating_words())
+        if v.rag:
+            rating = f"{md_rag(v.rag)} {md(m.rating_words().split(' ', 1)[1])}"
+        out += [f"#### {md(m.where)}: {md(m.text)}", ""]
+        facts = [
+            ("Latest reading", md(m.latest_words())),
+            ("Target", md(m.target_words())),
+            ("Rating", rating),
+            ("Direction of travel", md(m.trend_words())),
+            ("England", md(m.comparator_words("england"))),
+            ("Region", md(m.comparator_words("region"))),
+            ("Statistical neighbours", md(m.comparator_words("neighbours"))),
+        ]
+        if v.against:
+            facts.append(("Against them", md(f"{v.against} (figures of the same date)")))
+        out += [f"- **{k}:** {x}" for k, x in facts] + [""]
+        heads = ["Date", "This council", "England", "Region", m.neighbours_heading, "Source"]
+        out.append("| " + " | ".join(md(h) for h in heads) + " |")
+        out.append("|---|---:|---:|---:|---:|---|")
+        for p in m.points:
+            cells = [p.value, p.england, p.region, p.neighbours]
+            out.append(
+                f"| {md(m.day(p.on))} | "
+                + " | ".join(md(m.cell(x)) for x in cells)
+                + f" | {md(p.source or '')} |"
+            )
+        out.append("")
+    if rest:
+        out += [f"#### Measures with no reading yet ({len(rest)})", ""]
+        for m in rest:
+            if m.level != "action":
+                target = f" Target {m.target_words()}." if m.view.target is not None else ""
+                out.append(f"- **{md(m.where)}:** {md(m.text)}{md(target)}")
+        acts = [m for m in rest if m.level == "action"]
+        if acts:
+            refs = ", ".join(dict.fromkeys(m.ref for m in acts))
+            out += [
+                "",
+                f"{len(acts)} measure{'s' if len(acts) != 1 else ''} of actions {md(refs)}: "
+                "each is shown under its action in the full plan, in Success measure\\(s\\).",
+            ]
+        out.append("")
 
 
 def _table_md(out: list[str], pr: PlanReport, root: Path, out_dir: Path | None) -> None:
@@ -186,7 +249,20 @@ CSV_COLUMNS = (
     "Progress note by",
     "Impact",
     "Impact note",
+    *ROW_COLUMNS,  # a measure's rows (one per date) after each plan's actions
 )
+
+
+def _plain(value: object) -> str:
+    """A cell of a measure's row: a number as written (325.1, 300), a date as YYYY-MM-DD,
+    None (a missing or suppressed figure) empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def render_csv(report: Report) -> str:
@@ -226,5 +302,19 @@ def render_csv(report: Report) -> str:
                     row.impact,
                     row.impact_note,
                 ]
+                cells += [""] * len(ROW_COLUMNS)
                 writer.writerow([neutralise(no_controls(c)) for c in cells])
+        themes = {g.ref: g.theme or "" for g in pr.groups}
+        for m in pr.measures:
+            for values in figure_rows(m):
+                cells = [pr.plan.id, themes.get(m.group, ""), m.group]
+                cells += [m.ref if m.level == "action" else ""]
+                cells += [""] * (len(CSV_COLUMNS) - len(ROW_COLUMNS) - len(cells))
+                text = [neutralise(no_controls(c)) for c in cells]
+                # a number is written as a number (a negative one is no formula)
+                text += [
+                    _plain(x) if isinstance(x, int | float) else neutralise(no_controls(_plain(x)))
+                    for x in values
+                ]
+                writer.writerow(text)
     return "\ufeff" + buf.getvalue()

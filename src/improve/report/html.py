@@ -25,6 +25,7 @@ from .build import (
     pct,
     rag_label,
 )
+from .measure_html import measures_html
 from .paper import colgroup, column_widths, too_tall
 from .safety import safe_link
 from .style import stylesheet
@@ -160,6 +161,7 @@ class _Writer:
         self.headline(pr, anchor)
         self.exceptions(pr, anchor)
         self.little_evidence(pr, anchor)
+        self.w(measures_html(pr.measures, anchor, self.anchor, rag_html))
         self.table(pr, anchor)
         self.key(anchor)
         self.w("</section>\n")

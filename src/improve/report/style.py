@@ -30,8 +30,24 @@ PAIRS = [
     ("print RAG grey", "#000000", "#e6e6e6"),
     ("print RAG blue", "#000000", "#c5d5f0"),
     ("print RAG dropped", "#000000", "#ffffff"),
+    # The measures' charts: each line (and its name in the legend) on white, told apart by
+    # its dash and marker as well (`SERIES`), so a black-and-white copy still reads.
+    ("chart this council", "#1f3a5f", "#ffffff"),
+    ("chart England", "#b3261e", "#ffffff"),
+    ("chart region", "#1e6b34", "#ffffff"),
+    ("chart neighbours", "#6a3d9a", "#ffffff"),
+    ("chart target", "#4a4a4a", "#ffffff"),
 ]
 RAG_FILL = {name.split()[1]: (fg, bg) for name, fg, bg in PAIRS if name.startswith("RAG ")}
+# (colour, dash) of each line of a measure's chart, and the axes' (text, line) colours
+SERIES = {
+    "value": (next(fg for n, fg, _ in PAIRS if n == "chart this council"), "none"),
+    "england": (next(fg for n, fg, _ in PAIRS if n == "chart England"), "9 4"),
+    "region": (next(fg for n, fg, _ in PAIRS if n == "chart region"), "2 3"),
+    "neighbours": (next(fg for n, fg, _ in PAIRS if n == "chart neighbours"), "9 3 2 3"),
+    "target": (next(fg for n, fg, _ in PAIRS if n == "chart target"), "14 5"),
+    "axis": ("#1a1a1a", "#4a4a4a"),
+}
 PRINT_FILL = {name.split()[2]: (fg, bg) for name, fg, bg in PAIRS if name.startswith("print RAG ")}
 
 
@@ -146,6 +162,13 @@ td.rag {{ border: 1px solid #1a1a1a; }}
 .headline table {{ width: auto; margin: 0; }}
 figure {{ margin: 0; }}
 figure svg {{ display: block; }}
+.measure {{ break-inside: avoid; margin: 0 0 1.2em; }}
+.measure dl {{ margin: 0 0 .4em; display: grid; grid-template-columns: 13em minmax(0, 1fr); gap: .15em 1em; max-width: 75em; }}
+.measure dt {{ font-weight: bold; }}
+.measure dd {{ margin: 0; }}
+.measure-figs {{ display: flex; flex-wrap: wrap; gap: .5em 2em; align-items: flex-start; }}
+.measure-figs figure svg {{ max-width: 100%; height: auto; }}
+table.figures {{ width: auto; margin: 0 0 .4em; }}
 .key {{ padding-left: 0; break-inside: avoid; }}
 .key li {{ list-style: none; margin: .2em 0; }}
 ul.items {{ padding-left: 1.2em; }}

@@ -1,0 +1,75 @@
+"""The report's Measures section in Word: each measure with figures as its facts in words
+and a real table of its numbers by date (a missing or suppressed figure "–", with the
+key; never 0), then the measures with no reading yet. The chart is left to the HTML and
+the PDF: the table says the same numbers, and a screen reader reads a table better than
+a picture's description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import docx_parts as parts
+from .measure_report import COMPARATORS, DASH_KEY, MeasureEntry
+
+WIDTHS = (38.0, 34.0, 34.0, 34.0, 40.0, 60.0)
+
+
+def measures_docx(w: Any, measures: list[MeasureEntry]) -> None:
+    """`w` is the report's Word writer (docx._Writer): its headings, paragraphs and tables."""
+    w.heading("Measures", 2)
+    if not measures:
+        w.para("None: this plan sets no measures.")
+        return
+    with_figures = [m for m in measures if m.has_figures]
+    rest = [m for m in measures if not m.has_figures]
+    w.para(
+        f"Every measure of the plan with its figures: {len(with_figures)} with readings or "
+        f"comparators, {len(rest)} without. {DASH_KEY}."
+    )
+    for m in with_figures:
+        v = m.view
+        w.heading(f"{m.where}: {m.text}", 3)
+        said = [
+            w.fact("Latest reading", m.latest_words()),
+            w.fact("Target", m.target_words()),
+            w.fact("Rating", "" if v.rag else m.rating_words()),
+        ]
+        if v.rag:
+            w.rag_run(said[-1], v.rag)
+            said[-1].add_run(" " + parts.inert(m.rating_words().split(" ", 1)[1]))
+        said += [
+            w.fact("Direction of travel", m.trend_words()),
+            w.fact("England", m.comparator_words("england")),
+            w.fact("Region", m.comparator_words("region")),
+            w.fact("Statistical neighbours", m.comparator_words("neighbours")),
+        ]
+        if v.against:
+            said.append(w.fact("Against them", f"{v.against} (figures of the same date)"))
+        for p in said:  # the facts stay with their table
+            p.paragraph_format.keep_with_next = True
+        caption = w.para(f"Figures: {m.where}: {m.text}", "Caption")
+        caption.paragraph_format.keep_with_next = True
+        heads = ("Date", "This council", "England", "Region", m.neighbours_heading, "Source")
+        table = w.table(heads, WIDTHS)
+        for p in m.points:
+            cells = w.row(table, WIDTHS)
+            w.cell_text(cells[0], m.day(p.on), bold=True)
+            values = [p.value, *(p.figure(key) for key, _ in COMPARATORS)]
+            for cell, value in zip(cells[1:5], values, strict=True):
+                w.cell_text(cell, m.cell(value)).alignment = 2  # right, as numbers are
+            w.cell_text(cells[5], p.source or "")
+            w.keep_whole(cells, WIDTHS)
+        w.para()
+    if rest:
+        w.heading(f"Measures with no reading yet ({len(rest)})", 3)
+        for m in rest:
+            if m.level != "action":
+                target = f" Target {m.target_words()}." if m.view.target is not None else ""
+                w.para(f"{m.text}{target}", "List Bullet", bold=f"{m.where}: ")
+        acts = [m for m in rest if m.level == "action"]
+        if acts:
+            refs = ", ".join(dict.fromkeys(m.ref for m in acts))
+            w.para(
+                f"{len(acts)} measure{'s' if len(acts) != 1 else ''} of actions {refs}: each is "
+                "shown under its action in the full plan, in Success measure(s)."
+            )
