@@ -12,12 +12,13 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from ..errors import HistoryError
+from ..measures import measure_view
 from ..present.briefing import history_table
 from ..present.text import pending_words, rag_text
 from ..rules import pending_extension
 from .base import ImproveScreen
+from .measures import measure_text
 from .portfolio import composed
-from .widgets import sparkline
 
 
 def _d(value) -> str:
@@ -97,29 +98,7 @@ def action_detail(plan, rec, st, styles: dict) -> Table:
         _d(st.last_activity) + ("  STALE: no update for too long" if st.stale else ""),
     )
     for mst in st.measures:
-        m = mst.measure
-        unit = m.unit or ""
-        target = (
-            f"target {m.target:g}{unit} ({'higher' if m.direction == 'up' else 'lower'} is better)"
-            if m.target is not None
-            else "no target"
-        )
-        readings = sorted(m.readings, key=lambda r: r.date)
-        line = Text(f"{m.text} — {target}; ")
-        if readings:
-            line.append(f"latest {readings[-1].value:g}{unit} on {readings[-1].date}: ")
-            line.append(mst.status.upper(), style="bold")
-            spark = sparkline([r.value for r in readings])
-            if spark:
-                line.append(
-                    f"\n{spark}  {len(readings)} readings, "
-                    f"{readings[0].value:g} → {readings[-1].value:g}"
-                )
-        else:
-            line.append("no readings yet")
-        if m.baseline is not None:
-            line.append(f" (baseline {m.baseline:g}{unit})")
-        add("Measure", line)
+        add("Measure", measure_text(measure_view(mst.measure), styles))
     for ev in sorted(a.evidence, key=lambda e: e.date, reverse=True):
         text = f"{ev.date}: {ev.text}"
         if ev.measure:

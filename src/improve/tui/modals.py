@@ -11,7 +11,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..measures import measure_view
+from ..present.text import RAG_STYLE_APP
 from .base import ImproveModal
+from .measures import measure_text
 
 HELP = """\
 # improve — keys and colours
@@ -39,9 +42,18 @@ an Excel workbook, Markdown or CSV; a note says where.
 **A plan's actions:** `u` update the action · `i` the recommendation's text, source, why it
 matters and what good looks like · `/` filter by text as you type · quick filters, which
 combine: `r` red · `a` amber · `o` overdue · `t` stale · `d` due within 30 days · `m` mine ·
-`l` one lead · `c` clears them all. `space` or `enter` on a group folds or unfolds it;
+`l` one lead · `c` clears them all. `k` shows every measure of the plan (or of every plan). `space` or `enter` on a group folds or unfolds it;
 `-` folds every group, `+` unfolds them. The line above the table always says how many
 actions match.
+
+**Measures (`k` on a plan's actions; `k` or `escape` goes back):** every measure of the
+plan — the plan's own, each recommendation's and each action's, headed by where it sits —
+with its latest reading and date, its target, its RAG word (from the measure's variance),
+its trend (improving ▲, worsening ▼ or no change =, by whether higher or lower is better)
+and the latest comparators: England, the region and the statistical neighbours (median or
+mean), with how the reading stands against them. `–` is a figure that is missing or
+suppressed, never 0. An action's detail and a recommendation's info (`i`) show their own
+measures the same way.
 
 **The update form:** it opens in the percent box: type the percent you mean (`40` or `40%`),
 and the line under the box says what will be saved. The quick choices after the box (0, 25,
@@ -85,13 +97,13 @@ class HelpScreen(ImproveModal[None]):
         self.dismiss(None)
 
 
-def recommendation_detail(plan, rec) -> Table:
+def recommendation_detail(plan, rec, styles: dict = RAG_STYLE_APP) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     label = plan.label("recommendation")
     theme = next((t for t in plan.themes if t.id == rec.theme), None)
-    rows = [(label, f"{rec.ref} {rec.title or ''}".strip())]
+    rows: list[tuple[str, str | Text]] = [(label, f"{rec.ref} {rec.title or ''}".strip())]
     if theme:
         rows.append((plan.label("theme"), f"{theme.id}: {theme.title}"))
     rows += [
@@ -103,10 +115,9 @@ def recommendation_detail(plan, rec) -> Table:
     good = rec.good_looks_like or []
     rows.append(("What good looks like", "\n".join(f"• {g}" for g in good) or "–"))
     for m in rec.measures:
-        target = f" (target {m.target:g}{m.unit or ''})" if m.target is not None else ""
-        rows.append(("Measure", f"{m.text}{target}"))
+        rows.append(("Measure", measure_text(measure_view(m), styles)))
     for k, v in rows:
-        grid.add_row(Text(k), Text(v))
+        grid.add_row(Text(k), v if isinstance(v, Text) else Text(v))
     return grid
 
 
@@ -119,7 +130,9 @@ class RecommendationInfo(ImproveModal[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="info", classes="modal-box"):
-            yield Static(recommendation_detail(self.plan, self.rec), id="info-detail")
+            yield Static(
+                recommendation_detail(self.plan, self.rec, self.app.rag_styles), id="info-detail"
+            )
             yield Static(Text("escape closes", style="italic"))
 
     def action_close(self) -> None:

@@ -68,7 +68,18 @@ class PlanScreen(ImproveScreen[None]):
             id="info",
             tooltip="The recommendation: its text, source, why it matters, what good looks like",
         ),
+        Binding(
+            "k",
+            "measures",
+            "Measures",
+            id="measures",
+            tooltip="Every measure of the plan: reading, target, RAG, trend, England, "
+            "region, neighbours",
+        ),
         Binding("slash", "search", "Search", id="search"),
+        # q quits here too; the footer keeps its room at 80 columns for the measures (q is
+        # on the first screen's footer and in the help)
+        Binding("q", "app.quit", "Quit", id="quit-here", show=False),
         Binding("r", "toggle_filter('red')", "Red", id="filter-red", show=False),
         Binding("a", "toggle_filter('amber')", "Amber", id="filter-amber", show=False),
         Binding("o", "toggle_filter('overdue')", "Overdue", id="filter-overdue", show=False),
@@ -364,6 +375,11 @@ class PlanScreen(ImproveScreen[None]):
 
             plan = next(s.plan for s in self.scope() if s.plan.id == row.plan_id)
             self.app.open(RecommendationInfo(plan, rec))
+
+    def action_measures(self) -> None:
+        from .measures import MeasuresScreen
+
+        self.app.open(MeasuresScreen(self.plan_id))
 
     def show_more(self) -> None:
         """The next MAX_ROWS rows, with the cursor on the first of them."""

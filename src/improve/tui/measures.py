@@ -1,0 +1,342 @@
+"""Measures in the app: each one's latest reading against its target and comparators, with
+its trend, worked out by `improve.measures` and laid out here.
+
+`measure_text` is one measure as a few lines of words (the action's detail, the
+recommendation's info, the measures view at any width); `MeasuresScreen` (key `k` on a
+plan's actions) lists every measure of the plan, or of every plan: the plan's own, each
+recommendation's and each action's, labelled by where it sits. On a wide screen it is a
+table, one row a measure, so measures can be read across; narrower, each measure is a block
+of lines that wrap, so nothing is cut at 80 columns.
+
+Every RAG is its word, every trend its word (an arrow beside it, never alone), and a figure
+that is missing or suppressed shows as "–", never 0. Plan text goes into `Text` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from .. import model as m
+from ..measures import MeasureView, measure_view
+from ..present.text import rag_text
+from .base import ImproveScreen
+from .portfolio import composed
+from .widgets import sparkline
+
+ARROWS = {"improving": " ▲", "worsening": " ▼", "no change": ""}
+NONE = "–"  # a figure that is missing or suppressed: never 0
+WIDE = 120  # from this many columns the measures view is a table, when it fits whole
+
+
+def _better(view: MeasureView) -> str:
+    return "lower is better" if view.direction == "down" else "higher is better"
+
+
+def _shown(view: MeasureView, value: float | None) -> str:
+    return view.show(value) if value is not None else NONE
+
+
+def trend_words(view: MeasureView) -> str:
+    """ "improving ▲", "worsening ▼", "no change", or "" without an earlier reading."""
+    return f"{view.trend}{ARROWS[view.trend]}" if view.trend else ""
+
+
+def neighbours_words(view: MeasureView, c: m.Comparator) -> str:
+    """ "355.5 per 10,000 (median)", or "–" when missing or suppressed."""
+    if c.neighbours is None:
+        return NONE
+    return view.show(c.neighbours) + (f" ({c.neighbours_by})" if c.neighbours_by else "")
+
+
+def against_words(view: MeasureView) -> str:
+    """How the latest reading stands against the comparators of its own date, or why it is
+    not compared; "" when there is nothing to say."""
+    if view.latest is None or view.comparators is None:
+        return ""
+    if view.against:
+        when = view.latest.date
+        return (
+            view.against
+            if view.comparators.date == when
+            else f"by the {when} figures: {view.against}"
+        )
+    if view.matching is None:
+        return (
+            f"not compared: the comparators are for {view.comparators.date}, "
+            f"the latest reading for {view.latest.date}"
+        )
+    return ""
+
+
+def reading_text(view: MeasureView, styles: dict) -> Text:
+    """ "latest 325.1 per 10,000 on 2021-03-31: AMBER (not met)", or "no readings yet"."""
+    if view.latest is None:
+        return Text("no readings yet")
+    text = Text(f"latest {view.show(view.latest.value)} on {view.latest.date}: ")
+    met = {"met": "met", "not-met": "not met"}.get(view.status)
+    if view.rag:
+        text.append_text(rag_text(view.rag, styles))
+        if met:
+            text.append(f" ({met})")
+    elif met:
+        text.append(met.upper(), style="bold")
+    else:
+        text.append("no target to meet")
+    return text
+
+
+def measure_text(view: MeasureView, styles: dict) -> Text:
+    """One measure as lines of words: what it is, its target and latest reading with the RAG
+    word; its trend; the latest comparators and how the reading stands against them."""
+    target = f"target {view.show(view.target)}" if view.target is not None else "no target"
+    text = Text(f"{view.text} — {target} ({_better(view)}); ")
+    text.append_text(reading_text(view, styles))
+    if view.measure.baseline is not None:
+        text.append(f" (baseline {view.show(view.measure.baseline)})")
+    if view.latest is not None:
+        if view.previous is not None:
+            text.append("\ntrend: ")
+            text.append(trend_words(view), style="bold")
+            text.append(
+                f" since {view.previous.date} "
+                f"({view.show(view.previous.value)} → {view.show(view.latest.value)})"
+            )
+            values = [r.value for r in sorted(view.measure.readings, key=lambda r: r.date)]
+            spark = sparkline(values)
+            if spark:
+                text.append(f"  {spark} {len(values)} readings")
+        else:
+            text.append("\ntrend: none yet (one reading)")
+    c = view.comparators
+    if c is not None:
+        text.append(f"\ncomparators {c.date}: ")
+        text.append(
+            f"England {_shown(view, c.england)} · region {_shown(view, c.region)} · "
+            f"neighbours {neighbours_words(view, c)}"
+        )
+        said = against_words(view)
+        if said:
+            text.append("\nagainst them: ")
+            text.append(said, style="bold")
+        if c.source:
+            text.append(f"\nsource: {c.source}")
+    return text
+
+
+# -- every measure of a plan ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A measure and where it sits: `where` is "Plan", "Recommendation 1.2", "Action 1.2.3"
+    (the plan's own words for its levels); `title` is that level's title."""
+
+    where: str
+    title: str
+    view: MeasureView
+
+
+def placed_measures(plan: m.Plan) -> Iterator[Placed]:
+    """Every measure of the plan, its own first, then each recommendation's and its
+    actions', in file order."""
+    for measure in plan.measures:
+        yield Placed("Plan", plan.title, measure_view(measure))
+    for rec in plan.recommendations:
+        label = f"{plan.label('recommendation')} {rec.ref}"
+        for measure in rec.measures:
+            yield Placed(label, rec.title or rec.text or "", measure_view(measure))
+        for action in rec.actions:
+            label = f"{plan.label('action')} {action.ref}"
+            for measure in action.measures:
+                yield Placed(label, action.action, measure_view(measure))
+
+
+def summary_text(plans: list[m.Plan], placed: list[Placed], styles: dict) -> Text:
+    """ "5 measures: 1 red · 2 amber · 1 green · 1 without a RAG · 2 improving · 1 worsening"."""
+    head = Text(plans[0].title if len(plans) == 1 else f"Measures of {len(plans)} plans")
+    head.stylize("bold")
+    n = len(placed)
+    head.append(f"\n{n} measure{'' if n == 1 else 's'}")
+    if not n:
+        return head
+    head.append(": ")
+    parts: list[Text] = []
+    for rag in ("red", "amber", "green"):
+        count = sum(1 for p in placed if p.view.rag == rag)
+        if count:
+            parts.append(Text(f"{count} {rag}", style=styles.get(rag, "")))
+    none = sum(1 for p in placed if p.view.rag is None)
+    if none:
+        parts.append(Text(f"{none} without a RAG"))
+    for word in ("improving", "worsening"):
+        count = sum(1 for p in placed if p.view.trend == word)
+        if count:
+            parts.append(Text(f"{count} {word}"))
+    head.append_text(Text(" · ").join(parts))
+    return head
+
+
+def measures_blocks(plans: list[m.Plan], styles: dict) -> RenderableType:
+    """Each measure as a block of lines under a heading for where it sits: wraps at any
+    width, so nothing is lost at 80 columns."""
+    parts: list[RenderableType] = []
+    for plan in plans:
+        if len(plans) > 1:
+            parts.append(Text(plan.title, style="bold underline"))
+        last = None
+        for p in placed_measures(plan):
+            if (p.where, p.title) != last:
+                last = (p.where, p.title)
+                heading = Text(
+                    "The plan's own measures" if p.where == "Plan" else p.where, style="bold"
+                )
+                if p.where != "Plan" and p.title:
+                    heading.append(f": {p.title}")
+                parts.append(Text(""))
+                parts.append(heading)
+            item = Table.grid(padding=(0, 1), pad_edge=False)
+            item.add_column(no_wrap=True, width=1)
+            item.add_column()
+            item.add_row(Text("•"), measure_text(p.view, styles))
+            parts.append(Padding(item, (0, 0, 0, 1)))
+    return Group(*parts)
+
+
+def measures_table(plans: list[m.Plan], styles: dict) -> Table:
+    """One row a measure, to read across: where, reading, target, RAG, trend, England,
+    region, neighbours and how the reading stands against them."""
+    table = Table(expand=True, show_lines=True, header_style="bold")
+    many = len(plans) > 1
+    # the words and the measure's text share what room there is; every figure keeps its
+    # width (a column without a ratio is as wide as its widest cell)
+    table.add_column("Where", min_width=_longest_word(plans, many))
+    table.add_column("Measure")
+    table.add_column("Latest")
+    table.add_column("Target")
+    table.add_column("RAG", no_wrap=True)
+    table.add_column("Trend", no_wrap=True)
+    table.add_column("Comparator date", min_width=10)
+    table.add_column("England")
+    table.add_column("Region")
+    table.add_column("Neighbours")
+    table.add_column("Against them")
+    for plan in plans:
+        for p in placed_measures(plan):
+            v = p.view
+            where = Text(f"{plan.id}: " if many else "")
+            where.append(p.where)
+            latest = (
+                Text(f"{v.show(v.latest.value)}\non {v.latest.date}")
+                if v.latest
+                else Text("no readings yet")
+            )
+            target = Text(
+                (v.show(v.target) if v.target is not None else "no target") + f"\n{_better(v)}"
+            )
+            if v.rag:
+                rag = rag_text(v.rag, styles)
+            else:
+                rag = Text({"met": "met", "not-met": "not met"}.get(v.status, NONE))
+            trend = Text(trend_words(v) or NONE)
+            c = v.comparators
+            cells: list[Text] = [where, Text(v.text), latest, target, rag, trend]
+            if c is None:
+                cells += [Text(NONE)] * 5
+            else:
+                cells += [
+                    Text(str(c.date)),
+                    Text(_shown(v, c.england)),
+                    Text(_shown(v, c.region)),
+                    Text(neighbours_words(v, c)),
+                    Text(against_words(v) or NONE),
+                ]
+            table.add_row(*cells)
+    return table
+
+
+def _longest_word(plans: list[m.Plan], many: bool) -> int:
+    """The widest word of the Where column, so "Recommendation" is never cut."""
+    words = [w for plan in plans for p in placed_measures(plan) for w in p.where.split()]
+    words += [f"{plan.id}:" for plan in plans] if many else []
+    return min(24, max((len(w) for w in words), default=5))
+
+
+class MeasuresScreen(ImproveScreen[None]):
+    """Every measure of one plan (or of every plan, `plan_id=None`)."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        # its own action: the footer shows one key an action, and escape's is pop_screen
+        Binding("k", "close", "Actions", id="measures-close", tooltip="Back to the actions"),
+    ]
+    AUTO_FOCUS = "#measures-scroll"  # ↓ and PageDown scroll the measures at once
+
+    def __init__(self, plan_id: str | None) -> None:
+        super().__init__()
+        self.plan_id = plan_id
+        self.drawn_wide: bool | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="measures-summary")
+        with VerticalScroll(id="measures-scroll"):
+            yield Static(id="measures")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def on_resize(self) -> None:
+        if self.drawn_wide is not None:  # drawn once: lay it out again for the new width
+            self.refresh_data()
+
+    def plans(self) -> list[m.Plan]:
+        return [
+            s.plan
+            for s in self.app.statuses or []
+            if self.plan_id is None or s.plan.id == self.plan_id
+        ]
+
+    def refresh_data(self) -> None:
+        if self.app.statuses is None or not composed(self, "#measures", "#measures-summary"):
+            return
+        plans = self.plans()
+        styles = self.app.rag_styles
+        summary = self.query_one("#measures-summary", Static)
+        body = self.query_one("#measures", Static)
+        if not plans:
+            summary.update(Text(f"Plan {self.plan_id} is not loaded.", style="bold"))
+            body.update("")
+            return
+        placed = [p for plan in plans for p in placed_measures(plan)]
+        summary.update(summary_text(plans, placed, styles))
+        if not placed:
+            self.drawn_wide = False
+            body.update(Text("This plan has no measures."))
+            return
+        # a table when it fits whole (each word and figure unbroken), else blocks that wrap
+        view: RenderableType = measures_blocks(plans, styles)
+        self.drawn_wide = False
+        if self.size.width >= WIDE:
+            table = measures_table(plans, styles)
+            console = self.app.console
+            room = self.size.width - 4  # the padding and the scroll bar
+            # Rich crops a table whose columns cannot shrink enough: whole when its top
+            # line ends in its right corner
+            top = console.render_lines(table, console.options.update_width(room), pad=False)[0]
+            if "".join(segment.text for segment in top).rstrip().endswith("┓"):
+                view, self.drawn_wide = table, True
+        body.update(view)
