@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import write
+from helpers import write
 from improve import api
 from improve.report import make_report, render
 
@@ -130,7 +130,12 @@ def test_html_says_every_measure_in_words_between_the_evidence_and_the_full_tabl
         text.index(h) for h in ("Exceptions", "little or no evidence", "Measures", "The full plan")
     ]
     assert order == sorted(order)
-    said = section(text, "Measures Every measure", "The full plan")
+    said = section(text, "Measures The plan's 5 measures", "The full plan")
+    assert (
+        "3 with readings or comparators, each with its figures in words, a chart and a table of "
+        "the numbers; 2 with no reading yet. – not published: the figure is missing or "
+        "suppressed (never a zero)."
+    ) in said
     # where each sits, the reading in its unit with its date, target, rating word, trend
     assert (
         "Plan (Early Help Partnership): Rate of children in need per 10,000 children <b>bold</b>"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import docx_parts as parts
-from .measure_report import COMPARATORS, DASH_KEY, MeasureEntry
+from .measure_report import COMPARATORS, MeasureEntry, actions_note, intro
 
 WIDTHS = (38.0, 34.0, 34.0, 34.0, 40.0, 60.0)
 
@@ -22,10 +22,7 @@ def measures_docx(w: Any, measures: list[MeasureEntry]) -> None:
         return
     with_figures = [m for m in measures if m.has_figures]
     rest = [m for m in measures if not m.has_figures]
-    w.para(
-        f"Every measure of the plan with its figures: {len(with_figures)} with readings or "
-        f"comparators, {len(rest)} without. {DASH_KEY}."
-    )
+    w.para(intro(measures))
     for m in with_figures:
         v = m.view
         w.heading(f"{m.where}: {m.text}", 3)
@@ -68,8 +65,4 @@ def measures_docx(w: Any, measures: list[MeasureEntry]) -> None:
                 w.para(f"{m.text}{target}", "List Bullet", bold=f"{m.where}: ")
         acts = [m for m in rest if m.level == "action"]
         if acts:
-            refs = ", ".join(dict.fromkeys(m.ref for m in acts))
-            w.para(
-                f"{len(acts)} measure{'s' if len(acts) != 1 else ''} of actions {refs}: each is "
-                "shown under its action in the full plan, in Success measure(s)."
-            )
+            w.para(actions_note(acts))

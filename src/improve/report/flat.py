@@ -28,7 +28,7 @@ from .build import (
     rag_label,
 )
 from .html import COLUMNS, columns, paragraphs
-from .measure_report import DASH_KEY, ROW_COLUMNS, figure_rows
+from .measure_report import ROW_COLUMNS, actions_note, figure_rows, intro
 from .safety import neutralise, safe_link
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -132,11 +132,7 @@ def _measures_md(out: list[str], pr: PlanReport) -> None:
         return
     with_figures = [m for m in pr.measures if m.has_figures]
     rest = [m for m in pr.measures if not m.has_figures]
-    out += [
-        f"Every measure of the plan with its figures: {len(with_figures)} with readings or "
-        f"comparators, {len(rest)} without. {md(DASH_KEY)}.",
-        "",
-    ]
+    out += [md(intro(pr.measures)), ""]
     for m in with_figures:
         v = m.view
         rating = md(m.rating_words())
@@ -172,15 +168,11 @@ def _measures_md(out: list[str], pr: PlanReport) -> None:
             if m.level != "action":
                 target = f" Target {m.target_words()}." if m.view.target is not None else ""
                 out.append(f"- **{md(m.where)}:** {md(m.text)}{md(target)}")
+        if any(m.level != "action" for m in rest):
+            out.append("")
         acts = [m for m in rest if m.level == "action"]
         if acts:
-            refs = ", ".join(dict.fromkeys(m.ref for m in acts))
-            out += [
-                "",
-                f"{len(acts)} measure{'s' if len(acts) != 1 else ''} of actions {md(refs)}: "
-                "each is shown under its action in the full plan, in Success measure\\(s\\).",
-            ]
-        out.append("")
+            out += [md(actions_note(acts)), ""]
 
 
 def _table_md(out: list[str], pr: PlanReport, root: Path, out_dir: Path | None) -> None:

@@ -8,11 +8,12 @@ table (with the key), never a zero. Every piece of plan text is escaped."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from html import escape
 
 from ..measures import shown, unit_kind
-from .measure_report import COMPARATORS, DASH_KEY, MeasureEntry
+from .measure_report import COMPARATORS, DASH_KEY, MeasureEntry, actions_note, intro
 from .style import SERIES
 
 
@@ -49,15 +50,30 @@ def _tick(value: float, unit: str | None) -> str:
     return shown(value, unit if unit_kind(unit) in ("%", "1 in N") else None)
 
 
+def axis_range(lo: float, hi: float) -> tuple[float, float, list[float]]:
+    """The value axis: from a round number below the lowest figure to one above the
+    highest, with three to six round ticks between ("300, 320, 340, 360")."""
+    if hi == lo:
+        pad = abs(hi) * 0.1 or 1.0
+        lo, hi = lo - pad, hi + pad
+    # a little room, so no line runs along an edge of the plot
+    lo, hi = lo - (hi - lo) * 0.06, hi + (hi - lo) * 0.06
+    raw = (hi - lo) / 4
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(n * power for n in (1, 2, 2.5, 5, 10) if n * power >= raw)
+    first = math.floor(lo / step) * step
+    last = math.ceil(hi / step) * step
+    count = round((last - first) / step)
+    return first, last, [first + i * step for i in range(count + 1)]
+
+
 def chart_svg(m: MeasureEntry, ids: str) -> str:
     """The chart of one measure's figures over time, as inline SVG."""
     v = m.view
     values = [x for p in m.points for k, _, _ in LINES if (x := p.figure(k)) is not None]
     if v.target is not None:
         values.append(v.target)
-    lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
-    span = hi - lo or abs(hi) or 1.0
-    lo, hi = lo - span * 0.12, hi + span * 0.12
+    lo, hi, ticks = axis_range(min(values), max(values)) if values else (0.0, 1.0, [0.0, 1.0])
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     first, last = m.points[0].on, m.points[-1].on
     days = (last - first).days
@@ -81,7 +97,7 @@ def chart_svg(m: MeasureEntry, ids: str) -> str:
     ]
     if unit_kind(m.view.unit) in ("per", "word"):  # "%" and "1 in N" say it on each label
         out.append(f'<text x="4" y="14" font-size="11" fill="{ink}">{e(m.view.unit)}</text>')
-    for value in (hi - span * 0.12, (hi + lo) / 2, lo + span * 0.12):
+    for value in ticks:
         y = y_of(value)
         out.append(
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#d0d0d0"/>'
@@ -175,7 +191,7 @@ def figures_table(m: MeasureEntry) -> str:
     out.append("</tbody></table>")
     if dashes:
         out.append(f'<p class="muted">{e(DASH_KEY)}.</p>')
-    return "".join(out)
+    return "<div>" + "".join(out) + "</div>"
 
 
 def facts(m: MeasureEntry, rag_html: Callable[[str | None], str]) -> str:
@@ -211,10 +227,7 @@ def measures_html(
         return "".join(out)
     shown_ = [m for m in entries if m.has_figures]
     rest = [m for m in entries if not m.has_figures]
-    out.append(
-        f"<p>Every measure of the plan with its figures: {len(shown_)} with readings or "
-        f"comparators, {len(rest)} without. {e(DASH_KEY)}.</p>\n"
-    )
+    out.append(f"<p>{e(intro(entries))}</p>\n")
     for m in shown_:
         hid = heading_id(f"{anchor}-measure-{m.view.id}")
         out.append(f'<div class="measure" role="group" aria-labelledby="{hid}">\n')
@@ -236,10 +249,5 @@ def measures_html(
             out.append("</ul>\n")
         acts = [m for m in rest if m.level == "action"]
         if acts:
-            refs = list(dict.fromkeys(m.ref for m in acts))
-            out.append(
-                f"<p>{len(acts)} measure{'s' if len(acts) != 1 else ''} of actions "
-                f"{e(', '.join(refs))}: each is shown under its action in the full plan, "
-                "in Success measure(s).</p>\n"
-            )
+            out.append(f"<p>{e(actions_note(acts))}</p>\n")
     return "".join(out)

@@ -194,6 +194,29 @@ ROW_COLUMNS = (
 )
 
 
+def intro(entries: list[MeasureEntry]) -> str:
+    """The Measures section's first words: how many measures, and what "–" means."""
+    n = len(entries)
+    figures = sum(m.has_figures for m in entries)
+    said = (
+        f"The plan's {n} measure{'s' if n != 1 else ''}, where each sits (the plan's own, a "
+        "recommendation's or an action's): "
+        f"{figures} with readings or comparators, each with its figures in words, a chart and a "
+        f"table of the numbers; {n - figures} with no reading yet."
+    )
+    return f"{said} {DASH_KEY}." if figures else said
+
+
+def actions_note(acts: list[MeasureEntry]) -> str:
+    """The actions' measures with no reading yet, by ref (each is in the full plan)."""
+    refs = ", ".join(dict.fromkeys(m.ref for m in acts))
+    n = len(acts)
+    return (
+        f"{n} measure{'s' if n != 1 else ''} of actions {refs}: each is shown under its action "
+        "in the full plan, in Success measure(s)."
+    )
+
+
 def figure_rows(m: MeasureEntry) -> list[tuple]:
     """The measure's rows, in `ROW_COLUMNS` order: numbers as numbers, a missing or
     suppressed figure None (an empty cell, never 0), the date a date. Rating and Trend

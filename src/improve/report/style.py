@@ -162,7 +162,9 @@ td.rag {{ border: 1px solid #1a1a1a; }}
 .headline table {{ width: auto; margin: 0; }}
 figure {{ margin: 0; }}
 figure svg {{ display: block; }}
-.measure {{ break-inside: avoid; margin: 0 0 1.2em; }}
+.measure {{ margin: 0 0 1.2em; }}
+.measure h4, .measure dl {{ break-after: avoid; }}
+.measure dl, .measure figure {{ break-inside: avoid; }}
 .measure dl {{ margin: 0 0 .4em; display: grid; grid-template-columns: 13em minmax(0, 1fr); gap: .15em 1em; max-width: 75em; }}
 .measure dt {{ font-weight: bold; }}
 .measure dd {{ margin: 0; }}
@@ -182,5 +184,6 @@ footer {{ margin-top: 2em; border-top: 1px solid #6b6b6b; padding-top: .5em; bre
 {print_rags}
   a {{ text-decoration: underline; }}
   .skip {{ display: none; }}
+  .measure-figs {{ display: block; }}
 }}
 """
