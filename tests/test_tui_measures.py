@@ -11,15 +11,17 @@ from datetime import date
 
 from textual.widgets import Static
 
-from conftest import running, wait_for, write
+from helpers import running, wait_for, write
 from improve.tui.action import ActionScreen
 from improve.tui.measures import MeasuresScreen
 from improve.tui.modals import HELP, RecommendationInfo
 from improve.tui.plan import PlanScreen
 from test_app import plain
+from test_app_flows import palette_hits
 from test_app_widths import screen_lines
 
 TODAY = date(2021, 6, 30)
+PALETTE = "Measures: readings against target and comparators"
 
 PLAN = """\
 [plan]
@@ -123,6 +125,12 @@ async def test_the_action_and_its_recommendation_show_reading_target_rag_trend_c
         ):
             assert words in detail, detail
         assert "\x1b" not in detail and "region 0" not in detail
+        # the palette has them too, from any screen: here, the action's plan's
+        await pilot.press("ctrl+p", *"measu")
+        assert await wait_for(lambda: palette_hits(app)[:1] == [PALETTE], pilot)
+        await pilot.press("enter")
+        assert await wait_for(lambda: isinstance(app.screen, MeasuresScreen), pilot)
+        assert app.screen.plan_id == "cyp"
 
 
 async def test_k_lists_every_measure_of_the_plan_whole_at_80_then_as_a_table_at_200(tmp_path):

@@ -359,6 +359,13 @@ class ImproveApp(App):
 
         self.open(ActionScreen(plan_id, ref))
 
+    def show_measures(self) -> None:
+        """Every measure of the plan on screen (of every plan from the first screen)."""
+        from .measures import MeasuresScreen
+
+        if not isinstance(self.screen, MeasuresScreen):
+            self.open(MeasuresScreen(getattr(self.screen, "plan_id", None)))
+
     def action_all_actions(self, filter_name: str | None = None) -> None:
         from .plan import PlanScreen
 

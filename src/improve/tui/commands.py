@@ -59,6 +59,11 @@ class ImproveCommands(Provider):
             ("Filter: clear all", partial(app.apply_filter, "clear"), "show every action"),
             ("All actions of every plan", app.action_all_actions, "grouped by plan"),
             (
+                "Measures: readings against target and comparators",
+                app.show_measures,
+                "of the plan on screen, or of every plan: England, region, neighbours (k)",
+            ),
+            (
                 "Review: what moved since the last review",
                 app.action_review,
                 "and the trend of each plan; R records this review",

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -35,6 +35,7 @@ from .widgets import sparkline
 
 ARROWS = {"improving": " ▲", "worsening": " ▼", "no change": ""}
 NONE = "–"  # a figure that is missing or suppressed: never 0
+MAX_SHOWN = 300  # measures drawn at once (every plan's, at 20,000 actions, is too many)
 WIDE = 120  # from this many columns the measures view is a table, when it fits whole
 
 
@@ -141,6 +142,7 @@ class Placed:
     """A measure and where it sits: `where` is "Plan", "Recommendation 1.2", "Action 1.2.3"
     (the plan's own words for its levels); `title` is that level's title."""
 
+    plan: m.Plan
     where: str
     title: str
     view: MeasureView
@@ -150,15 +152,15 @@ def placed_measures(plan: m.Plan) -> Iterator[Placed]:
     """Every measure of the plan, its own first, then each recommendation's and its
     actions', in file order."""
     for measure in plan.measures:
-        yield Placed("Plan", plan.title, measure_view(measure))
+        yield Placed(plan, "Plan", plan.title, measure_view(measure))
     for rec in plan.recommendations:
         label = f"{plan.label('recommendation')} {rec.ref}"
         for measure in rec.measures:
-            yield Placed(label, rec.title or rec.text or "", measure_view(measure))
+            yield Placed(plan, label, rec.title or rec.text or "", measure_view(measure))
         for action in rec.actions:
             label = f"{plan.label('action')} {action.ref}"
             for measure in action.measures:
-                yield Placed(label, action.action, measure_view(measure))
+                yield Placed(plan, label, action.action, measure_view(measure))
 
 
 def summary_text(plans: list[m.Plan], placed: list[Placed], styles: dict) -> Text:
@@ -186,40 +188,41 @@ def summary_text(plans: list[m.Plan], placed: list[Placed], styles: dict) -> Tex
     return head
 
 
-def measures_blocks(plans: list[m.Plan], styles: dict) -> RenderableType:
-    """Each measure as a block of lines under a heading for where it sits: wraps at any
-    width, so nothing is lost at 80 columns."""
+def measures_blocks(placed: list[Placed], many: bool, styles: dict) -> RenderableType:
+    """Each measure as a block of lines under a heading for where it sits (and its plan's
+    title when there are `many` plans): wraps at any width, so nothing is lost at 80
+    columns."""
     parts: list[RenderableType] = []
-    for plan in plans:
-        if len(plans) > 1:
-            parts.append(Text(plan.title, style="bold underline"))
-        last = None
-        for p in placed_measures(plan):
-            if (p.where, p.title) != last:
-                last = (p.where, p.title)
-                heading = Text(
-                    "The plan's own measures" if p.where == "Plan" else p.where, style="bold"
-                )
-                if p.where != "Plan" and p.title:
-                    heading.append(f": {p.title}")
-                parts.append(Text(""))
-                parts.append(heading)
-            item = Table.grid(padding=(0, 1), pad_edge=False)
-            item.add_column(no_wrap=True, width=1)
-            item.add_column()
-            item.add_row(Text("•"), measure_text(p.view, styles))
-            parts.append(Padding(item, (0, 0, 0, 1)))
+    plan, last = None, None
+    for p in placed:
+        if many and p.plan is not plan:
+            parts.append(Text(""))
+            parts.append(Text(p.plan.title, style="bold underline"))
+        if p.plan is not plan or (p.where, p.title) != last:
+            plan, last = p.plan, (p.where, p.title)
+            heading = Text("The plan's own measures" if p.where == "Plan" else p.where)
+            heading.stylize("bold")
+            if p.where != "Plan" and p.title:
+                heading.append(f": {p.title}")
+            parts.append(Text(""))
+            parts.append(heading)
+        item = Table.grid(padding=(0, 1), pad_edge=False)
+        item.add_column(no_wrap=True, width=1)
+        item.add_column()
+        item.add_row(Text("•"), measure_text(p.view, styles))
+        parts.append(Padding(item, (0, 0, 0, 1)))
     return Group(*parts)
 
 
-def measures_table(plans: list[m.Plan], styles: dict) -> Table:
+def measures_table(placed: list[Placed], many: bool, styles: dict) -> Table:
     """One row a measure, to read across: where, reading, target, RAG, trend, England,
     region, neighbours and how the reading stands against them."""
     table = Table(expand=True, show_lines=True, header_style="bold")
-    many = len(plans) > 1
-    # the words and the measure's text share what room there is; every figure keeps its
-    # width (a column without a ratio is as wide as its widest cell)
-    table.add_column("Where", min_width=_longest_word(plans, many))
+    # every column is as wide as its widest cell, and those that wrap shrink alike when
+    # the screen is narrower; "Recommendation" is never cut
+    words = [w for p in placed for w in p.where.split()]
+    words += [f"{p.plan.id}:" for p in placed] if many else []
+    table.add_column("Where", min_width=min(24, max(map(len, words), default=5)))
     table.add_column("Measure")
     table.add_column("Latest")
     table.add_column("Target")
@@ -230,45 +233,50 @@ def measures_table(plans: list[m.Plan], styles: dict) -> Table:
     table.add_column("Region")
     table.add_column("Neighbours")
     table.add_column("Against them")
-    for plan in plans:
-        for p in placed_measures(plan):
-            v = p.view
-            where = Text(f"{plan.id}: " if many else "")
-            where.append(p.where)
-            latest = (
-                Text(f"{v.show(v.latest.value)}\non {v.latest.date}")
-                if v.latest
-                else Text("no readings yet")
-            )
-            target = Text(
-                (v.show(v.target) if v.target is not None else "no target") + f"\n{_better(v)}"
-            )
-            if v.rag:
-                rag = rag_text(v.rag, styles)
-            else:
-                rag = Text({"met": "met", "not-met": "not met"}.get(v.status, NONE))
-            trend = Text(trend_words(v) or NONE)
-            c = v.comparators
-            cells: list[Text] = [where, Text(v.text), latest, target, rag, trend]
-            if c is None:
-                cells += [Text(NONE)] * 5
-            else:
-                cells += [
-                    Text(str(c.date)),
-                    Text(_shown(v, c.england)),
-                    Text(_shown(v, c.region)),
-                    Text(neighbours_words(v, c)),
-                    Text(against_words(v) or NONE),
-                ]
-            table.add_row(*cells)
+    for p in placed:
+        v = p.view
+        where = Text(f"{p.plan.id}: " if many else "")
+        where.append(p.where)
+        latest = (
+            Text(f"{v.show(v.latest.value)}\non {v.latest.date}")
+            if v.latest
+            else Text("no readings yet")
+        )
+        target = Text(
+            (v.show(v.target) if v.target is not None else "no target") + f"\n{_better(v)}"
+        )
+        if v.rag:
+            rag = rag_text(v.rag, styles)
+        else:
+            rag = Text({"met": "met", "not-met": "not met"}.get(v.status, NONE))
+        trend = Text(trend_words(v) or NONE)
+        c = v.comparators
+        cells: list[Text] = [where, Text(v.text), latest, target, rag, trend]
+        if c is None:
+            cells += [Text(NONE)] * 5
+        else:
+            cells += [
+                Text(str(c.date)),
+                Text(_shown(v, c.england)),
+                Text(_shown(v, c.region)),
+                Text(neighbours_words(v, c)),
+                Text(against_words(v) or NONE),
+            ]
+        table.add_row(*cells)
     return table
 
 
-def _longest_word(plans: list[m.Plan], many: bool) -> int:
-    """The widest word of the Where column, so "Recommendation" is never cut."""
-    words = [w for plan in plans for p in placed_measures(plan) for w in p.where.split()]
-    words += [f"{plan.id}:" for plan in plans] if many else []
-    return min(24, max((len(w) for w in words), default=5))
+def whole(table: Table, console: Console, width: int) -> bool:
+    """Whether `table` is drawn whole in `width` cells. Rich crops a table whose columns
+    cannot shrink enough: whole when its top line ends in its right corner. Only the top
+    line is drawn (the columns' widths are worked out from every row even so)."""
+    top = ""
+    for segment in console.render(table, console.options.update_width(width)):
+        if "\n" in segment.text:
+            top += segment.text.split("\n", 1)[0]
+            break
+        top += segment.text
+    return top.rstrip().endswith("┓")
 
 
 class MeasuresScreen(ImproveScreen[None]):
@@ -285,6 +293,8 @@ class MeasuresScreen(ImproveScreen[None]):
         super().__init__()
         self.plan_id = plan_id
         self.drawn_wide: bool | None = None
+        self.placed: list[Placed] = []
+        self.placed_for: object = None  # the loaded statuses `placed` was worked out from
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -321,22 +331,31 @@ class MeasuresScreen(ImproveScreen[None]):
             summary.update(Text(f"Plan {self.plan_id} is not loaded.", style="bold"))
             body.update("")
             return
-        placed = [p for plan in plans for p in placed_measures(plan)]
+        if self.placed_for is not self.app.statuses:  # worked out once a load
+            self.placed_for = self.app.statuses
+            self.placed = [p for plan in plans for p in placed_measures(plan)]
+        placed = self.placed
         summary.update(summary_text(plans, placed, styles))
         if not placed:
             self.drawn_wide = False
-            body.update(Text("This plan has no measures."))
+            body.update(Text("No measures in this plan." if self.plan_id else "No measures."))
             return
+        many = len(plans) > 1
+        # every plan's measures at once may be thousands: the first MAX_SHOWN of them
+        shown = placed if self.plan_id else placed[:MAX_SHOWN]
         # a table when it fits whole (each word and figure unbroken), else blocks that wrap
-        view: RenderableType = measures_blocks(plans, styles)
+        view: RenderableType = measures_blocks(shown, many, styles)
         self.drawn_wide = False
         if self.size.width >= WIDE:
-            table = measures_table(plans, styles)
-            console = self.app.console
+            table = measures_table(shown, many, styles)
             room = self.size.width - 4  # the padding and the scroll bar
-            # Rich crops a table whose columns cannot shrink enough: whole when its top
-            # line ends in its right corner
-            top = console.render_lines(table, console.options.update_width(room), pad=False)[0]
-            if "".join(segment.text for segment in top).rstrip().endswith("┓"):
+            if whole(table, self.app.console, room):
                 view, self.drawn_wide = table, True
+        if len(placed) > len(shown):
+            more = Text(
+                f"\n{len(placed) - len(shown)} more measures are not shown here: open a plan "
+                "and press k there for all of its own.",
+                style="italic",
+            )
+            view = Group(view, more)
         body.update(view)

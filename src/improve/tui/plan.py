@@ -377,9 +377,7 @@ class PlanScreen(ImproveScreen[None]):
             self.app.open(RecommendationInfo(plan, rec))
 
     def action_measures(self) -> None:
-        from .measures import MeasuresScreen
-
-        self.app.open(MeasuresScreen(self.plan_id))
+        self.app.show_measures()
 
     def show_more(self) -> None:
         """The next MAX_ROWS rows, with the cursor on the first of them."""
