@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import SHIPPED
+from helpers import SHIPPED
 
 SEEDS = sorted(SHIPPED.glob("*.toml"))
 CONFUSABLE = {"title": "tіtle", "percent": "percеnt", "due": "duе", "ref": "rеf", "plan": "pIan"}

@@ -8,7 +8,7 @@ import re
 from rich.console import Console
 from textual.widgets import Static
 
-from conftest import running, wait_for, write
+from helpers import running, wait_for, write
 from improve.tui.action import ActionScreen
 from improve.tui.plan import PlanScreen
 from improve.tui.portfolio import PortfolioScreen

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from textual.widgets import Static
 
-from conftest import SHIPPED, wait_for
+from helpers import SHIPPED, wait_for
 from improve.report.style import contrast
 from improve.tui import make_app
 from improve.tui.action import ActionScreen

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from textual.widgets import Static
 
-from conftest import running, wait_for, write
+from helpers import running, wait_for, write
 from improve.tui.action import ActionScreen
 from improve.tui.update_form import UpdateForm
 from test_app import plain, save_and_settle

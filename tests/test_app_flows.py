@@ -9,7 +9,7 @@ import os
 from textual.command import CommandList
 from textual.widgets import Markdown, OptionList, Static
 
-from conftest import running, wait_for, write
+from helpers import running, wait_for, write
 from improve.tui.action import ActionScreen
 from improve.tui.modals import HelpScreen, LeadPicker, RecommendationInfo
 from improve.tui.plan import PlanScreen

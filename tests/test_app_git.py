@@ -12,7 +12,7 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
-from conftest import running, wait_for
+from helpers import running, wait_for
 from improve.tui.review import RecordReview, ReviewScreen
 from test_git_commit import git
 from test_git_safety import make_repo

@@ -9,7 +9,7 @@ from datetime import date
 from click.testing import CliRunner
 from textual.widgets import Input, Static, TabbedContent
 
-from conftest import running, wait_for
+from helpers import running, wait_for
 from improve.cli.main import cli
 from improve.history import HistoryStore
 from improve.tui.action import ActionScreen

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from conftest import running, wait_for, write
+from helpers import running, wait_for, write
 from improve.api import Workspace
 from improve.tui.app import ImproveApp
 from improve.tui.update_form import FormValues

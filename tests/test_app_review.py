@@ -12,7 +12,7 @@ from textual.css.query import NoMatches
 from textual.errors import NoWidget
 from textual.widgets import Input, Static
 
-from conftest import SAMPLE, running, wait_for, write
+from helpers import SAMPLE, running, wait_for, write
 from improve.api import Workspace, portfolio_status
 from improve.present.text import RAG_STYLE
 from improve.tui.review import RecordReview, ReviewScreen, trend_table

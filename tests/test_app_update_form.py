@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from textual.widgets import Label
 
-from conftest import running, wait_for, write
+from helpers import running, wait_for, write
 from improve.api import Change
 from improve.tui.action import ActionScreen
 from improve.tui.form_values import NOT_A_PERCENT, percent_says

@@ -7,7 +7,7 @@ from datetime import date
 
 from textual.widgets import Input, Label
 
-from conftest import write
+from helpers import write
 from improve.api import Workspace
 from improve.tui import make_app
 from improve.tui.update_form import UpdateForm
@@ -116,7 +116,7 @@ async def test_typing_40_straight_away_saves_40(plans):
 async def test_a_theme_keeps_its_true_colour_under_a_filter(tmp_path):
     """Issue 10 item 8: on the Ofsted plan, Theme 1 is RED; after /supervision it showed
     GREEN (3 of 11 match). A group shows its real RAG and percent, and how many match."""
-    from conftest import SHIPPED
+    from helpers import SHIPPED
 
     app = make_app(SHIPPED, TODAY, poll=0, history=False)
     async with app.run_test(size=(160, 50)) as pilot:
@@ -138,7 +138,7 @@ async def test_a_theme_keeps_its_true_colour_under_a_filter(tmp_path):
 
 
 async def test_the_action_detail_scrolls_with_down_and_pagedown_straight_away(tmp_path):
-    from conftest import SHIPPED
+    from helpers import SHIPPED
     from improve.tui.action import ActionScreen
 
     app = make_app(SHIPPED, TODAY, poll=0, history=False)

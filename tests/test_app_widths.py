@@ -3,7 +3,7 @@ key hint is cut: read from the screen as drawn, on the shipped plans (issue 22 i
 
 from __future__ import annotations
 
-from conftest import SHIPPED, running, wait_for
+from helpers import SHIPPED, running, wait_for
 from improve.present.text import counts_short, counts_text
 from improve.tui.action import ActionScreen
 from improve.tui.layout import fit_plan, fit_portfolio

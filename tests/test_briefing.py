@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from rich.text import Text
 
-from conftest import SHIPPED, clean_env, run_cli, write
+from helpers import SHIPPED, clean_env, run_cli, write
 from improve import api
 from improve.cli import cli
 from improve.cli.main import make_demo_copy

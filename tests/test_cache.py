@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SAMPLE, run_cli, write
+from helpers import SAMPLE, run_cli, write
 from improve import cache as cache_mod
 from improve.folder import load_folder
 from improve.workspace import Workspace

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import write
+from helpers import write
 from improve.cli import cli
 
 TODAY = "2017-01-05"

@@ -8,7 +8,7 @@ import tomllib
 
 import pytest
 
-from conftest import clean_env, run_cli, write
+from helpers import clean_env, run_cli, write
 
 PLAN = """\
 [plan]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHIPPED
+from helpers import ROOT, SHIPPED
 from improve.loader import load_file
 
 PLAN = SHIPPED / "worcestershire-cypp-2022.toml"

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import clean_env, run_cli, write
+from helpers import clean_env, run_cli, write
 from history_helpers import edit_text
 
 PLAN = """\

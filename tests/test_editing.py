@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from conftest import update_file
+from helpers import update_file
 from improve import api
 from improve.api import Change, ConflictError, EditError, PlanFileError
 from improve.files import atomic_write

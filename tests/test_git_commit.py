@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE, clean_env, write
+from helpers import SAMPLE, clean_env, write
 from improve.cli import cli
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE, clean_env, write
+from helpers import SAMPLE, clean_env, write
 from improve.cli import cli
 from test_git_commit import clone_pair, git
 
@@ -397,7 +397,7 @@ async def test_the_app_open_during_a_pull_shows_the_change_as_its_authors(clones
 
     from textual.widgets import Static
 
-    from conftest import running, wait_for
+    from helpers import running, wait_for
     from improve.tui.action import ActionScreen
     from test_app import plain
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE
+from helpers import SAMPLE
 from test_git_commit import clone_pair, git
 from test_git_safety import make_repo, plant_hooks_path, plant_own_hooks, program
 

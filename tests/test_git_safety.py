@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE, clean_env, write
+from helpers import SAMPLE, clean_env, write
 from improve.cli import cli
 from test_git_commit import git
 

@@ -283,7 +283,7 @@ def test_two_runs_starting_at_once_on_a_new_folder_say_nothing(folder, monkeypat
 
 @pytest.mark.parametrize("content", [b"junk" * 100, b""])
 def test_the_command_line_says_warning_once(folder, content, monkeypatch, tmp_path):
-    from conftest import clean_env, run_cli
+    from helpers import clean_env, run_cli
 
     clean_env(monkeypatch, tmp_path)
     path = folder / ".improve" / "history.db"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import SAMPLE, write
+from helpers import SAMPLE, write
 from improve.cli import cli
 from improve.history.fs import filesystem, mounted_on, network_fs
 from improve.history.store import HistoryStore

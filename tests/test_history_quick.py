@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from conftest import SAMPLE, plans_folder, write
+from helpers import SAMPLE, plans_folder, write
 from improve.folder import load_folder
 from improve.history import HistoryStore, quick
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from conftest import SHIPPED
+from helpers import SHIPPED
 from history_helpers import write_plan
 from improve import api
 from improve.history import HistoryError, HistoryStore, plan_as_of

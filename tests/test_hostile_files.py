@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import plans_folder, run_cli, wait_for
+from helpers import plans_folder, run_cli, wait_for
 from improve import api, loader
 
 HOSTILE = {

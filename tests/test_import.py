@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import clean_env
+from helpers import clean_env
 from import_docs import send_xlsx, telford_docx, tracker_csv
 from improve.cli import cli
 from improve.loader import load_file

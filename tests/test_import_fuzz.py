@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from conftest import clean_env
+from helpers import clean_env
 from import_fuzz_helper import (
     CSV_MUTATORS,
     ZIP_MUTATORS,

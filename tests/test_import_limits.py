@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 import hostile_docs as h
-from conftest import clean_env
+from helpers import clean_env
 from improve.cli import cli
 from improve.errors import SourceError
 from improve.importing import import_plan, limits

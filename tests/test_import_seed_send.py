@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import clean_env
+from helpers import clean_env
 from improve.cli import cli
 from improve.importing import import_plan
 from improve.importing.grid import read_grid

@@ -10,7 +10,7 @@ import tomllib
 import pytest
 from click.testing import CliRunner
 
-from conftest import clean_env
+from helpers import clean_env
 from improve.cli import cli
 from improve.importing.columns import action_label, key_for
 from improve.importing.grid import Cell

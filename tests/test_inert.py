@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from conftest import clean_env, plans_folder, run_cli, write
+from helpers import clean_env, plans_folder, run_cli, write
 from improve.inert import json_inert, one_line, visible
 
 TITLE = "Evil \x1b]0;PWNED\x07 title \x1b[2J\x9b31m end"

@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 
-from conftest import SAMPLE, write
+from helpers import SAMPLE, write
 from improve import journal
 from improve.api import Change, EditError, Workspace
 from improve.history import HistoryStore
@@ -248,7 +248,7 @@ def _full_disk(monkeypatch, plans_too: bool) -> None:
 
 
 def test_a_full_disk_is_said_once_when_nothing_is_written(tmp_path, monkeypatch):
-    from conftest import run_cli
+    from helpers import run_cli
 
     plans, _ = shared(tmp_path)
     before = (plans / "sample.toml").read_bytes()
@@ -262,7 +262,7 @@ def test_a_full_disk_is_said_once_when_nothing_is_written(tmp_path, monkeypatch)
 
 
 def test_a_full_history_disk_is_said_once_when_the_plan_is_written(tmp_path, monkeypatch):
-    from conftest import run_cli
+    from helpers import run_cli
 
     plans, _ = shared(tmp_path)
     _full_disk(monkeypatch, plans_too=False)
@@ -283,7 +283,7 @@ def test_a_folder_that_cannot_be_synced_after_the_rename_is_still_a_written_upda
     disk, a file system that refuses it) is not a failed update, nor an unexpected error."""
     import stat
 
-    from conftest import run_cli
+    from helpers import run_cli
 
     plans, _ = shared(tmp_path)
     real = os.fsync

@@ -13,7 +13,7 @@ import time
 import tomllib
 from datetime import date
 
-from conftest import SAMPLE, write
+from helpers import SAMPLE, write
 from improve.api import Change, Workspace
 from improve.history import HistoryStore
 from improve.loader import load_file

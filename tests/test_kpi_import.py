@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import write
+from helpers import write
 from improve.cli import cli
 from improve.errors import SourceError
 from improve.kpi.ees import SUPPRESSION, parse_period, parse_value, read_ees

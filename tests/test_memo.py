@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE, SHIPPED, clean_env, write
+from helpers import SAMPLE, SHIPPED, clean_env, write
 from improve.cli import cli
 
 VARIED = """\

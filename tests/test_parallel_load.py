@@ -11,7 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import SAMPLE, write
+from helpers import SAMPLE, write
 
 SCRIPT = textwrap.dedent(
     """

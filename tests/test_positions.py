@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from conftest import SHIPPED
+from helpers import SHIPPED
 from improve.positions import Positions
 
 TRICKY = '''\
@@ -115,7 +115,7 @@ def test_positions_are_found_only_for_what_is_shown(monkeypatch, tmp_path):
     them (issue 12 item 2). The shipped plans have warnings and no errors."""
     import shutil
 
-    from conftest import SHIPPED
+    from helpers import SHIPPED
     from improve import folder as folder_mod
     from improve import loader, positions
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from conftest import write
+from helpers import write
 from improve import api, loader
 
 

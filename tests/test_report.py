@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SHIPPED, write
+from helpers import SHIPPED, write
 from improve import api
 from improve.cli import cli
 from improve.report import FORMATS, default_name, make_report, render, write_report

@@ -21,7 +21,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from conftest import SAMPLE, SHIPPED, clean_env, plans_folder, run_cli, write
+from helpers import SAMPLE, SHIPPED, clean_env, plans_folder, run_cli, write
 from improve import api
 from improve.report import make_report, render
 from improve.report.build import KEY, TrendPoint, rag_label

@@ -12,7 +12,7 @@ import signal
 import pytest
 
 import improve.history.report_files as report_files
-from conftest import SAMPLE, clean_env, plans_folder, run_cli
+from helpers import SAMPLE, clean_env, plans_folder, run_cli
 from improve import files
 from improve.history import HistoryStore
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, SHIPPED, clean_env, run_cli, write
+from helpers import SAMPLE, SHIPPED, clean_env, run_cli, write
 from improve import api
 from improve.report import make_report, render
 

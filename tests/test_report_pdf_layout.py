@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, SHIPPED, plans_folder, run_cli, write
+from helpers import SAMPLE, SHIPPED, plans_folder, run_cli, write
 from improve import api
 from improve.errors import ImproveError
 from improve.report import make_report, render

@@ -11,7 +11,6 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from conftest import SAMPLE, clean_env, run_cli, write
 from fuzz_helper import (
     LOADABLE,
     REPORT_FORMATS,
@@ -21,6 +20,7 @@ from fuzz_helper import (
     escaped_text,
     mutants,
 )
+from helpers import SAMPLE, clean_env, run_cli, write
 from test_hostile_files import HOSTILE
 from test_inert import EVIL
 
@@ -107,7 +107,7 @@ def test_a_failure_no_single_plan_causes_is_raised_as_it_was(folder, monkeypatch
 
     monkeypatch.setattr(flat, "render_csv", broken)
     with pytest.raises(ArithmeticError):
-        from conftest import APP_TODAY
+        from helpers import APP_TODAY
         from improve import api
         from improve.report import render
         from improve.report.gather import make_report

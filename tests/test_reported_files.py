@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE, clean_env, run_cli, write
+from helpers import SAMPLE, clean_env, run_cli, write
 from improve.cli import cli
 from improve.history import HistoryStore
 

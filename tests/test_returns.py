@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from conftest import SHIPPED, clean_env
+from helpers import SHIPPED, clean_env
 from improve.cli import cli
 from improve.returns import COLUMNS
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import SHIPPED, clean_env, run_cli
+from helpers import SHIPPED, clean_env, run_cli
 from improve.returns import COLUMNS
 from test_returns import LEAD, PLAN, fill, make, plan_bytes
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import SHIPPED, clean_env
+from helpers import SHIPPED, clean_env
 from improve.returns import INPUTS
 from test_returns import LEAD, NAME, PLAN, fill, make, plan_bytes, run
 

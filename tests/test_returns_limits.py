@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from conftest import clean_env, plans_folder, run_cli
+from helpers import clean_env, plans_folder, run_cli
 
 
 @pytest.fixture

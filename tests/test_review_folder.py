@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from conftest import SAMPLE, clean_env, plans_folder, run_cli
+from helpers import SAMPLE, clean_env, plans_folder, run_cli
 from history_helpers import statuses
 from improve.history import HistoryStore
 

@@ -17,7 +17,7 @@ import pytest
 
 import improve.history.review_files as review_files
 import improve.history.sync as sync
-from conftest import SAMPLE, clean_env, plans_folder, run_cli
+from helpers import SAMPLE, clean_env, plans_folder, run_cli
 from improve import files
 from improve.history import HistoryStore
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import clean_env, plans_folder, run_cli
+from helpers import clean_env, plans_folder, run_cli
 from import_docs import tracker_csv
 from improve import files
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from conftest import SHIPPED
+from helpers import SHIPPED
 from improve import api, rules
 from improve.loader import load_file
 

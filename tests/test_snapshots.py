@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from conftest import until_loaded
+from helpers import until_loaded
 from improve.tui import make_app
 
 PLANS = Path(__file__).resolve().parent.parent / "plans"

@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from conftest import SAMPLE, write
+from helpers import SAMPLE, write
 from improve.api import (
     Change,
     ConflictError,

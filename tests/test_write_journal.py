@@ -12,7 +12,7 @@ from datetime import date
 
 from click.testing import CliRunner
 
-from conftest import SAMPLE, write
+from helpers import SAMPLE, write
 from improve import journal
 from improve.api import Change, HistoryError, Workspace
 from improve.cli import cli
