@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from datetime import date
 from html.parser import HTMLParser
 
@@ -266,6 +267,15 @@ def test_xlsx_measures_sheet_has_numbers_as_numbers_and_suppressed_cells_empty(r
     assert cin[0][col["Target"]] == 300
     seen = next(r for r in rows if r[col["Measure id"]] == "seen")
     assert seen[col["Reading"]] == 22.15 and seen[col["Unit"]] == "%"
+    # a native chart for each measure with figures on two dates or more, a gap where a
+    # figure is not published, its words beside it
+    assert wb.sheetnames[-2:] == ["Measure charts", "Key"]
+    assert wb["Measure charts"]["A2"].value.startswith("This council: 340 per 10,000 on 31 March")
+    with zipfile.ZipFile(io.BytesIO(out(report, "xlsx"))) as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+        assert len(charts) == 2
+        xml = z.read(charts[0]).decode()
+    assert '<dispBlanksAs val="gap"/>' in xml and 'prstDash val="dash"' in xml
 
 
 def test_docx_has_the_measures_in_words_and_a_table_of_numbers(report):
@@ -364,3 +374,16 @@ def test_a_suppressed_figure_is_never_a_zero_in_any_format(report):
     assert " 0 per 10,000" not in md
     rows = list(csv.DictReader(io.StringIO(out(report, "csv").decode("utf-8-sig"))))
     assert all(r[k] != "0" for r in rows for k in ("England", "Region", "Neighbours", "Reading"))
+
+
+@pytest.mark.parametrize(
+    "lo, hi",
+    [(300, 361), (219, 307), (22.15, 90), (47, 47), (47, 47.00000000000001), (0, 0),
+     (-5, 3), (1e-300, 1e-300), (1e14 - 1, 1e14), (0.0001, 0.0002)],
+)  # fmt: skip
+def test_a_charts_value_axis_holds_every_figure_on_round_ticks(lo, hi):
+    from improve.report.measure_html import axis_range
+
+    first, last, ticks = axis_range(lo, hi)
+    assert first <= lo and last >= hi and first < last and 2 <= len(ticks) <= 11
+    assert ticks[0] == first and ticks[-1] == last

@@ -53,8 +53,9 @@ def _tick(value: float, unit: str | None) -> str:
 def axis_range(lo: float, hi: float) -> tuple[float, float, list[float]]:
     """The value axis: from a round number below the lowest figure to one above the
     highest, with three to six round ticks between ("300, 320, 340, 360")."""
-    if hi == lo:
-        pad = abs(hi) * 0.1 or 1.0
+    size = max(abs(lo), abs(hi))
+    if hi - lo <= size * 1e-9:  # one value (or as near as floats tell): a band round it
+        pad = size * 0.1 or 1.0
         lo, hi = lo - pad, hi + pad
     # a little room, so no line runs along an edge of the plot
     lo, hi = lo - (hi - lo) * 0.06, hi + (hi - lo) * 0.06
@@ -64,6 +65,8 @@ def axis_range(lo: float, hi: float) -> tuple[float, float, list[float]]:
     first = math.floor(lo / step) * step
     last = math.ceil(hi / step) * step
     count = round((last - first) / step)
+    if not (first <= lo and last >= hi and first < last and 2 <= count <= 10):
+        return lo, hi, [lo, hi]  # floats too coarse for round steps: the ends alone
     return first, last, [first + i * step for i in range(count + 1)]
 
 

@@ -19,9 +19,9 @@ from zipfile import ZIP_DEFLATED, ZipFile
 from ..inert import no_controls
 from .build import GOOD_HEADING, KEY, WHY_HEADING, Report, in_theme_order, join, rag_label
 from .html import columns
-from .measure_report import ROW_COLUMNS, figure_rows
 from .safety import neutralise
 from .style import PAIRS, RAG_FILL
+from .xlsx_measures import charts_sheet, measures_sheet
 
 DUE_DETAIL = "Stages and due date changes"
 PROGRESS = "Latest progress note"
@@ -79,34 +79,6 @@ def fit_rows(ws, widths: tuple[int, ...], span: int) -> None:
                 default=1,
             )  # fmt: skip
         ws.row_dimensions[r].height = max(15, 14.5 * lines + 3)
-
-
-MEASURE_COLUMNS = ("Plan", "Recommendation", "Ref", *ROW_COLUMNS)
-MEASURE_WIDTHS = (18, 10, 8, 12, 14, 44, 12, 9, 10, 12, 10, 10, 10, 10, 11, 30, 14, 12)
-
-
-def measures_sheet(ws, report: Report, put, header, page_setup) -> None:
-    """One row per measure per date it has a figure (the plan's, a recommendation's and an
-    action's measures): numbers as numbers, dates as dates, a missing or suppressed figure
-    an empty cell (never 0)."""
-    from openpyxl.utils import get_column_letter
-
-    header(ws, MEASURE_COLUMNS)
-    row = 2
-    for pr in report.plans:
-        for m in pr.measures:
-            for values in figure_rows(m):
-                cells = (pr.plan.id, m.group, m.ref if m.level == "action" else "", *values)
-                for col, value in enumerate(cells, 1):
-                    if value is None:
-                        continue  # an empty cell: not published, never 0
-                    put(ws, row, col, value)
-                row += 1
-    for c, width in enumerate(MEASURE_WIDTHS, 1):
-        ws.column_dimensions[get_column_letter(c)].width = width
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(MEASURE_COLUMNS))}{max(row - 1, 2)}"
-    page_setup(ws, f"{report.title}: measures", 1)
 
 
 def render_xlsx(report: Report) -> bytes:
@@ -297,7 +269,9 @@ def render_xlsx(report: Report) -> bytes:
         page_setup(ws, pr.plan.title, 3)
 
     if any(pr.measures for pr in report.plans):
-        measures_sheet(wb.create_sheet("Measures"), report, put, header, page_setup)
+        spans = measures_sheet(wb.create_sheet("Measures"), report, put, header, page_setup)
+        if any(len(m.points) > 1 for m, _, _ in spans):
+            charts_sheet(wb, wb["Measures"], spans, put)
 
     key = wb.create_sheet("Key")
     header(key, ["RAG rating", "Meaning"])
