@@ -142,9 +142,7 @@ async def test_k_lists_every_measure_of_the_plan_whole_at_80_then_as_a_table_at_
         screen = app.screen
         await pilot.pause()
         summary = str(screen.query_one("#measures-summary", Static).render())
-        assert "3 measures: 1 red · 1 amber · 1 without a RAG · 1 improving · 1 worsening" in (
-            summary
-        )
+        assert "3 measures: 1 red · 1 amber · 1 met · 1 improving · 1 worsening" in (summary)
         text = plain(screen.query_one("#measures", Static).content)
         flat = " ".join(text.split())
         for words in (
@@ -188,3 +186,30 @@ async def test_k_lists_every_measure_of_the_plan_whole_at_80_then_as_a_table_at_
         assert await wait_for(lambda: isinstance(app.screen, PlanScreen), pilot)
         # the help says so (its screen is drawn by test_app_flows)
         assert "`k` shows every measure of the plan" in HELP
+
+
+def test_comparators_of_another_year_are_shown_but_not_compared():
+    from improve import model as m
+    from improve.measures import measure_view
+    from improve.present.text import RAG_STYLE_NO_COLOR
+    from improve.tui.measures import measure_text
+
+    def words(measure) -> str:
+        return " ".join(measure_text(measure_view(measure), RAG_STYLE_NO_COLOR).plain.split())
+
+    reading = m.Reading(date(2021, 3, 31), 325.1)
+    newer = m.Comparator(date(2022, 3, 31), england=330, region=None)
+    same = m.Comparator(date(2021, 3, 31), england=321.2)
+    rate = m.Measure("r", "Rate", unit="per 10,000", direction="down", readings=[reading])
+    rate.comparators = [newer]
+    assert (
+        "comparators 2022-03-31: England 330 per 10,000 · region – · neighbours – "
+        "against them: not compared: the comparators are for 2022-03-31, "
+        "the latest reading for 2021-03-31"
+    ) in words(rate)
+    rate.comparators = [same, newer]  # the reading's own year is compared, and says so
+    assert "against them: by the 2021-03-31 figures: worse than England" in words(rate)
+    # an old measure: no unit, target or comparators, as it always read
+    assert words(m.Measure("o", "Old", readings=[reading])) == (
+        "Old — no target; latest 325.1 on 2021-03-31 trend: none yet (one reading)"
+    )

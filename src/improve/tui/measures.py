@@ -83,24 +83,28 @@ def reading_text(view: MeasureView, styles: dict) -> Text:
     """ "latest 325.1 per 10,000 on 2021-03-31: AMBER (not met)", or "no readings yet"."""
     if view.latest is None:
         return Text("no readings yet")
-    text = Text(f"latest {view.show(view.latest.value)} on {view.latest.date}: ")
+    text = Text(f"latest {view.show(view.latest.value)} on {view.latest.date}")
     met = {"met": "met", "not-met": "not met"}.get(view.status)
-    if view.rag:
+    if view.rag:  # a RAG needs a target, so met or not is said too
+        text.append(": ")
         text.append_text(rag_text(view.rag, styles))
-        if met:
-            text.append(f" ({met})")
+        text.append(f" ({met})")
     elif met:
+        text.append(": ")
         text.append(met.upper(), style="bold")
-    else:
-        text.append("no target to meet")
     return text
 
 
 def measure_text(view: MeasureView, styles: dict) -> Text:
     """One measure as lines of words: what it is, its target and latest reading with the RAG
     word; its trend; the latest comparators and how the reading stands against them."""
-    target = f"target {view.show(view.target)}" if view.target is not None else "no target"
-    text = Text(f"{view.text} — {target} ({_better(view)}); ")
+    # the direction beside a target only: a measure without one may never have said it
+    target = (
+        f"target {view.show(view.target)} ({_better(view)})"
+        if view.target is not None
+        else "no target"
+    )
+    text = Text(f"{view.text} — {target}; ")
     text.append_text(reading_text(view, styles))
     if view.measure.baseline is not None:
         text.append(f" (baseline {view.show(view.measure.baseline)})")
@@ -140,7 +144,8 @@ def measure_text(view: MeasureView, styles: dict) -> Text:
 @dataclass(frozen=True, slots=True)
 class Placed:
     """A measure and where it sits: `where` is "Plan", "Recommendation 1.2", "Action 1.2.3"
-    (the plan's own words for its levels); `title` is that level's title."""
+    (the plan's own words for its levels); `title` is that level's title (for the plan's
+    own measures, the partnership a KPI names, or "")."""
 
     plan: m.Plan
     where: str
@@ -152,7 +157,10 @@ def placed_measures(plan: m.Plan) -> Iterator[Placed]:
     """Every measure of the plan, its own first, then each recommendation's and its
     actions', in file order."""
     for measure in plan.measures:
-        yield Placed(plan, "Plan", plan.title, measure_view(measure))
+        # a partnership's KPIs name it (extra = { partnership = "…" }, as the shipped
+        # Worcestershire plan has them): their heading says whose they are
+        whose = measure.extra.get("partnership")
+        yield Placed(plan, "Plan", whose if isinstance(whose, str) else "", measure_view(measure))
     for rec in plan.recommendations:
         label = f"{plan.label('recommendation')} {rec.ref}"
         for measure in rec.measures:
@@ -163,8 +171,18 @@ def placed_measures(plan: m.Plan) -> Iterator[Placed]:
                 yield Placed(plan, label, action.action, measure_view(measure))
 
 
+def standing(view: MeasureView) -> str:
+    """Where a measure stands, in a word or three: its RAG, else "met" or "not met", else
+    "without a target" or "no reading yet"."""
+    if view.latest is None:
+        return "no reading yet"
+    if view.rag:
+        return view.rag
+    return {"met": "met", "not-met": "not met"}.get(view.status, "without a target")
+
+
 def summary_text(plans: list[m.Plan], placed: list[Placed], styles: dict) -> Text:
-    """ "5 measures: 1 red · 2 amber · 1 green · 1 without a RAG · 2 improving · 1 worsening"."""
+    """ "6 measures: 1 red · 2 amber · 1 met · 2 no reading yet · 2 improving · 1 worsening"."""
     head = Text(plans[0].title if len(plans) == 1 else f"Measures of {len(plans)} plans")
     head.stylize("bold")
     n = len(placed)
@@ -172,14 +190,13 @@ def summary_text(plans: list[m.Plan], placed: list[Placed], styles: dict) -> Tex
     if not n:
         return head
     head.append(": ")
+    # each measure counted once: by its RAG, else met or not, else why neither
+    kinds = [standing(p.view) for p in placed]
     parts: list[Text] = []
-    for rag in ("red", "amber", "green"):
-        count = sum(1 for p in placed if p.view.rag == rag)
+    for kind in ("red", "amber", "green", "met", "not met", "without a target", "no reading yet"):
+        count = kinds.count(kind)
         if count:
-            parts.append(Text(f"{count} {rag}", style=styles.get(rag, "")))
-    none = sum(1 for p in placed if p.view.rag is None)
-    if none:
-        parts.append(Text(f"{none} without a RAG"))
+            parts.append(Text(f"{count} {kind}", style=styles.get(kind, "")))
     for word in ("improving", "worsening"):
         count = sum(1 for p in placed if p.view.trend == word)
         if count:
@@ -202,7 +219,7 @@ def measures_blocks(placed: list[Placed], many: bool, styles: dict) -> Renderabl
             plan, last = p.plan, (p.where, p.title)
             heading = Text("The plan's own measures" if p.where == "Plan" else p.where)
             heading.stylize("bold")
-            if p.where != "Plan" and p.title:
+            if p.title:
                 heading.append(f": {p.title}")
             parts.append(Text(""))
             parts.append(heading)
@@ -242,9 +259,7 @@ def measures_table(placed: list[Placed], many: bool, styles: dict) -> Table:
             if v.latest
             else Text("no readings yet")
         )
-        target = Text(
-            (v.show(v.target) if v.target is not None else "no target") + f"\n{_better(v)}"
-        )
+        target = Text(f"{v.show(v.target)}\n{_better(v)}" if v.target is not None else "no target")
         if v.rag:
             rag = rag_text(v.rag, styles)
         else:
