@@ -11,14 +11,12 @@ from datetime import date
 
 from textual.widgets import Static
 
+from app_helpers import palette_hits, plain, screen_lines
 from helpers import running, wait_for, write
 from improve.tui.action import ActionScreen
 from improve.tui.measures import MeasuresScreen
 from improve.tui.modals import HELP, RecommendationInfo
 from improve.tui.plan import PlanScreen
-from test_app import plain
-from test_app_flows import palette_hits
-from test_app_widths import screen_lines
 
 TODAY = date(2021, 6, 30)
 PALETTE = "Measures: readings against target and comparators"
@@ -168,6 +166,13 @@ async def test_k_lists_every_measure_of_the_plan_whole_at_80_then_as_a_table_at_
         assert "against them: worse than England, worse than neighbours" in " ".join(
             shown(app).split()
         )
+
+        # 140 columns: the table would not fit whole, so the blocks stay, nothing cut
+        await pilot.resize_terminal(140, 30)
+        assert await wait_for(lambda: screen.size.width == 140, pilot)
+        await pilot.pause()
+        assert screen.drawn_wide is False
+        assert "┏" not in shown(app) and "region – · neighbours 355.5 per 10,000" in shown(app)
 
         await pilot.resize_terminal(200, 50)
         assert await wait_for(lambda: screen.drawn_wide is True, pilot)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
@@ -282,16 +283,16 @@ def measures_table(placed: list[Placed], many: bool, styles: dict) -> Table:
 
 
 def whole(table: Table, console: Console, width: int) -> bool:
-    """Whether `table` is drawn whole in `width` cells. Rich crops a table whose columns
-    cannot shrink enough: whole when its top line ends in its right corner. Only the top
-    line is drawn (the columns' widths are worked out from every row even so)."""
+    """Whether `table` is drawn whole in `width` cells: a table whose columns cannot shrink
+    enough comes out wider, and the screen crops it. Only the top line is drawn (the
+    columns' widths are worked out from every row even so)."""
     top = ""
     for segment in console.render(table, console.options.update_width(width)):
         if "\n" in segment.text:
             top += segment.text.split("\n", 1)[0]
             break
         top += segment.text
-    return top.rstrip().endswith("┓")
+    return cell_len(top.rstrip()) <= width and top.rstrip().endswith("┓")
 
 
 class MeasuresScreen(ImproveScreen[None]):
