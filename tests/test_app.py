@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import io
-import re
-
-from rich.console import Console
 from textual.widgets import Static
 
+from app_helpers import (
+    detail_rows,
+    match_line,
+    open_plan,
+    refs,
+    save_and_settle,
+)
 from helpers import running, wait_for, write
 from improve.tui.action import ActionScreen
 from improve.tui.plan import PlanScreen
 from improve.tui.portfolio import PortfolioScreen
-
-
-def plain(renderable) -> str:
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(renderable)
-    return console.export_text()
-
-
-def detail_rows(screen) -> list[tuple[str, str]]:
-    """The action screen's detail grid as (label, value) rows, as on screen."""
-    text = plain(screen.query_one("#detail", Static).content)
-    return [tuple(re.split(r"\s{2,}", line.strip(), maxsplit=1)) for line in text.splitlines()]
 
 
 async def test_portfolio_plan_and_action_drill_down(plans):
@@ -86,37 +77,6 @@ async def test_broken_plan_is_listed_not_hidden_and_worst_first(plans):
             "2 plans as at 2017-01-05: 44% complete · 1 of 4 actions complete · "
             "1 red · 2 amber · 1 blue · 1 overdue · 2 stale · worst first"
         )
-
-
-async def save_and_settle(app, pilot):
-    """ctrl+s in the form, then wait until the plans are loaded again after the save."""
-    before = app.statuses
-    await pilot.press("ctrl+s")
-    assert await wait_for(lambda: app.statuses is not before, pilot), "no reload after the save"
-    await pilot.pause()
-
-
-async def open_plan(pilot):
-    """enter on the first screen: the plan under the cursor."""
-    await pilot.press("enter")
-    assert isinstance(pilot.app.screen, PlanScreen)
-    return pilot.app.screen
-
-
-def refs(screen) -> list[str]:
-    """The refs of the rows on show: themes as T<id>, recommendations and actions as their ref."""
-    table = screen.query_one("#actions")
-    keys = list(table.keys)
-    return [("T" if k.startswith("theme:") else "") + k.rsplit(":", 1)[-1] for k in keys]
-
-
-def filters_line(screen) -> str:
-    return str(screen.query_one("#filters", Static).render())
-
-
-def match_line(screen) -> str:
-    """The first line under the plan's header: how many actions match, and the filters."""
-    return filters_line(screen).split("\n")[0]
 
 
 async def test_quick_filters_combine_and_say_how_many_match(plans):

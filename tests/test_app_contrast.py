@@ -11,13 +11,13 @@ from datetime import date
 import pytest
 from textual.widgets import Static
 
+from app_helpers import plain
 from helpers import SHIPPED, wait_for
 from improve.report.style import contrast
 from improve.tui import make_app
 from improve.tui.action import ActionScreen
 from improve.tui.plan import PlanScreen
 from improve.tui.review import ReviewScreen
-from test_app import plain
 
 TODAY = date(2017, 1, 5)
 WORDS = re.compile(r"\b(RED|AMBER|GREEN|GREY|BLUE|(?<=\d )(?:red|amber|green|grey|blue))\b")

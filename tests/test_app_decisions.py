@@ -10,11 +10,10 @@ from datetime import date
 import pytest
 from textual.widgets import Static
 
-from helpers import running, wait_for, write
+from app_helpers import plain, save_and_settle
+from helpers import STAGED, running, wait_for, write
 from improve.tui.action import ActionScreen
 from improve.tui.update_form import UpdateForm
-from test_app import plain, save_and_settle
-from test_cli_decisions import STAGED
 
 TODAY = date(2017, 3, 20)
 

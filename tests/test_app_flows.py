@@ -6,27 +6,25 @@ from __future__ import annotations
 
 import os
 
-from textual.command import CommandList
 from textual.widgets import Markdown, OptionList, Static
 
+from app_helpers import (
+    BRACKETS,
+    detail_rows,
+    match_line,
+    open_plan,
+    palette_hits,
+    plain,
+    refs,
+    save_and_settle,
+)
 from helpers import running, wait_for, write
 from improve.tui.action import ActionScreen
 from improve.tui.modals import HelpScreen, LeadPicker, RecommendationInfo
 from improve.tui.plan import PlanScreen
 from improve.tui.portfolio import PortfolioScreen
-from test_app import detail_rows, match_line, open_plan, plain, refs, save_and_settle
 
 EVERY_ROW = ["T1", "1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
-
-
-def palette_hits(app) -> list[str]:
-    """What the command palette lists: each hit's first line, as on screen."""
-    hits = app.screen.query_one_optional(CommandList)
-    if hits is None:
-        return []
-    return [
-        str(hits.get_option_at_index(i).prompt).split("\n")[0] for i in range(hits.option_count)
-    ]
 
 
 def picker_labels(app) -> list[str]:
@@ -420,35 +418,6 @@ async def test_form_errors_with_brackets_are_shown_as_typed(plans):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert '"[/]"' in str(app.screen.query_one("#form-problem").render())
-
-
-BRACKETS = """\
-[plan]
-title = "[DRAFT] Sample [/] plan"
-labels = { recommendation = "Concern [/]" }
-start = 2016-09-01
-[[theme]]
-id = "1"
-title = "[b]Theme[/b] [/]"
-[[recommendation]]
-ref = "1"
-theme = "1"
-title = "Rec [/] one"
-text = "[red]text[/]"
-source = "[/]"
-why = "[/] why"
-good_looks_like = ["[/] good"]
-leads = ["[i]Lead[/]"]
-[[recommendation.action]]
-ref = "1.[/]"
-action = "Act [/] now"
-outcome = "[/]"
-due = 2017-03-01
-  [[recommendation.action.measure]]
-  id = "m1"
-  text = "90% [/] supervised"
-  target = 90
-"""
 
 
 async def test_square_brackets_in_every_field_reach_every_screen_as_written(tmp_path):

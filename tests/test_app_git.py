@@ -12,10 +12,9 @@ import pytest
 from textual import events
 from textual.widgets import Input
 
+from git_helpers import git, make_repo
 from helpers import running, wait_for
 from improve.tui.review import RecordReview, ReviewScreen
-from test_git_commit import git
-from test_git_safety import make_repo
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

@@ -9,12 +9,12 @@ from datetime import date
 from click.testing import CliRunner
 from textual.widgets import Input, Static, TabbedContent
 
+from app_helpers import plain, save_and_settle
 from helpers import running, wait_for
 from improve.cli.main import cli
 from improve.history import HistoryStore
 from improve.tui.action import ActionScreen
 from improve.tui.review import RecordReview, ReviewScreen
-from test_app import plain, save_and_settle
 
 TODAY = date(2017, 1, 12)
 

@@ -12,12 +12,12 @@ from textual.css.query import NoMatches
 from textual.errors import NoWidget
 from textual.widgets import Input, Static
 
+from app_helpers import plain
 from helpers import SAMPLE, running, wait_for, write
 from improve.api import Workspace, portfolio_status
 from improve.present.text import RAG_STYLE
 from improve.tui.review import RecordReview, ReviewScreen, trend_table
 from improve.tui.widgets import sparkline
-from test_app import plain
 
 TODAY = date(2017, 1, 12)
 

@@ -12,13 +12,12 @@ from datetime import date
 import pytest
 from textual.widgets import Label
 
-from helpers import running, wait_for, write
+from app_helpers import plain, save_and_settle
+from helpers import STAGED, running, wait_for, write
 from improve.api import Change
 from improve.tui.action import ActionScreen
 from improve.tui.form_values import NOT_A_PERCENT, percent_says
 from improve.tui.update_form import UpdateForm
-from test_app import plain, save_and_settle
-from test_cli_decisions import STAGED
 
 TODAY = date(2017, 3, 20)
 LEAD = "Head of Service"

@@ -3,16 +3,12 @@ key hint is cut: read from the screen as drawn, on the shipped plans (issue 22 i
 
 from __future__ import annotations
 
+from app_helpers import screen_lines
 from helpers import SHIPPED, running, wait_for
 from improve.present.text import counts_short, counts_text
 from improve.tui.action import ActionScreen
 from improve.tui.layout import fit_plan, fit_portfolio
 from improve.tui.plan import PlanScreen
-
-
-def screen_lines(app) -> list[str]:
-    """The screen's text as drawn, line by line."""
-    return ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
 
 
 def fits(table) -> bool:

@@ -8,41 +8,9 @@ import tomllib
 
 import pytest
 
-from helpers import clean_env, run_cli, write
+from helpers import STAGED, clean_env, run_cli, write
 
 TODAY = "2017-03-06"
-
-# Seed 004's staged dates: "Stage 1 core elements: February 2017, Stage 2: December 2017".
-STAGED = """\
-[plan]
-title = "Staged plan"
-kind = "ofsted"
-start = 2016-09-01
-
-[[recommendation]]
-ref = "1.1"
-leads = ["Head of Safeguarding and Quality"]
-
-  [[recommendation.action]]
-  ref = "1.1.3"
-  action = "Review and improve the focus on policies, processes and procedures"
-  due = 2017-12-31
-  percent = 30  # stage 1 under way
-
-    [[recommendation.action.milestone]]
-    label = "Stage 1: core elements"
-    due = 2017-02-28
-
-    [[recommendation.action.milestone]]
-    label = "Stage 2: all Trix policies/procedures"
-    due = 2017-12-31
-
-  [[recommendation.action]]
-  ref = "1.1.10"
-  action = "Agree the new supervision standard"
-  due = 2017-03-31
-  percent = 20
-"""
 
 
 @pytest.fixture

@@ -183,7 +183,7 @@ def test_update_still_works_when_history_cannot_be_written(run, plans, tmp_path)
 
 
 def test_brackets_in_plan_text_are_printed_not_read_as_markup(run, plans, tmp_path):
-    from test_app_flows import BRACKETS
+    from app_helpers import BRACKETS
 
     (plans / "odd.toml").write_text(BRACKETS)
     out = run("--today", "2017-01-05", "actions", "--plan", "odd")

@@ -6,49 +6,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from git_helpers import git
 from helpers import SAMPLE, clean_env, write
 from improve.cli import cli
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Set Up", "GIT_AUTHOR_EMAIL": "setup@example.org",
-    "GIT_COMMITTER_NAME": "Set Up", "GIT_COMMITTER_EMAIL": "setup@example.org",
-    "GIT_AUTHOR_DATE": "2017-01-02T09:00:00+00:00", "GIT_COMMITTER_DATE": "2017-01-02T09:00:00+00:00",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-}  # fmt: skip
-
-
-def git(repo: Path, *args: str, env: dict | None = None) -> str:
-    out = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True,
-                         env={**os.environ, **GIT_ENV, **(env or {})})  # fmt: skip
-    return out.stdout
-
-
-def clone_pair(tmp_path: Path, monkeypatch, files: dict[str, str], env: dict | None = None):
-    """A plans repository of `files` (one commit, by `env`'s author, or "Set Up"), a bare
-    remote of it and two clones, a and b: no identity of the machine's own."""
-    clean_env(monkeypatch, tmp_path)
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    seed = tmp_path / "seed"
-    (seed / "plans").mkdir(parents=True)
-    for name, text in files.items():
-        write(seed / "plans", name, text)
-    (seed / ".gitignore").write_text(".improve/\n")
-    git(seed, "init", "-q", "-b", "main")
-    git(seed, "add", ".")
-    git(seed, "commit", "-q", "-m", "The plans", env=env)
-    git(tmp_path, "clone", "-q", "--bare", str(seed), "remote.git")
-    for name in ("a", "b"):
-        git(tmp_path, "clone", "-q", "remote.git", name)
-    return tmp_path / "a", tmp_path / "b"
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from git_helpers import clone_pair, git
 from helpers import SAMPLE, clean_env, write
 from improve.cli import cli
-from test_git_commit import clone_pair, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -397,9 +397,9 @@ async def test_the_app_open_during_a_pull_shows_the_change_as_its_authors(clones
 
     from textual.widgets import Static
 
+    from app_helpers import plain
     from helpers import running, wait_for
     from improve.tui.action import ActionScreen
-    from test_app import plain
 
     a, b = clones
     edit(a, "percent = 25", "percent = 60")

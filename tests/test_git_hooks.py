@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from git_helpers import clone_pair, git, make_repo, plant_hooks_path, plant_own_hooks, program
 from helpers import SAMPLE
-from test_git_commit import clone_pair, git
-from test_git_safety import make_repo, plant_hooks_path, plant_own_hooks, program
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from git_helpers import clone_pair, git
 from helpers import SAMPLE
 from improve.cli import cli
-from test_git_commit import clone_pair, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

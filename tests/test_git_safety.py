@@ -8,33 +8,18 @@ Real repositories, made with the git command; never the network."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
-import stat
 import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from helpers import SAMPLE, clean_env, write
+from git_helpers import git, make_repo, program
 from improve.cli import cli
-from test_git_commit import git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
-HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit",
-         "reference-transaction", "post-index-change", "pre-auto-gc", "post-checkout")  # fmt: skip
-
-
-def program(tmp_path: Path) -> str:
-    """A program that leaves a mark in tmp_path/MARKS when it runs (and passes its input
-    on, as a filter would)."""
-    path = tmp_path / "evil.sh"
-    path.write_text(f'#!/bin/sh\necho "$0 $*" >> "{tmp_path / "MARKS"}"\ncat\n')
-    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return str(path)
 
 
 def forge_signature(repo: Path) -> None:
@@ -92,19 +77,6 @@ def plant_process_filter(repo, evil):
     git(repo, "config", "filter.a=b.c.process", evil)
 
 
-def plant_hooks_path(repo, evil):
-    hooks = repo.parent / "hooks"
-    hooks.mkdir()
-    for name in HOOKS:
-        shutil.copy(evil, hooks / name)
-    git(repo, "config", "core.hooksPath", str(hooks))
-
-
-def plant_own_hooks(repo, evil):
-    for name in HOOKS:
-        shutil.copy(evil, repo / ".git" / "hooks" / name)
-
-
 def plant_diff_and_pager(repo, evil):
     (repo / ".gitattributes").write_text("*.toml diff=evil\n")
     for key, value in (("diff.external", evil), ("diff.evil.textconv", evil),
@@ -126,20 +98,6 @@ def plant_promisor_ssh(repo, evil):
 
 
 PLANTS = {name[6:]: fn for name, fn in globals().items() if name.startswith("plant_")}
-
-
-def make_repo(tmp_path: Path, monkeypatch) -> Path:
-    clean_env(monkeypatch, tmp_path)
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    root = tmp_path / "council"
-    (root / "plans").mkdir(parents=True)
-    write(root / "plans", "sample.toml", SAMPLE)
-    (root / ".gitignore").write_text(".improve/\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-q", "-m", "The plans")
-    return root
 
 
 def improve(repo: Path, *args: str, env: dict | None = None):

@@ -12,31 +12,9 @@ from pathlib import Path
 import pytest
 
 from helpers import plans_folder, run_cli, wait_for
+from hostile_text import HOSTILE_FILES
 from improve import api, loader
 
-HOSTILE = {
-    "long-number": '[plan]\ntitle = "x"\n[plan.extra]\nn = ' + "9" * 5000 + "\n",
-    "deep-one-line": '[plan]\ntitle = "x"\n[plan.extra]\na = ' + "[" * 600 + "]" * 600 + "\n",
-    "deep-many-lines": '[plan]\ntitle = "x"\n[plan.extra]\na = ' + "[\n" * 600 + "]\n" * 600,
-    "deep-tables": '[plan]\ntitle = "x"\n[plan.extra]\na = ' + "{ b = " * 300 + "1" + " }" * 300,
-    "dotted": '[plan]\ntitle = "x"\n' + ".".join(f"k{i}" for i in range(20_000)) + " = 1\n",
-    "nul": '[plan]\ntitle = "a\x00b"\n',
-    "bad-utf8": b'[plan]\ntitle = "caf\xe9"\n',
-    "bom-crlf": '\ufeff[plan]\r\ntitle = "x"\r\nkind = 7\r\n',
-    "bad-date": '[plan]\ntitle = "x"\nstart = 2017-02-30\n',
-    "only-bom": "\ufeff",
-    # issue 21 item 3: a quoted first part holding "=" hid 40,000 parts from the guard (31 s)
-    "dotted-quoted": '[plan]\ntitle = "x"\n"=".' + ".".join(["a"] * 40_000) + " = 1\n",
-    "dotted-inline": '[plan]\ntitle = "x"\n[plan.extra]\nx = { ' + "a." * 40_000 + "a = 1 }\n",
-    "dotted-header": '[plan]\ntitle = "x"\n["=".' + ".".join(["a"] * 40_000) + "]\n",
-    # thousands of errors: each was looked for among all the others (minutes), and printed
-    "errors-by-thousand": '[plan]\ntitle = "x"\n' + "[[recommendation]]\nq = 1\n" * 40_000,
-    "same-ref-thousands": '[plan]\ntitle = "x"\n[[recommendation]]\nref = "1"\ntext = "t"\n'
-    + '[[recommendation.action]]\nref = "1"\naction = "x"\nlead = "y"\ndue = 2017-01-01\n' * 5_000,
-    "huge-target": '[plan]\ntitle = "x"\n[[recommendation]]\nref = "1"\nleads = ["L"]\n'
-    '[[recommendation.action]]\nref = "1.1"\naction = "a"\ndue = 2017-01-01\n'
-    '[[recommendation.action.measure]]\nid = "m"\ntext = "t"\ntarget = ' + "9" * 310 + "\n",
-}
 LINE = re.compile(r"^\S+\.toml:\d+:\d+: (error|warning): \S")
 
 
@@ -57,9 +35,9 @@ def run(folder, *args):
     return run_cli(folder, *args, db=folder.parent / "h.db")
 
 
-@pytest.mark.parametrize("name", sorted(HOSTILE))
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
 def test_a_hostile_file_is_its_own_error_and_quickly(folder, name):
-    put(folder, name, HOSTILE[name])
+    put(folder, name, HOSTILE_FILES[name])
     started = time.perf_counter()
     r = run(folder, "check")
     took = time.perf_counter() - started
@@ -113,13 +91,13 @@ async def test_the_app_opens_with_hostile_files_and_keeps_reloading(folder):
     from improve.tui import make_app
 
     for name in ("long-number", "deep-many-lines", "dotted"):
-        put(folder, name, HOSTILE[name])
+        put(folder, name, HOSTILE_FILES[name])
     app = make_app(folder, date(2017, 1, 5), poll=0.05, history=False)
     async with app.run_test(size=(120, 40)) as pilot:
         assert await wait_for(lambda: app.portfolio is not None and app.statuses, pilot)
         assert [p.id for p in app.portfolio.plans] == ["sample"]
         assert len(app.portfolio.failed) == 3
-        put(folder, "deep-one-line", HOSTILE["deep-one-line"])  # while it runs
+        put(folder, "deep-one-line", HOSTILE_FILES["deep-one-line"])  # while it runs
         assert await wait_for(lambda: len(app.portfolio.failed) == 4, pilot)
         put(folder, "dotted", '[plan]\ntitle = "Mended"\n')  # and mended
         assert await wait_for(lambda: app.portfolio.plan("dotted") is not None, pilot)
@@ -157,17 +135,17 @@ def test_a_fifo_or_device_given_to_check_is_refused_not_read(folder, kind):
 
 
 def test_a_number_a_report_cannot_show_is_an_error_in_check(folder):
-    put(folder, "big", HOSTILE["huge-target"])
+    put(folder, "big", HOSTILE_FILES["huge-target"])
     r = run(folder, "check")
     assert r.exit_code == 1
     (line,) = [x for x in r.output.splitlines() if "big.toml" in x]
     assert re.search(r"big\.toml:\d+:10: error: \"target\" is too large", line), line
-    put(folder, "big", HOSTILE["huge-target"].replace("9" * 310, "999999999999999"))
+    put(folder, "big", HOSTILE_FILES["huge-target"].replace("9" * 310, "999999999999999"))
     assert run(folder, "check").exit_code == 0  # 15 digits: the most a report shows exactly
 
 
 def test_a_file_of_thousands_of_errors_says_the_first_thousand_then_stops(folder):
-    put(folder, "many", HOSTILE["errors-by-thousand"])
+    put(folder, "many", HOSTILE_FILES["errors-by-thousand"])
     lines = run(folder, "check").output.splitlines()
     mine = [x for x in lines if "many.toml" in x]
     assert len(mine) == 1001 and "more than 1000 errors in this file" in mine[-1]

@@ -11,33 +11,10 @@ from datetime import date
 import pytest
 
 from helpers import clean_env, plans_folder, run_cli, write
+from hostile_text import EVIL, RAW
 from improve.inert import json_inert, one_line, visible
 
 TITLE = "Evil \x1b]0;PWNED\x07 title \x1b[2J\x9b31m end"
-EVIL = r"""
-[plan]
-title = "Evil \u001b]0;PWNED\u0007 title \u001b[2J\u009b31m end"
-kind = "ofsted"
-start = 2016-09-01
-
-[[recommendation]]
-ref = "1\u001b[31m"
-title = "[bold]markup[/bold] \u001b]8;;http://x\u001b\\link"
-leads = ["Lead \u001b[5mblink \u0000 nul \u007f del"]
-
-  [[recommendation.action]]
-  ref = "1.1"
-  action = "Do \u001b[2J it \r overwritten"
-  due = 2017-01-31
-  percent = 20
-  impact_note = "[link=http://evil]x[/link]"
-
-    [[recommendation.action.update]]
-    date = 2016-12-01
-    note = "a note \u001b]52;c;Y2xpcGJvYXJk\u0007 that writes the clipboard"
-"""
-# what a terminal acts on: ESC, BEL, CSI as one C1 character, NUL, DEL, CR mid-line
-RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 
 
 @pytest.fixture
@@ -151,7 +128,5 @@ def test_textual_content_made_from_a_plain_string_is_inert():
     """What reaches Textual as a plain string (a notice, a label, a prompt) becomes its
     Content: importing the app hardens that too."""
     from textual.content import Content
-
-    import improve.tui  # noqa: F401
 
     assert Content(f"Saved {TITLE}").plain == f"Saved {visible(TITLE).replace('␇', '')}"

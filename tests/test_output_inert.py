@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from helpers import clean_env, plans_folder, run_cli
-from test_inert import EVIL, RAW
+from hostile_text import EVIL, RAW
 
 HIDDEN = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 BIDI = """\

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import SHIPPED, write
+from hostile_text import HOSTILE_PLAN
 from improve import api
 from improve.cli import cli
 from improve.report import FORMATS, default_name, make_report, render, write_report
@@ -24,64 +25,6 @@ from improve.report.safety import neutralise, safe_link
 from improve.report.style import PAIRS, contrast
 
 TODAY = date(2017, 1, 5)
-
-HOSTILE = """\
-[plan]
-title = "<script>alert('title')</script> & [bold]plan[/bold]"
-start = 2016-09-01
-review = "quarterly"
-
-[[theme]]
-id = "1"
-title = "<img src=x onerror=alert(1)>"
-
-[[recommendation]]
-ref = "1"
-theme = "1"
-title = "Rec </td></tr></table><h1>gotcha</h1>"
-text = "| pipes | and `ticks` and **stars** and [a](javascript:alert(1))"
-leads = ["=HYPERLINK(\\"http://evil.example\\",\\"click\\")"]
-
-  [[recommendation.action]]
-  ref = "1.1"
-  action = "=1+1"
-  outcome = "+SUM(A1:A9)"
-  due = 2016-12-31
-  percent = 10
-  impact = "partly"
-  impact_note = "@cmd|' /C calc'!A0"
-
-    [[recommendation.action.evidence]]
-    date = 2016-12-01
-    text = "javascript link"
-    link = "javascript:alert(document.cookie)"
-
-    [[recommendation.action.evidence]]
-    date = 2016-12-02
-    text = "data link"
-    link = "data:text/html,<script>alert(1)</script>"
-
-    [[recommendation.action.evidence]]
-    date = 2016-12-03
-    text = "climbs out"
-    link = "../../etc/passwd"
-
-    [[recommendation.action.evidence]]
-    date = 2016-12-04
-    text = "the audit"
-    link = "evidence/audit.pdf"
-
-    [[recommendation.action.evidence]]
-    date = 2016-12-05
-    text = "the minutes"
-    link = "https://example.org/minutes?a=1&b=2"
-
-  [[recommendation.action]]
-  ref = "1.2"
-  action = "-2 tab\\tand\\rreturn"
-  due = 2017-06-30
-  percent = 0
-"""
 
 
 def report_for(folder: Path, ids=None, **kw):
@@ -94,7 +37,7 @@ def report_for(folder: Path, ids=None, **kw):
 def hostile(tmp_path) -> Path:
     folder = tmp_path / "plans"
     folder.mkdir()
-    write(folder, "h.toml", HOSTILE)
+    write(folder, "h.toml", HOSTILE_PLAN)
     return folder
 
 

@@ -22,13 +22,12 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
 from helpers import SAMPLE, SHIPPED, clean_env, plans_folder, run_cli, write
+from hostile_text import EVIL, HOSTILE_PLAN
 from improve import api
 from improve.report import make_report, render
 from improve.report.build import KEY, TrendPoint, rag_label
 from improve.report.html import COLUMNS
 from improve.report.style import PAIRS, PRINT_FILL
-from test_inert import EVIL
-from test_report import HOSTILE
 
 TODAY = date(2017, 1, 5)
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
@@ -163,7 +162,7 @@ def test_a_hostile_plans_control_characters_are_written_as_pictures(tmp_path, mo
 
 
 def test_only_safe_links_become_hyperlinks(tmp_path):
-    folder = plans_folder(tmp_path, "h.toml", HOSTILE)
+    folder = plans_folder(tmp_path, "h.toml", HOSTILE_PLAN)
     report = make_report(api.load(folder), TODAY)
     d = Document(io.BytesIO(render(report, "docx", folder, folder)))
     links = sorted(r.target_ref for r in d.part.rels.values() if r.reltype.endswith("/hyperlink"))

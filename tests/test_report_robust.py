@@ -21,8 +21,7 @@ from fuzz_helper import (
     mutants,
 )
 from helpers import SAMPLE, clean_env, run_cli, write
-from test_hostile_files import HOSTILE
-from test_inert import EVIL
+from hostile_text import EVIL, HOSTILE_FILES
 
 FORMATS = ("html", "md", "csv", "xlsx", "pdf")
 
@@ -52,7 +51,7 @@ def test_a_workbook_holds_every_plan_with_control_characters_as_pictures(folder)
 def test_a_number_no_report_can_show_leaves_that_plan_out_and_reports_the_rest(folder):
     """A 310-digit target passed check and broke every format (OverflowError)."""
     (folder / "evil.toml").unlink()
-    (folder / "big.toml").write_text(HOSTILE["huge-target"], encoding="utf-8")
+    (folder / "big.toml").write_text(HOSTILE_FILES["huge-target"], encoding="utf-8")
     for fmt in ("html", "md", "csv", "xlsx"):
         r = run_cli(folder, "report", "--format", fmt, "-o", f"out.{fmt}")
         assert r.exit_code == 0, r.output
@@ -145,7 +144,7 @@ def test_the_pdf_renderer_is_fuzzed_too(tmp_path):
 
 
 def test_the_pdf_of_hostile_plans_is_made_and_leaves_none_out(folder):
-    (folder / "big.toml").write_text(HOSTILE["huge-target"], encoding="utf-8")
+    (folder / "big.toml").write_text(HOSTILE_FILES["huge-target"], encoding="utf-8")
     write(folder, "bidi.toml", '[plan]\ntitle = "Bidi\\u202eexe.pdf \\u200b"\n')
     r = run_cli(folder, "report", "--format", "pdf", "-o", "out.pdf")
     assert r.exit_code == 0, r.output

@@ -67,7 +67,7 @@ def folders(tmp_path, monkeypatch):
 def test_a_report_committed_on_one_clone_is_in_status_and_programme_on_the_other(
     tmp_path, monkeypatch
 ):
-    from test_git_commit import clone_pair, git
+    from git_helpers import clone_pair, git
 
     a, b = clone_pair(tmp_path, monkeypatch, {"sample.toml": QUARTERLY})
     run(b, "2017-01-05", "status")  # b has a history (and today's memo) of its own already
@@ -235,7 +235,7 @@ def test_programme_with_nothing_reported_says_how_to_record_one(folders):
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_a_report_follows_the_folder_s_commit_setting_as_a_review_does(tmp_path, monkeypatch):
-    from test_git_commit import clone_pair, git
+    from git_helpers import clone_pair, git
 
     a, _ = clone_pair(tmp_path, monkeypatch,
                       {"sample.toml": QUARTERLY, "improve.toml": "[git]\ncommit = true\n"})  # fmt: skip
@@ -257,7 +257,7 @@ def test_a_report_follows_the_folder_s_commit_setting_as_a_review_does(tmp_path,
 def test_two_clones_reporting_for_one_meeting_merge_without_a_conflict(tmp_path, monkeypatch):
     """Each file's name holds its reporting's key: two officers recording the same
     committee's meeting on two clones make two files, and a pull merges them."""
-    from test_git_commit import clone_pair, git
+    from git_helpers import clone_pair, git
 
     a, b = clone_pair(tmp_path, monkeypatch, {"sample.toml": QUARTERLY})
     for clone, who in ((a, "Ann"), (b, "Ben")):

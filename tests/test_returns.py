@@ -9,16 +9,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from helpers import SHIPPED, clean_env
-from improve.cli import cli
 from improve.returns import COLUMNS
-
-TODAY = "2017-01-05"
-LEAD = "Head of Safeguarding and Quality"
-PLAN = "telford-ofsted-2016"
-NAME = f"return-head-of-safeguarding-and-quality-{TODAY}.xlsx"
+from returns_helpers import LEAD, NAME, PLAN, fill, make, plan_bytes, run
 
 
 @pytest.fixture
@@ -28,36 +22,6 @@ def folder(tmp_path, monkeypatch):
         (tmp_path / name).mkdir()
         shutil.copy(SHIPPED / f"{PLAN}.toml", tmp_path / name / f"{PLAN}.toml")
     return tmp_path
-
-
-def run(plans: str, *args, env=None):
-    return CliRunner().invoke(
-        cli, ["--plans", plans, "--today", TODAY, *map(str, args)], env=env,
-        catch_exceptions=False,
-    )  # fmt: skip
-
-
-def make(plans: str = "a") -> Path:
-    r = run(plans, "returns", "make", "--lead", LEAD, "-o", "out", "--by", "Performance Team")
-    assert r.exit_code == 0, r.output
-    return Path("out") / NAME
-
-
-def fill(path: Path, answers: dict[str, dict[str, object]], out: str = "filled.xlsx") -> Path:
-    """Type answers into the rows of these refs, as a lead would in Excel."""
-    book = openpyxl.load_workbook(path)
-    ws = book["Return"]
-    col = {name: k + 1 for k, name in enumerate(COLUMNS)}
-    for r in range(2, ws.max_row + 1):
-        ref = ws.cell(r, col["Ref"]).value
-        for heading, value in answers.get(ref, {}).items():
-            ws.cell(r, col[heading]).value = value
-    book.save(out)
-    return Path(out)
-
-
-def plan_bytes(folder: Path, name: str = "a") -> bytes:
-    return (folder / name / f"{PLAN}.toml").read_bytes()
 
 
 def test_a_return_lists_the_leads_open_actions_with_only_the_answers_unlocked(folder):

@@ -17,7 +17,7 @@ import pytest
 
 from helpers import SHIPPED, clean_env, run_cli
 from improve.returns import COLUMNS
-from test_returns import LEAD, PLAN, fill, make, plan_bytes
+from returns_helpers import LEAD, PLAN, fill, make, plan_bytes
 
 APPLIED = "2017-01-09"  # the day the return comes back and is applied (made on 2017-01-05)
 

@@ -16,7 +16,7 @@ import pytest
 
 from helpers import SHIPPED, clean_env
 from improve.returns import INPUTS
-from test_returns import LEAD, NAME, PLAN, fill, make, plan_bytes, run
+from returns_helpers import LEAD, NAME, PLAN, fill, make, plan_bytes, run
 
 OTHER = "Service Delivery Manager, Independent Safeguarding and Quality"
 KEY = Path("a/.improve/returns.key")
