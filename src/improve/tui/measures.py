@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -96,22 +96,27 @@ def reading_text(view: MeasureView, styles: dict) -> Text:
     return text
 
 
-def measure_text(view: MeasureView, styles: dict) -> Text:
-    """One measure as lines of words: what it is, its target and latest reading with the RAG
-    word; its trend; the latest comparators and how the reading stands against them."""
+def measure_text(view: MeasureView, styles: dict, *, bullet: str = "") -> Text:
+    """One measure as lines of words: its name (bold), its target and latest reading with
+    the RAG word; its trend; the latest comparators and how the reading stands against
+    them. With a `bullet` ("• ") the first line starts with it and the others are indented
+    to match."""
     # the direction beside a target only: a measure without one may never have said it
     target = (
         f"target {view.show(view.target)} ({_better(view)})"
         if view.target is not None
         else "no target"
     )
-    text = Text(f"{view.text} — {target}; ")
+    nl = "\n" + " " * len(bullet)
+    text = Text(bullet)
+    text.append(view.text, style="bold")
+    text.append(f" — {target}; ")
     text.append_text(reading_text(view, styles))
     if view.measure.baseline is not None:
         text.append(f" (baseline {view.show(view.measure.baseline)})")
     if view.latest is not None:
         if view.previous is not None:
-            text.append("\ntrend: ")
+            text.append(f"{nl}trend: ")
             text.append(trend_words(view), style="bold")
             text.append(
                 f" since {view.previous.date} "
@@ -122,20 +127,20 @@ def measure_text(view: MeasureView, styles: dict) -> Text:
             if spark:
                 text.append(f"  {spark} {len(values)} readings")
         else:
-            text.append("\ntrend: none yet (one reading)")
+            text.append(f"{nl}trend: none yet (one reading)")
     c = view.comparators
     if c is not None:
-        text.append(f"\ncomparators {c.date}: ")
+        text.append(f"{nl}comparators {c.date}: ")
         text.append(
             f"England {_shown(view, c.england)} · region {_shown(view, c.region)} · "
             f"neighbours {neighbours_words(view, c)}"
         )
         said = against_words(view)
         if said:
-            text.append("\nagainst them: ")
+            text.append(f"{nl}against them: ")
             text.append(said, style="bold")
         if c.source:
-            text.append(f"\nsource: {c.source}")
+            text.append(f"{nl}source: {c.source}")
     return text
 
 
@@ -224,11 +229,8 @@ def measures_blocks(placed: list[Placed], many: bool, styles: dict) -> Renderabl
                 heading.append(f": {p.title}")
             parts.append(Text(""))
             parts.append(heading)
-        item = Table.grid(padding=(0, 1), pad_edge=False)
-        item.add_column(no_wrap=True, width=1)
-        item.add_column()
-        item.add_row(Text("•"), measure_text(p.view, styles))
-        parts.append(Padding(item, (0, 0, 0, 1)))
+        # one Text a measure, not a grid: a plan of 500 measures draws in a fifth of the time
+        parts.append(Padding(measure_text(p.view, styles, bullet="• "), (0, 0, 0, 1)))
     return Group(*parts)
 
 
@@ -282,17 +284,21 @@ def measures_table(placed: list[Placed], many: bool, styles: dict) -> Table:
     return table
 
 
-def whole(table: Table, console: Console, width: int) -> bool:
-    """Whether `table` is drawn whole in `width` cells: a table whose columns cannot shrink
-    enough comes out wider, and the screen crops it. Only the top line is drawn (the
-    columns' widths are worked out from every row even so)."""
-    top = ""
-    for segment in console.render(table, console.options.update_width(width)):
-        if "\n" in segment.text:
-            top += segment.text.split("\n", 1)[0]
-            break
-        top += segment.text
-    return cell_len(top.rstrip()) <= width and top.rstrip().endswith("┓")
+def draw(renderable: RenderableType, console: Console, width: int) -> list[list[Segment]]:
+    """`renderable` drawn in lines of `width` cells (a line too long is cropped)."""
+    return console.render_lines(renderable, console.options.update_width(width), pad=False)
+
+
+def as_text(lines: list[list[Segment]]) -> Text:
+    """Lines already drawn, as one Text that is not wrapped again."""
+    text = Text(no_wrap=True, overflow="crop")
+    for n, line in enumerate(lines):
+        if n:
+            text.append("\n")
+        for segment in line:
+            if not segment.control:
+                text.append(segment.text, segment.style)
+    return text
 
 
 class MeasuresScreen(ImproveScreen[None]):
@@ -308,7 +314,8 @@ class MeasuresScreen(ImproveScreen[None]):
     def __init__(self, plan_id: str | None) -> None:
         super().__init__()
         self.plan_id = plan_id
-        self.drawn_wide: bool | None = None
+        self.drawn_wide: bool | None = None  # None until first drawn
+        self.drawn_width = 0  # the width it was last drawn for
         self.placed: list[Placed] = []
         self.placed_for: object = None  # the loaded statuses `placed` was worked out from
 
@@ -326,7 +333,8 @@ class MeasuresScreen(ImproveScreen[None]):
         self.app.pop_screen()
 
     def on_resize(self) -> None:
-        if self.drawn_wide is not None:  # drawn once: lay it out again for the new width
+        # drawn for one width: drawn again for another
+        if self.drawn_wide is not None and self.size.width != self.drawn_width:
             self.refresh_data()
 
     def plans(self) -> list[m.Plan]:
@@ -359,14 +367,23 @@ class MeasuresScreen(ImproveScreen[None]):
         many = len(plans) > 1
         # every plan's measures at once may be thousands: the first MAX_SHOWN of them
         shown = placed if self.plan_id else placed[:MAX_SHOWN]
-        # a table when it fits whole (each word and figure unbroken), else blocks that wrap
-        view: RenderableType = measures_blocks(shown, many, styles)
+        self.drawn_width = self.size.width
+        room = max(20, self.size.width - 4)  # the padding and the scroll bar
+        console = self.app.console
+        # a table when it fits whole (each word and figure unbroken), else blocks that wrap.
+        # Either is drawn here once, at this width, into plain lines: the Static then lays
+        # out text, not 500 tables or paddings again on every layout pass (a plan of 500
+        # measures took 3 s to open as a table, 1 s as blocks)
         self.drawn_wide = False
+        lines = None
         if self.size.width >= WIDE:
-            table = measures_table(shown, many, styles)
-            room = self.size.width - 4  # the padding and the scroll bar
-            if whole(table, self.app.console, room):
-                view, self.drawn_wide = table, True
+            lines = draw(measures_table(shown, many, styles), console, room)
+            top = "".join(segment.text for segment in lines[0]).rstrip()
+            self.drawn_wide = top.endswith("┓")  # else cropped: it does not fit
+        if not self.drawn_wide:
+            lines = draw(measures_blocks(shown, many, styles), console, room)
+        assert lines is not None  # drawn as one or the other
+        view: RenderableType = as_text(lines)
         if len(placed) > len(shown):
             more = Text(
                 f"\n{len(placed) - len(shown)} more measures are not shown here: open a plan "
