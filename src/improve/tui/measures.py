@@ -96,19 +96,17 @@ def reading_text(view: MeasureView, styles: dict) -> Text:
     return text
 
 
-def measure_text(view: MeasureView, styles: dict, *, bullet: str = "") -> Text:
+def measure_text(view: MeasureView, styles: dict) -> Text:
     """One measure as lines of words: its name (bold), its target and latest reading with
     the RAG word; its trend; the latest comparators and how the reading stands against
-    them. With a `bullet` ("• ") the first line starts with it and the others are indented
-    to match."""
+    them."""
     # the direction beside a target only: a measure without one may never have said it
     target = (
         f"target {view.show(view.target)} ({_better(view)})"
         if view.target is not None
         else "no target"
     )
-    nl = "\n" + " " * len(bullet)
-    text = Text(bullet)
+    text = Text()
     text.append(view.text, style="bold")
     text.append(f" — {target}; ")
     text.append_text(reading_text(view, styles))
@@ -116,7 +114,7 @@ def measure_text(view: MeasureView, styles: dict, *, bullet: str = "") -> Text:
         text.append(f" (baseline {view.show(view.measure.baseline)})")
     if view.latest is not None:
         if view.previous is not None:
-            text.append(f"{nl}trend: ")
+            text.append("\ntrend: ")
             text.append(trend_words(view), style="bold")
             text.append(
                 f" since {view.previous.date} "
@@ -127,20 +125,20 @@ def measure_text(view: MeasureView, styles: dict, *, bullet: str = "") -> Text:
             if spark:
                 text.append(f"  {spark} {len(values)} readings")
         else:
-            text.append(f"{nl}trend: none yet (one reading)")
+            text.append("\ntrend: none yet (one reading)")
     c = view.comparators
     if c is not None:
-        text.append(f"{nl}comparators {c.date}: ")
+        text.append(f"\ncomparators {c.date}: ")
         text.append(
             f"England {_shown(view, c.england)} · region {_shown(view, c.region)} · "
             f"neighbours {neighbours_words(view, c)}"
         )
         said = against_words(view)
         if said:
-            text.append(f"{nl}against them: ")
+            text.append("\nagainst them: ")
             text.append(said, style="bold")
         if c.source:
-            text.append(f"{nl}source: {c.source}")
+            text.append(f"\nsource: {c.source}")
     return text
 
 
@@ -229,8 +227,12 @@ def measures_blocks(placed: list[Placed], many: bool, styles: dict) -> Renderabl
                 heading.append(f": {p.title}")
             parts.append(Text(""))
             parts.append(heading)
-        # one Text a measure, not a grid: a plan of 500 measures draws in a fifth of the time
-        parts.append(Padding(measure_text(p.view, styles, bullet="• "), (0, 0, 0, 1)))
+        # a bullet, and the measure's lines beside it (wrapped lines under its name)
+        item = Table.grid(padding=(0, 1), pad_edge=False)
+        item.add_column(no_wrap=True, width=1)
+        item.add_column()
+        item.add_row(Text("•"), measure_text(p.view, styles))
+        parts.append(Padding(item, (0, 0, 0, 1)))
     return Group(*parts)
 
 
