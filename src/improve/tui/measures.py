@@ -236,14 +236,13 @@ def measures_blocks(placed: list[Placed], many: bool, styles: dict) -> Renderabl
     return Group(*parts)
 
 
-def measures_table(placed: list[Placed], many: bool, styles: dict) -> Table:
-    """One row a measure, to read across: where, reading, target, RAG, trend, England,
-    region, neighbours and how the reading stands against them."""
+def measures_table(placed: list[Placed], styles: dict) -> Table:
+    """One row a measure (of one plan), to read across: where, reading, target, RAG,
+    trend, England, region, neighbours and how the reading stands against them."""
     table = Table(expand=True, show_lines=True, header_style="bold")
     # every column is as wide as its widest cell, and those that wrap shrink alike when
     # the screen is narrower; "Recommendation" is never cut
     words = [w for p in placed for w in p.where.split()]
-    words += [f"{p.plan.id}:" for p in placed] if many else []
     table.add_column("Where", min_width=min(24, max(map(len, words), default=5)))
     table.add_column("Measure")
     table.add_column("Latest")
@@ -257,8 +256,9 @@ def measures_table(placed: list[Placed], many: bool, styles: dict) -> Table:
     table.add_column("Against them")
     for p in placed:
         v = p.view
-        where = Text(f"{p.plan.id}: " if many else "")
-        where.append(p.where)
+        where = Text(p.where)
+        if p.where == "Plan" and p.title:  # the partnership a KPI names
+            where.append(f"\n{p.title}")
         latest = (
             Text(f"{v.show(v.latest.value)}\non {v.latest.date}")
             if v.latest
@@ -377,11 +377,19 @@ class MeasuresScreen(ImproveScreen[None]):
         # out text, not 500 tables or paddings again on every layout pass (a plan of 500
         # measures took 3 s to open as a table, 1 s as blocks)
         self.drawn_wide = False
-        lines = None
+        lines: list[list[Segment]] | None = None
         if self.size.width >= WIDE:
-            lines = draw(measures_table(shown, many, styles), console, room)
-            top = "".join(segment.text for segment in lines[0]).rstrip()
-            self.drawn_wide = top.endswith("┓")  # else cropped: it does not fit
+            lines, self.drawn_wide = [], True
+            for plan in plans:  # a table a plan, under its title when there are many
+                own = [p for p in shown if p.plan is plan]
+                if not own:
+                    continue
+                if many:
+                    lines += draw(Text(f"\n{plan.title}", style="bold underline"), console, room)
+                table = draw(measures_table(own, styles), console, room)
+                top = "".join(segment.text for segment in table[0]).rstrip()
+                self.drawn_wide &= top.endswith("┓")  # else cropped: it does not fit
+                lines += table
         if not self.drawn_wide:
             lines = draw(measures_blocks(shown, many, styles), console, room)
         assert lines is not None  # drawn as one or the other
