@@ -160,6 +160,7 @@ async def running(plans: Path, today: date = APP_TODAY, *, size=(120, 40), **opt
     from improve.tui import make_app  # textual only for the tests that drive the app
 
     options.setdefault("poll", 0)
+    options.setdefault("history", False)  # on only where a test says: history=True
     app = make_app(plans, today, **options)
     app.notify = Notifications(app.notify)
     async with app.run_test(size=size) as pilot:

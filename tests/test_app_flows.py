@@ -495,7 +495,7 @@ async def test_a_form_reopened_with_a_measure_that_has_gone_keeps_the_rest(plans
 
 async def test_the_app_keeps_its_history_where_it_is_told(plans, tmp_path):
     db = tmp_path / "elsewhere" / "h.db"
-    async with running(plans, db=db):
+    async with running(plans, db=db, history=True):
         pass
     assert db.exists() and not (plans / ".improve").exists()
 

@@ -25,7 +25,7 @@ async def test_a_save_and_a_review_in_the_app_are_committed(tmp_path, monkeypatc
     repo = make_repo(tmp_path, monkeypatch)
     monkeypatch.setenv("IMPROVE_COMMIT", "1")
     plans = repo / "plans"
-    async with running(plans, TODAY, user="Ann Lee", size=(120, 40)) as (app, pilot):
+    async with running(plans, TODAY, user="Ann Lee", size=(120, 40), history=True) as (app, pilot):
         app.show_action("sample", "1.1.1")
         await pilot.pause()
         await pilot.press("u")

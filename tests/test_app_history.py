@@ -36,7 +36,7 @@ async def test_history_tab_tells_the_actions_story(plans):
         "--by",
         "Head of Early Help",
     )
-    async with running(plans, TODAY) as (app, pilot):
+    async with running(plans, TODAY, history=True) as (app, pilot):
         app.show_action("sample", "2.1.1")
         await pilot.pause()
         await pilot.press("h")
@@ -52,7 +52,7 @@ async def test_history_tab_tells_the_actions_story(plans):
 
 async def test_review_mode_shows_moves_with_arrows_and_words_and_records_a_review(plans):
     cli_run(plans, "--today", "2017-01-05", "review", "record", "--note", "January")
-    async with running(plans, TODAY, user="Director", size=(120, 50)) as (app, pilot):
+    async with running(plans, TODAY, user="Director", size=(120, 50), history=True) as (app, pilot):
         app.show_action("sample", "1.1.1")
         await pilot.pause()
         await pilot.press("u")
@@ -106,7 +106,7 @@ async def test_a_hand_edit_picked_up_while_open_is_recorded_as_by_hand(plans):
     import os
 
     cli_run(plans, "--today", "2017-01-05", "status")
-    async with running(plans, TODAY, poll=0.05) as (app, pilot):
+    async with running(plans, TODAY, poll=0.05, history=True) as (app, pilot):
         path = plans / "sample.toml"
         path.write_text(path.read_text().replace("percent = 25", "percent = 40"))
         st = path.stat()
@@ -131,7 +131,7 @@ async def test_a_hand_edit_picked_up_while_open_is_recorded_as_by_hand(plans):
 async def test_the_app_works_when_the_history_cannot_be_opened(plans, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    async with running(plans, TODAY, db=blocker / "history.db") as (app, pilot):
+    async with running(plans, TODAY, db=blocker / "history.db", history=True) as (app, pilot):
         assert any(said.startswith("History not recorded: ") for said in app.notify.messages)
         assert app.statuses and app.history is None
         await pilot.press("v")

@@ -62,7 +62,7 @@ async def test_the_briefing_is_on_the_first_screen_at_80_by_24_and_the_form_keep
     tmp_path,
 ):
     folder = reviewed_folder(tmp_path)
-    async with running(folder, TODAY, size=(80, 24)) as (app, pilot):
+    async with running(folder, TODAY, size=(80, 24), history=True) as (app, pilot):
         await pilot.press("v")
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
