@@ -405,7 +405,7 @@ async def test_the_app_open_during_a_pull_shows_the_change_as_its_authors(clones
     edit(a, "percent = 25", "percent = 60")
     cid = commit(a, "Early help", by("Ann Lee", "ann@council.gov.uk", "2017-01-04"))
     git(a, "push", "-q", "origin", "main")
-    async with running(b / "plans", date(2017, 1, 6), poll=0.05) as (app, pilot):
+    async with running(b / "plans", date(2017, 1, 6), poll=0.05, history=True) as (app, pilot):
         git(b, "pull", "-q", "origin", "main")  # while the app is open, as a lead would
         path = b / "plans" / "sample.toml"
         st = path.stat()
