@@ -1,15 +1,32 @@
-"""What the commands share: the plans folder checked and loaded, JSON out, and the files
-that did not load said once each."""
+"""What the commands share: the workspace for the settings (the one factory), the plans
+folder checked and loaded, JSON out, and the files that did not load said once each."""
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from ..inert import json_inert
-from .errors import Failed
-from .history_cmds import workspace
+from .errors import Failed, echo
+
+if TYPE_CHECKING:
+    from ..api import Workspace
+
+
+def workspace(s) -> Workspace:
+    """The workspace for these settings, closed when the command ends; what the history
+    cannot do is a warning on stderr (commands that need it ask with `require_store`)."""
+    from ..api import Workspace
+
+    ws = Workspace(
+        s.plans, db=s.db, warn=lambda message: echo(f"improve: warning: {message}", err=True)
+    )
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(ws.close)
+    return ws
 
 
 def folder_there(s) -> None:

@@ -6,29 +6,11 @@ that only read plans carry on with a warning.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
-from .errors import echo
+from .common import emit_json, load
+from .errors import Failed, echo
 from .options import global_options, settings
-
-if TYPE_CHECKING:
-    from ..api import Workspace
-
-
-def workspace(s) -> Workspace:
-    """The workspace for these settings, closed when the command ends; what the history
-    cannot do is a warning on stderr (commands that need it ask with `require_store`)."""
-    from ..api import Workspace
-
-    ws = Workspace(
-        s.plans, db=s.db, warn=lambda message: echo(f"improve: warning: {message}", err=True)
-    )
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None:
-        ctx.call_on_close(ws.close)
-    return ws
 
 
 def _store(s):
@@ -53,151 +35,158 @@ def _index(store, s) -> None:
         echo(f"improve: warning: {problem}", err=True)
 
 
-def register(cli: click.Group, load, emit_json, failed) -> None:
-    """Add the history commands to the command line (kept here to keep main.py small)."""
+def loaded_and_synced(s, cache=None):
+    from .. import api
+    from ..dayview import remember
 
-    def loaded_and_synced(s, cache=None):
-        from .. import api
-        from ..dayview import remember
+    # first: a mistyped --plans must not get a history of its own
+    ws, portfolio = load(s, cache)
+    statuses = api.portfolio_status(portfolio, s.today)
+    ws.sync(portfolio, s.today, statuses, quiet=False)
+    remember(ws.cache, portfolio, statuses, s.today)
+    return ws.require_store(), portfolio, statuses
 
-        # first: a mistyped --plans must not get a history of its own
-        ws, portfolio = load(s, cache)
-        statuses = api.portfolio_status(portfolio, s.today)
-        ws.sync(portfolio, s.today, statuses, quiet=False)
-        remember(ws.cache, portfolio, statuses, s.today)
-        return ws.require_store(), portfolio, statuses
 
-    @cli.group()
-    def review() -> None:
-        """The monthly review: record one, list them, see what changed since."""
+@click.group()
+def review() -> None:
+    """The monthly review: record one, list them, see what changed since."""
 
-    @review.command("record")
-    @global_options
-    @click.option("--note", help="A note for the record (e.g. the meeting's name).")
-    @click.option(
-        "--attendee", "attendees", multiple=True, metavar="NAME", help="Who was there; repeatable."
+
+@review.command("record")
+@global_options
+@click.option("--note", help="A note for the record (e.g. the meeting's name).")
+@click.option(
+    "--attendee", "attendees", multiple=True, metavar="NAME", help="Who was there; repeatable."
+)
+@click.option("--by", help="Who records it (default: IMPROVE_USER, git user.name, login).")
+@click.option(
+    "--commit/--no-commit", default=None,
+    help="Commit the review's file to git, it alone (default: IMPROVE_COMMIT=1, or the "
+    "plans folder's improve.toml).",
+)  # fmt: skip
+@click.option(
+    "--no-verify", is_flag=True,
+    help="With a commit: the repository's pre-commit and commit-msg hooks do not run.",
+)  # fmt: skip
+def record(note, attendees, by, commit, no_verify) -> None:
+    """Snapshot every plan as at today (--today), as a review to compare with later.
+
+    The review is also written to the plans folder as reviews/DATE.toml: committed,
+    it is shared with every clone."""
+
+    from ..gitops import share_review
+    from ..identity import who_am_i
+    from ..loader import display_name
+
+    s = settings()
+    store, _, statuses = loaded_and_synced(s)
+    _index(store, s)
+    author = by or who_am_i()
+    done = share_review(store, statuses, s.today, note, attendees, author, s.plans,
+                        commit=commit, no_verify=no_verify)  # fmt: skip
+    actions = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
+    click.echo(
+        f"Recorded review {done.review_id} as at {s.today.isoformat()}: {len(statuses)} "
+        f"plans, {actions} actions, in {display_name(done.path)}. `improve review "
+        "changes` will compare with it."
     )
-    @click.option("--by", help="Who records it (default: IMPROVE_USER, git user.name, login).")
-    @click.option(
-        "--commit/--no-commit", default=None,
-        help="Commit the review's file to git, it alone (default: IMPROVE_COMMIT=1, or the "
-        "plans folder's improve.toml).",
-    )  # fmt: skip
-    @click.option(
-        "--no-verify", is_flag=True,
-        help="With a commit: the repository's pre-commit and commit-msg hooks do not run.",
-    )  # fmt: skip
-    def record(note, attendees, by, commit, no_verify) -> None:
-        """Snapshot every plan as at today (--today), as a review to compare with later.
+    if done.committed:
+        echo(f"Committed {done.committed[:10]}: {display_name(done.path)}.")
+    if done.commit_note:  # why it was not committed, or that the commit is on no branch
+        echo(f"improve: warning: {done.commit_note}", err=True)
 
-        The review is also written to the plans folder as reviews/DATE.toml: committed,
-        it is shared with every clone."""
 
-        from ..gitops import share_review
-        from ..identity import who_am_i
-        from ..loader import display_name
+@review.command("list")
+@global_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_reviews(as_json) -> None:
+    """Every review recorded, oldest first, with each plan's totals then (review
+    files from other clones, in reviews/, included)."""
+    from ..present.briefing import reviews_table
+    from ..present.tables import make_console
 
-        s = settings()
-        store, _, statuses = loaded_and_synced(s)
-        _index(store, s)
-        author = by or who_am_i()
-        done = share_review(store, statuses, s.today, note, attendees, author, s.plans,
-                            commit=commit, no_verify=no_verify)  # fmt: skip
-        actions = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
-        click.echo(
-            f"Recorded review {done.review_id} as at {s.today.isoformat()}: {len(statuses)} "
-            f"plans, {actions} actions, in {display_name(done.path)}. `improve review "
-            "changes` will compare with it."
+    s = settings()
+    ws, _ = load(s)
+    store = ws.require_store()
+    _index(store, s)
+    reviews = store.reviews()
+    if as_json:
+        emit_json({"reviews": [r.to_json() for r in reviews]})
+        return
+    console = make_console()
+    if not reviews:
+        console.print("No reviews recorded yet: `improve review record` records one.")
+        return
+    console.print(reviews_table(reviews))
+
+
+@review.command("changes")
+@global_options
+@click.option(
+    "--since",
+    default="last",
+    show_default=True,
+    metavar="last|ID|DATE",
+    help="The review to compare with: the last, a review id, or the latest on or before a date.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (shape in docs/history.md).")
+def review_changes(since, as_json) -> None:
+    """What moved since a review: RAG up and down, newly overdue or complete, slipped
+    dates, new evidence and readings, stale actions, no update, overrides."""
+    from ..present.briefing import changes_briefing
+    from ..present.tables import make_console
+    from .common import today
+
+    s = settings()
+    view, cache = today(s)  # the plans as earlier today, and nothing to record
+    if view is not None:
+        from ..memo import PlanSeen
+
+        store, statuses = _store(s), [PlanSeen(p) for p in view.plans]
+    else:
+        store, _, statuses = loaded_and_synced(s, cache)
+    _index(store, s)
+    found = store.changes(since, today=s.today, events=True)
+    if as_json:
+        emit_json(found.to_json())
+        return
+    make_console().print(changes_briefing(found, statuses))
+
+
+@click.command()
+@global_options
+@click.argument("target", metavar="PLAN:REF")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def history(target, as_json) -> None:
+    """One action's story: every recorded change, oldest first."""
+    from rich.text import Text
+
+    from ..api import Target
+    from ..present.briefing import history_table
+    from ..present.tables import make_console
+
+    s = settings()
+    plan_id, ref = Target.parse(target)
+    store, portfolio, _ = loaded_and_synced(s)
+    events = store.history(plan_id, ref)
+    if not events and portfolio.plan(plan_id) is None:
+        raise Failed(f'no plan "{plan_id}" in {s.plans} and no history of it')
+    if not events and portfolio.plan(plan_id).find_action(ref) is None:
+        raise Failed(
+            f'plan "{plan_id}" has no action "{ref}" and there is no history of one; '
+            f"`improve actions --plan {plan_id}` lists its actions"
         )
-        if done.committed:
-            echo(f"Committed {done.committed[:10]}: {display_name(done.path)}.")
-        if done.commit_note:  # why it was not committed, or that the commit is on no branch
-            echo(f"improve: warning: {done.commit_note}", err=True)
+    if as_json:
+        emit_json({"plan": plan_id, "ref": ref, "events": [e.to_json() for e in events]})
+        return
+    console = make_console()
+    if not events:
+        console.print(Text(f"No history of {target} yet."))
+        return
+    console.print(history_table(target, events))
 
-    @review.command("list")
-    @global_options
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-    def list_reviews(as_json) -> None:
-        """Every review recorded, oldest first, with each plan's totals then (review
-        files from other clones, in reviews/, included)."""
-        from ..present.briefing import reviews_table
-        from ..present.tables import make_console
 
-        s = settings()
-        ws, _ = load(s)
-        store = ws.require_store()
-        _index(store, s)
-        reviews = store.reviews()
-        if as_json:
-            emit_json({"reviews": [r.to_json() for r in reviews]})
-            return
-        console = make_console()
-        if not reviews:
-            console.print("No reviews recorded yet: `improve review record` records one.")
-            return
-        console.print(reviews_table(reviews))
-
-    @review.command("changes")
-    @global_options
-    @click.option(
-        "--since",
-        default="last",
-        show_default=True,
-        metavar="last|ID|DATE",
-        help="The review to compare with: the last, a review id, or the latest "
-        "on or before a date.",
-    )
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON (shape in docs/history.md).")
-    def review_changes(since, as_json) -> None:
-        """What moved since a review: RAG up and down, newly overdue or complete, slipped
-        dates, new evidence and readings, stale actions, no update, overrides."""
-        from ..present.briefing import changes_briefing
-        from ..present.tables import make_console
-        from .common import today
-
-        s = settings()
-        view, cache = today(s)  # the plans as earlier today, and nothing to record
-        if view is not None:
-            from ..memo import PlanSeen
-
-            store, statuses = _store(s), [PlanSeen(p) for p in view.plans]
-        else:
-            store, _, statuses = loaded_and_synced(s, cache)
-        _index(store, s)
-        found = store.changes(since, today=s.today, events=True)
-        if as_json:
-            emit_json(found.to_json())
-            return
-        make_console().print(changes_briefing(found, statuses))
-
-    @cli.command()
-    @global_options
-    @click.argument("target", metavar="PLAN:REF")
-    @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-    def history(target, as_json) -> None:
-        """One action's story: every recorded change, oldest first."""
-        from rich.text import Text
-
-        from ..api import Target
-        from ..present.briefing import history_table
-        from ..present.tables import make_console
-
-        s = settings()
-        plan_id, ref = Target.parse(target)
-        store, portfolio, _ = loaded_and_synced(s)
-        events = store.history(plan_id, ref)
-        if not events and portfolio.plan(plan_id) is None:
-            raise failed(f'no plan "{plan_id}" in {s.plans} and no history of it')
-        if not events and portfolio.plan(plan_id).find_action(ref) is None:
-            raise failed(
-                f'plan "{plan_id}" has no action "{ref}" and there is no history of one; '
-                f"`improve actions --plan {plan_id}` lists its actions"
-            )
-        if as_json:
-            emit_json({"plan": plan_id, "ref": ref, "events": [e.to_json() for e in events]})
-            return
-        console = make_console()
-        if not events:
-            console.print(Text(f"No history of {target} yet."))
-            return
-        console.print(history_table(target, events))
+def register(cli: click.Group) -> None:
+    """Add the history commands to the command line."""
+    cli.add_command(review)
+    cli.add_command(history)

@@ -75,7 +75,7 @@ def import_(source, target, column, la, sn_file, how, where, source_words, by, d
     from ..errors import SourceError
     from ..identity import who_am_i
     from ..kpi.apply import kpi_import
-    from .history_cmds import workspace
+    from .common import workspace
 
     plan_id, measure = _target(target)
     filters = [_where(w) for w in where]

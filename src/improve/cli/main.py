@@ -12,9 +12,9 @@ import click
 
 from ..inert import visible
 from ..vocab import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, STATUSES, is_plan_id
-from .common import RawJSON, emit_json, folder_there, load, report_failed, today
+from .common import RawJSON, emit_json, folder_there, load, report_failed, today, workspace
 from .errors import Failed, ImproveGroup, echo
-from .history_cmds import register, workspace
+from .history_cmds import register
 from .import_cmd import register as register_import
 from .kpi_cmd import register as register_kpi
 from .options import DATE, PERCENT, global_options, settings
@@ -477,8 +477,8 @@ def make_demo_copy(source: Path, target: Path | None) -> Path:
 
 
 register_reading(cli)
-register(cli, load, emit_json, Failed)
-register_report(cli, load)
+register(cli)
+register_report(cli)
 register_programme(cli)
 register_import(cli)
 register_returns(cli)

@@ -8,122 +8,120 @@ from typing import BinaryIO
 
 import click
 
+from .common import load
 from .errors import echo
 from .options import DATE, global_options, settings
 
 FORMAT_CHOICES = ("html", "pdf", "docx", "xlsx", "md", "csv")
 
 
-def register(cli: click.Group, load) -> None:
-    @cli.command()
-    @global_options
-    @click.argument("plan_ids", nargs=-1, metavar="[PLAN]...")
-    @click.option(
-        "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="html", show_default=True,
-        help="html (one self-contained file), pdf (tagged, A4 landscape), docx (Word), xlsx, "
-        "md or csv.",
+@click.command()
+@global_options
+@click.argument("plan_ids", nargs=-1, metavar="[PLAN]...")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="html", show_default=True,
+    help="html (one self-contained file), pdf (tagged, A4 landscape), docx (Word), xlsx, "
+    "md or csv.",
+)  # fmt: skip
+@click.option(
+    "--template", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx",
+    help="With --format docx: a Word document whose styles, headers, footers and margins "
+    "the report takes (as a reference document).",
+)  # fmt: skip
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write it; - for standard output (default: "
+    "PLAN-report-DATE.FORMAT in this folder).",
+)  # fmt: skip
+@click.option(
+    "--since", default="last", show_default=True, metavar="last|ID|DATE",
+    help="The period for 'what changed' and 'little or no evidence of progress'.",
+)  # fmt: skip
+@click.option("--for", "body", metavar="BODY", help="The committee or board it is for.")
+@click.option("--meeting", type=DATE, metavar="DATE", help="The date of that meeting.")
+@click.option("--by", help="Who produced it (default: IMPROVE_USER, git user.name, login).")
+@click.option(
+    "--commit/--no-commit", default=None,
+    help="With --for: commit the file that records it to git, it alone (default: "
+    "IMPROVE_COMMIT=1, or the plans folder's improve.toml).",
+)  # fmt: skip
+@click.option(
+    "--no-verify", is_flag=True,
+    help="With a commit: the repository's pre-commit and commit-msg hooks do not run.",
+)  # fmt: skip
+def report(plan_ids, fmt, output, template, since, body, meeting, by, commit, no_verify) -> None:
+    """The committee's progress report on one plan, several or all.
+
+    Per plan: the headline, the exceptions, the areas with little or no evidence
+    of progress, then the full table by theme and recommendation, and the key.
+    With --for BODY --meeting DATE it is recorded that the plans were reported to
+    that body for that meeting, in the plans folder as reported/MEETING-BODY-KEY.toml
+    (KEY: six characters of its own): committed, every clone's status and programme
+    say it.
+    """
+    import gc
+
+    from ..report import default_name, make_report, write_report
+
+    gc.enable()  # a PDF's layout is full of cycles: collect them (see cli.main.main)
+
+    if (body is None) != (meeting is None):
+        raise click.UsageError("--for BODY and --meeting DATE go together")
+    if template is not None and fmt != "docx":
+        raise click.UsageError("--template FILE.docx goes with --format docx")
+    if template is not None:
+        from ..report.docx_parts import template_bytes
+
+        template_bytes(template)  # a template that cannot be used is refused before the work
+    s = settings()
+    if body is not None:
+        from ..history.report_files import folder_problem
+        from .errors import Failed
+
+        if problem := folder_problem(s.plans):  # said before any report is made
+            raise Failed(f"{problem}; nothing was recorded")
+    ws, portfolio = load(s)
+    statuses = ws.statuses(portfolio, s.today)
+    ws.sync(portfolio, s.today, statuses)
+    from ..identity import who_am_i
+    from ..loader import display_name
+
+    author = by or who_am_i()
+    result = make_report(
+        portfolio, s.today, plan_ids=list(plan_ids), store=ws.store, since=since,
+        produced_by=author,
     )  # fmt: skip
-    @click.option(
-        "--template", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx",
-        help="With --format docx: a Word document whose styles, headers, footers and margins "
-        "the report takes (as a reference document).",
-    )  # fmt: skip
-    @click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-        help="Where to write it; - for standard output (default: "
-        "PLAN-report-DATE.FORMAT in this folder).",
-    )  # fmt: skip
-    @click.option(
-        "--since", default="last", show_default=True, metavar="last|ID|DATE",
-        help="The period for 'what changed' and 'little or no evidence of progress'.",
-    )  # fmt: skip
-    @click.option("--for", "body", metavar="BODY", help="The committee or board it is for.")
-    @click.option("--meeting", type=DATE, metavar="DATE", help="The date of that meeting.")
-    @click.option("--by", help="Who produced it (default: IMPROVE_USER, git user.name, login).")
-    @click.option(
-        "--commit/--no-commit", default=None,
-        help="With --for: commit the file that records it to git, it alone (default: "
-        "IMPROVE_COMMIT=1, or the plans folder's improve.toml).",
-    )  # fmt: skip
-    @click.option(
-        "--no-verify", is_flag=True,
-        help="With a commit: the repository's pre-commit and commit-msg hooks do not run.",
-    )  # fmt: skip
-    def report(
-        plan_ids, fmt, output, template, since, body, meeting, by, commit, no_verify
-    ) -> None:
-        """The committee's progress report on one plan, several or all.
-
-        Per plan: the headline, the exceptions, the areas with little or no evidence
-        of progress, then the full table by theme and recommendation, and the key.
-        With --for BODY --meeting DATE it is recorded that the plans were reported to
-        that body for that meeting, in the plans folder as reported/MEETING-BODY-KEY.toml
-        (KEY: six characters of its own): committed, every clone's status and programme
-        say it.
-        """
-        import gc
-
-        from ..report import default_name, make_report, write_report
-
-        gc.enable()  # a PDF's layout is full of cycles: collect them (see cli.main.main)
-
-        if (body is None) != (meeting is None):
-            raise click.UsageError("--for BODY and --meeting DATE go together")
-        if template is not None and fmt != "docx":
-            raise click.UsageError("--template FILE.docx goes with --format docx")
-        if template is not None:
-            from ..report.docx_parts import template_bytes
-
-            template_bytes(template)  # a template that cannot be used is refused before the work
-        s = settings()
-        if body is not None:
-            from ..history.report_files import folder_problem
-            from .errors import Failed
-
-            if problem := folder_problem(s.plans):  # said before any report is made
-                raise Failed(f"{problem}; nothing was recorded")
-        ws, portfolio = load(s)
-        statuses = ws.statuses(portfolio, s.today)
-        ws.sync(portfolio, s.today, statuses)
-        from ..identity import who_am_i
-        from ..loader import display_name
-
-        author = by or who_am_i()
-        result = make_report(
-            portfolio, s.today, plan_ids=list(plan_ids), store=ws.store, since=since,
-            produced_by=author,
-        )  # fmt: skip
-        to_stdout = output is not None and str(output) == "-"
-        if to_stdout:
-            _to_stream(result, fmt, s.plans, sys.stdout.buffer, template)
-            where = "standard output"
-        elif output is not None and _is_stream(output):  # /dev/tty, /dev/stdout, a FIFO
-            with open(output, "wb") as stream:
-                _to_stream(result, fmt, s.plans, stream, template)
-            where = display_name(output)
-        else:
-            path = output or Path(default_name(list(plan_ids), fmt, s.today))
-            write_report(result, fmt, path, s.plans, template=template)
-            where = display_name(path.resolve())
-        for line in result.not_reported:
-            echo(f"improve: warning: not reported: {line}", err=True)
-        reported = [pr.plan.id for pr in result.plans]
-        echo(
-            f"Wrote {where}: {len(reported)} plan"
-            f"{'s' if len(reported) != 1 else ''} as at {s.today.isoformat()}.",
-            err=to_stdout,  # the report is standard output: the summary goes beside it
+    to_stdout = output is not None and str(output) == "-"
+    if to_stdout:
+        _to_stream(result, fmt, s.plans, sys.stdout.buffer, template)
+        where = "standard output"
+    elif output is not None and _is_stream(output):  # /dev/tty, /dev/stdout, a FIFO
+        with open(output, "wb") as stream:
+            _to_stream(result, fmt, s.plans, stream, template)
+        where = display_name(output)
+    else:
+        path = output or Path(default_name(list(plan_ids), fmt, s.today))
+        write_report(result, fmt, path, s.plans, template=template)
+        where = display_name(path.resolve())
+    for line in result.not_reported:
+        echo(f"improve: warning: not reported: {line}", err=True)
+    reported = [pr.plan.id for pr in result.plans]
+    echo(
+        f"Wrote {where}: {len(reported)} plan"
+        f"{'s' if len(reported) != 1 else ''} as at {s.today.isoformat()}.",
+        err=to_stdout,  # the report is standard output: the summary goes beside it
+    )
+    if body is not None and meeting is not None:
+        path = ws.require_store().record_reported(
+            reported, body, meeting, s.today, author, fmt, plans=s.plans
         )
-        if body is not None and meeting is not None:
-            path = ws.require_store().record_reported(
-                reported, body, meeting, s.today, author, fmt, plans=s.plans
-            )
-            where = f", in {display_name(path)}" if path is not None else ""
-            echo(
-                f"Recorded as reported to {body} for its meeting on {meeting.isoformat()}{where}.",
-                err=to_stdout,
-            )
-            if path is not None:
-                _commit(path, body, meeting, author, s, commit, no_verify, to_stdout)
+        where = f", in {display_name(path)}" if path is not None else ""
+        echo(
+            f"Recorded as reported to {body} for its meeting on {meeting.isoformat()}{where}.",
+            err=to_stdout,
+        )
+        if path is not None:
+            _commit(path, body, meeting, author, s, commit, no_verify, to_stdout)
 
 
 def _commit(path: Path, body: str, meeting, author: str | None, s, commit, no_verify,
@@ -191,3 +189,7 @@ def _to_stream(result, fmt: str, plans_root: Path, out: BinaryIO, template: Path
     sys.stdout.flush()
     out.write(data)
     out.flush()
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(report)
