@@ -133,9 +133,9 @@ def test_html_says_every_measure_in_words_between_the_evidence_and_the_full_tabl
     assert order == sorted(order)
     said = section(text, "Measures The plan's 5 measures", "The full plan")
     assert (
-        "3 with readings or comparators, each with its figures in words, a chart and a table of "
-        "the numbers; 2 with no reading yet. – not published: the figure is missing or "
-        "suppressed (never a zero)."
+        "3 with their figures in words, a chart of their figures over time against England, "
+        "the region and the statistical neighbours, and a table of the numbers; 2 listed after "
+        "them. – not published: the figure is missing or suppressed (never a zero)."
     ) in said
     # where each sits, the reading in its unit with its date, target, rating word, trend
     assert (
@@ -161,8 +161,13 @@ def test_html_says_every_measure_in_words_between_the_evidence_and_the_full_tabl
     assert "Latest reading 22.2% on 31 March 2022" in said
     assert "Region not published for 31 March 2022" in said
     # every measure is there: one with no figures is listed, an action's points to its row
-    assert "Recommendation 1: Partners say the panel works" in said
-    assert "1 measure of actions 1.1: each is shown under its action in the full plan" in said
+    assert (
+        "Other measures (2) Recommendation 1: Partners say the panel works. No reading yet." in said
+    )
+    assert (
+        "1 measure of actions (1.1) has no comparators and a reading on one date or none: each "
+        "is shown under its action in the full plan"
+    ) in said
     # plan text is escaped, never markup
     assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
 
@@ -387,3 +392,28 @@ def test_a_charts_value_axis_holds_every_figure_on_round_ticks(lo, hi):
     first, last, ticks = axis_range(lo, hi)
     assert first <= lo and last >= hi and first < last and 2 <= len(ticks) <= 11
     assert ticks[0] == first and ticks[-1] == last
+
+
+def test_a_single_reading_is_charted_only_when_there_is_something_to_compare(tmp_path):
+    """A plan's measure with one reading and no comparators is in full, with its table and
+    no chart; an action's is left to its row in the full plan (a 2,000-action plan is not
+    2,000 charts)."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    text = PLAN.replace(
+        '    id = "trained"\n    text = "Staff trained"\n    target = 40\n',
+        '    id = "trained"\n    text = "Staff trained"\n    target = 40\n'
+        "    readings = [ { date = 2022-03-31, value = 12 } ]\n",
+    )
+    text += '\n[[measure]]\nid = "once"\ntext = "Attendance"\nunit = "%"\n'
+    text += "readings = [ { date = 2022-03-31, value = 91.5 } ]\n"
+    write(folder, "kpis.toml", text)
+    rep = make_report(api.load(folder), TODAY)
+    html = render(rep, "html", folder, tmp_path).decode()
+    said = section(html_text(html), "Measures The plan's 6 measures", "The full plan")
+    assert "Plan: Attendance Latest reading 91.5% on 31 March 2022" in said
+    assert "<caption>Figures: Plan: Attendance</caption>" in html
+    assert not re.search(r"<title[^>]*>Plan: Attendance", html)  # no chart of one point
+    assert "Action 1.1: Staff trained" not in said
+    assert "1 measure of actions (1.1) has no comparators and a reading on one date" in said
+    assert "Staff trained: 12 on 31 March 2022; target 40" in html_text(html)  # in its row

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import docx_parts as parts
-from .measure_report import COMPARATORS, MeasureEntry, actions_note, intro
+from .measure_report import COMPARATORS, MeasureEntry, actions_note, intro, own_words, split
 
 WIDTHS = (38.0, 34.0, 34.0, 34.0, 40.0, 60.0)
 
@@ -20,10 +20,9 @@ def measures_docx(w: Any, measures: list[MeasureEntry]) -> None:
     if not measures:
         w.para("None: this plan sets no measures.")
         return
-    with_figures = [m for m in measures if m.has_figures]
-    rest = [m for m in measures if not m.has_figures]
+    full, own, acts = split(measures)
     w.para(intro(measures))
-    for m in with_figures:
+    for m in full:
         v = m.view
         w.heading(f"{m.where}: {m.text}", 3)
         said = [
@@ -57,12 +56,9 @@ def measures_docx(w: Any, measures: list[MeasureEntry]) -> None:
             w.cell_text(cells[5], p.source or "")
             w.keep_whole(cells, WIDTHS)
         w.para()
-    if rest:
-        w.heading(f"Measures with no reading yet ({len(rest)})", 3)
-        for m in rest:
-            if m.level != "action":
-                target = f" Target {m.target_words()}." if m.view.target is not None else ""
-                w.para(f"{m.text}{target}", "List Bullet", bold=f"{m.where}: ")
-        acts = [m for m in rest if m.level == "action"]
+    if own or acts:
+        w.heading(f"Other measures ({len(own) + len(acts)})", 3)
+        for m in own:
+            w.para(own_words(m), "List Bullet", bold=f"{m.where}: ")
         if acts:
             w.para(actions_note(acts))

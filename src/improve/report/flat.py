@@ -28,7 +28,7 @@ from .build import (
     rag_label,
 )
 from .html import COLUMNS, columns, paragraphs
-from .measure_report import ROW_COLUMNS, actions_note, figure_rows, intro
+from .measure_report import ROW_COLUMNS, actions_note, figure_rows, intro, own_words, split
 from .safety import neutralise, safe_link
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -130,10 +130,9 @@ def _measures_md(out: list[str], pr: PlanReport) -> None:
     if not pr.measures:
         out += ["None: this plan sets no measures.", ""]
         return
-    with_figures = [m for m in pr.measures if m.has_figures]
-    rest = [m for m in pr.measures if not m.has_figures]
+    full, own, acts = split(pr.measures)
     out += [md(intro(pr.measures)), ""]
-    for m in with_figures:
+    for m in full:
         v = m.view
         rating = md(m.rating_words())
         if v.rag:
@@ -162,15 +161,11 @@ def _measures_md(out: list[str], pr: PlanReport) -> None:
                 + f" | {md(p.source or '')} |"
             )
         out.append("")
-    if rest:
-        out += [f"#### Measures with no reading yet ({len(rest)})", ""]
-        for m in rest:
-            if m.level != "action":
-                target = f" Target {m.target_words()}." if m.view.target is not None else ""
-                out.append(f"- **{md(m.where)}:** {md(m.text)}{md(target)}")
-        if any(m.level != "action" for m in rest):
+    if own or acts:
+        out += [f"#### Other measures \\({len(own) + len(acts)}\\)", ""]
+        out += [f"- **{md(m.where)}:** {md(own_words(m))}" for m in own]
+        if own:
             out.append("")
-        acts = [m for m in rest if m.level == "action"]
         if acts:
             out += [md(actions_note(acts)), ""]
 

@@ -13,7 +13,15 @@ from collections.abc import Callable
 from html import escape
 
 from ..measures import shown, unit_kind
-from .measure_report import COMPARATORS, DASH_KEY, MeasureEntry, actions_note, intro
+from .measure_report import (
+    COMPARATORS,
+    DASH_KEY,
+    MeasureEntry,
+    actions_note,
+    intro,
+    own_words,
+    split,
+)
 from .style import SERIES
 
 
@@ -228,29 +236,25 @@ def measures_html(
     if not entries:
         out.append("<p>None: this plan sets no measures.</p>\n")
         return "".join(out)
-    shown_ = [m for m in entries if m.has_figures]
-    rest = [m for m in entries if not m.has_figures]
+    full, own, acts = split(entries)
     out.append(f"<p>{e(intro(entries))}</p>\n")
-    for m in shown_:
+    for m in full:
         hid = heading_id(f"{anchor}-measure-{m.view.id}")
         out.append(f'<div class="measure" role="group" aria-labelledby="{hid}">\n')
         out.append(f'<h4 id="{hid}">{e(m.where)}: {e(m.text)}</h4>\n')
         out.append(facts(m, rag_html) + "\n")
-        out.append('<div class="measure-figs">\n<figure>')
-        out.append(chart_svg(m, hid))
-        out.append("</figure>\n")
+        out.append('<div class="measure-figs">\n')
+        if m.charted:
+            out.append(f"<figure>{chart_svg(m, hid)}</figure>\n")
         out.append(figures_table(m) + "\n</div>\n</div>\n")
-    if rest:
-        hid = heading_id(f"{anchor}-measures-none")
-        out.append(f'<h4 id="{hid}">Measures with no reading yet ({len(rest)})</h4>\n')
-        own = [m for m in rest if m.level != "action"]
+    if own or acts:
+        hid = heading_id(f"{anchor}-measures-other")
+        out.append(f'<h4 id="{hid}">Other measures ({len(own) + len(acts)})</h4>\n')
         if own:
             out.append('<ul class="items">\n')
             for m in own:
-                target = f" Target {m.target_words()}." if m.view.target is not None else ""
-                out.append(f"<li><strong>{e(m.where)}:</strong> {e(m.text)}{e(target)}</li>\n")
+                out.append(f"<li><strong>{e(m.where)}:</strong> {e(own_words(m))}</li>\n")
             out.append("</ul>\n")
-        acts = [m for m in rest if m.level == "action"]
         if acts:
             out.append(f"<p>{e(actions_note(acts))}</p>\n")
     return "".join(out)

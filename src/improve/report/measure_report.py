@@ -66,6 +66,18 @@ class MeasureEntry:
         """A reading or a comparator on some date: something to chart and to tabulate."""
         return bool(self.points)
 
+    @property
+    def charted(self) -> bool:
+        """Figures on two dates or more, or comparators: a chart has something to show."""
+        return len(self.points) > 1 or bool(self.view.history)
+
+    @property
+    def in_full(self) -> bool:
+        """Shown in full in the Measures section: a charted measure, or the plan's or a
+        recommendation's with any figure (such a measure is nowhere else in the report).
+        An action's other measures are in the full plan, under their action."""
+        return self.charted or (self.level != "action" and self.has_figures)
+
     def day(self, d: date | None) -> str:
         return paper_date(d, self.month_dates)
 
@@ -194,26 +206,44 @@ ROW_COLUMNS = (
 )
 
 
+def split(
+    entries: list[MeasureEntry],
+) -> tuple[list[MeasureEntry], list[MeasureEntry], list[MeasureEntry]]:
+    """(shown in full; the plan's and recommendations' others; the actions' others)."""
+    full = [m for m in entries if m.in_full]
+    own = [m for m in entries if not m.in_full and m.level != "action"]
+    acts = [m for m in entries if not m.in_full and m.level == "action"]
+    return full, own, acts
+
+
 def intro(entries: list[MeasureEntry]) -> str:
     """The Measures section's first words: how many measures, and what "–" means."""
-    n = len(entries)
-    figures = sum(m.has_figures for m in entries)
+    full, own, acts = split(entries)
+    n, rest = len(entries), len(own) + len(acts)
     said = (
-        f"The plan's {n} measure{'s' if n != 1 else ''}, where each sits (the plan's own, a "
-        "recommendation's or an action's): "
-        f"{figures} with readings or comparators, each with its figures in words, a chart and a "
-        f"table of the numbers; {n - figures} with no reading yet."
+        f"The plan's {n} measure{'s' if n != 1 else ''}, each labelled by where it sits (the "
+        f"plan's own, a recommendation's or an action's): {len(full)} with their figures in "
+        "words, a chart of their figures over time against England, the region and the "
+        f"statistical neighbours, and a table of the numbers; {rest} listed after them."
     )
-    return f"{said} {DASH_KEY}." if figures else said
+    return f"{said} {DASH_KEY}." if full else said
+
+
+def own_words(m: MeasureEntry) -> str:
+    """A plan's or a recommendation's measure with no figures, in a line."""
+    target = f" Target {m.target_words()}." if m.view.target is not None else ""
+    return f"{m.text}{'' if m.text.rstrip().endswith('.') else '.'} No reading yet.{target}"
 
 
 def actions_note(acts: list[MeasureEntry]) -> str:
-    """The actions' measures with no reading yet, by ref (each is in the full plan)."""
+    """The actions' measures not shown in full, by ref (each is in the full plan)."""
     refs = ", ".join(dict.fromkeys(m.ref for m in acts))
     n = len(acts)
     return (
-        f"{n} measure{'s' if n != 1 else ''} of actions {refs}: each is shown under its action "
-        "in the full plan, in Success measure(s)."
+        f"{n} measure{'s' if n != 1 else ''} of actions ({refs}) "
+        f"{'have' if n != 1 else 'has'} no comparators and a reading on one date or none: "
+        "each is shown under its action in the full plan, in Success measure(s), with its "
+        "latest reading against its target."
     )
 
 

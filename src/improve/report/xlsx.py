@@ -269,7 +269,7 @@ def render_xlsx(report: Report) -> bytes:
         page_setup(ws, pr.plan.title, 3)
 
     if any(pr.measures for pr in report.plans):
-        spans = measures_sheet(wb.create_sheet("Measures"), report, put, header, page_setup)
+        spans = measures_sheet(wb.create_sheet("Measures"), report, header, page_setup)
         if any(len(m.points) > 1 for m, _, _ in spans):
             charts_sheet(wb, wb["Measures"], spans, put)
 

@@ -7,10 +7,12 @@ figure is not published)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ..inert import no_controls
 from .measure_report import ROW_COLUMNS, MeasureEntry, figure_rows
+from .safety import neutralise
 
 MEASURE_COLUMNS = ("Plan", "Recommendation", "Ref", *ROW_COLUMNS)
 MEASURE_WIDTHS = (18, 10, 8, 12, 14, 44, 12, 9, 10, 12, 10, 10, 10, 10, 11, 30, 14, 12)
@@ -24,8 +26,9 @@ SERIES = (
 CHART_ROWS = 20  # rows a chart takes on its sheet
 
 
-def measures_sheet(ws, report, put, header, page_setup) -> list[tuple[MeasureEntry, int, int]]:
-    """The Measures sheet; returns each measure with the first and last row of its figures."""
+def measures_sheet(ws, report, header, page_setup) -> list[tuple[MeasureEntry, int, int]]:
+    """The Measures sheet; returns each measure with the first and last row of its figures.
+    Its cells are plain (no border or wrap, unlike a plan's sheet): thousands of rows."""
     from openpyxl.utils import get_column_letter
 
     header(ws, MEASURE_COLUMNS)
@@ -39,7 +42,14 @@ def measures_sheet(ws, report, put, header, page_setup) -> list[tuple[MeasureEnt
                 for col, value in enumerate(cells, 1):
                     if value is None:
                         continue  # an empty cell: not published, never 0
-                    put(ws, row, col, value)
+                    cell = ws.cell(row=row, column=col)
+                    if isinstance(value, str):
+                        cell.value = neutralise(no_controls(value))  # no formula, no control
+                        cell.data_type = "s"
+                    else:
+                        cell.value = value
+                        if isinstance(value, date):
+                            cell.number_format = "dd/mm/yyyy"
                 row += 1
             spans.append((m, first, row - 1))
     for c, width in enumerate(MEASURE_WIDTHS, 1):
