@@ -27,95 +27,115 @@ def _d(value) -> str:
 
 def action_detail(plan, rec, st, styles: dict) -> Table:
     """The detail grid: a label column and a value column, plan text never read as markup."""
-    a = st.action
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    rows: list[tuple[str, object]] = []
+    rows = [*_what(plan, rec, st, styles), *_when(plan, st), *_record(st, styles)]
+    for k, v in rows:  # labels too come from the plan (labels, extra keys): never markup
+        grid.add_row(Text(k), v if isinstance(v, Text) else Text(str(v)))
+    return grid
 
-    def add(label: str, value) -> None:
-        rows.append((label, value))
 
+Rows = list[tuple[str, object]]
+
+
+def _what(plan, rec, st, styles: dict) -> Rows:
+    """What the action is, who leads it, its colour and why, and what is asked of it."""
+    a = st.action
     label = plan.label("recommendation")
-    add("Plan", plan.title)
-    add(label, f"{rec.ref} {rec.title or rec.text or ''}".strip())
-    add("Ref", a.ref)
-    add("Action", a.action)
-    add("Outcome", a.outcome or "–")
-    add(
-        "Lead(s)",
-        "; ".join(a.leads)
-        or ("; ".join(rec.leads) + f" (the {label.lower()}'s)" if rec.leads else "–"),
+    leads = "; ".join(a.leads) or (
+        "; ".join(rec.leads) + f" (the {label.lower()}'s)" if rec.leads else "–"
     )
     rag = Text()
     rag.append_text(rag_text(st.rag, styles))
     rag.append(f"  {st.why}")  # the why in plain text: the word carries the colour
-    add("RAG", rag)
+    rows: Rows = [
+        ("Plan", plan.title),
+        (label, f"{rec.ref} {rec.title or rec.text or ''}".strip()),
+        ("Ref", a.ref),
+        ("Action", a.action),
+        ("Outcome", a.outcome or "–"),
+        ("Lead(s)", leads),
+        ("RAG", rag),
+    ]
     asked = pending_extension(a)
     if asked is not None:
         decision = Text(pending_words(asked), style="bold")
         decision.append(f": {asked.reason}\n")
         decision.append("The date in force has not moved; u opens the form to agree or refuse it.")
-        add("Decision needed", decision)
+        rows.append(("Decision needed", decision))
     if a.rag:
         state = "expired — ignored" if st.override_expired else "in force"
         until = f" until {a.rag_until}" if a.rag_until else " (no end date)"
-        add("Override", f"{a.rag.upper()}{until}, {state}: {a.rag_reason or 'no reason given'}")
-    add("Percent", f"{st.percent}%" + ("" if a.percent is not None else " (none recorded)"))
-    add("Status", st.status)
+        reason = a.rag_reason or "no reason given"
+        rows.append(("Override", f"{a.rag.upper()}{until}, {state}: {reason}"))
+    rows.append(
+        ("Percent", f"{st.percent}%" + ("" if a.percent is not None else " (none recorded)"))
+    )
+    rows.append(("Status", st.status))
+    return rows
+
+
+def _when(plan, st) -> Rows:
+    """Its dates: expected progress, start, due (original, in force, next), extensions
+    and milestones."""
+    a = st.action
+    rows: Rows = []
     if st.expected is not None and st.open:
-        add("Expected by now", f"{st.expected:.0f}% (with a margin of {plan.margin:g} points)")
-    add("Start", _d(st.start))
-    add("Original due", _d(a.due))
-    if st.due != a.due:
-        add("Due in force", f"{_d(st.due)} (extended)")
-    if st.next_due and st.next_due != st.due:
-        add(
-            "Next due",
-            f"{_d(st.next_due)}" + (f" — {st.next_due_label}" if st.next_due_label else ""),
+        rows.append(
+            ("Expected by now", f"{st.expected:.0f}% (with a margin of {plan.margin:g} points)")
         )
-    for ext in a.extensions:
-        agreed = ""
-        if ext.agreed_by or ext.agreed_on:
-            agreed = (
-                f" (agreed{' by ' + ext.agreed_by if ext.agreed_by else ''}"
-                f"{' on ' + ext.agreed_on.isoformat() if ext.agreed_on else ''})"
-            )
-        if ext.pending:
-            agreed = " (requested, awaiting a decision: the date has not moved)"
-        elif ext.state == "refused":
-            agreed = f" (refused{': ' + ext.refused_reason if ext.refused_reason else ''})"
-        add("Extension", f"to {ext.due}: {ext.reason}{agreed}")
+    rows += [("Start", _d(st.start)), ("Original due", _d(a.due))]
+    if st.due != a.due:
+        rows.append(("Due in force", f"{_d(st.due)} (extended)"))
+    if st.next_due and st.next_due != st.due:
+        label = f" — {st.next_due_label}" if st.next_due_label else ""
+        rows.append(("Next due", f"{_d(st.next_due)}{label}"))
+    rows += [("Extension", _extension(ext)) for ext in a.extensions]
     for n, ms in enumerate(a.milestones, 1):
         done = "✓ done" + (f" {ms.done_on}" if ms.done_on else "") if ms.done else "○ not done"
-        add(f"Milestone {n}", f"{done}  due {_d(ms.due)}  {ms.label}")
-    impact = a.impact or "–"
-    add("Impact", impact + (f": {a.impact_note}" if a.impact_note else ""))
+        rows.append((f"Milestone {n}", f"{done}  due {_d(ms.due)}  {ms.label}"))
+    return rows
+
+
+def _extension(ext) -> str:
+    agreed = ""
+    if ext.agreed_by or ext.agreed_on:
+        agreed = (
+            f" (agreed{' by ' + ext.agreed_by if ext.agreed_by else ''}"
+            f"{' on ' + ext.agreed_on.isoformat() if ext.agreed_on else ''})"
+        )
+    if ext.pending:
+        agreed = " (requested, awaiting a decision: the date has not moved)"
+    elif ext.state == "refused":
+        agreed = f" (refused{': ' + ext.refused_reason if ext.refused_reason else ''})"
+    return f"to {ext.due}: {ext.reason}{agreed}"
+
+
+def _record(st, styles: dict) -> Rows:
+    """What it made of a difference and what is recorded: impact, weight, last activity,
+    measures, evidence and updates (newest first), and its own extra keys."""
+    a = st.action
+    rows: Rows = [("Impact", (a.impact or "–") + (f": {a.impact_note}" if a.impact_note else ""))]
     if a.weight != 1:
-        add("Weight", f"{a.weight:g}")
-    add(
-        "Last activity",
-        _d(st.last_activity) + ("  STALE: no update for too long" if st.stale else ""),
-    )
-    for mst in st.measures:
-        add("Measure", measure_text(measure_view(mst.measure), styles))
+        rows.append(("Weight", f"{a.weight:g}"))
+    stale = "  STALE: no update for too long" if st.stale else ""
+    rows.append(("Last activity", _d(st.last_activity) + stale))
+    rows += [("Measure", measure_text(measure_view(m.measure), styles)) for m in st.measures]
     for ev in sorted(a.evidence, key=lambda e: e.date, reverse=True):
         text = f"{ev.date}: {ev.text}"
         if ev.measure:
             text += f" (measure {ev.measure})"
         if ev.link:
             text += f"\n  link: {ev.link}"
-        add("Evidence", text)
+        rows.append(("Evidence", text))
     for up in sorted(a.updates, key=lambda u: u.date, reverse=True):
         said = "; ".join(up.changes)
         if up.note:
             said = f"{said} — {up.note}" if said else up.note
-        add("Update", f"{up.date} {up.by or ''}: {said}".replace("  ", " "))
-    for key, value in a.extra.items():
-        add(key, str(value))
-    for k, v in rows:  # labels too come from the plan (labels, extra keys): never markup
-        grid.add_row(Text(k), v if isinstance(v, Text) else Text(str(v)))
-    return grid
+        rows.append(("Update", f"{up.date} {up.by or ''}: {said}".replace("  ", " ")))
+    rows += [(key, str(value)) for key, value in a.extra.items()]
+    return rows
 
 
 class HistoryLoaded(Message):
