@@ -133,9 +133,10 @@ def test_html_says_every_measure_in_words_between_the_evidence_and_the_full_tabl
     assert order == sorted(order)
     said = section(text, "Measures The plan's 5 measures", "The full plan")
     assert (
-        "3 with their figures in words, a chart of their figures over time against England, "
-        "the region and the statistical neighbours, and a table of the numbers; 2 listed after "
-        "them. – not published: the figure is missing or suppressed (never a zero)."
+        "3 with their figures in words, a chart of the figures over time against England, the "
+        "region and the statistical neighbours where there is one, and a table of the numbers; "
+        "2 listed after them. – not published: the figure is missing or suppressed (never a "
+        "zero)."
     ) in said
     # where each sits, the reading in its unit with its date, target, rating word, trend
     assert (
@@ -417,3 +418,22 @@ def test_a_single_reading_is_charted_only_when_there_is_something_to_compare(tmp
     assert "Action 1.1: Staff trained" not in said
     assert "1 measure of actions (1.1) has no comparators and a reading on one date" in said
     assert "Staff trained: 12 on 31 March 2022; target 40" in html_text(html)  # in its row
+
+
+def test_a_plan_whose_measures_have_no_figures_lists_them_and_one_without_says_so(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    write(
+        folder, "a.toml", '[plan]\nid = "a"\ntitle = "A"\n\n[[measure]]\nid = "k"\ntext = "KPI"\n'
+    )
+    write(folder, "b.toml", '[plan]\nid = "b"\ntitle = "B"\n')
+    rep = make_report(api.load(folder), TODAY)
+    text = html_text(render(rep, "html", folder, tmp_path).decode())
+    assert (
+        "The plan's 1 measure, each labelled by where it sits (the plan's own, a "
+        "recommendation's or an action's): none has figures to chart yet; each is listed below. "
+        "Other measures (1) Plan: KPI. No reading yet."
+    ) in text
+    assert "Measures None: this plan sets no measures." in text
+    md = render(rep, "md", folder, tmp_path).decode()
+    assert "- **Plan:** KPI\\. No reading yet\\." in md

@@ -220,11 +220,17 @@ def intro(entries: list[MeasureEntry]) -> str:
     """The Measures section's first words: how many measures, and what "–" means."""
     full, own, acts = split(entries)
     n, rest = len(entries), len(own) + len(acts)
-    said = (
+    head = (
         f"The plan's {n} measure{'s' if n != 1 else ''}, each labelled by where it sits (the "
-        f"plan's own, a recommendation's or an action's): {len(full)} with their figures in "
-        "words, a chart of their figures over time against England, the region and the "
-        f"statistical neighbours, and a table of the numbers; {rest} listed after them."
+        "plan's own, a recommendation's or an action's)"
+    )
+    if not full:
+        return f"{head}: none has figures to chart yet; each is listed below."
+    said = (
+        f"{head}: {len(full)} with {'its' if len(full) == 1 else 'their'} figures in words, a "
+        "chart of the figures over time against England, the region and the statistical "
+        "neighbours where there is one, and a table of the numbers"
+        + (f"; {rest} listed after them." if rest else ".")
     )
     return f"{said} {DASH_KEY}." if full else said
 
