@@ -1,7 +1,7 @@
 """The report's Measures section in HTML (and so in the PDF): each measure with figures
 as its facts in words, a chart of its readings over time against England, the region,
-the statistical neighbours and its target (inline SVG, role="img" with a title and a
-description that says the figures in words; each series told apart by its line's dash,
+the statistical neighbours and its target (inline SVG, role="img" with a title that
+says the figures in words, which the PDF keeps as the figure's alternate text; each series told apart by its line's dash,
 its marker and its name in the legend, never by colour alone), and a table of the same
 numbers beside it. A missing or suppressed figure is a gap in its line and "–" in the
 table (with the key), never a zero. Every piece of plan text is escaped."""
@@ -99,11 +99,12 @@ def chart_svg(m: MeasureEntry, ids: str) -> str:
 
     ink, axis = SERIES["axis"]
     out = [
-        f'<svg role="img" aria-labelledby="{ids}-t {ids}-d" width="{WIDTH}" '
+        f'<svg role="img" aria-labelledby="{ids}-t" width="{WIDTH}" '
         f'height="{HEIGHT + LEGEND}" viewBox="0 0 {WIDTH} {HEIGHT + LEGEND}" '
         'xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, Arial, sans-serif">',
-        f'<title id="{ids}-t">{e(m.where)}: {e(m.text)}, over time</title>',
-        f'<desc id="{ids}-d">{e(m.chart_words())}</desc>',
+        # the whole text alternative in <title>: the PDF takes a figure's Alt from it alone
+        f'<title id="{ids}-t">Chart of {e(m.where)}: {e(m.text)}, over time. '
+        f"{e(m.chart_words())}</title>",
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT + LEGEND}" fill="white"/>',
     ]
     if unit_kind(m.view.unit) in ("per", "word"):  # "%" and "1 in N" say it on each label
