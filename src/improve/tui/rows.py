@@ -103,181 +103,131 @@ def build_rows(
 ) -> Rows:
     """Rows for one plan (themes and recommendations as groups) or for every plan
     (plans and recommendations as groups). Groups with no matching action are left out."""
-    out = Rows()
-    budget = max_rows
-    everything = flt.is_empty()
-    keep = flt.matches_status
-    if flt.text and haystacks is not None:
-        # the text each action is searched in, lower-cased once per load, not once per key
-        def keep(plan, rec, st, today, _match=flt.matches_status):
-            hay = haystacks.get(id(st))
-            if hay is None:
-                hay = haystacks[id(st)] = ActionFilter.haystack(st.action, rec)
-            return _match(plan, rec, st, today, hay=hay)
+    build = _Build(flt, today, folded, all_plans, styles, max_rows, widths, haystacks)
+    for ps in statuses:
+        build.plan(ps)
+    out = build.out
+    if out.truncated:
+        more = Text(f"… {out.truncated} more rows: they load as the cursor reaches this line "
+                    "(or fold groups with -, or filter)", style="italic")  # fmt: skip
+        out.rows.append(Row("more", "more", "", None, ("", "", "", "", more, "", "")))
+    return out
 
-    def room() -> bool:
-        """Whether another row fits; rows past the budget are counted, never built."""
-        nonlocal budget
-        if budget > 0:
-            budget -= 1
+
+class _Build:
+    """The rows of `build_rows`, a plan at a time: rows past the budget are counted,
+    never built."""
+
+    def __init__(self, flt: ActionFilter, today: date, folded: set[str], all_plans: bool,
+                 styles: dict, max_rows: int, widths: tuple[int, int],
+                 haystacks: dict | None) -> None:  # fmt: skip
+        self.out = Rows()
+        self.budget = max_rows
+        self.today, self.folded, self.all_plans = today, folded, all_plans
+        self.styles, self.widths = styles, widths
+        self.everything = flt.is_empty()
+        self.keep = flt.matches_status
+        if flt.text and haystacks is not None:
+            # the text each action is searched in, lower-cased once per load, not once per key
+            def keep(plan, rec, st, today, _match=flt.matches_status):
+                hay = haystacks.get(id(st))
+                if hay is None:
+                    hay = haystacks[id(st)] = ActionFilter.haystack(st.action, rec)
+                return _match(plan, rec, st, today, hay=hay)
+
+            self.keep = keep
+
+    def room(self) -> bool:
+        """Whether another row fits."""
+        if self.budget > 0:
+            self.budget -= 1
             return True
-        out.truncated += 1
+        self.out.truncated += 1
         return False
 
-    def add(row: Row) -> None:
-        out.rows.append(row)
+    def group(self, key: str, kind: str, plan_id: str, ref: str | None, label: str, rag,
+              percent, matched: int, count: int, mark: str = "") -> bool:  # fmt: skip
+        """A group's row (when it fits); whether the group is folded."""
+        self.out.groups.append(key)
+        fold = key in self.folded
+        if self.room():
+            self.out.rows.append(_group(key, kind, plan_id, ref, label, rag, percent, fold,
+                                        matched, count, self.styles, self.widths[0], mark))  # fmt: skip
+        return fold
 
-    for ps in statuses:
+    def plan(self, ps) -> None:
         plan = ps.plan
-        label = plan.label("recommendation")
         recs = []
         for rs in ps.recommendations:
             rec = rs.recommendation
-            if everything:
+            if self.everything:
                 matched = rs.actions
             else:
-                matched = [st for st in rs.actions if keep(plan, rec, st, today)]
-            out.total += len(rs.actions)
-            out.shown += len(matched)
+                matched = [st for st in rs.actions if self.keep(plan, rec, st, self.today)]
+            self.out.total += len(rs.actions)
+            self.out.shown += len(matched)
             if matched:
                 recs.append((rs, matched))
         if not recs:
-            continue
-        if plan.themes and not all_plans:
+            return
+        if plan.themes and not self.all_plans:
             # each theme once, in the plan's theme order, even if its recommendations are
             # not next to each other in the file
             order = {t.id: i for i, t in enumerate(plan.themes)}
             recs.sort(key=lambda pair: order.get(pair[0].recommendation.theme, len(order)))
-        plan_key = f"plan:{plan.id}"
-        if all_plans:
-            out.groups.append(plan_key)
+        if self.all_plans:
+            r = ps.rollup
             matched_n = sum(len(m) for _, m in recs)
-            if room():
-                add(
-                    _group(
-                        plan_key,
-                        "plan",
-                        plan.id,
-                        None,
-                        plan.title,
-                        ps.rollup.rag,
-                        ps.rollup.percent,
-                        plan_key in folded,
-                        matched_n,
-                        ps.rollup.total + ps.rollup.dropped,
-                        styles,
-                        widths[0],
-                    )
-                )
-            if plan_key in folded:
-                continue
-        themes = {t.id: t for t in plan.themes} if not all_plans else {}
+            if self.group(f"plan:{plan.id}", "plan", plan.id, None, plan.title, r.rag,
+                          r.percent, matched_n, r.total + r.dropped):  # fmt: skip
+                return
+        themes = {t.id: t for t in plan.themes} if not self.all_plans else {}
         current_theme = None
         theme_folded = False
         for rs, matched in recs:
             rec = rs.recommendation
             if themes and rec.theme != current_theme:
                 current_theme = rec.theme
-                theme = themes.get(rec.theme)
-                tkey = f"theme:{plan.id}:{rec.theme}"
-                out.groups.append(tkey)
-                theme_folded = tkey in folded
-                if room():
-                    in_theme = [(r, m) for r, m in recs if r.recommendation.theme == rec.theme]
-                    # the theme's true colour and percent: every recommendation of it, not
-                    # only those with an action that matches the filters
-                    whole = [r for r in ps.recommendations if r.recommendation.theme == rec.theme]
-                    t_roll = rules.rollup([st for r in whole for st in r.actions])
-                    add(
-                        _group(
-                            tkey,
-                            "theme",
-                            plan.id,
-                            rec.theme,
-                            f"{plan.label('theme')} {rec.theme}: {theme.title if theme else ''}",
-                            t_roll.rag,
-                            t_roll.percent,
-                            theme_folded,
-                            sum(len(m) for _, m in in_theme),
-                            sum(len(r.actions) for r in whole),
-                            styles,
-                            widths[0],
-                        )
-                    )
+                theme_folded = self.theme(ps, recs, rec.theme, themes.get(rec.theme))
             if theme_folded:
                 continue
-            rkey = f"rec:{plan.id}:{rec.ref}"
-            out.groups.append(rkey)
-            rec_folded = rkey in folded
-            if room():
-                title = rec.title or rec.text or ""
-                add(
-                    _group(
-                        rkey,
-                        "rec",
-                        plan.id,
-                        rec.ref,
-                        f"{label}: {title}",
-                        rs.rollup.rag,
-                        rs.rollup.percent,
-                        rec_folded,
-                        len(matched),
-                        len(rs.actions),
-                        styles,
-                        widths[0],
-                        mark=rec.ref,
-                    )
-                )
-            if rec_folded:
-                continue
-            for st in matched:
-                if not room():
-                    continue
-                a = st.action
-                due = st.due.isoformat() if st.due else "–"
-                if st.due != st.original_due:
-                    due += " *"
-                leads = "; ".join(a.leads or rec.leads)
-                add(
-                    Row(
-                        f"act:{plan.id}:{a.ref}",
-                        "act",
-                        plan.id,
-                        a.ref,
-                        (
-                            Text(a.ref),
-                            rag_text(st.rag, styles),
-                            f"{st.percent}%",
-                            due,
-                            Text(clip(a.action, widths[0])),
-                            Text(clip(leads, widths[1])),
-                            a.impact or "",
-                        ),
-                    )
-                )
-    if out.truncated:
-        out.rows.append(
-            Row(
-                "more",
-                "more",
-                "",
-                None,
-                (
-                    "",
-                    "",
-                    "",
-                    "",
-                    Text(
-                        f"… {out.truncated} more rows: they load as the cursor reaches "
-                        "this line (or fold groups with -, or filter)",
-                        style="italic",
-                    ),
-                    "",
-                    "",
-                ),
-            )
-        )
-    return out
+            self.recommendation(plan, rs, matched)
+
+    def theme(self, ps, recs, theme_id, theme) -> bool:
+        """The theme's row, with its true colour and percent: every recommendation of it,
+        not only those with an action that matches the filters."""
+        plan = ps.plan
+        in_theme = [(r, m) for r, m in recs if r.recommendation.theme == theme_id]
+        whole = [r for r in ps.recommendations if r.recommendation.theme == theme_id]
+        roll = rules.rollup([st for r in whole for st in r.actions])
+        title = f"{plan.label('theme')} {theme_id}: {theme.title if theme else ''}"
+        return self.group(f"theme:{plan.id}:{theme_id}", "theme", plan.id, theme_id, title,
+                          roll.rag, roll.percent, sum(len(m) for _, m in in_theme),
+                          sum(len(r.actions) for r in whole))  # fmt: skip
+
+    def recommendation(self, plan, rs, matched) -> None:
+        rec = rs.recommendation
+        title = f"{plan.label('recommendation')}: {rec.title or rec.text or ''}"
+        if self.group(f"rec:{plan.id}:{rec.ref}", "rec", plan.id, rec.ref, title,
+                      rs.rollup.rag, rs.rollup.percent, len(matched), len(rs.actions),
+                      mark=rec.ref):  # fmt: skip
+            return
+        for st in matched:
+            if self.room():
+                self.out.rows.append(self.action(plan, rec, st))
+
+    def action(self, plan, rec, st) -> Row:
+        a = st.action
+        due = st.due.isoformat() if st.due else "–"
+        if st.due != st.original_due:
+            due += " *"
+        leads = "; ".join(a.leads or rec.leads)
+        cells = (
+            Text(a.ref), rag_text(st.rag, self.styles), f"{st.percent}%", due,
+            Text(clip(a.action, self.widths[0])), Text(clip(leads, self.widths[1])),
+            a.impact or "",
+        )  # fmt: skip
+        return Row(f"act:{plan.id}:{a.ref}", "act", plan.id, a.ref, cells)
 
 
 def top_level(rows_groups: list[str], all_plans: bool) -> set[str]:
