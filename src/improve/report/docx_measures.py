@@ -24,25 +24,30 @@ def measures_docx(w: Any, measures: list[MeasureEntry]) -> None:
     w.para(intro(measures))
     for m in full:
         v = m.view
-        w.heading(f"{m.where}: {m.text}", 3)
-        said = [
-            w.fact("Latest reading", m.latest_words()),
-            w.fact("Target", m.target_words()),
-            w.fact("Rating", "" if v.rag else m.rating_words()),
-        ]
-        if v.rag:
-            w.rag_run(said[-1], v.rag)
-            said[-1].add_run(" " + parts.inert(m.rating_words().split(" ", 1)[1]))
-        said += [
-            w.fact("Direction of travel", m.trend_words()),
-            w.fact("England", m.comparator_words("england")),
-            w.fact("Region", m.comparator_words("region")),
-            w.fact("Statistical neighbours", m.comparator_words("neighbours")),
+        w.heading(f"{m.where}: {m.text}", 3).paragraph_format.keep_with_next = True
+        # the facts are one paragraph, a line each, with the table's caption after it; not
+        # "kept together": LibreOffice then leaves a heading alone at a page's foot
+        p = w.para()
+        facts = [
+            ("Latest reading", m.latest_words()),
+            ("Target", m.target_words()),
+            ("Rating", m.rating_words()),
+            ("Direction of travel", m.trend_words()),
+            ("England", m.comparator_words("england")),
+            ("Region", m.comparator_words("region")),
+            ("Statistical neighbours", m.comparator_words("neighbours")),
         ]
         if v.against:
-            said.append(w.fact("Against them", f"{v.against} (figures of the same date)"))
-        for p in said:  # the facts stay with their table
-            p.paragraph_format.keep_with_next = True
+            facts.append(("Against them", f"{v.against} (figures of the same date)"))
+        for n, (label, text) in enumerate(facts):
+            if n:
+                p.add_run().add_break()
+            p.add_run(f"{label}: ").bold = True
+            if label == "Rating" and v.rag:
+                w.rag_run(p, v.rag)
+                text = " " + text.split(" ", 1)[1]
+            p.add_run(parts.inert(text))
+        p.paragraph_format.widow_control = True
         caption = w.para(f"Figures: {m.where}: {m.text}", "Caption")
         caption.paragraph_format.keep_with_next = True
         heads = ("Date", "This council", "England", "Region", m.neighbours_heading, "Source")
