@@ -347,9 +347,15 @@ def page_text(page) -> str:
 
 # -- nothing gets out as markup or a control character; nothing suppressed becomes 0 ---------
 
-HOSTILE = PLAN.replace(
-    'text = "Children missing from home"', 'text = "Missing \\u001b[2J =cmd| <i>x</i>"'
-).replace('source = "DfE CIN 2022"', 'source = "=HYPERLINK(1) \\u009b31m"')
+HOSTILE = (
+    PLAN.replace(
+        'text = "Children missing from home"', 'text = "Missing \\u001b[2J =cmd| <i>x</i>"'
+    )
+    .replace('source = "DfE CIN 2022"', 'source = "=HYPERLINK(1) \\u009b31m"')
+    .replace(
+        'partnership = "Early Help Partnership"', 'partnership = "<img src=x onerror=alert(1)>"'
+    )
+)
 
 
 def test_hostile_measure_text_is_inert_in_every_format(tmp_path):
@@ -359,6 +365,7 @@ def test_hostile_measure_text_is_inert_in_every_format(tmp_path):
     rep = make_report(api.load(folder), TODAY)
     html = render(rep, "html", folder, tmp_path).decode()
     assert "<i>x</i>" not in html and "&lt;i&gt;x&lt;/i&gt;" in html
+    assert "<img" not in html and "Plan (&lt;img src=x onerror=alert(1)&gt;)" in html
     md = render(rep, "md", folder, tmp_path).decode()
     assert "\x1b" not in md and "\x9b" not in md and "<i>" not in md
     raw = render(rep, "csv", folder, tmp_path).decode("utf-8-sig")
