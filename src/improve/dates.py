@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from .errors import ImproveError
@@ -135,3 +136,16 @@ def next_report_due(review: str | None, meeting: date) -> date | None:
     after `meeting` (None without a cadence)."""
     months = CADENCE_MONTHS.get(review or "")
     return add_months(meeting, months) if months else None
+
+
+def with_next_report(
+    seen: Mapping[str, tuple[str, date]], reviews: Mapping[str, str | None]
+) -> dict[str, tuple[str, date, date | None]]:
+    """Plan id → (body, meeting, next report due) for the plans in `reviews` (plan id →
+    its review cycle) that `seen` says were reported: the one reading of a plan's last
+    report, for a full run and for a run from today's memo alike."""
+    return {
+        pid: (body, on, next_report_due(reviews[pid], on))
+        for pid, (body, on) in seen.items()
+        if pid in reviews
+    }

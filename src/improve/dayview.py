@@ -65,37 +65,44 @@ def open_day(
             return None, cache
         seen.add(entry[4])
         out.append(plan_day(path, entry[1], memo[1], memo[2]))
-    if not out or not _nothing_to_record(plans, db_path, out, today):
+    fps = {p.plan_id: p.fingerprint for p in out}
+    if not out or not nothing_to_record(plans, db_path, fps, [], today):
         return None, cache
     cache.save()  # a file's entry may have settled
     return DayView(plans, today, out), cache
 
 
-def _nothing_to_record(plans: Path, db_path: Path, days, today: date) -> bool:
+def nothing_to_record(
+    plans: Path,
+    db_path: Path,
+    fingerprints: Mapping[str, str],
+    failed: list[Path],
+    today: date,
+    env: Mapping[str, str] | None = None,
+) -> bool:
+    """The one test, for a run from the memos and a full run alike, that the history has
+    nothing to record: no write noted and not yet recorded, every plan recorded as at
+    today with these bytes, no file newly failing, and no commit unread
+    (history/quick.py reads the database without opening the store)."""
     from . import gitlog, journal
     from .history import quick
 
     if journal.pending(plans):
         return False
-    fps = {p.plan_id: p.fingerprint for p in days}
-    return quick.nothing_to_record(db_path, fps, [], today, gitlog.quick_head(plans), plans)
+    head = gitlog.quick_head(plans, env)
+    return quick.nothing_to_record(db_path, dict(fingerprints), failed, today, head, plans)
 
 
 def reported(view: DayView, db_path: Path) -> dict[str, tuple[str, date, date | None]] | None:
     """As Workspace.reported: plan id → (body, meeting, next report due), for the plans
     of the view; None when the history cannot be read without its store."""
-    from .dates import next_report_due
+    from .dates import with_next_report
     from .history import quick
 
     seen = quick.last_reported(db_path)
     if seen is None:
         return None
-    reviews = {p.plan_id: p.review for p in view.plans}
-    return {
-        pid: (body, on, next_report_due(reviews[pid], on))
-        for pid, (body, on) in seen.items()
-        if pid in reviews
-    }
+    return with_next_report(seen, {p.plan_id: p.review for p in view.plans})
 
 
 def remember(
@@ -125,4 +132,4 @@ def remember(
     cache.save()
 
 
-__all__ = ["DayView", "json_of", "open_day", "remember"]
+__all__ = ["DayView", "json_of", "nothing_to_record", "open_day", "remember"]

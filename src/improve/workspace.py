@@ -32,24 +32,19 @@ from .change import Change, is_text
 from .errors import ConflictError, EditError, HistoryError, PlanFileError
 from .files import (
     STALE_TEMP,
-    atomic_write,
     leftover_temps,
     plan_lock,
-    real_plan_path,
     remove_leftovers,
 )
 from .folder import load_folder, refresh_folder
 from .history.paths import resolve_path
 from .loader import (
-    MAX_BYTES,
     LoadedFile,
     Portfolio,
-    file_size,
-    fingerprint,
-    outside_link,
 )
 from .measure_edit import MeasureChange, MeasureUpdated
 from .model import Action, Target, is_plan_id
+from .saving import Noted, read_for_edit, refuse_outside, write_edited
 
 if TYPE_CHECKING:
     from .cache import PlanCache
@@ -86,10 +81,6 @@ class Updated:
         """`statuses` with the changed plan's worked out again; the rest kept."""
         pid = self.target.plan_id
         return [self.status if ps.plan.id == pid else ps for ps in statuses]
-
-
-# what a write is noted with in the journal: plans folder, file, plan id, ref, author, day
-Noted = tuple[Path, Path, str, str, str | None, date]
 
 
 class Workspace:
@@ -252,12 +243,11 @@ class Workspace:
             self.warn(f"history not recorded: {exc}")
 
     def _nothing_to_record(self, portfolio: Portfolio, today: date) -> bool:
-        from .history import quick
+        from .dayview import nothing_to_record
 
         fps = {f.plan.id: f.fingerprint for f in portfolio.files if f.plan is not None}
         failed = [f.path for f in portfolio.failed]
-        head = gitlog.quick_head(self.plans, self.env)
-        return quick.nothing_to_record(self.db_path, fps, failed, today, head, self.plans)
+        return nothing_to_record(self.plans, self.db_path, fps, failed, today, self.env)
 
     def read_commits(self, store: HistoryStore, today: date) -> None:
         """Record the plans' commits the history has not read (gitlog.read_into), before
@@ -277,7 +267,7 @@ class Workspace:
     ) -> dict[str, tuple[str, date, date | None]]:
         """Plan id → (body, meeting, next report due) for the plans of `statuses` that were
         reported to a committee; {} (after a warning) when the history cannot say."""
-        from .dates import next_report_due
+        from .dates import with_next_report
         from .history import quick
 
         if not self.use_history:
@@ -292,12 +282,7 @@ class Workspace:
             except HistoryError as exc:
                 self.warn(f"history not read: {exc}")
                 return {}
-        plans = {ps.plan.id: ps.plan for ps in statuses}
-        return {
-            pid: (body, on, next_report_due(plans[pid].review, on))
-            for pid, (body, on) in seen.items()
-            if pid in plans
-        }
+        return with_next_report(seen, {ps.plan.id: ps.plan.review for ps in statuses})
 
     # -- changing ------------------------------------------------------------------------
 
@@ -435,40 +420,9 @@ class Workspace:
         expected: str | None,
         expected_action: Action | None = None,
     ) -> Updated | MeasureUpdated:
-        target_outside = outside_link(path, self.plans)
-        if target_outside is not None:
-            raise PlanFileError(
-                f"{path.name} is a link to {target_outside}, outside the plans folder; it "
-                "is neither read nor changed",
-                code="outside-link",
-            )
+        refuse_outside(path, self.plans)
         with plan_lock(path):
-            real = real_plan_path(path)
-            remove_leftovers(leftover_temps(real.parent, real.name))  # a crashed write's
-            if file_size(path) > MAX_BYTES:
-                raise PlanFileError(
-                    f"{path.name} is over {MAX_BYTES // 1024 // 1024} MB, more than a plan "
-                    "file may be; `improve check` says more",
-                    code="plan-has-errors",
-                )
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                raise EditError(
-                    f"cannot read {path.name}: {exc.strerror}", code="os-error"
-                ) from None
-            fp = fingerprint(raw)
-            if expected is not None and fp != expected:
-                raise ConflictError(
-                    f"{path.name} changed on disk since it was loaded; nothing was written — "
-                    "reload and try again"
-                )
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise PlanFileError(
-                    f"{path.name} is not UTF-8 text; fix it first", code="plan-has-errors"
-                ) from None
+            real, text, fp = read_for_edit(path, expected)
             from .editing import Edited, edit_text, read_plan  # tomlkit: only when editing
 
             data, before = read_plan(text, path, self.plans)  # the first parse
@@ -548,44 +502,9 @@ class Workspace:
                 written[0].history_warning = f"written; history not recorded: {exc}"
             return written[0]
 
-    def _commit(
-        self,
-        path: Path,
-        target: Target,
-        edited,
-        text: str,
-        fp: str,
-        today: date,
-        noted: Noted | None,
-    ) -> tuple[Updated | MeasureUpdated, Path | None]:
-        """Replace the file with the edited text; with `noted` (the journal's plans
-        folder, file, plan id, ref, author and day), the write is noted first (one that
-        cannot be noted is not made: journal.begin's EditError). Returns the
-        update and its note (None: not noted), which the caller ends once recorded."""
-        new_raw = edited.text.encode("utf-8")
-        new_fp = fingerprint(new_raw)
-        note = None
-        if noted is not None:  # with the text before, unless a note of the file has it
-            known = journal.has(noted[0], noted[1], fp)
-            note = journal.begin(
-                *noted, new_fp, base=fp, before=text, after=edited.text, known=known
-            )
-        try:
-            stamp = atomic_write(path, new_raw, expect=fp)
-        except BaseException:
-            journal.end(note)  # nothing was written
-            raise
-        edited.plan.fingerprint = new_fp
-        loaded = LoadedFile(path, edited.plan, edited.problems, new_fp, stamp)
-        status = rules.plan_status(edited.plan, today)
-        planned = getattr(edited, "planned", None)
-        if planned is not None:  # a measure's change (measure_edit.py)
-            done = MeasureUpdated(
-                target, path, edited.said, text, edited.text, loaded, status, planned
-            )
-            return done, note
-        action = next(st for st in status.actions() if st.action.ref == target.ref)
-        return Updated(target, path, edited.said, text, edited.text, loaded, status, action), note
+    def _commit(self, path: Path, target: Target, edited, text: str, fp: str, today: date,
+                noted: Noted | None) -> tuple[Updated | MeasureUpdated, Path | None]:  # fmt: skip
+        return write_edited(path, target, edited, text, fp, today, noted)
 
 
 class _NotThisPlan(Exception):
