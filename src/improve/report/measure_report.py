@@ -121,9 +121,12 @@ class MeasureEntry:
             return STATUS_WORDS.get(v.status, "")
         variance = v.measure.variance
         assert variance is not None
-        limits = (
-            f"green within {shown(variance.amber)}% of target, amber within {shown(variance.red)}%"
+        green = (
+            "green when the target is met"
+            if variance.amber == 0
+            else f"green within {shown(variance.amber)}% of target"
         )
+        limits = f"{green}, amber within {shown(variance.red)}%"
         return f"{v.rag.capitalize()} ({limits})"
 
     def trend_words(self, iso: bool = False) -> str:
