@@ -433,6 +433,13 @@ def edit_text(
         planned.table_sets,
         planned.removes,
     )
+    plan, problems = second_parse(new_body, planned.data, path, plans_root)
+    return Edited(bom + new_body, planned.said, plan, problems)
+
+
+def second_parse(new_body: str, meant: dict, path: Path, plans_root: Path | None):
+    """The edited text parsed again before it is written: it must read, say exactly what
+    was meant (`meant`), and be a valid plan; else nothing is written. (plan, problems)."""
     try:
         new_data = tomllib.loads(new_body)
     except tomllib.TOMLDecodeError as exc:
@@ -441,7 +448,7 @@ def edit_text(
             "nothing was written (please report this)",
             code="internal",
         ) from None
-    if new_data != planned.data:
+    if new_data != meant:
         raise EditError(
             "internal check failed: the edited file would not say exactly what was "
             "intended; nothing was written (please report this)",
@@ -453,7 +460,7 @@ def edit_text(
             f"the change would make the plan invalid: {_first_error(problems).message}",
             code="would-invalidate",
         )
-    return Edited(bom + new_body, planned.said, plan, problems)
+    return plan, problems
 
 
 def apply_change(

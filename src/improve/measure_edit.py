@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import math
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -342,8 +341,7 @@ def edit_measure_text(
 ) -> MeasureEdited:
     """The text after the change (the second parse checks it); nothing is written.
     EditError "no-change" when the plan already says all of it."""
-    from .editing import _first_error
-    from .loader import check_data
+    from .editing import second_parse  # tomlkit: only when editing
     from .positions import Positions
 
     bom = "\ufeff" if text.startswith("\ufeff") else ""
@@ -357,26 +355,7 @@ def edit_measure_text(
         )
     nl = "\r\n" if "\r\n" in body else "\n"
     new_body = measure_splice(body, Positions(body), planned, nl)
-    try:
-        new_data = tomllib.loads(new_body)
-    except tomllib.TOMLDecodeError as exc:
-        raise EditError(
-            f"internal check failed: the edit would break the file ({exc}); "
-            "nothing was written (please report this)",
-            code="internal",
-        ) from None
-    if new_data != planned.data:
-        raise EditError(
-            "internal check failed: the edited file would not say exactly what was "
-            "intended; nothing was written (please report this)",
-            code="internal",
-        )
-    plan, problems = check_data(new_data, new_body, path, plans_root, warnings=False)
-    if plan is None:
-        raise EditError(
-            f"the change would make the plan invalid: {_first_error(problems).message}",
-            code="would-invalidate",
-        )
+    plan, problems = second_parse(new_body, planned.data, path, plans_root)
     return MeasureEdited(bom + new_body, planned.said, plan, problems, planned)
 
 
