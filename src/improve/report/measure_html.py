@@ -78,6 +78,36 @@ def axis_range(lo: float, hi: float) -> tuple[float, float, list[float]]:
     return first, last, [first + i * step for i in range(count + 1)]
 
 
+def _series(m: MeasureEntry, x_of, y_of, out: list[str]) -> list[tuple[str, str, str]]:
+    """Each series with a figure, drawn into `out` as lines broken where a figure is
+    missing, with its markers; the series drawn, for the legend."""
+    drawn = []
+    for key, name, marker in LINES:
+        figures = [p.figure(key) for p in m.points]
+        if all(x is None for x in figures):
+            continue
+        drawn.append((key, name, marker))
+        colour, dash = SERIES[key]
+        width = 3 if key == "value" else 2
+        run: list[str] = []
+        for i, x in enumerate([*figures, None]):  # a gap where a figure is missing
+            if x is not None:
+                run.append(f"{x_of(i):.1f},{y_of(x):.1f}")
+                continue
+            if len(run) > 1:
+                out.append(
+                    f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
+                    f'stroke-width="{width}" stroke-dasharray="{dash}"/>'
+                )
+            run = []
+        out += [
+            _marker(marker, x_of(i), y_of(x), colour)
+            for i, x in enumerate(figures)
+            if x is not None
+        ]
+    return drawn
+
+
 def chart_svg(m: MeasureEntry, ids: str) -> str:
     """The chart of one measure's figures over time, as inline SVG."""
     v = m.view
@@ -138,30 +168,7 @@ def chart_svg(m: MeasureEntry, ids: str) -> str:
             f'<text x="{WIDTH - RIGHT}" y="{y - 5:.1f}" font-size="11" fill="{colour}" '
             f'text-anchor="end">Target {e(v.show(v.target))}</text>'
         )
-    drawn = []
-    for key, name, marker in LINES:
-        figures = [p.figure(key) for p in m.points]
-        if all(x is None for x in figures):
-            continue
-        drawn.append((key, name, marker))
-        colour, dash = SERIES[key]
-        width = 3 if key == "value" else 2
-        run: list[str] = []
-        for i, x in enumerate([*figures, None]):  # a gap where a figure is missing
-            if x is not None:
-                run.append(f"{x_of(i):.1f},{y_of(x):.1f}")
-                continue
-            if len(run) > 1:
-                out.append(
-                    f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
-                    f'stroke-width="{width}" stroke-dasharray="{dash}"/>'
-                )
-            run = []
-        out += [
-            _marker(marker, x_of(i), y_of(x), colour)
-            for i, x in enumerate(figures)
-            if x is not None
-        ]
+    drawn = _series(m, x_of, y_of, out)
     # the legend: each series' dash, marker and name
     at_y = HEIGHT - 8
     if v.target is not None:

@@ -81,36 +81,38 @@ def fit_rows(ws, widths: tuple[int, ...], span: int) -> None:
         ws.row_dimensions[r].height = max(15, 14.5 * lines + 3)
 
 
-def render_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.cell_range import CellRange
-    from openpyxl.writer.excel import ExcelWriter
+class _Book:
+    """The workbook being made and its shared styles: one style object per colour, and
+    each cell styled as the first cell styled that way was (copied whole)."""
 
-    wb = Workbook()
-    thin = Side(style="thin", color="6B6B6B")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    head_fg, head_bg = next((fg, bg) for n, fg, bg in PAIRS if n == "table header")
-    rec_fg, rec_bg = next((fg, bg) for n, fg, bg in PAIRS if n == "recommendation rows")
-    theme_fg, theme_bg = next((fg, bg) for n, fg, bg in PAIRS if n == "theme rows")
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Border, Side
 
-    templates: dict[tuple, Any] = {}  # the first openpyxl cell styled each way
-    fills: dict[str, PatternFill] = {}
-    fonts: dict[str, Font] = {}
+        self.wb = Workbook()
+        thin = Side(style="thin", color="6B6B6B")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.templates: dict[tuple, Any] = {}  # the first openpyxl cell styled each way
+        self.fills: dict[str, Any] = {}
+        self.fonts: dict[str, Any] = {}
 
-    def fill(colour: str) -> PatternFill:  # one style object per colour, shared by every cell
-        if colour not in fills:
-            fills[colour] = PatternFill("solid", start_color=argb(colour), end_color=argb(colour))
-        return fills[colour]
+    def fill(self, colour: str):  # one style object per colour, shared by every cell
+        from openpyxl.styles import PatternFill
 
-    def bold(colour: str) -> Font:
-        if colour not in fonts:
-            fonts[colour] = Font(bold=True, color=argb(colour))
-        return fonts[colour]
+        if colour not in self.fills:
+            self.fills[colour] = PatternFill("solid", start_color=argb(colour),
+                                             end_color=argb(colour))  # fmt: skip
+        return self.fills[colour]
 
-    def put(ws, row: int, col: int, value, number_format: str | None = None, **style):
+    def bold(self, colour: str):
+        from openpyxl.styles import Font
+
+        if colour not in self.fonts:
+            self.fonts[colour] = Font(bold=True, color=argb(colour))
+        return self.fonts[colour]
+
+    def put(self, ws, row: int, col: int, value, number_format: str | None = None, **style):
         cell = ws.cell(row=row, column=col)
         if isinstance(value, str):
             cell.value = neutralise(no_controls(value))  # a workbook cannot hold them
@@ -120,7 +122,7 @@ def render_xlsx(report: Report) -> bytes:
         if number_format is None and isinstance(value, date | datetime):
             number_format = "dd/mm/yyyy"
         key = (id(style.get("font")), id(style.get("fill")), number_format)
-        known = templates.get(key)
+        known = self.templates.get(key)
         if known is not None:
             # The style of an identical cell, copied whole: setting font, fill, border and
             # alignment one by one costs a hash of each per cell (seconds at 2,000 rows).
@@ -128,30 +130,31 @@ def render_xlsx(report: Report) -> bytes:
             return cell
         if number_format:
             cell.number_format = number_format
-        cell.alignment = wrap
-        cell.border = border
+        cell.alignment = self.wrap
+        cell.border = self.border
         if "font" in style:
             cell.font = style["font"]
         if "fill" in style:
             cell.fill = style["fill"]
-        templates[key] = cell
+        self.templates[key] = cell
         return cell
 
-    def merge(ws, row: int) -> None:
+    def merge(self, ws, row: int) -> None:
+        from openpyxl.worksheet.cell_range import CellRange
+
         # a range added as it is: openpyxl's merge_cells re-formats every cell it covers
         ws.merged_cells.add(CellRange(min_col=1, min_row=row, max_col=len(COLUMNS), max_row=row))
 
-    def rag_style(rag: str | None) -> dict:
+    def rag_style(self, rag: str | None) -> dict:
         fg, bg = RAG_FILL.get(rag or "dropped", RAG_FILL["dropped"])
-        return {"font": bold(fg), "fill": fill(bg)}
+        return {"font": self.bold(fg), "fill": self.fill(bg)}
 
-    def header(ws, names, row: int = 1) -> None:
+    def header(self, ws, names, row: int = 1) -> None:
+        fg, bg = _pair("table header")
         for col, name in enumerate(names, 1):
-            put(
-                ws, row, col, name,
-                font=bold(head_fg), fill=fill(head_bg),
-            )  # fmt: skip
+            self.put(ws, row, col, name, font=self.bold(fg), fill=self.fill(bg))
 
+    @staticmethod
     def page_setup(ws, title: str, header_row: int) -> None:
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -162,125 +165,32 @@ def render_xlsx(report: Report) -> bytes:
         ws.oddFooter.left.text = no_controls(title).replace("&", "&&")[:200]
         ws.oddFooter.right.text = "Page &P of &N"
 
-    summary = wb.active
-    summary.title = "Summary"
-    names = ["Plan", "Title", "As at", "% complete", "RAG", "Complete", "Actions"]
-    names += [rag_label(c) for c, _ in KEY] + ["Overdue", "Stale", "Last reported", "Next due"]
-    header(summary, names)
-    for r, pr in enumerate(report.plans, 2):
-        h = pr.headline
-        last = (
-            f"{pr.last_reported[0]}, {pr.last_reported[1].isoformat()}" if pr.last_reported else ""
-        )
-        values = [
-            pr.plan.id, pr.plan.title, report.today,
-            None if h.percent is None else round(h.percent / 100, 4),
-            rag_label(pr.status.rollup.rag), h.complete, h.total,
-            *(h.counts.get(c, 0) for c, _ in KEY), h.overdue, h.stale, last,
-            pr.next_report_due,
-        ]  # fmt: skip
-        for c, value in enumerate(values, 1):
-            style = rag_style(pr.status.rollup.rag) if c == 5 else {}
-            put(summary, r, c, value, number_format="0%" if c == 4 else None, **style)
-    for c, width in enumerate((26, 44, 12, 11, 9, 10, 9, 7, 7, 7, 7, 7, 9, 7, 30, 12), 1):
-        summary.column_dimensions[get_column_letter(c)].width = width
-    summary.freeze_panes = "A2"
-    summary.auto_filter.ref = f"A1:{get_column_letter(len(names))}{max(2, len(report.plans) + 1)}"
-    page_setup(summary, report.title, 1)
 
+def _pair(name: str) -> tuple[str, str]:
+    return next((fg, bg) for n, fg, bg in PAIRS if n == name)
+
+
+def render_xlsx(report: Report) -> bytes:
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = _Book()
+    wb = book.wb
+    _summary(book, report)
     used = {"summary"}
     for pr in report.plans:
-        ws = wb.create_sheet(_sheet_name(pr.plan.id, used))
-        put(
-            ws,
-            1,
-            1,
-            f"{pr.plan.title}, as at {report.today.isoformat()}",
-            font=Font(bold=True, size=13),
-        )
-        merge(ws, 1)
-        put(ws, 2, 1, pr.headline.method)
-        merge(ws, 2)
-        header(ws, sheet_columns(pr.action_label), 3)
-        row = 4
-        theme = object()
-        for g in in_theme_order(pr.groups):
-            if g.theme and g.theme != theme:
-                put(
-                    ws, row, 1, g.theme,
-                    font=bold(theme_fg), fill=fill(theme_bg),
-                )  # fmt: skip
-                merge(ws, row)
-                row += 1
-            theme = g.theme
-            title = f": {g.title}" if g.title else ""
-            text = f"\n{g.text}" if g.text else ""
-            put(
-                ws,
-                row,
-                1,
-                f"{g.label} {g.ref}{title}{text}",
-                font=bold(rec_fg),
-                fill=fill(rec_bg),
-            )
-            merge(ws, row)
-            row += 1
-            own = []
-            if g.why_it_matters:
-                own.append(f"{WHY_HEADING}: {g.why_it_matters}")
-            if g.good_looks_like:
-                own.append(f"{GOOD_HEADING}:\n" + "\n".join(f"• {x}" for x in g.good_looks_like))
-            if own:
-                put(ws, row, 1, "\n".join(own))
-                merge(ws, row)
-                row += 1
-            for a in g.rows:
-                measures = "\n".join(ms.shown_iso for ms in a.measures)
-                stages = "\n".join(
-                    f"{s.label}: {s.due.isoformat() if s.due else '–'}"
-                    + (" (done)" if s.done else "")
-                    for s in a.stages
-                )
-                note = a.progress
-                said = (
-                    f"{note.on.isoformat()}"
-                    + (f", {note.by}" if note.by else "")
-                    + f":\n{note.text}"
-                    if note
-                    else ""
-                )
-                put(ws, row, 1, a.ref)
-                put(ws, row, 2, a.outcome)
-                put(ws, row, 3, f"{a.action}\n({a.why})")
-                put(ws, row, 4, measures)
-                put(ws, row, 5, "; ".join(a.leads))
-                put(ws, row, 6, a.due if a.due is not None else "–")
-                put(ws, row, 7, "\n".join(x for x in (stages, a.due_changes(iso=True)) if x))
-                put(ws, row, 8, a.percent / 100, number_format="0%")
-                put(ws, row, 9, rag_label(a.rag), **rag_style(a.rag))
-                put(ws, row, 10, said)
-                put(ws, row, 11, join(a.impact, a.impact_note))
-                row += 1
-        for c, width in enumerate(WIDTHS, 1):
-            ws.column_dimensions[get_column_letter(c)].width = width
-        fit_rows(ws, WIDTHS, len(COLUMNS))
-        ws.freeze_panes = "B4"
-        ws.auto_filter.ref = f"A3:{get_column_letter(len(COLUMNS))}{max(row - 1, 4)}"
-        page_setup(ws, pr.plan.title, 3)
-
+        _plan_sheet(book, wb.create_sheet(_sheet_name(pr.plan.id, used)), report, pr)
     if any(pr.measures for pr in report.plans):
-        spans = measures_sheet(wb.create_sheet("Measures"), report, header, page_setup)
+        spans = measures_sheet(wb.create_sheet("Measures"), report, book.header,
+                               book.page_setup)  # fmt: skip
         if any(len(m.points) > 1 for m, _, _ in spans):
-            charts_sheet(wb, wb["Measures"], spans, put)
-
+            charts_sheet(wb, wb["Measures"], spans, book.put)
     key = wb.create_sheet("Key")
-    header(key, ["RAG rating", "Meaning"])
+    book.header(key, ["RAG rating", "Meaning"])
     for r, (rag, words) in enumerate(KEY, 2):
-        put(key, r, 1, rag_label(rag), **rag_style(rag))
-        put(key, r, 2, words)
+        book.put(key, r, 1, rag_label(rag), **book.rag_style(rag))
+        book.put(key, r, 2, words)
     key.column_dimensions["A"].width = 14
     key.column_dimensions["B"].width = 40
-
     props = wb.properties
     props.title = no_controls(report.title)
     props.subject = "Progress report on improvement plans"
@@ -294,3 +204,109 @@ def render_xlsx(report: Report) -> bytes:
     with ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
     return out.getvalue()
+
+
+def _summary(book: _Book, report: Report) -> None:
+    """One row per plan."""
+    from openpyxl.utils import get_column_letter
+
+    summary = book.wb.active
+    summary.title = "Summary"
+    names = ["Plan", "Title", "As at", "% complete", "RAG", "Complete", "Actions"]
+    names += [rag_label(c) for c, _ in KEY] + ["Overdue", "Stale", "Last reported", "Next due"]
+    book.header(summary, names)
+    for r, pr in enumerate(report.plans, 2):
+        h = pr.headline
+        last = (
+            f"{pr.last_reported[0]}, {pr.last_reported[1].isoformat()}" if pr.last_reported else ""
+        )
+        values = [
+            pr.plan.id, pr.plan.title, report.today,
+            None if h.percent is None else round(h.percent / 100, 4),
+            rag_label(pr.status.rollup.rag), h.complete, h.total,
+            *(h.counts.get(c, 0) for c, _ in KEY), h.overdue, h.stale, last,
+            pr.next_report_due,
+        ]  # fmt: skip
+        for c, value in enumerate(values, 1):
+            style = book.rag_style(pr.status.rollup.rag) if c == 5 else {}
+            book.put(summary, r, c, value, number_format="0%" if c == 4 else None, **style)
+    for c, width in enumerate((26, 44, 12, 11, 9, 10, 9, 7, 7, 7, 7, 7, 9, 7, 30, 12), 1):
+        summary.column_dimensions[get_column_letter(c)].width = width
+    summary.freeze_panes = "A2"
+    summary.auto_filter.ref = f"A1:{get_column_letter(len(names))}{max(2, len(report.plans) + 1)}"
+    book.page_setup(summary, report.title, 1)
+
+
+def _plan_sheet(book: _Book, ws, report: Report, pr) -> None:
+    """A plan shaped like the committee's table: themes and recommendations as rows
+    across it, then their actions."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    put = book.put
+    put(ws, 1, 1, f"{pr.plan.title}, as at {report.today.isoformat()}",
+        font=Font(bold=True, size=13))  # fmt: skip
+    book.merge(ws, 1)
+    put(ws, 2, 1, pr.headline.method)
+    book.merge(ws, 2)
+    book.header(ws, sheet_columns(pr.action_label), 3)
+    row = 4
+    theme: object = object()
+    theme_fg, theme_bg = _pair("theme rows")
+    rec_fg, rec_bg = _pair("recommendation rows")
+    for g in in_theme_order(pr.groups):
+        if g.theme and g.theme != theme:
+            put(ws, row, 1, g.theme, font=book.bold(theme_fg), fill=book.fill(theme_bg))
+            book.merge(ws, row)
+            row += 1
+        theme = g.theme
+        title = f": {g.title}" if g.title else ""
+        text = f"\n{g.text}" if g.text else ""
+        put(ws, row, 1, f"{g.label} {g.ref}{title}{text}", font=book.bold(rec_fg),
+            fill=book.fill(rec_bg))  # fmt: skip
+        book.merge(ws, row)
+        row += 1
+        own = []
+        if g.why_it_matters:
+            own.append(f"{WHY_HEADING}: {g.why_it_matters}")
+        if g.good_looks_like:
+            own.append(f"{GOOD_HEADING}:\n" + "\n".join(f"• {x}" for x in g.good_looks_like))
+        if own:
+            put(ws, row, 1, "\n".join(own))
+            book.merge(ws, row)
+            row += 1
+        for a in g.rows:
+            _action_row(book, ws, row, a)
+            row += 1
+    for c, width in enumerate(WIDTHS, 1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    fit_rows(ws, WIDTHS, len(COLUMNS))
+    ws.freeze_panes = "B4"
+    ws.auto_filter.ref = f"A3:{get_column_letter(len(COLUMNS))}{max(row - 1, 4)}"
+    book.page_setup(ws, pr.plan.title, 3)
+
+
+def _action_row(book: _Book, ws, row: int, a) -> None:
+    measures = "\n".join(ms.shown_iso for ms in a.measures)
+    stages = "\n".join(
+        f"{s.label}: {s.due.isoformat() if s.due else '–'}" + (" (done)" if s.done else "")
+        for s in a.stages
+    )
+    note = a.progress
+    said = (
+        f"{note.on.isoformat()}" + (f", {note.by}" if note.by else "") + f":\n{note.text}"
+        if note
+        else ""
+    )
+    put = book.put
+    put(ws, row, 1, a.ref)
+    put(ws, row, 2, a.outcome)
+    put(ws, row, 3, f"{a.action}\n({a.why})")
+    put(ws, row, 4, measures)
+    put(ws, row, 5, "; ".join(a.leads))
+    put(ws, row, 6, a.due if a.due is not None else "–")
+    put(ws, row, 7, "\n".join(x for x in (stages, a.due_changes(iso=True)) if x))
+    put(ws, row, 8, a.percent / 100, number_format="0%")
+    put(ws, row, 9, rag_label(a.rag), **book.rag_style(a.rag))
+    put(ws, row, 10, said)
+    put(ws, row, 11, join(a.impact, a.impact_note))
