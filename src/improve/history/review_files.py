@@ -34,13 +34,33 @@ STATE_COLUMNS = KEY + COLUMNS
 
 
 def _table(values: dict) -> str:
-    import tomlkit
+    """`key = value` lines for a review file's table (None values left out), written
+    directly: tomlkit took 12 s for a review of 20,000 actions, this takes a fraction of a
+    second. The values are the history's own: text, whole and decimal numbers, true or
+    false, dates and lists of text; `toml_value` writes each as TOML reads it back."""
+    return "".join(f"{key} = {toml_value(value)}\n" for key, value in values.items()
+                   if value is not None)  # fmt: skip
 
-    t = tomlkit.table()
-    for key, value in values.items():
-        if value is not None:
-            t.add(key, value)
-    return tomlkit.dumps(t)
+
+def toml_value(value) -> str:
+    """One value as TOML: a basic string with every control character escaped, a number
+    as Python writes it back exactly, a date, true or false, or a list of these."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        return text if any(c in text for c in ".eIn") else text + ".0"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        # JSON's escapes are TOML's (\" \\ \n \t \uXXXX …), but for DEL, which TOML
+        # also wants escaped
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    raise TypeError(f"a review file holds no {type(value).__name__}")
 
 
 def render(store, review_id: int) -> tuple[str, str]:
