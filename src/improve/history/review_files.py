@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -42,22 +43,28 @@ def _table(values: dict) -> str:
                    if value is not None)  # fmt: skip
 
 
+_PLAIN = re.compile(r'[^"\\\x00-\x1f\x7f]*')  # text that needs no escape in TOML
+
+
 def toml_value(value) -> str:
     """One value as TOML: a basic string with every control character escaped, a number
     as Python writes it back exactly, a date, true or false, or a list of these."""
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str:
+        if _PLAIN.fullmatch(value):
+            return f'"{value}"'
+        # JSON's escapes are TOML's (\" \\ \n \t \uXXXX …), but for DEL, which
+        # TOML also wants escaped
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if kind is bool:
         return "true" if value else "false"
-    if isinstance(value, int):
+    if kind is int:
         return str(value)
-    if isinstance(value, float):
+    if kind is float:
         text = repr(value)
-        return text if any(c in text for c in ".eIn") else text + ".0"
+        return text if any(c in text for c in ".en") else text + ".0"
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str):
-        # JSON's escapes are TOML's (\" \\ \n \t \uXXXX …), but for DEL, which TOML
-        # also wants escaped
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, list | tuple):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     raise TypeError(f"a review file holds no {type(value).__name__}")
