@@ -399,66 +399,16 @@ class ImproveApp(App):
 
     def action_report(self) -> None:
         """The report on the plan on screen, or on every plan; written by a worker."""
-        from .report import ReportFormat
+        from .report import choose_report
 
-        plan_id = getattr(self.screen, "plan_id", None)
-        if isinstance(self.screen, ReportFormat) or self.portfolio is None:
-            return
-        what = f"plan {plan_id}" if plan_id else "every plan"
-
-        def chosen(request) -> None:
-            if request is not None:
-                slow = " (a PDF of a long plan takes a minute)" if request.fmt == "pdf" else ""
-                self.notify(f"Writing the report as {request.fmt}…{slow}", timeout=4, markup=False)
-                self.write_report(request)
-
-        self.open(ReportFormat([plan_id] if plan_id else [], what), chosen)
-
-    @work(thread=True, group="report")
-    def write_report(self, request) -> None:
-        from ..loader import display_name
-        from .report import write_in_worker
-
-        try:
-            path = write_in_worker(self, request, Path.cwd())
-        except ImproveError as exc:
-            self.call_from_thread(
-                self.notify, f"Report not written: {exc}", severity="error", markup=False
-            )
-            return
-        self.call_from_thread(
-            self.notify,
-            f"Wrote the report: {display_name(path.resolve())}",
-            timeout=10,
-            markup=False,
-        )
+        choose_report(self)
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        """The palette's Screenshot: an SVG of the screen, written (by a worker) into the
-        folder improve was started in, and a note that says where (Textual's own writes
-        to ~/Downloads and says nothing when that folder is missing)."""
-        from textual.app import generate_datetime_filename
+        """The palette's Screenshot: an SVG of the screen, written by a worker into the
+        folder improve was started in (tui/report.py)."""
+        from .report import take_screenshot
 
-        svg = self.export_screenshot()
-        name = filename or generate_datetime_filename(self.title, ".svg")
-        self.write_screenshot(svg, Path(path) if path else Path.cwd(), name)
-
-    @work(thread=True, group="screenshot")
-    def write_screenshot(self, svg: str, folder: Path, name: str) -> None:
-        from ..files import atomic_write
-        from ..loader import display_name
-
-        target = folder / name
-        try:
-            atomic_write(target, svg.encode("utf-8"))
-        except ImproveError as exc:
-            self.call_from_thread(
-                self.notify, f"Screenshot not saved: {exc}", severity="error", markup=False
-            )
-            return
-        self.call_from_thread(
-            self.notify, f"Saved a screenshot: {display_name(target.resolve())}", markup=False
-        )
+        take_screenshot(self, filename, path)
 
     def action_help(self) -> None:
         from .modals import HelpScreen

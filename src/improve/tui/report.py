@@ -83,3 +83,67 @@ def write_in_worker(app: ImproveApp, request: ReportRequest, folder: Path) -> Pa
     path = folder / default_name(request.plan_ids, request.fmt, app.today)
     write_report(report, request.fmt, path, app.plans)
     return path
+
+
+def choose_report(app: ImproveApp) -> None:
+    """The format asked for, then the report on the plan on screen (or every plan)
+    written by a worker, which says where it went."""
+    plan_id = getattr(app.screen, "plan_id", None)
+    if isinstance(app.screen, ReportFormat) or app.portfolio is None:
+        return
+    what = f"plan {plan_id}" if plan_id else "every plan"
+
+    def chosen(request: ReportRequest | None) -> None:
+        if request is not None:
+            slow = " (a PDF of a long plan takes a minute)" if request.fmt == "pdf" else ""
+            app.notify(f"Writing the report as {request.fmt}…{slow}", timeout=4, markup=False)
+            app.run_worker(lambda: _report_written(app, request), name="write_report",
+                           group="report", thread=True)  # fmt: skip
+
+    app.open(ReportFormat([plan_id] if plan_id else [], what), chosen)
+
+
+def _report_written(app: ImproveApp, request: ReportRequest) -> None:
+    from ..errors import ImproveError
+    from ..loader import display_name
+
+    try:
+        path = write_in_worker(app, request, Path.cwd())
+    except ImproveError as exc:
+        app.call_from_thread(
+            app.notify, f"Report not written: {exc}", severity="error", markup=False
+        )
+        return
+    app.call_from_thread(
+        app.notify, f"Wrote the report: {display_name(path.resolve())}", timeout=10, markup=False
+    )
+
+
+def take_screenshot(app: ImproveApp, filename: str | None = None, path: str | None = None) -> None:
+    """An SVG of the screen, written by a worker into `path` (default: the folder improve
+    was started in), and a note that says where (Textual's own writes to ~/Downloads and
+    says nothing when that folder is missing)."""
+    from textual.app import generate_datetime_filename
+
+    svg = app.export_screenshot()
+    name = filename or generate_datetime_filename(app.title, ".svg")
+    folder = Path(path) if path else Path.cwd()
+    app.run_worker(lambda: _screenshot_written(app, svg, folder / name), name="write_screenshot",
+                   group="screenshot", thread=True)  # fmt: skip
+
+
+def _screenshot_written(app: ImproveApp, svg: str, target: Path) -> None:
+    from ..errors import ImproveError
+    from ..files import atomic_write
+    from ..loader import display_name
+
+    try:
+        atomic_write(target, svg.encode("utf-8"))
+    except ImproveError as exc:
+        app.call_from_thread(
+            app.notify, f"Screenshot not saved: {exc}", severity="error", markup=False
+        )
+        return
+    app.call_from_thread(
+        app.notify, f"Saved a screenshot: {display_name(target.resolve())}", markup=False
+    )
