@@ -384,6 +384,11 @@ class Workspace:
             done.commit_note = f"not committed: {why_not}"
         return done
 
+    def plan_path(self, plan_id: str) -> Path:
+        """The file of plan `plan_id`: PLANS/ID.toml when it holds it, else found in the
+        folder; EditError naming the plans there are."""
+        return self._find(plan_id, None)
+
     def _find(self, plan_id: str, portfolio: Portfolio | None) -> Path:
         if portfolio is None:
             guess = self.plans / f"{plan_id}.toml"

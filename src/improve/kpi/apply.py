@@ -115,20 +115,6 @@ def _notes(figures: Figures, neighbours: Neighbours | None) -> list[str]:
     return notes
 
 
-def plan_file(ws: Workspace, plan_id: str) -> Path:
-    """The plan's file, or EditError naming the plans there are."""
-    portfolio = ws.load()
-    loaded = portfolio.file_for(plan_id)
-    if loaded is None:
-        known = ", ".join(p.id for p in portfolio.plans) or "none"
-        raise EditError(
-            f'no plan "{plan_id}" in {portfolio.root} (plans: {known})',
-            code="unknown-plan",
-            field="target",
-        )
-    return loaded.path
-
-
 def planned_on_file(path: Path, change: MeasureChange | str, root: Path) -> PlannedMeasure | None:
     """The change worked out on the file as it is (nothing written); with a measure's id
     alone, only that the measure is there is checked (EditError if not)."""
@@ -163,7 +149,7 @@ def kpi_import(
 ) -> KpiImport:
     """Read the files, then write the measure's readings and comparators (unless
     `dry_run`). The measure is looked for before the files are read."""
-    path = plan_file(ws, plan_id)
+    path = ws.plan_path(plan_id)  # PLANS/ID.toml first: no other plan is read
     planned_on_file(path, measure, ws.plans)  # the measure is there, before a big file is read
     nb = read_neighbours(neighbours, la) if neighbours is not None else None
     figures = read_ees(ees, column, la, nb.names if nb else (), list(where))
