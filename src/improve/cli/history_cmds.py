@@ -10,7 +10,7 @@ import click
 
 from .common import emit_json, load
 from .errors import Failed, echo
-from .options import global_options, settings
+from .options import commit_options, global_options, settings
 
 
 def _store(s):
@@ -59,15 +59,7 @@ def review() -> None:
     "--attendee", "attendees", multiple=True, metavar="NAME", help="Who was there; repeatable."
 )
 @click.option("--by", help="Who records it (default: IMPROVE_USER, git user.name, login).")
-@click.option(
-    "--commit/--no-commit", default=None,
-    help="Commit the review's file to git, it alone (default: IMPROVE_COMMIT=1, or the "
-    "plans folder's improve.toml).",
-)  # fmt: skip
-@click.option(
-    "--no-verify", is_flag=True,
-    help="With a commit: the repository's pre-commit and commit-msg hooks do not run.",
-)  # fmt: skip
+@commit_options("the review's file")
 def record(note, attendees, by, commit, no_verify) -> None:
     """Snapshot every plan as at today (--today), as a review to compare with later.
 

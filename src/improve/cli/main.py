@@ -17,7 +17,7 @@ from .errors import Failed, ImproveGroup, echo
 from .history_cmds import register
 from .import_cmd import register as register_import
 from .kpi_cmd import register as register_kpi
-from .options import DATE, PERCENT, global_options, settings
+from .options import DATE, PERCENT, commit_options, global_options, settings
 from .programme_cmd import register as register_programme
 from .read_cmds import register as register_reading
 from .report_cmd import register as register_report
@@ -249,17 +249,7 @@ def _reading(value: str) -> tuple[str, str]:
 @click.option(
     "--by", help="Who is making the change (default: IMPROVE_USER, git user.name, login)."
 )
-@click.option(
-    "--commit/--no-commit",
-    default=None,
-    help="Commit the plan file to git, it alone, as by --by (default: IMPROVE_COMMIT=1, "
-    "or the plans folder's improve.toml).",
-)
-@click.option(
-    "--no-verify",
-    is_flag=True,
-    help="With a commit: the repository's pre-commit and commit-msg hooks do not run.",
-)
+@commit_options("the plan file, as by --by,")
 def update(
     target,
     percent,

@@ -137,3 +137,23 @@ def settings(ctx: click.Context | None = None) -> Settings:
         Path(os.environ["IMPROVE_DB"]) if os.environ.get("IMPROVE_DB") else None
     )
     return Settings(Path(plans), today, db, today_given)
+
+
+def commit_options(what: str):
+    """`--commit/--no-commit` and `--no-verify`, for a command that writes `what` ("the
+    plan file", "the review's file"): one wording of the policy for every command."""
+
+    def add(command):
+        command = click.option(
+            "--no-verify",
+            is_flag=True,
+            help="With a commit: the repository's pre-commit and commit-msg hooks do not run.",
+        )(command)
+        return click.option(
+            "--commit/--no-commit",
+            default=None,
+            help=f"Commit {what} to git, it alone (default: IMPROVE_COMMIT=1, or the plans "
+            "folder's improve.toml).",
+        )(command)
+
+    return add

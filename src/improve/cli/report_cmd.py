@@ -10,7 +10,7 @@ import click
 
 from .common import load
 from .errors import echo
-from .options import DATE, global_options, settings
+from .options import DATE, commit_options, global_options, settings
 
 FORMAT_CHOICES = ("html", "pdf", "docx", "xlsx", "md", "csv")
 
@@ -40,15 +40,7 @@ FORMAT_CHOICES = ("html", "pdf", "docx", "xlsx", "md", "csv")
 @click.option("--for", "body", metavar="BODY", help="The committee or board it is for.")
 @click.option("--meeting", type=DATE, metavar="DATE", help="The date of that meeting.")
 @click.option("--by", help="Who produced it (default: IMPROVE_USER, git user.name, login).")
-@click.option(
-    "--commit/--no-commit", default=None,
-    help="With --for: commit the file that records it to git, it alone (default: "
-    "IMPROVE_COMMIT=1, or the plans folder's improve.toml).",
-)  # fmt: skip
-@click.option(
-    "--no-verify", is_flag=True,
-    help="With a commit: the repository's pre-commit and commit-msg hooks do not run.",
-)  # fmt: skip
+@commit_options("the file that records it (with --for)")
 def report(plan_ids, fmt, output, template, since, body, meeting, by, commit, no_verify) -> None:
     """The committee's progress report on one plan, several or all.
 
