@@ -78,7 +78,10 @@ class Built:
     action_label: str | None = None  # what it calls an action ("How it will be achieved")
     numbered: int = 0
     kept_as_extra: dict[str, str] = field(default_factory=dict)  # header → extra key
-    capitals: set[str] = field(default_factory=set)  # words the source writes in capitals
+    # the words the source writes in capitals (its acronyms), read from the grid only
+    # when a heading in capitals is met (rows.calm): None until then
+    capitals: set[str] | None = None
+    grid: Any = None  # the grid read (for `capitals`)
     read_as: dict[int, str] = field(default_factory=dict)  # column → what its cells became
 
     def actions(self) -> list[ActionIn]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from .action_cells import _action, leading_status
 from .built import (
@@ -55,7 +56,7 @@ def build(grid: Grid, header: Header, today: dt.date) -> Built:
     )
 
     out.headings = [clean(t) for t in grid.headings]
-    out.capitals = capitals_in(grid)
+    out.grid = grid
     from .columns import action_label
 
     out.action_label = next(
@@ -155,7 +156,7 @@ def _spanning(row, out: Built, rec, theme, refs: set[str]):
         tid = m[1].upper()
         if any(t.id == tid for t in out.themes):
             tid = f"{tid}-{len(out.themes) + 1}"
-        out.themes.append(ThemeIn(tid, calm(_short(m[2]), out.capitals)))
+        out.themes.append(ThemeIn(tid, calm(_short(m[2]), lambda: _capitals(out))))
         return None, tid
     for pattern, what in ((_WHY, "why this is important"), (_GOOD, "what good looks like")):
         m = pattern.match(text)
@@ -177,7 +178,7 @@ def _spanning(row, out: Built, rec, theme, refs: set[str]):
         m = _LABELLED.match(text)
         if m:
             out.label = out.label or m[1].strip().capitalize()
-            ref, body, labelled = m[2], calm(m[3].strip(), out.capitals), True
+            ref, body, labelled = m[2], calm(m[3].strip(), lambda: _capitals(out)), True
         else:
             m = _NUMBERED.match(text)
             if m:
@@ -239,20 +240,27 @@ def _about(rec: RecommendationIn | None, text: str, out: Built, where: str) -> N
     rec.extra["membership"] = [x.strip() for x in BULLETS.split(m[1]) if x.strip()]
 
 
-def calm(text: str, capitals: set[str]) -> str:
+def calm(text: str, capitals: Callable[[], set[str]]) -> str:
     """A heading written in capitals ("THE VARIATION IN THE SKILLS OF SOME SCHOOLS") in
     sentence case, keeping the words the document writes in capitals elsewhere ("SEND",
     "EHC"); any other text as it is."""
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) < 6 or any(ch.islower() for ch in letters):  # not "SEND" alone
         return text
+    known = capitals()
 
     def word(m: re.Match) -> str:
         w = m[0]
-        return w if w in capitals else w.lower()
+        return w if w in known else w.lower()
 
     out = re.sub(r"[A-Z][A-Z'’]*", word, text)
     return out[:1].upper() + out[1:]
+
+
+def _capitals(out: Built) -> set[str]:
+    if out.capitals is None:
+        out.capitals = capitals_in(out.grid) if out.grid is not None else set()
+    return out.capitals
 
 
 def capitals_in(grid: Grid) -> set[str]:
