@@ -403,6 +403,14 @@ class ImproveApp(App):
 
         choose_report(self)
 
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """The command palette's own "Screenshot" (Textual's writes to ~/Downloads, and
+        says "Failed to save screenshot" when there is none): ours, here, said where."""
+        self.action_screenshot(filename, path)
+        return None
+
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """The palette's Screenshot: an SVG of the screen, written by a worker into the
         folder improve was started in (tui/report.py)."""
