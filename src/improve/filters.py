@@ -129,8 +129,8 @@ class ActionFilter:
             if self.plan and p.plan_id != self.plan:
                 continue
             for f in p.facts:
-                if (not self.pending or f[4]) and self.matches_facts(
-                    p.plan_id, f[1], f[2], f[3], f[7], f[5], f[6], today
+                if (not self.pending or f.pending) and self.matches_facts(
+                    p.plan_id, f.rag, f.overdue, f.stale, f.leads, f.open, f.next_due, today
                 ):
                     n += 1
         return n

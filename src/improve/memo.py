@@ -18,32 +18,51 @@ import marshal
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .tally import Rollup, tally
+from .tally import Counted, Rollup, tally
 
 if TYPE_CHECKING:
     from . import rules
 
-# one action: (ref, rag, overdue, stale, pending, open, next due as an ordinal or 0,
-# leads in force, weight, percent, dropped, complete, the action's text, the due date in
-# force as an ordinal or 0, why the rules gave its colour)
-Fact = tuple[
-    str, str | None, bool, bool, bool, bool, int, tuple[str, ...], float, int, bool, bool,
-    str, int, str,
-]  # fmt: skip
+
+class Fact(NamedTuple):
+    """One action as the rules saw it on the day: what the filters, the roll-up, the
+    briefing and `actions --json` read (kept as a plain tuple, marshalled; `Fact._make`
+    names it again)."""
+
+    ref: str
+    rag: str | None
+    overdue: bool
+    stale: bool
+    pending: bool  # a new due date asked for, awaiting a decision
+    open: bool
+    next_due: int  # as a day ordinal, 0 for none
+    leads: tuple[str, ...]  # in force: the action's, else its recommendation's
+    weight: float
+    percent: int
+    dropped: bool
+    complete: bool
+    text: str  # the action's text
+    due: int  # the due date in force, as a day ordinal, 0 for none
+    why: str  # why the rules gave its colour
+
+    def counted(self) -> Counted:
+        """What the roll-up counts of it (tally.Counted)."""
+        return (self.dropped, self.rag, self.complete, self.overdue, self.stale, self.weight,
+                self.percent)  # fmt: skip
 
 
 def summary_of(ps: rules.PlanStatus) -> bytes:
     from .rules import pending_extension
 
     p, r = ps.plan, ps.rollup
-    facts = []
+    facts: list[tuple[Any, ...]] = []  # plain tuples: marshal keeps no NamedTuple
     for rs in ps.recommendations:
         rec_leads = tuple(rs.recommendation.leads)
         for st in rs.actions:
             a = st.action
-            facts.append((
+            facts.append((  # the fields of Fact, in order
                 a.ref, st.rag, st.overdue, st.stale,
                 bool(a.extensions) and pending_extension(a) is not None, st.open,
                 st.next_due.toordinal() if st.next_due else 0,
@@ -80,7 +99,7 @@ def plan_day(path: Path, fingerprint: str, summary: Any, js: Any) -> PlanDay:
     plan_id, title, kind, review, r, facts = marshal.loads(summary)
     parts = tuple(marshal.loads(js)) if js is not None else None
     return PlanDay(path, path.name, fingerprint, plan_id, title, kind, review, Rollup(*r),
-                   facts, parts)  # fmt: skip
+                   list(map(Fact._make, facts)), parts)  # fmt: skip
 
 
 @dataclass
@@ -94,9 +113,7 @@ class DayView:
     def total(self) -> Rollup:
         """The portfolio's roll-up: the same loop, over the same actions in the same order,
         as `rules.portfolio_rollup`."""
-        return tally(
-            (f[10], f[1], f[11], f[2], f[3], f[8], f[9]) for p in self.plans for f in p.facts
-        )
+        return tally(f.counted() for p in self.plans for f in p.facts)
 
     def actions(self) -> int:
         return sum(p.rollup.total + p.rollup.dropped for p in self.plans)
@@ -123,8 +140,8 @@ class _Seen:
     __slots__ = ("_due", "action", "rag", "why")
 
     def __init__(self, f: Fact) -> None:
-        self.action = _Action(f[0], f[12])
-        self.rag, self.why, self._due = f[1], f[14], f[13]
+        self.action = _Action(f.ref, f.text)
+        self.rag, self.why, self._due = f.rag, f.why, f.due
 
     @property
     def due(self) -> date | None:
