@@ -10,6 +10,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from typing import IO, Any
 
 import click
 
@@ -43,7 +44,7 @@ OPTION = {
 DB_HINT = "give --db PATH (or set IMPROVE_DB) to keep the history in another file"
 
 # what helps next, by the error's code
-HINT: dict[str, Callable[[dict], str]] = {
+HINT: dict[str, Callable[[dict[str, Any]], str]] = {
     "plan-has-errors": lambda v: "`improve check` lists them",
     "unknown-action": lambda v: (
         f"`improve actions --plan {v['plan_id']}` lists its actions" if v.get("plan_id") else ""
@@ -69,7 +70,8 @@ REWORD: dict[str, str] = {
 def say(exc: ImproveError) -> str:
     """The one-line message for an error, in the command line's words."""
     message = REWORD.get(exc.code, exc.message)
-    hint = HINT.get(exc.code, lambda v: "")(exc.values)
+    hint_for = HINT.get(exc.code)
+    hint = hint_for(exc.values) if hint_for is not None else ""
     if hint:
         message += f"; {hint}"
     option = OPTION.get(exc.field or "")
@@ -90,7 +92,7 @@ class Failed(click.ClickException):
 
     exit_code = 1
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         echo(f"improve: {self.message}", err=True)
 
 
@@ -98,7 +100,7 @@ class ImproveGroup(click.Group):
     """The command group: every `ImproveError` a command raises is said here, once, and
     anything unforeseen is one line too, never a traceback (IMPROVE_DEBUG=1 shows it)."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ImproveError as exc:

@@ -6,14 +6,23 @@ that only read plans carry on with a warning.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from .common import emit_json, load
 from .errors import Failed, echo
-from .options import commit_options, global_options, settings
+from .options import Settings, commit_options, global_options, settings
+
+if TYPE_CHECKING:
+    from ..cache import PlanCache
+    from ..history.store import HistoryStore
+    from ..loader import Portfolio
+    from ..memo import PlanSeen
+    from ..rules import PlanStatus
 
 
-def _store(s):
+def _store(s: Settings) -> HistoryStore:
     """The history store alone (as Workspace.require_store opens it), closed when the
     command ends: for a run answered from today's memo, which needs no workspace."""
     from ..history.paths import resolve_path
@@ -29,13 +38,15 @@ def _store(s):
     return store
 
 
-def _index(store, s) -> None:
+def _index(store: HistoryStore, s: Settings) -> None:
     """Read in review files from other clones (reviews/ in the plans folder)."""
     for problem in store.index_review_files(s.plans):
         echo(f"improve: warning: {problem}", err=True)
 
 
-def loaded_and_synced(s, cache=None):
+def loaded_and_synced(
+    s: Settings, cache: PlanCache | None = None
+) -> tuple[HistoryStore, Portfolio, list[PlanStatus]]:
     from .. import api
     from ..dayview import remember
 
@@ -60,7 +71,13 @@ def review() -> None:
 )
 @click.option("--by", help="Who records it (default: IMPROVE_USER, git user.name, login).")
 @commit_options("the review's file")
-def record(note, attendees, by, commit, no_verify) -> None:
+def record(
+    note: str | None,
+    attendees: tuple[str, ...],
+    by: str | None,
+    commit: bool | None,
+    no_verify: bool,
+) -> None:
     """Snapshot every plan as at today (--today), as a review to compare with later.
 
     The review is also written to the plans folder as reviews/DATE.toml: committed,
@@ -91,7 +108,7 @@ def record(note, attendees, by, commit, no_verify) -> None:
 @review.command("list")
 @global_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def list_reviews(as_json) -> None:
+def list_reviews(as_json: bool) -> None:
     """Every review recorded, oldest first, with each plan's totals then (review
     files from other clones, in reviews/, included)."""
     from ..present.briefing import reviews_table
@@ -122,7 +139,7 @@ def list_reviews(as_json) -> None:
     help="The review to compare with: the last, a review id, or the latest on or before a date.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (shape in docs/history.md).")
-def review_changes(since, as_json) -> None:
+def review_changes(since: str, as_json: bool) -> None:
     """What moved since a review: RAG up and down, newly overdue or complete, slipped
     dates, new evidence and readings, stale actions, no update, overrides."""
     from ..present.briefing import changes_briefing
@@ -131,6 +148,7 @@ def review_changes(since, as_json) -> None:
 
     s = settings()
     view, cache = today(s)  # the plans as earlier today, and nothing to record
+    statuses: list[PlanSeen] | list[PlanStatus]
     if view is not None:
         from ..memo import PlanSeen
 
@@ -149,7 +167,7 @@ def review_changes(since, as_json) -> None:
 @global_options
 @click.argument("target", metavar="PLAN:REF")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def history(target, as_json) -> None:
+def history(target: str, as_json: bool) -> None:
     """One action's story: every recorded change, oldest first."""
     from rich.text import Text
 
@@ -161,9 +179,10 @@ def history(target, as_json) -> None:
     plan_id, ref = Target.parse(target)
     store, portfolio, _ = loaded_and_synced(s)
     events = store.history(plan_id, ref)
-    if not events and portfolio.plan(plan_id) is None:
+    plan = portfolio.plan(plan_id)
+    if not events and plan is None:
         raise Failed(f'no plan "{plan_id}" in {s.plans} and no history of it')
-    if not events and portfolio.plan(plan_id).find_action(ref) is None:
+    if not events and plan is not None and plan.find_action(ref) is None:
         raise Failed(
             f'plan "{plan_id}" has no action "{ref}" and there is no history of one; '
             f"`improve actions --plan {plan_id}` lists its actions"

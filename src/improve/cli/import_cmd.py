@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..vocab import KINDS
 from .errors import echo
 from .options import global_options, settings
+
+if TYPE_CHECKING:
+    from ..importing import Imported
 
 
 def register(cli: click.Group) -> None:
@@ -35,7 +39,15 @@ def register(cli: click.Group) -> None:
     help="Read a column (its heading, or its letter) as this key, or 'ignore'; repeatable.",
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
-def import_(source, plan_id, kind, title, sheet, mapping, dry_run) -> None:
+def import_(
+    source: Path,
+    plan_id: str | None,
+    kind: str | None,
+    title: str | None,
+    sheet: str | None,
+    mapping: tuple[str, ...],
+    dry_run: bool,
+) -> None:
     """Bring a plan in from a Word table (.docx), an Excel tracker (.xlsx) or a CSV file.
 
     Writes PLANS/ID.toml (never over an existing plan) and says which columns became
@@ -79,7 +91,7 @@ def import_(source, plan_id, kind, title, sheet, mapping, dry_run) -> None:
     echo(f"Wrote {where}; it passes `improve check` with {warnings}.")
 
 
-def _columns(imported) -> None:
+def _columns(imported: Imported) -> None:
     """Which column became which key."""
     echo("Columns:")
     for column in imported.columns:
@@ -97,7 +109,7 @@ def _columns(imported) -> None:
         echo(f"  {heading} → {what}")
 
 
-def _found(imported) -> str:
+def _found(imported: Imported) -> str:
     """What it read: "Found 2 key concerns, 5 actions and 3 measures of the key concerns."
     with the actions it numbered and where actions with no recommendation went."""
     c = imported.counts

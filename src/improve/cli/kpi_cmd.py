@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .errors import Failed, echo
 from .options import global_options, settings
+
+if TYPE_CHECKING:
+    from ..kpi.apply import KpiImport
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -61,7 +65,18 @@ def _target(value: str) -> tuple[str, str]:
               help="The comparators' source (default: the file's name and the column).")  # fmt: skip
 @click.option("--by", help="Record the change as by this person (default: you).")
 @click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
-def import_(source, target, column, la, sn_file, how, where, source_words, by, dry_run) -> None:
+def import_(
+    source: Path,
+    target: str,
+    column: str,
+    la: str,
+    sn_file: Path | None,
+    how: str,
+    where: tuple[str, ...],
+    source_words: str | None,
+    by: str | None,
+    dry_run: bool,
+) -> None:
     """Readings and comparators from an Explore Education Statistics data file.
 
     Writes the council's figures into the measure's readings, and England's, its
@@ -95,7 +110,7 @@ def import_(source, target, column, la, sn_file, how, where, source_words, by, d
     _say(result, source, column, f"{plan_id}:{measure}", dry_run)
 
 
-def _say(result, source: Path, column: str, name: str, dry_run: bool) -> None:
+def _say(result: KpiImport, source: Path, column: str, name: str, dry_run: bool) -> None:
     """The summary: what was read, what changed (old → new for a replaced figure), what
     was left out, and where it was written."""
     from ..loader import display_name
@@ -108,14 +123,15 @@ def _say(result, source: Path, column: str, name: str, dry_run: bool) -> None:
         f"({fig.rows} rows); England, {region}{near}."
     )
     planned = result.planned
-    for key in ("readings", "comparators") if planned is not None else ():
-        echo(
-            f"  {key}: {planned.added.get(key, 0)} added, {planned.changed.get(key, 0)} "
-            f"replaced (the value differs), {planned.same.get(key, 0)} already there"
-        )
-    for line in planned.said if planned is not None else ():
-        if "→" in line:
-            echo(f"  • {line}")
+    if planned is not None:
+        for key in ("readings", "comparators"):
+            echo(
+                f"  {key}: {planned.added.get(key, 0)} added, {planned.changed.get(key, 0)} "
+                f"replaced (the value differs), {planned.same.get(key, 0)} already there"
+            )
+        for line in planned.said:
+            if "→" in line:
+                echo(f"  • {line}")
     for line in result.notes:
         echo(f"  note: {line}")
     if result.left_out:

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import click
+from click.decorators import FC
+
+_T = TypeVar("_T")
 
 _KEY = "improve.options"
 
 
-def _store(ctx: click.Context, param: click.Parameter, value):
+def _store(ctx: click.Context, param: click.Parameter, value: _T) -> _T:
     if value is not None:
         ctx.find_root().meta.setdefault(_KEY, {})[param.name] = value
     return value
 
 
-def _check_date(ctx, param, value):
+def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
     from ..dates import parse_date
@@ -29,14 +34,16 @@ def _check_date(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[date, str | date]):
     """A date on the command line, YYYY-MM-DD or day first (DD/MM/YYYY, as
     `dates.parse_day` reads it); anything else is a usage error (exit 2) that says what
     to write."""
 
     name = "date"
 
-    def convert(self, value, param, ctx):
+    def convert(
+        self, value: str | date, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date:
         if isinstance(value, date):
             return value
         from ..dates import parse_date
@@ -50,14 +57,16 @@ class DateType(click.ParamType):
 DATE = DateType()
 
 
-class PercentType(click.ParamType):
+class PercentType(click.ParamType[int, str | int]):
     """A percent on the command line as a person types it (75, 75%: `change.parse_percent`);
     what is not a whole number is a usage error (exit 2). A whole number over 100 is let
     through, for the change's own check to refuse with the action named (exit 1)."""
 
     name = "percent"
 
-    def convert(self, value, param, ctx):
+    def convert(
+        self, value: str | int, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
         if isinstance(value, int):
             return value
         from ..change import parse_percent
@@ -66,15 +75,16 @@ class PercentType(click.ParamType):
         try:
             return parse_percent(value)
         except EditError as exc:
-            if isinstance(exc.values.get("number"), int):
-                return exc.values["number"]
+            number = exc.values.get("number")
+            if isinstance(number, int):
+                return number
             self.fail(exc.message, param, ctx)
 
 
 PERCENT = PercentType()
 
 
-def global_options(f):
+def global_options(f: FC) -> FC:
     f = click.option(
         "--db",
         "db",
@@ -139,11 +149,11 @@ def settings(ctx: click.Context | None = None) -> Settings:
     return Settings(Path(plans), today, db, today_given)
 
 
-def commit_options(what: str):
+def commit_options(what: str) -> Callable[[FC], FC]:
     """`--commit/--no-commit` and `--no-verify`, for a command that writes `what` ("the
     plan file", "the review's file"): one wording of the policy for every command."""
 
-    def add(command):
+    def add(command: FC) -> FC:
         command = click.option(
             "--no-verify",
             is_flag=True,

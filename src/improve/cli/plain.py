@@ -149,7 +149,7 @@ class Styler:
         return f"\x1b[{code}m{text}{RESET}"
 
 
-def _isatty(stream) -> bool:
+def _isatty(stream: IO[str]) -> bool:
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError, OSError):

@@ -18,7 +18,7 @@ def register(cli: click.Group) -> None:
 @global_options
 @click.option("--body", metavar="NAME", help="Only this committee or board.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (shape in docs/json.md).")
-def programme(body, as_json) -> None:
+def programme(body: str | None, as_json: bool) -> None:
     """Each committee's work programme: per body, each plan's last report and when the
     next is due (by the plan's review cadence), soonest first, overdue ones said.
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
 from .common import load
 from .errors import echo
-from .options import DATE, commit_options, global_options, settings
+from .options import DATE, Settings, commit_options, global_options, settings
+
+if TYPE_CHECKING:
+    from ..report import Report
 
 FORMAT_CHOICES = ("html", "pdf", "docx", "xlsx", "md", "csv")
 
@@ -41,7 +45,18 @@ FORMAT_CHOICES = ("html", "pdf", "docx", "xlsx", "md", "csv")
 @click.option("--meeting", type=DATE, metavar="DATE", help="The date of that meeting.")
 @click.option("--by", help="Who produced it (default: IMPROVE_USER, git user.name, login).")
 @commit_options("the file that records it (with --for)")
-def report(plan_ids, fmt, output, template, since, body, meeting, by, commit, no_verify) -> None:
+def report(
+    plan_ids: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    template: Path | None,
+    since: str,
+    body: str | None,
+    meeting: date | None,
+    by: str | None,
+    commit: bool | None,
+    no_verify: bool,
+) -> None:
     """The committee's progress report on one plan, several or all.
 
     Per plan: the headline, the exceptions, the areas with little or no evidence
@@ -116,8 +131,8 @@ def report(plan_ids, fmt, output, template, since, body, meeting, by, commit, no
             _commit(path, body, meeting, author, s, commit, no_verify, to_stdout)
 
 
-def _commit(path: Path, body: str, meeting, author: str | None, s, commit, no_verify,
-            err: bool) -> None:  # fmt: skip
+def _commit(path: Path, body: str, meeting: date, author: str | None, s: Settings,
+            commit: bool | None, no_verify: bool, err: bool) -> None:  # fmt: skip
     """The record's file committed to git, it alone, when the commit policy says
     (--commit/--no-commit, else IMPROVE_COMMIT, else the folder's improve.toml), as by
     `author`, with the repository's tracked hooks: as `review record` does."""
@@ -160,7 +175,9 @@ def _is_stream(path: Path) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
-def _to_stream(result, fmt: str, plans_root: Path, out: BinaryIO, template: Path | None) -> None:
+def _to_stream(
+    result: Report, fmt: str, plans_root: Path, out: BinaryIO, template: Path | None
+) -> None:
     """`-o -`: the report's bytes on standard output (links relative to this folder); a
     PDF, a Word document or a workbook is not written to a terminal, where it would be
     noise. At a terminal, HTML, Markdown and CSV are made inert: every control character the plans

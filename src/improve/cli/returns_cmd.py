@@ -34,7 +34,7 @@ def returns() -> None:
     default=Path("returns"), show_default=True, help="The folder to write them in.",
 )  # fmt: skip
 @click.option("--by", help="Who they go back to, for the instructions (default: you).")
-def make(leads, plan_ids, out_dir, by) -> None:
+def make(leads: tuple[str, ...], plan_ids: tuple[str, ...], out_dir: Path, by: str | None) -> None:
     """One .xlsx per lead listing that lead's open actions, to fill in and send back.
 
     Only the answer columns are unlocked (New %, Milestone done, Progress note, Evidence,
@@ -82,7 +82,7 @@ def make(leads, plan_ids, out_dir, by) -> None:
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
 @click.option("--by", help="Record the changes as by this person (default: the return's lead).")
 @click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
-def apply(files, by, dry_run) -> None:
+def apply(files: tuple[Path, ...], by: str | None, dry_run: bool) -> None:
     """Apply filled-in returns: each row as `improve update` would, as by the return's lead.
 
     A return with any value that cannot be used changes nothing and names each bad cell.

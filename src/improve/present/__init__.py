@@ -11,12 +11,16 @@ to it).
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich import control as _control
 
 from ..inert import VISIBLE
 
 
-def _harden(table: dict) -> None:
+def _harden(table: dict[int, Any]) -> None:
+    """`table`: Rich's or Textual's, declared `dict[int, None]` (every code deleted);
+    `str.translate` takes a string for a code too, which is what is added here."""
     for code, shown in VISIBLE.items():
         table.setdefault(code, shown)
 

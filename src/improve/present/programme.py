@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -23,7 +23,7 @@ def short_date(d: date | None) -> str:
 
 def programme_table(bodies: list[Body], today: date) -> Group:
     """Per body, its plans soonest due first; the follow-up in words (never colour alone)."""
-    parts: list = [Text(f"Work programme as at {long_date(today)}", style="bold")]
+    parts: list[RenderableType] = [Text(f"Work programme as at {long_date(today)}", style="bold")]
     for body in bodies:
         table = Table(
             title=Text(body.name),

@@ -9,7 +9,7 @@ from datetime import date
 from typing import IO, TYPE_CHECKING, cast
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -27,7 +27,9 @@ def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 8
     """One table per plan, under a line that says how many actions match."""
     from ..rules import pending_extension
 
-    parts: list = [Text(f"{len(rows)} of {total} actions, as at {long_date(today)}", style="bold")]
+    parts: list[RenderableType] = [
+        Text(f"{len(rows)} of {total} actions, as at {long_date(today)}", style="bold")
+    ]
     limit = max(60, (width - 40) * 2)
     by_plan: dict[str, list[ActionRow]] = {}
     for row in rows:
@@ -85,7 +87,7 @@ class _Trimmed(io.TextIOBase):
     """A stream that drops the spaces Rich pads each line of a table with (colour codes
     after them are kept), so piped output has no trailing white space."""
 
-    def __init__(self, target) -> None:
+    def __init__(self, target: IO[str]) -> None:
         self.target, self.pending = target, ""
 
     def write(self, text: str) -> int:

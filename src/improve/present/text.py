@@ -6,11 +6,20 @@ ever put in `Text` objects, never in markup strings, so "[bold]" shows as typed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
 from ..vocab import RAGS
 
-RAG_STYLE = {
+if TYPE_CHECKING:
+    from ..model import Extension
+
+# a style for each RAG word, and for no colour (None)
+RagStyles = Mapping[str | None, str]
+
+RAG_STYLE: dict[str | None, str] = {
     "red": "bold red",
     "amber": "bold dark_orange",
     "green": "bold green",
@@ -42,12 +51,12 @@ RAG_STYLE_HIGH_CONTRAST_APP: dict[str | None, str] = {
 RAG_STYLE_NO_COLOR: dict[str | None, str] = {key: "bold" for key in RAG_STYLE}
 
 
-def rag_text(rag: str | None, styles: dict = RAG_STYLE) -> Text:
+def rag_text(rag: str | None, styles: RagStyles = RAG_STYLE) -> Text:
     """A RAG as its word in capitals ("DROPPED" for no colour), in its style."""
     return Text((rag or "dropped").upper(), style=styles.get(rag, styles[None]))
 
 
-def counts_text(counts: dict[str, int], styles: dict = RAG_STYLE) -> Text:
+def counts_text(counts: dict[str, int], styles: RagStyles = RAG_STYLE) -> Text:
     text = Text()
     first = True
     for colour in RAGS:
@@ -64,7 +73,7 @@ def counts_text(counts: dict[str, int], styles: dict = RAG_STYLE) -> Text:
 SHORT_RAG = {"red": "R", "amber": "A", "green": "G", "grey": "Gy", "blue": "B"}
 
 
-def counts_short(counts: dict[str, int], styles: dict = RAG_STYLE) -> Text:
+def counts_short(counts: dict[str, int], styles: RagStyles = RAG_STYLE) -> Text:
     """The counts by colour where a line is narrow: "16R 1A 49Gy" for "16 red · 1 amber ·
     49 grey" (grey is "Gy", blue "B"): every number whole, each in its colour's style."""
     text = Text()
@@ -90,7 +99,7 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def pending_words(ext) -> str:
+def pending_words(ext: Extension) -> str:
     """A request for a new due date awaiting a decision, in a line."""
     asked = " asked for"
     if ext.requested_on:
