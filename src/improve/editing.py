@@ -19,6 +19,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import model as m
 from . import rules
@@ -27,7 +28,9 @@ from .change import Change
 from .errors import EditError, PlanFileError
 from .loader import check_data, parse_text
 from .positions import Positions
-from .textedit import splice
+from .textedit import Place, splice
+
+Table = dict[str, Any]  # a table of a plan's data, as tomllib reads it
 
 
 def changed_line_ranges(before: str, after: str) -> list[tuple[int, int]]:
@@ -44,17 +47,19 @@ def changed_line_ranges(before: str, after: str) -> list[tuple[int, int]]:
 class PlannedEdit:
     """A change worked out on the parsed data, before any text is touched."""
 
-    data: dict  # the whole plan's data after the change
+    data: Table  # the whole plan's data after the change
     said: list[str]  # what changed, in words, for the update entry and the user
-    action_path: tuple  # the action's place in the data
+    action_path: Place  # the action's place in the data
     sets: dict[str, object]  # keys of the action set to new values
-    appended: list[tuple[str, dict]]  # tables appended to the action (evidence, update …)
-    readings: list[tuple[tuple, dict]]  # (measure's place, reading) appended to measures
-    table_sets: list[tuple[tuple, dict]] = field(default_factory=list)  # keys of sub-tables
-    removes: list[tuple] = field(default_factory=list)  # places of keys taken out
+    appended: list[tuple[str, Table]]  # tables appended to the action (evidence, update …)
+    readings: list[tuple[Place, Table]]  # (measure's place, reading) appended to measures
+    table_sets: list[tuple[Place, dict[str, object]]] = field(
+        default_factory=list
+    )  # sub-tables' keys
+    removes: list[Place] = field(default_factory=list)  # places of keys taken out
 
 
-def _find_action(data: dict, ref: str) -> tuple[int, int]:
+def _find_action(data: Table, ref: str) -> tuple[int, int]:
     for i, rec in enumerate(data.get("recommendation", [])):
         for j, action in enumerate(rec.get("action", [])):
             if action.get("ref") == ref:
@@ -64,11 +69,11 @@ def _find_action(data: dict, ref: str) -> tuple[int, int]:
     )
 
 
-def _find_measure(data: dict, measure_id: str, i: int, j: int, field: str) -> tuple:
+def _find_measure(data: Table, measure_id: str, i: int, j: int, field: str) -> Place:
     """Place of a measure the action may report on: its own, its recommendation's, or
     the plan's."""
     rec = data["recommendation"][i]
-    places = [
+    places: list[tuple[Place, list[Table]]] = [
         (("recommendation", i, "action", j, "measure"), rec["action"][j].get("measure", [])),
         (("recommendation", i, "measure"), rec.get("measure", [])),
         (("measure",), data.get("measure", [])),
@@ -77,7 +82,7 @@ def _find_measure(data: dict, measure_id: str, i: int, j: int, field: str) -> tu
         for k, ms in enumerate(measures):
             if ms.get("id") == measure_id:
                 return (*base, k)
-    known = sorted({ms.get("id") for _, mss in places for ms in mss})
+    known: list[str] = sorted({ms["id"] for _, mss in places for ms in mss})  # required
     raise EditError(
         f'no measure "{measure_id}" for this action'
         + (f" (its measures: {', '.join(known)})" if known else "; it has no measures"),
@@ -87,13 +92,15 @@ def _find_measure(data: dict, measure_id: str, i: int, j: int, field: str) -> tu
     )
 
 
-def _get(data, path):
+def _get(data: Table, path: Place) -> Table:
+    found: Any = data
     for part in path:
-        data = data[part]
-    return data
+        found = found[part]
+    table: Table = found
+    return table
 
 
-def plan_change(data: dict, ref: str, change: Change, today: date, by: str | None) -> PlannedEdit:
+def plan_change(data: Table, ref: str, change: Change, today: date, by: str | None) -> PlannedEdit:
     """Work the change out on the data (nothing is written)."""
     change.check()
     i, j = _find_action(data, ref)
@@ -103,16 +110,16 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
     said: list[str] = []
     sets = _values(action, change, said)
 
-    appended: list[tuple[str, dict]] = []
+    appended: list[tuple[str, Table]] = []
     if change.evidence:
         appended.append(("evidence", _evidence(new, change, today, i, j)))
         said.append(f"evidence: {change.evidence}")
-    table_sets: list[tuple[tuple, dict]] = []
-    removes: list[tuple] = []
+    table_sets: list[tuple[Place, dict[str, object]]] = []
+    removes: list[Place] = []
     if change.extend_to is not None:
         current = _due_in_force(action)
         _check_later(change.extend_to, current, "extend_to")
-        ext: dict = {"due": change.extend_to, "reason": change.reason, "agreed_on": today}
+        ext: Table = {"due": change.extend_to, "reason": change.reason, "agreed_on": today}
         if by:
             ext["agreed_by"] = by
         appended.append(("extension", ext))
@@ -135,7 +142,7 @@ def plan_change(data: dict, ref: str, change: Change, today: date, by: str | Non
     return PlannedEdit(new, said, apath, sets, appended, readings, table_sets, removes)
 
 
-def _values(action: dict, change: Change, said: list[str]) -> dict[str, object]:
+def _values(action: Table, change: Change, said: list[str]) -> dict[str, object]:
     """The action's own values the change sets (percent, status, impact), set on `action`
     and said; a value it has already is neither written nor logged. Complete with a
     percent under 100 makes it 100."""
@@ -165,8 +172,8 @@ def _values(action: dict, change: Change, said: list[str]) -> dict[str, object]:
     return sets
 
 
-def _evidence(new: dict, change: Change, today: date, i: int, j: int) -> dict:
-    ev: dict = {"date": today, "text": change.evidence}
+def _evidence(new: Table, change: Change, today: date, i: int, j: int) -> Table:
+    ev: Table = {"date": today, "text": change.evidence}
     if change.link:
         ev["link"] = change.link
     if change.evidence_measure:
@@ -175,25 +182,27 @@ def _evidence(new: dict, change: Change, today: date, i: int, j: int) -> dict:
     return ev
 
 
-def _readings(new: dict, change: Change, today: date, i: int, j: int,
-              said: list[str]) -> list[tuple[tuple, dict]]:  # fmt: skip
+def _readings(new: Table, change: Change, today: date, i: int, j: int,
+              said: list[str]) -> list[tuple[Place, Table]]:  # fmt: skip
     """Each reading added to its measure (the action's, its recommendation's or the
     plan's), dated today."""
-    readings: list[tuple[tuple, dict]] = []
+    readings: list[tuple[Place, Table]] = []
     for measure_id, value in change.readings:
         mpath = _find_measure(new, measure_id, i, j, "readings")
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # 84, as a person writes it, not 84.0
-        reading = {"date": today, "value": value}
+        reading: Table = {"date": today, "value": value}
         _get(new, mpath).setdefault("readings", []).append(reading)
         readings.append((mpath, reading))
         said.append(f"reading {measure_id} = {value:g}")
     return readings
 
 
-def _entry(change: Change, sets: dict, said: list[str], today: date, by: str | None) -> dict:
+def _entry(
+    change: Change, sets: dict[str, object], said: list[str], today: date, by: str | None
+) -> Table:
     """The update entry logging the change."""
-    entry: dict = {"date": today}
+    entry: Table = {"date": today}
     if by:
         entry["by"] = by
     for key in ("percent", "status"):
@@ -206,7 +215,7 @@ def _entry(change: Change, sets: dict, said: list[str], today: date, by: str | N
     return entry
 
 
-def _due_in_force(action: dict) -> date | None:
+def _due_in_force(action: Table) -> date | None:
     """The due date in force, by the status rules' own reading of the action."""
     return rules.due_in_force(build_action(action, ()))
 
@@ -221,7 +230,7 @@ def _check_later(new: date, current: date | None, name: str) -> None:
         )
 
 
-def _pending(action: dict) -> tuple[int, dict] | None:
+def _pending(action: Table) -> tuple[int, Table] | None:
     """The request awaiting a decision (as `rules.pending_extension` finds it), with its
     place among the action's extensions."""
     extensions = build_action(action, ()).extensions
@@ -229,7 +238,14 @@ def _pending(action: dict) -> tuple[int, dict] | None:
     return None if asked is None else (asked, action["extension"][asked])
 
 
-def _request(action, change: Change, today, by, appended, said) -> None:
+def _request(
+    action: Table,
+    change: Change,
+    today: date,
+    by: str | None,
+    appended: list[tuple[str, Table]],
+    said: list[str],
+) -> None:
     waiting = _pending(action)
     if waiting is not None:
         raise EditError(
@@ -242,7 +258,7 @@ def _request(action, change: Change, today, by, appended, said) -> None:
     assert change.request_extension is not None
     current = _due_in_force(action)
     _check_later(change.request_extension, current, "request_extension")
-    ext: dict = {
+    ext: Table = {
         "due": change.request_extension,
         "reason": change.reason,
         "state": "requested",
@@ -257,7 +273,15 @@ def _request(action, change: Change, today, by, appended, said) -> None:
     )
 
 
-def _decide(action, apath, change: Change, today, by, table_sets, said) -> None:
+def _decide(
+    action: Table,
+    apath: Place,
+    change: Change,
+    today: date,
+    by: str | None,
+    table_sets: list[tuple[Place, dict[str, object]]],
+    said: list[str],
+) -> None:
     waiting = _pending(action)
     if waiting is None:
         raise EditError(
@@ -289,7 +313,14 @@ def _decide(action, apath, change: Change, today, by, table_sets, said) -> None:
     table_sets.append(((*apath, "extension", k), keys))
 
 
-def _milestone(action, apath, change: Change, table_sets, removes, said) -> None:
+def _milestone(
+    action: Table,
+    apath: Place,
+    change: Change,
+    table_sets: list[tuple[Place, dict[str, object]]],
+    removes: list[Place],
+    said: list[str],
+) -> None:
     milestones = action.get("milestone", [])
     typed = change.milestone or ""
     k = _find_milestone(milestones, typed)
@@ -319,7 +350,7 @@ def _milestone(action, apath, change: Change, table_sets, removes, said) -> None
         table_sets.append((place, keys))
 
 
-def _find_milestone(milestones: list, typed: str) -> int:
+def _find_milestone(milestones: list[Table], typed: str) -> int:
     if not milestones:
         raise EditError(
             "this action has no milestones", code="unknown-milestone", field="milestone"
@@ -344,7 +375,14 @@ def _find_milestone(milestones: list, typed: str) -> int:
     )
 
 
-def _override(action, apath, change: Change, sets, removes, said) -> None:
+def _override(
+    action: Table,
+    apath: Place,
+    change: Change,
+    sets: dict[str, object],
+    removes: list[Place],
+    said: list[str],
+) -> None:
     old = action.get("rag")
     if change.clear_rag:
         if old is None:
@@ -382,7 +420,7 @@ def _first_error(problems: list[m.Problem]) -> m.Problem:
     return next(p for p in problems if p.severity == "error")
 
 
-def read_plan(text: str, path: Path, plans_root: Path | None = None) -> tuple[dict, m.Plan]:
+def read_plan(text: str, path: Path, plans_root: Path | None = None) -> tuple[Table, m.Plan]:
     """Parse a plan file's text for an edit (the first of its two parses): the data and
     the plan, or PlanFileError when it has errors (fix those first)."""
     body = text[1:] if text.startswith("\ufeff") else text
@@ -409,7 +447,7 @@ class Edited:
 
 def edit_text(
     text: str,
-    data: dict,
+    data: Table,
     path: Path,
     ref: str,
     change: Change,
@@ -437,7 +475,9 @@ def edit_text(
     return Edited(bom + new_body, planned.said, plan, problems)
 
 
-def second_parse(new_body: str, meant: dict, path: Path, plans_root: Path | None):
+def second_parse(
+    new_body: str, meant: Table, path: Path, plans_root: Path | None
+) -> tuple[m.Plan, list[m.Problem]]:
     """The edited text parsed again before it is written: it must read, say exactly what
     was meant (`meant`), and be a valid plan; else nothing is written. (plan, problems)."""
     try:

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .change import is_text
 from .errors import EditError
@@ -27,7 +27,10 @@ if TYPE_CHECKING:  # imported where used: the workspace imports this module to s
     from .loader import LoadedFile, Portfolio
     from .model import Target
     from .positions import Positions
+    from .textedit import Place
 
+Item = dict[str, object]  # a reading or a comparator: {date, value, note?}, {date, england?, …}
+Edit = tuple[int, int, str]  # (start, end, new text)
 READING_KEYS = ("date", "value", "note")
 COMPARATOR_KEYS = ("date", "england", "region", "neighbours", "neighbours_by", "source")
 LISTS = {"readings": READING_KEYS, "comparators": COMPARATOR_KEYS}
@@ -38,8 +41,8 @@ class MeasureChange:
     """Dated readings and comparators for one measure of a plan (by its id)."""
 
     measure: str
-    readings: list[dict] = field(default_factory=list)  # {date, value, note?}
-    comparators: list[dict] = field(default_factory=list)  # {date, england?, region?, …}
+    readings: list[Item] = field(default_factory=list)  # {date, value, note?}
+    comparators: list[Item] = field(default_factory=list)  # {date, england?, region?, …}
     note: str | None = None  # for the commit message, when one is made
 
     def check(self) -> None:
@@ -57,7 +60,7 @@ class MeasureChange:
             )
 
 
-def _check_item(key: str, item: dict, allowed: tuple[str, ...]) -> None:
+def _check_item(key: str, item: Item, allowed: tuple[str, ...]) -> None:
     unknown = sorted(set(item) - set(allowed))
     if unknown or not isinstance(item.get("date"), date):
         raise EditError(
@@ -83,14 +86,14 @@ def _check_item(key: str, item: dict, allowed: tuple[str, ...]) -> None:
             )
 
 
-def find_measure(data: dict, measure_id: str) -> tuple[tuple, str]:
+def find_measure(data: dict[str, Any], measure_id: str) -> tuple[Place, str]:
     """(place of the measure in the data, ref of the action it belongs to or ""): the
     plan's measures, each recommendation's, each action's. An id used at two places
     is refused rather than guessed."""
-    found: list[tuple[tuple, str]] = []
+    found: list[tuple[Place, str]] = []
     known: set[str] = set()
 
-    def look(base: tuple, measures, ref: str) -> None:
+    def look(base: Place, measures: object, ref: str) -> None:
         for k, ms in enumerate(measures if isinstance(measures, list) else []):
             if isinstance(ms, dict):
                 known.add(str(ms.get("id")))
@@ -125,32 +128,34 @@ def find_measure(data: dict, measure_id: str) -> tuple[tuple, str]:
     )
 
 
-def _get(data, path):
+def _get(data: dict[str, Any], path: Place) -> dict[str, Any]:
+    found: Any = data
     for part in path:
-        data = data[part]
-    return data
+        found = found[part]
+    table: dict[str, Any] = found
+    return table
 
 
 @dataclass
 class PlannedMeasure:
     """A measure's change worked out on the data, before any text is touched."""
 
-    data: dict  # the plan's data after the change
-    mpath: tuple  # the measure's place
+    data: dict[str, Any]  # the plan's data after the change
+    mpath: Place  # the measure's place
     ref: str  # the action whose measure it is; "" for the plan's or a recommendation's
     said: list[str]  # what changed, in words
-    replaced: list[tuple[str, int, dict]] = field(default_factory=list)  # (list, index, item)
-    appended: dict[str, list[dict]] = field(default_factory=dict)  # list -> new items
+    replaced: list[tuple[str, int, Item]] = field(default_factory=list)  # (list, index, item)
+    appended: dict[str, list[Item]] = field(default_factory=dict)  # list -> new items
     added: dict[str, int] = field(default_factory=dict)  # list -> how many added
     changed: dict[str, int] = field(default_factory=dict)  # list -> how many replaced
     same: dict[str, int] = field(default_factory=dict)  # list -> how many already so
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
-def plan_measure_change(data: dict, change: MeasureChange) -> PlannedMeasure:
+def plan_measure_change(data: dict[str, Any], change: MeasureChange) -> PlannedMeasure:
     """Work the change out on the data (nothing is written). A reading for a date that
     has one is replaced only when its value differs; a comparator for a date that has one
     takes the keys given (the others stay) only when one of them differs."""
@@ -163,7 +168,7 @@ def plan_measure_change(data: dict, change: MeasureChange) -> PlannedMeasure:
         present = measure.get(key)
         if items and present is not None and not isinstance(present, list):
             raise EditError(f"the measure's {key} are not a list; write {key} = [ … ]")
-        current: list = present if isinstance(present, list) else []
+        current: list[Any] = present if isinstance(present, list) else []
         added = changed = same = 0
         for item in items:
             at = [
@@ -227,7 +232,7 @@ def measure_splice(text: str, pos: Positions, planned: PlannedMeasure, nl: str) 
             "so improve can add readings and comparators",
             code="cannot-edit",
         )
-    edits: list[tuple[int, int, str]] = []
+    edits: list[Edit] = []
     unfolded = {
         key: edit
         for key, items in planned.appended.items()
@@ -256,7 +261,9 @@ def measure_splice(text: str, pos: Positions, planned: PlannedMeasure, nl: str) 
 WIDE = 100  # a list on one line that would grow past this is written one item a line
 
 
-def _unfold(pos: Positions, mpath: tuple, key: str, planned: PlannedMeasure, items, nl: str):
+def _unfold(
+    pos: Positions, mpath: Place, key: str, planned: PlannedMeasure, items: list[Item], nl: str
+) -> Edit | None:
     """The edit that writes a one-line list one item a line, with `items` added (and its
     replaced items), when adding them would make its line longer than WIDE; else None."""
     from .textedit import inline
@@ -279,7 +286,7 @@ def _unfold(pos: Positions, mpath: tuple, key: str, planned: PlannedMeasure, ite
     return (rspan.value_start, rspan.close + 1, f"[{body}{nl}{rspan.indent}]")
 
 
-def _append_edits(pos: Positions, mpath: tuple, key: str, items: list[dict], nl: str) -> list:
+def _append_edits(pos: Positions, mpath: Place, key: str, items: list[Item], nl: str) -> list[Edit]:
     """One edit (two when a comma is wanted) appending `items` to the list `key` of the
     measure, in the style the list is written in; a new list after the measure's keys."""
     mspan = pos.spans[mpath]
@@ -318,7 +325,7 @@ def _append_edits(pos: Positions, mpath: tuple, key: str, items: list[dict], nl:
         return [(after, after, f"{'' if has_comma else ','} {joined}{',' if has_comma else ''}")]
     if pos.text[eol - 1] == "\r":
         eol -= 1
-    edits = [] if has_comma else [(last.value_end, last.value_end, ",")]
+    edits: list[Edit] = [] if has_comma else [(last.value_end, last.value_end, ",")]
     tail = "," if has_comma else ""
     lines = f",{nl}".join(f"{last.indent}{r}" for r in rendered)
     edits.append((eol, eol, f"{nl}{lines}{tail}"))
@@ -337,7 +344,11 @@ class MeasureEdited:
 
 
 def edit_measure_text(
-    text: str, data: dict, path: Path, change: MeasureChange, plans_root: Path | None = None
+    text: str,
+    data: dict[str, Any],
+    path: Path,
+    change: MeasureChange,
+    plans_root: Path | None = None,
 ) -> MeasureEdited:
     """The text after the change (the second parse checks it); nothing is written.
     EditError "no-change" when the plan already says all of it."""

@@ -6,25 +6,33 @@ comments, order, indentation and blank lines stay as the user wrote them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from .errors import EditError
 from .positions import Positions
 
+Place = tuple[str | int, ...]  # a key's place in the data tomllib returns
+Edit = tuple[int, int, str]  # (start, end, new text): the text between replaced
 
-def render(value) -> str:
+
+def render(value: object) -> str:
     import tomlkit  # only needed when writing
 
-    return tomlkit.item(value).as_string()
+    text: str = tomlkit.item(value).as_string()
+    return text
 
 
-def inline(d: dict) -> str:
+def inline(d: Mapping[str, object]) -> str:
     return "{ " + ", ".join(f"{k} = {render(v)}" for k, v in d.items()) + " }"
 
 
-def _key_line(indent: str, key: str, value, nl: str) -> str:
+def _key_line(indent: str, key: str, value: object, nl: str) -> str:
     return f"{nl}{indent}{key} = {render(value)}"
 
 
-def _set_edits(pos: Positions, tpath: tuple, sets: dict, nl: str, what: str) -> list:
+def _set_edits(
+    pos: Positions, tpath: Place, sets: Mapping[str, object], nl: str, what: str
+) -> list[Edit]:
     """Edits that give keys of the header table at `tpath` new values: in place where the
     key is written, else as new lines after the table's last key."""
     tspan = pos.spans.get(tpath)
@@ -41,8 +49,8 @@ def _set_edits(pos: Positions, tpath: tuple, sets: dict, nl: str, what: str) -> 
         ),
         tspan.indent,
     )
-    edits: list[tuple[int, int, str]] = []
-    inserts = []
+    edits: list[Edit] = []
+    inserts: list[str] = []
     for key, value in sets.items():
         span = pos.spans.get(tpath + (key,))
         if span is not None:
@@ -54,7 +62,7 @@ def _set_edits(pos: Positions, tpath: tuple, sets: dict, nl: str, what: str) -> 
     return edits
 
 
-def _remove_edit(pos: Positions, path: tuple) -> tuple[int, int, str]:
+def _remove_edit(pos: Positions, path: Place) -> Edit:
     """The edit that takes a key's line out (with the line break before it)."""
     span = pos.spans.get(path)
     start = pos.line_start(span.key_start) if span is not None else -1
@@ -74,13 +82,13 @@ def _remove_edit(pos: Positions, path: tuple) -> tuple[int, int, str]:
 def splice(
     text: str,
     pos: Positions,
-    apath: tuple,
-    sets: dict,
-    appended,
-    readings,
+    apath: Place,
+    sets: Mapping[str, object],
+    appended: Iterable[tuple[str, Mapping[str, object]]],
+    readings: Iterable[tuple[Place, Mapping[str, object]]],
     nl: str,
-    table_sets=(),
-    removes=(),
+    table_sets: Iterable[tuple[Place, Mapping[str, object]]] = (),
+    removes: Iterable[Place] = (),
 ) -> str:
     aspan = pos.spans.get(apath)
     if aspan is None or not aspan.header:
@@ -88,7 +96,7 @@ def splice(
             "this action is written as an inline table; improve can only edit actions "
             "written with a [[recommendation.action]] header"
         )
-    edits: list[tuple[int, int, str]] = []
+    edits: list[Edit] = []
     if sets:
         edits.extend(_set_edits(pos, apath, sets, nl, "action"))
     for tpath, keys in table_sets:
@@ -110,7 +118,7 @@ def splice(
     if sub_indent is None:
         sub_indent = aspan.indent + ("  " if aspan.indent else "")
     header_name = ".".join(k for k in apath if isinstance(k, str))
-    blocks = []
+    blocks: list[str] = []
     for key, table in appended:
         lines = [f"{sub_indent}[[{header_name}.{key}]]"]
         lines += [f"{sub_indent}{k} = {render(v)}" for k, v in table.items()]
@@ -127,7 +135,9 @@ def splice(
     return text
 
 
-def reading_edits(pos: Positions, mpath: tuple, reading: dict, nl: str) -> list:
+def reading_edits(
+    pos: Positions, mpath: Place, reading: Mapping[str, object], nl: str
+) -> list[Edit]:
     """Edits that append one reading to a measure, in the style the list is written in."""
     mspan = pos.spans.get(mpath)
     if mspan is None or not mspan.header:
@@ -165,6 +175,6 @@ def reading_edits(pos: Positions, mpath: tuple, reading: dict, nl: str) -> list:
         return [(after, after, f"{'' if has_comma else ','} {item}{',' if has_comma else ''}")]
     if pos.text[eol - 1] == "\r":
         eol -= 1
-    edits = [] if has_comma else [(last.value_end, last.value_end, ",")]
+    edits: list[Edit] = [] if has_comma else [(last.value_end, last.value_end, ",")]
     edits.append((eol, eol, f"{nl}{last.indent}{item}{',' if has_comma else ''}"))
     return edits
