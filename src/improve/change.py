@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import model as m
 from .dates import parse_day
 from .errors import EditError, ImproveError
+from .vocab import IMPACTS, OVERRIDE_COLOURS, STATUSES
 
 # The fields of a change, in the words a message uses for them.
 FIELD_WORDS = {
@@ -215,9 +215,9 @@ class Change:
                 field="percent",
             )
         for name, allowed in (
-            ("status", m.STATUSES),
-            ("impact", m.IMPACTS),
-            ("rag", m.OVERRIDE_COLOURS),
+            ("status", STATUSES),
+            ("impact", IMPACTS),
+            ("rag", OVERRIDE_COLOURS),
             ("decide_extension", DECISIONS),
         ):
             value = getattr(self, name)

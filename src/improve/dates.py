@@ -12,7 +12,7 @@ from .errors import ImproveError
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 
-def suggest_date(value) -> str | None:
+def suggest_date(value: object) -> str | None:
     """The TOML date a value probably means, as text, or None.
 
     "January 2017" means the end of that month (a plan's "due January 2017");

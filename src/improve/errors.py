@@ -16,7 +16,10 @@ command-line option, no key of the app. The command line words them once
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Problem
 
 
 class ImproveError(Exception):
@@ -42,7 +45,7 @@ class PlanFileError(ImproveError):
 
     default_code = "plan-file"
 
-    def __init__(self, message: str, *, problems: list | None = None, **kw: Any) -> None:
+    def __init__(self, message: str, *, problems: list[Problem] | None = None, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.problems = list(problems or [])
 

@@ -202,7 +202,7 @@ def real_plan_path(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def atomic_write(path: Path, data: bytes, expect: str | None = None) -> tuple:
+def atomic_write(path: Path, data: bytes, expect: str | None = None) -> tuple[int, int, int]:
     """Write `data` to `path` so that a crash leaves either the old or the new file.
 
     With `expect`, the file must still have that fingerprint just before it is replaced.

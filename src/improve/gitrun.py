@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 # what every git command is given, whatever the configuration files say
@@ -86,7 +87,7 @@ def filters_off(cwd: Path, timeout: float) -> list[tuple[str, str]]:
     return off + [(f"filter.{name}.required", "false") for name in sorted(names)]
 
 
-def _command(args: list[str], settings) -> list[str]:
+def _command(args: list[str], settings: Iterable[tuple[str, str]]) -> list[str]:
     cmd = ["git", "--no-pager"]
     for key, value in settings:
         cmd += ["-c", f"{key}={value}"]

@@ -23,7 +23,7 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -62,7 +62,7 @@ def edit_of(before: str, after: str) -> tuple[int, int, str]:
     return head, tail, after[head : len(after) - tail]
 
 
-def _longest(most: int, same) -> int:
+def _longest(most: int, same: Callable[[int], bool]) -> int:
     """The largest n <= most for which same(n) holds (it holds for every smaller n)."""
     low, high = 0, most
     while low < high:

@@ -110,7 +110,7 @@ def _problem(path: Path, line: int, col: int, message: str) -> Problem:
     return Problem(display_name(path), line, col, "error", f"{path.name} {message}")
 
 
-def _at(path: Path, key: tuple, message: str) -> Problem:
+def _at(path: Path, key: tuple[str | int, ...], message: str) -> Problem:
     from .folder import locate_in_file
     from .loader import display_name
     from .model import Problem

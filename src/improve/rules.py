@@ -6,17 +6,19 @@ the same order; nothing reads the clock.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from . import model as m
 from .tally import Rollup as Rollup  # its type lives in tally, beside its one loop
 from .tally import tally
+from .vocab import RAGS
 
 # Which rule produced an action's RAG.
 DROPPED, COMPLETE, OVERRIDE, OVERDUE, NOT_DUE_TO_START, BEHIND, NOT_STARTED, ON_TRACK = range(1, 9)
 
-RAG_ORDER = {colour: i for i, colour in enumerate(m.RAGS)}  # red worst … blue best
+RAG_ORDER = {colour: i for i, colour in enumerate(RAGS)}  # red worst … blue best
 
 
 @dataclass(slots=True)
@@ -71,7 +73,7 @@ class PlanStatus:
     measures: list[MeasureStatus]
     next_due: date | None = None
 
-    def actions(self):
+    def actions(self) -> Iterator[ActionStatus]:
         for rec in self.recommendations:
             yield from rec.actions
 

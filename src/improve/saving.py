@@ -18,6 +18,8 @@ from .measure_edit import MeasureUpdated
 from .model import Target
 
 if TYPE_CHECKING:
+    from .editing import Edited
+    from .measure_edit import MeasureEdited
     from .workspace import Updated
 
 # a write the journal notes first: the plans folder, the file, plan id, ref, author, day
@@ -69,7 +71,7 @@ def read_for_edit(path: Path, expected: str | None) -> tuple[Path, str, str]:
 def write_edited(
     path: Path,
     target: Target,
-    edited,
+    edited: Edited | MeasureEdited,
     text: str,
     fp: str,
     today: date,

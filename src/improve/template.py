@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 TEMPLATE = """\
 # {comment_title}
 #
@@ -51,7 +53,9 @@ good_looks_like = ["What good looks like."]
 """
 
 
-def render(plan_id: str, title: str, kind: str, organisation: str, start, due, file: str) -> str:
+def render(
+    plan_id: str, title: str, kind: str, organisation: str, start: date, due: date, file: str
+) -> str:
     def esc(s: str) -> str:
         return s.replace("\\", "\\\\").replace('"', '\\"')
 

@@ -28,7 +28,7 @@ _REF_PARTS = re.compile(r"(\d+)")
 
 
 @lru_cache(maxsize=65536)
-def ref_key(ref: str) -> tuple:
+def ref_key(ref: str) -> tuple[tuple[int, int, str], ...]:
     """Refs in the order a person counts them: 1, 2, 10a, 11 (not 1, 10a, 11, 2).
     Remembered: "what changed" sorts the same 20,000 refs in many lists."""
     return tuple(

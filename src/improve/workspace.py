@@ -43,12 +43,15 @@ from .loader import (
     Portfolio,
 )
 from .measure_edit import MeasureChange, MeasureUpdated
-from .model import Action, Target, is_plan_id
+from .model import Action, Target
 from .saving import Noted, read_for_edit, refuse_outside, write_edited
+from .vocab import is_plan_id
 
 if TYPE_CHECKING:
     from .cache import PlanCache
+    from .editing import Edited
     from .history.store import HistoryStore
+    from .measure_edit import MeasureEdited
 
 
 @dataclass
@@ -428,7 +431,7 @@ class Workspace:
         refuse_outside(path, self.plans)
         with plan_lock(path):
             real, text, fp = read_for_edit(path, expected)
-            from .editing import Edited, edit_text, read_plan  # tomlkit: only when editing
+            from .editing import edit_text, read_plan  # tomlkit: only when editing
 
             data, before = read_plan(text, path, self.plans)  # the first parse
             if before.id != target.plan_id:
@@ -450,7 +453,7 @@ class Workspace:
                     ref=target.ref,
                 )
             if isinstance(change, MeasureChange):
-                from .measure_edit import MeasureEdited, edit_measure_text
+                from .measure_edit import edit_measure_text
 
                 edited: Edited | MeasureEdited
                 edited = edit_measure_text(text, data, path, change, self.plans)
@@ -507,7 +510,7 @@ class Workspace:
                 written[0].history_warning = f"written; history not recorded: {exc}"
             return written[0]
 
-    def _commit(self, path: Path, target: Target, edited, text: str, fp: str, today: date,
+    def _commit(self, path: Path, target: Target, edited: Edited | MeasureEdited, text: str, fp: str, today: date,
                 noted: Noted | None) -> tuple[Updated | MeasureUpdated, Path | None]:  # fmt: skip
         return write_edited(path, target, edited, text, fp, today, noted)
 
