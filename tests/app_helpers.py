@@ -20,8 +20,9 @@ def plain(renderable) -> str:
     return console.export_text()
 
 
-def detail_rows(screen) -> list[tuple[str, str]]:
-    """The action screen's detail grid as (label, value) rows, as on screen."""
+def detail_rows(screen) -> list[tuple[str, ...]]:
+    """The action screen's detail grid as (label, value) rows, as on screen (a line with
+    no gap of two spaces, a 1-tuple)."""
     text = plain(screen.query_one("#detail", Static).content)
     return [tuple(re.split(r"\s{2,}", line.strip(), maxsplit=1)) for line in text.splitlines()]
 

@@ -9,9 +9,20 @@ import time
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "plans"
+
+
+_T = TypeVar("_T")
+
+
+def there(value: _T | None) -> _T:
+    """`value`, which the test expects to be there: `there(portfolio.plan("x")).title`
+    fails as an assertion when it is None, and is typed without the None."""
+    assert value is not None
+    return value
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -128,7 +139,8 @@ class Notifications:
     then notifies as before. `app.notify.messages` is what the app has told the user."""
 
     def __init__(self, notify) -> None:
-        self.notify, self.messages = notify, []
+        self.notify = notify
+        self.messages: list[str] = []
 
     def __call__(self, message, *args, **kwargs):
         self.messages.append(str(message))
@@ -162,7 +174,7 @@ async def running(plans: Path, today: date = APP_TODAY, *, size=(120, 40), **opt
     options.setdefault("poll", 0)
     options.setdefault("history", False)  # on only where a test says: history=True
     app = make_app(plans, today, **options)
-    app.notify = Notifications(app.notify)
+    app.notify = Notifications(app.notify)  # type: ignore[method-assign]  # this app's alone
     async with app.run_test(size=size) as pilot:
         await until_loaded(app, pilot)
         yield app, pilot

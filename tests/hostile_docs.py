@@ -79,8 +79,8 @@ def bomb_xlsx(path: Path, megabytes: int) -> Path:
     with zipfile.ZipFile(path) as z:
         parts = [(i.filename, z.read(i)) for i in z.infolist() if i.filename != SHEET]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for name, data in parts:
-            z.writestr(name, data)
+        for name, part in parts:
+            z.writestr(name, part)
         with z.open(SHEET, "w", force_zip64=True) as f:
             f.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
                     b'main"><sheetData><row r="1"><c r="A1"><v>')  # fmt: skip
@@ -159,8 +159,8 @@ def understated_xlsx(path: Path, megabytes: int) -> Path:
         parts = [(i.filename, z.read(i)) for i in z.infolist()]
     bomb.unlink()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts:
-            z.writestr(name, data)
+        for name, part in parts:
+            z.writestr(name, part)
     data = bytearray(path.read_bytes())
     end = data.rfind(b"PK\x05\x06")
     count, _, at = struct.unpack("<HLL", data[end + 10 : end + 20])

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from helpers import update_file
+from helpers import there, update_file
 from improve import api
 from improve.api import Change, ConflictError, EditError, PlanFileError
 from improve.files import atomic_write
@@ -173,7 +173,7 @@ def test_conflict_when_file_changed_since_it_was_read(plans):
             TODAY,
             None,
             portfolio=portfolio,
-            expected_fingerprint=portfolio.file_for("sample").fingerprint,
+            expected_fingerprint=there(portfolio.file_for("sample")).fingerprint,
         )
     assert path.read_bytes() == edited
 
@@ -230,13 +230,13 @@ def test_crlf_and_bom_are_kept(tmp_path):
     update_file(path, "1.1", Change(percent=10), TODAY, None)
     raw = path.read_bytes()
     assert raw.startswith("\ufeff".encode()) and b"\n" not in raw.replace(b"\r\n", b"")
-    assert load_file(path).plan.find_action("1.1")[1].percent == 10
+    assert there(there(load_file(path).plan).find_action("1.1"))[1].percent == 10
 
 
 def test_edit_result_is_a_valid_plan_with_the_update_logged(plans):
     update_file(plans / "sample.toml", "2.1.1", Change(status="complete", note="Done"), TODAY, "Me")
-    plan = load_file(plans / "sample.toml").plan
-    a = plan.find_action("2.1.1")[1]
+    plan = there(load_file(plans / "sample.toml").plan)
+    a = there(plan.find_action("2.1.1"))[1]
     assert a.status == "complete" and a.percent == 100  # complete brings percent up with it
     assert a.updates[-1].by == "Me" and a.updates[-1].note == "Done"
 

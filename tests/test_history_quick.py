@@ -48,15 +48,18 @@ def synced(tmp_path):
 
 
 def test_nothing_changed_on_the_same_day(synced):
-    assert agrees(*synced, D0)
+    folder, db = synced
+    assert agrees(folder, db, D0)
 
 
 def test_a_later_day_is_recorded(synced):
-    assert not agrees(*synced, D0 + timedelta(days=1))
+    folder, db = synced
+    assert not agrees(folder, db, D0 + timedelta(days=1))
 
 
 def test_an_earlier_day_is_left_alone(synced):
-    assert agrees(*synced, D0 - timedelta(days=1))
+    folder, db = synced
+    assert agrees(folder, db, D0 - timedelta(days=1))
 
 
 def test_an_edited_file(synced):

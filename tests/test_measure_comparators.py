@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import there
 from improve.loader import LoadedFile, load_file
 
 HEAD = '[plan]\ntitle = "Test plan"\n'
@@ -51,7 +52,7 @@ def test_the_agreed_shape_loads_into_the_model(tmp_path):
     assert lf.plan is not None
     m = lf.plan.measures[0]
     assert m.unit == "per 10,000" and m.direction == "down" and m.target == 300
-    assert (m.variance.amber, m.variance.red) == (0, 10)
+    assert (there(m.variance).amber, there(m.variance).red) == (0, 10)
     assert len(m.comparators) == 2
     c = m.comparators[1]
     assert (c.england, c.region, c.neighbours, c.neighbours_by) == (321.2, 338.0, 355.5, "median")
@@ -297,17 +298,17 @@ def test_measure_view_of_the_shape_example():
     assert view.comparators is not None and view.comparators.date == date(2021, 3, 31)
     assert [c.date.year for c in view.history] == [2020, 2021]
     assert view.matching is view.comparators
-    assert view.comparator_for(date(2020, 3, 31)).england == 323.7
+    assert there(view.comparator_for(date(2020, 3, 31))).england == 323.7
     assert view.comparator_for(date(2018, 3, 31)) is None
     assert view.against == "worse than England, better than the region, better than neighbours"
-    assert view.show(view.latest.value) == "325.1 per 10,000"
+    assert view.show(there(view.latest).value) == "325.1 per 10,000"
 
 
 def test_against_uses_only_the_comparators_of_the_latest_readings_date():
     view = measure_view(
         _measure(unit="%", readings=[R(2022, 20)], comparators=[C(2021, england=22.1)])
     )
-    assert view.comparators.date.year == 2021 and view.matching is None
+    assert there(view.comparators).date.year == 2021 and view.matching is None
     assert view.against is None
     same = measure_view(_measure(readings=[R(2021, 22.1)], comparators=[C(2021, england=22.1)]))
     assert same.against == "the same as England"
@@ -334,7 +335,7 @@ def test_measure_view_without_readings_or_target():
     assert view.status == "no-target" and view.against is None and view.history == ()
     one = measure_view(_measure(target=5, variance=V(0, 5), readings=[R(2021, 5), R(2021, 9)]))
     # two readings of one date: the first in the file is the latest, none is before it
-    assert one.latest.value == 5 and one.previous is None and one.trend is None
+    assert there(one.latest).value == 5 and one.previous is None and one.trend is None
     assert one.rag == "green" and one.status == "met"
 
 
@@ -459,10 +460,10 @@ def test_the_worked_example_in_plan_format_md_says_what_the_code_does(tmp_path):
     lf = load(tmp_path, text)
     assert lf.problems == [] and lf.plan is not None, problems(lf)
     view = measure_view(lf.plan.recommendations[0].measures[0])
-    assert view.show(view.latest.value) == "325.1 per 10,000"
+    assert view.show(there(view.latest).value) == "325.1 per 10,000"
     assert (view.status, view.rag, view.trend) == ("not-met", "amber", "improving")
     assert view.against == "worse than England, better than neighbours"
-    assert view.comparators.region is None
+    assert there(view.comparators).region is None
     assert '325.1 per 10,000": not met, **amber**' in doc.replace("\n", " ")
 
 

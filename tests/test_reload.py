@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from helpers import write
+from helpers import there, write
 from improve import api, loader
 
 
@@ -24,12 +24,17 @@ def test_only_the_changed_file_is_read_again(plans, monkeypatch):
     path = plans / "other.toml"
     path.write_text(path.read_text().replace('"Other"', '"Other, renamed"'))
     bump(path)
-    read = []
+    read: list[str] = []
     real = loader._load_file
-    monkeypatch.setattr(loader, "_load_file", lambda p, *a: read.append(p.name) or real(p, *a))
-    second = api.Workspace.reload(first)
+
+    def load_file(p, *a):
+        read.append(p.name)
+        return real(p, *a)
+
+    monkeypatch.setattr(loader, "_load_file", load_file)
+    second = there(api.Workspace.reload(first))
     assert read == ["other.toml"]
-    assert second.plan("other").title == "Other, renamed"
+    assert there(second.plan("other")).title == "Other, renamed"
     assert second.plan("sample") is first.plan("sample")
 
 
@@ -39,7 +44,7 @@ def test_a_file_that_breaks_moves_to_failed_and_the_rest_stay(plans):
     path = plans / "other.toml"
     path.write_text('[plan]\ntitle = "Other"\nkind = "nope"\n')
     bump(path)
-    second = api.Workspace.reload(first)
+    second = there(api.Workspace.reload(first))
     assert [p.id for p in second.plans] == ["sample"]
     assert [f.path.name for f in second.failed] == ["other.toml"]
     assert "other.toml:3:8: error" in str(second.failed[0].errors[0])
@@ -48,10 +53,10 @@ def test_a_file_that_breaks_moves_to_failed_and_the_rest_stay(plans):
 def test_added_and_removed_files_are_noticed(plans):
     first = api.load(plans)
     write(plans, "new.toml", '[plan]\ntitle = "New"\n')
-    second = api.Workspace.reload(first)
+    second = there(api.Workspace.reload(first))
     assert sorted(p.id for p in second.plans) == ["new", "sample"]
     (plans / "new.toml").unlink()
-    third = api.Workspace.reload(second)
+    third = there(api.Workspace.reload(second))
     assert [p.id for p in third.plans] == ["sample"]
 
 
@@ -60,5 +65,5 @@ def test_a_duplicate_id_is_reported_each_time_without_spoiling_the_cache(plans):
     first = api.load(plans)
     assert len(first.failed) == 1
     (plans / "b.toml").unlink()
-    second = api.Workspace.reload(first)
+    second = there(api.Workspace.reload(first))
     assert [p.id for p in second.plans] == ["sample"] and not second.failed

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import there
 from improve.folder import load_folder
 from improve.loader import LoadedFile, load_file
 from improve.model import Problem
@@ -1346,7 +1347,7 @@ def test_a_file_with_only_warnings_gives_a_plan(tmp_path):
     assert positions(lf) == [(12, 1, "warning"), (13, 9, "warning")]
     assert lf.errors == []
     assert lf.plan is not None and lf.plan.title == "Test plan"
-    assert lf.plan.recommendations[0].actions[0].start.isoformat() == "2017-02-01"
+    assert there(lf.plan.recommendations[0].actions[0].start).isoformat() == "2017-02-01"
 
 
 # --------------------------------------------------------------------------------------
@@ -1386,7 +1387,7 @@ def test_duplicate_plan_ids_across_files(tmp_path):
     plans = _folder(tmp_path, {"b.toml": text, "a.toml": text})
     portfolio = load_folder(plans)
     assert [p.id for p in portfolio.plans] == ["same"]
-    assert portfolio.file_for("same").path.name == "a.toml"  # first by file name wins
+    assert there(portfolio.file_for("same")).path.name == "a.toml"  # first by file name wins
     [p] = portfolio.problems
     assert (p.file, p.severity) == ("plans/b.toml", "error")
     assert (
@@ -1410,7 +1411,7 @@ def test_plan_id_defaults_to_the_file_stem(tmp_path):
     portfolio = load_folder(plans)
     assert portfolio.problems == []
     assert sorted(p.id for p in portfolio.plans) == ["explicit", "telford-ofsted-2016"]
-    assert portfolio.plan("telford-ofsted-2016").title == "Test plan"
+    assert there(portfolio.plan("telford-ofsted-2016")).title == "Test plan"
 
 
 def test_explicit_id_clashing_with_a_later_file_stem(tmp_path):
@@ -1419,7 +1420,7 @@ def test_explicit_id_clashing_with_a_later_file_stem(tmp_path):
     [p] = portfolio.problems
     assert p.file == "plans/b.toml"
     assert p.message.startswith('plan id "b" is already used by a.toml')
-    assert portfolio.file_for("b").path.name == "a.toml"
+    assert there(portfolio.file_for("b")).path.name == "a.toml"
 
 
 def test_a_broken_file_does_not_claim_its_id(tmp_path):
@@ -1435,7 +1436,7 @@ def test_a_broken_file_does_not_claim_its_id(tmp_path):
         'plans/a.toml:4:8: error: "kind" must be one of ofsted, scrutiny, partnership, send, '
         'internal, other, not "ofstead"; did you mean "ofsted"?'
     ]
-    assert portfolio.file_for("same").path.name == "b.toml"
+    assert there(portfolio.file_for("same")).path.name == "b.toml"
 
 
 # --------------------------------------------------------------------------------------

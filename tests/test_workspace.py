@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from helpers import SAMPLE, write
+from helpers import SAMPLE, there, write
 from improve.api import (
     Change,
     ConflictError,
@@ -72,7 +72,7 @@ def test_the_new_state_replaces_only_that_file(plans):
     other_before = next(f for f in portfolio.files if f.path.name == "other.toml")
     other_after = next(f for f in after.files if f.path.name == "other.toml")
     assert other_after is other_before  # not read again
-    assert after.plan("sample").find_action("2.1.1")[1].percent == 80
+    assert there(there(after.plan("sample")).find_action("2.1.1"))[1].percent == 80
     assert [f.path for f in after.files] == [f.path for f in portfolio.files]
     new_statuses = {ps.plan.id: ps for ps in done.apply_statuses(statuses)}
     old_statuses = {ps.plan.id: ps for ps in statuses}
@@ -234,7 +234,7 @@ def test_target_parses_plan_and_ref():
 def test_expected_action_refuses_only_when_that_action_changed(plans):
     ws = Workspace(plans, history=False)
     portfolio = ws.load()
-    seen = portfolio.plan("sample").find_action("1.1.1")[1]
+    seen = there(there(portfolio.plan("sample")).find_action("1.1.1"))[1]
     path = plans / "sample.toml"
     path.write_text(path.read_text().replace("percent = 25", "percent = 30"))  # 2.1.1, elsewhere
     ws.update("sample:1.1.1", Change(note="on top"), TODAY, "A", expected_action=seen)
