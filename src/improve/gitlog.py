@@ -19,12 +19,18 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import gitrun
 from .files import NOT_PLANS
+
+if TYPE_CHECKING:
+    from .history.commits import CommitsResult
+    from .history.store import HistoryStore
 
 GIT_TIMEOUT = 120  # seconds: reading a long log is slow, but a git that hangs is an error
 _HASH = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
@@ -221,7 +227,7 @@ def blobs(repo: Repo, ids: list[str]) -> dict[str, bytes]:
     return found
 
 
-def author_names(plans: Path):
+def author_names(plans: Path) -> Callable[[str, str], str]:
     """Who a commit is by: the name plans/people.toml gives its author's email, else the
     name git has, exactly (control characters and all: it is made inert where it is
     shown, as all text from many hands is), else the email."""
@@ -240,7 +246,13 @@ def author_names(plans: Path):
 LONG_LOG = 500  # commits: reading more is said first (it takes a while, once)
 
 
-def read_into(store, plans: Path, today: date, repo: Repo | None = None, say=None):
+def read_into(
+    store: HistoryStore,
+    plans: Path,
+    today: date,
+    repo: Repo | None = None,
+    say: Callable[[str], None] | None = None,
+) -> CommitsResult | None:
     """Record in the history the commits of the plans' repository it has not read yet
     (history/commits.py); None when there is nothing to read (no repository, no commit,
     HEAD read already). GitLogError when git cannot be read; nothing is recorded then."""
@@ -273,21 +285,22 @@ def read_into(store, plans: Path, today: date, repo: Repo | None = None, say=Non
             f"reading {len(commits):,} commits of the plans into the history; this is done "
             "once, and takes a while (about a minute for 5,000 commits of large plans)"
         )
-    return store.record_commits(
+    done: CommitsResult = store.record_commits(
         commits, lambda ids: blobs(repo, ids), now, plans, today, author_names(plans)
     )
+    return done
 
 
 UNKNOWN = "?"  # quick_head: a repository whose HEAD cannot be read from its files
 
 
-def history_on(env=None) -> bool:
+def history_on(env: Mapping[str, str] | None = None) -> bool:
     """IMPROVE_GIT=0 turns history from commits off (everything is then as without git)."""
     env = os.environ if env is None else env
     return env.get("IMPROVE_GIT", "1").strip().lower() not in ("0", "off", "no", "false")
 
 
-def quick_head(plans: Path, env=None) -> str | None:
+def quick_head(plans: Path, env: Mapping[str, str] | None = None) -> str | None:
     """HEAD of the plans' repository, without running git: None outside one (or with
     history from commits off), UNKNOWN when the files do not say."""
     if not history_on(env):

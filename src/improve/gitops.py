@@ -28,11 +28,19 @@ import os
 import shutil
 import stat
 import subprocess
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import gitrun
+
+if TYPE_CHECKING:
+    from .history.store import HistoryStore
+    from .measure_edit import MeasureUpdated
+    from .rules import PlanStatus
+    from .workspace import Updated
 
 GIT_TIMEOUT = 30  # seconds: a git that hangs (a lock, a prompt) is an error, not a wait
 
@@ -60,7 +68,9 @@ def _git(
 _READ_TREE = frozenset({"status", "add", "commit", "reset"})  # they may pass files through filters
 
 
-def commit_wanted(plans: Path, commit: bool | None, env=None) -> tuple[bool, str | None]:
+def commit_wanted(
+    plans: Path, commit: bool | None, env: Mapping[str, str] | None = None
+) -> tuple[bool, str | None]:
     """Whether a change is committed: `commit` when said (--commit/--no-commit), else
     IMPROVE_COMMIT when set, else the folder's setting (plans/improve.toml); with why it
     is not, when that setting cannot be read (the change is made, and not committed)."""
@@ -93,7 +103,7 @@ def folder_settings(plans: Path) -> FolderSettings:
 
     path = Path(plans) / SETTINGS
 
-    def bad(message: str, key: tuple = ()) -> FolderSettings:
+    def bad(message: str, key: tuple[str, ...] = ()) -> FolderSettings:
         line, col = (1, 1)
         if key:
             from .folder import locate_in_file
@@ -129,7 +139,7 @@ def folder_settings(plans: Path) -> FolderSettings:
     return FolderSettings(git.get("commit"), git.get("hooks"))
 
 
-def _wrong_setting(data: dict) -> tuple[str, tuple] | None:
+def _wrong_setting(data: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
     """What is wrong with improve.toml's settings, and the key it is at; None if nothing."""
     for key in data:
         if key != "git":
@@ -345,7 +355,7 @@ def commit_message(target: str, changes: list[str], note: str | None) -> str:
 
 def commit_update(
     before: Before,
-    done,
+    done: Updated | MeasureUpdated,
     note: str | None,
     by: str | None,
     plans: Path,
@@ -393,17 +403,17 @@ class SharedReview:
 
 
 def share_review(
-    store,
-    statuses,
+    store: HistoryStore,
+    statuses: list[PlanStatus],
     today: date,
     note: str | None,
-    attendees,
+    attendees: Iterable[str],
     by: str | None,
     plans: Path,
     *,
     commit: bool | None = None,
     no_verify: bool = False,
-    env=None,
+    env: Mapping[str, str] | None = None,
 ) -> SharedReview:
     """Record a review in the history and as plans/reviews/DATE.toml, all or nothing
     (HistoryError when the file cannot be written), then commit that file alone when the
