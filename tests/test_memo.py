@@ -125,6 +125,10 @@ def test_every_answer_from_the_memo_is_the_answer_worked_out_afresh(folder, no_r
             **{
                 " ".join(a): run(folder, day, "actions", *a, "--count", cache=False) for a in COUNTS
             },
+            **{
+                "json " + " ".join(a): run(folder, day, "actions", *a, "--json", cache=False)
+                for a in COUNTS
+            },
         }
         run(folder, day, "status", "--json")  # the first run today: leaves the memos
         no_rules(True)
@@ -133,6 +137,7 @@ def test_every_answer_from_the_memo_is_the_answer_worked_out_afresh(folder, no_r
             "table": run(folder, day, "status"),
             "changes": run(folder, day, "review", "changes"),
             **{" ".join(a): run(folder, day, "actions", *a, "--count") for a in COUNTS},
+            **{"json " + " ".join(a): run(folder, day, "actions", *a, "--json") for a in COUNTS},
         }
         no_rules(False)
         assert remembered == fresh, day
@@ -164,6 +169,21 @@ def test_json_is_remembered_only_once_a_json_run_has_made_it(folder, no_rules):
     run(folder, "2017-01-05", "status", "--json")
     no_rules(True)
     run(folder, "2017-01-05", "status", "--json")
+
+
+def test_actions_json_from_a_full_run_and_from_its_memo_is_the_answer_worked_out_afresh(
+    folder, no_rules
+):
+    """The first `actions --json` of a day writes its list from the plans' JSON in pieces
+    (serialize.plan_json_parts) and keeps them; the next answers from them, rules unrun."""
+    for day in DAYS[1:3]:
+        for a in COUNTS:
+            fresh = run(folder, day, "actions", *a, "--json", cache=False)
+            assert run(folder, day, "actions", *a, "--json") == fresh, (day, a)
+            no_rules(True)
+            assert run(folder, day, "actions", *a, "--json") == fresh, (day, a)
+            no_rules(False)
+    assert '"plan": "varied", "ref": "1.2"' in fresh
 
 
 def test_what_the_history_has_to_record_is_recorded_not_skipped(folder):

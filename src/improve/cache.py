@@ -143,6 +143,9 @@ class PlanCache:
         self.json_path = path.with_name(path.stem + ".json.bin")
         self._json: dict[str, tuple[str, int, Blob]] | None = None
         self._json_dirty = False
+        # saved once, by the caller, after the day's memos are added (dayview.open_day
+        # hands a held cache to the full run; dayview.remember saves it): not by the load
+        self.held = False
         self._read()
 
     @classmethod
@@ -314,7 +317,9 @@ class PlanCache:
     def save(self) -> None:
         """Write what was seen in this run, if anything changed; silently not at all when
         the folder cannot be written. Written a piece at a time (never the whole file in
-        memory twice), signed as it goes."""
+        memory twice), signed as it goes. A `held` cache is not written yet."""
+        if self.held:
+            return
         if self._json_dirty and self._json is not None:
             keep = {
                 name: v

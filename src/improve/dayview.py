@@ -19,12 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .memo import DayView, json_of, plan_day, summary_of
+from .memo import DayView, plan_day, summary_of
 
 if TYPE_CHECKING:
     from . import rules
     from .cache import PlanCache
     from .loader import Portfolio
+    from .memo import PlanParts
 
 
 def cache_on(env: Mapping[str, str] | None = None) -> bool:
@@ -38,38 +39,48 @@ def open_day(
     """Today's view of the folder from the memos, and the cache read for it. `json`: the
     view must have each plan's JSON too."""
     from .cache import PlanCache
-    from .files import STALE_TEMP, leftover_temps, plan_files, remove_leftovers
+    from .files import STALE_TEMP, leftover_temps, remove_leftovers
 
     if not cache_on():
         return None, None
-    remove_leftovers(leftover_temps(plans, older_than=STALE_TEMP))  # as a load does
     cache = PlanCache.for_folder(plans, db_path.parent)
     if cache is None:
         return None, None
+    view = _view(cache, plans, db_path, today, json)
+    if view is None:  # the full run: its load sweeps; dayview.remember saves, once
+        cache.held = True
+        return None, cache
+    remove_leftovers(leftover_temps(plans, older_than=STALE_TEMP))  # as a load does
+    cache.save()  # a file's entry may have settled
+    return view, cache
+
+
+def _view(cache: PlanCache, plans: Path, db_path: Path, today: date, json: bool) -> DayView | None:
+    from .files import plan_files
+
     files = plan_files(plans)
     day = today.toordinal()
     seen: set[str] = set()
     out = []
     for path in files:
         if path.is_symlink():
-            return None, cache
+            return None
         try:
             st = path.stat()
         except OSError:
-            return None, cache
+            return None
         entry = cache.peek(path, st)
         if entry is None or not entry[4] or entry[4] in seen:
-            return None, cache
+            return None
         memo = cache.memo(path.name, day, entry[1], json=json)
         if memo is None or (json and memo[2] is None):
-            return None, cache
+            return None
         seen.add(entry[4])
         out.append(plan_day(path, entry[1], memo[1], memo[2]))
     fps = {p.plan_id: p.fingerprint for p in out}
     if not out or not nothing_to_record(plans, db_path, fps, [], today):
-        return None, cache
-    cache.save()  # a file's entry may have settled
-    return DayView(plans, today, out), cache
+        return None
+    return DayView(plans, today, out)
 
 
 def nothing_to_record(
@@ -110,12 +121,14 @@ def remember(
     portfolio: Portfolio,
     statuses: list[rules.PlanStatus],
     today: date,
-    json_parts: Mapping[str, tuple[str, str]] | None = None,
+    json_parts: Mapping[str, PlanParts] | None = None,
 ) -> None:
     """Keep today's summary of each plan (and its JSON, when `json_parts` has it) beside
-    the plan in the cache, for the next run today."""
+    the plan in the cache, for the next run today, and write the cache (once: a cache
+    `open_day` held was not written by the load)."""
     if cache is None:
         return
+    cache.held = False
     import marshal
 
     day = today.toordinal()
@@ -132,4 +145,4 @@ def remember(
     cache.save()
 
 
-__all__ = ["DayView", "json_of", "nothing_to_record", "open_day", "remember"]
+__all__ = ["DayView", "nothing_to_record", "open_day", "remember"]

@@ -4,6 +4,7 @@ by one set of checks. Light to import: a count from the memo loads no model or r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from . import rules
     from .api import ActionRow
-    from .memo import DayView
+    from .memo import DayView, PlanDay
     from .model import Action, Plan, Recommendation
 
 
@@ -122,15 +123,31 @@ class ActionFilter:
 
     def count_in(self, view: DayView) -> int:
         """How many actions of a day's memo match (no `text` filter: the memo has none)."""
+        return sum(1 for _ in self._matching(view))
+
+    def json_in(self, view: DayView) -> Iterator[tuple[PlanDay, str]]:
+        """Each matching action of a day's memo, with its JSON text (memo.action_text
+        makes an `actions --json` item of it); the view must have the plans' JSON."""
+        from .memo import actions_of
+
+        texts: tuple[str, ...] = ()
+        last = None
+        for p, n in self._matching(view):
+            if p is not last:
+                assert p.json is not None
+                last, texts = p, actions_of(p.json)
+            yield p, texts[n]
+
+    def _matching(self, view: DayView) -> Iterator[tuple[PlanDay, int]]:
+        """(plan, the action's place in it) for each action of the memo that matches."""
         assert not self.text
         today = view.today.toordinal()
-        n = 0
+        pending = self.pending
         for p in view.plans:
             if self.plan and p.plan_id != self.plan:
                 continue
-            for f in p.facts:
-                if (not self.pending or f.pending) and self.matches_facts(
+            for n, f in enumerate(p.facts):
+                if (not pending or f.pending) and self.matches_facts(
                     p.plan_id, f.rag, f.overdue, f.stale, f.leads, f.open, f.next_due, today
                 ):
-                    n += 1
-        return n
+                    yield p, n

@@ -53,6 +53,26 @@ class Fact(NamedTuple):
                 self.percent)  # fmt: skip
 
 
+# a plan's JSON as pieces (serialize.plan_json_parts): its head (before "file") and the
+# rest, as glue and the text of each action in turn (glue, action, glue, … glue): "".join
+# of the rest is the text after "file", and its odd pieces are the actions' JSON, in the
+# order of the plan's facts
+PlanParts = tuple[str, tuple[str, ...]]
+
+
+def actions_of(parts: PlanParts) -> tuple[str, ...]:
+    """Each action's JSON text, in order, from a plan's pieces."""
+    return parts[1][1::2]
+
+
+def action_text(plan_id: str, text: str) -> str:
+    """An `actions --json` item from an action's JSON text: byte for byte
+    `json.dumps({"plan": plan_id, **action_json(...)})`."""
+    import json
+
+    return f"{{{json.dumps('plan')}: {json.dumps(plan_id, ensure_ascii=False)}, {text[1:]}"
+
+
 def summary_of(ps: rules.PlanStatus) -> bytes:
     from .rules import pending_extension
 
@@ -73,12 +93,6 @@ def summary_of(ps: rules.PlanStatus) -> bytes:
     return marshal.dumps((p.id, p.title, p.kind, p.review, rollup, facts))
 
 
-def json_of(ps: rules.PlanStatus) -> bytes:
-    from .serialize import plan_json_parts
-
-    return marshal.dumps(plan_json_parts(ps))
-
-
 @dataclass
 class PlanDay:
     """One plan as the rules saw it on the day (what `summary_of` kept)."""
@@ -92,7 +106,7 @@ class PlanDay:
     review: str | None
     rollup: Rollup
     facts: list[Fact]
-    json: tuple[str, str] | None  # the plan's JSON, in two parts (serialize.plan_json_parts)
+    json: PlanParts | None  # the plan's JSON, in pieces (serialize.plan_json_parts)
 
 
 def plan_day(path: Path, fingerprint: str, summary: Any, js: Any) -> PlanDay:

@@ -3,12 +3,14 @@ removed)."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from typing import Any
 
 from . import rules
 from .loader import Portfolio, display_name
 from .measures import measure_view
+from .memo import PlanParts
 
 
 def _d(value: date | None) -> str | None:
@@ -147,26 +149,41 @@ def status_json(
 
 
 HEAD_KEYS = ("id", "title", "kind")  # then "file", then the rest (see plan_json)
+# stands in for each action while a plan's JSON is encoded, then cut out: a text no
+# plan holds (made afresh for each run; and the count is checked)
+_MARK = f"\x00improve-action-{os.urandom(8).hex()}\x00"
 
 
-def plan_json_parts(ps: rules.PlanStatus) -> tuple[str, str]:
-    """A plan's JSON as two pieces of text, around its "file" (named from wherever the
+def plan_json_parts(ps: rules.PlanStatus) -> PlanParts:
+    """A plan's JSON as pieces (PlanParts), around its "file" (named from wherever the
     command is run) and before its "last_reported" (from the history): what a day's memo
-    keeps (improve.memo). `assemble_plan` puts them together, byte for byte the text of
-    `json.dumps` of the whole."""
+    keeps (improve.memo), so that `status --json` and `actions --json` can be answered
+    from it. `assemble_plan` puts them together, byte for byte the text of `json.dumps`
+    of the whole; each action's piece is `json.dumps(action_json(...))`."""
     import json
 
     whole = plan_json(ps)
     head = json.dumps({k: whole[k] for k in HEAD_KEYS}, ensure_ascii=False)[:-1]
+    texts: list[str] = []
+    for rec in whole["recommendations"]:
+        texts.extend(json.dumps(a, ensure_ascii=False) for a in rec["actions"])
+        rec["actions"] = [_MARK] * len(rec["actions"])
     rest = {k: v for k, v in whole.items() if k not in HEAD_KEYS and k != "file"}
-    return head, json.dumps(rest, ensure_ascii=False)[1:-1]
+    glue = json.dumps(rest, ensure_ascii=False)[1:-1].split(json.dumps(_MARK))
+    if len(glue) != len(texts) + 1:  # cannot happen; said plainly if it ever does
+        raise ValueError(f"plan {whole['id']}: its actions' JSON could not be told apart")
+    pieces: list[str] = [glue[0]]
+    for text, after in zip(texts, glue[1:], strict=True):
+        pieces += (text, after)
+    return head, tuple(pieces)
 
 
-def assemble_plan(parts: tuple[str, str], file: str, last_reported: Any) -> str:
+def assemble_plan(parts: PlanParts, file: str, last_reported: Any) -> str:
     import json
 
-    head, tail = parts
+    head, pieces = parts
     return (
-        f"{head}, {json.dumps('file')}: {json.dumps(file, ensure_ascii=False)}, {tail}, "
+        f"{head}, {json.dumps('file')}: {json.dumps(file, ensure_ascii=False)}, "
+        f"{''.join(pieces)}, "
         f"{json.dumps('last_reported')}: {json.dumps(last_reported, ensure_ascii=False)}}}"
     )

@@ -93,7 +93,7 @@ def status(as_json: bool, as_of: str | None) -> None:
     statuses = api.portfolio_status(portfolio, s.today)
     ws.sync(portfolio, s.today, statuses)
     reported = ws.reported(statuses)
-    parts: dict[str, tuple[str, str]] = {}
+    parts: dict[str, tuple[str, tuple[str, ...]]] = {}  # memo.PlanParts
     if as_json:
         from ..serialize import plan_json_parts, status_json
 

@@ -10,7 +10,7 @@ import click
 
 from ..inert import one_line
 from ..vocab import RAGS
-from .common import emit_json, load, report_failed, today
+from .common import RawJSON, emit_json, load, report_failed, today
 from .errors import Failed
 from .options import global_options, settings
 
@@ -136,10 +136,18 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
     if count and as_json:
         raise click.UsageError("give --count or --json, not both")
     s = settings()
-    view, cache = today(s) if count else (None, None)
+    pipe = as_json and not sys.stdout.isatty()  # JSON at a terminal is indented: made anew
+    memo = count or pipe  # answered from today's memo when it can be, and left for the next
+    view, cache = today(s, json=pipe) if memo else (None, None)
     if view is not None and (not plan_id or any(p.plan_id == plan_id for p in view.plans)):
         flt = _filter(s, lead, mine, rags, overdue, stale, pending, plan_id, due_within)
-        click.echo(str(flt.count_in(view)))  # every file as it was earlier today
+        if count:
+            click.echo(str(flt.count_in(view)))  # every file as it was earlier today
+        else:
+            from ..memo import action_text
+
+            items = (action_text(p.plan_id, t) for p, t in flt.json_in(view))
+            _emit(s, view.actions(), items)
         return
     from .. import api
 
@@ -151,12 +159,15 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
     lead = flt.lead
     statuses = api.portfolio_status(portfolio, s.today)
     ws.sync(portfolio, s.today, statuses)
-    if count:
+    total = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
+    if memo and ws.cache is not None:
         from ..dayview import remember
 
-        remember(ws.cache, portfolio, statuses, s.today)  # the next count today: at once
+        parts = _json_listing(s, flt, statuses, total) if pipe else None
+        remember(ws.cache, portfolio, statuses, s.today, parts)  # the next run today: at once
+        if pipe:
+            return
     rows = api.filter_actions(statuses, flt, s.today)
-    total = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
     if count:
         click.echo(str(len(rows)))
         return
@@ -186,6 +197,33 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
         if lead and not api.filter_actions(statuses, api.ActionFilter(lead=lead), s.today):
             console.print(Text(_no_such_lead(lead, statuses, mine)))
     report_failed(make_console(stderr=True), portfolio)
+
+
+def _emit(s, total: int, items) -> None:
+    """`actions --json` in a pipe, its actions JSON text already (RawJSON)."""
+    listed = {"today": s.today.isoformat(), "total": total, "actions": map(RawJSON, items)}
+    emit_json(listed, stream="actions")
+
+
+def _json_listing(s, flt, statuses, total: int):
+    """`actions --json` in a pipe on a full run: each plan's JSON made in pieces once
+    (serialize.plan_json_parts), its matching actions written from them, and the pieces
+    kept in today's memo, so that the next run today answers from it."""
+    from ..memo import action_text, actions_of
+    from ..serialize import plan_json_parts
+
+    parts = {ps.plan.id: plan_json_parts(ps) for ps in statuses}
+
+    def items():
+        for ps in statuses:
+            texts = iter(actions_of(parts[ps.plan.id]))
+            for rs in ps.recommendations:
+                for st, text in zip(rs.actions, texts, strict=False):
+                    if flt.matches_status(ps.plan, rs.recommendation, st, s.today):
+                        yield action_text(ps.plan.id, text)
+
+    _emit(s, total, items())
+    return parts
 
 
 def _filter(s, lead, mine, rags, overdue, stale, pending, plan_id, due_within):

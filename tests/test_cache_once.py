@@ -1,0 +1,70 @@
+"""A run writes the cache once and sweeps the temp files once (issue 26 point 1): the first
+run of a day used to write the parsed plans, then again with the day's memos, and to look
+for a crashed write's leftovers twice (dayview.open_day, then Workspace.load)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import SAMPLE, SHIPPED, clean_env, run_cli, write
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    clean_env(monkeypatch, tmp_path)
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for path in SHIPPED.glob("*.toml"):
+        shutil.copy(path, plans / path.name)
+    write(plans, "sample.toml", SAMPLE)
+    return plans
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How many times each cache file was replaced, and the folder swept."""
+    import improve.files
+    import improve.workspace
+
+    seen: dict[str, int] = {}
+    replace = os.replace
+
+    def counting_replace(src, dst, *args, **kwargs):
+        if Path(dst).parent.name == "cache":
+            seen[Path(dst).name] = seen.get(Path(dst).name, 0) + 1
+        return replace(src, dst, *args, **kwargs)
+
+    sweep = improve.files.leftover_temps
+
+    def counting_sweep(*args, **kwargs):
+        seen["sweeps"] = seen.get("sweeps", 0) + 1
+        return sweep(*args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", counting_replace)
+    monkeypatch.setattr(improve.files, "leftover_temps", counting_sweep)
+    monkeypatch.setattr(improve.workspace, "leftover_temps", counting_sweep)
+    return seen
+
+
+def writes(seen: dict[str, int]) -> list[int]:
+    return sorted(n for name, n in seen.items() if name != "sweeps")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["status"], ["status", "--json"], ["actions", "--count"], ["actions", "--json"]],
+)  # fmt: skip
+def test_a_cold_run_writes_each_cache_file_once_and_sweeps_once(folder, counted, args):
+    r = run_cli(folder, *args)
+    assert r.exit_code == 0, r.output
+    assert counted.get("sweeps") == 1
+    assert writes(counted) and set(writes(counted)) == {1}, counted
+    counted.clear()
+    r = run_cli(folder, *args)  # warm: nothing new to keep
+    assert r.exit_code == 0, r.output
+    assert counted.get("sweeps") == 1
+    assert writes(counted) == [], counted
