@@ -15,18 +15,19 @@ from helpers import running, wait_for, write
 from improve.tui.action import ActionScreen
 from improve.tui.plan import PlanScreen
 from improve.tui.portfolio import PortfolioScreen
+from improve.tui.table import LineTable
 
 
 async def test_portfolio_plan_and_action_drill_down(plans):
     async with running(plans) as (app, pilot):
         assert isinstance(app.screen, PortfolioScreen)
-        table = app.screen.query_one("#plans")
+        table = app.screen.query_one("#plans", LineTable)
         assert len(table.keys) == 1
         row = table.cells[0]
         assert str(row[2]) == "Sample improvement plan" and str(row[0]) == "RED"
         await pilot.press("enter")
         assert isinstance(app.screen, PlanScreen)
-        actions = app.screen.query_one("#actions")
+        actions = app.screen.query_one("#actions", LineTable)
         assert refs(app.screen) == ["T1", "1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
         assert [str(actions.cells[i][1]) for i in range(len(actions.keys))] == [
             "RED",
@@ -200,7 +201,11 @@ def every_screen(app) -> list:
 async def test_a_screen_refreshed_before_it_composes_draws_the_data_when_it_does(plans):
     """A load can land between a screen being pushed and its widgets being composed."""
     async with running(plans) as (app, pilot):
-        screens = [PortfolioScreen(), PlanScreen("sample"), ActionScreen("sample", "2.1.1")]
+        screens: list[PortfolioScreen | PlanScreen | ActionScreen] = [
+            PortfolioScreen(),
+            PlanScreen("sample"),
+            ActionScreen("sample", "2.1.1"),
+        ]
         for screen in screens:
             app.push_screen(screen)
             assert not screen.is_mounted
@@ -208,7 +213,9 @@ async def test_a_screen_refreshed_before_it_composes_draws_the_data_when_it_does
         await pilot.pause()
         assert all(screen.is_mounted for screen in screens)
         portfolio, plan, action = screens
-        assert str(portfolio.query_one("#plans").cells[0][2]) == "Sample improvement plan"
+        assert (
+            str(portfolio.query_one("#plans", LineTable).cells[0][2]) == "Sample improvement plan"
+        )
         assert refs(plan) == ["T1", "1.1", "1.1.1", "1.1.2", "2.1", "2.1.1"]
         assert ("Ref", "2.1.1") in detail_rows(action)
 

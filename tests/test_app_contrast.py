@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import Static
 
 from app_helpers import plain
-from helpers import SHIPPED, wait_for
+from helpers import SHIPPED, there, wait_for
 from improve.report.style import contrast
 from improve.tui import make_app
 from improve.tui.action import ActionScreen
@@ -27,7 +27,7 @@ CELL = 12.2  # the width of one character in Textual's SVG
 def rag_words(svg: str) -> list[tuple[str, str, str]]:
     """(word, text colour, background colour) for every RAG word on the screen."""
     styles = {
-        name: re.search(r"fill: (#[0-9a-f]{6})", body).group(1)
+        name: there(re.search(r"fill: (#[0-9a-f]{6})", body)).group(1)
         for name, body in re.findall(r"\.([\w-]+) \{ ([^}]*) \}", svg)
         if "fill:" in body
     }

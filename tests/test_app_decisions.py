@@ -8,7 +8,7 @@ import tomllib
 from datetime import date
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Label, Static
 
 from app_helpers import plain, save_and_settle
 from helpers import STAGED, running, wait_for, write
@@ -93,7 +93,7 @@ async def test_a_lead_asks_for_a_date_and_the_meeting_agrees_it(plans):
 
     async with running(plans, TODAY, user="Senior Leadership Team") as (app, pilot):
         form = await open_form(app, pilot, "1.1.10")
-        assert "2017-06-30 by Head of Service" in plain(form.query_one("#asked-for").content)
+        assert "2017-06-30 by Head of Service" in plain(form.query_one("#asked-for", Label).content)
         await choose(app, pilot, "decision", 1)  # "agree: the due date becomes 2017-06-30"
         await save_and_settle(app, pilot)
         assert await wait_for(lambda: isinstance(app.screen, ActionScreen), pilot)
@@ -147,7 +147,7 @@ async def test_a_colour_without_a_reason_is_refused_at_the_reason_box(plans):
         form = await open_form(app, pilot, "1.1.10")
         await choose(app, pilot, "rag", 1)
         await pilot.press("ctrl+s")
-        problem = form.query_one("#form-problem")
+        problem = form.query_one("#form-problem", Label)
         assert await wait_for(lambda: "needs a reason" in plain(problem.content), pilot)
         assert app.focused is form.query_one("#rag_reason")
         assert app.screen is form
@@ -169,8 +169,10 @@ async def test_keys_typed_ahead_land_in_the_box_they_were_meant_for(plans):
             app.post_message(events.Key("tab", "\t"))
         for c in "2017-06-30":
             app.post_message(events.Key("minus" if c == "-" else c, c))
-        assert await wait_for(lambda: form.query_one("#extend_to").value == "2017-06-30", pilot)
-        assert form.query_one("#percent").value == ""
+        assert await wait_for(
+            lambda: form.query_one("#extend_to", Input).value == "2017-06-30", pilot
+        )
+        assert form.query_one("#percent", Input).value == ""
 
 
 async def test_a_drop_down_whose_label_is_not_there_yet_does_not_end_the_app():

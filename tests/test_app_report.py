@@ -8,6 +8,7 @@ from datetime import date
 from improve.tui import make_app
 from improve.tui.plan import PlanScreen
 from improve.tui.report import ReportFormat
+from improve.tui.table import LineTable
 
 TODAY = date(2017, 1, 5)
 
@@ -27,7 +28,12 @@ async def test_e_on_a_plan_writes_its_report(plans, tmp_path, monkeypatch):
     notes: list[str] = []
     app = make_app(plans, TODAY, user="Head of Early Help", poll=0, db=tmp_path / "h.db")
     real_notify = app.notify
-    monkeypatch.setattr(app, "notify", lambda m, **kw: (notes.append(m), real_notify(m, **kw)))
+
+    def notify(m, **kw):
+        notes.append(m)
+        return real_notify(m, **kw)
+
+    monkeypatch.setattr(app, "notify", notify)
     async with app.run_test(size=(120, 40)) as pilot:
         assert await until(lambda: app.statuses is not None, pilot)
         app.show_plan("sample")
@@ -73,7 +79,7 @@ async def test_the_portfolio_says_when_each_plan_was_last_reported(plans, tmp_pa
     app = make_app(plans, TODAY, poll=0, db=tmp_path / "h.db")
     async with app.run_test(size=(200, 40)) as pilot:
         assert await until(lambda: app.statuses is not None, pilot)
-        table = app.screen.query_one("#plans")
+        table = app.screen.query_one("#plans", LineTable)
         assert await until(lambda: bool(table.cells), pilot)
         assert str(table.cells[0][-1]) == ("2016-12-08 to Scrutiny Committee; next due 2017-03-08")
         app.workers.cancel_all()
@@ -88,7 +94,12 @@ async def test_the_palette_screenshot_is_written_here_and_said(plans, tmp_path, 
     notes: list[str] = []
     app = make_app(plans, TODAY, poll=0, history=False)
     real_notify = app.notify
-    monkeypatch.setattr(app, "notify", lambda m, **kw: (notes.append(m), real_notify(m, **kw)))
+
+    def notify(m, **kw):
+        notes.append(m)
+        return real_notify(m, **kw)
+
+    monkeypatch.setattr(app, "notify", notify)
     async with app.run_test(size=(100, 30)) as pilot:
         assert await until(lambda: app.statuses is not None, pilot)
         app.action_screenshot()

@@ -13,7 +13,7 @@ from textual.errors import NoWidget
 from textual.widgets import Input, Static
 
 from app_helpers import plain
-from helpers import SAMPLE, running, wait_for, write
+from helpers import SAMPLE, running, there, wait_for, write
 from improve.api import Workspace, portfolio_status
 from improve.present.text import RAG_STYLE
 from improve.tui.review import RecordReview, ReviewScreen, trend_table
@@ -40,14 +40,14 @@ def reviewed_folder(tmp_path, plans: int = 4, reviews: int = 6):
         statuses = portfolio_status(ws.load(), date(2017, 1, 5))
         for k in range(reviews):
             day = date(2017, 1, 5) - timedelta(weeks=reviews - 1 - k)
-            ws.store.record_review(statuses, day, f"review {k}")
+            there(ws.store).record_review(statuses, day, f"review {k}")
     return folder
 
 
 def test_the_trend_ends_with_now(tmp_path):
     folder = reviewed_folder(tmp_path, plans=1, reviews=2)
     with Workspace(folder) as ws:
-        trend = ws.store.trend()
+        trend = there(ws.store).trend()
     table = trend_table(trend, {"p0": "Sample"}, RAG_STYLE, now={"p0": (60.0, {"red": 1})})
     from rich.console import Console
 

@@ -10,7 +10,7 @@ import tomllib
 from datetime import date
 
 import pytest
-from textual.widgets import Label
+from textual.widgets import Input, Label
 
 from app_helpers import plain, save_and_settle
 from helpers import STAGED, running, wait_for, write
@@ -94,7 +94,7 @@ async def test_what_is_typed_in_the_percent_box_is_what_is_saved(tmp_path):
             await pilot.press(*typed)
             assert will_save(form) == "Not a percent: type a whole number from 0 to 100"
             await pilot.press("ctrl+s")
-            problem = plain(form.query_one("#form-problem").content)
+            problem = plain(form.query_one("#form-problem", Label).content)
             assert problem.startswith("Not saved: the percent must be"), problem
             assert app.screen is form and app.focused is form.query_one("#percent")
             await pilot.press(*["backspace"] * len(typed))
@@ -162,7 +162,7 @@ async def test_each_quick_choice_fills_the_box_and_is_saved_and_so_is_the_impact
         for n, value in ((2, 50), (0, 0), (1, 25), (3, 75), (4, 100)):
             form = await open_form(app, pilot, "1.1.10")
             await pilot.press(*["tab"] * (n + 1), "enter")
-            assert form.query_one("#percent").value == str(value)
+            assert form.query_one("#percent", Input).value == str(value)
             assert will_save(form) == f"Will save: {value}%"
             await save_percent(app, pilot, plans, old, value)
             old = value
@@ -224,14 +224,14 @@ async def test_the_form_asks_who_decided_and_records_that_name(tmp_path, monkeyp
     async with running(plans, TODAY, user=None, history=False) as (app, pilot):
         form = await open_form(app, pilot, "1.1.10")
         await choose(app, pilot, "decision", 1)  # agree
-        decided = form.query_one("#decided_by")
+        decided = form.query_one("#decided_by", Input)
         assert await wait_for(lambda: decided.value == "Director", pilot)
         await tab_to(app, pilot, "decided_by")  # its text selected: typing replaces it
         await pilot.press(*"SLT")
         await save_and_settle(app, pilot)
         form = await open_form(app, pilot, "1.1.3")
         await choose(app, pilot, "decision", 2)  # refuse, and who decided left as it is
-        decided = form.query_one("#decided_by")
+        decided = form.query_one("#decided_by", Input)
         assert await wait_for(lambda: decided.value == "Director", pilot)
         await save_and_settle(app, pilot)
         # a new date agreed there and then: "Agreed by" shows once it is agreed, not asked

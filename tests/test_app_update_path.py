@@ -7,9 +7,10 @@ from datetime import date
 
 from textual.widgets import Input, Label
 
-from helpers import write
+from helpers import there, write
 from improve.api import Workspace
 from improve.tui import make_app
+from improve.tui.table import LineTable
 from improve.tui.update_form import UpdateForm
 
 TODAY = date(2017, 1, 5)
@@ -52,15 +53,15 @@ async def test_a_save_goes_through_workspace_update_and_reads_only_its_file(plan
     app = make_app(plans, TODAY, user="Head of Early Help", poll=0)
     async with app.run_test(size=(120, 40)) as pilot:
         form = await open_form(app, pilot, "2.1.1")
-        other = app.portfolio.file_for("other")
+        other = there(app.portfolio).file_for("other")
         form.query_one("#percent", Input).value = "40"
         await pilot.press("ctrl+s")
-        assert await until(lambda: app.find_action("sample", "2.1.1")[2].percent == 40, pilot), (
-            "the saved change reaches the app's state"
-        )
+        assert await until(
+            lambda: there(app.find_action("sample", "2.1.1"))[2].percent == 40, pilot
+        ), "the saved change reaches the app's state"
         assert calls == [("sample:2.1.1", True)]
         assert loads == [1]  # the first load only: the save read just its own file
-        assert app.portfolio.file_for("other") is other
+        assert there(app.portfolio).file_for("other") is other
         app.workers.cancel_all()
     assert "percent = 40" in (plans / "sample.toml").read_text()
 
@@ -96,6 +97,7 @@ async def test_an_error_found_when_saving_reopens_the_form_at_its_field(plans):
             lambda: isinstance(app.screen, UpdateForm) and app.screen.error is not None, pilot
         )
         form = app.screen
+        assert isinstance(form, UpdateForm) and form.error is not None
         assert form.error.startswith('Not saved: no measure "gone" for this action')
         app.workers.cancel_all()
 
@@ -107,7 +109,9 @@ async def test_typing_40_straight_away_saves_40(plans):
         form = await open_form(app, pilot, "1.1.2")
         assert app.focused is form.query_one("#percent", Input)
         await pilot.press("4", "0", "ctrl+s")
-        assert await until(lambda: app.find_action("sample", "1.1.2")[2].percent == 40, pilot)
+        assert await until(
+            lambda: there(app.find_action("sample", "1.1.2"))[2].percent == 40, pilot
+        )
         app.workers.cancel_all()
     text = (plans / "sample.toml").read_text()
     assert "percent = 40" in text and "percent = 0\n" not in text
@@ -123,7 +127,7 @@ async def test_a_theme_keeps_its_true_colour_under_a_filter(tmp_path):
         assert await until(lambda: app.statuses is not None, pilot)
         app.show_plan("telford-ofsted-2016")
         assert await until(lambda: bool(app.screen.query("#actions")), pilot)
-        table = app.screen.query_one("#actions")
+        table = app.screen.query_one("#actions", LineTable)
         assert await until(lambda: bool(table.cells), pilot)
         first = [str(c) for c in table.cells[0]]
         assert first[1] == "RED" and "Theme 1" in first[4]
@@ -131,7 +135,7 @@ async def test_a_theme_keeps_its_true_colour_under_a_filter(tmp_path):
         assert await until(lambda: "match)" in str(table.cells[0][4]), pilot)
         theme = [str(c) for c in table.cells[0]]
         assert theme[1] == "RED" and theme[2] == first[2]  # the same colour and percent
-        plan = app.portfolio.plan("telford-ofsted-2016")
+        plan = there(there(app.portfolio).plan("telford-ofsted-2016"))
         in_theme = sum(len(r.actions) for r in plan.recommendations if r.theme == "1")
         assert in_theme == 23 and theme[4].endswith(f"(3 of {in_theme} match)")
         app.workers.cancel_all()

@@ -9,6 +9,7 @@ from improve.present.text import counts_short, counts_text
 from improve.tui.action import ActionScreen
 from improve.tui.layout import fit_plan, fit_portfolio
 from improve.tui.plan import PlanScreen
+from improve.tui.table import LineTable
 
 
 def fits(table) -> bool:
@@ -48,7 +49,7 @@ def plan_whole(app) -> None:
     columns up to the leads (and the keys' hint) end on screen."""
     screen = app.screen
     assert isinstance(screen, PlanScreen)
-    table = screen.query_one("#actions")
+    table = screen.query_one("#actions", LineTable)
     assert fits(table)
     lines = screen_lines(app)
     heading = next(line for line in lines if line.lstrip().startswith("Ref "))
