@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..vocab import ref_key
+from .measure_state import moves_since
 from .originals import REWRITTEN, rewrites_since
 from .records import Event, PlanSummary, Review
 
@@ -94,6 +95,19 @@ class NewReading(_Item):
 
 
 @dataclass(slots=True)
+class MeasureMove(_Item):
+    """A measure of the plan itself (ref "") or of a recommendation whose latest reading
+    or comparators moved (history/measure_state.py): as at the review, and now."""
+
+    recommendation: str | None
+    measure: str
+    old: dict | None  # {"date", "value", "readings", "comparators", …}, or None
+    new: dict | None
+    when: date | None = None
+    who: str | None = None
+
+
+@dataclass(slots=True)
 class Stale(_Item):
     last_activity: str | None
     newly: bool  # not stale at the review
@@ -139,6 +153,9 @@ class Changes:
         outside improve, told "original due date rewritten by hand"),
      "new_evidence": [{"plan", "ref", "added", "latest_date", "latest_text", "when", "who"}],
      "new_readings": [{"plan", "ref", "measure", "old", "new", "when", "who"}],
+     "measure_moves": [{"plan", "ref": "", "recommendation", "measure", "old", "new",
+        "when", "who"}] (measures of the plan itself or of a recommendation; old and new
+        {"measure", "recommendation", "date", "value", "readings", "comparators"} or null),
      "stale": [{"plan", "ref", "last_activity", "newly"}],
      "no_update": [{"plan", "ref", "last_activity"}],
      "overrides": [{"plan", "ref", "change", "old", "new"}],
@@ -158,6 +175,7 @@ class Changes:
     slipped: list[Slip] = field(default_factory=list)
     new_evidence: list[NewEvidence] = field(default_factory=list)
     new_readings: list[NewReading] = field(default_factory=list)
+    measure_moves: list[MeasureMove] = field(default_factory=list)
     stale: list[Stale] = field(default_factory=list)
     no_update: list[NoUpdate] = field(default_factory=list)
     overrides: list[OverrideChange] = field(default_factory=list)
@@ -184,6 +202,7 @@ class Changes:
             "slipped",
             "new_evidence",
             "new_readings",
+            "measure_moves",
             "stale",
             "no_update",
             "overrides",
@@ -383,6 +402,10 @@ def changes(store, since, today: date | None, with_events: bool = False) -> Chan
             Slip(rw.plan_id, rw.ref, rw.first.isoformat(), rw.now.isoformat(), 0,
                  REWRITTEN, by_hand=True, when=rw.on, who=rw.who)
         )  # fmt: skip
+    for pid, rec, mid, old, new, day, who in moves_since(conn, review.last_event_id):
+        out.measure_moves.append(
+            MeasureMove(pid, "", rec, mid, old, new, date.fromisoformat(day), who)
+        )
     out.new_plans = sorted(set(now) - set(then))
     out.removed_plans = sorted(set(then) - set(now))
     for pid, ref, request in conn.execute(
@@ -396,6 +419,7 @@ def changes(store, since, today: date | None, with_events: bool = False) -> Chan
     if matched < snapshot_rows:
         out.removed = _removed(conn, review, out.removed_plans)
     _in_ref_order(out)
+    out.measure_moves.sort(key=lambda m: (m.plan_id, ref_key(m.recommendation or ""), m.measure))
     return out
 
 

@@ -238,3 +238,23 @@ def m007_report_files(db: Database) -> None:
             pending integer not null default 0
         )""")
     db.execute("create index report_files_uid on report_files (uid)")
+
+
+@migration
+def m008_measures(db: Database) -> None:
+    # The measures of a plan itself and of its recommendations (history/measure_state.py),
+    # which belong to no action: the last recorded latest reading and comparators of each,
+    # so a change to them is an event as an action's is. `measure_plans` names the plans
+    # whose measures are recorded: those of a history made before this are first recorded
+    # silently, never told as moved.
+    db.execute("""
+        create table measure_state (
+            plan_id text not null,
+            owner text not null,
+            measure text not null,
+            readings integer not null,
+            latest text,
+            comparator text,
+            primary key (plan_id, owner, measure)
+        ) without rowid""")
+    db.execute("create table measure_plans (plan_id text primary key)")

@@ -21,6 +21,7 @@ MIGRATION_NAMES = (
     "m005_commits",
     "m006_review_keys",
     "m007_report_files",
+    "m008_measures",
 )
 
 

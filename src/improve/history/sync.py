@@ -24,6 +24,7 @@ from pathlib import Path
 from .. import model as m
 from .. import rules
 from ..loader import fingerprint
+from . import measure_state
 from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME, Event, SyncResult
 from .rows import (
     COLUMNS,
@@ -186,6 +187,7 @@ def sync(
                 as_of = date.fromisoformat(prev[4])
                 changed = _compared(conn, pid, rows, as_of, today, at, who, events)
             conn.executemany(f"insert or replace into state ({_ALL}) values ({_MARKS})", changed)
+            measure_state.compare(conn, ps.plan, day, at, who, events)
             conn.execute(
                 "insert or replace into plans (plan_id, title, file, fingerprint, as_of) "
                 "values (?, ?, ?, ?, ?)",
@@ -281,6 +283,7 @@ def _removed(conn, pid: str, prev, today: date, at: str, who, events: list[tuple
         events.append((pid, row[1], day, at, who(pid, row[1]), REMOVED, None, tracked(row), None))
     conn.execute("delete from state where plan_id = ?", [pid])
     conn.execute("delete from plans where plan_id = ?", [pid])
+    measure_state.forget(conn, pid)
     _write_day(conn, pid, today, (prev[1], 0, None, None, *(0 for _ in m.RAGS), 0, 0, 0, 0, 0),
                latest)  # fmt: skip
 

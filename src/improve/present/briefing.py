@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..vocab import ref_key
-from .events import event_text, move_text, quote
+from .events import event_text, measure_words, move_text, quote
 from .text import RAG_STYLE, counts_text, pct, rag_text
 
 NO_UPDATE_SHOWN = 15
@@ -32,6 +32,7 @@ EDIT_FIELDS = (
     "impact",
     "evidence",
     "reading",
+    "measure",
     "override",
     "milestones_done",
     "request",
@@ -77,7 +78,7 @@ class Briefing:
 
     def ref(self, plan_id: str, ref: str) -> Text:
         """`  plan:ref  Opening words …  ` for a line about one action."""
-        text = Text(f"  {plan_id}:{ref}  ")
+        text = Text(f"  {plan_id}:{ref}  " if ref else f"  {plan_id}  ")
         st = self.acts.get((plan_id, ref))
         if st is not None:
             text.append(opening_words(st.action.action), style="italic")
@@ -253,6 +254,10 @@ class Briefing:
                 )
                 for n in ch.new_readings
             ],
+        )
+        parts += _section(
+            "Measures of the plans and their recommendations",
+            [self.line(n, measure_words(n.old, n.new), _who_when(n)) for n in ch.measure_moves],
         )
         parts += _section(
             "Colour set by hand: added, lapsed or removed",

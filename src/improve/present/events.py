@@ -111,6 +111,32 @@ def _reading(old: dict | None, new: dict | None) -> str:
     return f"{new.get('measure')} measured at {shown} on {new.get('date')}{was}"
 
 
+def _figure(value) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else "–"
+
+
+def _comparators(c: dict | None) -> str:
+    if not c:
+        return ""
+    said = [f"{name} {_figure(c.get(key))}" for name, key in
+            (("England", "england"), ("region", "region"), ("neighbours", "neighbours"))
+            if c.get(key) is not None]  # fmt: skip
+    return f"; {', '.join(said)} ({c.get('date')})" if said else ""
+
+
+def measure_words(old: dict | None, new: dict | None) -> str:
+    """A measure of the plan or of a recommendation that moved (history/measure_state.py):
+    "measure cin-rate (recommendation 1): 318.9 → 325.1 on 2021-03-31; England 310.5 …"."""
+    about = new or old or {}
+    rec = f" (recommendation {about['recommendation']})" if about.get("recommendation") else ""
+    head = f"measure {about.get('measure')}{rec}: "
+    if new is None:
+        return head + "taken out of the plan, or its readings were"
+    was = _figure((old or {}).get("value"))
+    on = f" on {new.get('date')}" if new.get("date") else ""
+    return f"{head}{was} → {_figure(new.get('value'))}{on}{_comparators(new.get('comparators'))}"
+
+
 def _milestones(old, new) -> str:
     if (new or 0) > (old or 0):
         n = new - (old or 0)
@@ -141,6 +167,7 @@ SENTENCES = {
     ),
     "evidence": _evidence,
     "reading": _reading,
+    "measure": measure_words,
     "update": _update,
     "override": _override,
     "request": _request,
