@@ -32,13 +32,13 @@ from .build import (
     Report,
     Row,
     in_theme_order,
-    long_date,
     pct,
 )
 from .docx_measures import measures_docx
 from .docx_tables import ITEMS, SMALL, Tables, fit_widths, pair, scaled
 from .html import COLUMNS, columns
 from .safety import safe_link
+from .words import long_date
 
 
 class _Writer(Tables):

@@ -281,8 +281,10 @@ def save(doc: Any, today: date) -> bytes:
         part.before_marshal()
     stamped = Stamped()
     writer = cast(Any, stamped)
+    # python-docx's private writer: two of its three methods carry no annotations
+    package_writer = cast(Any, PackageWriter)
     with stamped.zip:
-        PackageWriter._write_content_types_stream(writer, package.parts)
-        PackageWriter._write_pkg_rels(writer, package.rels)
-        PackageWriter._write_parts(writer, package.parts)
+        package_writer._write_content_types_stream(writer, package.parts)
+        package_writer._write_pkg_rels(writer, package.rels)
+        package_writer._write_parts(writer, package.parts)
     return out.getvalue()

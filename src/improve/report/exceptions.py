@@ -33,7 +33,12 @@ def exceptions(
             a = st.action
             note = notes.get(id(a))
 
-            def item(detail: str, a: m.Action = a, st=st, note=note) -> Item:
+            def item(
+                detail: str,
+                a: m.Action = a,
+                st: rules.ActionStatus = st,
+                note: ProgressNote | None = note,
+            ) -> Item:
                 return Item(a.ref, a.action, detail, st.rag, note)
 
             if st.rag == "red":

@@ -23,13 +23,13 @@ from .build import (
     ProgressNote,
     Report,
     in_theme_order,
-    long_date,
     pct,
     rag_label,
 )
 from .html import COLUMNS, columns, paragraphs
 from .measure_report import ROW_COLUMNS, actions_note, figure_rows, intro, own_words, split
 from .safety import neutralise, safe_link
+from .words import long_date
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 

@@ -3,7 +3,9 @@ knows of them (what changed since the review, the trend, when each was last repo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Protocol
 
 from .. import rules
 from ..dates import parse_day
@@ -11,12 +13,22 @@ from ..errors import EditError, HistoryError, ImproveError
 from ..history import HistoryStore
 from ..history.originals import recorded_first_dues
 from ..loader import Portfolio
-from .build import Report, Since, TrendPoint, build_plan_report, long_date
+from .build import Report, Since, TrendPoint, build_plan_report
 from .originals import first_dues
+from .words import long_date
+
+if TYPE_CHECKING:
+    from ..history.changes import Changes
+    from ..history.records import PlanSummary
 
 
-def _since_lines(ch, plan_id: str) -> list[str]:
-    def n(items) -> int:
+class _OfPlan(Protocol):
+    @property
+    def plan_id(self) -> str: ...
+
+
+def _since_lines(ch: Changes, plan_id: str) -> list[str]:
+    def n(items: Iterable[_OfPlan]) -> int:
         return sum(1 for i in items if i.plan_id == plan_id)
 
     def said(count: int, what: str) -> str | None:
@@ -73,7 +85,7 @@ def make_report(
     period_start: date | None = None
     label: str | None = None
     changes = None
-    trend: dict = {}
+    trend: dict[str, list[PlanSummary]] = {}
     reported: dict[str, tuple[str, date]] = {}
     if since not in ("last", "") and not since.isdigit():
         try:

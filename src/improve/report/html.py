@@ -21,7 +21,6 @@ from .build import (
     Report,
     Row,
     in_theme_order,
-    long_date,
     pct,
     rag_label,
 )
@@ -29,6 +28,7 @@ from .measure_html import measures_html
 from .paper import colgroup, column_widths, too_tall
 from .safety import safe_link
 from .style import stylesheet
+from .words import long_date
 
 COLUMNS = (
     "Ref",

@@ -78,7 +78,12 @@ def axis_range(lo: float, hi: float) -> tuple[float, float, list[float]]:
     return first, last, [first + i * step for i in range(count + 1)]
 
 
-def _series(m: MeasureEntry, x_of, y_of, out: list[str]) -> list[tuple[str, str, str]]:
+def _series(
+    m: MeasureEntry,
+    x_of: Callable[[int], float],
+    y_of: Callable[[float], float],
+    out: list[str],
+) -> list[tuple[str, str, str]]:
     """Each series with a figure, drawn into `out` as lines broken where a figure is
     missing, with its markers; the series drawn, for the legend."""
     drawn = []

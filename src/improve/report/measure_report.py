@@ -256,7 +256,7 @@ def actions_note(acts: list[MeasureEntry]) -> str:
     )
 
 
-def figure_rows(m: MeasureEntry) -> list[tuple]:
+def figure_rows(m: MeasureEntry) -> list[tuple[object, ...]]:
     """The measure's rows, in `ROW_COLUMNS` order: numbers as numbers, a missing or
     suppressed figure None (an empty cell, never 0), the date a date. Rating and Trend
     are on the row of the latest reading (the measure as at the report)."""
@@ -264,7 +264,7 @@ def figure_rows(m: MeasureEntry) -> list[tuple]:
     rating = v.rag.capitalize() if v.rag else STATUS_WORDS.get(v.status, "")
     head = (m.level, v.id, v.text, v.unit or "", v.direction, v.target)
     latest = v.latest.date if v.latest else None
-    out = []
+    out: list[tuple[object, ...]] = []
     points: list[Point | None] = [*m.points] or [None]
     for p in points:
         on = p.on if p else None

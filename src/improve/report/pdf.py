@@ -78,9 +78,10 @@ def _layout(html: str, base: Path, extra_css: str | None = None, fonts: Any = No
 def _write(documents: list[Any], target: Any = None, *, compress: bool = True) -> bytes | None:
     pages = [page for document in documents for page in document.pages]
     joined = documents[0] if len(documents) == 1 else documents[0].copy(pages)
-    return joined.write_pdf(
+    written: bytes | None = joined.write_pdf(  # bytes, or None when written to `target`
         target, pdf_variant="pdf/ua-1", pdf_tags=True, uncompressed_pdf=not compress
     )
+    return written
 
 
 def write_pdf(html: str, path: Path, base: Path, *, compress: bool = True) -> None:

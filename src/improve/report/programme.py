@@ -40,7 +40,7 @@ class Item:
     def overdue(self) -> bool:
         return self.follow_up == OVERDUE
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "id": self.plan_id,
             "title": self.title,
@@ -56,7 +56,7 @@ class Body:
     name: str
     items: list[Item] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {"body": self.name, "plans": [i.to_json() for i in self.items]}
 
 

@@ -53,7 +53,7 @@ def dates_in_words(text: str, month_dates: bool = False) -> str:
     """Text the status rules wrote ("overdue: due 2016-12-31, 5 days ago") with its
     YYYY-MM-DD dates as the paper writes them ("due 31 December 2016")."""
 
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         try:
             day = date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:

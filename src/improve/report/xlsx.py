@@ -10,6 +10,7 @@ control character (which a workbook cannot hold) is written as its picture (␛)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from copy import copy
 from datetime import date, datetime
 from io import BytesIO
@@ -17,10 +18,20 @@ from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from ..inert import no_controls
-from .build import GOOD_HEADING, KEY, WHY_HEADING, Report, in_theme_order, join, rag_label
+from .build import (
+    GOOD_HEADING,
+    KEY,
+    WHY_HEADING,
+    PlanReport,
+    Report,
+    Row,
+    in_theme_order,
+    rag_label,
+)
 from .html import columns
 from .safety import neutralise
 from .style import PAIRS, RAG_FILL
+from .words import join
 from .xlsx_measures import charts_sheet, measures_sheet
 
 DUE_DETAIL = "Stages and due date changes"
@@ -63,7 +74,7 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, -(-len(part) // int(per))) for part in str(text).split("\n"))
 
 
-def fit_rows(ws, widths: tuple[int, ...], span: int) -> None:
+def fit_rows(ws: Any, widths: tuple[int, ...], span: int) -> None:  # ws: openpyxl's
     """Row heights for wrapped text (spreadsheet programs do not always work them out
     when they open a file): the tallest cell of each row, merged rows across the table."""
     merged = {rng.min_row for rng in ws.merged_cells.ranges}
@@ -93,11 +104,13 @@ class _Book:
         thin = Side(style="thin", color="6B6B6B")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.templates: dict[tuple, Any] = {}  # the first openpyxl cell styled each way
+        self.templates: dict[
+            tuple[int, int, str | None], Any
+        ] = {}  # the first openpyxl cell styled each way
         self.fills: dict[str, Any] = {}
         self.fonts: dict[str, Any] = {}
 
-    def fill(self, colour: str):  # one style object per colour, shared by every cell
+    def fill(self, colour: str) -> Any:  # one style object per colour, shared by every cell
         from openpyxl.styles import PatternFill
 
         if colour not in self.fills:
@@ -105,14 +118,22 @@ class _Book:
                                              end_color=argb(colour))  # fmt: skip
         return self.fills[colour]
 
-    def bold(self, colour: str):
+    def bold(self, colour: str) -> Any:
         from openpyxl.styles import Font
 
         if colour not in self.fonts:
             self.fonts[colour] = Font(bold=True, color=argb(colour))
         return self.fonts[colour]
 
-    def put(self, ws, row: int, col: int, value, number_format: str | None = None, **style):
+    def put(
+        self,
+        ws: Any,
+        row: int,
+        col: int,
+        value: object,
+        number_format: str | None = None,
+        **style: Any,
+    ) -> Any:
         cell = ws.cell(row=row, column=col)
         if isinstance(value, str):
             cell.value = neutralise(no_controls(value))  # a workbook cannot hold them
@@ -139,23 +160,23 @@ class _Book:
         self.templates[key] = cell
         return cell
 
-    def merge(self, ws, row: int) -> None:
+    def merge(self, ws: Any, row: int) -> None:
         from openpyxl.worksheet.cell_range import CellRange
 
         # a range added as it is: openpyxl's merge_cells re-formats every cell it covers
         ws.merged_cells.add(CellRange(min_col=1, min_row=row, max_col=len(COLUMNS), max_row=row))
 
-    def rag_style(self, rag: str | None) -> dict:
+    def rag_style(self, rag: str | None) -> dict[str, Any]:
         fg, bg = RAG_FILL.get(rag or "dropped", RAG_FILL["dropped"])
         return {"font": self.bold(fg), "fill": self.fill(bg)}
 
-    def header(self, ws, names, row: int = 1) -> None:
+    def header(self, ws: Any, names: Iterable[str], row: int = 1) -> None:
         fg, bg = _pair("table header")
         for col, name in enumerate(names, 1):
             self.put(ws, row, col, name, font=self.bold(fg), fill=self.fill(bg))
 
     @staticmethod
-    def page_setup(ws, title: str, header_row: int) -> None:
+    def page_setup(ws: Any, title: str, header_row: int) -> None:
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
@@ -237,7 +258,7 @@ def _summary(book: _Book, report: Report) -> None:
     book.page_setup(summary, report.title, 1)
 
 
-def _plan_sheet(book: _Book, ws, report: Report, pr) -> None:
+def _plan_sheet(book: _Book, ws: Any, report: Report, pr: PlanReport) -> None:
     """A plan shaped like the committee's table: themes and recommendations as rows
     across it, then their actions."""
     from openpyxl.styles import Font
@@ -286,7 +307,7 @@ def _plan_sheet(book: _Book, ws, report: Report, pr) -> None:
     book.page_setup(ws, pr.plan.title, 3)
 
 
-def _action_row(book: _Book, ws, row: int, a) -> None:
+def _action_row(book: _Book, ws: Any, row: int, a: Row) -> None:
     measures = "\n".join(ms.shown_iso for ms in a.measures)
     stages = "\n".join(
         f"{s.label}: {s.due.isoformat() if s.due else '–'}" + (" (done)" if s.done else "")

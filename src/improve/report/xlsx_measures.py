@@ -7,12 +7,16 @@ figure is not published)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..inert import no_controls
 from .measure_report import ROW_COLUMNS, MeasureEntry, figure_rows
 from .safety import neutralise
+
+if TYPE_CHECKING:
+    from .build import Report
 
 MEASURE_COLUMNS = ("Plan", "Recommendation", "Ref", *ROW_COLUMNS)
 MEASURE_WIDTHS = (18, 10, 8, 12, 14, 44, 12, 9, 10, 12, 10, 10, 10, 10, 11, 30, 14, 12)
@@ -26,7 +30,12 @@ SERIES = (
 CHART_ROWS = 20  # rows a chart takes on its sheet
 
 
-def measures_sheet(ws, report, header, page_setup) -> list[tuple[MeasureEntry, int, int]]:
+def measures_sheet(
+    ws: Any,  # openpyxl's worksheet
+    report: Report,
+    header: Callable[[Any, Iterable[str]], None],
+    page_setup: Callable[[Any, str, int], None],
+) -> list[tuple[MeasureEntry, int, int]]:
     """The Measures sheet; returns each measure with the first and last row of its figures.
     Its cells are plain (no border or wrap, unlike a plan's sheet): thousands of rows."""
     from openpyxl.utils import get_column_letter
@@ -60,7 +69,12 @@ def measures_sheet(ws, report, header, page_setup) -> list[tuple[MeasureEntry, i
     return spans
 
 
-def charts_sheet(wb, source, spans: list[tuple[MeasureEntry, int, int]], put) -> None:
+def charts_sheet(
+    wb: Any,  # openpyxl's workbook and the Measures sheet
+    source: Any,
+    spans: list[tuple[MeasureEntry, int, int]],
+    put: Callable[..., Any],  # _Book.put: (sheet, row, column, value, **style)
+) -> None:
     """A line chart for each measure with figures on two dates or more, its words beside."""
     from openpyxl.chart import LineChart, Reference, Series
     from openpyxl.styles import Font
