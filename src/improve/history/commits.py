@@ -38,6 +38,7 @@ from typing import Any
 from .. import rules
 from ..tally import tally
 from ..vocab import RAGS
+from . import measure_state
 from .blobs import Read, parse_next, parse_whole
 from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME
 from .rows import (
@@ -210,6 +211,7 @@ class _Recorder:
         )  # fmt: skip
         conn.execute("delete from state where plan_id = ?", [pid])
         conn.execute("delete from plans where plan_id = ?", [pid])
+        measure_state.forget(conn, pid)
         self._state.pop(pid, None)
         self._day(pid, on, (prev[0], 0, None, None, *(0 for _ in RAGS), 0, 0, 0, 0, 0))
 
@@ -313,6 +315,9 @@ class _Recorder:
                     touched.add(ref)
             # the recorded state is the commit's file only if it was the file before it
             fp = new.fp if old is not None and prev[0] == old.fp else None
+        measures: list[tuple] = []  # the plan's and its recommendations' (measure_state.py)
+        measure_state.compare(conn, plan, when, self.at, lambda p, r: author, measures)
+        events += [(*e, cid) for e in measures]
         self._emit(events)
         conn.executemany(
             f"insert or replace into state ({_ALL}) values ({_MARKS})",
