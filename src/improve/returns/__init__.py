@@ -43,7 +43,7 @@ def action_fingerprint(action: Action) -> str:
     return blake2b(repr(_plain(action)).encode("utf-8"), digest_size=12).hexdigest()
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return tuple(
             (f.name, _plain(getattr(value, f.name)))
@@ -59,7 +59,8 @@ def _plain(value):
     return value
 
 
-from .apply import Applied, ReturnProblem, ReturnRead, apply_return, read_return  # noqa: E402
+from .answers import ReturnProblem  # noqa: E402
+from .apply import Applied, ReturnRead, apply_return, read_return  # noqa: E402
 from .make import MadeReturn, make_returns  # noqa: E402
 
 __all__ = [

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..change import Change
 from ..errors import EditError
 from ..inert import one_line
-from ..model import Action, Plan
+from ..model import Action, Measure, Plan
 from ..vocab import IMPACTS
 
 # the column a change's field is typed in
@@ -45,7 +47,7 @@ class ReturnProblem:
     message: str
 
 
-def not_a_value(name: str, cell) -> str:
+def not_a_value(name: str, cell: Any) -> str:  # cell: openpyxl's
     """Why a cell's content is not an answer: a formula (its result is never applied, nor
     its text: type the answer itself) or a spreadsheet's error value; "" if it is one."""
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
@@ -62,7 +64,7 @@ def not_a_value(name: str, cell) -> str:
     return ""
 
 
-def text(value) -> str:
+def text(value: object) -> str:
     """A cell's value as the text a person sees in it (12, not 12.0)."""
     if value is None:
         return ""
@@ -71,7 +73,7 @@ def text(value) -> str:
     return str(value).strip()
 
 
-def _number(cell) -> float | None:
+def _number(cell: Any) -> float | None:
     """A cell's number as typed: 82 for 82, for "82%" typed as text, and for 0.82 in a
     cell Excel formats as a percent (what it stores when 82% is typed); None if none."""
     value = cell.value
@@ -95,7 +97,7 @@ def _measure(typed: str, ids: list[str]) -> str | None:
 
 
 def answer_change(
-    inputs: dict, refs: dict[str, str], problems: list[ReturnProblem], today: dt.date,
+    inputs: dict[str, Any], refs: dict[str, str], problems: list[ReturnProblem], today: dt.date,
     plan: Plan, action: Action,
 ) -> Change | None:  # fmt: skip
     """The row's answers as a Change (as `improve update` would make it, a milestone
@@ -158,7 +160,9 @@ def answer_change(
     return change
 
 
-def _reading(inputs, refuse, plan: Plan, action: Action) -> list[tuple[str | None, str]]:
+def _reading(
+    inputs: dict[str, Any], refuse: Callable[[str, str], None], plan: Plan, action: Action
+) -> list[tuple[str | None, str]]:
     """[(measure, value)] from Measure and Reading, or [] (a problem said if unusable)."""
     typed, value_cell = text(inputs["Measure"].value), inputs["Reading"]
     if not text(value_cell.value):
@@ -189,7 +193,7 @@ def _reading(inputs, refuse, plan: Plan, action: Action) -> list[tuple[str | Non
     return [(measure, repr(int(number) if number.is_integer() else number))]
 
 
-def reachable_measures(plan: Plan, action: Action) -> list:
+def reachable_measures(plan: Plan, action: Action) -> list[Measure]:
     """The measures an action may report on: its own, its recommendation's, the plan's
     (as `improve update --reading` finds them)."""
     found = plan.find_action(action.ref)
@@ -212,7 +216,7 @@ def _done(action: Action, typed: str) -> bool:
     return k is not None and action.milestones[k].done
 
 
-def _date(value) -> dt.date | None:
+def _date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..change import Change
 from ..errors import ConflictError, EditError, ImproveError, SourceError
@@ -26,6 +27,10 @@ from .answers import (
     would_say,
 )
 from .answers import text as _str
+
+if TYPE_CHECKING:
+    from ..model import Plan
+    from ..workspace import Workspace
 
 
 @dataclass
@@ -115,7 +120,7 @@ def _within_limits(path: Path) -> int:
     return most
 
 
-def _open_book(path: Path):
+def _open_book(path: Path) -> Any:  # openpyxl's workbook
     try:
         import openpyxl
 
@@ -128,7 +133,9 @@ def _open_book(path: Path):
         ) from None
 
 
-def _made_with(book, used: int):
+def _made_with(
+    book: Any, used: int
+) -> tuple[dict[tuple[str, str], str], list[tuple[str, str, str]], dict[tuple[str, str], Any]]:
     """The return's hidden record of the actions it was made with: (plan, ref) → the
     action's fingerprint then, the rows as signed, and each row's signature."""
     made: dict[tuple[str, str], str] = {}
@@ -222,7 +229,7 @@ def read_return(path: Path, portfolio: Portfolio, today: dt.date) -> ReturnRead:
     return out
 
 
-def _key_for(path: Path, meta: list, plans: Path) -> bytes:
+def _key_for(path: Path, meta: list[Any], plans: Path) -> bytes:
     """This folder's key, if the return was signed with it; else why it cannot be applied."""
     if _s(meta[1]) != str(FORMAT) or len(meta) < 7:
         if _s(meta[1]) == "1" or len(meta) < 7:
@@ -260,7 +267,7 @@ def _key_for(path: Path, meta: list, plans: Path) -> bytes:
     return key
 
 
-def _s(value) -> str:
+def _s(value: object) -> str:
     """A cell of the record as it was written (a string), for its signature."""
     return "" if value is None else str(value)
 
@@ -269,7 +276,9 @@ def _where(exc: ImproveError, refs: dict[str, str]) -> str:
     return refs[FIELD_COLUMN.get(exc.field or "", "Ref")]
 
 
-def _check_against_plan(answer: Answer, plan, today: dt.date, root: Path) -> ReturnProblem | None:
+def _check_against_plan(
+    answer: Answer, plan: Plan, today: dt.date, root: Path
+) -> ReturnProblem | None:
     """What `improve update` would refuse in this change, found before anything is written
     (the edit made in memory, with the plan file as it is now)."""
     from ..editing import edit_text, read_plan
@@ -287,7 +296,7 @@ def _check_against_plan(answer: Answer, plan, today: dt.date, root: Path) -> Ret
 
 def apply_return(
     read: ReturnRead,
-    workspace,
+    workspace: Workspace,
     portfolio: Portfolio,
     today: dt.date,
     by: str | None = None,

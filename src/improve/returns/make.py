@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from .. import rules
 from ..inert import one_line, visible
@@ -40,7 +42,9 @@ class MadeReturn:
     people: list[Person] = field(default_factory=list)  # who holds the lead (people.toml)
 
 
-def open_rows(portfolio: Portfolio, today: date, plan_ids=()) -> dict[str, list[Row]]:
+def open_rows(
+    portfolio: Portfolio, today: date, plan_ids: Collection[str] = ()
+) -> dict[str, list[Row]]:
     """Lead title → its open actions (an action with two leads is in both returns)."""
     out: dict[str, list[Row]] = {}
     for plan in portfolio.plans:
@@ -121,7 +125,7 @@ def make_returns(
     return made, unknown
 
 
-def _text(cell, value: str, *, exact: bool = False) -> None:
+def _text(cell: Any, value: str, *, exact: bool = False) -> None:  # cell: openpyxl's
     """Plan text in a cell: control characters shown, never a formula (a string cell,
     and, unless `exact` for what is read back, text that starts like a formula begins
     with an apostrophe, as a spreadsheet program does when a person types it)."""
@@ -145,7 +149,7 @@ def _clip(text: str, limit: int = 250) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _validations(book, ws, rows: list[Row], today: date) -> None:
+def _validations(book: Any, ws: Any, rows: list[Row], today: date) -> None:
     """What the spreadsheet itself checks as a lead types: a whole percent, a date after
     today, and the lists of impacts, of each row's milestones and of its measures (the
     choices written once each on the hidden sheet LISTS; apply never reads it), and a
@@ -154,9 +158,10 @@ def _validations(book, ws, rows: list[Row], today: date) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     def letter(name: str) -> str:
-        return get_column_letter(COLUMNS.index(name) + 1)
+        column: str = get_column_letter(COLUMNS.index(name) + 1)
+        return column
 
-    def rule(name: str, **kw) -> DataValidation:
+    def rule(name: str, **kw: Any) -> DataValidation:
         dv = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True,
                             errorTitle=name, promptTitle=name, **kw)  # fmt: skip
         ws.add_data_validation(dv)

@@ -123,7 +123,7 @@ def row_mac(key: bytes, return_id: str, lead: str, plan: str, ref: str, fingerpr
 
 
 def return_mac(
-    key: bytes, fmt: str, return_id: str, made_on: str, lead: str, rows: list[tuple]
+    key: bytes, fmt: str, return_id: str, made_on: str, lead: str, rows: list[tuple[str, str, str]]
 ) -> str:
     """`rows`: (plan, ref, fingerprint) of each row, in order."""
     return _mac(key, "return", fmt, return_id, made_on, lead, [list(r) for r in rows])
