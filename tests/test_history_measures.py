@@ -145,3 +145,28 @@ def test_a_history_of_the_previous_schema_upgrades_in_place(tmp_path):
         reviews = conn.execute("select count(*) from reviews").fetchone()[0]
     conn.close()
     assert names[-1] == "m008_measures" and reviews == 1
+
+
+def test_replay_tells_a_plan_measures_readings_on_their_dates(tmp_path):
+    from datetime import date
+
+    from improve.api import Workspace
+
+    top = _folder(tmp_path)
+    path = top / "plans" / "cypp.toml"
+    path.write_text(
+        path.read_text("utf-8").replace(
+            "value = 41 }]", "value = 41 }, { date = 2021-05-31, value = 52 }]"
+        ),
+        "utf-8",
+    )
+    with Workspace(top / "plans", db=top / "h.db") as ws:
+        ws.require_store().replay(ws.load(), date(2021, 6, 30))
+    with sqlite3.connect(top / "h.db") as conn:
+        rows = conn.execute(
+            "select happened_on, old, new from events where field = 'measure'"
+        ).fetchall()
+    conn.close()
+    ((day, old, new),) = rows
+    assert day == "2021-05-31"
+    assert (json.loads(old)["value"], json.loads(new)["value"]) == (41, 52)
