@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import gitrun
 from .files import NOT_PLANS
 
 if TYPE_CHECKING:
@@ -137,6 +134,11 @@ def _packed(repo: Repo, ref: str) -> str | None:
 
 
 def _git(repo: Repo, args: list[str], data: bytes | None = None) -> bytes:
+    import shutil  # here: a run that only asks where HEAD is (quick_head) runs no process
+    import subprocess
+
+    from . import gitrun
+
     if shutil.which("git") is None:
         raise GitLogError("git is not installed")
     try:

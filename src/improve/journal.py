@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -105,7 +104,7 @@ def begin(
 
     folder = _folder(plans)
     real = Path(os.path.realpath(plan_file))
-    name = f"{real.name}.{fp}.{os.getpid()}.{secrets.token_hex(6)}.json"
+    name = f"{real.name}.{fp}.{os.getpid()}.{os.urandom(6).hex()}.json"
     where = folder / name
     body = {
         "plan_file": str(real),
