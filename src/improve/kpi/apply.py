@@ -54,14 +54,14 @@ def build_change(
     left_out: list[str] = []
     notes = _notes(figures, neighbours)
     source = source or f"{figures.path.name}: {figures.column}"
-    readings = []
+    readings: list[dict[str, object]] = []
     for day in sorted(figures.council.cells):
         value = _value(figures.council, figures, day, left_out)
         if value is not None:
             readings.append({"date": day, "value": value, "note": _words(figures, day)})
-    comparators = []
+    comparators: list[dict[str, object]] = []
     for day in sorted(figures.periods):
-        comp: dict = {"date": day}
+        comp: dict[str, object] = {"date": day}
         for key, place in (("england", figures.england), ("region", figures.region)):
             value = _value(place, figures, day, left_out)
             if value is not None:
@@ -74,7 +74,9 @@ def build_change(
     return MeasureChange(measure, readings, comparators), left_out, notes
 
 
-def _value(place: Place | None, figures: Figures, day: date, left_out: list[str]):
+def _value(
+    place: Place | None, figures: Figures, day: date, left_out: list[str]
+) -> int | float | None:
     """The place's figure for the day; None when it has none (a suppressed one is said
     in `left_out`)."""
     if place is None or day not in place.cells:
@@ -86,7 +88,14 @@ def _value(place: Place | None, figures: Figures, day: date, left_out: list[str]
     return cell.value
 
 
-def _neighbours(figures, neighbours: Neighbours, day, how, left_out, notes) -> dict:
+def _neighbours(
+    figures: Figures,
+    neighbours: Neighbours,
+    day: date,
+    how: str,
+    left_out: list[str],
+    notes: list[str],
+) -> dict[str, object]:
     values = [
         v
         for nb in figures.neighbours.values()
@@ -103,7 +112,7 @@ def _neighbours(figures, neighbours: Neighbours, day, how, left_out, notes) -> d
 
 
 def _notes(figures: Figures, neighbours: Neighbours | None) -> list[str]:
-    notes = []
+    notes: list[str] = []
     if figures.region is None:
         notes.append(
             f'no Regional rows for "{figures.region_name}" in {figures.path.name}: no region '

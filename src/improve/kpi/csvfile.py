@@ -34,7 +34,9 @@ def shown(text: str, limit: int = 40) -> str:
     return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
-def fail(path: Path, line: int, col: int, message: str, code: str = "source", **values):
+def fail(
+    path: Path, line: int, col: int, message: str, code: str = "source", **values: Any
+) -> SourceError:
     """The error for a place in a file: FILE:LINE:COL: MESSAGE."""
     return SourceError(f"{path.name}:{line}:{col}: {message}", code=code, **values)
 
@@ -117,7 +119,8 @@ class Rows:
     def _next(self) -> list[str] | None:
         assert self._csv is not None
         try:
-            return next(self._csv)
+            row: list[str] = next(self._csv)
+            return row
         except StopIteration:
             return None
         except (UnicodeDecodeError, csv.Error) as exc:

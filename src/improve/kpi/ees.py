@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..errors import SourceError
 from .csvfile import Rows, fail, is_code, norm_name, shown
 
 WHAT = "an Explore Education Statistics data file"
@@ -142,7 +143,14 @@ class _Pass:
     """One pass over an EES file's rows: the hot loop (`run`) looks each row's level and
     council up in small dictionaries and leaves every other row as csv read it."""
 
-    def __init__(self, rows: Rows, column: str, la: str, neighbours, where) -> None:
+    def __init__(
+        self,
+        rows: Rows,
+        column: str,
+        la: str,
+        neighbours: Sequence[str],
+        where: Iterable[tuple[str, str]],
+    ) -> None:
         path = self.path = rows.path
         self.rows, self.la = rows, la
         self.i_tp, self.i_ti, self.i_level, self.i_region, self.i_la = rows.need(
@@ -258,7 +266,7 @@ class _Pass:
         )  # fmt: skip
 
 
-def _not_found(path: Path, la: str, names: list[str], col: int, by_code: bool):
+def _not_found(path: Path, la: str, names: list[str], col: int, by_code: bool) -> SourceError:
     if not names:
         return fail(
             path, 1, col,
