@@ -92,7 +92,7 @@ leads = ["=HYPERLINK(\\"http://evil.example\\",\\"click\\")"]
 """
 
 
-HOSTILE_FILES = {
+HOSTILE_FILES: dict[str, str | bytes] = {
     "long-number": '[plan]\ntitle = "x"\n[plan.extra]\nn = ' + "9" * 5000 + "\n",
     "deep-one-line": '[plan]\ntitle = "x"\n[plan.extra]\na = ' + "[" * 600 + "]" * 600 + "\n",
     "deep-many-lines": '[plan]\ntitle = "x"\n[plan.extra]\na = ' + "[\n" * 600 + "]\n" * 600,

@@ -130,14 +130,22 @@ def test_a_long_stale_list_is_cut_to_what_a_meeting_reads():
         SimpleNamespace(plan_id="p", ref=str(n), last_activity="2016-12-31", newly=n < 3)
         for n in range(b.STALE_SHOWN + 10)
     ]
-    brief = b.Briefing.__new__(b.Briefing)
-    brief.line = lambda item, *words: Text(f"{item.ref} {' '.join(words)}")
+
+    class Plain(b.Briefing):
+        """The briefing's lines without the references' styles, and no moves."""
+
+        def line(self, item, *words):
+            return Text(f"{item.ref} {' '.join(words)}")
+
+        def moves(self, items):
+            return []
+
+    brief = Plain.__new__(Plain)
     brief.ch = SimpleNamespace(
         moved_up=[], moved_down=[], rag_moves=[], newly_overdue=[], newly_complete=[],
         slipped=[], new_evidence=[], new_readings=[], overrides=[], stale=many,
         no_update=[], added=[], removed=[],
     )  # fmt: skip
-    brief.moves = lambda moves: []
     text = "\n".join(t.plain for t in brief.rest())
     assert f"Stale: no activity for longer than the plan allows ({len(many)})" in text
     assert f"{b.STALE_SHOWN - 1} no activity" in text and f"{b.STALE_SHOWN} no" not in text

@@ -434,7 +434,7 @@ def test_exact_lead_filter_matches_whole_names_only(plans):
 
 def test_demo_opens_the_app_on_a_scratch_copy_as_at_january_2017(run, plans, tmp_path, monkeypatch):
     cli_main = sys.modules["improve.cli.main"]
-    opened = {}
+    opened: dict[str, object] = {}
     monkeypatch.setattr(
         cli_main,
         "_run_app",
@@ -450,7 +450,8 @@ def test_demo_opens_the_app_on_a_scratch_copy_as_at_january_2017(run, plans, tmp
     result = run("--plans", plans, "demo", "--to", target)
     assert result.exit_code == 0, result.output
     assert opened["plans"] == target and opened["today"] == date(2017, 1, 5)
-    assert "scratch copy" in opened["banner"]
+    banner = opened["banner"]
+    assert isinstance(banner, str) and "scratch copy" in banner
     assert {p.name: p.read_bytes() for p in target.glob("*.toml")} == before
     copied_db = target / ".improve" / "history.db"  # a new history, replayed from the plans
     assert copied_db.read_bytes()[:16] == b"SQLite format 3\x00"
@@ -463,7 +464,7 @@ def test_demo_opens_the_app_on_a_scratch_copy_as_at_january_2017(run, plans, tmp
 
 def test_demo_honours_an_explicit_today(run, plans, tmp_path, monkeypatch):
     cli_main = sys.modules["improve.cli.main"]
-    opened = {}
+    opened: dict[str, object] = {}
     monkeypatch.setattr(
         cli_main,
         "_run_app",

@@ -12,6 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import there
 from improve.editing import Change, apply_change
 from improve.errors import EditError
 from improve.loader import parse_text
@@ -211,7 +212,7 @@ def test_update_changes_only_that_action(data):
     plan, problems, _ = parse_text(text, Path("p.toml"))
     assert plan is not None, problems
     ref = data.draw(st.sampled_from(sorted(spans)))
-    _, action = plan.find_action(ref)
+    _, action = there(plan.find_action(ref))
     change = data.draw(
         changes(
             measures[ref],

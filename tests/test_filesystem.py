@@ -95,7 +95,7 @@ def test_a_disk_that_refuses_gives_one_line_and_leaves_nothing_behind(
     module, name = where.split(".")
     target = {"os": os, "tempfile": __import__("tempfile")}[module]
     real = getattr(target, name)
-    calls = []
+    calls: list[tuple[object, ...]] = []
 
     def refuse(*args, **kwargs):
         if module == "os" and name == "fsync" and calls:

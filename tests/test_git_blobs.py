@@ -106,7 +106,12 @@ def test_a_one_action_change_is_read_without_parsing_the_file(monkeypatch):
     assert text != GENERATED
     calls = []
     real = blobs.parse_whole
-    monkeypatch.setattr(blobs, "parse_whole", lambda *a: calls.append(a) or real(*a))
+
+    def parse_whole(*a):
+        calls.append(a)
+        return real(*a)
+
+    monkeypatch.setattr(blobs, "parse_whole", parse_whole)
     got = blobs.parse_next(before, text.encode(), PATH, PATH.parent)
     assert calls == [] and same(got, whole(text))
     # two actions at once: parsed whole, the same answer

@@ -185,15 +185,15 @@ def test_a_history_rebuilt_from_nothing_agrees_with_the_old_one(clones):
         git(b, "pull", "-q", "origin", "main")
         run(b, day, "status")
     run(b, "2017-02-10", "status")
-    old = events(b)
+    recorded = events(b)
     shutil.rmtree(b / "plans" / ".improve")
     run(b, "2017-02-10", "status")
-    assert events(b) == old
+    assert events(b) == recorded
     fresh = a.parent / "c"
     git(a.parent, "clone", "-q", "remote.git", "c")
     run(fresh, "2017-02-10", "status")
-    assert events(fresh) == old
-    assert any(e[4] == "time" for e in old)  # the passing of days is in it too
+    assert events(fresh) == recorded
+    assert any(e[4] == "time" for e in recorded)  # the passing of days is in it too
 
 
 def test_a_late_pull_is_still_dated_by_the_commit(clones):
@@ -247,8 +247,8 @@ def test_a_history_kept_before_git_goes_on_from_the_head_it_finds(tmp_path, monk
     git(plans.parent, "add", ".")
     git(plans.parent, "commit", "-q", "-m", "into git", env=by("P", "p@x.org", "2017-01-05"))
     run(plans.parent, "2017-01-05", "status")
-    got = history(plans.parent, "sample:2.1.1", "2017-01-06")
-    assert [e["who"] for e in got if e["kind"] == "baseline"] == [None]  # not read again
+    said = history(plans.parent, "sample:2.1.1", "2017-01-06")
+    assert [e["who"] for e in said if e["kind"] == "baseline"] == [None]  # not read again
     edit(plans.parent, "percent = 30", "percent = 40")
     cid = commit(plans.parent, "x", by("Ann Lee", "a@x.org", "2017-01-06"))
     got = mine(history(plans.parent, "sample:2.1.1", "2017-01-07"))

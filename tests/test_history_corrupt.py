@@ -43,6 +43,7 @@ def test_not_a_sqlite_file_is_moved_aside_and_a_new_one_works(folder):
     aside = path.with_name("history.db.damaged-20170201T093005")
     assert store.moved_aside == [aside]
     assert aside.read_bytes() == b"these are my notes, not a database\n" * 50
+    assert store.warning is not None
     assert "was damaged" in store.warning and aside.name in store.warning
     assert "plans are untouched" in store.warning
     _works(store, folder)

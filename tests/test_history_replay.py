@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from helpers import SHIPPED
+from helpers import SHIPPED, there
 from history_helpers import write_plan
 from improve import api
 from improve.history import HistoryError, HistoryStore, plan_as_of
@@ -144,10 +144,10 @@ def test_plan_as_of_keeps_only_what_was_true_then(tmp_path):
     folder.mkdir()
     write_plan(folder, "d.toml", PLAN)
     plan = api.load(folder).plans[0]
-    _, a = plan_as_of(plan, date(2017, 3, 1)).find_action("1.1")
+    _, a = there(plan_as_of(plan, date(2017, 3, 1)).find_action("1.1"))
     assert (a.percent, a.impact, a.extensions, a.evidence) == (20, "too-early", [], [])
     assert [u.date for u in a.updates] == [date(2017, 2, 15)] and a.measures[0].readings == []
-    _, original = plan.find_action("1.1")
+    _, original = there(plan.find_action("1.1"))
     assert original.percent == 60 and len(original.updates) == 2  # the plan is not changed
 
 

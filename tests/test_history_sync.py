@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import there
 from history_helpers import PLAN, edit_text, fields_of, statuses, sync, tool_update, write_plan
 from improve import api, rules
 from improve import model as m
@@ -281,7 +282,7 @@ def _brute(folder, ref, since, until):
     """Every change in (rag, overdue, stale, override), day by day, from the rules."""
     portfolio = api.load(folder)
     plan = portfolio.plans[0]
-    _, action = plan.find_action(ref)
+    _, action = there(plan.find_action(ref))
     out, last = [], None
     day = since
     while day <= until:

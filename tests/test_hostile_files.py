@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import plans_folder, run_cli, wait_for
+from helpers import plans_folder, run_cli, there, wait_for
 from hostile_text import HOSTILE_FILES
 from improve import api, loader
 
@@ -95,12 +95,12 @@ async def test_the_app_opens_with_hostile_files_and_keeps_reloading(folder):
     app = make_app(folder, date(2017, 1, 5), poll=0.05, history=False)
     async with app.run_test(size=(120, 40)) as pilot:
         assert await wait_for(lambda: app.portfolio is not None and app.statuses, pilot)
-        assert [p.id for p in app.portfolio.plans] == ["sample"]
-        assert len(app.portfolio.failed) == 3
+        assert [p.id for p in there(app.portfolio).plans] == ["sample"]
+        assert len(there(app.portfolio).failed) == 3
         put(folder, "deep-one-line", HOSTILE_FILES["deep-one-line"])  # while it runs
-        assert await wait_for(lambda: len(app.portfolio.failed) == 4, pilot)
+        assert await wait_for(lambda: len(there(app.portfolio).failed) == 4, pilot)
         put(folder, "dotted", '[plan]\ntitle = "Mended"\n')  # and mended
-        assert await wait_for(lambda: app.portfolio.plan("dotted") is not None, pilot)
+        assert await wait_for(lambda: there(app.portfolio).plan("dotted") is not None, pilot)
         assert app.is_running
         app.workers.cancel_all()
 
@@ -140,7 +140,9 @@ def test_a_number_a_report_cannot_show_is_an_error_in_check(folder):
     assert r.exit_code == 1
     (line,) = [x for x in r.output.splitlines() if "big.toml" in x]
     assert re.search(r"big\.toml:\d+:10: error: \"target\" is too large", line), line
-    put(folder, "big", HOSTILE_FILES["huge-target"].replace("9" * 310, "999999999999999"))
+    huge = HOSTILE_FILES["huge-target"]
+    assert isinstance(huge, str)
+    put(folder, "big", huge.replace("9" * 310, "999999999999999"))
     assert run(folder, "check").exit_code == 0  # 15 digits: the most a report shows exactly
 
 

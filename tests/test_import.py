@@ -243,7 +243,7 @@ def test_an_imported_plan_is_updated_like_any_other(run, tmp_path):
 
 
 _CELL = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40
+    st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40
 )  # any text a cell can hold: quotes, commas, newlines, controls, formulas, markup
 
 

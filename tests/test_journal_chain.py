@@ -192,7 +192,7 @@ def test_four_writers_at_once_without_the_history_are_each_credited(tmp_path):
 def test_a_note_that_cannot_be_written_leaves_no_temp_file(tmp_path, monkeypatch):
     plans, _ = shared(tmp_path)
     real = os.fsync
-    failed = []
+    failed: list[int] = []
 
     def full(fd):
         if not failed:

@@ -12,6 +12,7 @@ import signal
 import time
 import tomllib
 from datetime import date
+from pathlib import Path
 
 from helpers import SAMPLE, write
 from improve.api import Change, Workspace
@@ -23,7 +24,7 @@ KILLS = 12
 
 
 def _write_forever(folder: str, ready) -> None:
-    ws = Workspace(folder)
+    ws = Workspace(Path(folder))
     n = 0
     ready.set()
     while True:
@@ -45,6 +46,7 @@ def test_a_writer_killed_at_any_moment_leaves_a_whole_file_and_a_true_history(tm
         child.start()
         assert ready.wait(30)
         time.sleep(rng.uniform(0.02, 0.25))  # a random moment in the middle of writing
+        assert child.pid is not None  # started
         os.kill(child.pid, signal.SIGKILL)
         child.join(30)
         tomllib.loads(path.read_text(encoding="utf-8"))  # whole: it parses

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import IO, cast
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -59,7 +60,8 @@ class Pipe(io.StringIO):
 
 def by_rich(lines, total, width, reported) -> str:
     out = Pipe()
-    console = Console(file=_Trimmed(out), width=width, highlight=False, soft_wrap=False,
+    trimmed = cast(IO[str], _Trimmed(out))  # a text stream, as make_console has it
+    console = Console(file=trimmed, width=width, highlight=False, soft_wrap=False,
                       color_system=None)  # fmt: skip
     console.print(rich_table(lines, total, TODAY, width, reported))
     return out.getvalue()
@@ -95,7 +97,7 @@ _ROLLUP = st.builds(
 def test_the_plain_table_is_richs_table(plans, width, with_report):
     lines = [(pid, title, r) for pid, title, r in plans]
     total = rollup({c: sum(r.counts[c] for *_, r in lines) for c in RAGS}, 42.5, 3, 4)
-    reported = (
+    reported: dict[str, tuple[str, date, date | None]] | None = (
         {lines[0][0]: ("Children and Young People Scrutiny Committee", date(2017, 1, 12),
                        date(2017, 4, 12))} if with_report else None
     )  # fmt: skip

@@ -309,8 +309,8 @@ def test_pdf_is_tagged_a4_landscape_with_title_and_bookmarks(plans, tmp_path):
     from improve.report.html import render_html
     from improve.report.pdf import pdf_available, write_pdf
 
-    if pdf_available():
-        pytest.skip(pdf_available())
+    if why := pdf_available():
+        pytest.skip(why)
     report = report_for(plans)
     path = tmp_path / "r.pdf"
     write_pdf(render_html(report, plans, tmp_path), path, tmp_path, compress=False)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
@@ -34,7 +35,7 @@ RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 TRENDS = [TrendPoint(date(2016, 10, 5), 20.0), TrendPoint(date(2017, 1, 5), 45.0)]
 
 
-def ofsted(**kw) -> Document:
+def ofsted(**kw) -> DocxDocument:
     """The shipped Telford Ofsted plan's report, opened by python-docx."""
     report = make_report(api.load(SHIPPED), TODAY, plan_ids=["telford-ofsted-2016"])
     if kw:
@@ -43,18 +44,18 @@ def ofsted(**kw) -> Document:
 
 
 @pytest.fixture(scope="module")
-def doc() -> Document:
+def doc() -> DocxDocument:
     return ofsted(trend=TRENDS)
 
 
-def styled(d: Document, style: str) -> list[str]:
+def styled(d: DocxDocument, style: str) -> list[str]:
     """The text of every paragraph in `style` (in tables too), in order."""
     sid = d.styles[style].style_id
     found = d.element.body.xpath(f'.//w:p[w:pPr/w:pStyle/@w:val="{sid}"]')
     return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in found]
 
 
-def full_table(d: Document):
+def full_table(d: DocxDocument):
     return next(t for t in d.tables if [c.text for c in t.rows[0].cells] == list(COLUMNS))
 
 
@@ -190,7 +191,7 @@ def council_template(path: Path) -> Path:
     t.styles["Normal"].font.name = "Arial"
     t.sections[0].header.paragraphs[0].text = "Telford & Wrekin Council: OFFICIAL"
     t.add_paragraph("The template's own words, which the report replaces")
-    t.save(path)
+    t.save(str(path))
     return path
 
 

@@ -125,7 +125,7 @@ def test_a_file_from_another_clone_taking_the_name_is_kept_too(folder, monkeypat
     assert r.exit_code == 0, r.output
     (theirs,) = (other / report_files.FOLDER).glob("*.toml")
     real_create = files.create_new
-    taken = []
+    taken: list[str] = []
 
     def create_new(path, data):
         if path.parent.name == report_files.FOLDER and not taken:

@@ -76,8 +76,8 @@ def overflowing(document) -> list[tuple[int, str, float]]:
 @pytest.fixture(scope="module")
 def telford():
     """The shipped Telford Ofsted plan's report, its HTML and its laid-out PDF pages."""
-    if pdf_available():
-        pytest.skip(pdf_available())
+    if why := pdf_available():
+        pytest.skip(why)
     report = make_report(api.load(SHIPPED), TODAY, plan_ids=["telford-ofsted-2016"])
     html = render_html(report, SHIPPED)
     return report, html, layout(html)

@@ -57,7 +57,7 @@ def test_a_return_lists_the_leads_open_actions_with_only_the_answers_unlocked(fo
 
 
 def test_a_filled_return_changes_the_plan_exactly_as_improve_update_would(folder):
-    answers = {
+    answers: dict[str, dict[str, object]] = {
         "1.1.1": {"New %": 50, "Progress note": "Draft policy out for comment",
                   "Evidence": "SLT minutes, 4 January", "Evidence link": "https://example.org/m"},
         "1.1.2": {"Extension to": dt.datetime(2017, 6, 30),

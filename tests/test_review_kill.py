@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -135,7 +136,7 @@ def test_another_run_writing_the_pending_file_at_the_same_moment(folder, monkeyp
     second writes it (the review is in the history); the first finds it there, its own."""
     run_cli(folder, "status", today=TODAY)
     real_create = files.create_new
-    seen = []
+    seen: list[Path] = []
 
     def create_new(path, data):
         if _in_reviews(path) and not seen:

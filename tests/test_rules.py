@@ -413,7 +413,7 @@ def test_rollup_properties(specs, today):
     live = [a for a in actions if a.status != "dropped"]
     assert r.total == len(live) == sum(r.counts.values())
     if live:
-        assert 0 <= r.percent <= 100
+        assert r.percent is not None and 0 <= r.percent <= 100
         assert r.rag == min((rules.action_status(a, today).rag for a in live), key=rules.rag_rank)
     else:
         assert r.percent is None and r.rag is None

@@ -150,7 +150,12 @@ def test_an_updated_plan_keeps_its_mode(folder, umask_022):
 def test_the_umask_is_read_without_being_changed(umask_022, monkeypatch):
     calls: list[int] = []
     real = os.umask
-    monkeypatch.setattr(os, "umask", lambda m: calls.append(m) or real(m))
+
+    def umask(m: int) -> int:
+        calls.append(m)
+        return real(m)
+
+    monkeypatch.setattr(os, "umask", umask)
     assert files.new_file_mode() == 0o644
     assert calls == []  # another thread's file is never made meanwhile with umask 0
 

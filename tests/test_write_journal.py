@@ -9,6 +9,7 @@ import json
 import multiprocessing
 import os
 from datetime import date
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -85,7 +86,7 @@ def _killed_after_the_rename(plans: str) -> None:
         return real(self, *a, **kw)
 
     HistoryStore.sync = die  # type: ignore[method-assign]
-    ws = Workspace(plans)
+    ws = Workspace(Path(plans))
     ws.update("sample:1.1.2", Change(percent=30, note="half way"), TODAY, "Bo")
 
 
