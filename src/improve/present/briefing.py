@@ -257,7 +257,10 @@ class Briefing:
         )
         parts += _section(
             "Measures of the plans and their recommendations",
-            [self.line(n, measure_words(n.old, n.new), _who_when(n)) for n in ch.measure_moves],
+            [
+                self.line(n, measure_words(n.old, n.new), _who_when(n))
+                for n in getattr(ch, "measure_moves", ())  # a Changes from before measures
+            ],
         )
         parts += _section(
             "Colour set by hand: added, lapsed or removed",
