@@ -115,13 +115,15 @@ def _figure(value) -> str:
     return f"{value:g}" if isinstance(value, int | float) else "–"
 
 
-def _comparators(c: dict | None) -> str:
+def _comparators(c: dict | None, day: str | None) -> str:
+    """ "; England 310.5, region 316.5" (with its date when not the reading's)."""
     if not c:
         return ""
     said = [f"{name} {_figure(c.get(key))}" for name, key in
             (("England", "england"), ("region", "region"), ("neighbours", "neighbours"))
             if c.get(key) is not None]  # fmt: skip
-    return f"; {', '.join(said)} ({c.get('date')})" if said else ""
+    on = "" if c.get("date") == day else f" on {c.get('date')}"
+    return f"; {', '.join(said)}{on}" if said else ""
 
 
 def measure_words(old: dict | None, new: dict | None) -> str:
@@ -134,7 +136,7 @@ def measure_words(old: dict | None, new: dict | None) -> str:
         return head + "taken out of the plan, or its readings were"
     was = _figure((old or {}).get("value"))
     on = f" on {new.get('date')}" if new.get("date") else ""
-    return f"{head}{was} → {_figure(new.get('value'))}{on}{_comparators(new.get('comparators'))}"
+    return f"{head}{was} → {_figure(new.get('value'))}{on}{_comparators(new.get('comparators'), new.get('date'))}"
 
 
 def _milestones(old, new) -> str:
