@@ -16,11 +16,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import SourceError
 from .columns import Column, find_header, map_columns, parse_map
 from .grid import read_grid
 from .rows import Built, Remark, build
+
+if TYPE_CHECKING:
+    from ..model import Problem
 
 __all__ = ["Disagreement", "Imported", "SourceError", "import_plan", "write_imported"]
 
@@ -47,7 +51,7 @@ class Imported:
     built: Built
     remarks: list[Remark] = field(default_factory=list)
     disagreements: list[Disagreement] = field(default_factory=list)
-    problems: list = field(default_factory=list)  # the check's warnings on the new file
+    problems: list[Problem] = field(default_factory=list)  # the check's warnings on the new file
     kind: str = "other"
 
     @property

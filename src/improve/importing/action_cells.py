@@ -44,8 +44,8 @@ def _cell(row: Row, k: int | None) -> Cell | None:
 Cells = dict[str | None, Cell | None]  # key → the row's cell for it (None when empty)
 
 
-def _action(row: Row, header: Header, rec: RecommendationIn, refs, out: Built, today,
-            ref: str | None = None) -> ActionIn:  # fmt: skip
+def _action(row: Row, header: Header, rec: RecommendationIn, refs: set[str], out: Built,
+            today: dt.date, ref: str | None = None) -> ActionIn:  # fmt: skip
     get: Cells = {c.key: _cell(row, c.index) for c in header.columns if c.key}
     ref, numbered = _ref(get.get("ref"), rec, refs, out, row.where, ref)
     action_cell = get["action"]

@@ -22,11 +22,14 @@ import zipfile
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SourceError
 from . import limits
 from .limits import refuse
+
+if TYPE_CHECKING:
+    from docx.table import Table as DocxTable
 
 KINDS = (".docx", ".xlsx", ".xlsm", ".csv")
 
@@ -232,7 +235,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Grid:
         book.close()
 
 
-def _read_book(path: Path, book, sheet: str | None, counts: limits.Counts) -> Grid:
+def _read_book(path: Path, book: Any, sheet: str | None, counts: limits.Counts) -> Grid:
     if sheet is None:
         ws = next((w for w in book.worksheets if w.sheet_state == "visible"), book.active)
     elif sheet in book.sheetnames:
@@ -322,7 +325,7 @@ def _sheet_ref(title: str) -> str:
     return title if re.fullmatch(r"\w+", title) else "'" + title.replace("'", "''") + "'"
 
 
-def _fill(cell) -> str | None:
+def _fill(cell: Any) -> str | None:  # cell: openpyxl's
     try:
         fill = cell.fill
         if fill is None or fill.fill_type != "solid":
@@ -374,7 +377,7 @@ def _no_table(path: Path) -> GridError:
     )
 
 
-def _read_table(grid: Grid, table, t: int, cells_read: list[int]) -> None:
+def _read_table(grid: Grid, table: DocxTable, t: int, cells_read: list[int]) -> None:
     """A Word table's rows, each cell once per grid column it spans (its text in the first)
     and a cell merged down from the row above read as that cell's text again. Walked
     element by element, once: python-docx's `row.cells` finds a merged-down cell by

@@ -5,6 +5,7 @@ that group the actions under them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from .action_cells import _action
@@ -48,7 +49,9 @@ def _is_group_row(row: Row, group_at: int, action_at: int | None) -> bool:
     return len(others) <= 1 and all(k > group_at for k in others)
 
 
-def _group(row: Row, group_at: int, header: Header, out: Built, theme, refs):
+def _group(
+    row: Row, group_at: int, header: Header, out: Built, theme: str | None, refs: set[str]
+) -> RecommendationIn:
     given = _text_at(row, group_at)
     m = _LABELLED.match(given + ": x")
     ref = m[2] if m else given.replace(" ", "")
@@ -84,7 +87,9 @@ def _recommendation_column(header: Header) -> int | None:
     return None
 
 
-def _by_recommendation(grid: Grid, header: Header, rec_at: int, out: Built, today) -> Built:
+def _by_recommendation(
+    grid: Grid, header: Header, rec_at: int, out: Built, today: dt.date
+) -> Built:
     """One recommendation per row with one action each ("<ref>.1"); a header row repeated
     inside the table is skipped, and a row with no ref continues the row above it (a row
     Word broke across a page)."""

@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TextIO
 
 from ..errors import SourceError
 
@@ -237,7 +238,7 @@ def scan_sheet(path: Path, z: zipfile.ZipFile, part: str, title: str) -> Sheet:
     return out
 
 
-def _holds_value(c) -> bool:
+def _holds_value(c: Any) -> bool:  # c: an lxml element (lxml publishes no types)
     for child in c:
         if child.tag in (S + "v", S + "f") and (child.text or "").strip():
             return True
@@ -285,7 +286,7 @@ def _letters(col: int) -> str:
 # -- CSV ---------------------------------------------------------------------------------
 
 
-def lines(path: Path, f) -> Iterator[str]:
+def lines(path: Path, f: TextIO) -> Iterator[str]:
     """A text file's lines, each refused past `MAX_LINE` characters (readline would
     otherwise read a file with no line ends whole)."""
     n = 0

@@ -139,7 +139,9 @@ def _is_header_again(row: Row, header: Header, keys: list[str | None]) -> bool:
     return len(named) >= 2 and all(named) and set(named) <= set(keys)
 
 
-def _spanning(row, out: Built, rec, theme, refs: set[str]):
+def _spanning(
+    row: Row, out: Built, rec: RecommendationIn | None, theme: str | None, refs: set[str]
+) -> tuple[RecommendationIn | None, str | None]:
     """A row across the table: a theme, a recommendation, or a recommendation's why and
     what good looks like."""
     filled = row.filled()
@@ -197,7 +199,9 @@ def _spanning(row, out: Built, rec, theme, refs: set[str]):
     return new, theme
 
 
-def _recommendation_for(row, header, out: Built, theme, refs) -> RecommendationIn:
+def _recommendation_for(
+    row: Row, header: Header, out: Built, theme: str | None, refs: set[str]
+) -> RecommendationIn:
     """Actions before any recommendation row: under the recommendation their ref names
     ("2.1" for 2.1.3), else under one made to hold them."""
     ref_at = header.find("ref")
@@ -249,8 +253,8 @@ def calm(text: str, capitals: Callable[[], set[str]]) -> str:
         return text
     known = capitals()
 
-    def word(m: re.Match) -> str:
-        w = m[0]
+    def word(m: re.Match[str]) -> str:
+        w: str = m[0]
         return w if w in known else w.lower()
 
     out = re.sub(r"[A-Z][A-Z'’]*", word, text)

@@ -7,12 +7,13 @@ import datetime as dt
 from typing import Any
 
 import tomlkit
+from tomlkit.items import AoT, String, Table
 
 from ..inert import one_line
 from .rows import ActionIn, Built
 
 
-def _table(values: dict[str, Any], comments: dict[str, str] | None = None):
+def _table(values: dict[str, Any], comments: dict[str, str] | None = None) -> Table:
     t = tomlkit.table()
     for key, value in values.items():
         if value is None or value == [] or value == "":
@@ -24,7 +25,7 @@ def _table(values: dict[str, Any], comments: dict[str, str] | None = None):
     return t
 
 
-def _aot(rows: list[dict[str, Any]]):
+def _aot(rows: list[dict[str, Any]]) -> AoT:
     out = tomlkit.aot()
     for row in rows:
         out.append(_table(row))
@@ -85,13 +86,13 @@ def render(
     return tomlkit.dumps(doc)
 
 
-def _multiline(text: str | None):
+def _multiline(text: str | None) -> String | str | None:
     if text and "\n" in text:
         return tomlkit.string(text, multiline=True)
     return text
 
 
-def _action(a: ActionIn):
+def _action(a: ActionIn) -> Table:
     fields = {"ref": a.ref, **a.fields}
     fields["action"] = _multiline(fields["action"])
     if "outcome" in fields:
@@ -126,7 +127,7 @@ def _update(u: dict[str, Any]) -> dict[str, Any]:
     return {**u, "note": _multiline(u.get("note"))}
 
 
-def _inline(values: dict[str, Any]):
+def _inline(values: dict[str, Any]) -> Table:
     t = tomlkit.table()
     for k, v in values.items():
         t.add(k, v)

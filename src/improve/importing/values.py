@@ -56,7 +56,7 @@ def _year(text: str) -> int:
     return 2000 + y if y < 30 else 1900 + y
 
 
-def _one(m: re.Match) -> tuple[dt.date, bool]:
+def _one(m: re.Match[str]) -> tuple[dt.date, bool]:
     """The date a match names, and whether it was only a month; ValueError if none."""
     if m["iso"]:
         return dt.date(int(m["iy"]), int(m["im"]), int(m["id"])), False
