@@ -475,7 +475,7 @@ async def test_themes_out_of_file_order_are_each_shown_once(tmp_path):
 
 
 async def test_a_form_reopened_with_a_measure_that_has_gone_keeps_the_rest(plans):
-    from improve.tui.update_form import FormValues
+    from improve.tui.form_values import FormValues
 
     async with running(plans, size=(120, 50)) as (app, pilot):
         app.open_update(

@@ -8,7 +8,7 @@ import os
 from helpers import running, wait_for, write
 from improve.api import Workspace
 from improve.tui.app import ImproveApp
-from improve.tui.update_form import FormValues
+from improve.tui.form_values import FormValues
 
 
 def touch_later(path):

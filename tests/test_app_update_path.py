@@ -90,7 +90,7 @@ async def test_an_error_found_when_saving_reopens_the_form_at_its_field(plans):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_form(app, pilot, "1.1.1")
         app.screen.dismiss(None)
-        from improve.tui.update_form import FormValues
+        from improve.tui.form_values import FormValues
 
         app.save_update("sample", "1.1.1", FormValues(reading_measure="gone", reading_value="3"))
         assert await until(

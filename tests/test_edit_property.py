@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import there
-from improve.editing import Change, apply_change
+from improve.change import Change
+from improve.editing import apply_change
 from improve.errors import EditError
 from improve.loader import parse_text
 

@@ -12,7 +12,7 @@ from helpers import there
 from history_helpers import PLAN, edit_text, fields_of, statuses, sync, tool_update, write_plan
 from improve import api, rules
 from improve import model as m
-from improve.editing import Change
+from improve.change import Change
 from improve.history import HAND, HistoryStore
 from improve.history.rows import action_row, quiet, time_changes, time_values
 

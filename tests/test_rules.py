@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from improve import model as m
 from improve import rules
+from improve.vocab import RAGS
 
 D = date
 
@@ -428,7 +429,7 @@ def test_rollup_properties(specs, today):
 def test_rag_is_always_one_word_and_why_is_said(today, percent, length, offset):
     start = D(2016, 6, 1) + timedelta(days=offset)
     s = status(act(start=start, due=start + timedelta(days=length), percent=percent), today)
-    assert s.rag in m.RAGS and s.why
+    assert s.rag in RAGS and s.why
     if s.rule == rules.BEHIND:
         assert percent + 25 < s.expected
 

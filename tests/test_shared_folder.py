@@ -14,6 +14,7 @@ import pytest
 from helpers import clean_env, plans_folder, run_cli
 from import_docs import tracker_csv
 from improve import files
+from improve.errors import ConflictError
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def test_another_users_lock_file_is_opened_for_reading_and_still_locks(folder, m
     monkeypatch.setattr(os, "open", as_another_user)
     with files.plan_lock(path):
         # held: a second writer (its own descriptor, as another process has) must wait
-        with pytest.raises(files.ConflictError) as busy:
+        with pytest.raises(ConflictError) as busy:
             with files.plan_lock(path, wait=0):
                 pass
     assert busy.value.code == "busy" and opened
