@@ -38,10 +38,13 @@ def same(a, b) -> bool:
     ]
 
 
-def cache_files(folder: Path) -> list[Path]:
-    """The plans' cache files (not the memos' JSON beside them)."""
+def cache_files(folder: Path, kind: str = "") -> list[Path]:
+    """The cache's index files (`kind` "plans": the pickled plans beside them; "json": the
+    memos' JSON)."""
     found = (folder / ".improve" / "cache").glob("*.bin")
-    return sorted(p for p in found if not p.name.endswith(".json.bin"))
+    if kind:
+        return sorted(p for p in found if p.name.endswith(f".{kind}.bin"))
+    return sorted(p for p in found if p.name.count(".") == 1)
 
 
 @pytest.fixture
@@ -55,7 +58,7 @@ def folder(tmp_path: Path) -> Path:
 
 def test_a_second_load_comes_from_the_cache_and_is_the_same(folder):
     first, stats = cached_load(folder)
-    assert stats == (0, 2) and len(cache_files(folder)) == 1
+    assert stats == (0, 2) and len(cache_files(folder)) == len(cache_files(folder, "plans")) == 1
     second, stats = cached_load(folder)
     assert stats == (2, 0)
     assert same(first, second) and same(second, load_folder(folder))
@@ -116,6 +119,35 @@ def test_a_deleted_file_is_gone_and_leaves_the_cache(folder):
     assert b"second.toml" not in raw  # the entry is not kept once its file is gone
 
 
+def test_a_plans_file_of_another_index_is_not_used(folder):
+    """The plans file is read only with the index that names its token: one from an
+    earlier save (restored from a backup, say) is not, and the plans are parsed again."""
+    cached_load(folder)
+    (plans,) = cache_files(folder, "plans")
+    old = plans.read_bytes()
+    write(folder, "second.toml", SAMPLE.replace("Sample improvement plan", "Changed"))
+    cached_load(folder)  # a parse: the plans file is written anew, with a new token
+    plans.write_bytes(old)
+    loaded, stats = cached_load(folder)
+    assert stats == (0, 2) and same(loaded, load_folder(folder))
+
+
+def test_a_run_from_the_memos_reads_no_plan(folder, monkeypatch):
+    """A warm count reads the index and its memos, never the pickled plans."""
+    assert run_cli(folder, "actions", "--count").exit_code == 0
+    (plans,) = cache_files(folder, "plans")
+    read = cache_mod._read_signed
+
+    def never_the_plans(path, *args):
+        assert path != plans, "the plans were read"
+        return read(path, *args)
+
+    monkeypatch.setattr(cache_mod, "_read_signed", never_the_plans)
+    monkeypatch.setattr("improve.rules.plan_status", None)  # nor are the rules run
+    r = run_cli(folder, "actions", "--count")
+    assert r.exit_code == 0 and r.output == "6\n"
+
+
 def test_two_files_swapped_by_name_are_each_read_again(folder, tmp_path):
     cached_load(folder)
     a, b = folder / "sample.toml", folder / "second.toml"
@@ -138,9 +170,10 @@ def test_two_files_swapped_by_name_are_each_read_again(folder, tmp_path):
     ],
     ids=["empty", "cut short", "a bit flipped", "garbage", "unsigned"],
 )
-def test_a_damaged_cache_is_ignored_and_rebuilt(folder, damage):
+@pytest.mark.parametrize("kind", ["", "plans"], ids=["index", "plans"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(folder, damage, kind):
     first, _ = cached_load(folder)
-    (path,) = cache_files(folder)
+    (path,) = cache_files(folder, kind)
     path.write_bytes(damage(path.read_bytes()))
     loaded, stats = cached_load(folder)
     assert stats == (0, 2) and same(loaded, first)
@@ -248,9 +281,10 @@ def test_the_command_line_says_the_same_from_the_cache(folder, tmp_path, monkeyp
     warm = run_cli(folder, "status", "--json", db=tmp_path / "h.db")
     assert cold.exit_code == 0 and cold.output == warm.output
     assert json.loads(warm.output)["plans"][0]["id"] == "sample"
-    # beside the history: the plans, and (written by a status --json) the memos' JSON
-    names = sorted(p.name[-9:] for p in (tmp_path / "cache").glob("*.bin"))
-    assert len(names) == 2 and names[0].endswith(".json.bin")
+    # beside the history: the index and memos, the plans, and (written by a status
+    # --json) the memos' JSON
+    names = sorted(p.name.split(".", 1)[1] for p in (tmp_path / "cache").glob("*.bin"))
+    assert names == ["bin", "json.bin", "plans.bin"]
 
 
 # -- every sequence of changes: a cached load is a fresh load --------------------------

@@ -15,6 +15,11 @@ means the file is parsed again. A damaged cache, a cache from another version, o
 user's key did not sign, or a folder that cannot be written is simply not used: never an
 error.
 
+The parsed plans (pickled) are in a file of their own beside it (`….plans.bin`), read
+only when a plan is unpickled: a run answered from the day's memos (improve.dayview) reads
+the index and the memos alone, not megabytes of plans. The two files are tied by a token
+the index names; a plans file of another token is not used.
+
 The cache is signed (keyed BLAKE2b) with a key kept in the user's own cache folder
 (`$XDG_CACHE_HOME/improve/`, else `~/.cache/improve/`), and only unpickled once the
 signature is checked: a plans folder is often shared (a network drive, a git clone), and
@@ -25,7 +30,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import pickle
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -33,9 +37,10 @@ from pathlib import Path
 from . import __version__
 from .digest import blake2b
 
-FORMAT = 3
+FORMAT = 4
 MAGIC = b"improve-plan-cache\n"
 MAGIC_JSON = b"improve-plan-cache-json\n"
+MAGIC_PLANS = b"improve-plan-cache-plans\n"
 MAC_SIZE = 32
 RACY_NS = 2_000_000_000  # a file changed this close to being read is checked by its bytes
 KEY_SIZE = 32
@@ -45,9 +50,10 @@ Blob = bytes | memoryview
 # what the rules said of the file's plan on one day (improve.memo): (day as an ordinal,
 # the summary, the status JSON or None until a `status --json` made it)
 Memo = tuple[int, Blob, Blob | None]
-# in the file: name → (stat key, fingerprint, settled, the pickled (plan, problems),
-# the plan's id or "" when it has errors, the memo or None)
-Entry = tuple[StatKey, str, bool, Blob, str, Memo | None]
+# in the file: name → (stat key, fingerprint, settled, the pickled (plan, problems), or
+# None while it is still in the plans file unread, the plan's id or "" when it has errors,
+# the memo or None)
+Entry = tuple[StatKey, str, bool, Blob | None, str, Memo | None]
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -143,6 +149,11 @@ class PlanCache:
         self.json_path = path.with_name(path.stem + ".json.bin")
         self._json: dict[str, tuple[str, int, Blob]] | None = None
         self._json_dirty = False
+        # the pickled plans, in a file of their own: name → (fingerprint, blob); None until
+        # read. `token` ties it to the index that names it.
+        self.plans_path = path.with_name(path.stem + ".plans.bin")
+        self._plans: dict[str, tuple[str, Blob]] | None = None
+        self.token = b""
         # saved once, by the caller, after the day's memos are added (dayview.open_day
         # hands a held cache to the full run; dayview.remember saves it): not by the load
         self.held = False
@@ -176,14 +187,12 @@ class PlanCache:
             return  # another user's, or damaged: never unpickled
         try:
             size = int.from_bytes(body[len(MAGIC) : head], "big")
-            fmt, version, root, index = marshal.loads(body[head : head + size])
+            fmt, version, root, token, index = marshal.loads(body[head : head + size])
             if fmt != FORMAT or version != code_version() or root != self.root:
                 return
             at = head + size
             entries: dict[str, Entry] = {}
-            for name, key, fp, settled, length, plan_id, day, n_sum, n_json in index:
-                blob = body[at : at + length]
-                at += length
+            for name, key, fp, settled, plan_id, day, n_sum, n_json in index:
                 memo: Memo | None = None
                 if day:
                     summary = body[at : at + n_sum]
@@ -191,11 +200,11 @@ class PlanCache:
                     js = body[at : at + n_json] if n_json >= 0 else None
                     at += max(n_json, 0)
                     memo = (day, summary, js)
-                entries[name] = (tuple(key), fp, settled, blob, plan_id, memo)
+                entries[name] = (tuple(key), fp, settled, None, plan_id, memo)
         except Exception:  # signed by us but unreadable: parse everything again
             return
         if at == len(body):
-            self.entries = entries
+            self.entries, self.token = entries, token
 
     def _valid(self, path: Path, st: os.stat_result) -> Entry | None:
         """The entry for this file if it is still certainly what the file holds."""
@@ -242,10 +251,15 @@ class PlanCache:
 
     def unpickle(self, path: Path, entry: Entry, st: os.stat_result):
         """The LoadedFile an entry holds, or None when it cannot be read back."""
+        import pickle
+
         from .loader import LoadedFile, display_name, stamp_of
 
+        blob = self._blob(path.name, entry)
+        if blob is None:
+            return None
         try:
-            plan, problems = pickle.loads(entry[3])
+            plan, problems = pickle.loads(blob)
         except Exception:
             return None
         if plan is not None:
@@ -287,6 +301,22 @@ class PlanCache:
                 entries[name] = (fingerprint, day, js)
                 self._json_dirty = True
 
+    def _blob(self, name: str, entry: Entry) -> Blob | None:
+        """An entry's pickled plan: in memory, or read from the plans file (the one of
+        this index's token, with these bytes' fingerprint); else None."""
+        if entry[3] is not None:
+            return entry[3]
+        if self._plans is None:
+            self._plans = {}
+            found = _read_signed(self.plans_path, self.key, MAGIC_PLANS)
+            if found is not None and self.token and found[0] == (self.root, self.token):
+                _, index, body, at = found
+                for kept_name, fp, length in index:
+                    self._plans[kept_name] = (fp, body[at : at + length])
+                    at += length
+        kept = self._plans.get(name)
+        return kept[1] if kept is not None and kept[0] == entry[1] else None
+
     def _json_entries(self) -> dict[str, tuple[str, int, Blob]]:
         if self._json is None:
             self._json = {}
@@ -305,6 +335,8 @@ class PlanCache:
         if not loaded.fingerprint:
             return  # not read (a link outside, too big, unreadable): nothing to keep
         if blob is None:
+            import pickle
+
             try:
                 blob = pickle.dumps((loaded.plan, loaded.problems), protocol=5)
             except Exception:
@@ -332,11 +364,12 @@ class PlanCache:
                 self._json_dirty = False
         if not self.dirty and self.kept.keys() == self.entries.keys():
             return
+        if not self._save_plans():
+            return
         index = [
-            (name, e[0], e[1], e[2], len(e[3]), e[4], *_memo_sizes(e[5]))
-            for name, e in self.kept.items()
+            (name, e[0], e[1], e[2], e[4], *_memo_sizes(e[5])) for name, e in self.kept.items()
         ]
-        head = marshal.dumps((FORMAT, code_version(), self.root, index))
+        head = marshal.dumps((FORMAT, code_version(), self.root, self.token, index))
         mac = blake2b(key=self.key, digest_size=MAC_SIZE)
         import tempfile  # only a run that writes the cache needs it
 
@@ -349,7 +382,7 @@ class PlanCache:
                         out.write(piece)
                         mac.update(piece)
                     for e in self.kept.values():
-                        pieces = [e[3]] if e[5] is None else [e[3], e[5][1], e[5][2] or b""]
+                        pieces = [] if e[5] is None else [e[5][1], e[5][2] or b""]
                         for blob in pieces:
                             out.write(blob)
                             mac.update(blob)
@@ -362,6 +395,29 @@ class PlanCache:
             return
         self.entries = dict(self.kept)
         self.dirty = False
+
+    def _save_plans(self) -> bool:
+        """Write the plans file anew (with a new token) when a plan was parsed in this run;
+        else the one the index names is kept as it is (an entry no longer seen stays in it
+        unread until the next parse). False when it could not be written."""
+        if self.token and all(e[3] is None for e in self.kept.values()):
+            return True
+        blobs: dict[str, tuple[str, Blob]] = {}
+        for name, e in self.kept.items():
+            blob = self._blob(name, e)
+            if blob is None:  # unreadable now: that file is parsed again next time
+                continue
+            blobs[name] = (e[1], blob)
+        self.kept = {name: e for name, e in self.kept.items() if name in blobs}
+        token = os.urandom(16)
+        listed = [(name, fp, len(blob)) for name, (fp, blob) in blobs.items()]
+        pieces = [blob for _fp, blob in blobs.values()]
+        if not _write_signed(self.plans_path, self.key, MAGIC_PLANS, ((self.root, token), listed),
+                             pieces):  # fmt: skip
+            return False
+        self.token, self._plans = token, blobs
+        self.kept = {name: (*e[:3], None, *e[4:]) for name, e in self.kept.items()}
+        return True
 
 
 def _read_signed(path: Path, key: bytes, magic: bytes):
