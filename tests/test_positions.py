@@ -124,9 +124,9 @@ def test_positions_are_found_only_for_what_is_shown(monkeypatch, tmp_path):
     scans = []
     real = positions.Positions.__init__
 
-    def counting(self, text):
+    def counting(self, text, **kw):
         scans.append(len(text))
-        real(self, text)
+        real(self, text, **kw)
 
     monkeypatch.setattr(positions.Positions, "__init__", counting)
     portfolio = folder_mod.load_folder(folder)

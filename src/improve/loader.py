@@ -425,6 +425,7 @@ def _load_file(
             ],
             fp,
         )
+    del raw  # the text is what is read from here on: not both held through the parse
     if text.startswith("\ufeff"):
         text = text[1:]
     plan, problems, _ = parse_text(text, path, plans_root, warnings=warnings)
@@ -524,7 +525,9 @@ def _locate(report: Report, text: str, name: str) -> list[m.Problem]:
     from .positions import Positions
     from .schema import TooManyErrors
 
-    positions = Positions(text)
+    wanted = [issue.path for issue in report.issues]
+    wanted += [path for paths, _ in report.duplicates for path in paths]
+    positions = Positions(text, only=wanted)  # only where the problems are (issue 27)
     try:
         for paths, message in report.duplicates:
             ordered = sorted(paths, key=lambda p: positions.locate(p, "value"))

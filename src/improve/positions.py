@@ -13,18 +13,27 @@ elements of arrays (including arrays of tables) are integer indexes.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 KeyPath = tuple  # tuple[str | int, ...]: a key's place in the data, not a file path
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
+_BASIC_STRING = re.compile(r'"([^"\\]*(?:\\[\s\S][^"\\]*)*)"')  # a "…" string, escapes kept
+# a whole line `key = "text"` or `key = 12` (no escapes, arrays, tables or times): with
+# `only`, such a line at a path no one asked for is stepped over in one match
+_SIMPLE_LINE = re.compile(
+    r"""([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:"[^"\\\n]*"(?!")|[^\s,\]\}#\[\{"']+)[ \t]*(?:#[^\n]*)?(?=\n|\Z)"""
+)
+_GAP = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")  # blanks, newlines and comments
 _SCALAR = re.compile(r"[^\s,\]\}#]+")
 _DATE_THEN_TIME = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _TIME_AFTER_SPACE = re.compile(r" \d{2}:\d{2}")
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """Offsets into the text (start inclusive, end exclusive)."""
 
@@ -44,15 +53,26 @@ class ScanError(Exception):
 
 
 class Positions:
-    """Key and value spans of a TOML document, by path."""
+    """Key and value spans of a TOML document, by path.
 
-    def __init__(self, text: str):
+    `only`: the paths whose places are wanted (to point at problems); spans are kept for
+    them and their ancestors alone, and the scan stops once each of them is found, so a
+    large file costs what its problems need (issue 27). `locate` answers for those paths
+    exactly as a full scan would; the other lookups need the full scan."""
+
+    def __init__(self, text: str, only: Iterable[KeyPath] | None = None):
         self.text = text
         self.spans: dict[KeyPath, Span] = {}
-        self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self._line_starts = array("q", [0])
+        self._line_starts.extend(m.end() for m in re.finditer(r"\n", text))
         self._headers: list[tuple[int, KeyPath]] = []  # (offset, path) of every table header
+        scanner = _Scanner(self)
+        if only is not None:
+            wanted = {tuple(p) for p in only}
+            scanner.keep = {p[:n] for p in wanted for n in range(len(p) + 1)}
+            scanner.remaining = wanted
         try:
-            _Scanner(self).run()
+            scanner.run()
         except (ScanError, IndexError):
             pass  # positions are best effort; what was found so far is kept
 
@@ -109,6 +129,22 @@ class _Scanner:
         self.aot_count: dict[KeyPath, int] = {}
         self.current: KeyPath = ()
         self.current_span: Span | None = None
+        self.keep: set[KeyPath] | None = None  # None: every span is kept
+        self.remaining: set[KeyPath] = set()  # wanted paths not found yet (with `keep`)
+        self.scratch = Span()
+
+    def span(self, path: KeyPath, **fields) -> Span:
+        """The span recorded for `path` (made now if new); a span of its own, not kept,
+        for a path no one asked for."""
+        if self.keep is not None and path not in self.keep:
+            return self.scratch  # written to, never read
+        span = self.p.spans.get(path)
+        if span is None:
+            span = self.p.spans[path] = Span(**fields)
+        return span
+
+    def found(self, path: KeyPath) -> None:
+        self.remaining.discard(path)
 
     # -- low-level ---------------------------------------------------------
     def skip_ws(self) -> None:
@@ -116,14 +152,7 @@ class _Scanner:
             self.i += 1
 
     def skip_ws_comments_newlines(self) -> None:
-        while self.i < self.n:
-            c = self.t[self.i]
-            if c in " \t\r\n":
-                self.i += 1
-            elif c == "#":
-                self.skip_comment()
-            else:
-                return
+        self.i = _GAP.match(self.t, self.i).end()  # type: ignore[union-attr]  # matches ""
 
     def skip_comment(self) -> None:
         while self.i < self.n and self.t[self.i] != "\n":
@@ -157,17 +186,11 @@ class _Scanner:
             return parts
 
     def basic_string(self) -> str:
-        j = self.i + 1
-        out = []
-        while self.t[j] != '"':
-            if self.t[j] == "\\":
-                out.append(self.t[j : j + 2])
-                j += 2
-            else:
-                out.append(self.t[j])
-                j += 1
-        self.i = j + 1
-        raw = "".join(out)
+        m = _BASIC_STRING.match(self.t, self.i)
+        if not m:
+            raise ScanError(self.i)
+        self.i = m.end()
+        raw = m.group(1)
         if "\\" in raw:
             import tomllib
 
@@ -189,7 +212,7 @@ class _Scanner:
 
     # -- values ------------------------------------------------------------
     def value(self, path: KeyPath) -> Span:
-        span = self.p.spans.setdefault(path, Span())
+        span = self.span(path)
         span.value_start = self.i
         c = self.t[self.i]
         if self.t.startswith('"""', self.i):
@@ -235,14 +258,17 @@ class _Scanner:
             child = path + (index,)
             elem = self.value(child)
             elem.key_start = elem.value_start
-            elem.indent = self.indent_at(elem.value_start)
-            span.children.append(child)
+            if self.keep is None or child in self.keep:
+                elem.indent = self.indent_at(elem.value_start)
+                span.children.append(child)
+            self.found(child)
             index += 1
             self.skip_ws_comments_newlines()
             if self.t[self.i] == ",":
                 self.i += 1
         span.close = self.i
-        span.multiline = "\n" in self.t[start : self.i]
+        if span is not self.scratch:
+            span.multiline = "\n" in self.t[start : self.i]
         self.i += 1
 
     def inline_table(self, path: KeyPath) -> None:
@@ -259,6 +285,7 @@ class _Scanner:
             child = path + tuple(parts)
             sub = self.value(child)
             sub.key_start = key_start
+            self.found(child)
             self.skip_ws()
             if self.t[self.i] == ",":
                 self.i += 1
@@ -273,10 +300,19 @@ class _Scanner:
     def run(self) -> None:
         root = self.p.spans.setdefault((), Span(key_start=0, header=True))
         self.current_span = root
+        self.remaining.discard(())
+        keep = self.keep
         while True:
+            if self.keep is not None and not self.remaining:
+                return  # every path asked for is found: no later line can move one
             self.skip_ws_comments_newlines()
             if self.i >= self.n:
                 return
+            if keep is not None:
+                m = _SIMPLE_LINE.match(self.t, self.i)
+                if m and self.current + (m.group(1),) not in keep:
+                    self.i = m.end()
+                    continue
             if self.t[self.i] == "[":
                 self.header()
             else:
@@ -294,17 +330,20 @@ class _Scanner:
             count = self.aot_count.get(name, 0)
             self.aot_count[name] = count + 1
             path = name + (count,)
-            arr = self.p.spans.setdefault(name, Span(key_start=start, header=True))
-            arr.children.append(path)
+            arr = self.span(name, key_start=start, header=True)
+            if arr is not self.scratch:
+                arr.children.append(path)
         else:
             path = self.resolve(parts, ())
         for n in range(1, len(path)):  # tables made implicitly by this header start here
             if isinstance(path[n - 1], str):
-                self.p.spans.setdefault(path[:n], Span(key_start=start))
-        span = self.p.spans.setdefault(path, Span())
+                self.span(path[:n], key_start=start)
+        span = self.span(path)
         span.key_start = start
         span.header = True
-        span.indent = self.indent_at(start)
+        if self.keep is None or path in self.keep:
+            span.indent = self.indent_at(start)
+        self.found(path)
         self.skip_ws()
         if self.i < self.n and self.t[self.i] == "#":
             self.skip_comment()
@@ -321,7 +360,9 @@ class _Scanner:
         path = self.current + tuple(parts)
         span = self.value(path)
         span.key_start = key_start
-        span.indent = self.indent_at(key_start)
+        if self.keep is None or path in self.keep:
+            span.indent = self.indent_at(key_start)
+        self.found(path)
         self.skip_ws()
         if self.i < self.n and self.t[self.i] == "#":
             self.skip_comment()
