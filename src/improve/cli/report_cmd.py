@@ -119,16 +119,16 @@ def report(
         err=to_stdout,  # the report is standard output: the summary goes beside it
     )
     if body is not None and meeting is not None:
-        path = ws.require_store().record_reported(
+        recorded = ws.require_store().record_reported(
             reported, body, meeting, s.today, author, fmt, plans=s.plans
         )
-        where = f", in {display_name(path)}" if path is not None else ""
+        where = f", in {display_name(recorded)}" if recorded is not None else ""
         echo(
             f"Recorded as reported to {body} for its meeting on {meeting.isoformat()}{where}.",
             err=to_stdout,
         )
-        if path is not None:
-            _commit(path, body, meeting, author, s, commit, no_verify, to_stdout)
+        if recorded is not None:
+            _commit(recorded, body, meeting, author, s, commit, no_verify, to_stdout)
 
 
 def _commit(path: Path, body: str, meeting: date, author: str | None, s: Settings,
