@@ -129,4 +129,6 @@ def test_textual_content_made_from_a_plain_string_is_inert():
     Content: importing the app hardens that too."""
     from textual.content import Content
 
+    import improve.tui  # noqa: F401  (what hardens it: the test must not lean on another test having imported it)
+
     assert Content(f"Saved {TITLE}").plain == f"Saved {visible(TITLE).replace('␇', '')}"
