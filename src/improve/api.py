@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import rules
 from .change import Change
@@ -28,6 +29,9 @@ from .loader import LoadedFile, Portfolio
 from .model import Action, Plan, Recommendation, Target
 from .workspace import Updated, Workspace
 
+if TYPE_CHECKING:
+    from .memo import DayView
+
 __all__ = [
     "ActionFilter",
     "ActionRow",
@@ -44,6 +48,7 @@ __all__ = [
     "Updated",
     "Workspace",
     "action_rows",
+    "day_view",
     "filter_actions",
     "load",
     "portfolio_status",
@@ -81,3 +86,20 @@ def filter_actions(
     statuses: list[rules.PlanStatus], flt: ActionFilter, today: date
 ) -> list[ActionRow]:
     return [row for row in action_rows(statuses) if flt.matches(row, today)]
+
+
+def day_view(ws: Workspace, today: date) -> DayView:
+    """The folder as the rules see it on `today`: one view (memo.DayView, each action a
+    memo.Fact) whether answered from the day's memos (nothing changed since a run earlier
+    today, nothing for the history to record) or worked out, recorded in the history and
+    remembered for the next run. Files that fail to load are not in it."""
+    from .dayview import open_day, remember, view_of
+
+    view, cache = open_day(ws.plans, ws.db_path, today) if ws.use_cache else (None, None)
+    if view is not None:
+        return view
+    portfolio = ws.load(cache)
+    statuses = portfolio_status(portfolio, today)
+    ws.sync(portfolio, today, statuses)
+    remember(ws.cache, portfolio, statuses, today)
+    return view_of(portfolio, statuses, today)

@@ -19,12 +19,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .memo import DayView, plan_day, summary_of
+from .memo import DayView, plan_day, plan_day_of, summary_of, summary_tuple
 
 if TYPE_CHECKING:
     from . import rules
     from .cache import PlanCache
-    from .loader import Portfolio
+    from .loader import LoadedFile, Portfolio
     from .memo import PlanParts
 
 
@@ -132,8 +132,9 @@ def remember(
     import marshal
 
     day = today.toordinal()
+    files = _files_by_id(portfolio)
     for ps in statuses:
-        loaded = portfolio.file_for(ps.plan.id)
+        loaded = files.get(ps.plan.id)
         if loaded is None:
             continue
         parts = (json_parts or {}).get(ps.plan.id)
@@ -145,4 +146,32 @@ def remember(
     cache.save()
 
 
-__all__ = ["DayView", "nothing_to_record", "open_day", "remember"]
+def view_of(
+    portfolio: Portfolio,
+    statuses: list[rules.PlanStatus],
+    today: date,
+    json_parts: Mapping[str, PlanParts] | None = None,
+) -> DayView:
+    """The day's view the rules' results make: what `open_day` reads back from the memos
+    of a full run, made from the results themselves (memo.summary_tuple, one record type
+    either way)."""
+    files = _files_by_id(portfolio)
+    out = []
+    for ps in statuses:
+        loaded = files.get(ps.plan.id)
+        if loaded is not None:
+            parts = (json_parts or {}).get(ps.plan.id)
+            out.append(plan_day_of(loaded.path, loaded.fingerprint, summary_tuple(ps), parts))
+    return DayView(portfolio.root, today, out)
+
+
+def _files_by_id(portfolio: Portfolio) -> dict[str, LoadedFile]:
+    """Plan id → its file, once (Portfolio.file_for for each of 10,000 plans is 10⁸ looks)."""
+    found: dict[str, LoadedFile] = {}
+    for f in portfolio.files:
+        if f.plan is not None:
+            found.setdefault(f.plan.id, f)  # the first, as file_for finds it
+    return found
+
+
+__all__ = ["DayView", "nothing_to_record", "open_day", "remember", "view_of"]

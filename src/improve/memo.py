@@ -74,6 +74,11 @@ def action_text(plan_id: str, text: str) -> str:
 
 
 def summary_of(ps: rules.PlanStatus) -> bytes:
+    """What a day's memo keeps of a plan's status, marshalled (`plan_day` reads it)."""
+    return marshal.dumps(summary_tuple(ps))
+
+
+def summary_tuple(ps: rules.PlanStatus) -> tuple[Any, ...]:
     from .rules import pending_extension
 
     p, r = ps.plan, ps.rollup
@@ -90,7 +95,7 @@ def summary_of(ps: rules.PlanStatus) -> bytes:
                 a.action, st.due.toordinal() if st.due else 0, st.why,
             ))  # fmt: skip
     rollup = (r.percent, r.rag, r.counts, r.total, r.complete, r.overdue, r.stale, r.dropped)
-    return marshal.dumps((p.id, p.title, p.kind, p.review, rollup, facts))
+    return (p.id, p.title, p.kind, p.review, rollup, facts)
 
 
 @dataclass
@@ -110,8 +115,16 @@ class PlanDay:
 
 
 def plan_day(path: Path, fingerprint: str, summary: Any, js: Any) -> PlanDay:
-    plan_id, title, kind, review, r, facts = marshal.loads(summary)
+    """A plan's day from its memo (marshalled: `summary_of`, and its JSON or None)."""
     parts = tuple(marshal.loads(js)) if js is not None else None
+    return plan_day_of(path, fingerprint, marshal.loads(summary), parts)
+
+
+def plan_day_of(
+    path: Path, fingerprint: str, summary: tuple[Any, ...], parts: PlanParts | None
+) -> PlanDay:
+    """A plan's day from `summary_tuple` (read back from a memo, or made just now)."""
+    plan_id, title, kind, review, r, facts = summary
     return PlanDay(path, path.name, fingerprint, plan_id, title, kind, review, Rollup(*r),
                    list(map(Fact._make, facts)), parts)  # fmt: skip
 
