@@ -7,12 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
-from click.decorators import FC
 
 _T = TypeVar("_T")
+# what click's option decorators take and give back: a command's function, or the command
+FC = TypeVar("FC", bound="Callable[..., Any] | click.Command")
 
 _KEY = "improve.options"
 
