@@ -1,13 +1,23 @@
-"""Every speed figure of issue 12, each beside its floor measured in the same run.
+"""Every speed figure of issues 12 and 27, each beside its floor measured in the same run.
 
     .venv/bin/python bench/run.py            # about ten minutes on 2 cores
-    .venv/bin/python bench/run.py --full     # adds 100,000 actions and 10,000 files
+    .venv/bin/python bench/run.py --full     # adds 100,000 actions and 10,000 files, and
+                                             # runs everything twice: quiet, then under
+                                             # two CPU hogs
     .venv/bin/python bench/run.py --only edit,start   # some groups only
+    .venv/bin/python bench/run.py --hogs 0,2 --only files,check   # quiet, then two hogs
+    .venv/bin/python bench/run.py --full --doc docs/performance.md
 
 Whole processes are timed with hyperfine (medians), the peer being taskwarrior on the
-same number of tasks; memory is the peak resident size (GNU time). The app is measured
-in process, through Pilot. Prints a table of medians and ratios, and with --doc FILE
-writes it between the markers in that file (docs/performance.md).
+same number of tasks (`task +OVERDUE count` for counts, `task +OVERDUE export` for JSON);
+memory is the peak resident size (GNU time). The app is measured in process, through
+Pilot. `--hogs N` runs the measurements while N busy-loop processes hold the CPU (a busy
+machine): each ratio goal is then allowed 1.5× itself (issue 27: "within 1.5× of its goal
+under two CPU hogs"). Prints one table of medians and ratios per pass, each target with
+whether it is met, and with --doc FILE writes the quiet table between the markers
+`<!-- bench:begin -->` / `<!-- bench:end -->` and the table under hogs between
+`<!-- bench:hogs:begin -->` / `<!-- bench:hogs:end -->` (added after the first pair when
+missing).
 
 Needs hyperfine, taskwarrior (`task`) and GNU time: on Debian, `apt-get install
 hyperfine taskwarrior time`. Nothing here runs in the test suite.
@@ -49,6 +59,11 @@ class Row:
     floor: float
     target: str  # "≤ 1.5×", "< 1×", "within 1 s", or "" (shown for the record)
     unit: str = "s"
+    goal: str = ""  # the target as the issue states it (target is it widened under hogs)
+
+    def __post_init__(self) -> None:
+        self.goal = self.target
+        self.target = widened(self.target, SLACK)
 
     @property
     def ratio(self) -> float:
@@ -72,6 +87,16 @@ class Row:
         return ""
 
 
+SLACK = 1.0  # 1.5 while CPU hogs run: each goal is allowed 1.5× itself (issue 27)
+
+
+def widened(target: str, slack: float) -> str:
+    """`target` with its number multiplied by `slack` ("≤ 1.5×" → "≤ 2.25×")."""
+    if slack == 1.0 or not target:
+        return target
+    return re.sub(r"[0-9.]+", lambda m: f"{float(m.group()) * slack:g}", target, count=1)
+
+
 def hyperfine(*commands: str, runs: int = 5, warmup: int = 1, prepare: str | None = None):
     """Median seconds of each command, timed together (interleaved by hyperfine)."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
@@ -84,14 +109,15 @@ def hyperfine(*commands: str, runs: int = 5, warmup: int = 1, prepare: str | Non
     return [r["median"] for r in results]
 
 
-def peak_mb(command: list[str]) -> float:
+def peak_mb(command: list[str], ok: tuple[int, ...] = (0,)) -> float:
     out = subprocess.run(
         ["/usr/bin/time", "-f", "%M", *command],
-        check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
+    if out.returncode not in ok:
+        raise subprocess.CalledProcessError(out.returncode, command, stderr=out.stderr)
     return int(out.stderr.strip().splitlines()[-1]) / 1024
 
 
@@ -179,9 +205,29 @@ def files(tmp: Path, rows: list[Row], full: bool) -> None:
         )
         (warm,) = hyperfine(improve(folder, "status"), runs=3)
         label = f"{count:,} files of 5 actions"
-        rows.append(Row("files", f"cold status, {label}", cold, "tomllib parse", floor, ""))
+        rows.append(
+            Row("files", f"cold status, {label}", cold, "tomllib parse", floor, "≤ 1.5×")
+        )  # issue 27 item 3: no per-file overhead that grows
         rows.append(Row("files", f"warm status, {label}", warm, "tomllib parse", floor, ""))
         shutil.rmtree(folder)
+
+
+def check(tmp: Path, rows: list[Row]) -> None:
+    """`improve check` of one 20,000-action file (issue 27 item 4): time beside the bare
+    parse, peak memory beside tomllib's keeping what it parsed."""
+    folder = make(tmp, "check-20000", 1, 20000)
+    floor, checked = hyperfine(bare(folder), improve(folder, "check"), runs=3)
+    rows.append(
+        Row("check", "check, one file of 20,000 actions", checked, "tomllib parse", floor,
+            "≤ 1.5×")
+    )  # fmt: skip
+    floor_mb = peak_mb([PY, str(PEAK), str(folder)])
+    check_mb = peak_mb([IMPROVE, "check", "--plans", str(folder), "--today", TODAY], ok=(0, 1))
+    rows.append(
+        Row("memory", "peak, check of one file of 20,000 actions", check_mb,
+            "tomllib, all kept", floor_mb, "≤ 2×", unit="MB")
+    )  # fmt: skip
+    shutil.rmtree(folder)
 
 
 def review(folder: Path, rows: list[Row], warm_status: float) -> None:
@@ -220,12 +266,21 @@ def peer(tmp: Path, rows: list[Row]) -> None:
     env = {**os.environ, "TASKRC": str(rc)}
     subprocess.run(["task", "import", str(env_dir / "tasks.json")], env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    task, count = hyperfine(
-        f"task rc:{rc} +OVERDUE count", improve(folder, "actions --overdue --count"), runs=10
+    run_improve(folder, "actions --overdue --json")  # the day's memo, as after a run
+    task, count, export, as_json = hyperfine(
+        f"task rc:{rc} +OVERDUE count",
+        improve(folder, "actions --overdue --count"),
+        f"task rc:{rc} +OVERDUE export",
+        improve(folder, "actions --overdue --json"),
+        runs=10,
     )
     rows.append(
         Row("peer", "warm actions --overdue --count, 10,000 actions", count,
             "task +OVERDUE count, 10,000 tasks", task, "< 1×")
+    )  # fmt: skip
+    rows.append(
+        Row("peer", "warm actions --overdue --json, 10,000 actions", as_json,
+            "task +OVERDUE export, 10,000 tasks", export, "< 1×")
     )  # fmt: skip
     (listing,) = hyperfine(improve(folder, "actions --overdue"), runs=3)
     rows.append(
@@ -271,7 +326,7 @@ def app(tmp: Path, rows: list[Row]) -> None:
         rows.append(Row("app", name, value, floor_name, floor, target))
 
 
-GROUPS = ("start", "load", "files", "peer", "edit", "app")
+GROUPS = ("start", "load", "files", "check", "peer", "edit", "app")
 
 
 def table(rows: list[Row]) -> str:
@@ -284,7 +339,7 @@ def table(rows: list[Row]) -> str:
         f = f"{r.floor:.0f} MB" if r.unit == "MB" else _s(r.floor)
         out.append(
             f"| {r.group} | {r.what} | {v} | {r.floor_name} | {f} | {r.ratio:.2f}× | "
-            f"{r.target} | {r.met} |"
+            f"{r.target if r.target == r.goal else f'{r.target} (goal {r.goal})'} | {r.met} |"
         )
     return "\n".join(out)
 
@@ -293,42 +348,86 @@ def _s(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
 
-def write_doc(path: Path, text: str) -> None:
+MARKERS = {False: ("<!-- bench:begin -->", "<!-- bench:end -->"),
+           True: ("<!-- bench:hogs:begin -->", "<!-- bench:hogs:end -->")}  # fmt: skip
+
+
+def write_doc(path: Path, text: str, hogs: bool = False) -> None:
+    """`text` between the markers of the quiet table, or of the table under hogs (those
+    markers are added after the quiet table's when the file has none yet)."""
     doc = path.read_text(encoding="utf-8")
-    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    begin, end = MARKERS[hogs]
+    if begin not in doc:
+        quiet_end = MARKERS[False][1]
+        at = doc.index(quiet_end) + len(quiet_end)
+        heading = "\n\nUnder two CPU hogs (each goal allowed 1.5× itself):\n\n"
+        doc = doc[:at] + heading + begin + "\n" + end + doc[at:]
     a, b = doc.index(begin) + len(begin), doc.index(end)
     path.write_text(doc[:a] + "\n" + text + "\n" + doc[b:], encoding="utf-8")
 
 
+def busy_loops(count: int) -> list[subprocess.Popen]:
+    """`count` processes that keep a core busy until ended (a machine doing other work)."""
+    loop = "while True:\n    pass"
+    return [subprocess.Popen([PY, "-c", loop]) for _ in range(count)]
+
+
+def measure(groups: list[str], full: bool, hogs: int) -> str:
+    """One pass over the groups, with `hogs` busy loops running throughout; the table."""
+    global SLACK
+    SLACK = 1.5 if hogs else 1.0
+    rows: list[Row] = []
+    loops = busy_loops(hogs)
+    try:
+        with tempfile.TemporaryDirectory(prefix="improve-bench-") as tmp_name:
+            tmp = Path(tmp_name)
+            os.environ["XDG_CACHE_HOME"] = str(tmp / "xdg")
+            for group in groups:
+                print(f"measuring {group} ({hogs} hogs) …", file=sys.stderr)
+                if group in ("load", "files"):
+                    globals()[group](tmp, rows, full)
+                else:
+                    globals()[group](tmp, rows)
+    finally:
+        for p in loops:
+            p.kill()
+            p.wait()
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    busy = f" under {hogs} CPU hogs (busy loops)" if hogs else ", no hogs"
+    missed = sum(r.met == "NOT MET" for r in rows)
+    return (
+        table(rows) + f"\n\n{cpus} cores{busy}; load average {load:.2f} at the end of the "
+        f"run; {missed} target{'s' if missed != 1 else ''} not met."
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--full", action="store_true", help="add 100,000 actions and 10,000 files")
+    ap.add_argument(
+        "--full", action="store_true",
+        help="add 100,000 actions and 10,000 files; run quiet and then under two hogs",
+    )  # fmt: skip
     ap.add_argument("--only", help="comma-separated groups: " + ", ".join(GROUPS))
-    ap.add_argument("--doc", type=Path, help="write the table into this file's bench markers")
+    ap.add_argument(
+        "--hogs", help="comma-separated counts of CPU hogs, a pass for each (default 0; "
+        "0,2 with --full)",
+    )  # fmt: skip
+    ap.add_argument("--doc", type=Path, help="write the tables into this file's bench markers")
     args = ap.parse_args()
     for tool in ("hyperfine", "task", "/usr/bin/time"):
         if shutil.which(tool) is None:
             sys.exit(f"bench/run.py needs {tool} (apt-get install hyperfine taskwarrior time)")
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "src" / "improve")], check=True)
     groups = args.only.split(",") if args.only else list(GROUPS)
-    rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="improve-bench-") as tmp_name:
-        tmp = Path(tmp_name)
-        os.environ["XDG_CACHE_HOME"] = str(tmp / "xdg")
-        os.environ.pop("IMPROVE_DB", None)
-        os.environ.pop("IMPROVE_PLANS", None)
-        for group in groups:
-            print(f"measuring {group} …", file=sys.stderr)
-            if group in ("load", "files"):
-                globals()[group](tmp, rows, args.full)
-            else:
-                globals()[group](tmp, rows)
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    text = table(rows) + f"\n\n{cpus} cores; load average {load:.2f} at the end of the run."
-    print(text)
-    if args.doc:
-        write_doc(args.doc, text)
+    passes = [int(n) for n in (args.hogs or ("0,2" if args.full else "0")).split(",")]
+    os.environ.pop("IMPROVE_DB", None)
+    os.environ.pop("IMPROVE_PLANS", None)
+    for hogs in passes:
+        text = measure(groups, args.full, hogs)
+        print(text + "\n")
+        if args.doc:
+            write_doc(args.doc, text, hogs=hogs > 0)
 
 
 if __name__ == "__main__":

@@ -134,12 +134,12 @@ def _worth_parallel(items: list[tuple[Path, os.stat_result | None]]) -> bool:
     the main thread running (the app loads in a worker thread, so it never forks)."""
     if len(items) < 2 or _cores() < 2 or threading.active_count() > 1:
         return False
+    size = sum(st.st_size if st is not None else 0 for _, st in items)
+    if size < PARALLEL_BYTES:
+        return False  # decided before multiprocessing's import, which a small folder skips
     import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return False
-    size = sum(st.st_size if st is not None else 0 for _, st in items)
-    return size >= PARALLEL_BYTES
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _parse_in_workers(

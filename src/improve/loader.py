@@ -95,10 +95,12 @@ class Portfolio:
 
 def display_name(path: Path) -> str:
     """The file name as a user would type it: relative to the working folder when inside it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    # as str(path.relative_to(Path.cwd())), without pathlib's cost once per file
+    text, cwd = str(path), os.getcwd()
+    if text == cwd:
+        return "."
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    return text[len(prefix) :] if text.startswith(prefix) else text
 
 
 def parse_text(
@@ -269,10 +271,14 @@ def check_data(
     found only for what will be shown (a folder's load shows errors; `check` shows all)."""
     name = display_name(path)
     from .build import build_plan
+    from .inert import hidden_in
     from .schema import ROOT, Report, TooManyErrors, check_table
     from .validate import check_plan
 
     report = Report()
+    # no text of the plan can hold an invisible character when the file has none, even
+    # as an escape: then no string is searched for one (issue 27)
+    report.hidden_possible = "\\u" in text or "\\U" in text or hidden_in(text) is not None
     if "plan" not in data:
         known = {"theme", "recommendation", "measure"} & data.keys()
         msg = (

@@ -62,6 +62,7 @@ class Report:
     errors: int = 0
     warnings: int = 0
     more_warnings: int = 0  # past MAX_WARNINGS: counted, not kept
+    hidden_possible: bool = True  # False: the text has no invisible character to look for
 
     def dropped(self, kind: str) -> bool:
         return kind in self.dropped_tables
@@ -379,7 +380,7 @@ def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str)
             )
             report.error(path + (key,), f'"{key}" must be {bounds}, not {_show(value)}', at="value")
             continue
-        if f.kind in ("str", "strs", "dict"):
+        if report.hidden_possible and f.kind in ("str", "strs", "dict"):
             _hidden(value, path + (key,), report)
         if f.kind == "table" and f.spec is not None:
             value = check_table(value, path + (key,), f.spec, report, key) or {}

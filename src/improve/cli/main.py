@@ -14,14 +14,8 @@ from ..inert import visible
 from ..vocab import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, STATUSES, is_plan_id
 from .common import RawJSON, emit_json, folder_there, load, report_failed, today, workspace
 from .errors import Failed, ImproveGroup, echo
-from .history_cmds import register
-from .import_cmd import register as register_import
-from .kpi_cmd import register as register_kpi
 from .options import DATE, PERCENT, commit_options, global_options, settings
-from .programme_cmd import register as register_programme
 from .read_cmds import register as register_reading
-from .report_cmd import register as register_report
-from .returns_cmd import register as register_returns
 
 # Only click and the words of the plan format are imported to start: each command imports
 # what it uses (the model, the history, Rich's tables, the app), so `improve --help` and
@@ -466,13 +460,70 @@ def make_demo_copy(source: Path, target: Path | None) -> Path:
     return target
 
 
+# The other modules' commands, by name: each module is imported, and its commands
+# registered, only when one of them is asked for (or the whole list is: --help), so that
+# `status` does not pay for `kpi`'s or `report`'s imports (issue 27).
+LAZY_COMMANDS = {
+    "review": "history_cmds",
+    "history": "history_cmds",
+    "report": "report_cmd",
+    "programme": "programme_cmd",
+    "import": "import_cmd",
+    "returns": "returns_cmd",
+    "kpi": "kpi_cmd",
+}
+
+
+class _Commands(dict):
+    """The group's commands: looking one up registers it first, from its module, and
+    listing them all (iterating, `len`, `keys`, `items`, `values`) registers them all."""
+
+    def _load(self, name: object) -> None:
+        module = LAZY_COMMANDS.get(name) if isinstance(name, str) else None
+        if module is not None and not dict.__contains__(self, name):
+            from importlib import import_module
+
+            import_module(f"{__package__}.{module}").register(cli)
+
+    def _load_all(self) -> None:
+        for name in LAZY_COMMANDS:
+            self._load(name)
+
+    def get(self, name, default=None):
+        self._load(name)
+        return dict.get(self, name, default)
+
+    def __getitem__(self, name):
+        self._load(name)
+        return dict.__getitem__(self, name)
+
+    def __contains__(self, name: object) -> bool:
+        self._load(name)
+        return dict.__contains__(self, name)
+
+    def __iter__(self):
+        self._load_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._load_all()
+        return dict.__len__(self)
+
+    def keys(self):
+        self._load_all()
+        return dict.keys(self)
+
+    def items(self):
+        self._load_all()
+        return dict.items(self)
+
+    def values(self):
+        self._load_all()
+        return dict.values(self)
+
+
+cli.commands = _Commands(cli.commands)
 register_reading(cli)
-register(cli)
-register_report(cli)
-register_programme(cli)
-register_import(cli)
-register_returns(cli)
-register_kpi(cli)
 
 
 def main() -> None:
