@@ -3,13 +3,23 @@ or worked out by the rules (issue 26 point 1)."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import SAMPLE, SHIPPED, clean_env, write
 from improve import api, rules
+from improve.dayview import view_of
+from improve.filters import ActionFilter
+from improve.memo import action_text
+from improve.serialize import action_json, plan_json_parts
+from improve.vocab import RAGS
 
 
 @pytest.fixture
@@ -40,3 +50,53 @@ def test_the_view_from_the_memos_is_the_view_worked_out(folder, monkeypatch, day
     assert remembered.total() == worked.total() == rollup
     sample = next(p for p in remembered.plans if p.plan_id == "sample")
     assert [f.ref for f in sample.facts][:2] == ["1.1.1", "1.1.2"]
+
+
+FILTERS = st.builds(
+    ActionFilter,
+    lead=st.sampled_from([None, "head", "police", "early help", "nobody"]),
+    rags=st.lists(st.sampled_from(RAGS), max_size=3, unique=True).map(tuple),
+    overdue=st.booleans(),
+    stale=st.booleans(),
+    plan=st.sampled_from([None, "sample"]),
+    due_within=st.sampled_from([None, 0, 30, 400]),
+    pending=st.booleans(),
+)
+
+
+@pytest.fixture(scope="module")
+def worked():
+    """The shipped plans and the sample, on days through their life: their statuses, and
+    the view of them with each plan's JSON in pieces (as a day's memo keeps it)."""
+    plans = Path(tempfile.mkdtemp())
+    for path in SHIPPED.glob("*.toml"):
+        shutil.copy(path, plans / path.name)
+    write(plans, "sample.toml", SAMPLE)
+    portfolio = api.load(plans)
+    out = {}
+    for day in (date(2016, 10, 1), date(2017, 1, 5), date(2017, 6, 30), date(2018, 1, 1)):
+        statuses = api.portfolio_status(portfolio, day)
+        parts = {ps.plan.id: plan_json_parts(ps) for ps in statuses}
+        out[day] = statuses, view_of(portfolio, statuses, day, parts)
+    yield out
+    shutil.rmtree(plans)
+
+
+@settings(max_examples=150, deadline=None)
+@given(flt=FILTERS, day=st.sampled_from([0, 1, 2, 3]))
+def test_a_listing_from_the_view_is_the_listing_from_the_rules(worked, flt, day):
+    """Every filter `actions` offers, checked on the memo's records (count_in, json_in)
+    and on the rules' results (filter_actions, action_json): the same actions, the same
+    JSON text, byte for byte."""
+    today = sorted(worked)[day]
+    statuses, view = worked[today]
+    rows = api.filter_actions(statuses, flt, today)
+    expected = [
+        json.dumps(
+            {"plan": row.plan.id, **action_json(row.status, row.recommendation.leads)},
+            ensure_ascii=False,
+        )
+        for row in rows
+    ]
+    assert [action_text(p.plan_id, text) for p, text in flt.json_in(view)] == expected
+    assert flt.count_in(view) == len(rows)
