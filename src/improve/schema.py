@@ -361,7 +361,8 @@ def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str)
             allowed = "" if hint else f" (allowed here: {', '.join(sorted(spec))})"
             report.error(path + (key,), f'unknown key "{key}" in {label}{hint}{extra}{allowed}')
             continue
-        if not _type_ok(f.kind, value):
+        kind = f.kind
+        if not (kind == "str" and isinstance(value, str)) and not _type_ok(kind, value):
             report.error(path + (key,), _type_message(key, f, value), at="value")
             continue
         if f.choices and value not in f.choices:
@@ -380,11 +381,11 @@ def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str)
             )
             report.error(path + (key,), f'"{key}" must be {bounds}, not {_show(value)}', at="value")
             continue
-        if report.hidden_possible and f.kind in ("str", "strs", "dict"):
+        if report.hidden_possible and kind in ("str", "strs", "dict"):
             _hidden(value, path + (key,), report)
-        if f.kind == "table" and f.spec is not None:
+        if kind == "table" and f.spec is not None:
             value = check_table(value, path + (key,), f.spec, report, key) or {}
-        elif f.kind == "tables" and f.spec is not None:
+        elif kind == "tables" and f.spec is not None:
             items = []
             for i, item in enumerate(value):
                 sub = check_table(item, path + (key, i), f.spec, report, _singular(key))
@@ -396,12 +397,24 @@ def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str)
             value = items
         clean[key] = value
     complete = True
-    for key, f in spec.items():
-        if f.required and key not in data:
+    for key, f in _required(spec):
+        if key not in data:
             report.error(path, f'{label} is missing "{key}"; add {key} = {_example(key, f)}')
-        if f.required and key not in clean:
+        if key not in clean:
             complete = False
     return clean if complete else None
+
+
+_REQUIRED: dict[int, tuple[dict, list[tuple[str, Key]]]] = {}
+
+
+def _required(spec: dict) -> list[tuple[str, Key]]:
+    """The required keys of a spec, in its order (worked out once a spec, not once a
+    table: a folder's load checks tens of thousands of tables against a few specs)."""
+    kept = _REQUIRED.get(id(spec))
+    if kept is None or kept[0] is not spec:
+        kept = _REQUIRED[id(spec)] = (spec, [(k, f) for k, f in spec.items() if f.required])
+    return kept[1]
 
 
 def _hidden(value: Any, path: tuple, report: Report) -> None:
