@@ -68,3 +68,19 @@ def test_a_cold_run_writes_each_cache_file_once_and_sweeps_once(folder, counted,
     assert r.exit_code == 0, r.output
     assert counted.get("sweeps") == 1
     assert writes(counted) == [], counted
+
+
+def test_a_review_record_and_json_at_a_terminal_write_the_cache_once(folder, counted, monkeypatch):
+    r = run_cli(folder, "review", "record", "--no-commit")
+    assert r.exit_code == 0, r.output
+    assert set(writes(counted)) == {1}, counted
+    import sys
+    from types import SimpleNamespace
+
+    tty = SimpleNamespace(isatty=lambda: True)  # status asks whether JSON goes to a terminal
+    main = sys.modules["improve.cli.main"]
+    monkeypatch.setattr(main, "sys", SimpleNamespace(stdout=tty, exit=sys.exit))
+    counted.clear()
+    r = run_cli(folder, "status", "--json", today="2017-01-06")
+    assert r.exit_code == 0, r.output
+    assert writes(counted) == [1], counted

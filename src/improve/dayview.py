@@ -55,6 +55,20 @@ def open_day(
     return view, cache
 
 
+def held_cache(plans: Path, db: Path | str | None = None) -> PlanCache | None:
+    """The folder's cache for a full run that ends with `remember`: the load reads it but
+    does not write it; `remember` writes it once, with the day's memos. None when off."""
+    from .cache import PlanCache
+    from .history.paths import resolve_path
+
+    if not cache_on():
+        return None
+    cache = PlanCache.for_folder(plans, resolve_path(plans, db).parent)
+    if cache is not None:
+        cache.held = True
+    return cache
+
+
 def _view(cache: PlanCache, plans: Path, db_path: Path, today: date, json: bool) -> DayView | None:
     from .files import plan_files
 
@@ -174,4 +188,4 @@ def _files_by_id(portfolio: Portfolio) -> dict[str, LoadedFile]:
     return found
 
 
-__all__ = ["DayView", "nothing_to_record", "open_day", "remember", "view_of"]
+__all__ = ["DayView", "held_cache", "nothing_to_record", "open_day", "remember", "view_of"]

@@ -48,10 +48,10 @@ def loaded_and_synced(
     s: Settings, cache: PlanCache | None = None
 ) -> tuple[HistoryStore, Portfolio, list[PlanStatus]]:
     from .. import api
-    from ..dayview import remember
+    from ..dayview import held_cache, remember
 
     # first: a mistyped --plans must not get a history of its own
-    ws, portfolio = load(s, cache)
+    ws, portfolio = load(s, cache or held_cache(s.plans, s.db))  # written once: remember
     statuses = api.portfolio_status(portfolio, s.today)
     ws.sync(portfolio, s.today, statuses, quiet=False)
     remember(ws.cache, portfolio, statuses, s.today)

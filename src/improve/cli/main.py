@@ -78,6 +78,10 @@ def status(as_json: bool, as_of: str | None) -> None:
         return _status_as_of(s, as_of, as_json)
     pipe = as_json and not sys.stdout.isatty()  # JSON at a terminal is indented: made anew
     view, cache = today(s, json=pipe) if pipe or not as_json else (None, None)
+    if cache is None:  # JSON at a terminal: written once all the same, by remember
+        from ..dayview import held_cache
+
+        cache = held_cache(s.plans, s.db)
     if view is not None and _status_from_memo(s, view, as_json):
         return
     from .. import api
