@@ -3,9 +3,11 @@
 An officer runs `improve actions --mine` and `improve status` many times a day over files
 that have not changed; the rules' answer for a plan is a function of its file's bytes and
 the day alone. So the first run of a day keeps, for each plan, a summary (its totals and,
-per action, what the filters and the roll-up look at) and, once a `status --json` has
-made it, the plan's JSON; later runs that day answer from these without unpickling a plan
-or running a rule. The cache keeps a memo with the entry for the exact bytes it was made
+per action, a named record of what the filters, the roll-up and the briefing look at:
+`Fact`) and, once a `status --json` or an `actions --json` has made it, the plan's JSON
+in pieces, each action's JSON one of them (`PlanParts`); later runs that day answer from
+these without unpickling a plan or running a rule (`actions --json` picks its actions'
+pieces). The cache keeps a memo with the entry for the exact bytes it was made
 from (improve.cache), so an edited file has none; tests/test_memo.py holds every answer
 from a memo to the same answer worked out afresh.
 
@@ -131,7 +133,9 @@ def plan_day_of(
 
 @dataclass
 class DayView:
-    """Every plan of a folder as the rules saw it on `today`, from the memos."""
+    """Every plan of a folder as the rules saw it on `today`: from the memos
+    (dayview.open_day), or made from the rules' results (dayview.view_of); api.day_view
+    gives one or the other."""
 
     root: Path
     today: date
