@@ -104,9 +104,16 @@ def display_name(path: Path) -> str:
 
 
 def parse_text(
-    text: str, path: Path, plans_root: Path | None = None, *, warnings: bool = True
+    text: str,
+    path: Path,
+    plans_root: Path | None = None,
+    *,
+    warnings: bool = True,
+    keep_data: bool = True,
 ) -> tuple[m.Plan | None, list[m.Problem], dict | None]:
-    """Check and build one plan from its text: (plan or None, problems, the data)."""
+    """Check and build one plan from its text: (plan or None, problems, the data).
+    Without `keep_data`, the data is None and is let go as soon as it is checked, so
+    that a large file's parsed tables are not held beside its plan (issue 27)."""
     name = display_name(path)
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
@@ -137,11 +144,14 @@ def parse_text(
         return None, [_syntax_problem(name, text, exc)], None
     except (ValueError, RecursionError, MemoryError) as exc:  # what tomllib raises besides
         return None, [_unreadable(name, text, exc)], None
+    box = [data]
+    if not keep_data:
+        del data  # the box holds the only reference: _check lets it go once checked
     try:
-        plan, problems = check_data(data, text, path, plans_root, warnings=warnings)
+        plan, problems = check_data(box, text, path, plans_root, warnings=warnings, boxed=True)
     except (RecursionError, MemoryError) as exc:  # nested deeper than the checks can walk
         return None, [_unreadable(name, text, exc)], None
-    return plan, problems, data
+    return plan, problems, (data if keep_data else None)
 
 
 # What a plan file may not exceed, so that no file, however made, costs more than a second
@@ -263,12 +273,29 @@ def _unreadable(name: str, text: str, exc: BaseException) -> m.Problem:
 
 
 def check_data(
-    data: dict, text: str, path: Path, plans_root: Path | None = None, *, warnings: bool = True
+    data: dict | list[dict],
+    text: str,
+    path: Path,
+    plans_root: Path | None = None,
+    *,
+    warnings: bool = True,
+    boxed: bool = False,
 ) -> tuple[m.Plan | None, list[m.Problem]]:
     """Check and build one plan from the data `tomllib` read from `text` (which is only
     scanned, for positions, when there is a problem to point at). Without `warnings`, a
     file with warnings only is not scanned and its warnings are left out: positions are
-    found only for what will be shown (a folder's load shows errors; `check` shows all)."""
+    found only for what will be shown (a folder's load shows errors; `check` shows all).
+    `boxed`: `data` is a one-item list holding the data, emptied here (parse_text)."""
+    box: list[dict] = data if isinstance(data, list) and boxed else [data]  # type: ignore[list-item]
+    return _check(box, text, path, plans_root, warnings)
+
+
+def _check(
+    box: list[dict], text: str, path: Path, plans_root: Path | None, warnings: bool
+) -> tuple[m.Plan | None, list[m.Problem]]:
+    """check_data, taking the data out of `box`: when the box held the only reference,
+    the parsed tables are freed once checked, and the checked ones once built."""
+    data = box.pop()
     name = display_name(path)
     from .build import build_plan
     from .inert import hidden_in
@@ -291,8 +318,10 @@ def check_data(
     plan = None
     try:
         clean = check_table(data, (), ROOT, report, "the file")
+        del data
         if clean is not None and "title" in clean.get("plan", {}):
             plan = build_plan(clean, path)
+            del clean
             check_plan(plan, report, plans_root)
     except TooManyErrors:  # the last issue says the checks stopped
         plan = None
@@ -434,7 +463,7 @@ def _load_file(
     del raw  # the text is what is read from here on: not both held through the parse
     if text.startswith("\ufeff"):
         text = text[1:]
-    plan, problems, _ = parse_text(text, path, plans_root, warnings=warnings)
+    plan, problems, _ = parse_text(text, path, plans_root, warnings=warnings, keep_data=False)
     if plan is not None:
         plan.fingerprint = fp
     return LoadedFile(path, plan, problems, fp)
