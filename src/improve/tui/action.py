@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -14,18 +17,23 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from ..errors import HistoryError
 from ..measures import measure_view
 from ..present.briefing import history_table
-from ..present.text import pending_words, rag_text
+from ..present.text import RagStyles, pending_words, rag_text
 from ..rules import pending_extension
 from .base import ImproveScreen
 from .measures import measure_text
 from .portfolio import composed
 
+if TYPE_CHECKING:
+    from ..history.records import Event
+    from ..model import Extension, Plan, Recommendation
+    from ..rules import ActionStatus
 
-def _d(value) -> str:
+
+def _d(value: date | None) -> str:
     return value.isoformat() if value else "–"
 
 
-def action_detail(plan, rec, st, styles: dict) -> Table:
+def action_detail(plan: Plan, rec: Recommendation, st: ActionStatus, styles: RagStyles) -> Table:
     """The detail grid: a label column and a value column, plan text never read as markup."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -39,7 +47,7 @@ def action_detail(plan, rec, st, styles: dict) -> Table:
 Rows = list[tuple[str, object]]
 
 
-def _what(plan, rec, st, styles: dict) -> Rows:
+def _what(plan: Plan, rec: Recommendation, st: ActionStatus, styles: RagStyles) -> Rows:
     """What the action is, who leads it, its colour and why, and what is asked of it."""
     a = st.action
     label = plan.label("recommendation")
@@ -76,7 +84,7 @@ def _what(plan, rec, st, styles: dict) -> Rows:
     return rows
 
 
-def _when(plan, st) -> Rows:
+def _when(plan: Plan, st: ActionStatus) -> Rows:
     """Its dates: expected progress, start, due (original, in force, next), extensions
     and milestones."""
     a = st.action
@@ -98,7 +106,7 @@ def _when(plan, st) -> Rows:
     return rows
 
 
-def _extension(ext) -> str:
+def _extension(ext: Extension) -> str:
     agreed = ""
     if ext.agreed_by or ext.agreed_on:
         agreed = (
@@ -112,7 +120,7 @@ def _extension(ext) -> str:
     return f"to {ext.due}: {ext.reason}{agreed}"
 
 
-def _record(st, styles: dict) -> Rows:
+def _record(st: ActionStatus, styles: RagStyles) -> Rows:
     """What it made of a difference and what is recorded: impact, weight, last activity,
     measures, evidence and updates (newest first), and its own extra keys."""
     a = st.action
@@ -139,7 +147,7 @@ def _record(st, styles: dict) -> Rows:
 
 
 class HistoryLoaded(Message):
-    def __init__(self, events, error: str | None) -> None:
+    def __init__(self, events: list[Event] | None, error: str | None) -> None:
         super().__init__()
         self.events, self.error = events, error
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypedDict, TypeVar, Unpack
 
 from textual import work
 from textual.app import App
@@ -30,12 +30,13 @@ from ..workspace import Workspace
 from .portfolio import PortfolioScreen
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.command import Provider
 
     from ..history.store import HistoryStore
     from ..loader import Portfolio
     from ..workspace import Updated
-    from .update_form import FormValues
+    from .form_values import FormValues
 
 # The first frame waits for nothing it does not show: the action screen (with its tabs),
 # the help (Markdown), the update form and the history load when first opened, and the
@@ -106,7 +107,7 @@ class UpdateFailed(Message):
         self.plan_id, self.ref, self.values, self.error = plan_id, ref, values, error
 
 
-class ImproveApp(App):
+class ImproveApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "improve"
     COMMANDS = App.COMMANDS | {_commands}
@@ -317,9 +318,14 @@ class ImproveApp(App):
             if hasattr(screen, "refresh_data") and screen.is_mounted:
                 screen.refresh_data()
 
-    def exit(self, *args, **kwargs) -> None:
+    def exit(
+        self,
+        result: None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
         self.closing = True
-        super().exit(*args, **kwargs)
+        super().exit(result, return_code, message)
 
     def open(self, screen: Screen[_R], callback: Callable[[_R | None], None] | None = None) -> None:
         """Push a screen, unless the app is closing (a key pressed as it quits would
@@ -439,7 +445,8 @@ class ImproveApp(App):
         values: FormValues | None = None,
         error: ImproveError | None = None,
     ) -> None:
-        from .update_form import ActionState, FormValues, UpdateForm
+        from .form_values import FormValues
+        from .update_form import ActionState, UpdateForm
 
         found = self.find_action(plan_id, ref)
         measures: list[tuple[str, str]] = []
@@ -474,7 +481,7 @@ class ImproveApp(App):
         """Writes through the same library call as `improve update`, off the UI thread.
         `seen`: the action as it was when the form opened; if it has changed on disk since,
         nothing is written and the form says so (a change elsewhere in the file is kept)."""
-        from .update_form import decider, to_change
+        from .form_values import decider, to_change
 
         with self.own_writes:
             self.saving += 1
@@ -554,6 +561,18 @@ class ImproveApp(App):
             )
 
 
-def make_app(plans: Path, today: date, user: str | None = None, **options) -> ImproveApp:
+class AppOptions(TypedDict, total=False):
+    """ImproveApp's keyword arguments, as make_app passes them on."""
+
+    poll: float
+    high_contrast: bool
+    banner: str | None
+    db: Path | None
+    history: bool
+
+
+def make_app(
+    plans: Path, today: date, user: str | None = None, **options: Unpack[AppOptions]
+) -> ImproveApp:
     """The one way the app is built, for the command line and for tests."""
     return ImproveApp(plans, today, user, **options)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.fuzzy import Matcher
 from textual.markup import escape
 
 from .plan import FILTER_NAMES
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 MAX_ACTION_HITS = 40  # a palette list longer than this helps nobody, and costs time at 20,000
 
 
-def highlight(matcher, name: str) -> Content:
+def highlight(matcher: Matcher, name: str) -> Content:
     """The matched letters of `name` highlighted; the name as plain text, never markup
     (Matcher.highlight reads it as markup, and plan titles are untrusted)."""
     content = Content(name)
@@ -32,9 +33,10 @@ def highlight(matcher, name: str) -> Content:
 
 class ImproveCommands(Provider):
     if TYPE_CHECKING:
-
+        # what Textual's own property returns, typed; Textual declares it App[object],
+        # and App is invariant in its result (ImproveApp is an App[None])
         @property
-        def app(self) -> ImproveApp: ...  # what Textual's own property returns, typed
+        def app(self) -> ImproveApp: ...  # type: ignore[override]
 
     def fixed(self) -> list[tuple[str, Callable[[], Any], str]]:
         app = self.app

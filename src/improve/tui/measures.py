@@ -29,7 +29,7 @@ from textual.widgets import Footer, Header, Static
 
 from .. import model as m
 from ..measures import MeasureView, measure_view
-from ..present.text import rag_text
+from ..present.text import RagStyles, rag_text
 from .base import ImproveScreen
 from .portfolio import composed
 from .widgets import sparkline
@@ -80,7 +80,7 @@ def against_words(view: MeasureView) -> str:
     return ""
 
 
-def reading_text(view: MeasureView, styles: dict) -> Text:
+def reading_text(view: MeasureView, styles: RagStyles) -> Text:
     """ "latest 325.1 per 10,000 on 2021-03-31: AMBER (not met)", or "no readings yet"."""
     if view.latest is None:
         return Text("no readings yet")
@@ -96,7 +96,7 @@ def reading_text(view: MeasureView, styles: dict) -> Text:
     return text
 
 
-def measure_text(view: MeasureView, styles: dict) -> Text:
+def measure_text(view: MeasureView, styles: RagStyles) -> Text:
     """One measure as lines of words: its name (bold), its target and latest reading with
     the RAG word; its trend; the latest comparators and how the reading stands against
     them."""
@@ -185,7 +185,7 @@ def standing(view: MeasureView) -> str:
     return {"met": "met", "not-met": "not met"}.get(view.status, "without a target")
 
 
-def summary_text(plans: list[m.Plan], placed: list[Placed], styles: dict) -> Text:
+def summary_text(plans: list[m.Plan], placed: list[Placed], styles: RagStyles) -> Text:
     """ "6 measures: 1 red · 2 amber · 1 met · 2 no reading yet · 2 improving · 1 worsening"."""
     head = Text(plans[0].title if len(plans) == 1 else f"Measures of {len(plans)} plans")
     head.stylize("bold")
@@ -209,7 +209,7 @@ def summary_text(plans: list[m.Plan], placed: list[Placed], styles: dict) -> Tex
     return head
 
 
-def measures_blocks(placed: list[Placed], many: bool, styles: dict) -> RenderableType:
+def measures_blocks(placed: list[Placed], many: bool, styles: RagStyles) -> RenderableType:
     """Each measure as a block of lines under a heading for where it sits (and its plan's
     title when there are `many` plans): wraps at any width, so nothing is lost at 80
     columns."""
@@ -236,7 +236,7 @@ def measures_blocks(placed: list[Placed], many: bool, styles: dict) -> Renderabl
     return Group(*parts)
 
 
-def measures_table(placed: list[Placed], styles: dict) -> Table:
+def measures_table(placed: list[Placed], styles: RagStyles) -> Table:
     """One row a measure (of one plan), to read across: where, reading, target, RAG,
     trend, England, region, neighbours and how the reading stands against them."""
     table = Table(expand=True, show_lines=True, header_style="bold")

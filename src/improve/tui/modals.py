@@ -3,6 +3,8 @@ details, a lead picker."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,9 +14,12 @@ from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..measures import measure_view
-from ..present.text import RAG_STYLE_APP
+from ..present.text import RAG_STYLE_APP, RagStyles
 from .base import ImproveModal
 from .measures import measure_text
+
+if TYPE_CHECKING:
+    from ..model import Plan, Recommendation
 
 HELP = """\
 # improve — keys and colours
@@ -97,7 +102,9 @@ class HelpScreen(ImproveModal[None]):
         self.dismiss(None)
 
 
-def recommendation_detail(plan, rec, styles: dict = RAG_STYLE_APP) -> Table:
+def recommendation_detail(
+    plan: Plan, rec: Recommendation, styles: RagStyles = RAG_STYLE_APP
+) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
@@ -124,7 +131,7 @@ def recommendation_detail(plan, rec, styles: dict = RAG_STYLE_APP) -> Table:
 class RecommendationInfo(ImproveModal[None]):
     BINDINGS = [Binding("escape,q,i", "close", "Close", id="close")]
 
-    def __init__(self, plan, rec) -> None:
+    def __init__(self, plan: Plan, rec: Recommendation) -> None:
         super().__init__()
         self.plan, self.rec = plan, rec
 

@@ -14,7 +14,7 @@ from ..present.text import counts_text, pct
 from .base import ImproveScreen
 from .layout import PlanColumns, fit_plan
 from .portfolio import composed, errors_text
-from .rows import AUTO_COLLAPSE, MAX_ROWS, Rows, build_rows, cell_widths, top_level
+from .rows import AUTO_COLLAPSE, MAX_ROWS, Row, Rows, build_rows, cell_widths, top_level
 from .table import LineTable
 
 FILTER_NAMES = {
@@ -104,7 +104,8 @@ class PlanScreen(ImproveScreen[None]):
         self.limit = MAX_ROWS  # grows by MAX_ROWS each time "more" is chosen
         self.last_head: Text | None = None
         self.fit: PlanColumns | None = None  # the columns, as fitted to the width
-        self.fitted_for: tuple | None = None  # (statuses, width) they were fitted for
+        # (statuses, width) they were fitted for
+        self.fitted_for: tuple[list[rules.PlanStatus] | None, int] | None = None
         self.widths: tuple[int, int] = (60, 40)  # (action, lead) text widths
 
     def compose(self) -> ComposeResult:
@@ -128,7 +129,7 @@ class PlanScreen(ImproveScreen[None]):
             )
         self.refresh_data()
 
-    def fit_columns(self, scope) -> bool:
+    def fit_columns(self, scope: list[rules.PlanStatus]) -> bool:
         """Fit the table's columns to the screen's width and to the widest cells of
         `scope` (measured once per load and width); whether they changed."""
         seen = (self.app.statuses, self.size.width)
@@ -153,7 +154,7 @@ class PlanScreen(ImproveScreen[None]):
             self.show_filters()  # the keys' hint fits the new width
 
     # -- data ------------------------------------------------------------------
-    def scope(self) -> list:
+    def scope(self) -> list[rules.PlanStatus]:
         statuses = self.app.statuses or []
         if self.plan_id is None:
             return list(statuses)
@@ -221,7 +222,7 @@ class PlanScreen(ImproveScreen[None]):
         table.set_rows([(row.key, row.cells) for row in self.rows.rows], cursor=max(0, at))
         self.show_filters()
 
-    def show_header(self, scope) -> None:
+    def show_header(self, scope: list[rules.PlanStatus]) -> None:
         summary = self.query_one("#summary", Static)
         errors = self.query_one("#errors", Static)
         if self.plan_id is not None and not scope:
@@ -271,7 +272,7 @@ class PlanScreen(ImproveScreen[None]):
         # was a third of the time it took to open this screen.
         self.query_one("#filters", Static).update(Text("\n").join([line, hint]), layout=False)
 
-    def haystacks(self, statuses) -> dict:
+    def haystacks(self, statuses: object) -> dict[int, str]:
         """Search text per action, kept while the loaded statuses are the same objects."""
         if getattr(self, "_hay_for", None) is not statuses:
             self._hay_for = statuses
@@ -281,7 +282,7 @@ class PlanScreen(ImproveScreen[None]):
     def selected_key(self) -> str | None:
         return self.query_one("#actions", LineTable).selected_key()
 
-    def selected_row(self):
+    def selected_row(self) -> Row | None:
         key = self.selected_key()
         return next((r for r in self.rows.rows if r.key == key), None) if self.rows else None
 
@@ -356,6 +357,7 @@ class PlanScreen(ImproveScreen[None]):
         if row is None or row.kind != "act":
             self.notify("Choose an action (not a group) to update", severity="warning")
             return
+        assert row.ref is not None  # an action's row has its ref
         self.app.open_update(row.plan_id, row.ref)
 
     def action_info(self) -> None:
@@ -363,9 +365,11 @@ class PlanScreen(ImproveScreen[None]):
         if row is None:
             return
         if row.kind == "act":
+            assert row.ref is not None  # an action's row has its ref
             found = self.app.find_action(row.plan_id, row.ref)
             rec = found[1].recommendation if found else None
         elif row.kind == "rec":
+            assert row.ref is not None  # a recommendation's row has its ref
             rec = self.app.find_recommendation(row.plan_id, row.ref)
         else:
             self.notify("Choose a recommendation or one of its actions", severity="warning")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from rich.text import Text
@@ -11,6 +12,7 @@ from textual.dom import DOMNode
 from textual.widgets import Footer, Header, Static
 
 from .. import rules
+from ..api import LoadedFile
 from ..present.text import clip, counts_short, counts_text, pct
 from .base import ImproveScreen
 from .layout import fit_portfolio
@@ -33,7 +35,7 @@ def reported_text(seen: tuple[str, date, date | None] | None) -> Text:
     return Text(f"{on.isoformat()} to {body}" + (f"; next due {due.isoformat()}" if due else ""))
 
 
-def errors_text(failed) -> Text:
+def errors_text(failed: Sequence[LoadedFile]) -> Text:
     """The errors panel: every problem of every file that failed, as FILE:LINE:COL."""
     text = Text(
         f"{len(failed)} plan file(s) could not be loaded — fix these and the app "

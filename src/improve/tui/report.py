@@ -123,7 +123,7 @@ def take_screenshot(app: ImproveApp, filename: str | None = None, path: str | No
     """An SVG of the screen, written by a worker into `path` (default: the folder improve
     was started in), and a note that says where (Textual's own writes to ~/Downloads and
     says nothing when that folder is missing)."""
-    from textual.app import generate_datetime_filename
+    from textual._files import generate_datetime_filename  # where textual.app has it from
 
     svg = app.export_screenshot()
     name = filename or generate_datetime_filename(app.title, ".svg")

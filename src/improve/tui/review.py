@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import events, work
@@ -20,11 +21,17 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 from ..errors import HistoryError
 from ..loader import display_name
 from ..present.briefing import changes_briefing
-from ..present.text import clip, counts_text, pct
+from ..present.text import RagStyles, clip, counts_text, pct
 from .base import ImproveModal, ImproveScreen
 from .portfolio import composed
 from .widgets import sparkline
 from .wording import say
+
+if TYPE_CHECKING:
+    from ..history.changes import Changes
+    from ..history.records import PlanSummary
+
+Trend = dict[str, list["PlanSummary"]]  # plan id → its state at each review, oldest first
 
 
 @dataclass
@@ -37,7 +44,9 @@ class ReviewDraft:
 
 
 class ReviewLoaded(Message):
-    def __init__(self, briefing, trend, error: HistoryError | str | None) -> None:
+    def __init__(
+        self, briefing: Changes | None, trend: Trend, error: HistoryError | str | None
+    ) -> None:
         super().__init__()
         self.briefing, self.trend, self.error = briefing, trend, error
 
@@ -46,13 +55,16 @@ TREND_REVIEWS = 6  # reviews listed per plan; the sparkline covers every one
 
 
 def trend_table(
-    trend: dict, titles: dict[str, str], styles: dict, now: dict | None = None
+    trend: Trend,
+    titles: dict[str, str],
+    styles: RagStyles,
+    now: dict[str, tuple[float | None, dict[str, int]]] | None = None,
 ) -> Group:
     """Per plan: percent complete at every review and now (`now`: plan id → (percent,
     RAG counts) as at today) as a sparkline on the 0–100% scale, then the percent and the
     RAG counts at each of the latest reviews, and now. A line a row, at 80 columns too."""
     now = now or {}
-    out: list = []
+    out: list[RenderableType] = []
     for plan_id, points in trend.items():
         values = [p.percent or 0 for p in points]
         today = now.get(plan_id)
@@ -212,7 +224,8 @@ class FieldInput(Input):
     Input takes whole, Tab and all; here the text after a Tab goes to the next field.
     `tab_is`, in the last field, what a Tab stands for there (", " between attendees)."""
 
-    def __init__(self, *args, tab_is: str | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, tab_is: str | None = None, **kwargs: Any) -> None:
+        # Input's own arguments, passed on as they are
         super().__init__(*args, **kwargs)
         self.tab_is = tab_is
 

@@ -3,14 +3,21 @@ collapsible and filtered, and never more rows than a screen can use."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from .. import rules
 from ..api import ActionFilter
-from ..present.text import clip, pct, rag_text
+from ..present.text import RagStyles, clip, pct, rag_text
+
+if TYPE_CHECKING:
+    from ..model import Plan, Recommendation, Theme
+
+Keep = Callable[["Plan", "Recommendation", rules.ActionStatus, date], bool]  # an action shown?
 
 MAX_ROWS = 100  # rows whose cells are built at a time (~15 µs a row); the next rows
 # load as the cursor reaches the end
@@ -23,7 +30,7 @@ class Row:
     kind: str
     plan_id: str
     ref: str | None
-    cells: tuple
+    cells: tuple[Text | str, ...]
 
 
 @dataclass
@@ -41,12 +48,12 @@ def _group(
     plan_id: str,
     ref: str | None,
     label: str,
-    rag,
-    percent,
+    rag: str | None,
+    percent: float | None,
     folded: bool,
     matched: int,
     count: int,
-    styles: dict,
+    styles: RagStyles,
     width: int,
     mark: str = "",
 ) -> Row:
@@ -67,7 +74,7 @@ def _group(
     )
 
 
-def cell_widths(statuses) -> dict[str, int]:
+def cell_widths(statuses: Iterable[rules.PlanStatus]) -> dict[str, int]:
     """The widest ref, RAG word, due date and impact of the actions of `statuses` and of
     their groups, for layout.fit_plan: one pass over the actions, so a column is as wide
     as its widest cell and a number or a date is never cut."""
@@ -90,16 +97,16 @@ def cell_widths(statuses) -> dict[str, int]:
 
 
 def build_rows(
-    statuses,
+    statuses: Iterable[rules.PlanStatus],
     flt: ActionFilter,
     today: date,
     folded: set[str],
     *,
     all_plans: bool,
-    styles: dict,
+    styles: RagStyles,
     max_rows: int = MAX_ROWS,
     widths: tuple[int, int] = (60, 40),
-    haystacks: dict | None = None,
+    haystacks: dict[int, str] | None = None,
 ) -> Rows:
     """Rows for one plan (themes and recommendations as groups) or for every plan
     (plans and recommendations as groups). Groups with no matching action are left out."""
@@ -119,17 +126,23 @@ class _Build:
     never built."""
 
     def __init__(self, flt: ActionFilter, today: date, folded: set[str], all_plans: bool,
-                 styles: dict, max_rows: int, widths: tuple[int, int],
-                 haystacks: dict | None) -> None:  # fmt: skip
+                 styles: RagStyles, max_rows: int, widths: tuple[int, int],
+                 haystacks: dict[int, str] | None) -> None:  # fmt: skip
         self.out = Rows()
         self.budget = max_rows
         self.today, self.folded, self.all_plans = today, folded, all_plans
         self.styles, self.widths = styles, widths
         self.everything = flt.is_empty()
-        self.keep = flt.matches_status
+        self.keep: Keep = flt.matches_status
         if flt.text and haystacks is not None:
             # the text each action is searched in, lower-cased once per load, not once per key
-            def keep(plan, rec, st, today, _match=flt.matches_status):
+            def keep(
+                plan: Plan,
+                rec: Recommendation,
+                st: rules.ActionStatus,
+                today: date,
+                _match: Callable[..., bool] = flt.matches_status,
+            ) -> bool:
                 hay = haystacks.get(id(st))
                 if hay is None:
                     hay = haystacks[id(st)] = ActionFilter.haystack(st.action, rec)
@@ -145,8 +158,8 @@ class _Build:
         self.out.truncated += 1
         return False
 
-    def group(self, key: str, kind: str, plan_id: str, ref: str | None, label: str, rag,
-              percent, matched: int, count: int, mark: str = "") -> bool:  # fmt: skip
+    def group(self, key: str, kind: str, plan_id: str, ref: str | None, label: str,
+              rag: str | None, percent: float | None, matched: int, count: int, mark: str = "") -> bool:  # fmt: skip
         """A group's row (when it fits); whether the group is folded."""
         self.out.groups.append(key)
         fold = key in self.folded
@@ -155,9 +168,9 @@ class _Build:
                                         matched, count, self.styles, self.widths[0], mark))  # fmt: skip
         return fold
 
-    def plan(self, ps) -> None:
+    def plan(self, ps: rules.PlanStatus) -> None:
         plan = ps.plan
-        recs = []
+        recs: list[tuple[rules.RecommendationStatus, list[rules.ActionStatus]]] = []
         for rs in ps.recommendations:
             rec = rs.recommendation
             if self.everything:
@@ -173,7 +186,7 @@ class _Build:
         if plan.themes and not self.all_plans:
             # each theme once, in the plan's theme order, even if its recommendations are
             # not next to each other in the file
-            order = {t.id: i for i, t in enumerate(plan.themes)}
+            order: dict[str | None, int] = {t.id: i for i, t in enumerate(plan.themes)}
             recs.sort(key=lambda pair: order.get(pair[0].recommendation.theme, len(order)))
         if self.all_plans:
             r = ps.rollup
@@ -181,7 +194,9 @@ class _Build:
             if self.group(f"plan:{plan.id}", "plan", plan.id, None, plan.title, r.rag,
                           r.percent, matched_n, r.total + r.dropped):  # fmt: skip
                 return
-        themes = {t.id: t for t in plan.themes} if not self.all_plans else {}
+        themes: dict[str | None, Theme] = (
+            {t.id: t for t in plan.themes} if not self.all_plans else {}
+        )
         current_theme = None
         theme_folded = False
         for rs, matched in recs:
@@ -193,7 +208,13 @@ class _Build:
                 continue
             self.recommendation(plan, rs, matched)
 
-    def theme(self, ps, recs, theme_id, theme) -> bool:
+    def theme(
+        self,
+        ps: rules.PlanStatus,
+        recs: list[tuple[rules.RecommendationStatus, list[rules.ActionStatus]]],
+        theme_id: str | None,
+        theme: Theme | None,
+    ) -> bool:
         """The theme's row, with its true colour and percent: every recommendation of it,
         not only those with an action that matches the filters."""
         plan = ps.plan
@@ -205,7 +226,9 @@ class _Build:
                           roll.rag, roll.percent, sum(len(m) for _, m in in_theme),
                           sum(len(r.actions) for r in whole))  # fmt: skip
 
-    def recommendation(self, plan, rs, matched) -> None:
+    def recommendation(
+        self, plan: Plan, rs: rules.RecommendationStatus, matched: list[rules.ActionStatus]
+    ) -> None:
         rec = rs.recommendation
         title = f"{plan.label('recommendation')}: {rec.title or rec.text or ''}"
         if self.group(f"rec:{plan.id}:{rec.ref}", "rec", plan.id, rec.ref, title,
@@ -216,7 +239,7 @@ class _Build:
             if self.room():
                 self.out.rows.append(self.action(plan, rec, st))
 
-    def action(self, plan, rec, st) -> Row:
+    def action(self, plan: Plan, rec: Recommendation, st: rules.ActionStatus) -> Row:
         a = st.action
         due = st.due.isoformat() if st.due else "–"
         if st.due != st.original_due:
@@ -236,8 +259,8 @@ def top_level(rows_groups: list[str], all_plans: bool) -> set[str]:
     return {g for g in rows_groups if g.startswith(prefix)}
 
 
-def leads_in(statuses) -> list[str]:
-    names = set()
+def leads_in(statuses: Iterable[rules.PlanStatus]) -> list[str]:
+    names: set[str] = set()
     for ps in statuses:
         for rs in ps.recommendations:
             for st in rs.actions:

@@ -12,6 +12,8 @@ messages carrying the row's `key`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -59,16 +61,16 @@ class LineTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.columns: list[tuple[str, int]] = []
         self.keys: list[str] = []
-        self.cells: list[tuple] = []
-        self._lines: dict[tuple, Strip] = {}
-        self._looks: dict[tuple, tuple[Style, Style, Style]] = {}
+        self.cells: list[Sequence[object]] = []  # each a Text, or shown as str() shows it
+        self._lines: dict[tuple[int, bool], Strip] = {}  # (row, on the cursor) → its line
+        self._looks: dict[tuple[str, bool, bool | None], tuple[Style, Style, Style]] = {}
 
     # -- data ------------------------------------------------------------------------
     def set_columns(self, columns: list[tuple[str, int]]) -> None:
         self.columns = list(columns)
         self._changed()
 
-    def set_rows(self, rows: list[tuple[str, tuple]], cursor: int = 0) -> None:
+    def set_rows(self, rows: Sequence[tuple[str, Sequence[object]]], cursor: int = 0) -> None:
         self.keys = [key for key, _ in rows]
         self.cells = [cells for _, cells in rows]
         self._changed()
@@ -136,7 +138,7 @@ class LineTable(ScrollView, can_focus=True):
             self.move_cursor(row=row, scroll=False)
 
     # -- drawing ---------------------------------------------------------------------
-    def _line_text(self, cells, header: bool = False) -> Text:
+    def _line_text(self, cells: Sequence[object], header: bool = False) -> Text:
         line = Text(" ")
         for cell, (_, width) in zip(cells, self.columns, strict=False):
             text = cell if isinstance(cell, Text) else Text(str(cell))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -13,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Button, Input, Label, Select
+from textual.widgets.select import NoSelection
 from textual.worker import get_current_worker
 
 from .. import model
@@ -20,6 +22,7 @@ from ..api import EditError, ImproveError
 from ..identity import who_am_i
 from ..present.text import clip
 from ..rules import due_in_force, pending_extension
+from ..vocab import IMPACTS, OVERRIDE_COLOURS, STATUSES
 from .base import ImproveModal
 from .form_values import (  # noqa: F401 (FormValues, to_change and decider: the app's)
     IMPACT_WORDS,
@@ -59,7 +62,12 @@ class ActionState:
         )
 
 
-def _pick(options, value, widget_id: str, prompt: str) -> FormSelect:
+def _pick(
+    options: Iterable[tuple[RenderableType, str]],
+    value: str | NoSelection,
+    widget_id: str,
+    prompt: str,
+) -> FormSelect:
     """An optional drop-down of the form: blank (its prompt) until something is chosen."""
     return FormSelect(
         options, value=value, id=widget_id, allow_blank=True, compact=True, prompt=prompt
@@ -139,7 +147,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
                 yield Label(Text(percent_says(v.percent, self.state.percent)), id="percent-says")
                 yield Label("Status")
                 yield _pick(
-                    [(s, s) for s in model.STATUSES],
+                    [(s, s) for s in STATUSES],
                     v.status or Select.NULL,
                     "status",
                     "(follows the percent)",
@@ -197,7 +205,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
         v, now = self.values, self.state.impact
         yield Label("Impact")
         yield _pick(
-            [(Text(IMPACT_WORDS.get(i, i)), i) for i in model.IMPACTS],
+            [(Text(IMPACT_WORDS.get(i, i)), i) for i in IMPACTS],
             v.impact or Select.NULL,
             "impact",
             f"(now {now}: is it making a difference?)"
@@ -300,7 +308,7 @@ class UpdateForm(ImproveModal[FormValues | None]):
 
     def _colour_fields(self) -> ComposeResult:
         v = self.values
-        options = [(Text(f"{c.upper()}, set by hand"), c) for c in model.OVERRIDE_COLOURS]
+        options = [(Text(f"{c.upper()}, set by hand"), c) for c in OVERRIDE_COLOURS]
         if self.state.override:
             options.append((Text(f"clear the {self.state.override.upper()} set by hand"), "clear"))
         yield Label("Colour by hand")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.css.query import NoMatches
 from textual.widgets import Select
+from textual.widgets.select import NoSelection
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -32,7 +33,7 @@ def sparkline(values: list[float], low: float | None = None, high: float | None 
     return "".join(SPARKS[round((min(max(v, low), high) - low) * scale)] for v in values)
 
 
-class FormSelect(Select):
+class FormSelect(Select[str]):
     """A drop-down that survives being shown or closed in the same instant.
 
     Textual 8.2's Select updates its label from a value watcher that can run just before
@@ -43,7 +44,7 @@ class FormSelect(Select):
     drop-down is gone.
     """
 
-    def _watch_value(self, value) -> None:
+    def _watch_value(self, value: str | NoSelection) -> None:
         try:
             super()._watch_value(value)
         except NoMatches:
