@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..inert import no_controls
 from .measure_report import ROW_COLUMNS, MeasureEntry, figure_rows
@@ -17,6 +17,21 @@ from .safety import neutralise
 
 if TYPE_CHECKING:
     from .build import Report
+
+
+class Put(Protocol):
+    """xlsx._Book.put: a value into a cell of a sheet, styled; the cell (openpyxl's)."""
+
+    def __call__(
+        self,
+        ws: Any,
+        row: int,
+        col: int,
+        value: object,
+        number_format: str | None = None,
+        **style: Any,
+    ) -> Any: ...
+
 
 MEASURE_COLUMNS = ("Plan", "Recommendation", "Ref", *ROW_COLUMNS)
 MEASURE_WIDTHS = (18, 10, 8, 12, 14, 44, 12, 9, 10, 12, 10, 10, 10, 10, 11, 30, 14, 12)
@@ -73,7 +88,7 @@ def charts_sheet(
     wb: Any,  # openpyxl's workbook and the Measures sheet
     source: Any,
     spans: list[tuple[MeasureEntry, int, int]],
-    put: Callable[..., Any],  # _Book.put: (sheet, row, column, value, **style)
+    put: Put,
 ) -> None:
     """A line chart for each measure with figures on two dates or more, its words beside."""
     from openpyxl.chart import LineChart, Reference, Series
