@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 KeyPath = tuple  # tuple[str | int, ...]: a key's place in the data, not a file path
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
+_BARE_HEADER = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*(?=\])")
 _BASIC_STRING = re.compile(r'"([^"\\]*(?:\\[\s\S][^"\\]*)*)"')  # a "…" string, escapes kept
 # a whole line `key = "text"` or `key = 12` (no escapes, arrays, tables or times): with
 # `only`, such a line at a path no one asked for is stepped over in one match
@@ -28,6 +29,12 @@ _SIMPLE_LINE = re.compile(
     r"""([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:"[^"\\\n]*"(?!")|[^\s,\]\}#\[\{"']+)[ \t]*(?:#[^\n]*)?(?=\n|\Z)"""
 )
 _GAP = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")  # blanks, newlines and comments
+# a whole line `key = [...]` or `key = {...}` whose value ends on it: strings without
+# escapes, no literal strings, no comment but at its end (the brackets counted after)
+_ONE_LINE = re.compile(
+    r"""([A-Za-z0-9_-]+)[ \t]*=[ \t]*([\[{](?:"[^"\\\n]*"|[^"'\n#\\])*?)[ \t]*(?:#[^\n]*)?(?=\n|\Z)"""
+)
+_STRING = re.compile(r'"[^"]*"')
 _SCALAR = re.compile(r"[^\s,\]\}#]+")
 _DATE_THEN_TIME = re.compile(r"\d{4}-\d{2}-\d{2}$")
 _TIME_AFTER_SPACE = re.compile(r" \d{2}:\d{2}")
@@ -63,8 +70,13 @@ class Positions:
     def __init__(self, text: str, only: Iterable[KeyPath] | None = None):
         self.text = text
         self.spans: dict[KeyPath, Span] = {}
-        self._line_starts = array("q", [0])
-        self._line_starts.extend(m.end() for m in re.finditer(r"\n", text))
+        # every line's start, for a full scan; with `only`, lines are counted from the
+        # nearest place already counted (_marks: offsets and their lines), a few lookups
+        self._line_starts: array | None = None
+        self._marks: tuple[list[int], list[int]] = ([0], [0])
+        if only is None:
+            self._line_starts = array("q", [0])
+            self._line_starts.extend(m.end() for m in re.finditer(r"\n", text))
         self._headers: list[tuple[int, KeyPath]] = []  # (offset, path) of every table header
         scanner = _Scanner(self)
         if only is not None:
@@ -78,8 +90,18 @@ class Positions:
 
     # -- lookups -----------------------------------------------------------
     def line_col(self, offset: int) -> tuple[int, int]:
+        if self._line_starts is None:
+            return self._counted(offset)
         line = bisect_right(self._line_starts, offset) - 1
         return line + 1, offset - self._line_starts[line] + 1
+
+    def _counted(self, offset: int) -> tuple[int, int]:
+        offsets, lines = self._marks
+        k = bisect_right(offsets, offset) - 1
+        line = lines[k] + self.text.count("\n", offsets[k], offset)
+        offsets.insert(k + 1, offset)
+        lines.insert(k + 1, line)
+        return line + 1, offset - self.line_start(offset) + 1
 
     def find(self, path: KeyPath) -> tuple[KeyPath, Span] | None:
         """The span of `path`, or of its nearest recorded ancestor."""
@@ -117,7 +139,16 @@ class Positions:
         return last
 
     def line_start(self, offset: int) -> int:
+        if self._line_starts is None:
+            return self.text.rfind("\n", 0, offset) + 1
         return self._line_starts[bisect_right(self._line_starts, offset) - 1]
+
+
+def _closed(value: str) -> bool:
+    """Whether a value of one line (strings without escapes) closes every bracket and
+    brace it opens there: not the first line of a list that goes on."""
+    bare = _STRING.sub("", value)
+    return bare.count("[") + bare.count("{") == bare.count("]") + bare.count("}")
 
 
 class _Scanner:
@@ -313,6 +344,10 @@ class _Scanner:
                 if m and self.current + (m.group(1),) not in keep:
                     self.i = m.end()
                     continue
+                m = _ONE_LINE.match(self.t, self.i)
+                if m and self.current + (m.group(1),) not in keep and _closed(m.group(2)):
+                    self.i = m.end()
+                    continue
             if self.t[self.i] == "[":
                 self.header()
             else:
@@ -322,7 +357,12 @@ class _Scanner:
         start = self.i
         is_aot = self.t.startswith("[[", self.i)
         self.i += 2 if is_aot else 1
-        parts = self.key()
+        bare = _BARE_HEADER.match(self.t, self.i)  # [a.b]: as key() reads it, in one match
+        if bare:
+            parts = bare.group().split(".")
+            self.i = bare.end()
+        else:
+            parts = self.key()
         self.i += 2 if is_aot else 1
         if is_aot:
             parent = self.resolve(parts[:-1], ())
