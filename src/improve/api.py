@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import rules
 from .change import Change
@@ -26,21 +25,22 @@ from .errors import (
 from .filters import ActionFilter
 from .folder import load_folder
 from .loader import LoadedFile, Portfolio
+from .memo import DayView, Fact, PlanDay
 from .model import Action, Plan, Recommendation, Target
 from .workspace import Updated, Workspace
-
-if TYPE_CHECKING:
-    from .memo import DayView
 
 __all__ = [
     "ActionFilter",
     "ActionRow",
     "Change",
     "ConflictError",
+    "DayView",
     "EditError",
+    "Fact",
     "HistoryError",
     "ImproveError",
     "LoadedFile",
+    "PlanDay",
     "PlanFileError",
     "Portfolio",
     "SourceError",
@@ -52,6 +52,7 @@ __all__ = [
     "filter_actions",
     "load",
     "portfolio_status",
+    "status_view",
 ]
 
 
@@ -102,4 +103,12 @@ def day_view(ws: Workspace, today: date) -> DayView:
     statuses = portfolio_status(portfolio, today)
     ws.sync(portfolio, today, statuses)
     remember(ws.cache, portfolio, statuses, today)
+    return view_of(portfolio, statuses, today)
+
+
+def status_view(portfolio: Portfolio, statuses: list[rules.PlanStatus], today: date) -> DayView:
+    """The status view (as `day_view` gives) of rules' results already worked out: the
+    app's, after a load or an edit."""
+    from .dayview import view_of
+
     return view_of(portfolio, statuses, today)

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from ..cache import PlanCache
     from ..history.store import HistoryStore
     from ..loader import Portfolio
-    from ..memo import PlanSeen
     from ..rules import PlanStatus
 
 
@@ -148,19 +147,19 @@ def review_changes(since: str, as_json: bool) -> None:
 
     s = settings()
     view, cache = today(s)  # the plans as earlier today, and nothing to record
-    statuses: list[PlanSeen] | list[PlanStatus]
     if view is not None:
-        from ..memo import PlanSeen
-
-        store, statuses = _store(s), [PlanSeen(p) for p in view.plans]
+        store, plans = _store(s), view.plans
     else:
-        store, _, statuses = loaded_and_synced(s, cache)
+        from .. import api
+
+        store, portfolio, statuses = loaded_and_synced(s, cache)
+        plans = api.status_view(portfolio, statuses, s.today).plans
     _index(store, s)
     found = store.changes(since, today=s.today, events=True)
     if as_json:
         emit_json(found.to_json())
         return
-    make_console().print(changes_briefing(found, statuses))
+    make_console().print(changes_briefing(found, plans))
 
 
 @click.command()

@@ -5,6 +5,10 @@ Every RAG move carries its words and an arrow, so it reads on paper and without 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Group
 from rich.table import Table
@@ -13,6 +17,9 @@ from rich.text import Text
 from ..vocab import ref_key
 from .events import event_text, measure_words, move_text, quote
 from .text import RAG_STYLE, counts_text, pct, rag_text
+
+if TYPE_CHECKING:
+    from ..api import PlanDay
 
 NO_UPDATE_SHOWN = 15
 # A meeting reads the first stale actions and the count; 16,000 lines would hide the rest
@@ -70,18 +77,18 @@ class Briefing:
     """What a review is told, built from the changes since it and the plans as they are
     now (for each action's name, why it is red, and the requests awaiting a decision)."""
 
-    def __init__(self, ch, statuses, styles: dict = RAG_STYLE) -> None:
+    def __init__(self, ch, plans: Sequence[PlanDay], styles: dict = RAG_STYLE) -> None:
         self.ch, self.styles = ch, styles
-        self.titles = {ps.plan.id: ps.plan.title for ps in statuses}
-        self.acts = {(ps.plan.id, st.action.ref): st for ps in statuses for st in ps.actions()}
-        self.order = {ps.plan.id: n for n, ps in enumerate(statuses)}
+        self.titles = {p.plan_id: p.title for p in plans}
+        self.acts = {(p.plan_id, f.ref): f for p in plans for f in p.facts}
+        self.order = {p.plan_id: n for n, p in enumerate(plans)}
 
     def ref(self, plan_id: str, ref: str) -> Text:
         """`  plan:ref  Opening words …  ` for a line about one action."""
         text = Text(f"  {plan_id}:{ref}  " if ref else f"  {plan_id}  ")
         st = self.acts.get((plan_id, ref))
         if st is not None:
-            text.append(opening_words(st.action.action), style="italic")
+            text.append(opening_words(st.text), style="italic")
             text.append("  ")
         return text
 
@@ -115,7 +122,7 @@ class Briefing:
         lines = []
         for p in self.ch.pending:
             st = self.acts.get((p.plan_id, p.ref))
-            now = f" (due {st.due.isoformat()} now)" if st and st.due else ""
+            now = f" (due {date.fromordinal(st.due).isoformat()} now)" if st and st.due else ""
             who = f" by {p.requested_by}" if p.requested_by else ""
             on = f" on {p.requested_on}" if p.requested_on else ""
             lines.append(
@@ -324,9 +331,11 @@ def _stale_words(s) -> str:
     return since + ("; it was not stale at the review" if s.newly else "; stale at the review too")
 
 
-def changes_briefing(ch, statuses, styles: dict = RAG_STYLE) -> Group:
-    """The briefing for a review: decisions and red actions first, then what moved."""
-    return Briefing(ch, statuses, styles).render()
+def changes_briefing(ch, plans: Sequence[PlanDay], styles: dict = RAG_STYLE) -> Group:
+    """The briefing for a review: decisions and red actions first, then what moved; each
+    action named and its colour said from the plans as they are now (api.day_view, or
+    api.status_view of the rules' results: one record type either way)."""
+    return Briefing(ch, plans, styles).render()
 
 
 def history_table(target: str, events, styles: dict = RAG_STYLE) -> Table:

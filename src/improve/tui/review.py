@@ -28,6 +28,7 @@ from .widgets import sparkline
 from .wording import say
 
 if TYPE_CHECKING:
+    from ..api import PlanDay
     from ..history.changes import Changes
     from ..history.records import PlanSummary
 
@@ -171,11 +172,20 @@ class ReviewScreen(ImproveScreen[None]):
         self.query_one("#briefing", Static).update(
             Group(
                 Text(""),
-                changes_briefing(message.briefing, self.app.statuses or [], self.app.rag_styles),
+                changes_briefing(message.briefing, self._plans_now(), self.app.rag_styles),
             )
             if message.briefing
             else Text("")
         )
+
+    def _plans_now(self) -> list[PlanDay]:
+        """The plans as they are now, as the briefing reads them (api.status_view)."""
+        from .. import api
+
+        app = self.app
+        if app.portfolio is None or not app.statuses:
+            return []
+        return api.status_view(app.portfolio, app.statuses, app.today).plans
 
     def action_record(self, draft: ReviewDraft | None = None, error: str | None = None) -> None:
         def done(result: ReviewDraft | None) -> None:
