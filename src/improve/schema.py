@@ -265,6 +265,11 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+# kinds whose values of exactly this type need no closer look (a datetime is not a date)
+_EXACT: dict[str, type] = {"str": str, "date": date, "bool": bool, "table": dict, "dict": dict}
+_NUMERIC = ("int", "number")
+
+
 def _type_ok(kind: str, value: Any) -> bool:
     if kind == "str":
         return isinstance(value, str)
@@ -362,7 +367,12 @@ def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str)
             report.error(path + (key,), f'unknown key "{key}" in {label}{hint}{extra}{allowed}')
             continue
         kind = f.kind
-        if not (kind == "str" and isinstance(value, str)) and not _type_ok(kind, value):
+        t = type(value)  # tomllib's own types are known good at a glance; the rest looked at
+        if t is _EXACT.get(kind) or (
+            t is int and kind in _NUMERIC and -MAX_NUMBER < value < MAX_NUMBER
+        ):
+            pass
+        elif not _type_ok(kind, value):
             report.error(path + (key,), _type_message(key, f, value), at="value")
             continue
         if f.choices and value not in f.choices:
@@ -387,8 +397,9 @@ def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str)
             value = check_table(value, path + (key,), f.spec, report, key) or {}
         elif kind == "tables" and f.spec is not None:
             items = []
+            singular = _singular(key)
             for i, item in enumerate(value):
-                sub = check_table(item, path + (key, i), f.spec, report, _singular(key))
+                sub = check_table(item, path + (key, i), f.spec, report, singular)
                 if sub is not None:
                     sub["__i"] = i
                     items.append(sub)
