@@ -185,16 +185,16 @@ async def test_a_drop_down_whose_label_is_not_there_yet_does_not_end_the_app():
 
     class One(App):
         def compose(self):
-            yield FormSelect([("one", 1), ("two", 2)], id="pick")
+            yield FormSelect([("one", "1"), ("two", "2")], id="pick")
 
     app = One()
     async with app.run_test() as pilot:
         select = app.query_one("#pick", FormSelect)
         label = select.query_one("#label")
         await label.remove()  # as between a form's closing and its children going
-        select.value = 2  # the plain Select raises NoMatches here, and the app exits
+        select.value = "2"  # the plain Select raises NoMatches here, and the app exits
         await pilot.pause()
-        assert select.value == 2 and app.is_running
+        assert select.value == "2" and app.is_running
 
 
 async def test_opening_and_closing_the_form_at_once_is_not_a_crash(plans):
