@@ -20,7 +20,6 @@ from .digest import fingerprint as fingerprint
 if TYPE_CHECKING:
     import tomllib
 
-    from .schema import Report
 
 # The parser and the checks (tomllib, schema, build, validate, positions) are imported when
 # a file is first parsed: a run whose every file comes from the cache never loads them.
@@ -329,7 +328,9 @@ def _check(
         plan = None
     if not warnings and not report.has_errors:
         return plan, []
-    problems = _locate(report, text, name)
+    from .positions import locate_problems
+
+    problems = locate_problems(report, text, name)
     return (None if report.has_errors else plan), problems
 
 
@@ -554,34 +555,3 @@ def _syntax_hint(src: str) -> str:
     if not re.match(r"^[-+]?[0-9]", value) and value not in ("true", "false"):
         return f'; text needs quotes: {key.strip()} = "{value}"'
     return ""
-
-
-def _locate(report: Report, text: str, name: str) -> list[m.Problem]:
-    if not report.issues and not report.duplicates:
-        return []
-    from .positions import Positions
-    from .schema import TooManyErrors
-
-    wanted = [issue.path for issue in report.issues]
-    wanted += [path for paths, _ in report.duplicates for path in paths]
-    positions = Positions(text, only=wanted)  # only where the problems are (issue 27)
-    try:
-        for paths, message in report.duplicates:
-            ordered = sorted(paths, key=lambda p: positions.locate(p, "value"))
-            for path in ordered[1:]:
-                report.error(path, message, at="value")
-    except TooManyErrors:
-        pass  # the last issue says the checks stopped
-    out = []
-    for issue in report.issues:
-        line, col = positions.locate(issue.path, issue.at)
-        out.append(m.Problem(name, line, col, issue.severity, issue.message))
-    out.sort(key=lambda p: (p.line, p.col))
-    if report.more_warnings:
-        out.append(
-            m.Problem(
-                name, out[-1].line, 1, "warning",
-                f"and {report.more_warnings} more warnings like those above, not shown",
-            )
-        )  # fmt: skip
-    return out

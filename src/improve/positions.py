@@ -17,6 +17,11 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Problem
+    from .schema import Report
 
 KeyPath = tuple  # tuple[str | int, ...]: a key's place in the data, not a file path
 
@@ -408,3 +413,36 @@ class _Scanner:
             self.skip_comment()
         assert self.current_span is not None  # run() sets it before any key
         self.current_span.own_end = self.i
+
+
+def locate_problems(report: Report, text: str, name: str) -> list[Problem]:
+    """The problems of a file's checks (`report`), each at its FILE:LINE:COL, in the
+    file's order; the text is scanned only as far as the places of these problems."""
+    from .model import Problem
+    from .schema import TooManyErrors
+
+    if not report.issues and not report.duplicates:
+        return []
+    wanted = [issue.path for issue in report.issues]
+    wanted += [path for paths, _ in report.duplicates for path in paths]
+    positions = Positions(text, only=wanted)  # only where the problems are (issue 27)
+    try:
+        for paths, message in report.duplicates:
+            ordered = sorted(paths, key=lambda p: positions.locate(p, "value"))
+            for path in ordered[1:]:
+                report.error(path, message, at="value")
+    except TooManyErrors:
+        pass  # the last issue says the checks stopped
+    out = []
+    for issue in report.issues:
+        line, col = positions.locate(issue.path, issue.at)
+        out.append(Problem(name, line, col, issue.severity, issue.message))
+    out.sort(key=lambda p: (p.line, p.col))
+    if report.more_warnings:
+        out.append(
+            Problem(
+                name, out[-1].line, 1, "warning",
+                f"and {report.more_warnings} more warnings like those above, not shown",
+            )
+        )  # fmt: skip
+    return out
