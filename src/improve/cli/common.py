@@ -99,3 +99,58 @@ def report_failed(console, portfolio) -> None:
         line = Text("not loaded: ", style="bold")
         line.append(f"{first}{tail}")  # plan text is never read as markup
         console.print(line)
+
+
+class LazyCommands(dict):
+    """A group's commands, those of other modules (`modules`: command name → module of
+    improve.cli, whose `register(group)` adds them) registered when first looked up, and
+    all of them when listed (iterating, `len`, `keys`, `items`, `values`): `status` then
+    does not import `kpi`'s or `report`'s modules (issue 27)."""
+
+    def __init__(self, group: click.Group, modules: dict[str, str], commands) -> None:
+        super().__init__(commands)
+        self.group = group
+        self.modules = modules
+
+    def _load(self, name: object) -> None:
+        module = self.modules.get(name) if isinstance(name, str) else None
+        if module is not None and not dict.__contains__(self, name):
+            from importlib import import_module
+
+            import_module(f"improve.cli.{module}").register(self.group)
+
+    def _load_all(self) -> None:
+        for name in self.modules:
+            self._load(name)
+
+    def get(self, name, default=None):
+        self._load(name)
+        return dict.get(self, name, default)
+
+    def __getitem__(self, name):
+        self._load(name)
+        return dict.__getitem__(self, name)
+
+    def __contains__(self, name: object) -> bool:
+        self._load(name)
+        return dict.__contains__(self, name)
+
+    def __iter__(self):
+        self._load_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._load_all()
+        return dict.__len__(self)
+
+    def keys(self):
+        self._load_all()
+        return dict.keys(self)
+
+    def items(self):
+        self._load_all()
+        return dict.items(self)
+
+    def values(self):
+        self._load_all()
+        return dict.values(self)

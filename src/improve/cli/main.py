@@ -12,7 +12,16 @@ import click
 
 from ..inert import visible
 from ..vocab import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, STATUSES, is_plan_id
-from .common import RawJSON, emit_json, folder_there, load, report_failed, today, workspace
+from .common import (
+    LazyCommands,
+    RawJSON,
+    emit_json,
+    folder_there,
+    load,
+    report_failed,
+    today,
+    workspace,
+)
 from .errors import Failed, ImproveGroup, echo
 from .options import DATE, PERCENT, commit_options, global_options, settings
 from .read_cmds import register as register_reading
@@ -478,55 +487,7 @@ LAZY_COMMANDS = {
 }
 
 
-class _Commands(dict):
-    """The group's commands: looking one up registers it first, from its module, and
-    listing them all (iterating, `len`, `keys`, `items`, `values`) registers them all."""
-
-    def _load(self, name: object) -> None:
-        module = LAZY_COMMANDS.get(name) if isinstance(name, str) else None
-        if module is not None and not dict.__contains__(self, name):
-            from importlib import import_module
-
-            import_module(f"{__package__}.{module}").register(cli)
-
-    def _load_all(self) -> None:
-        for name in LAZY_COMMANDS:
-            self._load(name)
-
-    def get(self, name, default=None):
-        self._load(name)
-        return dict.get(self, name, default)
-
-    def __getitem__(self, name):
-        self._load(name)
-        return dict.__getitem__(self, name)
-
-    def __contains__(self, name: object) -> bool:
-        self._load(name)
-        return dict.__contains__(self, name)
-
-    def __iter__(self):
-        self._load_all()
-        return dict.__iter__(self)
-
-    def __len__(self) -> int:
-        self._load_all()
-        return dict.__len__(self)
-
-    def keys(self):
-        self._load_all()
-        return dict.keys(self)
-
-    def items(self):
-        self._load_all()
-        return dict.items(self)
-
-    def values(self):
-        self._load_all()
-        return dict.values(self)
-
-
-cli.commands = _Commands(cli.commands)
+cli.commands = LazyCommands(cli, LAZY_COMMANDS, cli.commands)
 register_reading(cli)
 
 
