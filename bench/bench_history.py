@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import best
 from generate import generate
 from improve import api
-from improve import model as m
 from improve.history import HistoryStore, rows_from_statuses
 from improve.history.rows import COLUMNS, KEY
+from improve.plans import model as m
 
 
 def month_end(year: int, month: int) -> date:

@@ -22,7 +22,7 @@ import tomlkit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 from improve import api
-from improve.editing import Change, apply_change
+from improve.edits.editing import Change, apply_change
 
 TODAY = date(2017, 6, 1)
 

@@ -47,7 +47,7 @@ def _hermetic(monkeypatch):
 
 @pytest.fixture(autouse=True, scope="session")
 def _cache_key_folder(tmp_path_factory):
-    """The plan cache's signing key (improve.cache) is made in the user's cache folder:
+    """The plan cache's signing key (improve.speed.cache) is made in the user's cache folder:
     for the tests, and the processes they start, a folder of the run's own."""
     import os
 

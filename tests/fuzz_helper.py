@@ -188,7 +188,7 @@ def check_mutant(folder: Path, mutant: Mutant, limit: float = 2.0) -> list[str]:
     """Load one mutant as a plan file: what is wrong with how it was handled, if anything
     (an exception, a slow load, a message not in one FILE:LINE:COL line, raw control
     characters in a message)."""
-    from improve.loader import load_file
+    from improve.plans.loader import load_file
 
     path = folder / f"{mutant.name}.toml"
     path.write_bytes(mutant.data)

@@ -15,7 +15,7 @@ from helpers import SHIPPED, clean_env, run_cli, write
 from improve import api
 from improve.cli import cli
 from improve.cli.main import make_demo_copy
-from improve.vocab import ref_key
+from improve.plans.vocab import ref_key
 
 COUNTED = """\
 [plan]

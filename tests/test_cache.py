@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import SAMPLE, run_cli, write
-from improve import cache as cache_mod
-from improve.folder import load_folder
+from improve.plans.folder import load_folder
+from improve.speed import cache as cache_mod
 from improve.workspace import Workspace
 
 OTHER = SAMPLE.replace("percent = 50   # half way", "percent = 75   # further ")
@@ -143,7 +143,7 @@ def test_a_run_from_the_memos_reads_no_plan(folder, monkeypatch):
         return read(path, *args)
 
     monkeypatch.setattr(cache_mod, "_read_signed", never_the_plans)
-    monkeypatch.setattr("improve.rules.plan_status", None)  # nor are the rules run
+    monkeypatch.setattr("improve.status.rules.plan_status", None)  # nor are the rules run
     r = run_cli(folder, "actions", "--count")
     assert r.exit_code == 0 and r.output == "6\n"
 

@@ -27,7 +27,7 @@ def folder(tmp_path, monkeypatch):
 @pytest.fixture
 def counted(monkeypatch):
     """How many times each cache file was replaced, and the folder swept."""
-    import improve.files
+    import improve.plans.files
     import improve.workspace
 
     seen: dict[str, int] = {}
@@ -38,14 +38,14 @@ def counted(monkeypatch):
             seen[Path(dst).name] = seen.get(Path(dst).name, 0) + 1
         return replace(src, dst, *args, **kwargs)
 
-    sweep = improve.files.leftover_temps
+    sweep = improve.plans.files.leftover_temps
 
     def counting_sweep(*args, **kwargs):
         seen["sweeps"] = seen.get("sweeps", 0) + 1
         return sweep(*args, **kwargs)
 
     monkeypatch.setattr(os, "replace", counting_replace)
-    monkeypatch.setattr(improve.files, "leftover_temps", counting_sweep)
+    monkeypatch.setattr(improve.plans.files, "leftover_temps", counting_sweep)
     monkeypatch.setattr(improve.workspace, "leftover_temps", counting_sweep)
     return seen
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, SHIPPED
-from improve.loader import load_file
+from improve.plans.loader import load_file
 
 PLAN = SHIPPED / "worcestershire-cypp-2022.toml"
 SEED = ROOT.parent / "shared" / "seeds" / "000_e7ba9887e0de09f3.txt"

@@ -14,12 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import SAMPLE, SHIPPED, clean_env, write
-from improve import api, rules
-from improve.dayview import view_of
-from improve.filters import ActionFilter
-from improve.memo import action_text
-from improve.serialize import action_json, plan_json_parts
-from improve.vocab import RAGS
+from improve import api
+from improve.plans.vocab import RAGS
+from improve.speed.dayview import view_of
+from improve.status import rules
+from improve.status.filters import ActionFilter
+from improve.status.memo import action_text
+from improve.status.serialize import action_json, plan_json_parts
 
 
 @pytest.fixture

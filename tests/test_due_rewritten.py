@@ -201,7 +201,7 @@ def test_any_run_of_hand_edits_is_told_from_the_review_to_the_latest(tmp_path_fa
     from history_helpers import statuses, sync
     from improve.history import HistoryStore
     from improve.history.originals import due_rewrite_warnings, first_dues
-    from improve.loader import load_file
+    from improve.plans.loader import load_file
 
     folder = tmp_path_factory.mktemp("moves") / "plans"
     folder.mkdir()

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import there
-from improve.change import Change
-from improve.editing import apply_change
+from improve.edits.change import Change
+from improve.edits.editing import apply_change
 from improve.errors import EditError
-from improve.loader import parse_text
+from improve.plans.loader import parse_text
 
 TODAY = date(2017, 1, 5)
 texts = st.text(

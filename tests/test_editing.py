@@ -12,8 +12,8 @@ import pytest
 from helpers import there, update_file
 from improve import api
 from improve.api import Change, ConflictError, EditError, PlanFileError
-from improve.files import atomic_write
-from improve.loader import load_file
+from improve.plans.files import atomic_write
+from improve.plans.loader import load_file
 
 TODAY = date(2017, 1, 5)
 
@@ -181,7 +181,7 @@ def test_conflict_when_file_changed_since_it_was_read(plans):
 def test_conflict_detected_just_before_replace(tmp_path):
     path = tmp_path / "f.toml"
     path.write_bytes(b"old")
-    from improve.loader import fingerprint
+    from improve.plans.loader import fingerprint
 
     expect = fingerprint(b"something else")
     with pytest.raises(ConflictError):
@@ -272,7 +272,7 @@ def test_reading_appended_in_the_style_of_the_list(tmp_path, readings, expected)
 
 
 def test_changed_line_ranges_name_only_the_new_lines():
-    from improve.editing import changed_line_ranges
+    from improve.edits.editing import changed_line_ranges
 
     before = "a\nb\nc\nd\n"
     assert changed_line_ranges(before, "a\nB\nc\nd\n") == [(2, 2)]
@@ -284,7 +284,7 @@ def test_changed_line_ranges_name_only_the_new_lines():
 def test_each_part_of_a_change_tells_only_what_it_changed():
     """A milestone undone (its done_on taken out) beside a colour already so: only the
     milestone is told, and the colour's lines are not touched."""
-    from improve.editing import plan_change
+    from improve.edits.editing import plan_change
 
     data = {
         "plan": {"title": "P"},

@@ -271,7 +271,7 @@ def test_without_git_everything_is_as_before(clones, monkeypatch):
 
 
 def test_head_is_read_from_the_files_as_git_says_it(clones):
-    from improve import gitlog
+    from improve.team import gitlog
 
     a, _ = clones
     repo = gitlog.find_repo(a / "plans")
@@ -291,9 +291,9 @@ def test_head_is_read_from_the_files_as_git_says_it(clones):
 
 
 def test_a_run_with_nothing_new_does_not_open_the_history(clones, monkeypatch):
-    from improve import gitlog
     from improve.history import quick
     from improve.history.store import HistoryStore
+    from improve.team import gitlog
 
     a, _ = clones
     run(a, "2017-01-05", "status")
@@ -325,7 +325,7 @@ def _day(text: str):
 
 
 def test_a_long_log_is_said_before_it_is_read(clones, monkeypatch):
-    from improve import gitlog
+    from improve.team import gitlog
 
     _, b = clones
     monkeypatch.setattr(gitlog, "LONG_LOG", 0)
@@ -339,8 +339,8 @@ def test_a_long_log_is_said_before_it_is_read(clones, monkeypatch):
 def test_two_runs_reading_the_same_commits_record_them_once(clones):
     from datetime import date
 
-    from improve import gitlog
     from improve.history.store import HistoryStore
+    from improve.team import gitlog
 
     a, _ = clones
     edit(a, "percent = 25", "percent = 60")

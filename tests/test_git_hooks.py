@@ -187,7 +187,7 @@ def test_a_teams_setting_and_hooks_reach_the_other_clone(tmp_path, monkeypatch):
     ],
 )
 def test_a_setting_file_that_cannot_be_used_is_one_line_of_its_own(tmp_path, text, said):
-    from improve.gitops import commit_wanted
+    from improve.team.gitops import commit_wanted
 
     plans = tmp_path / "plans"
     plans.mkdir()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from improve.loader import load_file
+from improve.plans.loader import load_file
 
 PLAN = '[plan]\ntitle = "T"\n[[recommendation]]\nref = "1"\nleads = ["{lead}"]\n'
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from history_helpers import tool_update, write_plan
 from improve import api
-from improve.change import Change
+from improve.edits.change import Change
 from improve.history import HistoryStore
 
 D0 = date(2017, 2, 1)

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import pytest
 
 from helpers import SAMPLE, plans_folder, write
-from improve.folder import load_folder
 from improve.history import HistoryStore, quick
+from improve.plans.folder import load_folder
 
 D0 = date(2017, 1, 5)
 

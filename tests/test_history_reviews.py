@@ -8,7 +8,7 @@ import pytest
 
 from history_helpers import edit_text, statuses, sync, tool_update, write_plan
 from improve import api
-from improve.change import Change
+from improve.edits.change import Change
 from improve.history import HAND, HistoryError
 
 R = date(2017, 3, 1)  # the review

@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 
 from helpers import there
 from history_helpers import PLAN, edit_text, fields_of, statuses, sync, tool_update, write_plan
-from improve import api, rules
-from improve import model as m
-from improve.change import Change
+from improve import api
+from improve.edits.change import Change
 from improve.history import HAND, HistoryStore
 from improve.history.rows import action_row, quiet, time_changes, time_values
+from improve.plans import model as m
+from improve.status import rules
 
 D0 = date(2017, 2, 1)
 

@@ -13,7 +13,8 @@ import pytest
 
 from helpers import plans_folder, run_cli, there, wait_for
 from hostile_text import HOSTILE_FILES
-from improve import api, loader
+from improve import api
+from improve.plans import loader
 
 LINE = re.compile(r"^\S+\.toml:\d+:\d+: (error|warning): \S")
 

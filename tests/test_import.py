@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from helpers import clean_env
 from import_docs import send_xlsx, telford_docx, tracker_csv
 from improve.cli import cli
-from improve.loader import load_file
+from improve.plans.loader import load_file
 
 TODAY = "2017-01-05"
 
@@ -186,7 +186,7 @@ def test_import_never_writes_over_a_plan(run, tmp_path):
 
 
 def test_a_file_made_meanwhile_is_not_written_over(tmp_path):
-    from improve.files import create_new
+    from improve.plans.files import create_new
 
     path = tmp_path / "p.toml"
     create_new(path, b"first\n")

@@ -39,7 +39,7 @@ def imported_by(modules: list[str]) -> set[str]:
 
 def test_the_core_is_found_from_the_package():
     core = core_modules()
-    assert {"improve.workspace", "improve.history.store", "improve.rules"} <= set(core)
+    assert {"improve.workspace", "improve.history.store", "improve.status.rules"} <= set(core)
     assert not [m for m in core if m.startswith(("improve.tui", "improve.cli", "improve.present"))]
 
 
@@ -64,6 +64,19 @@ def test_the_import_contracts_name_every_core_module():
     assert {"textual", "rich", "improve.cli", "improve.tui"} <= set(core["forbidden_modules"])
 
 
+def test_the_layers_name_every_package_and_the_core_has_no_loose_modules():
+    """The layers contract places every part of improve, and the core's modules live in
+    packages that say what they are for (plans, status, edits, team, speed, …): only the
+    door (api, workspace) and three leaves (errors, inert, digest) sit at the top."""
+    config = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]
+    (layers,) = [c for c in config["contracts"] if c["type"] == "layers"]
+    named = {part.strip() for layer in layers["layers"] for part in layer.split("|")}
+    parts = {m.name for m in pkgutil.iter_modules(improve.__path__)} - {"__main__"}
+    assert named == parts
+    loose = {m.name for m in pkgutil.iter_modules(improve.__path__) if not m.ispkg}
+    assert loose == {"__main__", "api", "workspace", "errors", "inert", "digest"}
+
+
 def test_hygiene_check_would_notice_textual():
     """The check above can fail: importing textual shows up in sys.modules."""
     assert "textual" in imported_by(["textual"])
@@ -82,8 +95,8 @@ def test_the_command_line_starts_with_click_and_little_else():
         "tomlkit",
         "improve.api",
         "improve.history",
-        "improve.model",
-        "improve.loader",
+        "improve.plans.model",
+        "improve.plans.loader",
         "improve.tui",
         "improve.present",
     )
@@ -126,7 +139,7 @@ def test_the_history_loads_its_store_review_and_replay_only_when_asked():
 
 def test_a_run_answered_from_todays_memo_loads_no_model_rules_or_rich(tmp_path):
     """The second `status` (and `actions --count`) of a day over unchanged files reads
-    the memo (improve.dayview) and writes the plain table (cli/plain.py): it imports
+    the memo (improve.speed.dayview) and writes the plain table (cli/plain.py): it imports
     neither the plan model, the rules, the parser nor Rich (issue 12 item 1)."""
     import os
     import shutil
@@ -148,7 +161,9 @@ def test_a_run_answered_from_todays_memo_loads_no_model_rules_or_rich(tmp_path):
         assert second.stdout == first.stdout
         loaded = set(second.stderr.split(","))
         if n == 0:  # the day's first run parses and works the rules out (the test can fail)
-            assert {"improve.rules", "improve.model", "tomllib"} <= set(first.stderr.split(","))
-        heavy = {"rich", "improve.model", "improve.rules", "improve.loader", "tomllib",
+            assert {"improve.status.rules", "improve.plans.model", "tomllib"} <= set(
+                first.stderr.split(",")
+            )
+        heavy = {"rich", "improve.plans.model", "improve.status.rules", "improve.plans.loader", "tomllib",
                  "improve.api", "textual"}  # fmt: skip
         assert heavy & loaded == set(), args

@@ -12,7 +12,7 @@ import pytest
 
 from import_docs import telford_docx
 from improve.importing import import_plan
-from improve.loader import load_file
+from improve.plans.loader import load_file
 from seed_layouts import (
     cse_scrutiny_docx,
     key_concern_docx,

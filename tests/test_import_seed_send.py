@@ -18,7 +18,7 @@ from improve.cli import cli
 from improve.importing import import_plan
 from improve.importing.grid import read_grid
 from improve.importing.values import parse_when
-from improve.loader import load_file
+from improve.plans.loader import load_file
 from seed_layouts import SEND_TITLE, send_app_docx, send_app_xlsx
 
 TODAY = dt.date(2023, 1, 15)

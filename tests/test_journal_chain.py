@@ -15,8 +15,8 @@ from datetime import date
 import pytest
 
 from helpers import SAMPLE, write
-from improve import journal
 from improve.api import Change, EditError, Workspace
+from improve.edits import journal
 from improve.history import HistoryStore
 
 TODAY = date(2017, 1, 5)

@@ -17,7 +17,7 @@ from pathlib import Path
 from helpers import SAMPLE, write
 from improve.api import Change, Workspace
 from improve.history import HistoryStore
-from improve.loader import load_file
+from improve.plans.loader import load_file
 
 TODAY = date(2017, 1, 5)
 KILLS = 12

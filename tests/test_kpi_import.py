@@ -396,7 +396,7 @@ def test_a_short_row_is_its_line(folder):
 def test_a_plan_changed_on_disk_during_the_import_is_not_written_over(folder, monkeypatch):
     """Another writer (an editor that ignores the lock) changes the file while the import
     works its edit out: the import is refused and their change stays."""
-    import improve.measure_edit as me
+    import improve.edits.measure_edit as me
 
     path = folder / "plans" / "kpis.toml"
     real = me.edit_measure_text

@@ -1,12 +1,12 @@
 """Measures with comparators (issue 25): the plan-file keys `unit`, `variance` and
-`comparators`, the figures `improve.measures` works out from them, and their JSON."""
+`comparators`, the figures `improve.status.measures` works out from them, and their JSON."""
 
 from __future__ import annotations
 
 import pytest
 
 from helpers import there
-from improve.loader import LoadedFile, load_file
+from improve.plans.loader import LoadedFile, load_file
 
 HEAD = '[plan]\ntitle = "Test plan"\n'
 MEASURE = HEAD + '\n[[measure]]\nid = "cin-rate"\ntext = "Rate of children in need"\n'
@@ -138,7 +138,7 @@ def test_any_unit_word_loads(tmp_path, unit):
 
 
 # --------------------------------------------------------------------------------------
-# the figures: improve.measures
+# the figures: improve.status.measures
 # --------------------------------------------------------------------------------------
 
 from datetime import date  # noqa: E402
@@ -147,8 +147,8 @@ from decimal import Decimal  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from improve import model as m  # noqa: E402
-from improve.measures import measure_view, rag, shown, trend  # noqa: E402
+from improve.plans import model as m  # noqa: E402
+from improve.status.measures import measure_view, rag, shown, trend  # noqa: E402
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""A day's memo of the rules (improve.memo, improve.dayview): every answer a command gives
+"""A day's memo of the rules (improve.status.memo, improve.speed.dayview): every answer a command gives
 from it is the answer worked out afresh, byte for byte, and it is used only when nothing
 at all could have changed it."""
 
@@ -109,7 +109,7 @@ def no_rules():
 
     def switch(on: bool) -> None:
         if on:
-            patch.setattr("improve.rules.plan_status", refuse)
+            patch.setattr("improve.status.rules.plan_status", refuse)
         else:
             patch.undo()
 
@@ -211,7 +211,7 @@ def test_a_plan_with_errors_means_no_memo_and_the_error_is_said(folder, no_rules
 def test_a_damaged_or_foreign_json_memo_is_never_used(folder, no_rules):
     """The memos' JSON is a file of its own, signed like the cache: garbage, or a file
     signed with another key, is worked out afresh, never read."""
-    import improve.cache as cache_mod
+    import improve.speed.cache as cache_mod
 
     expected = run(folder, "2017-01-05", "status", "--json")
     run(folder, "2017-01-05", "status", "--json")

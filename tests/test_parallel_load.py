@@ -1,4 +1,4 @@
-"""A cold load of many megabytes parses on every core (improve/folder.py): the result is
+"""A cold load of many megabytes parses on every core (improve/plans/folder.py): the result is
 the same as parsing here, and anything going wrong in the workers means parsing here.
 
 Run in a fresh process each: forking is only ever done from a process with one thread,
@@ -17,8 +17,8 @@ SCRIPT = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from improve import folder
-    from improve.cache import PlanCache
+    from improve.plans import folder
+    from improve.speed.cache import PlanCache
 
     plans = Path(sys.argv[1])
     mode = sys.argv[2]

@@ -18,10 +18,10 @@ from rich.table import Table
 from rich.text import Text
 
 from improve.cli.plain import Styler, cell_len, status_text
+from improve.plans.vocab import RAGS
 from improve.present.tables import _Trimmed, long_date
 from improve.present.text import counts_text, pct, rag_text
-from improve.tally import Rollup
-from improve.vocab import RAGS
+from improve.status.tally import Rollup
 
 TODAY = date(2017, 1, 5)
 

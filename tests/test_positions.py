@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from helpers import SHIPPED
-from improve.positions import Positions
+from improve.plans.positions import Positions
 
 TRICKY = '''\
 # a comment with [[brackets]] and "quotes"
@@ -116,8 +116,8 @@ def test_positions_are_found_only_for_what_is_shown(monkeypatch, tmp_path):
     import shutil
 
     from helpers import SHIPPED
-    from improve import folder as folder_mod
-    from improve import loader, positions
+    from improve.plans import folder as folder_mod
+    from improve.plans import loader, positions
 
     folder = tmp_path / "plans"
     shutil.copytree(SHIPPED, folder, ignore=shutil.ignore_patterns(".*"))

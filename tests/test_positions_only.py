@@ -9,7 +9,7 @@ import tomllib
 import pytest
 
 from helpers import SHIPPED
-from improve.positions import Positions
+from improve.plans.positions import Positions
 
 TEXT = """\
 # a plan

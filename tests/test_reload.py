@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 from helpers import there, write
-from improve import api, loader
+from improve import api
+from improve.plans import loader
 
 
 def bump(path):

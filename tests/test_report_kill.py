@@ -13,8 +13,8 @@ import pytest
 
 import improve.history.report_files as report_files
 from helpers import SAMPLE, clean_env, plans_folder, run_cli
-from improve import files
 from improve.history import HistoryStore
+from improve.plans import files
 
 TODAY = "2017-01-05"
 REPORT = ("report", "--for", "Scrutiny Committee", "--meeting", "2017-01-12", "--format", "csv")

@@ -68,7 +68,7 @@ def test_a_pending_review_with_a_reviews_file_is_one_warning(folder):
 
 
 def test_a_review_file_that_cannot_be_written_takes_the_review_back(folder, monkeypatch):
-    from improve import files
+    from improve.plans import files
 
     (folder / "reviews").unlink()
 

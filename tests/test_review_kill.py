@@ -19,8 +19,8 @@ import pytest
 import improve.history.review_files as review_files
 import improve.history.sync as sync
 from helpers import SAMPLE, clean_env, plans_folder, run_cli
-from improve import files
 from improve.history import HistoryStore
+from improve.plans import files
 
 TODAY = "2017-01-05"
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from improve import model as m
-from improve import rules
-from improve.vocab import RAGS
+from improve.plans import model as m
+from improve.plans.vocab import RAGS
+from improve.status import rules
 
 D = date
 

@@ -13,8 +13,8 @@ import pytest
 
 from helpers import clean_env, plans_folder, run_cli
 from import_docs import tracker_csv
-from improve import files
 from improve.errors import ConflictError
+from improve.plans import files
 
 
 @pytest.fixture

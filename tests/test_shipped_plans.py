@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 
 from helpers import SHIPPED, there
-from improve import api, rules
-from improve.loader import load_file
+from improve import api
+from improve.plans.loader import load_file
+from improve.status import rules
 
 FILES = sorted(SHIPPED.glob("*.toml"))
 

@@ -194,9 +194,9 @@ async def test_k_lists_every_measure_of_the_plan_whole_at_80_then_as_a_table_at_
 
 
 def test_comparators_of_another_year_are_shown_but_not_compared():
-    from improve import model as m
-    from improve.measures import measure_view
+    from improve.plans import model as m
     from improve.present.text import RAG_STYLE_NO_COLOR
+    from improve.status.measures import measure_view
     from improve.tui.measures import measure_text
 
     def words(measure) -> str:

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from improve.change import Change, parse_percent
-from improve.dates import parse_date, parse_day
+from improve.edits.change import Change, parse_percent
 from improve.errors import EditError, ImproveError
+from improve.plans.dates import parse_date, parse_day
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Every problem the loader reports, with its exact FILE:LINE:COL, severity and message.
 
 Each test writes a plan as TOML text into `tmp_path` and loads it with
-`improve.loader.load_file` / `load_folder`.  Line and column numbers are written out
+`improve.plans.loader.load_file` / `load_folder`.  Line and column numbers are written out
 by hand (1-based, in characters): if a problem moves, the test fails.
 
 Layout of the small plans used below (line numbers matter):
@@ -20,9 +20,9 @@ from __future__ import annotations
 import pytest
 
 from helpers import there
-from improve.folder import load_folder
-from improve.loader import LoadedFile, load_file
-from improve.model import Problem
+from improve.plans.folder import load_folder
+from improve.plans.loader import LoadedFile, load_file
+from improve.plans.model import Problem
 
 # --------------------------------------------------------------------------------------
 # helpers

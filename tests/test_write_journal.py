@@ -14,9 +14,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from helpers import SAMPLE, write
-from improve import journal
 from improve.api import Change, HistoryError, Workspace
 from improve.cli import cli
+from improve.edits import journal
 from improve.history import HistoryStore
 
 TODAY = date(2017, 1, 5)

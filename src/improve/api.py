@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import rules
-from .change import Change
+from .edits.change import Change
+from .edits.saving import Updated
 from .errors import (
     ConflictError,
     EditError,
@@ -22,12 +22,13 @@ from .errors import (
     PlanFileError,
     SourceError,
 )
-from .filters import ActionFilter
-from .folder import load_folder
-from .loader import LoadedFile, Portfolio
-from .memo import DayView, Fact, PlanDay
-from .model import Action, Plan, Recommendation, Target
-from .workspace import Updated, Workspace
+from .plans.folder import load_folder
+from .plans.loader import LoadedFile, Portfolio
+from .plans.model import Action, Plan, Recommendation, Target
+from .status import rules
+from .status.filters import ActionFilter
+from .status.memo import DayView, Fact, PlanDay
+from .workspace import Workspace
 
 __all__ = [
     "ActionFilter",
@@ -94,7 +95,7 @@ def day_view(ws: Workspace, today: date) -> DayView:
     memo.Fact) whether answered from the day's memos (nothing changed since a run earlier
     today, nothing for the history to record) or worked out, recorded in the history and
     remembered for the next run. Files that fail to load are not in it."""
-    from .dayview import open_day, remember, view_of
+    from .speed.dayview import open_day, remember, view_of
 
     view, cache = open_day(ws.plans, ws.db_path, today) if ws.use_cache else (None, None)
     if view is not None:
@@ -109,6 +110,6 @@ def day_view(ws: Workspace, today: date) -> DayView:
 def status_view(portfolio: Portfolio, statuses: list[rules.PlanStatus], today: date) -> DayView:
     """The status view (as `day_view` gives) of rules' results already worked out: the
     app's, after a load or an edit."""
-    from .dayview import view_of
+    from .speed.dayview import view_of
 
     return view_of(portfolio, statuses, today)

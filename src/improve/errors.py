@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .model import Problem
+    from .plans.model import Problem
 
 
 class ImproveError(Exception):

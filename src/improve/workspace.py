@@ -22,68 +22,29 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import gitlog, gitops, journal, rules
-from .change import Change, is_text
+from .edits import journal
+from .edits.change import Change, is_text
+from .edits.measure_edit import MeasureChange, MeasureUpdated
+from .edits.saving import Noted, Updated, read_for_edit, refuse_outside, write_edited
 from .errors import ConflictError, EditError, HistoryError, PlanFileError
-from .files import (
-    STALE_TEMP,
-    leftover_temps,
-    plan_lock,
-    remove_leftovers,
-)
-from .folder import load_folder, refresh_folder
 from .history.paths import resolve_path
-from .loader import (
-    LoadedFile,
-    Portfolio,
-)
-from .measure_edit import MeasureChange, MeasureUpdated
-from .model import Action, Target
-from .saving import Noted, read_for_edit, refuse_outside, write_edited
-from .vocab import is_plan_id
+from .plans.files import STALE_TEMP, leftover_temps, plan_lock, remove_leftovers
+from .plans.folder import load_folder, refresh_folder
+from .plans.loader import Portfolio
+from .plans.model import Action, Target
+from .plans.vocab import is_plan_id
+from .status import rules
+from .team import gitlog, gitops
 
 if TYPE_CHECKING:
-    from .cache import PlanCache
-    from .editing import Edited
+    from .edits.editing import Edited
+    from .edits.measure_edit import MeasureEdited
     from .history.store import HistoryStore
-    from .measure_edit import MeasureEdited
-
-
-@dataclass
-class Updated:
-    """What an update did: the file's text before and after, the plan as it now is."""
-
-    target: Target
-    path: Path
-    changes: list[str]
-    before: str
-    text: str
-    loaded: LoadedFile
-    status: rules.PlanStatus
-    action: rules.ActionStatus
-    history_warning: str | None = None
-    committed: str | None = None  # the commit made of the file (update(commit=True))
-    commit_note: str | None = None  # why it was not committed, or that it is on no branch
-
-    def changed_lines(self) -> list[tuple[int, int]]:
-        """The 1-based line ranges of the new file that differ from the old one."""
-        from .editing import changed_line_ranges
-
-        return changed_line_ranges(self.before, self.text)
-
-    def apply(self, portfolio: Portfolio) -> Portfolio:
-        """`portfolio` with the changed file swapped in; nothing else is read."""
-        return portfolio.with_file(self.loaded)
-
-    def apply_statuses(self, statuses: list[rules.PlanStatus]) -> list[rules.PlanStatus]:
-        """`statuses` with the changed plan's worked out again; the rest kept."""
-        pid = self.target.plan_id
-        return [self.status if ps.plan.id == pid else ps for ps in statuses]
+    from .speed.cache import PlanCache
 
 
 class Workspace:
@@ -101,14 +62,14 @@ class Workspace:
         cache: bool = True,
     ) -> None:
         """`store`: a history store already open (tests, or a caller that has one).
-        `cache`: keep parsed plans between runs beside the history (improve.cache); off
+        `cache`: keep parsed plans between runs beside the history (improve.speed.cache); off
         with the history, or when IMPROVE_CACHE is 0."""
         env = os.environ if env is None else env
         self.env = env  # IMPROVE_COMMIT, for the commit policy (gitops.commit_wanted)
         self.plans = Path(plans)
         self.db_path = store.path if store is not None else resolve_path(self.plans, db, env)
         self.use_history = history
-        from .dayview import cache_on
+        from .speed.dayview import cache_on
 
         self.use_cache = cache and history and cache_on(env)
         self.cache_stats: tuple[int, int] | None = None  # (hits, misses) of the last load
@@ -186,7 +147,7 @@ class Workspace:
         if not self.use_cache:
             cache = None
         elif cache is None:
-            from .cache import PlanCache
+            from .speed.cache import PlanCache
 
             cache = PlanCache.for_folder(self.plans, self.db_path.parent)
         else:
@@ -246,7 +207,7 @@ class Workspace:
             self.warn(f"history not recorded: {exc}")
 
     def _nothing_to_record(self, portfolio: Portfolio, today: date) -> bool:
-        from .dayview import nothing_to_record
+        from .speed.dayview import nothing_to_record
 
         fps = {f.plan.id: f.fingerprint for f in portfolio.files if f.plan is not None}
         failed = [f.path for f in portfolio.failed]
@@ -270,8 +231,8 @@ class Workspace:
     ) -> dict[str, tuple[str, date, date | None]]:
         """Plan id → (body, meeting, next report due) for the plans of `statuses` that were
         reported to a committee; {} (after a warning) when the history cannot say."""
-        from .dates import with_next_report
         from .history import quick
+        from .plans.dates import with_next_report
 
         if not self.use_history:
             return {}
@@ -431,7 +392,7 @@ class Workspace:
         refuse_outside(path, self.plans)
         with plan_lock(path):
             real, text, fp = read_for_edit(path, expected)
-            from .editing import edit_text, read_plan  # tomlkit: only when editing
+            from .edits.editing import edit_text, read_plan  # tomlkit: only when editing
 
             data, before = read_plan(text, path, self.plans)  # the first parse
             if before.id != target.plan_id:
@@ -453,7 +414,7 @@ class Workspace:
                     ref=target.ref,
                 )
             if isinstance(change, MeasureChange):
-                from .measure_edit import edit_measure_text
+                from .edits.measure_edit import edit_measure_text
 
                 edited: Edited | MeasureEdited
                 edited = edit_measure_text(text, data, path, change, self.plans)

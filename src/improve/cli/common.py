@@ -46,10 +46,10 @@ def load(s, cache=None):
 
 
 def today(s, *, json: bool = False):
-    """The folder as the rules saw it earlier today (improve.dayview), or None, with the
+    """The folder as the rules saw it earlier today (improve.speed.dayview), or None, with the
     cache read for it, for `load` to use."""
-    from ..dayview import open_day
     from ..history.paths import resolve_path
+    from ..speed.dayview import open_day
 
     folder_there(s)
     return open_day(s.plans, resolve_path(s.plans, s.db), s.today, json=json)
@@ -89,7 +89,7 @@ def emit_json(obj, stream: str | None = None) -> None:
 def report_failed(console, portfolio) -> None:
     from rich.text import Text
 
-    from ..loader import display_name
+    from ..plans.loader import display_name
 
     for f in portfolio.failed:
         said = f.errors or f.problems  # a link that is not followed has a warning only

@@ -15,10 +15,10 @@ from .errors import Failed, echo
 from .options import Settings, commit_options, global_options, settings
 
 if TYPE_CHECKING:
-    from ..cache import PlanCache
     from ..history.store import HistoryStore
-    from ..loader import Portfolio
-    from ..rules import PlanStatus
+    from ..plans.loader import Portfolio
+    from ..speed.cache import PlanCache
+    from ..status.rules import PlanStatus
 
 
 def _store(s: Settings) -> HistoryStore:
@@ -47,7 +47,7 @@ def loaded_and_synced(
     s: Settings, cache: PlanCache | None = None
 ) -> tuple[HistoryStore, Portfolio, list[PlanStatus]]:
     from .. import api
-    from ..dayview import held_cache, remember
+    from ..speed.dayview import held_cache, remember
 
     # first: a mistyped --plans must not get a history of its own
     ws, portfolio = load(s, cache or held_cache(s.plans, s.db))  # written once: remember
@@ -82,9 +82,9 @@ def record(
     The review is also written to the plans folder as reviews/DATE.toml: committed,
     it is shared with every clone."""
 
-    from ..gitops import share_review
-    from ..identity import who_am_i
-    from ..loader import display_name
+    from ..plans.loader import display_name
+    from ..team.gitops import share_review
+    from ..team.identity import who_am_i
 
     s = settings()
     store, _, statuses = loaded_and_synced(s)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..vocab import KINDS
+from ..plans.vocab import KINDS
 from .errors import echo
 from .options import global_options, settings
 
@@ -55,7 +55,7 @@ def import_(
     not read, and every action whose RAG in the source is not the rules' RAG as at today.
     """
     from ..importing import import_plan, write_imported
-    from ..loader import display_name
+    from ..plans.loader import display_name
 
     s = settings()
     imported = import_plan(

@@ -88,8 +88,8 @@ def import_(
     importing the same file twice changes nothing the second time.
     """
     from ..errors import SourceError
-    from ..identity import who_am_i
     from ..kpi.apply import kpi_import
+    from ..team.identity import who_am_i
     from .common import workspace
 
     plan_id, measure = _target(target)
@@ -113,7 +113,7 @@ def import_(
 def _say(result: KpiImport, source: Path, column: str, name: str, dry_run: bool) -> None:
     """The summary: what was read, what changed (old → new for a replaced figure), what
     was left out, and where it was written."""
-    from ..loader import display_name
+    from ..plans.loader import display_name
 
     fig, nb = result.figures, result.neighbours
     region = fig.region.name if fig.region is not None else "no region"

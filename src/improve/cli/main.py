@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..inert import visible
-from ..vocab import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, STATUSES, is_plan_id
+from ..plans.vocab import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, STATUSES, is_plan_id
 from .common import (
     LazyCommands,
     RawJSON,
@@ -52,7 +52,7 @@ def cli(ctx: click.Context) -> None:
 
 
 def _status_as_of(s, as_of: str, as_json: bool) -> None:
-    from ..dates import parse_date
+    from ..plans.dates import parse_date
     from ..present.briefing import as_of_table
     from ..present.tables import make_console
 
@@ -88,13 +88,13 @@ def status(as_json: bool, as_of: str | None) -> None:
     pipe = as_json and not sys.stdout.isatty()  # JSON at a terminal is indented: made anew
     view, cache = today(s, json=pipe) if pipe or not as_json else (None, None)
     if cache is None:  # JSON at a terminal: written once all the same, by remember
-        from ..dayview import held_cache
+        from ..speed.dayview import held_cache
 
         cache = held_cache(s.plans, s.db)
     if view is not None and _status_from_memo(s, view, as_json):
         return
     from .. import api
-    from ..dayview import remember
+    from ..speed.dayview import remember
 
     ws, portfolio = load(s, cache)
     statuses = api.portfolio_status(portfolio, s.today)
@@ -102,7 +102,7 @@ def status(as_json: bool, as_of: str | None) -> None:
     reported = ws.reported(statuses)
     parts: dict[str, tuple[str, tuple[str, ...]]] = {}  # memo.PlanParts
     if as_json:
-        from ..serialize import plan_json_parts, status_json
+        from ..status.serialize import plan_json_parts, status_json
 
         doc = status_json(portfolio, statuses, s.today, lazy=True)
         if pipe:  # each plan's text made once: written, and kept for the next run today
@@ -116,7 +116,7 @@ def status(as_json: bool, as_of: str | None) -> None:
             doc["plans"] = (_with_reported(plan, reported) for plan in doc["plans"])
         emit_json(doc, stream="plans")
     else:
-        from ..rules import portfolio_rollup
+        from ..status.rules import portfolio_rollup
         from .plain import print_status
 
         if statuses:
@@ -146,17 +146,17 @@ def _with_reported(plan: dict, reported) -> dict:
 
 
 def _plan_text(parts, file, seen) -> RawJSON:
-    from ..loader import display_name
-    from ..serialize import assemble_plan
+    from ..plans.loader import display_name
+    from ..status.serialize import assemble_plan
 
     return RawJSON(assemble_plan(parts, display_name(file), _reported_json(seen)))
 
 
 def _status_from_memo(s, view, as_json: bool) -> bool:
-    """`status` from today's memos (improve.dayview): False when the history cannot say
+    """`status` from today's memos (improve.speed.dayview): False when the history cannot say
     what was reported without its store (then the full run says it)."""
-    from ..dayview import reported as reported_in
     from ..history.paths import resolve_path
+    from ..speed.dayview import reported as reported_in
 
     reported = reported_in(view, resolve_path(s.plans, s.db))
     if reported is None:
@@ -288,8 +288,8 @@ def update(
     in force moves only when the meeting agrees it (--agree-extension).
     """
     from ..api import Change, ImproveError, Target
-    from ..identity import who_am_i
-    from ..loader import display_name
+    from ..plans.loader import display_name
+    from ..team.identity import who_am_i
     from .plain import Styler
 
     s = settings()
@@ -348,9 +348,9 @@ def update(
 @click.option("--organisation", default="Your council", show_default=True)
 def new(plan_id, title, kind, organisation) -> None:
     """Write a commented template plan to PLANS/ID.toml."""
-    from .. import template
-    from ..files import atomic_write
-    from ..loader import display_name
+    from ..plans import template
+    from ..plans.files import atomic_write
+    from ..plans.loader import display_name
 
     s = settings()
     if not is_plan_id(plan_id):
@@ -405,7 +405,7 @@ def _high_contrast(flag: bool) -> bool:
 )
 def app(high_contrast: bool) -> None:
     """Open the app on the plans folder: every plan at a glance, drill down, update."""
-    from ..identity import who_am_i
+    from ..team.identity import who_am_i
 
     s = settings()
     if not s.plans.is_dir():
@@ -434,7 +434,7 @@ def demo(target: Path | None, high_contrast: bool) -> None:
     from .. import api
     from ..api import HistoryError
     from ..history.paths import DB_DIR, DB_NAME
-    from ..identity import who_am_i
+    from ..team.identity import who_am_i
 
     s = settings()
     if not s.plans.is_dir():

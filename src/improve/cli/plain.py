@@ -20,10 +20,10 @@ from datetime import date
 from typing import IO, TYPE_CHECKING
 
 from ..inert import VISIBLE
-from ..vocab import RAGS
+from ..plans.vocab import RAGS
 
 if TYPE_CHECKING:
-    from ..tally import Rollup
+    from ..status.tally import Rollup
 
 _STRIP = {c: None for c in (7, 8, 11, 12, 13)}  # what Rich takes out of every Text
 COLUMNS = (("Plan", "left"), ("Done", "right"), ("RAG", "left"), ("Complete", "right"),

@@ -90,8 +90,8 @@ def report(
     ws, portfolio = load(s)
     statuses = ws.statuses(portfolio, s.today)
     ws.sync(portfolio, s.today, statuses)
-    from ..identity import who_am_i
-    from ..loader import display_name
+    from ..plans.loader import display_name
+    from ..team.identity import who_am_i
 
     author = by or who_am_i()
     result = make_report(
@@ -136,9 +136,15 @@ def _commit(path: Path, body: str, meeting: date, author: str | None, s: Setting
     """The record's file committed to git, it alone, when the commit policy says
     (--commit/--no-commit, else IMPROVE_COMMIT, else the folder's improve.toml), as by
     `author`, with the repository's tracked hooks: as `review record` does."""
-    from ..gitops import before_change, commit_file, commit_wanted, detached_warning, tracked_hooks
-    from ..loader import display_name
-    from ..people import load_people
+    from ..plans.loader import display_name
+    from ..team.gitops import (
+        before_change,
+        commit_file,
+        commit_wanted,
+        detached_warning,
+        tracked_hooks,
+    )
+    from ..team.people import load_people
 
     wanted, why = commit_wanted(s.plans, commit)
     if not wanted:

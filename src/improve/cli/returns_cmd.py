@@ -42,10 +42,10 @@ def make(leads: tuple[str, ...], plan_ids: tuple[str, ...], out_dir: Path, by: s
     spreadsheet itself checks each as it is typed: New % 0–100, Impact, the milestone and
     the measure from the row's own lists, Reading a number, Extension to a later date.
     """
-    from ..identity import who_am_i
-    from ..loader import display_name
-    from ..people import load_people
+    from ..plans.loader import display_name
     from ..returns import make_returns
+    from ..team.identity import who_am_i
+    from ..team.people import load_people
 
     s = settings()
     _, portfolio = load(s)

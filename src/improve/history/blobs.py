@@ -78,7 +78,7 @@ def _agrees(heads: list[tuple[int, str, bool]], data: dict) -> bool:
 
 
 def parse_whole(raw: bytes, text: str, path: Path, plans: Path) -> Read | None:
-    from ..loader import parse_text
+    from ..plans.loader import parse_text
 
     plan, problems, data = parse_text(text, path, plans, warnings=False)
     if plan is None or data is None or any(p.severity == "error" for p in problems):
@@ -157,7 +157,7 @@ def _quick(before: Read, lines: list[str], text: str, path: Path, plans: Path, r
     shift = new_end - old_end
     heads_new = [h for h in before.heads if h[0] < p] + inside
     heads_new += [(n + shift, k, a) for n, k, a in before.heads if n >= old_end]
-    from ..loader import _too_costly
+    from ..plans.loader import _too_costly
 
     if _too_costly(block, path.name) is not None:
         return None  # the whole parse says what is wrong
@@ -188,9 +188,9 @@ def _replaced(plan, rec: int, act: int, table: dict, plans: Path):
     it (the table against the schema, then the plan's own checks); None on any error."""
     from dataclasses import replace
 
-    from ..build import build_action
-    from ..schema import ACTION, Report, TooManyErrors, check_table
-    from ..validate import check_plan
+    from ..plans.build import build_action
+    from ..plans.schema import ACTION, Report, TooManyErrors, check_table
+    from ..plans.validate import check_plan
 
     report = Report()
     where = (_REC, rec, "action", act)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from ..vocab import ref_key
+from ..plans.vocab import ref_key
 from .measure_state import moves_since
 from .originals import REWRITTEN, rewrites_since
 from .records import Event, PlanSummary, Review

@@ -1,7 +1,7 @@
 """History from commits: each commit that changed a plan file, recorded as by its author.
 
 When the plans folder is in a git work tree, every run first reads in the commits HEAD
-has that the history has not (improve.gitlog finds them; this records them), and only then
+has that the history has not (improve.team.gitlog finds them; this records them), and only then
 compares the files, so a change that came in by a pull is recorded once, under the name
 of the person who committed it, dated by the commit's author date, with its id; what is
 left (edits not yet committed) is recorded as by hand, as always.
@@ -35,9 +35,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .. import rules
-from ..tally import tally
-from ..vocab import RAGS
+from ..plans.vocab import RAGS
+from ..status import rules
+from ..status.tally import tally
 from . import measure_state
 from .blobs import Read, parse_next, parse_whole
 from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME

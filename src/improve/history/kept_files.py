@@ -29,7 +29,7 @@ def place(path: Path, text: str, key: str, key_of: Callable[[Path], str | None],
     holds this record's file (written now, or found holding its `key`), False when
     another record's file has the name (the caller takes the next free name). Unwritten
     when the folder or the disk refuses."""
-    from .. import files
+    from ..plans import files
 
     try:
         files.create_new(path, text.encode("utf-8"))

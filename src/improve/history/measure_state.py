@@ -28,7 +28,7 @@ from .records import EDIT
 from .rows import _d, _json, _latest, _num
 
 if TYPE_CHECKING:
-    from .. import model as m
+    from ..plans import model as m
 
 MEASURE = "measure"  # the field of an event about a plan's or a recommendation's measure
 _COLS = "plan_id, owner, measure, readings, latest, comparator"

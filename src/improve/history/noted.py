@@ -1,4 +1,4 @@
-"""Recording the writes the journal noted (improve.journal) and the history does not have.
+"""Recording the writes the journal noted (improve.edits.journal) and the history does not have.
 
 An update writes its plan file and then records the change; when the history could not
 be used (or failed, or the writer was killed in between), the write is only noted, one
@@ -23,12 +23,12 @@ from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
-from .. import rules
 from ..digest import fingerprint
+from ..edits.journal import Note, by_file, chain, notes, texts
 from ..errors import ImproveError
-from ..files import plan_lock
-from ..journal import Note, by_file, chain, notes, texts
-from ..loader import parse_text
+from ..plans.files import plan_lock
+from ..plans.loader import parse_text
+from ..status import rules
 
 
 def record_all(

@@ -127,8 +127,8 @@ def due_rewrite_warnings(loaded, db: Path) -> list:
     """`improve check`'s warnings for a plan file read (`loader.LoadedFile`): one at the
     `due` of each action whose due date the history at `db` first recorded as earlier.
     Nothing when the file has errors or there is no history to ask."""
-    from .. import model as m
-    from ..positions import Positions
+    from ..plans import model as m
+    from ..plans.positions import Positions
 
     plan = loaded.plan
     if plan is None or not db.is_file():

@@ -12,12 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..dates import parse_day
 from ..errors import HistoryError, ImproveError
+from ..plans.dates import parse_day
 from .records import Event, PlanSummary, Review
 
 if TYPE_CHECKING:
-    from .. import rules
+    from ..status import rules
     from .db import Database
 
 

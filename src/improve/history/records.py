@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..vocab import RAGS
+from ..plans.vocab import RAGS
 
 HAND = "edited by hand"  # who, for a change noticed in the files rather than made through improve
 

@@ -33,9 +33,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .. import model as m
-from .. import rules
 from ..errors import HistoryError
+from ..plans import model as m
+from ..status import rules
 from .sync import record_review, sync
 
 FROM_FILE = "recorded in the plan file"

@@ -209,8 +209,8 @@ def on_disk(plans: Path) -> list[str]:
 def index(store, plans: Path) -> list[str]:
     """Read into the history every report file it does not hold yet (by name, or by the
     key written in it); what could not be read, as FILE: message lines."""
-    from ..files import STALE_TEMP, leftover_temps, remove_leftovers
     from ..inert import one_line
+    from ..plans.files import STALE_TEMP, leftover_temps, remove_leftovers
 
     problems = settle(store, plans)
     folder = Path(plans) / FOLDER

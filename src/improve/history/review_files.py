@@ -224,7 +224,7 @@ def settle(store, plans: Path) -> list[str]:
 def index(store, plans: Path) -> list[str]:
     """Read into the history every review file it does not hold yet (by name, or by the
     review's key written in it); what could not be read, as FILE: message lines."""
-    from ..files import STALE_TEMP, leftover_temps, remove_leftovers
+    from ..plans.files import STALE_TEMP, leftover_temps, remove_leftovers
 
     problems = settle(store, plans)
     folder = Path(plans) / FOLDER

@@ -18,8 +18,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # imported where used: reading the history (its columns) needs neither
-    from .. import model as m
-    from .. import rules
+    from ..plans import model as m
+    from ..status import rules
 
 
 class Row(NamedTuple):
@@ -181,7 +181,7 @@ def _latest(items, key=lambda x: x.date):
 
 
 def action_row(plan_id: str, st: rules.ActionStatus, margin: float, stale_days: int) -> tuple:
-    from .. import rules
+    from ..status import rules
 
     a = st.action
     agreed = rules.agreed_extensions(a)  # a request moves nothing until it is agreed
@@ -271,7 +271,7 @@ def _date(text: str | None) -> date | None:
 
 
 def reconstruct(row: tuple) -> tuple[m.Action, dict]:
-    from .. import model as m
+    from ..plans import model as m
 
     """An action that the rules judge exactly as the one the row was made from, on any
     day (for the values that time alone can change: RAG, overdue, stale, override)."""
@@ -342,7 +342,7 @@ def time_changes(row: tuple, since: date, until: date) -> list[tuple[date, tuple
     with no edit to the plan: [(day it happened, old time values, new time values)]."""
     if until <= since:
         return []
-    from .. import rules
+    from ..status import rules
 
     action, kw = reconstruct(row)
 

@@ -26,7 +26,7 @@ from .reading import Reading
 from .records import SyncResult
 
 if TYPE_CHECKING:  # "what changed" from today's memo reads the history without the rules
-    from .. import rules
+    from ..status import rules
 
 BUSY_SECONDS = 60  # how long a writer waits for another one to finish
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -394,7 +394,7 @@ class HistoryStore(Reading):
         """`sync` for a loaded folder: plans that failed to load keep their recorded state
         (a typo does not 'remove' a plan), and unchanged files are not worked out again."""
         if statuses is None:
-            from ..rules import plan_status
+            from ..status.rules import plan_status
 
             statuses = [plan_status(plan, today) for plan in portfolio.plans]
         fps = {f.plan.id: f.fingerprint for f in portfolio.files if f.plan is not None}

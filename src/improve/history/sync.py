@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
-from .. import model as m
-from .. import rules
-from ..loader import fingerprint
+from ..plans import model as m
+from ..plans.loader import fingerprint
+from ..status import rules
 from . import measure_state
 from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME, Event, SyncResult
 from .rows import (

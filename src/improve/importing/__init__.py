@@ -24,7 +24,7 @@ from .grid import read_grid
 from .rows import Built, Remark, build
 
 if TYPE_CHECKING:
-    from ..model import Problem
+    from ..plans.model import Problem
 
 __all__ = ["Disagreement", "Imported", "SourceError", "import_plan", "write_imported"]
 
@@ -85,9 +85,9 @@ def import_plan(
     mapping: tuple[str, ...] | list[str] = (),
 ) -> Imported:
     """Read `source` as a plan for `plans`; nothing is written. SourceError says why not."""
-    from .. import rules
-    from ..loader import parse_text
-    from ..vocab import PLAN_ID_RULE, is_plan_id
+    from ..plans.loader import parse_text
+    from ..plans.vocab import PLAN_ID_RULE, is_plan_id
+    from ..status import rules
     from .toml_out import render
 
     plan_id = plan_id or default_id(source)
@@ -213,7 +213,7 @@ def _opening(text: str, words: int = 8) -> str:
 
 def write_imported(imported: Imported) -> Path:
     """Write the new plan file; never over one that exists (even one made since)."""
-    from ..files import create_new
+    from ..plans.files import create_new
 
     try:
         create_new(imported.path, imported.text.encode("utf-8"))

@@ -10,13 +10,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..edits.measure_edit import MeasureChange, PlannedMeasure, find_measure, plan_measure_change
 from ..errors import EditError
-from ..measure_edit import MeasureChange, PlannedMeasure, find_measure, plan_measure_change
 from .ees import Figures, Place, read_ees
 from .neighbours import HOW, Neighbours, read_neighbours, summarise
 
 if TYPE_CHECKING:
-    from ..measure_edit import MeasureUpdated
+    from ..edits.measure_edit import MeasureUpdated
     from ..workspace import Workspace
 
 
@@ -127,7 +127,7 @@ def _notes(figures: Figures, neighbours: Neighbours | None) -> list[str]:
 def planned_on_file(path: Path, change: MeasureChange | str, root: Path) -> PlannedMeasure | None:
     """The change worked out on the file as it is (nothing written); with a measure's id
     alone, only that the measure is there is checked (EditError if not)."""
-    from ..editing import read_plan
+    from ..edits.editing import read_plan
 
     try:
         text = path.read_bytes().decode("utf-8")

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from .text import clip, pending_words, rag_text
 
-if TYPE_CHECKING:  # the tables a run from today's memo prints load neither (improve.memo)
+if TYPE_CHECKING:  # the tables a run from today's memo prints load neither (improve.status.memo)
     from ..api import ActionRow
 
 
@@ -25,7 +25,7 @@ def long_date(d: date) -> str:
 
 def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 80) -> Group:
     """One table per plan, under a line that says how many actions match."""
-    from ..rules import pending_extension
+    from ..status.rules import pending_extension
 
     parts: list[RenderableType] = [
         Text(f"{len(rows)} of {total} actions, as at {long_date(today)}", style="bold")

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from ..vocab import RAGS
+from ..plans.vocab import RAGS
 
 if TYPE_CHECKING:
-    from ..model import Extension
+    from ..plans.model import Extension
 
 # a style for each RAG word, and for no colour (None)
 RagStyles = Mapping[str | None, str]

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from ..files import atomic_write, keep_mode
+from ..plans.files import atomic_write, keep_mode
 from .build import PlanReport, Report
 from .gather import make_report
 
@@ -147,7 +147,7 @@ def each_plan_alone(report: Report, fmt: str, attempt: Callable[[Report], bytes]
 
 def leave_out(report: Report, pr: PlanReport, fmt: str, why: Exception) -> None:
     """Take a plan that cannot be laid out as `fmt` out of `report`, and say so in it."""
-    from ..loader import display_name
+    from ..plans.loader import display_name
 
     report.plans.remove(pr)
     report.not_reported.append(

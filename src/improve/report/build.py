@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .. import model as m
-from .. import rules
-from ..dates import CADENCE_MONTHS, add_months, next_report_due
-from ..measures import shown
+from ..plans import model as m
+from ..plans.dates import CADENCE_MONTHS, add_months, next_report_due
+from ..status import rules
+from ..status.measures import shown
 from .measure_report import MeasureEntry, entry, plan_measures
 from .words import dates_in_words, join, long_date, paper_date
 
@@ -293,7 +293,7 @@ def in_theme_order(groups: list[Group]) -> list[Group]:
 
 
 def measure_line(ms: rules.MeasureStatus, month_dates: bool = False) -> MeasureLine:
-    """A measure and its latest reading (in its unit, through `improve.measures.shown`),
+    """A measure and its latest reading (in its unit, through `improve.status.measures.shown`),
     and its latest comparators briefly. One with no target and no reading (a qualitative
     measure: "Review completed") reads as its text alone, not "no reading yet"."""
     measure = ms.measure

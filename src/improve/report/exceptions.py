@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .. import model as m
-from .. import rules
+from ..plans import model as m
+from ..status import rules
 from .build import Item, ProgressNote, Section, rag_label
 from .words import dates_in_words, join, long_date, paper_date
 

@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from .. import rules
-from ..dates import parse_day
 from ..errors import EditError, HistoryError, ImproveError
 from ..history import HistoryStore
 from ..history.originals import recorded_first_dues
-from ..loader import Portfolio
+from ..plans.dates import parse_day
+from ..plans.loader import Portfolio
+from ..status import rules
 from .build import Report, Since, TrendPoint, build_plan_report
 from .originals import first_dues
 from .words import long_date

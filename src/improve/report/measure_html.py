@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from html import escape
 
-from ..measures import shown, unit_kind
+from ..status.measures import shown, unit_kind
 from .measure_report import (
     COMPARATORS,
     DASH_KEY,

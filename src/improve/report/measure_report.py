@@ -1,7 +1,7 @@
 """The report's measures as plain data: every measure of a plan (the plan's own, such as a
 partnership's key performance indicators; a recommendation's or workstream's; an
 action's), where it sits, and its figures over time beside England, the region and the
-statistical neighbours, each worked out once by `improve.measures` and worded here for
+statistical neighbours, each worked out once by `improve.status.measures` and worded here for
 every format. A missing or suppressed figure is None, shown as "not published" in words
 and "–" in a table: never 0.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from .. import model as m
-from ..measures import MeasureView, measure_view, shown
+from ..plans import model as m
+from ..status.measures import MeasureView, measure_view, shown
 from .words import paper_date
 
 # Said wherever a table of figures shows "–".

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .. import model as m
-from ..dates import next_report_due
+from ..plans import model as m
+from ..plans.dates import next_report_due
 
 OVERDUE = "overdue"
 NOT_YET = "not reported yet"

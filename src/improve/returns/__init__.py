@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from ..model import Action
+from ..plans.model import Action
 
 # 3: the answer columns Milestone done, Impact, Measure and Reading; 2: what a return was
 # made for is signed (signing.py); 1 was not

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..change import Change
+from ..edits.change import Change
 from ..errors import EditError
 from ..inert import one_line
-from ..model import Action, Measure, Plan
-from ..vocab import IMPACTS
+from ..plans.model import Action, Measure, Plan
+from ..plans.vocab import IMPACTS
 
 # the column a change's field is typed in
 FIELD_COLUMN = {
@@ -203,7 +203,7 @@ def reachable_measures(plan: Plan, action: Action) -> list[Measure]:
 
 def _milestone_index(action: Action, typed: str) -> int | None:
     """Which milestone `typed` names, as `improve update --milestone` finds it."""
-    from ..editing import _find_milestone
+    from ..edits.editing import _find_milestone
 
     try:
         return _find_milestone([{"label": m.label} for m in action.milestones], typed)

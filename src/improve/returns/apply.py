@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..change import Change
+from ..edits.change import Change
 from ..errors import ConflictError, EditError, ImproveError, SourceError
-from ..loader import Portfolio
-from ..model import Target
+from ..plans.loader import Portfolio
+from ..plans.model import Target
 from . import COLUMNS, FORMAT, HIDDEN, INPUTS, MARK, SHEET, action_fingerprint, signing
 from .answers import (
     FIELD_COLUMN,
@@ -29,7 +29,7 @@ from .answers import (
 from .answers import text as _str
 
 if TYPE_CHECKING:
-    from ..model import Plan
+    from ..plans.model import Plan
     from ..workspace import Workspace
 
 
@@ -281,7 +281,7 @@ def _check_against_plan(
 ) -> ReturnProblem | None:
     """What `improve update` would refuse in this change, found before anything is written
     (the edit made in memory, with the plan file as it is now)."""
-    from ..editing import edit_text, read_plan
+    from ..edits.editing import edit_text, read_plan
 
     try:
         text = plan.file.read_text(encoding="utf-8")

@@ -10,11 +10,11 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from .. import rules
 from ..inert import one_line, visible
-from ..loader import Portfolio
-from ..people import People, Person
-from ..vocab import IMPACTS
+from ..plans.loader import Portfolio
+from ..plans.vocab import IMPACTS
+from ..status import rules
+from ..team.people import People, Person
 from . import COLUMNS, FORMAT, HIDDEN, INPUTS, INSTRUCTIONS, LISTS, MARK, SHEET, action_fingerprint
 
 WIDTHS = (22, 9, 50, 12, 8, 8, 28, 40, 34, 28, 11, 28, 10, 13, 30)
@@ -107,7 +107,7 @@ def make_returns(
 ) -> tuple[list[MadeReturn], list[str]]:
     """Write a return for each lead (all with open actions, unless `leads` names some);
     also what in `leads` named no lead. `by`: who sends them, for the instructions."""
-    from ..files import atomic_write
+    from ..plans.files import atomic_write
     from .signing import make_key
 
     people = people or People()

@@ -15,18 +15,18 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from ..errors import HistoryError
-from ..measures import measure_view
 from ..present.briefing import history_table
 from ..present.text import RagStyles, pending_words, rag_text
-from ..rules import pending_extension
+from ..status.measures import measure_view
+from ..status.rules import pending_extension
 from .base import ImproveScreen
 from .measures import measure_text
 from .portfolio import composed
 
 if TYPE_CHECKING:
     from ..history.records import Event
-    from ..model import Extension, Plan, Recommendation
-    from ..rules import ActionStatus
+    from ..plans.model import Extension, Plan, Recommendation
+    from ..status.rules import ActionStatus
 
 
 def _d(value: date | None) -> str:

@@ -21,11 +21,11 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from .. import rules
 from ..errors import ConflictError, ImproveError
-from ..loader import display_name
-from ..model import Action, Recommendation, Target
+from ..plans.loader import display_name
+from ..plans.model import Action, Recommendation, Target
 from ..present.text import RAG_STYLE_APP, RAG_STYLE_HIGH_CONTRAST_APP, RAG_STYLE_NO_COLOR
+from ..status import rules
 from ..workspace import Workspace
 from .portfolio import PortfolioScreen
 
@@ -33,9 +33,9 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.command import Provider
 
+    from ..api import Updated
     from ..history.store import HistoryStore
-    from ..loader import Portfolio
-    from ..workspace import Updated
+    from ..plans.loader import Portfolio
     from .form_values import FormValues
 
 # The first frame waits for nothing it does not show: the action screen (with its tabs),
@@ -227,7 +227,7 @@ class ImproveApp(App[None]):
         """The lead titles plans/people.toml says the user holds (read in a worker)."""
         if not self.user:
             return None
-        from ..people import load_people
+        from ..team.people import load_people
 
         titles = load_people(self.plans).titles_for(self.user)
         return tuple(titles) if titles else None

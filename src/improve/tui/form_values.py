@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..api import Change, EditError
-from ..change import parse_percent
+from ..edits.change import parse_percent
 
 QUICK = (0, 25, 50, 75, 100)  # the quick choices: each fills the percent box
 # the values `update --impact` takes, in words (model.IMPACTS holds them)

@@ -1,5 +1,5 @@
 """Measures in the app: each one's latest reading against its target and comparators, with
-its trend, worked out by `improve.measures` and laid out here.
+its trend, worked out by `improve.status.measures` and laid out here.
 
 `measure_text` is one measure as a few lines of words (the action's detail, the
 recommendation's info, the measures view at any width); `MeasuresScreen` (key `k` on a
@@ -27,9 +27,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from .. import model as m
-from ..measures import MeasureView, measure_view
+from ..plans import model as m
 from ..present.text import RagStyles, rag_text
+from ..status.measures import MeasureView, measure_view
 from .base import ImproveScreen
 from .portfolio import composed
 from .widgets import sparkline

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, Static
 
-from .. import rules
 from ..api import ActionFilter
 from ..present.text import counts_text, pct
+from ..status import rules
 from .base import ImproveScreen
 from .layout import PlanColumns, fit_plan
 from .portfolio import composed, errors_text

@@ -11,9 +11,9 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.widgets import Footer, Header, Static
 
-from .. import rules
 from ..api import LoadedFile
 from ..present.text import clip, counts_short, counts_text, pct
+from ..status import rules
 from .base import ImproveScreen
 from .layout import fit_portfolio
 from .table import LineTable

@@ -105,7 +105,7 @@ def choose_report(app: ImproveApp) -> None:
 
 def _report_written(app: ImproveApp, request: ReportRequest) -> None:
     from ..errors import ImproveError
-    from ..loader import display_name
+    from ..plans.loader import display_name
 
     try:
         path = write_in_worker(app, request, Path.cwd())
@@ -134,8 +134,8 @@ def take_screenshot(app: ImproveApp, filename: str | None = None, path: str | No
 
 def _screenshot_written(app: ImproveApp, svg: str, target: Path) -> None:
     from ..errors import ImproveError
-    from ..files import atomic_write
-    from ..loader import display_name
+    from ..plans.files import atomic_write
+    from ..plans.loader import display_name
 
     try:
         atomic_write(target, svg.encode("utf-8"))

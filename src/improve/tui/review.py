@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from ..errors import HistoryError
-from ..loader import display_name
+from ..plans.loader import display_name
 from ..present.briefing import changes_briefing
 from ..present.text import RagStyles, clip, counts_text, pct
 from .base import ImproveModal, ImproveScreen
@@ -198,7 +198,7 @@ class ReviewScreen(ImproveScreen[None]):
     def record(self, draft: ReviewDraft) -> None:
         """As `improve review record`: in the history and as plans/reviews/DATE.toml, all
         or nothing, then committed when the policy says (gitops.share_review)."""
-        from ..gitops import share_review
+        from ..team.gitops import share_review
 
         store, app = self.app.history, self.app
         try:

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from .. import rules
 from ..api import ActionFilter
 from ..present.text import RagStyles, clip, pct, rag_text
+from ..status import rules
 
 if TYPE_CHECKING:
-    from ..model import Plan, Recommendation, Theme
+    from ..plans.model import Plan, Recommendation, Theme
 
 Keep = Callable[["Plan", "Recommendation", rules.ActionStatus, date], bool]  # an action shown?
 

@@ -17,12 +17,12 @@ from textual.widgets import Button, Input, Label, Select
 from textual.widgets.select import NoSelection
 from textual.worker import get_current_worker
 
-from .. import model
 from ..api import EditError, ImproveError
-from ..identity import who_am_i
+from ..plans import model
+from ..plans.vocab import IMPACTS, OVERRIDE_COLOURS, STATUSES
 from ..present.text import clip
-from ..rules import due_in_force, pending_extension
-from ..vocab import IMPACTS, OVERRIDE_COLOURS, STATUSES
+from ..status.rules import due_in_force, pending_extension
+from ..team.identity import who_am_i
 from .base import ImproveModal
 from .form_values import (  # noqa: F401 (FormValues, to_change and decider: the app's)
     IMPACT_WORDS,

@@ -21,13 +21,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import model as m
-from . import rules
-from .build import build_action
+from ..errors import EditError, PlanFileError
+from ..plans import model as m
+from ..plans.build import build_action
+from ..plans.loader import check_data, parse_text
+from ..plans.positions import Positions
+from ..status import rules
 from .change import Change
-from .errors import EditError, PlanFileError
-from .loader import check_data, parse_text
-from .positions import Positions
 from .textedit import Place, splice
 
 Table = dict[str, Any]  # a table of a plan's data, as tomllib reads it

@@ -37,10 +37,10 @@ from typing import TYPE_CHECKING, Any
 from . import gitrun
 
 if TYPE_CHECKING:
-    from .history.store import HistoryStore
-    from .measure_edit import MeasureUpdated
-    from .rules import PlanStatus
-    from .workspace import Updated
+    from ..edits.measure_edit import MeasureUpdated
+    from ..history.store import HistoryStore
+    from ..status.rules import PlanStatus
+    from ..workspace import Updated
 
 GIT_TIMEOUT = 30  # seconds: a git that hangs (a lock, a prompt) is an error, not a wait
 
@@ -106,10 +106,10 @@ def folder_settings(plans: Path) -> FolderSettings:
     def bad(message: str, key: tuple[str, ...] = ()) -> FolderSettings:
         line, col = (1, 1)
         if key:
-            from .folder import locate_in_file
+            from ..plans.folder import locate_in_file
 
             line, col = locate_in_file(path, key)
-        from .loader import display_name
+        from ..plans.loader import display_name
 
         return FolderSettings(problem=f"{display_name(path)}:{line}:{col}: error: {message}")
 
@@ -172,7 +172,7 @@ def tracked_hooks(plans: Path) -> tuple[Path | None, str | None]:
     found = folder_settings(plans)
     if found.problem or found.hooks is None:
         return None, found.problem
-    from .loader import display_name
+    from ..plans.loader import display_name
 
     setting = Path(plans) / SETTINGS
     top = work_tree(Path(plans))

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .digest import fingerprint
-from .errors import ConflictError, EditError
+from ..digest import fingerprint
+from ..errors import ConflictError, EditError
 
 try:
     import fcntl
@@ -150,7 +150,7 @@ def new_file_mode() -> int:
 
 
 TEMP_SUFFIX = ".tmp"
-# who leads what (improve.people) and the folder's settings (gitops.SETTINGS): never plans
+# who leads what (improve.team.people) and the folder's settings (gitops.SETTINGS): never plans
 NOT_PLANS = frozenset({"people.toml", "improve.toml"})
 
 

@@ -7,8 +7,8 @@ import os
 from datetime import date
 from typing import Any
 
+from ..plans.loader import Portfolio, display_name
 from . import rules
-from .loader import Portfolio, display_name
 from .measures import measure_view
 from .memo import PlanParts
 
@@ -157,7 +157,7 @@ _MARK = f"\x00improve-action-{os.urandom(8).hex()}\x00"
 def plan_json_parts(ps: rules.PlanStatus) -> PlanParts:
     """A plan's JSON as pieces (PlanParts), around its "file" (named from wherever the
     command is run) and before its "last_reported" (from the history): what a day's memo
-    keeps (improve.memo), so that `status --json` and `actions --json` can be answered
+    keeps (improve.status.memo), so that `status --json` and `actions --json` can be answered
     from it. `assemble_plan` puts them together, byte for byte the text of `json.dumps`
     of the whole; each action's piece is `json.dumps(action_json(...))`."""
     import json

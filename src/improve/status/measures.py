@@ -31,7 +31,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from . import model as m
+from ..plans import model as m
 from . import rules
 
 RAG_WORDS = ("green", "amber", "red")

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .dates import parse_day
-from .errors import EditError, ImproveError
-from .vocab import IMPACTS, OVERRIDE_COLOURS, STATUSES
+from ..errors import EditError, ImproveError
+from ..plans.dates import parse_day
+from ..plans.vocab import IMPACTS, OVERRIDE_COLOURS, STATUSES
 
 # The fields of a change, in the words a message uses for them.
 FIELD_WORDS = {

@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path as FsPath
 from typing import Any, NamedTuple
 
-from .errors import EditError
-from .inert import one_line
+from ..errors import EditError
+from ..inert import one_line
 from .vocab import (  # noqa: F401  (the model's vocabulary, as before)
     DIRECTIONS,
     IMPACTS,

@@ -39,7 +39,7 @@ from .loader import (
 )
 
 if TYPE_CHECKING:
-    from .cache import PlanCache
+    from ..speed.cache import PlanCache
 
 # Parse on several cores only when this much is to be parsed: below it, starting the
 # workers costs more than it saves.

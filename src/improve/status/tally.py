@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .vocab import RAGS
+from ..plans.vocab import RAGS
 
 # one action, as the roll-up sees it: (dropped, rag, complete, overdue, stale, weight,
 # percent)

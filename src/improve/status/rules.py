@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from . import model as m
+from ..plans import model as m
+from ..plans.vocab import RAGS
 from .tally import Rollup as Rollup  # its type lives in tally, beside its one loop
 from .tally import tally
-from .vocab import RAGS
 
 # Which rule produced an action's RAG.
 DROPPED, COMPLETE, OVERRIDE, OVERDUE, NOT_DUE_TO_START, BEHIND, NOT_STARTED, ON_TRACK = range(1, 9)

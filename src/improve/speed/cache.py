@@ -16,7 +16,7 @@ user's key did not sign, or a folder that cannot be written is simply not used: 
 error.
 
 The parsed plans (pickled) are in a file of their own beside it (`….plans.bin`), read
-only when a plan is unpickled: a run answered from the day's memos (improve.dayview) reads
+only when a plan is unpickled: a run answered from the day's memos (improve.speed.dayview) reads
 the index and the memos alone, not megabytes of plans. The two files are tied by a token
 the index names; a plans file of another token is not used.
 
@@ -34,8 +34,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__
-from .digest import blake2b
+from .. import __version__
+from ..digest import blake2b
 
 FORMAT = 4
 MAGIC = b"improve-plan-cache\n"
@@ -47,7 +47,7 @@ KEY_SIZE = 32
 
 StatKey = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
 Blob = bytes | memoryview
-# what the rules said of the file's plan on one day (improve.memo): (day as an ordinal,
+# what the rules said of the file's plan on one day (improve.status.memo): (day as an ordinal,
 # the summary, the status JSON or None until a `status --json` made it)
 Memo = tuple[int, Blob, Blob | None]
 # in the file: name → (stat key, fingerprint, settled, the pickled (plan, problems), or
@@ -102,6 +102,9 @@ def user_key(folder: Path | None = None) -> bytes | None:
 
 
 _version: str | None = None
+# the folders of the code that makes what the cache keeps: a change to any of them is
+# another version
+CODE_FOLDERS = ("", "plans", "status", "speed", "edits", "team")
 
 
 def code_version() -> str:
@@ -109,13 +112,14 @@ def code_version() -> str:
     code (another release, or an edited checkout) is never read."""
     global _version
     if _version is None:
-        here = Path(__file__).parent
+        package = Path(__file__).parent.parent
         parts = [__version__, str(FORMAT)]
-        with os.scandir(here) as entries:
-            for e in sorted(entries, key=lambda e: e.name):
-                if e.name.endswith(".py"):
-                    st = e.stat()
-                    parts.append(f"{e.name}:{st.st_size}:{st.st_mtime_ns}")
+        for folder in CODE_FOLDERS:
+            with os.scandir(package / folder) as entries:
+                for e in sorted(entries, key=lambda e: e.name):
+                    if e.name.endswith(".py"):
+                        st = e.stat()
+                        parts.append(f"{folder}/{e.name}:{st.st_size}:{st.st_mtime_ns}")
         _version = blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
     return _version
 
@@ -208,7 +212,7 @@ class PlanCache:
 
     def _valid(self, path: Path, st: os.stat_result) -> Entry | None:
         """The entry for this file if it is still certainly what the file holds."""
-        from .digest import fingerprint
+        from ..digest import fingerprint
 
         entry = self.entries.get(path.name)
         if entry is None or entry[0] != stat_key(st):
@@ -253,7 +257,7 @@ class PlanCache:
         """The LoadedFile an entry holds, or None when it cannot be read back."""
         import pickle
 
-        from .loader import LoadedFile, display_name, stamp_of
+        from ..plans.loader import LoadedFile, display_name, stamp_of
 
         blob = self._blob(path.name, entry)
         if blob is None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .errors import EditError
-from .positions import Positions
+from ..errors import EditError
+from ..plans.positions import Positions
 
 Place = tuple[str | int, ...]  # a key's place in the data tomllib returns
 Edit = tuple[int, int, str]  # (start, end, new text): the text between replaced

@@ -8,7 +8,7 @@ per action, a named record of what the filters, the roll-up and the briefing loo
 in pieces, each action's JSON one of them (`PlanParts`); later runs that day answer from
 these without unpickling a plan or running a rule (`actions --json` picks its actions'
 pieces). The cache keeps a memo with the entry for the exact bytes it was made
-from (improve.cache), so an edited file has none; tests/test_memo.py holds every answer
+from (improve.speed.cache), so an edited file has none; tests/test_memo.py holds every answer
 from a memo to the same answer worked out afresh.
 
 Plain data only (marshal): reading a memo imports neither the model nor the rules.

@@ -23,11 +23,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .files import NOT_PLANS
+from ..plans.files import NOT_PLANS
 
 if TYPE_CHECKING:
-    from .history.commits import CommitsResult
-    from .history.store import HistoryStore
+    from ..history.commits import CommitsResult
+    from ..history.store import HistoryStore
 
 GIT_TIMEOUT = 120  # seconds: reading a long log is slow, but a git that hangs is an error
 _HASH = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .errors import EditError
+from ..errors import EditError
 
 JOURNAL_DIR = Path(".improve") / "journal"
 PART = ".part"  # a note being written; one left (its writer killed) is cleared when stale
@@ -100,7 +100,7 @@ def begin(
     noted (a full disk, a folder that cannot be written) is not made: EditError, and
     nothing of the note is left behind. `before` and `after`: the texts; `known`: a note
     of the file holds the text before (it wrote it), so this one need not."""
-    from .files import make_folder, new_file_mode
+    from ..plans.files import make_folder, new_file_mode
 
     folder = _folder(plans)
     real = Path(os.path.realpath(plan_file))
@@ -299,7 +299,7 @@ def texts(proven: list[Note]) -> list[str | None]:
     text before the first and each note's edit; None where it cannot be (a note of an
     earlier version, or one whose text before is not held), or does not give the bytes
     the note says it wrote."""
-    from .digest import fingerprint
+    from ..digest import fingerprint
 
     out: list[str | None] = []
     text: str | None = None

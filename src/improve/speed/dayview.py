@@ -1,4 +1,4 @@
-"""A folder as the rules saw it today, from the cache's memos (improve.memo), when every
+"""A folder as the rules saw it today, from the cache's memos (improve.status.memo), when every
 file is unchanged since a run earlier today, and nothing to record in the history.
 
     view, cache = open_day(plans, db_path, today)   # (None, cache) when anything is doubtful
@@ -19,13 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .memo import DayView, plan_day, plan_day_of, summary_of, summary_tuple
+from ..status.memo import DayView, plan_day, plan_day_of, summary_of, summary_tuple
 
 if TYPE_CHECKING:
-    from . import rules
+    from ..plans.loader import LoadedFile, Portfolio
+    from ..status import rules
+    from ..status.memo import PlanParts
     from .cache import PlanCache
-    from .loader import LoadedFile, Portfolio
-    from .memo import PlanParts
 
 
 def cache_on(env: Mapping[str, str] | None = None) -> bool:
@@ -38,8 +38,8 @@ def open_day(
 ) -> tuple[DayView | None, PlanCache | None]:
     """Today's view of the folder from the memos, and the cache read for it. `json`: the
     view must have each plan's JSON too."""
+    from ..plans.files import STALE_TEMP, leftover_temps, remove_leftovers
     from .cache import PlanCache
-    from .files import STALE_TEMP, leftover_temps, remove_leftovers
 
     if not cache_on():
         return None, None
@@ -58,8 +58,8 @@ def open_day(
 def held_cache(plans: Path, db: Path | str | None = None) -> PlanCache | None:
     """The folder's cache for a full run that ends with `remember`: the load reads it but
     does not write it; `remember` writes it once, with the day's memos. None when off."""
+    from ..history.paths import resolve_path
     from .cache import PlanCache
-    from .history.paths import resolve_path
 
     if not cache_on():
         return None
@@ -70,7 +70,7 @@ def held_cache(plans: Path, db: Path | str | None = None) -> PlanCache | None:
 
 
 def _view(cache: PlanCache, plans: Path, db_path: Path, today: date, json: bool) -> DayView | None:
-    from .files import plan_files
+    from ..plans.files import plan_files
 
     files = plan_files(plans)
     day = today.toordinal()
@@ -109,8 +109,9 @@ def nothing_to_record(
     nothing to record: no write noted and not yet recorded, every plan recorded as at
     today with these bytes, no file newly failing, and no commit unread
     (history/quick.py reads the database without opening the store)."""
-    from . import gitlog, journal
-    from .history import quick
+    from ..edits import journal
+    from ..history import quick
+    from ..team import gitlog
 
     if journal.pending(plans):
         return False
@@ -121,8 +122,8 @@ def nothing_to_record(
 def reported(view: DayView, db_path: Path) -> dict[str, tuple[str, date, date | None]] | None:
     """As Workspace.reported: plan id → (body, meeting, next report due), for the plans
     of the view; None when the history cannot be read without its store."""
-    from .dates import with_next_report
-    from .history import quick
+    from ..history import quick
+    from ..plans.dates import with_next_report
 
     seen = quick.last_reported(db_path)
     if seen is None:

@@ -1,5 +1,5 @@
 """Which actions a list shows: the filters of `improve actions` and the app's quick
-filters, checked against the rules' results or against a day's memo of them (improve.memo)
+filters, checked against the rules' results or against a day's memo of them (improve.status.memo)
 by one set of checks. Light to import: a count from the memo loads no model or rules."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..api import ActionRow
+    from ..plans.model import Action, Plan, Recommendation
     from . import rules
-    from .api import ActionRow
     from .memo import DayView, PlanDay
-    from .model import Action, Plan, Recommendation
 
 
 def _pending(action: Action):
@@ -95,7 +95,7 @@ class ActionFilter:
         today: int,
     ) -> bool:
         """Every check but `pending` and `text`, on what a day's memo keeps of an action
-        (improve.memo): `next_due` and `today` as day ordinals, 0 for none. The one place
+        (improve.status.memo): `next_due` and `today` as day ordinals, 0 for none. The one place
         these checks are made, for the rules' results and for the memo's alike."""
         if self.plan and plan_id != self.plan:
             return False

@@ -18,15 +18,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import EditError
 from .change import is_text
-from .errors import EditError
 
 if TYPE_CHECKING:  # imported where used: the workspace imports this module to start
-    from . import model as m
-    from . import rules
-    from .loader import LoadedFile, Portfolio
-    from .model import Target
-    from .positions import Positions
+    from ..plans import model as m
+    from ..plans.loader import LoadedFile, Portfolio
+    from ..plans.model import Target
+    from ..plans.positions import Positions
+    from ..status import rules
     from .textedit import Place
 
 Item = dict[str, object]  # a reading or a comparator: {date, value, note?}, {date, england?, …}
@@ -352,8 +352,8 @@ def edit_measure_text(
 ) -> MeasureEdited:
     """The text after the change (the second parse checks it); nothing is written.
     EditError "no-change" when the plan already says all of it."""
+    from ..plans.positions import Positions
     from .editing import second_parse  # tomlkit: only when editing
-    from .positions import Positions
 
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # `--mine` reads this file before anything else: it loads no model
-    from .model import Problem
+    from ..plans.model import Problem
 
 FILE_NAME = "people.toml"
 KEYS = {"name", "email", "leads"}
@@ -104,16 +104,16 @@ def load_people(plans: Path) -> People:
 
 
 def _problem(path: Path, line: int, col: int, message: str) -> Problem:
-    from .loader import display_name
-    from .model import Problem
+    from ..plans.loader import display_name
+    from ..plans.model import Problem
 
     return Problem(display_name(path), line, col, "error", f"{path.name} {message}")
 
 
 def _at(path: Path, key: tuple[str | int, ...], message: str) -> Problem:
-    from .folder import locate_in_file
-    from .loader import display_name
-    from .model import Problem
+    from ..plans.folder import locate_in_file
+    from ..plans.loader import display_name
+    from ..plans.model import Problem
 
     line, col = locate_in_file(path, key)
     return Problem(display_name(path), line, col, "error", message)

@@ -6,24 +6,57 @@ the history is to record it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import journal, rules
-from .errors import ConflictError, EditError, PlanFileError
-from .files import atomic_write, leftover_temps, real_plan_path, remove_leftovers
-from .loader import MAX_BYTES, LoadedFile, file_size, fingerprint, outside_link
+from ..errors import ConflictError, EditError, PlanFileError
+from ..plans.files import atomic_write, leftover_temps, real_plan_path, remove_leftovers
+from ..plans.loader import MAX_BYTES, LoadedFile, Portfolio, file_size, fingerprint, outside_link
+from ..plans.model import Target
+from ..status import rules
+from . import journal
 from .measure_edit import MeasureUpdated
-from .model import Target
 
 if TYPE_CHECKING:
     from .editing import Edited
     from .measure_edit import MeasureEdited
-    from .workspace import Updated
 
 # a write the journal notes first: the plans folder, the file, plan id, ref, author, day
 Noted = tuple[Path, Path, str, str, str | None, date]
+
+
+@dataclass
+class Updated:
+    """What an update did: the file's text before and after, the plan as it now is."""
+
+    target: Target
+    path: Path
+    changes: list[str]
+    before: str
+    text: str
+    loaded: LoadedFile
+    status: rules.PlanStatus
+    action: rules.ActionStatus
+    history_warning: str | None = None
+    committed: str | None = None  # the commit made of the file (update(commit=True))
+    commit_note: str | None = None  # why it was not committed, or that it is on no branch
+
+    def changed_lines(self) -> list[tuple[int, int]]:
+        """The 1-based line ranges of the new file that differ from the old one."""
+        from .editing import changed_line_ranges
+
+        return changed_line_ranges(self.before, self.text)
+
+    def apply(self, portfolio: Portfolio) -> Portfolio:
+        """`portfolio` with the changed file swapped in; nothing else is read."""
+        return portfolio.with_file(self.loaded)
+
+    def apply_statuses(self, statuses: list[rules.PlanStatus]) -> list[rules.PlanStatus]:
+        """`statuses` with the changed plan's worked out again; the rest kept."""
+        pid = self.target.plan_id
+        return [self.status if ps.plan.id == pid else ps for ps in statuses]
 
 
 def refuse_outside(path: Path, plans: Path) -> None:
@@ -81,7 +114,6 @@ def write_edited(
     folder, file, plan id, ref, author and day), the write is noted first (one that
     cannot be noted is not made: journal.begin's EditError). Returns the
     update and its note (None: not noted), which the caller ends once recorded."""
-    from .workspace import Updated  # defined with the Workspace that returns it
 
     new_raw = edited.text.encode("utf-8")
     new_fp = fingerprint(new_raw)

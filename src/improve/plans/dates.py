@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from .errors import ImproveError
+from ..errors import ImproveError
 
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from ..inert import hidden_in
 from . import model
 from .dates import suggest_date
-from .inert import hidden_in
 
 
 @dataclass(frozen=True)

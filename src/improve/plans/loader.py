@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..digest import blake2b as blake2b  # re-exported: loader.blake2b, loader.fingerprint
+from ..digest import fingerprint as fingerprint
 from . import model as m
-from .digest import blake2b as blake2b  # re-exported: loader.blake2b, loader.fingerprint
-from .digest import fingerprint as fingerprint
 
 if TYPE_CHECKING:
     import tomllib
@@ -298,8 +298,8 @@ def _check(
     the parsed tables are freed once checked, and the checked ones once built."""
     data = box.pop()
     name = display_name(path)
+    from ..inert import hidden_in
     from .build import build_plan
-    from .inert import hidden_in
     from .schema import ROOT, Report, TooManyErrors, check_table
     from .validate import check_plan
 

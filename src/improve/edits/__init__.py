@@ -1,0 +1,1 @@
+"""Changing a plan: what a change is, its checks, the new text, and the safe write."""

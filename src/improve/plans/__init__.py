@@ -1,0 +1,1 @@
+"""Plan files: the model, the format and its checks, reading a file and a folder."""
