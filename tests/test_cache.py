@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import SAMPLE, run_cli, write
+from helpers import SAMPLE, run_cli, there, write
 from improve.plans.folder import load_folder
 from improve.speed import cache as cache_mod
 from improve.workspace import Workspace
@@ -225,7 +225,7 @@ def test_a_cache_someone_else_wrote_is_never_unpickled(folder, monkeypatch):
     _, stats = cached_load(folder)
     assert "IMPROVE_TEST_TRIPWIRE" not in os.environ and stats == (0, 2)
     # the same file signed with this user's key is trusted (so the test above can fail)
-    _plant(folder, path, cache_mod.user_key())
+    _plant(folder, path, there(cache_mod.user_key()))
     cached_load(folder)
     assert os.environ.get("IMPROVE_TEST_TRIPWIRE") == "unpickled"
 
@@ -311,7 +311,7 @@ def test_any_sequence_of_changes_is_seen(tmp_path_factory, steps, coarse):
         (folder / name).write_text(SAMPLE, encoding="utf-8")
     real_key = cache_mod.stat_key
     if coarse:  # times in whole seconds and no change time: only size, inode and bytes tell
-        cache_mod.stat_key = lambda s: (s.st_size, s.st_mtime_ns // 10**9, 0, s.st_ino, 0)
+        cache_mod.stat_key = lambda st: (st.st_size, st.st_mtime_ns // 10**9, 0, st.st_ino, 0)
     try:
         cached_load(folder)
         for op, which, variant in steps:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import SAMPLE, SHIPPED, clean_env, write
+from helpers import SAMPLE, SHIPPED, clean_env, there, write
 from improve.cli import cli
 
 VARIED = """\
@@ -227,6 +227,6 @@ def test_a_damaged_or_foreign_json_memo_is_never_used(folder, no_rules):
     good = side.read_bytes()
     found = cache_mod._read_signed(side, b"x" * 32, cache_mod.MAGIC_JSON)
     assert found is None and cache_mod._read_signed(
-        side, cache_mod.user_key(), cache_mod.MAGIC_JSON
+        side, there(cache_mod.user_key()), cache_mod.MAGIC_JSON
     )
     assert side.read_bytes() == good
