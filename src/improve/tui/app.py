@@ -5,7 +5,6 @@ All file I/O runs in thread workers that post messages; the handlers change stat
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from collections.abc import Callable
@@ -16,26 +15,26 @@ from typing import TYPE_CHECKING, TypedDict, TypeVar, Unpack
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..errors import ConflictError, ImproveError
-from ..plans.loader import display_name
-from ..plans.model import Action, Recommendation, Target
+from ..plans.model import Recommendation
 from ..present.text import RAG_STYLE_APP, RAG_STYLE_HIGH_CONTRAST_APP, RAG_STYLE_NO_COLOR
 from ..status import rules
 from ..workspace import Workspace
+from . import live, updating
 from .portfolio import PortfolioScreen
+from .wording import sentence
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.command import Provider
 
-    from ..api import Updated
+    from ..errors import ImproveError
     from ..history.store import HistoryStore
     from ..plans.loader import Portfolio
+    from ..plans.model import Action
     from .form_values import FormValues
 
 # The first frame waits for nothing it does not show: the action screen (with its tabs),
@@ -67,44 +66,6 @@ def _commands() -> type[Provider]:
     from .commands import ImproveCommands
 
     return ImproveCommands
-
-
-def settle_memory() -> None:
-    """Move what is loaded out of the garbage collector's sight. At 20,000 actions the
-    loaded plans are millions of objects; every full collection walked them all, and one
-    landed inside a key press (a 30 ms filter took 500 ms). The plans were frozen as they
-    were built (folder.quiet_gc); the young garbage is collected and the statuses made
-    since are frozen too, once per load, in the worker: key presses stop paying for it.
-    (A full collection here walked every object again: ~0.5 s of the load at 20,000.)"""
-    gc.collect(1)
-    gc.freeze()
-
-
-class PortfolioLoaded(Message):
-    def __init__(
-        self,
-        portfolio: Portfolio,
-        statuses: list[rules.PlanStatus],
-        changed: list[str] | None = None,
-        reported: dict[str, tuple[str, date, date | None]] | None = None,
-        mine: tuple[str, ...] | None = None,
-    ) -> None:
-        super().__init__()
-        self.portfolio, self.statuses, self.changed = portfolio, statuses, changed
-        self.reported = reported or {}
-        self.mine = mine  # the lead titles people.toml gives the user, when it names them
-
-
-class UpdateDone(Message):
-    def __init__(self, done: Updated) -> None:
-        super().__init__()
-        self.done = done
-
-
-class UpdateFailed(Message):
-    def __init__(self, plan_id: str, ref: str, values: FormValues, error: ImproveError) -> None:
-        super().__init__()
-        self.plan_id, self.ref, self.values, self.error = plan_id, ref, values, error
 
 
 class ImproveApp(App[None]):
@@ -185,7 +146,7 @@ class ImproveApp(App[None]):
 
     def warn(self, message: str) -> None:
         """A warning from the library, said once as a notification, from any thread."""
-        message = message[:1].upper() + message[1:]
+        message = sentence(message)
         if threading.get_ident() == self._thread_id:
             self.notify(message, severity="warning", timeout=15, markup=False)
         else:
@@ -212,25 +173,7 @@ class ImproveApp(App[None]):
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
         """All file I/O happens here, off the UI thread."""
-        ws = self.workspace
-        portfolio = ws.load()
-        statuses = ws.statuses(portfolio, self.today)
-        ws.sync(portfolio, self.today, statuses)  # edits made in an editor: "by hand"
-        settle_memory()
-        reported = self.workspace.reported(statuses)
-        mine = self._mine()
-        with self.own_writes:
-            self.known = portfolio
-            self.post_message(PortfolioLoaded(portfolio, statuses, None, reported, mine))
-
-    def _mine(self) -> tuple[str, ...] | None:
-        """The lead titles plans/people.toml says the user holds (read in a worker)."""
-        if not self.user:
-            return None
-        from ..team.people import load_people
-
-        titles = load_people(self.plans).titles_for(self.user)
-        return tuple(titles) if titles else None
+        live.load(self)
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_files(self) -> None:
@@ -242,74 +185,11 @@ class ImproveApp(App[None]):
                 self.poll_once()
 
     def poll_once(self) -> None:
-        """One look at the folder (in a worker): what changed on disk since the app last
-        knew it (`known`) is read again, and said, unless the app wrote it itself. A look
-        that overlaps one of the app's own saves is not trusted (the next one is): the file
-        may be new while what the save wrote is not yet known."""
-        with self.own_writes:
-            if self.saving:
-                return
-            began, current = self.saved, self.known
-        ws = self.workspace
-        if current is None:
-            return
-        fresh = ws.reload(current)
-        before = {f.path: f.fingerprint for f in current.files}
-        if fresh is None:
-            with self.own_writes:
-                if not self.saving and self.saved == began:
-                    self.forget_taken_in(before, before)
-            return
-        after = {f.path: f.fingerprint for f in fresh.files}
-        statuses = ws.statuses(fresh, self.today)
-        ws.sync(fresh, self.today, statuses)
-        settle_memory()
-        reported = self.workspace.reported(statuses)
-        with self.own_writes:
-            if self.saving or self.saved != began:
-                return
-            ours = {p for p, fp in self.written.items() if after.get(p) == fp}
-            self.forget_taken_in(before, after)
-            changed = sorted(
-                display_name(p) for p, fp in after.items() if before.get(p) != fp and p not in ours
-            )
-            changed += sorted(display_name(p) + " (removed)" for p in before if p not in after)
-            # posted while the lock is held: a save's result is never overtaken by an
-            # older look at the folder
-            self.known = fresh
-            self.post_message(PortfolioLoaded(fresh, statuses, changed, reported))
+        """One look at the folder, in a worker (tui/live.py)."""
+        live.poll_once(self)
 
-    def forget_taken_in(self, before: dict[Path, str], after: dict[Path, str]) -> None:
-        """Forget each own write the app's state already holds (`before`, what the poll
-        compared against) or that the file no longer holds (`after`: since changed by
-        someone else, whose change is then said). Under `own_writes`."""
-        for path, fp in list(self.written.items()):
-            if before.get(path) == fp or after.get(path) != fp:
-                del self.written[path]
-
-    def on_portfolio_loaded(self, message: PortfolioLoaded) -> None:
-        self.portfolio, self.statuses = message.portfolio, message.statuses
-        self.reported = message.reported
-        if message.mine is not None:
-            self.my_leads = message.mine
-        if self.reopen_after_load is not None:
-            pending, self.reopen_after_load = self.reopen_after_load, None
-            self.call_after_refresh(self.open_update, *pending)
-        for loaded in message.portfolio.files:
-            if loaded.plan is not None:
-                self.plan_paths[loaded.plan.id] = loaded.path
-        self.refresh_screens()
-        if message.changed:
-            broken = {display_name(f.path) for f in message.portfolio.failed}
-            bad = [name for name in message.changed if name in broken]
-            self.notify(
-                "Reloaded, changed on disk: "
-                + ", ".join(message.changed)
-                + (f". Now has errors (see the errors panel): {', '.join(bad)}" if bad else ""),
-                severity="warning" if bad else "information",
-                timeout=6,
-                markup=False,
-            )
+    def on_portfolio_loaded(self, message: live.PortfolioLoaded) -> None:
+        live.take_in(self, message)
 
     def refresh_screens(self) -> None:
         if not self.is_running:  # closing: its screens are being taken apart
@@ -378,24 +258,10 @@ class ImproveApp(App[None]):
         self.open(PlanScreen(None, {filter_name} if filter_name else None))
 
     def apply_filter(self, name: str) -> None:
-        from .plan import PlanScreen
+        """A filter from the palette: on the plan screen, or on every plan's actions."""
+        from .commands import apply_filter
 
-        screen = self.screen
-        if not isinstance(screen, PlanScreen):
-            if name in ("clear", "lead"):
-                self.action_all_actions()
-                screen = self.screen
-                if name == "clear" or not isinstance(screen, PlanScreen):
-                    return  # cleared already; or closing, so no plan screen was opened
-            else:
-                self.action_all_actions(name)
-                return
-        if name == "clear":
-            screen.action_clear_filters()
-        elif name == "lead":
-            screen.action_pick_lead()
-        else:
-            screen.action_toggle_filter(name)
+        apply_filter(self, name)
 
     def action_review(self) -> None:
         from .review import ReviewScreen
@@ -445,111 +311,20 @@ class ImproveApp(App[None]):
         values: FormValues | None = None,
         error: ImproveError | None = None,
     ) -> None:
-        from .form_values import FormValues
-        from .update_form import ActionState, UpdateForm
-
-        found = self.find_action(plan_id, ref)
-        measures: list[tuple[str, str]] = []
-        if found:
-            ps, rs, st = found
-            measures = [
-                (m.id, m.text)
-                for m in [*st.action.measures, *rs.recommendation.measures, *ps.plan.measures]
-            ]
-
-        seen = found[2].action if found else None  # as the user saw it when the form opened
-
-        def saved(result: FormValues | None) -> None:
-            if result is not None:
-                self.save_update(plan_id, ref, result, seen)
-
-        self.open(
-            UpdateForm(
-                f"Update {plan_id}:{ref}",
-                values or FormValues(),
-                error,
-                measures,
-                ActionState.of(seen),
-            ),
-            saved,
-        )
+        updating.open_form(self, plan_id, ref, values, error)
 
     @work(thread=True, group="save")
     def save_update(
         self, plan_id: str, ref: str, values: FormValues, seen: Action | None = None
     ) -> None:
-        """Writes through the same library call as `improve update`, off the UI thread.
-        `seen`: the action as it was when the form opened; if it has changed on disk since,
-        nothing is written and the form says so (a change elsewhere in the file is kept)."""
-        from .form_values import decider, to_change
+        """Writes through the same library call as `improve update`, off the UI thread."""
+        updating.save(self, plan_id, ref, values, seen)
 
-        with self.own_writes:
-            self.saving += 1
-        done: Updated | None = None
-        try:
-            done = self.workspace.update(
-                Target(plan_id, ref),
-                to_change(values),
-                self.today,
-                decider(values) or self.user,  # who agreed or refused, as --by says
-                portfolio=self.portfolio,
-                expected_action=seen,
-            )
-        except ImproveError as exc:
-            self.post_message(UpdateFailed(plan_id, ref, values, exc))
-        finally:
-            with self.own_writes:
-                self.saving -= 1
-                self.saved += 1
-                if done is not None:
-                    # known as the app's own before any poll can judge the file, and
-                    # posted before any later look at the folder
-                    self.written[done.path] = done.loaded.fingerprint
-                    if self.known is not None:
-                        self.known = done.apply(self.known)
-                    self.post_message(UpdateDone(done))
+    def on_update_done(self, message: updating.UpdateDone) -> None:
+        updating.saved(self, message.done)
 
-    def on_update_done(self, message: UpdateDone) -> None:
-        done = message.done
-        if self.portfolio is not None and self.statuses is not None:
-            # only the saved file is read again: the rest of the folder is as it was
-            self.portfolio = done.apply(self.portfolio)
-            self.statuses = done.apply_statuses(self.statuses)
-            self.plan_paths[done.target.plan_id] = done.path
-            self.refresh_screens()
-        spans = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in done.changed_lines())
-        where = f"{display_name(done.path)}, lines {spans}" if spans else display_name(done.path)
-        self.notify(
-            f"Saved {done.target}: "
-            + ("; ".join(done.changes) or "note added")
-            + f". Changed {where}; nothing else in the file was touched.",
-            timeout=8,
-            markup=False,
-        )
-        if done.history_warning:
-            self.notify(done.history_warning, severity="warning", timeout=15, markup=False)
-        if done.committed:  # as IMPROVE_COMMIT or the folder's setting say (gitops)
-            self.notify(f"Committed {done.committed[:7]}", timeout=8, markup=False)
-        if done.commit_note:  # why not, or that the commit is on no branch
-            note = done.commit_note
-            self.notify(note[:1].upper() + note[1:], severity="warning", timeout=15, markup=False)
-
-    def on_update_failed(self, message: UpdateFailed) -> None:
-        error = message.error
-        if isinstance(error, ConflictError):
-            self.notify(
-                "This action was changed on disk since you opened the form, so nothing was "
-                "written. It has been reloaded; your entries are kept — check them against "
-                "the change and save again.",
-                severity="warning",
-                timeout=10,
-            )
-            # the form opens again once the fresh state is loaded, so the next save is
-            # checked against what the user now sees
-            self.reopen_after_load = (message.plan_id, message.ref, message.values, error)
-            self.load()
-            return
-        self.open_update(message.plan_id, message.ref, message.values, error)
+    def on_update_failed(self, message: updating.UpdateFailed) -> None:
+        updating.failed(self, message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:

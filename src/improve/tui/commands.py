@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
-from .plan import FILTER_NAMES
+from .plan import FILTER_NAMES, PlanScreen
 
 if TYPE_CHECKING:
     from .app import ImproveApp
@@ -116,3 +116,24 @@ class ImproveCommands(Provider):
                     found += 1
                     if found >= MAX_ACTION_HITS:
                         return
+
+
+def apply_filter(app: ImproveApp, name: str) -> None:
+    """A filter chosen in the palette: on the plan screen's actions, or, from another
+    screen, on every plan's ("clear" and "lead" open every plan's actions first)."""
+    screen = app.screen
+    if not isinstance(screen, PlanScreen):
+        if name in ("clear", "lead"):
+            app.action_all_actions()
+            screen = app.screen
+            if name == "clear" or not isinstance(screen, PlanScreen):
+                return  # cleared already; or closing, so no plan screen was opened
+        else:
+            app.action_all_actions(name)
+            return
+    if name == "clear":
+        screen.action_clear_filters()
+    elif name == "lead":
+        screen.action_pick_lead()
+    else:
+        screen.action_toggle_filter(name)

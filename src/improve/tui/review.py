@@ -25,7 +25,7 @@ from ..present.text import RagStyles, clip, counts_text, pct
 from .base import ImproveModal, ImproveScreen
 from .portfolio import composed
 from .widgets import sparkline
-from .wording import say
+from .wording import say, sentence
 
 if TYPE_CHECKING:
     from ..api import PlanDay
@@ -218,7 +218,7 @@ class ReviewScreen(ImproveScreen[None]):
         if done.committed:
             app.call_from_thread(app.notify, f"Committed {done.committed[:7]}", markup=False)
         if done.commit_note:
-            note = done.commit_note[:1].upper() + done.commit_note[1:]
+            note = sentence(done.commit_note)
             app.call_from_thread(app.notify, note, severity="warning", timeout=15, markup=False)
         app.call_from_thread(self.load)
 

@@ -51,3 +51,9 @@ def say(error: ImproveError | str) -> str:
     message = REWORD.get(error.code, error.message)
     hint = HINT.get(error.code)
     return f"{message}; {hint}" if hint else message
+
+
+def sentence(note: str) -> str:
+    """A note from the library (which starts in lower case, to be quoted) as the app says
+    it on its own: with a capital first."""
+    return note[:1].upper() + note[1:]
