@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Button, Input, Label, Select
-from textual.widgets.select import NoSelection
 from textual.worker import get_current_worker
 
 from ..api import EditError, ImproveError
@@ -63,15 +62,31 @@ class ActionState:
 
 
 def _pick(
+    label: str,
     options: Iterable[tuple[RenderableType, str]],
-    value: str | NoSelection,
+    value: str | None,
     widget_id: str,
     prompt: str,
-) -> FormSelect:
-    """An optional drop-down of the form: blank (its prompt) until something is chosen."""
-    return FormSelect(
-        options, value=value, id=widget_id, allow_blank=True, compact=True, prompt=prompt
+) -> tuple[Label, FormSelect]:
+    """A row of the form: its label, and an optional drop-down, blank (its prompt) until
+    something is chosen."""
+    pick = FormSelect(
+        options,
+        value=value or Select.NULL,
+        id=widget_id,
+        allow_blank=True,
+        compact=True,
+        prompt=prompt,
     )
+    return Label(label), pick
+
+
+def _box(
+    label: str, value: str, widget_id: str, placeholder: str, restrict: str | None = None
+) -> tuple[Label, Input]:
+    """A row of the form: its label, and a box to type in."""
+    box = Input(value, placeholder, id=widget_id, restrict=restrict, compact=True)
+    return Label(label), box
 
 
 class UpdateForm(ImproveModal[FormValues | None]):
@@ -145,53 +160,17 @@ class UpdateForm(ImproveModal[FormValues | None]):
                         yield Button(f"{n}%", id=f"quick-{n}", classes="quick", compact=True)
                 yield Label("")
                 yield Label(Text(percent_says(v.percent, self.state.percent)), id="percent-says")
-                yield Label("Status")
-                yield _pick(
-                    [(s, s) for s in STATUSES],
-                    v.status or Select.NULL,
-                    "status",
-                    "(follows the percent)",
-                )
-                yield Label("Progress note")
-                yield Input(v.note, id="note", compact=True, placeholder="what has happened")
+                statuses = [(s, s) for s in STATUSES]
+                yield from _pick("Status", statuses, v.status, "status", "(follows the percent)")
+                yield from _box("Progress note", v.note, "note", "what has happened")
                 yield from self._impact_fields()
-                yield Label("Evidence")
-                yield Input(
-                    v.evidence,
-                    id="evidence",
-                    compact=True,
-                    placeholder="what shows it, e.g. Audit of 40 case files",
+                yield from _box(
+                    "Evidence", v.evidence, "evidence", "what shows it, e.g. Audit of 40 case files"
                 )
-                yield Label("Evidence link")
-                yield Input(
-                    v.link,
-                    id="link",
-                    compact=True,
-                    placeholder="URL or path relative to the plan file (optional)",
-                )
+                link = "URL or path relative to the plan file (optional)"
+                yield from _box("Evidence link", v.link, "link", link)
                 if options:
-                    yield Label("Evidence for")
-                    yield _pick(
-                        options,
-                        v.evidence_measure or Select.NULL,
-                        "evidence_measure",
-                        "(which measure it is evidence for: optional)",
-                    )
-                    yield Label("Reading for")
-                    yield _pick(
-                        options,
-                        v.reading_measure or Select.NULL,
-                        "reading_measure",
-                        "(a measure, to record its latest value)",
-                    )
-                    yield Label("Reading value")
-                    yield Input(
-                        v.reading_value,
-                        id="reading_value",
-                        placeholder="e.g. 72.5",
-                        restrict=r"-?[0-9]*\.?[0-9]*",
-                        compact=True,
-                    )
+                    yield from self._measure_fields(options)
                 yield from self._milestone_fields()
                 yield from self._date_fields()
                 yield from self._colour_fields()
@@ -200,25 +179,40 @@ class UpdateForm(ImproveModal[FormValues | None]):
                 yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
+    def _measure_fields(self, options: Sequence[tuple[RenderableType, str]]) -> ComposeResult:
+        """Evidence for a measure, and a reading of one: `options`, the action's measures."""
+        v = self.values
+        yield from _pick(
+            "Evidence for",
+            options,
+            v.evidence_measure,
+            "evidence_measure",
+            "(which measure it is evidence for: optional)",
+        )
+        yield from _pick(
+            "Reading for",
+            options,
+            v.reading_measure,
+            "reading_measure",
+            "(a measure, to record its latest value)",
+        )
+        number = r"-?[0-9]*\.?[0-9]*"
+        yield from _box("Reading value", v.reading_value, "reading_value", "e.g. 72.5", number)
+
     def _impact_fields(self) -> ComposeResult:
         """Performance: is the action making a difference? (as `update --impact`)"""
         v, now = self.values, self.state.impact
-        yield Label("Impact")
-        yield _pick(
+        yield from _pick(
+            "Impact",
             [(Text(IMPACT_WORDS.get(i, i)), i) for i in IMPACTS],
-            v.impact or Select.NULL,
+            v.impact,
             "impact",
             f"(now {now}: is it making a difference?)"
             if now
             else "(is the action making a difference?)",
         )
-        yield Label("Impact note")
-        yield Input(
-            v.impact_note,
-            id="impact_note",
-            compact=True,
-            placeholder="a word on the impact (optional)",
-        )
+        note = "a word on the impact (optional)"
+        yield from _box("Impact note", v.impact_note, "impact_note", note)
 
     def _decided_by(self, label: str, shown: bool = True) -> ComposeResult:
         """Who agreed or refused a new due date: the person using the app unless they say
@@ -248,20 +242,11 @@ class UpdateForm(ImproveModal[FormValues | None]):
             else:
                 options.append((Text(clip(f"{n} done: {ms.label}{due}", 54)), f"{n}:done"))
         known = {value for _, value in options}
-        yield Label("Milestone")
-        yield _pick(
-            options,
-            v.milestone if v.milestone in known else Select.NULL,
-            "milestone",
-            "(mark a milestone done: optional)",
+        chosen = v.milestone if v.milestone in known else None
+        yield from _pick(
+            "Milestone", options, chosen, "milestone", "(mark a milestone done: optional)"
         )
-        yield Label("Done on")
-        yield Input(
-            v.milestone_on,
-            id="milestone_on",
-            compact=True,
-            placeholder="e.g. 31/03/2017 (optional)",
-        )
+        yield from _box("Done on", v.milestone_on, "milestone_on", "e.g. 31/03/2017 (optional)")
 
     def _date_fields(self) -> ComposeResult:
         v, pending = self.values, self.state.pending
@@ -271,25 +256,16 @@ class UpdateForm(ImproveModal[FormValues | None]):
             )
             yield Label("Asked for")
             yield Label(Text(clip(f"{asked}: {pending.reason}", 60)), id="asked-for")
-            yield Label("Decision")
-            yield _pick(
-                [
-                    (Text(f"agree: the due date becomes {pending.due}"), "agree"),
-                    (Text("refuse: the date stays as it is"), "refuse"),
-                ],
-                v.decision or Select.NULL,
-                "decision",
-                "(awaiting a decision)",
-            )
+            decisions: list[tuple[RenderableType, str]] = [
+                (Text(f"agree: the due date becomes {pending.due}"), "agree"),
+                (Text("refuse: the date stays as it is"), "refuse"),
+            ]
+            yield from _pick("Decision", decisions, v.decision, "decision", "(awaiting a decision)")
             yield from self._decided_by("Decided by")
-            yield Label("Reason")
-            yield Input(
-                v.reason, id="reason", compact=True, placeholder="why it is refused (optional)"
-            )
+            yield from _box("Reason", v.reason, "reason", "why it is refused (optional)")
             return
         now = f" (due {self.state.due} now)" if self.state.due else ""
-        yield Label("New due date")
-        yield Input(v.extend_to, id="extend_to", placeholder=f"e.g. 31/03/2017{now}", compact=True)
+        yield from _box("New due date", v.extend_to, "extend_to", f"e.g. 31/03/2017{now}")
         yield Label("The new date is")
         yield FormSelect(
             [
@@ -303,27 +279,17 @@ class UpdateForm(ImproveModal[FormValues | None]):
         )
         # who agreed it, when it is agreed already (a request records who asked)
         yield from self._decided_by("Agreed by", shown=v.date_kind == "agree")
-        yield Label("Reason")
-        yield Input(v.reason, id="reason", placeholder="why the date should move", compact=True)
+        yield from _box("Reason", v.reason, "reason", "why the date should move")
 
     def _colour_fields(self) -> ComposeResult:
         v = self.values
         options = [(Text(f"{c.upper()}, set by hand"), c) for c in OVERRIDE_COLOURS]
         if self.state.override:
             options.append((Text(f"clear the {self.state.override.upper()} set by hand"), "clear"))
-        yield Label("Colour by hand")
-        yield _pick(options, v.rag or Select.NULL, "rag", "(as the rules work it out)")
-        yield Label("Colour reason")
-        yield Input(
-            v.rag_reason,
-            id="rag_reason",
-            compact=True,
-            placeholder="why the worked-out colour is wrong",
-        )
-        yield Label("Colour until")
-        yield Input(
-            v.rag_until, id="rag_until", compact=True, placeholder="e.g. 31/03/2017 (optional)"
-        )
+        yield from _pick("Colour by hand", options, v.rag, "rag", "(as the rules work it out)")
+        why = "why the worked-out colour is wrong"
+        yield from _box("Colour reason", v.rag_reason, "rag_reason", why)
+        yield from _box("Colour until", v.rag_until, "rag_until", "e.g. 31/03/2017 (optional)")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "percent":  # said as it is typed, before anything is saved

@@ -36,11 +36,7 @@ class UpdateFailed(Message):
 
 
 def open_form(
-    app: ImproveApp,
-    plan_id: str,
-    ref: str,
-    values: FormValues | None = None,
-    error: ImproveError | None = None,
+    app: ImproveApp, plan_id: str, ref: str, values: FormValues | None, error: ImproveError | None
 ) -> None:
     """The update form for one action, with what the user typed and why it was not saved
     (after a failed save); what it returns is saved by the app's save worker."""
