@@ -14,6 +14,7 @@ disk's own) is still found when SQLite reads the page, and handled the same way.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -60,14 +61,14 @@ def remember(path: Path) -> None:
         tmp.write_text(now, encoding="ascii")
         os.replace(tmp, target)
     except OSError:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+        _unlink(tmp)
 
 
 def forget(path: Path) -> None:
-    try:
-        _file(path).unlink()
-    except OSError:
-        pass
+    _unlink(_file(path))
+
+
+def _unlink(path: Path) -> None:
+    """Remove a file, silently not when it cannot be (gone already, or not ours)."""
+    with contextlib.suppress(OSError):
+        path.unlink()

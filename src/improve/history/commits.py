@@ -41,17 +41,9 @@ from ..status.tally import tally
 from . import measure_state
 from .blobs import Read, parse_next, parse_whole
 from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME
-from .rows import (
-    Row,
-    action_row,
-    field_changes,
-    quiet,
-    time_changes,
-    time_field_changes,
-    tracked,
-    with_time_values,
-)
+from .rows import Row, action_row, quiet, time_changes, with_time_values
 from .sync import _ALL, _DAY_COLUMNS, _MARKS, _j, totals_of
+from .told import field_changes, time_field_changes, tracked
 
 _INSERT = (
     "insert into events (plan_id, ref, happened_on, recorded_at, who, kind, field, old, new,"

@@ -27,6 +27,14 @@ def migration(fn: Callable[[Database], None]) -> Callable[[Database], None]:
 _COLUMNS_1 = COLUMNS[: COLUMNS.index("weight") + 1]
 
 
+# A plan's totals as the first migration made them (review_plans, plan_days).
+_TOTALS_1 = (
+    "percent real, rag text, red integer, amber integer, green integer, grey integer, "
+    "blue integer, total integer, complete integer, overdue integer, stale integer, "
+    "dropped integer"
+)
+
+
 def _columns() -> str:
     return ", ".join(f"[{c}] {SQL_TYPES[c]}" for c in _COLUMNS_1)
 
@@ -121,16 +129,13 @@ def m001_initial(db: Database) -> None:
         )""")
     db.execute("create index reviews_held_on on reviews (held_on, id)")
     # Per-plan totals at each review (the trend, and `status --as-of`).
-    db.execute("""
+    db.execute(f"""
         create table review_plans (
             review_id integer not null references reviews(id),
             plan_id text not null,
             title text,
             fingerprint text,
-            percent real,
-            rag text,
-            red integer, amber integer, green integer, grey integer, blue integer,
-            total integer, complete integer, overdue integer, stale integer, dropped integer,
+            {_TOTALS_1},
             primary key (review_id, plan_id)
         ) without rowid""")
     # Every action at each review, clustered by review so one review reads as one range.
@@ -144,16 +149,13 @@ def m001_initial(db: Database) -> None:
         ) without rowid""")
     # Per-plan totals on each day history was brought up to date (for `status --as-of`
     # between reviews); a row is written only when the totals changed.
-    db.execute("""
+    db.execute(f"""
         create table plan_days (
             plan_id text not null,
             on_date text not null,
             title text,
             present integer not null,
-            percent real,
-            rag text,
-            red integer, amber integer, green integer, grey integer, blue integer,
-            total integer, complete integer, overdue integer, stale integer, dropped integer,
+            {_TOTALS_1},
             primary key (plan_id, on_date)
         ) without rowid""")
     db.execute("create index plan_days_on_date on plan_days (on_date, plan_id)")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from typing import TypedDict
 
 from ..plans.vocab import RAGS
 
@@ -85,6 +88,16 @@ class Event:
             "new": self.new,
             "commit": self.commit,
         }
+
+
+class SyncOptions(TypedDict, total=False):
+    """What a caller of `HistoryStore.sync` may say besides the statuses, the day and
+    who (sync.sync explains each)."""
+
+    only: Iterable[str] | None
+    targets: Iterable[tuple[str, str]] | None
+    unreadable: Iterable[Path | str]
+    fingerprints: Mapping[str, str] | None
 
 
 @dataclass(slots=True)

@@ -23,12 +23,17 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import stat
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import HistoryError
 from . import kept_files
+
+if TYPE_CHECKING:
+    from .store import HistoryStore
 
 FOLDER = "reported"
 MAX_BYTES = 1_000_000  # one reporting of every plan of a county is a few kilobytes
@@ -38,9 +43,7 @@ MAX_PLANS = 10_000
 
 def folder_problem(plans: Path) -> str | None:
     """Why reports cannot be kept in plans/reported (it is a file, say), or None."""
-    return kept_files.folder_problem(
-        Path(plans) / FOLDER, "each report to a committee is kept in it"
-    )
+    return kept_files.folder_problem(Path(plans) / FOLDER, KIND.kept)
 
 
 def slug(body: str) -> str:
@@ -104,20 +107,13 @@ def reserve(store, uid: str, plans: Path) -> None:
     )
 
 
-def _free_name(conn, folder: Path, uid: str) -> str:
+def _free_name(conn: sqlite3.Connection, folder: Path, uid: str) -> str:
     """MEETING-BODY-KEY.toml (KEY: the first six characters of the reporting's key, so
     that two clones reporting for one meeting make two files, and a pull merges them),
     else the first of MEETING-BODY-KEY-2.toml, … neither held in the history nor on disk
     (under the write lock, so two runs recording at once take two names)."""
     body, meeting, _ = _facts(conn, uid)
-    base = f"{meeting}-{slug(body)}-{uid[:6]}"
-    n = 1
-    while True:
-        name = f"{base}.toml" if n == 1 else f"{base}-{n}.toml"
-        held = conn.execute("select 1 from report_files where file = ?", [name]).fetchone()
-        if held is None and not os.path.lexists(folder / name):
-            return name
-        n += 1
+    return kept_files.free_name(conn, "report_files", folder, f"{meeting}-{slug(body)}-{uid[:6]}")
 
 
 Unwritten = kept_files.Unwritten
@@ -141,22 +137,16 @@ def write(store, uid: str, plans: Path) -> Path:
         if row is None:
             raise HistoryError(f"there is no report to a committee {uid}", code="unknown-report")
         name, pending = row
-        if not pending:
+        if not pending or kept_files.write_pending(
+            store,
+            KIND,
+            plans,
+            name,
+            uid,
+            lambda: render(store, uid),
+            lambda: _free_name(conn, folder, uid),
+        ):
             return folder / name
-        problem = folder_problem(plans)
-        if problem:
-            raise Unwritten(problem, code="reported-not-folder")
-        text = render(store, uid)
-        if not kept_files.place(folder / name, text, uid, _key_of, "report-unwritten"):
-            with store.transaction():  # another reporting's file took the name
-                conn.execute(
-                    "update report_files set file = ? where file = ? and pending = 1",
-                    [_free_name(conn, folder, uid), name],
-                )
-            continue
-        with store.transaction():
-            conn.execute("update report_files set pending = 0 where file = ?", [name])
-        return folder / name
 
 
 def forget(store, uid: str) -> None:
@@ -172,29 +162,32 @@ def forget(store, uid: str) -> None:
 
 def _key_of(path: Path) -> str | None:
     """The key written in a report file, or None (none, or not readable)."""
-    try:
-        uid = _load(path)["reported"]["uid"]
-    except Exception:  # anything else is not this reporting's file
-        return None
-    return uid if isinstance(uid, str) and uid else None
+    return kept_files.key_in(lambda: _load(path), "reported")
 
 
-def settle(store, plans: Path) -> list[str]:
+KIND = kept_files.Kind(
+    folder=FOLDER,
+    table="report_files",
+    kept="each report to a committee is kept in it",
+    not_folder="reported-not-folder",
+    unwritten="report-unwritten",
+    key_of=_key_of,
+)
+
+
+def settle(store: HistoryStore, plans: Path) -> list[str]:
     """Write the file of every reporting recorded but not yet written (the run that
     recorded it was killed before it could); what could not be, as lines to say."""
-    problems = []
-    pending = store.db.conn.execute(
-        "select uid, file from report_files where pending = 1 order by rowid"
-    ).fetchall()
-    for uid, name in pending:
-        try:
-            write(store, uid, plans)
-        except HistoryError as exc:
-            problems.append(
-                f"a report to a committee is recorded, but its file {FOLDER}/{name} is not "
-                f"written yet ({exc.message}); the next run writes it"
-            )
-    return problems
+    return kept_files.settle(
+        store.db.conn.execute(
+            "select uid, file from report_files where pending = 1 order by rowid"
+        ).fetchall(),
+        lambda uid: write(store, uid, plans),
+        lambda _uid, name, why: (
+            f"a report to a committee is recorded, but its file {FOLDER}/{name} is not "
+            f"written yet ({why}); the next run writes it"
+        ),
+    )
 
 
 def on_disk(plans: Path) -> list[str]:
@@ -206,34 +199,22 @@ def on_disk(plans: Path) -> list[str]:
         return []
 
 
-def index(store, plans: Path) -> list[str]:
+def index(store: HistoryStore, plans: Path) -> list[str]:
     """Read into the history every report file it does not hold yet (by name, or by the
     key written in it); what could not be read, as FILE: message lines."""
     from ..inert import one_line
-    from ..plans.files import STALE_TEMP, leftover_temps, remove_leftovers
+
+    def not_read(path: Path, exc: Exception) -> str:
+        why = str(exc) if isinstance(exc, _Bad) else f"{type(exc).__name__}: {exc}"
+        return one_line(
+            f"{path}: not read as a report to a committee ({why}); "
+            "fix it from the copy in git, or remove it"
+        )
 
     problems = settle(store, plans)
-    folder = Path(plans) / FOLDER
-    if not folder.is_dir():
-        return problems
-    remove_leftovers(leftover_temps(folder, older_than=STALE_TEMP))  # a killed write's
-    conn = store.db.conn
-    known = {r[0] for r in conn.execute("select file from report_files")}
-    for name in on_disk(plans):
-        if name in known:
-            continue
-        path = folder / name
-        try:
-            _read_in(store, path)
-        except Exception as exc:  # a file from many hands: its own problem, never a crash
-            why = str(exc) if isinstance(exc, _Bad) else f"{type(exc).__name__}: {exc}"
-            problems.append(
-                one_line(
-                    f"{path}: not read as a report to a committee ({why}); "
-                    "fix it from the copy in git, or remove it"
-                )
-            )
-    return problems
+    return problems + kept_files.index(
+        store, KIND, plans, lambda _folder: on_disk(plans), lambda p: _read_in(store, p), not_read
+    )
 
 
 class _Bad(ValueError):

@@ -19,18 +19,21 @@ in a second time (nor is a file holding a review's key under another name).
 from __future__ import annotations
 
 import json
-import os
 import re
+import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import HistoryError
 from . import kept_files
-from .rows import COLUMNS, KEY
+
+if TYPE_CHECKING:
+    from .store import HistoryStore
+from .rows import COLUMNS, KEY, PLAN_TOTALS
 
 FOLDER = "reviews"
-PLAN_COLUMNS = ("plan_id", "title", "fingerprint", "percent", "rag", "red", "amber", "green",
-                "grey", "blue", "total", "complete", "overdue", "stale", "dropped")  # fmt: skip
+PLAN_COLUMNS = ("plan_id", "title", "fingerprint", *PLAN_TOTALS)
 STATE_COLUMNS = KEY + COLUMNS
 
 
@@ -108,7 +111,7 @@ def render(store, review_id: int) -> tuple[str, str]:
 
 def folder_problem(plans: Path) -> str | None:
     """Why the reviews cannot be kept in plans/reviews (it is a file, say), or None."""
-    return kept_files.folder_problem(Path(plans) / FOLDER, "each review is kept in it as DATE.toml")
+    return kept_files.folder_problem(Path(plans) / FOLDER, KIND.kept)
 
 
 def reserve(store, review_id: int, plans: Path) -> None:
@@ -123,17 +126,11 @@ def reserve(store, review_id: int, plans: Path) -> None:
     )
 
 
-def _free_name(conn, folder: Path, review_id: int) -> str:
+def _free_name(conn: sqlite3.Connection, folder: Path, review_id: int) -> str:
     """The first of DATE.toml, DATE-2.toml, … neither held by a review nor on disk (under
     the write lock, so two runs recording at once take two names)."""
     (held_on,) = conn.execute("select held_on from reviews where id = ?", [review_id]).fetchone()
-    n = 1
-    while True:
-        name = f"{held_on}.toml" if n == 1 else f"{held_on}-{n}.toml"
-        held = conn.execute("select 1 from reviews where file = ?", [name]).fetchone()
-        if held is None and not os.path.lexists(folder / name):
-            return name
-        n += 1
+    return kept_files.free_name(conn, "reviews", folder, held_on)
 
 
 Unwritten = kept_files.Unwritten
@@ -164,20 +161,16 @@ def write(store, review_id: int, plans: Path) -> Path:
                 ).fetchone():
                     reserve(store, review_id, plans)
             continue
-        problem = folder_problem(plans)
-        if problem:
-            raise Unwritten(problem, code="reviews-not-folder")
-        text = render(store, review_id)[1]
-        if not kept_files.place(folder / name, text, uid, _key_of, "review-unwritten"):
-            with store.transaction():  # another review's file took the name
-                conn.execute(
-                    "update reviews set file = ? where id = ? and pending = 1",
-                    [_free_name(conn, folder, review_id), review_id],
-                )
-            continue
-        with store.transaction():
-            conn.execute("update reviews set pending = 0 where id = ?", [review_id])
-        return folder / name
+        if kept_files.write_pending(
+            store,
+            KIND,
+            plans,
+            name,
+            uid,
+            lambda: render(store, review_id)[1],
+            lambda: _free_name(conn, folder, review_id),
+        ):
+            return folder / name
 
 
 def forget(store, review_id: int) -> None:
@@ -196,54 +189,49 @@ def _key_of(path: Path) -> str | None:
     """The review key written in a review file, or None (none, or not readable)."""
     import tomllib
 
-    try:
-        uid = tomllib.loads(path.read_text(encoding="utf-8"))["review"]["uid"]
-    except Exception:  # anything else is not this review's file
-        return None
-    return uid if isinstance(uid, str) and uid else None
+    return kept_files.key_in(lambda: tomllib.loads(path.read_text(encoding="utf-8")), "review")
 
 
-def settle(store, plans: Path) -> list[str]:
+KIND = kept_files.Kind(
+    folder=FOLDER,
+    table="reviews",
+    kept="each review is kept in it as DATE.toml",
+    not_folder="reviews-not-folder",
+    unwritten="review-unwritten",
+    key_of=_key_of,
+)
+
+
+def settle(store: HistoryStore, plans: Path) -> list[str]:
     """Write the file of every review recorded but not yet written (the run that recorded
     it killed before it could); what could not be, as lines to say."""
-    problems = []
-    pending = store.db.conn.execute(
-        "select id, file from reviews where pending = 1 order by id"
-    ).fetchall()
-    for review_id, name in pending:
-        try:
-            write(store, review_id, plans)
-        except HistoryError as exc:
-            problems.append(
-                f"review {review_id} is recorded, but its file {FOLDER}/{name} is not written "
-                f"yet ({exc.message}); the next review command writes it"
-            )
-    return problems
+    return kept_files.settle(
+        store.db.conn.execute(
+            "select id, file from reviews where pending = 1 order by id"
+        ).fetchall(),
+        lambda review_id: write(store, review_id, plans),
+        lambda review_id, name, why: (
+            f"review {review_id} is recorded, but its file {FOLDER}/{name} is not written "
+            f"yet ({why}); the next review command writes it"
+        ),
+    )
 
 
-def index(store, plans: Path) -> list[str]:
+def index(store: HistoryStore, plans: Path) -> list[str]:
     """Read into the history every review file it does not hold yet (by name, or by the
     review's key written in it); what could not be read, as FILE: message lines."""
-    from ..plans.files import STALE_TEMP, leftover_temps, remove_leftovers
-
     problems = settle(store, plans)
-    folder = Path(plans) / FOLDER
-    if not folder.is_dir():
-        return problems
-    remove_leftovers(leftover_temps(folder, older_than=STALE_TEMP))  # a killed write's
-    conn = store.db.conn
-    known = {r[0] for r in conn.execute("select file from reviews where file is not null")}
-    for path in sorted(folder.glob("*.toml"), key=_order):
-        if path.name in known:
-            continue
-        try:
-            _read_in(store, path)
-        except Exception as exc:  # a file from many hands: its own problem, never a crash
-            problems.append(
-                f"{path}: not read as a review ({type(exc).__name__}: {exc}); "
-                "fix it from the copy in git, or remove it"
-            )
-    return problems
+    return problems + kept_files.index(
+        store,
+        KIND,
+        plans,
+        lambda folder: [p.name for p in sorted(folder.glob("*.toml"), key=_order)],
+        lambda path: _read_in(store, path),
+        lambda path, exc: (
+            f"{path}: not read as a review ({type(exc).__name__}: {exc}); "
+            "fix it from the copy in git, or remove it"
+        ),
+    )
 
 
 def _order(path: Path) -> tuple:

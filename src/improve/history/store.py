@@ -12,18 +12,18 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar, Unpack
 
 from ..errors import HistoryError
 from .db import Database
 from .migrations import migrate
 from .paths import default_path
 from .reading import Reading
-from .records import SyncResult
+from .records import SyncOptions, SyncResult
 
 if TYPE_CHECKING:  # "what changed" from today's memo reads the history without the rules
     from ..status import rules
@@ -361,27 +361,14 @@ class HistoryStore(Reading):
         statuses: Iterable[rules.PlanStatus],
         today: date,
         by: str | None = None,
-        *,
-        only: Iterable[str] | None = None,
-        targets: Iterable[tuple[str, str]] | None = None,
-        unreadable: Iterable[Path | str] = (),
-        fingerprints: Mapping[str, str] | None = None,
+        **options: Unpack[SyncOptions],
     ) -> SyncResult:
         """Bring the history up to `today`: compare every action with its last recorded
-        state and record an event for each change (see `sync.sync` for the rules)."""
+        state and record an event for each change (see `sync.sync` for the rules and the
+        options: only, targets, unreadable, fingerprints)."""
         from .sync import sync
 
-        return self._run(
-            sync,
-            self,
-            list(statuses),
-            today,
-            by,
-            only=only,
-            targets=targets,
-            unreadable=unreadable,
-            fingerprints=fingerprints,
-        )
+        return self._run(sync, self, list(statuses), today, by, **options)
 
     def sync_portfolio(
         self,

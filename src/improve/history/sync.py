@@ -26,18 +26,8 @@ from ..plans.loader import fingerprint
 from ..status import rules
 from . import measure_state
 from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME, Event, SyncResult
-from .rows import (
-    COLUMNS,
-    KEY,
-    _json,
-    field_changes,
-    plan_rows,
-    quiet,
-    time_changes,
-    time_field_changes,
-    tracked,
-    with_time_values,
-)
+from .rows import COLUMNS, KEY, PLAN_TOTALS, _json, plan_rows, quiet, time_changes, with_time_values
+from .told import field_changes, time_field_changes, tracked
 
 _ALL = ", ".join(f"[{c}]" for c in KEY + COLUMNS)
 _MARKS = ", ".join("?" for _ in KEY + COLUMNS)
@@ -45,18 +35,8 @@ _EVENT_INSERT = (
     "insert into events (plan_id, ref, happened_on, recorded_at, who, kind, field, old, new)"
     " values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_DAY_COLUMNS = (
-    "title",
-    "present",
-    "percent",
-    "rag",
-    *m.RAGS,
-    "total",
-    "complete",
-    "overdue",
-    "stale",
-    "dropped",
-)
+_DAY_COLUMNS = ("title", "present", *PLAN_TOTALS)
+assert PLAN_TOTALS[2:7] == m.RAGS
 
 
 def _j(value) -> str | None:
@@ -321,20 +301,7 @@ def record_review(
             f"insert into snapshots (review_id, {_ALL}) values (?, {_MARKS})",
             ((rid, *row) for rows in cache.values() for row in rows),
         )
-        cols = (
-            "review_id",
-            "plan_id",
-            "title",
-            "fingerprint",
-            "percent",
-            "rag",
-            *m.RAGS,
-            "total",
-            "complete",
-            "overdue",
-            "stale",
-            "dropped",
-        )
+        cols = ("review_id", "plan_id", "title", "fingerprint", *PLAN_TOTALS)
         fps = dict(conn.execute("select plan_id, fingerprint from plans").fetchall())
         summary = []
         latest = _latest_days(conn, today)
