@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..inert import json_inert
+from ..api import json_inert
 from .errors import Failed, echo
 
 if TYPE_CHECKING:
@@ -48,8 +48,7 @@ def load(s, cache=None):
 def today(s, *, json: bool = False):
     """The folder as the rules saw it earlier today (improve.speed.dayview), or None, with the
     cache read for it, for `load` to use."""
-    from ..history.paths import resolve_path
-    from ..speed.dayview import open_day
+    from ..api import open_day, resolve_path
 
     folder_there(s)
     return open_day(s.plans, resolve_path(s.plans, s.db), s.today, json=json)
@@ -89,7 +88,7 @@ def emit_json(obj, stream: str | None = None) -> None:
 def report_failed(console, portfolio) -> None:
     from rich.text import Text
 
-    from ..plans.loader import display_name
+    from ..api import display_name
 
     for f in portfolio.failed:
         said = f.errors or f.problems  # a link that is not followed has a warning only

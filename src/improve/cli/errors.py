@@ -14,8 +14,7 @@ from typing import IO, Any
 
 import click
 
-from ..errors import ImproveError
-from ..inert import visible
+from ..api import ImproveError, visible
 
 # the option each field of a change is given with
 OPTION = {

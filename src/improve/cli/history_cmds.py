@@ -15,17 +15,13 @@ from .errors import Failed, echo
 from .options import Settings, commit_options, global_options, settings
 
 if TYPE_CHECKING:
-    from ..history.store import HistoryStore
-    from ..plans.loader import Portfolio
-    from ..speed.cache import PlanCache
-    from ..status.rules import PlanStatus
+    from ..api import HistoryStore, PlanCache, PlanStatus, Portfolio
 
 
 def _store(s: Settings) -> HistoryStore:
     """The history store alone (as Workspace.require_store opens it), closed when the
     command ends: for a run answered from today's memo, which needs no workspace."""
-    from ..history.paths import resolve_path
-    from ..history.store import HistoryStore
+    from ..api import HistoryStore, resolve_path
 
     store = HistoryStore(s.plans, path=resolve_path(s.plans, s.db))
     for said in (store.warning, store.notice):
@@ -47,7 +43,7 @@ def loaded_and_synced(
     s: Settings, cache: PlanCache | None = None
 ) -> tuple[HistoryStore, Portfolio, list[PlanStatus]]:
     from .. import api
-    from ..speed.dayview import held_cache, remember
+    from ..api import held_cache, remember
 
     # first: a mistyped --plans must not get a history of its own
     ws, portfolio = load(s, cache or held_cache(s.plans, s.db))  # written once: remember
@@ -82,9 +78,7 @@ def record(
     The review is also written to the plans folder as reviews/DATE.toml: committed,
     it is shared with every clone."""
 
-    from ..plans.loader import display_name
-    from ..team.gitops import share_review
-    from ..team.identity import who_am_i
+    from ..api import display_name, share_review, who_am_i
 
     s = settings()
     store, _, statuses = loaded_and_synced(s)

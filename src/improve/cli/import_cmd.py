@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..plans.vocab import KINDS
+from ..api import KINDS
 from .errors import echo
 from .options import global_options, settings
 
 if TYPE_CHECKING:
-    from ..importing import Imported
+    from ..api import Imported
 
 
 def register(cli: click.Group) -> None:
@@ -54,8 +54,7 @@ def import_(
     which keys, how many themes, recommendations and actions it read, every row it could
     not read, and every action whose RAG in the source is not the rules' RAG as at today.
     """
-    from ..importing import import_plan, write_imported
-    from ..plans.loader import display_name
+    from ..api import display_name, import_plan, write_imported
 
     s = settings()
     imported = import_plan(

@@ -12,7 +12,7 @@ from .errors import Failed, echo
 from .options import global_options, settings
 
 if TYPE_CHECKING:
-    from ..kpi.apply import KpiImport
+    from ..api import KpiImport
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -87,9 +87,7 @@ def import_(
     change are written, as `improve update` writes, and recorded in the history;
     importing the same file twice changes nothing the second time.
     """
-    from ..errors import SourceError
-    from ..kpi.apply import kpi_import
-    from ..team.identity import who_am_i
+    from ..api import SourceError, kpi_import, who_am_i
     from .common import workspace
 
     plan_id, measure = _target(target)
@@ -113,7 +111,7 @@ def import_(
 def _say(result: KpiImport, source: Path, column: str, name: str, dry_run: bool) -> None:
     """The summary: what was read, what changed (old → new for a replaced figure), what
     was left out, and where it was written."""
-    from ..plans.loader import display_name
+    from ..api import display_name
 
     fig, nb = result.figures, result.neighbours
     region = fig.region.name if fig.region is not None else "no region"

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..inert import visible
-from ..plans.vocab import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, STATUSES, is_plan_id
+from ..api import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, STATUSES, is_plan_id, visible
 from .common import (
     LazyCommands,
     RawJSON,
@@ -52,7 +51,7 @@ def cli(ctx: click.Context) -> None:
 
 
 def _status_as_of(s, as_of: str, as_json: bool) -> None:
-    from ..plans.dates import parse_date
+    from ..api import parse_date
     from ..present.briefing import as_of_table
     from ..present.tables import make_console
 
@@ -88,13 +87,13 @@ def status(as_json: bool, as_of: str | None) -> None:
     pipe = as_json and not sys.stdout.isatty()  # JSON at a terminal is indented: made anew
     view, cache = today(s, json=pipe) if pipe or not as_json else (None, None)
     if cache is None:  # JSON at a terminal: written once all the same, by remember
-        from ..speed.dayview import held_cache
+        from ..api import held_cache
 
         cache = held_cache(s.plans, s.db)
     if view is not None and _status_from_memo(s, view, as_json):
         return
     from .. import api
-    from ..speed.dayview import remember
+    from ..api import remember
 
     ws, portfolio = load(s, cache)
     statuses = api.portfolio_status(portfolio, s.today)
@@ -102,7 +101,7 @@ def status(as_json: bool, as_of: str | None) -> None:
     reported = ws.reported(statuses)
     parts: dict[str, tuple[str, tuple[str, ...]]] = {}  # memo.PlanParts
     if as_json:
-        from ..status.serialize import plan_json_parts, status_json
+        from ..api import plan_json_parts, status_json
 
         doc = status_json(portfolio, statuses, s.today, lazy=True)
         if pipe:  # each plan's text made once: written, and kept for the next run today
@@ -116,7 +115,7 @@ def status(as_json: bool, as_of: str | None) -> None:
             doc["plans"] = (_with_reported(plan, reported) for plan in doc["plans"])
         emit_json(doc, stream="plans")
     else:
-        from ..status.rules import portfolio_rollup
+        from ..api import portfolio_rollup
         from .plain import print_status
 
         if statuses:
@@ -146,8 +145,7 @@ def _with_reported(plan: dict, reported) -> dict:
 
 
 def _plan_text(parts, file, seen) -> RawJSON:
-    from ..plans.loader import display_name
-    from ..status.serialize import assemble_plan
+    from ..api import assemble_plan, display_name
 
     return RawJSON(assemble_plan(parts, display_name(file), _reported_json(seen)))
 
@@ -155,8 +153,8 @@ def _plan_text(parts, file, seen) -> RawJSON:
 def _status_from_memo(s, view, as_json: bool) -> bool:
     """`status` from today's memos (improve.speed.dayview): False when the history cannot say
     what was reported without its store (then the full run says it)."""
-    from ..history.paths import resolve_path
-    from ..speed.dayview import reported as reported_in
+    from ..api import reported as reported_in
+    from ..api import resolve_path
 
     reported = reported_in(view, resolve_path(s.plans, s.db))
     if reported is None:
@@ -287,9 +285,7 @@ def update(
     A lead asks for a new due date with --request-extension DATE --reason TEXT; the date
     in force moves only when the meeting agrees it (--agree-extension).
     """
-    from ..api import Change, ImproveError, Target
-    from ..plans.loader import display_name
-    from ..team.identity import who_am_i
+    from ..api import Change, ImproveError, Target, display_name, who_am_i
     from .plain import Styler
 
     s = settings()
@@ -348,9 +344,7 @@ def update(
 @click.option("--organisation", default="Your council", show_default=True)
 def new(plan_id, title, kind, organisation) -> None:
     """Write a commented template plan to PLANS/ID.toml."""
-    from ..plans import template
-    from ..plans.files import atomic_write
-    from ..plans.loader import display_name
+    from ..api import atomic_write, display_name, render_template
 
     s = settings()
     if not is_plan_id(plan_id):
@@ -359,7 +353,7 @@ def new(plan_id, title, kind, organisation) -> None:
     path = s.plans / f"{plan_id}.toml"
     if path.exists():
         raise Failed(f"{path} already exists; choose another id (nothing was written)")
-    text = template.render(
+    text = render_template(
         plan_id,
         title or plan_id.replace("-", " ").capitalize(),
         kind,
@@ -405,7 +399,7 @@ def _high_contrast(flag: bool) -> bool:
 )
 def app(high_contrast: bool) -> None:
     """Open the app on the plans folder: every plan at a glance, drill down, update."""
-    from ..team.identity import who_am_i
+    from ..api import who_am_i
 
     s = settings()
     if not s.plans.is_dir():
@@ -432,9 +426,7 @@ def demo(target: Path | None, high_contrast: bool) -> None:
     copy; the copy is kept afterwards so you can see what changed.
     """
     from .. import api
-    from ..api import HistoryError
-    from ..history.paths import DB_DIR, DB_NAME
-    from ..team.identity import who_am_i
+    from ..api import DB_DIR, DB_NAME, HistoryError, who_am_i
 
     s = settings()
     if not s.plans.is_dir():

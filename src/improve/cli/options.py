@@ -27,7 +27,7 @@ def _store(ctx: click.Context, param: click.Parameter, value: _T) -> _T:
 def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
-    from ..plans.dates import parse_date
+    from ..api import parse_date
 
     try:
         return _store(ctx, param, parse_date(value))
@@ -47,7 +47,7 @@ class DateType(click.ParamType[date, str | date]):
     ) -> date:
         if isinstance(value, date):
             return value
-        from ..plans.dates import parse_date
+        from ..api import parse_date
 
         try:
             return parse_date(value)
@@ -70,8 +70,7 @@ class PercentType(click.ParamType[int, str | int]):
     ) -> int:
         if isinstance(value, int):
             return value
-        from ..edits.change import parse_percent
-        from ..errors import EditError
+        from ..api import EditError, parse_percent
 
         try:
             return parse_percent(value)
@@ -135,7 +134,7 @@ def settings(ctx: click.Context | None = None) -> Settings:
     if today is None:
         env = os.environ.get("IMPROVE_TODAY")
         if env:
-            from ..plans.dates import parse_date
+            from ..api import parse_date
 
             try:
                 today = parse_date(env)

@@ -19,11 +19,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import IO, TYPE_CHECKING
 
-from ..inert import VISIBLE
-from ..plans.vocab import RAGS
+from ..api import RAGS, VISIBLE
 
 if TYPE_CHECKING:
-    from ..status.tally import Rollup
+    from ..api import Rollup
 
 _STRIP = {c: None for c in (7, 8, 11, 12, 13)}  # what Rich takes out of every Text
 COLUMNS = (("Plan", "left"), ("Done", "right"), ("RAG", "left"), ("Complete", "right"),

@@ -25,8 +25,7 @@ def programme(body: str | None, as_json: bool) -> None:
     Bodies come from the reports recorded by `improve report --for BODY --meeting DATE`
     (on any clone, once its file in reported/ is committed and pulled) and from each
     plan's reported_to."""
-    from ..errors import HistoryError
-    from ..report.programme import find_body, work_programme
+    from ..api import HistoryError, find_body, work_programme
 
     s = settings()
     ws, portfolio = load(s)

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..inert import one_line
-from ..plans.vocab import RAGS
+from ..api import RAGS, one_line
 from .common import emit_json, load, report_failed, today
 from .errors import Failed
 from .options import global_options, settings
@@ -32,11 +31,15 @@ def check(paths: tuple[Path, ...]) -> None:
     Prints FILE:LINE:COL: error|warning: MESSAGE for every problem; exits 1 when
     any file has an error.
     """
-    from ..history.originals import due_rewrite_warnings
-    from ..history.paths import resolve_path
-    from ..plans.folder import duplicate_id_problem, plan_files
-    from ..plans.loader import load_file
-    from ..team.people import FILE_NAME, load_people
+    from ..api import (
+        FILE_NAME,
+        due_rewrite_warnings,
+        duplicate_id_problem,
+        load_file,
+        load_people,
+        plan_files,
+        resolve_path,
+    )
 
     s = settings()
 
@@ -146,7 +149,7 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
         if count:
             click.echo(str(flt.count_in(view)))  # every file as it was earlier today
         else:
-            from ..status.memo import action_text
+            from ..api import action_text
 
             items = (action_text(p.plan_id, t) for p, t in flt.json_in(view))
             _emit(s, view.actions(), items)
@@ -163,7 +166,7 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
     ws.sync(portfolio, s.today, statuses)
     total = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
     if memo and ws.cache is not None:
-        from ..speed.dayview import remember
+        from ..api import remember
 
         parts = _json_listing(s, flt, statuses, total) if pipe else None
         remember(ws.cache, portfolio, statuses, s.today, parts)  # the next run today: at once
@@ -174,7 +177,7 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
         click.echo(str(len(rows)))
         return
     if as_json:
-        from ..status.serialize import action_json
+        from ..api import action_json
 
         emit_json(
             {
@@ -207,7 +210,7 @@ def _emit(s, total: int, items: Iterable[str]) -> None:
     (never the whole list held, nor a write and a flush for each action)."""
     import json
 
-    from ..inert import json_inert
+    from ..api import json_inert
 
     head = {"today": s.today.isoformat(), "total": total}
     click.echo(json_inert(json.dumps(head, ensure_ascii=False))[:-1] + ', "actions": [', nl=False)
@@ -228,8 +231,7 @@ def _json_listing(s, flt, statuses, total: int):
     """`actions --json` in a pipe on a full run: each plan's JSON made in pieces once
     (serialize.plan_json_parts), its matching actions written from them, and the pieces
     kept in today's memo, so that the next run today answers from it."""
-    from ..status.memo import action_text, actions_of
-    from ..status.serialize import plan_json_parts
+    from ..api import action_text, actions_of, plan_json_parts
 
     parts = {ps.plan.id: plan_json_parts(ps) for ps in statuses}
 
@@ -248,12 +250,11 @@ def _json_listing(s, flt, statuses, total: int):
 def _filter(s, lead, mine, rags, overdue, stale, pending, plan_id, due_within):
     """The filter the options ask for; --mine is the user (and, by plans/people.toml,
     every lead title they hold)."""
-    from ..status.filters import ActionFilter
+    from ..api import ActionFilter
 
     titles: tuple[str, ...] = ()
     if mine:
-        from ..team.identity import who_am_i
-        from ..team.people import load_people
+        from ..api import load_people, who_am_i
 
         lead = who_am_i()
         if not lead:

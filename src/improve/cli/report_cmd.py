@@ -14,7 +14,7 @@ from .errors import echo
 from .options import DATE, Settings, commit_options, global_options, settings
 
 if TYPE_CHECKING:
-    from ..report import Report
+    from ..api import Report
 
 FORMAT_CHOICES = ("html", "pdf", "docx", "xlsx", "md", "csv")
 
@@ -68,7 +68,7 @@ def report(
     """
     import gc
 
-    from ..report import default_name, make_report, write_report
+    from ..api import default_name, make_report, write_report
 
     gc.enable()  # a PDF's layout is full of cycles: collect them (see cli.main.main)
 
@@ -77,12 +77,12 @@ def report(
     if template is not None and fmt != "docx":
         raise click.UsageError("--template FILE.docx goes with --format docx")
     if template is not None:
-        from ..report.docx_parts import template_bytes
+        from ..api import template_bytes
 
         template_bytes(template)  # a template that cannot be used is refused before the work
     s = settings()
     if body is not None:
-        from ..history.report_files import folder_problem
+        from ..api import folder_problem
         from .errors import Failed
 
         if problem := folder_problem(s.plans):  # said before any report is made
@@ -90,8 +90,7 @@ def report(
     ws, portfolio = load(s)
     statuses = ws.statuses(portfolio, s.today)
     ws.sync(portfolio, s.today, statuses)
-    from ..plans.loader import display_name
-    from ..team.identity import who_am_i
+    from ..api import display_name, who_am_i
 
     author = by or who_am_i()
     result = make_report(
@@ -136,15 +135,15 @@ def _commit(path: Path, body: str, meeting: date, author: str | None, s: Setting
     """The record's file committed to git, it alone, when the commit policy says
     (--commit/--no-commit, else IMPROVE_COMMIT, else the folder's improve.toml), as by
     `author`, with the repository's tracked hooks: as `review record` does."""
-    from ..plans.loader import display_name
-    from ..team.gitops import (
+    from ..api import (
         before_change,
         commit_file,
         commit_wanted,
         detached_warning,
+        display_name,
+        load_people,
         tracked_hooks,
     )
-    from ..team.people import load_people
 
     wanted, why = commit_wanted(s.plans, commit)
     if not wanted:
@@ -190,8 +189,7 @@ def _to_stream(
     hold (ESC, the C1 controls) and every invisible one (U+202E …) shown as a picture, so a
     plan's text cannot retitle the terminal, write the clipboard or clear the screen.
     A file or a pipe gets the exact text."""
-    from ..inert import visible
-    from ..report import render
+    from ..api import render, visible
     from .errors import Failed
 
     at_terminal = out.isatty()

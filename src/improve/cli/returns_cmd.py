@@ -42,10 +42,7 @@ def make(leads: tuple[str, ...], plan_ids: tuple[str, ...], out_dir: Path, by: s
     spreadsheet itself checks each as it is typed: New % 0–100, Impact, the milestone and
     the measure from the row's own lists, Reading a number, Extension to a later date.
     """
-    from ..plans.loader import display_name
-    from ..returns import make_returns
-    from ..team.identity import who_am_i
-    from ..team.people import load_people
+    from ..api import display_name, load_people, make_returns, who_am_i
 
     s = settings()
     _, portfolio = load(s)
@@ -92,7 +89,7 @@ def apply(files: tuple[Path, ...], by: str | None, dry_run: bool) -> None:
     made for is signed (PLANS/.improve/returns.key), and a formula or a spreadsheet error
     in an answer cell is refused.
     """
-    from ..returns import apply_return, read_return
+    from ..api import apply_return, read_return
 
     s = settings()
     ws, portfolio = load(s)

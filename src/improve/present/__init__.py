@@ -15,7 +15,7 @@ from typing import Any
 
 from rich import control as _control
 
-from ..inert import VISIBLE
+from ..api import VISIBLE
 
 
 def _harden(table: dict[int, Any]) -> None:

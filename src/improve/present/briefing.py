@@ -14,7 +14,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from ..plans.vocab import ref_key
+from ..api import ref_key
 from .events import event_text, measure_words, move_text, quote
 from .text import RAG_STYLE, counts_text, pct, rag_text
 

@@ -41,7 +41,7 @@ def move_text(old: str | None, new: str | None, direction: str, styles: dict = R
 
 
 def _direction(old, new) -> str:
-    from ..history import direction
+    from ..api import direction
 
     try:
         return direction(old, new)

@@ -14,7 +14,7 @@ from rich.text import Text
 from .tables import long_date
 
 if TYPE_CHECKING:
-    from ..report.programme import Body
+    from ..api import Body
 
 
 def short_date(d: date | None) -> str:

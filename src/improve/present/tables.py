@@ -25,7 +25,7 @@ def long_date(d: date) -> str:
 
 def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 80) -> Group:
     """One table per plan, under a line that says how many actions match."""
-    from ..status.rules import pending_extension
+    from ..api import pending_extension
 
     parts: list[RenderableType] = [
         Text(f"{len(rows)} of {total} actions, as at {long_date(today)}", style="bold")

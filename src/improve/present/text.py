@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from ..plans.vocab import RAGS
+from ..api import RAGS
 
 if TYPE_CHECKING:
-    from ..plans.model import Extension
+    from ..api import Extension
 
 # a style for each RAG word, and for no colour (None)
 RagStyles = Mapping[str | None, str]
