@@ -222,7 +222,7 @@ def plan_measure_change(data: dict[str, Any], change: MeasureChange) -> PlannedM
 def measure_splice(text: str, pos: Positions, planned: PlannedMeasure, nl: str) -> str:
     """The text with the planned readings and comparators in: items replaced in place,
     new ones after the last of their list (or a new list after the measure's keys)."""
-    from .textedit import inline
+    from .textedit import append_edits, inline
 
     mpath = planned.mpath
     mspan = pos.spans.get(mpath)
@@ -249,7 +249,7 @@ def measure_splice(text: str, pos: Positions, planned: PlannedMeasure, nl: str) 
         edits.append((span.value_start, span.value_end, inline(item)))
     for key, items in planned.appended.items():
         if key not in unfolded:
-            edits.extend(_append_edits(pos, mpath, key, items, nl))
+            edits.extend(append_edits(pos, mpath, key, items, nl))
     # from the end backwards; at one offset the later edit first, so readings come
     # before comparators
     for n in sorted(range(len(edits)), key=lambda n: (edits[n][0], n), reverse=True):
@@ -284,52 +284,6 @@ def _unfold(
     inner = rspan.indent + "  "
     body = "".join(f"{nl}{inner}{p}," for p in parts)
     return (rspan.value_start, rspan.close + 1, f"[{body}{nl}{rspan.indent}]")
-
-
-def _append_edits(pos: Positions, mpath: Place, key: str, items: list[Item], nl: str) -> list[Edit]:
-    """One edit (two when a comma is wanted) appending `items` to the list `key` of the
-    measure, in the style the list is written in; a new list after the measure's keys."""
-    mspan = pos.spans[mpath]
-    rspan = pos.spans.get((*mpath, key))
-    from .textedit import inline
-
-    rendered = [inline(item) for item in items]
-    if rspan is None:
-        indent = next(
-            (
-                pos.spans[p].indent
-                for p in pos.spans
-                if len(p) == len(mpath) + 1 and p[: len(mpath)] == mpath
-            ),
-            mspan.indent,
-        )
-        if len(rendered) == 1 and key == "readings":  # as `improve update` writes one
-            return [(mspan.own_end, mspan.own_end, f"{nl}{indent}{key} = [ {rendered[0]} ]")]
-        body = "".join(f"{nl}{indent}  {r}," for r in rendered)
-        return [(mspan.own_end, mspan.own_end, f"{nl}{indent}{key} = [{body}{nl}{indent}]")]
-    if rspan.close < 0:
-        raise EditError(f"the measure's {key} are not a list; write {key} = [ … ]",
-                        code="cannot-edit")  # fmt: skip
-    if not rspan.children:
-        return [(rspan.value_start + 1, rspan.close, f" {', '.join(rendered)} ")]
-    last = pos.spans[rspan.children[-1]]
-    if not rspan.multiline:
-        return [(last.value_end, last.value_end, "".join(f", {r}" for r in rendered))]
-    between = pos.text[last.value_end : rspan.close]
-    comma = between.find(",")
-    has_comma = comma >= 0 and "#" not in between[:comma]
-    after = last.value_end + comma + 1 if has_comma else last.value_end
-    eol = pos.text.find("\n", after, rspan.close)
-    if eol < 0:  # the closing bracket is on the same line
-        joined = ", ".join(rendered)
-        return [(after, after, f"{'' if has_comma else ','} {joined}{',' if has_comma else ''}")]
-    if pos.text[eol - 1] == "\r":
-        eol -= 1
-    edits: list[Edit] = [] if has_comma else [(last.value_end, last.value_end, ",")]
-    tail = "," if has_comma else ""
-    lines = f",{nl}".join(f"{last.indent}{r}" for r in rendered)
-    edits.append((eol, eol, f"{nl}{lines}{tail}"))
-    return edits
 
 
 @dataclass

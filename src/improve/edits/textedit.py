@@ -6,7 +6,7 @@ comments, order, indentation and blank lines stay as the user wrote them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..errors import EditError
 from ..plans.positions import Positions
@@ -145,8 +145,18 @@ def reading_edits(
             "this measure is written as an inline table; give it a [[…measure]] header "
             "so improve can add readings"
         )
-    rspan = pos.spans.get(mpath + ("readings",))
-    item = inline(reading)
+    return append_edits(pos, mpath, "readings", [reading], nl)
+
+
+def append_edits(
+    pos: Positions, mpath: Place, key: str, items: Sequence[Mapping[str, object]], nl: str
+) -> list[Edit]:
+    """One edit (two when a comma is wanted) appending `items` to the list `key` of the
+    measure at `mpath` (a header table), in the style the list is written in; a new list
+    after the measure's keys (one reading as `improve update` writes it, on one line)."""
+    mspan = pos.spans[mpath]
+    rspan = pos.spans.get((*mpath, key))
+    rendered = [inline(item) for item in items]
     if rspan is None:
         indent = next(
             (
@@ -156,25 +166,32 @@ def reading_edits(
             ),
             mspan.indent,
         )
-        return [(mspan.own_end, mspan.own_end, f"{nl}{indent}readings = [ {item} ]")]
+        if len(rendered) == 1 and key == "readings":  # as `improve update` writes one
+            return [(mspan.own_end, mspan.own_end, f"{nl}{indent}{key} = [ {rendered[0]} ]")]
+        body = "".join(f"{nl}{indent}  {r}," for r in rendered)
+        return [(mspan.own_end, mspan.own_end, f"{nl}{indent}{key} = [{body}{nl}{indent}]")]
     if rspan.close < 0:
-        raise EditError("the measure's readings are not a list; write readings = [ … ]")
+        raise EditError(f"the measure's {key} are not a list; write {key} = [ … ]",
+                        code="cannot-edit")  # fmt: skip
     if not rspan.children:
-        return [(rspan.value_start + 1, rspan.close, f" {item} ")]
+        return [(rspan.value_start + 1, rspan.close, f" {', '.join(rendered)} ")]
     last = pos.spans[rspan.children[-1]]
     if not rspan.multiline:
-        return [(last.value_end, last.value_end, f", {item}")]
-    # One reading a line: the new one goes on its own line after the last, and a
-    # comment at the end of the last line stays where it is.
+        return [(last.value_end, last.value_end, "".join(f", {r}" for r in rendered))]
+    # One item a line: the new ones go on their own lines after the last, and a comment
+    # at the end of the last line stays where it is.
     between = pos.text[last.value_end : rspan.close]
     comma = between.find(",")
     has_comma = comma >= 0 and "#" not in between[:comma]
     after = last.value_end + comma + 1 if has_comma else last.value_end
     eol = pos.text.find("\n", after, rspan.close)
     if eol < 0:  # the closing bracket is on the same line
-        return [(after, after, f"{'' if has_comma else ','} {item}{',' if has_comma else ''}")]
+        joined = ", ".join(rendered)
+        return [(after, after, f"{'' if has_comma else ','} {joined}{',' if has_comma else ''}")]
     if pos.text[eol - 1] == "\r":
         eol -= 1
     edits: list[Edit] = [] if has_comma else [(last.value_end, last.value_end, ",")]
-    edits.append((eol, eol, f"{nl}{last.indent}{item}{',' if has_comma else ''}"))
+    tail = "," if has_comma else ""
+    lines = f",{nl}".join(f"{last.indent}{r}" for r in rendered)
+    edits.append((eol, eol, f"{nl}{lines}{tail}"))
     return edits

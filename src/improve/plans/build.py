@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import model as m
 
+if TYPE_CHECKING:
+    from .positions import KeyPath
 
-def _measure(d: dict, where: tuple) -> m.Measure:
+
+def _measure(d: dict[str, Any], where: KeyPath) -> m.Measure:
     return m.Measure(
         id=d["id"],
         text=d["text"],
@@ -35,14 +39,14 @@ def _measure(d: dict, where: tuple) -> m.Measure:
     )
 
 
-def _variance(d: dict | None) -> m.Variance | None:
+def _variance(d: dict[str, Any] | None) -> m.Variance | None:
     # a variance with a bad or missing key was left out by the checks (as {}): no variance
     if not d or "amber" not in d or "red" not in d:
         return None
     return m.Variance(d["amber"], d["red"])
 
 
-def build_action(d: dict, where: tuple) -> m.Action:
+def build_action(d: dict[str, Any], where: KeyPath) -> m.Action:
     """One action of checked plan data, as the model has it."""
     return m.Action(
         ref=d["ref"],
@@ -108,7 +112,7 @@ def build_action(d: dict, where: tuple) -> m.Action:
     )
 
 
-def build_plan(data: dict, file: Path) -> m.Plan:
+def build_plan(data: dict[str, Any], file: Path) -> m.Plan:
     p = data["plan"]
     rag = p.get("rag", {})
     recs = []

@@ -40,6 +40,8 @@ from .loader import (
 
 if TYPE_CHECKING:
     from ..speed.cache import PlanCache
+    from .loader import Stamp
+    from .positions import KeyPath
 
 # Parse on several cores only when this much is to be parsed: below it, starting the
 # workers costs more than it saves.
@@ -177,7 +179,9 @@ def _parse_in_workers(
     return [r for r in results if r is not None]
 
 
-def _parse_chunk(args: tuple[list[tuple[Path, os.stat_result | None]], Path]) -> list[tuple]:
+def _parse_chunk(
+    args: tuple[list[tuple[Path, os.stat_result | None]], Path],
+) -> list[tuple[str, Stamp | None, bytes]]:
     """In a worker: each file loaded, handed back as (fingerprint, stamp, pickled
     (plan, problems))."""
     items, folder = args
@@ -246,7 +250,7 @@ def refresh_folder(portfolio: Portfolio) -> Portfolio | None:
     return load_folder(portfolio.root, portfolio)
 
 
-def locate_in_file(path: Path, key: tuple, at: str = "key") -> tuple[int, int]:
+def locate_in_file(path: Path, key: KeyPath, at: str = "key") -> tuple[int, int]:
     """(line, col) of a key in a file already known to be valid TOML."""
     from .positions import Positions
 

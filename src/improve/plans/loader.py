@@ -11,7 +11,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..digest import blake2b as blake2b  # re-exported: loader.blake2b, loader.fingerprint
 from ..digest import fingerprint as fingerprint
@@ -19,6 +19,9 @@ from . import model as m
 
 if TYPE_CHECKING:
     import tomllib
+
+
+Stamp: TypeAlias = tuple[int, int, int]  # (mtime_ns, size, inode) of a file
 
 
 # The parser and the checks (tomllib, schema, build, validate, positions) are imported when
@@ -37,7 +40,7 @@ class LoadedFile:
     plan: m.Plan | None
     problems: list[m.Problem]
     fingerprint: str
-    stamp: tuple | None = None  # (mtime_ns, size, inode) when read: cheap change detection
+    stamp: Stamp | None = None  # (mtime_ns, size, inode) when read: cheap change detection
 
     @property
     def errors(self) -> list[m.Problem]:
@@ -109,7 +112,7 @@ def parse_text(
     *,
     warnings: bool = True,
     keep_data: bool = True,
-) -> tuple[m.Plan | None, list[m.Problem], dict | None]:
+) -> tuple[m.Plan | None, list[m.Problem], dict[str, Any] | None]:
     """Check and build one plan from its text: (plan or None, problems, the data).
     Without `keep_data`, the data is None and is let go as soon as it is checked, so
     that a large file's parsed tables are not held beside its plan (issue 27)."""
@@ -274,7 +277,7 @@ def _unreadable(name: str, text: str, exc: BaseException) -> m.Problem:
 
 
 def check_data(
-    data: dict | list[dict],
+    data: dict[str, Any] | list[dict[str, Any]],
     text: str,
     path: Path,
     plans_root: Path | None = None,
@@ -287,12 +290,12 @@ def check_data(
     file with warnings only is not scanned and its warnings are left out: positions are
     found only for what will be shown (a folder's load shows errors; `check` shows all).
     `boxed`: `data` is a one-item list holding the data, emptied here (parse_text)."""
-    box: list[dict] = data if isinstance(data, list) and boxed else [data]  # type: ignore[list-item]
+    box: list[dict[str, Any]] = data if isinstance(data, list) and boxed else [data]  # type: ignore[list-item]
     return _check(box, text, path, plans_root, warnings)
 
 
 def _check(
-    box: list[dict], text: str, path: Path, plans_root: Path | None, warnings: bool
+    box: list[dict[str, Any]], text: str, path: Path, plans_root: Path | None, warnings: bool
 ) -> tuple[m.Plan | None, list[m.Problem]]:
     """check_data, taking the data out of `box`: when the box held the only reference,
     the parsed tables are freed once checked, and the checked ones once built."""
@@ -334,7 +337,7 @@ def _check(
     return (None if report.has_errors else plan), problems
 
 
-def file_stamp(path: Path) -> tuple | None:
+def file_stamp(path: Path) -> Stamp | None:
     try:
         st = path.stat()
     except OSError:
@@ -342,7 +345,7 @@ def file_stamp(path: Path) -> tuple | None:
     return stamp_of(st)
 
 
-def stamp_of(st: os.stat_result) -> tuple:
+def stamp_of(st: os.stat_result) -> Stamp:
     """(mtime_ns, size, inode): what `LoadedFile.stamp` holds."""
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 

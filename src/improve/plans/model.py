@@ -7,14 +7,15 @@ point back at it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path as FsPath
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import EditError
 from ..inert import one_line
-from .vocab import (  # noqa: F401  (the model's vocabulary, as before)
+from .vocab import (
     DIRECTIONS,
     IMPACTS,
     KINDS,
@@ -26,6 +27,9 @@ from .vocab import (  # noqa: F401  (the model's vocabulary, as before)
     is_plan_id,
     ref_key,
 )
+
+if TYPE_CHECKING:
+    from .positions import KeyPath
 
 
 class Target(NamedTuple):
@@ -89,7 +93,7 @@ class Comparator:
     neighbours_by: str | None = None  # median | mean
     source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    where: tuple = ()
+    where: KeyPath = ()
 
 
 @dataclass(slots=True)
@@ -102,7 +106,7 @@ class Measure:
     baseline: float | None = None
     readings: list[Reading] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
-    where: tuple = ()
+    where: KeyPath = ()
     variance: Variance | None = None
     comparators: list[Comparator] = field(default_factory=list)
 
@@ -117,7 +121,7 @@ class Evidence:
     text: str
     link: str | None = None
     measure: str | None = None
-    where: tuple = ()
+    where: KeyPath = ()
 
 
 EXTENSION_STATES = ("requested", "agreed", "refused")
@@ -188,7 +192,7 @@ class Action:
     evidence: list[Evidence] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
-    where: tuple = ()
+    where: KeyPath = ()
 
 
 @dataclass(slots=True)
@@ -204,7 +208,7 @@ class Recommendation:
     actions: list[Action] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
-    where: tuple = ()
+    where: KeyPath = ()
 
 
 @dataclass(slots=True)
@@ -246,7 +250,7 @@ class Plan:
     def label(self, level: str) -> str:
         return self.labels.get(level, level.capitalize())
 
-    def actions(self):
+    def actions(self) -> Iterator[tuple[Recommendation, Action]]:
         """Every action with its recommendation, in file order."""
         for rec in self.recommendations:
             for action in rec.actions:
@@ -258,7 +262,7 @@ class Plan:
                 return rec, action
         return None
 
-    def all_measures(self):
+    def all_measures(self) -> Iterator[Measure]:
         yield from self.measures
         for rec in self.recommendations:
             yield from rec.measures
@@ -279,3 +283,37 @@ class Problem:
     def __str__(self) -> str:
         """One line, whatever the file name or a quoted value holds."""
         return one_line(f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}")
+
+
+# the model, and the vocabulary it has always offered (from vocab.py)
+__all__ = [
+    "DATE_FORMS",
+    "DEFAULT_MARGIN",
+    "DEFAULT_STALE_DAYS",
+    "DIRECTIONS",
+    "EXTENSION_STATES",
+    "IMPACTS",
+    "KINDS",
+    "NEIGHBOURS_BY",
+    "OVERRIDE_COLOURS",
+    "PLAN_ID_RULE",
+    "RAGS",
+    "REVIEW_FREQUENCIES",
+    "STATUSES",
+    "Action",
+    "Comparator",
+    "Evidence",
+    "Extension",
+    "Measure",
+    "Milestone",
+    "Plan",
+    "Problem",
+    "Reading",
+    "Recommendation",
+    "Target",
+    "Theme",
+    "Update",
+    "Variance",
+    "is_plan_id",
+    "ref_key",
+]

@@ -17,13 +17,13 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     from .model import Problem
     from .schema import Report
 
-KeyPath = tuple  # tuple[str | int, ...]: a key's place in the data, not a file path
+KeyPath: TypeAlias = tuple[str | int, ...]  # a key's place in the data, not a file path
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _BARE_HEADER = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*(?=\])")
@@ -57,7 +57,7 @@ class Span:
     close: int = -1  # arrays: offset of the closing bracket
     multiline: bool = False  # arrays: spans more than one line
     indent: str = ""  # the whitespace before the key / header on its line
-    children: list = field(default_factory=list)  # arrays: element paths in order
+    children: list[KeyPath] = field(default_factory=list)  # arrays: element paths in order
 
 
 class ScanError(Exception):
@@ -77,7 +77,7 @@ class Positions:
         self.spans: dict[KeyPath, Span] = {}
         # every line's start, for a full scan; with `only`, lines are counted from the
         # nearest place already counted (_marks: offsets and their lines), a few lookups
-        self._line_starts: array | None = None
+        self._line_starts: array[int] | None = None
         self._marks: tuple[list[int], list[int]] = ([0], [0])
         if only is None:
             self._line_starts = array("q", [0])
@@ -169,14 +169,14 @@ class _Scanner:
         self.remaining: set[KeyPath] = set()  # wanted paths not found yet (with `keep`)
         self.scratch = Span()
 
-    def span(self, path: KeyPath, **fields) -> Span:
+    def span(self, path: KeyPath, key_start: int = -1, header: bool = False) -> Span:
         """The span recorded for `path` (made now if new); a span of its own, not kept,
         for a path no one asked for."""
         if self.keep is not None and path not in self.keep:
             return self.scratch  # written to, never read
         span = self.p.spans.get(path)
         if span is None:
-            span = self.p.spans[path] = Span(**fields)
+            span = self.p.spans[path] = Span(key_start=key_start, header=header)
         return span
 
     def found(self, path: KeyPath) -> None:
@@ -231,7 +231,8 @@ class _Scanner:
             import tomllib
 
             try:
-                return tomllib.loads(f'k = "{raw}"')["k"]
+                value: str = tomllib.loads(f'k = "{raw}"')["k"]
+                return value
             except tomllib.TOMLDecodeError:
                 return raw
         return raw

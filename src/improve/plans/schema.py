@@ -10,11 +10,16 @@ import difflib
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..inert import hidden_in
 from . import model
 from .dates import suggest_date
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .positions import KeyPath
 
 
 @dataclass(frozen=True)
@@ -23,17 +28,20 @@ class Key:
 
     kind: str  # str | int | number | date | bool | strs | table | tables | dict
     required: bool = False
-    choices: tuple = ()
-    spec: dict | None = None
+    choices: tuple[str, ...] = ()
+    spec: Spec | None = None
     low: float | None = None
     high: float | None = None
+
+
+Spec: TypeAlias = "dict[str, Key]"  # a table's keys, by name
 
 
 @dataclass
 class Issue:
     """A problem found at a path, before it has a line and column."""
 
-    path: tuple
+    path: KeyPath
     message: str
     severity: str = "error"
     at: str = "key"  # key | value
@@ -55,10 +63,10 @@ class TooManyErrors(Exception):
 class Report:
     issues: list[Issue] = field(default_factory=list)
     dropped_tables: set[str] = field(default_factory=set)  # kinds of table left out for errors
-    duplicates: list[tuple[list[tuple], str]] = field(default_factory=list)
+    duplicates: list[tuple[list[KeyPath], str]] = field(default_factory=list)
     # every prefix of every error's path: `errors_at` is asked once per action, so a scan
     # of the issues each time would be quadratic in a file with thousands of errors
-    _error_prefixes: set[tuple] = field(default_factory=set, repr=False)
+    _error_prefixes: set[KeyPath] = field(default_factory=set, repr=False)
     errors: int = 0
     warnings: int = 0
     more_warnings: int = 0  # past MAX_WARNINGS: counted, not kept
@@ -67,14 +75,14 @@ class Report:
     def dropped(self, kind: str) -> bool:
         return kind in self.dropped_tables
 
-    def errors_at(self, path) -> bool:
+    def errors_at(self, path: Iterable[str | int]) -> bool:
         return tuple(path) in self._error_prefixes
 
-    def duplicate(self, paths: list[tuple], message: str) -> None:
+    def duplicate(self, paths: list[KeyPath], message: str) -> None:
         """Items that must be unique; every one after the first in the file is an error."""
         self.duplicates.append((paths, message))
 
-    def error(self, path, message, at="key"):
+    def error(self, path: Iterable[str | int], message: str, at: str = "key") -> None:
         path = tuple(path)
         if self.errors >= MAX_ERRORS:
             self.issues.append(
@@ -91,7 +99,7 @@ class Report:
         self.issues.append(Issue(path, message, "error", at))
         self._error_prefixes.update(path[:n] for n in range(len(path) + 1))
 
-    def warning(self, path, message, at="key"):
+    def warning(self, path: Iterable[str | int], message: str, at: str = "key") -> None:
         if self.warnings >= MAX_WARNINGS:
             self.more_warnings += 1
             return
@@ -343,19 +351,21 @@ def _type_message(name: str, f: Key, value: Any) -> str:
     return f'"{name}" must be {want}, not {_show(value)}'
 
 
-def did_you_mean(word: str, options) -> str:
+def did_you_mean(word: str, options: Iterable[str]) -> str:
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f'; did you mean "{match[0]}"?' if match else ""
 
 
-def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str) -> dict | None:
+def check_table(
+    data: dict[str, Any], path: KeyPath, spec: Spec, report: Report, label: str
+) -> dict[str, Any] | None:
     """Check one table against its spec, recursing into sub-tables.
 
     Returns the table with every bad value left out (items of a list keep their
     place in the file as "__i"), or None when a required key is missing, so that
     the cross-checks can still run over what is sound and report everything at once.
     """
-    clean: dict = {}
+    clean: dict[str, Any] = {}
     for key, value in data.items():
         f = spec.get(key)
         if f is None:
@@ -416,10 +426,10 @@ def check_table(data: dict, path: tuple, spec: dict, report: Report, label: str)
     return clean if complete else None
 
 
-_REQUIRED: dict[int, tuple[dict, list[tuple[str, Key]]]] = {}
+_REQUIRED: dict[int, tuple[Spec, list[tuple[str, Key]]]] = {}
 
 
-def _required(spec: dict) -> list[tuple[str, Key]]:
+def _required(spec: Spec) -> list[tuple[str, Key]]:
     """The required keys of a spec, in its order (worked out once a spec, not once a
     table: a folder's load checks tens of thousands of tables against a few specs)."""
     kept = _REQUIRED.get(id(spec))
@@ -428,11 +438,11 @@ def _required(spec: dict) -> list[tuple[str, Key]]:
     return kept[1]
 
 
-def _hidden(value: Any, path: tuple, report: Report) -> None:
+def _hidden(value: Any, path: KeyPath, report: Report) -> None:
     """A warning for text holding a character that changes the direction text is drawn in
     or takes no space (U+202E, U+200B …): such text reads as something other than it is.
     Free-form tables are walked too, without recursion (their depth is the file's)."""
-    todo = [(value, path)]
+    todo: list[tuple[Any, KeyPath]] = [(value, path)]
     while todo:
         item, where = todo.pop()
         if isinstance(item, str):

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import model as m
 from .schema import Report, did_you_mean
+
+if TYPE_CHECKING:
+    from .positions import KeyPath
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^mailto:")
 
@@ -161,7 +166,7 @@ def _check_measure(measure: m.Measure, report: Report) -> None:
             f"e.g. variance = {{ amber = {v.red:g}, red = {v.amber:g} }}",
             at="value",
         )
-    seen: set = set()
+    seen: set[date] = set()
     for c in measure.comparators:
         if c.date in seen:
             report.error(
@@ -174,7 +179,12 @@ def _check_measure(measure: m.Measure, report: Report) -> None:
 
 
 def _check_action(
-    plan, rec, action: m.Action, measure_ids: set[str], report: Report, plans_root: Path | None
+    plan: m.Plan,
+    rec: m.Recommendation,
+    action: m.Action,
+    measure_ids: set[str],
+    report: Report,
+    plans_root: Path | None,
 ) -> None:
     w = action.where
     if action.rag and not action.rag_reason:
@@ -240,7 +250,9 @@ def _check_action(
             _check_link(plan, ev.link, w + ("evidence", i, "link"), report, plans_root)
 
 
-def _check_link(plan: m.Plan, link: str, path: tuple, report: Report, plans_root) -> None:
+def _check_link(
+    plan: m.Plan, link: str, path: KeyPath, report: Report, plans_root: Path | None
+) -> None:
     if link.lower().startswith("file:"):
         report.warning(
             path,

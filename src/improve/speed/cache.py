@@ -33,9 +33,15 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..digest import blake2b
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from ..plans.loader import LoadedFile
 
 FORMAT = 4
 MAGIC = b"improve-plan-cache\n"
@@ -60,7 +66,7 @@ def stat_key(st: os.stat_result) -> StatKey:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
-def key_folder(env=None) -> Path:
+def key_folder(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "improve"
@@ -239,7 +245,7 @@ class PlanCache:
         self.hits += 1
         return entry
 
-    def get(self, path: Path, st: os.stat_result):
+    def get(self, path: Path, st: os.stat_result) -> LoadedFile | None:
         """The file as loaded before, if that is still certainly what it holds; else None."""
         entry = self._valid(path, st)
         if entry is None:
@@ -253,7 +259,7 @@ class PlanCache:
         self.hits += 1
         return loaded
 
-    def unpickle(self, path: Path, entry: Entry, st: os.stat_result):
+    def unpickle(self, path: Path, entry: Entry, st: os.stat_result) -> LoadedFile | None:
         """The LoadedFile an entry holds, or None when it cannot be read back."""
         import pickle
 
@@ -333,7 +339,9 @@ class PlanCache:
                         at += length
         return self._json
 
-    def put(self, path: Path, st: os.stat_result, loaded, blob: bytes | None = None) -> None:
+    def put(
+        self, path: Path, st: os.stat_result, loaded: LoadedFile, blob: bytes | None = None
+    ) -> None:
         """Keep a file just parsed; `st` is its stat from before it was read; `blob`, its
         (plan, problems) pickled already (by a worker that parsed it)."""
         if not loaded.fingerprint:
@@ -424,9 +432,12 @@ class PlanCache:
         return True
 
 
-def _read_signed(path: Path, key: bytes, magic: bytes):
+def _read_signed(
+    path: Path, key: bytes, magic: bytes
+) -> tuple[Any, list[tuple[Any, ...]], memoryview, int] | None:
     """(what was written as the head, the index, the body, where the blobs start) of a
-    file `_write_signed` wrote with this key, for this code; else None."""
+    file `_write_signed` wrote with this key, for this code; else None. What was written
+    is marshal's, read back from disk: its shape is the writer's, checked by the caller."""
     try:
         raw = path.read_bytes()
     except OSError:
@@ -451,7 +462,9 @@ def _read_signed(path: Path, key: bytes, magic: bytes):
     return root, index, body, at
 
 
-def _write_signed(path: Path, key: bytes, magic: bytes, head_obj, blobs) -> bool:
+def _write_signed(
+    path: Path, key: bytes, magic: bytes, head_obj: tuple[Any, ...], blobs: Iterable[Blob]
+) -> bool:
     import tempfile
 
     head = marshal.dumps((FORMAT, code_version(), head_obj))

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from ..plans.loader import Portfolio, display_name
+from ..plans.model import Action
 from . import rules
 from .measures import measure_view
 from .memo import PlanParts
@@ -85,7 +86,7 @@ def action_json(st: rules.ActionStatus, rec_leads: list[str] | None = None) -> d
     }
 
 
-def _pending_json(a) -> dict[str, Any] | None:
+def _pending_json(a: Action) -> dict[str, Any] | None:
     p = rules.pending_extension(a)
     if p is None:
         return None

@@ -38,9 +38,9 @@ from . import gitrun
 
 if TYPE_CHECKING:
     from ..edits.measure_edit import MeasureUpdated
+    from ..edits.saving import Updated
     from ..history.store import HistoryStore
     from ..status.rules import PlanStatus
-    from ..workspace import Updated
 
 GIT_TIMEOUT = 30  # seconds: a git that hangs (a lock, a prompt) is an error, not a wait
 
