@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..plans.vocab import ref_key
 from .measure_state import moves_since
 from .originals import REWRITTEN, rewrites_since
 from .records import Event, PlanSummary, Review
+
+if TYPE_CHECKING:
+    from .store import HistoryStore
 
 # How RAG moves are told: up is better.  Grey (not started) sits between amber and green:
 # starting work is a move up, falling behind schedule from not started is a move down.
@@ -356,7 +359,7 @@ def _last_events(conn, after: int) -> dict[tuple, tuple]:
     return last
 
 
-def changes(store, since, today: date | None, with_events: bool = False) -> Changes:
+def changes(store: HistoryStore, since, today: date | None, with_events: bool = False) -> Changes:
     review = store.find_review(since, today)
     conn = store.db.conn
     if today is None:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..plans.vocab import RAGS
 from ..status import rules
@@ -44,6 +44,9 @@ from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME
 from .rows import Row, action_row, quiet, time_changes, with_time_values
 from .sync import _ALL, _DAY_COLUMNS, _MARKS, _j, totals_of
 from .told import field_changes, time_field_changes, tracked
+
+if TYPE_CHECKING:
+    from .store import HistoryStore
 
 _INSERT = (
     "insert into events (plan_id, ref, happened_on, recorded_at, who, kind, field, old, new,"
@@ -118,7 +121,9 @@ def _totals(title: str, rows: Iterable[tuple]) -> tuple:
 
 
 class _Recorder:
-    def __init__(self, store, plans: Path, today: date, who: Callable[[str, str], str]):
+    def __init__(
+        self, store: HistoryStore, plans: Path, today: date, who: Callable[[str, str], str]
+    ):
         self.conn = store.db.conn
         self.at = store.now()
         self.plans = plans
@@ -350,7 +355,7 @@ class _Recorder:
 
 
 def record_commits(
-    store,
+    store: HistoryStore,
     commits: list,
     read: Callable[[list[str]], dict[str, bytes]],
     head: str,

@@ -17,13 +17,15 @@ class Database:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn  # opened with isolation_level=None: transactions are ours alone
 
-    def execute(self, sql: str, parameters: Sequence | dict[str, Any] | None = None):
+    def execute(
+        self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None
+    ) -> sqlite3.Cursor:
         if parameters is None:
             return self.conn.execute(sql)
         return self.conn.execute(sql, parameters)
 
     def query(
-        self, sql: str, params: Sequence | dict[str, Any] | None = None
+        self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
     ) -> Iterator[dict[str, Any]]:
         cursor = self.execute(sql, params)
         names = [d[0] for d in cursor.description or ()]

@@ -22,6 +22,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..digest import fingerprint
 from ..edits.journal import Note, by_file, chain, notes, texts
@@ -29,6 +30,9 @@ from ..errors import ImproveError
 from ..plans.files import plan_lock
 from ..plans.loader import parse_text
 from ..status import rules
+
+if TYPE_CHECKING:
+    from .store import HistoryStore
 
 
 def record_all(
@@ -51,7 +55,7 @@ def record_all(
     return done
 
 
-def record(store, plans: Path, found: list[Note]) -> list[Note]:
+def record(store: HistoryStore, plans: Path, found: list[Note]) -> list[Note]:
     """Record the noted writes of one plan file (`found`, all of it); returns the notes
     done with (recorded, or never to be), for the caller to remove once the history's
     transaction is committed. The caller holds the file's lock and the history's."""
@@ -70,7 +74,7 @@ def record(store, plans: Path, found: list[Note]) -> list[Note]:
 
 
 def _replay(
-    store,
+    store: HistoryStore,
     plans: Path,
     plan_file: Path,
     proven: list[Note],
@@ -105,7 +109,7 @@ def _replay(
 
 
 def _record(
-    store,
+    store: HistoryStore,
     plans: Path,
     plan_file: Path,
     text: str,

@@ -18,6 +18,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .store import HistoryStore
 
 REWRITTEN = "original due date rewritten by hand"
 
@@ -118,7 +122,7 @@ def first_dues_readonly(path: Path, plan_id: str) -> dict[str, DueRewrite]:
         return {}
 
 
-def recorded_first_dues(store, plan_id: str) -> dict[str, DueRewrite]:
+def recorded_first_dues(store: HistoryStore, plan_id: str) -> dict[str, DueRewrite]:
     """`first_dues` asked of an open HistoryStore (under its lock)."""
     return store._run(lambda: first_dues(store.db.conn, plan_id))
 

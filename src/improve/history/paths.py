@@ -29,7 +29,9 @@ def default_path(plans_dir: Path) -> Path:
     return Path(plans_dir) / DB_DIR / DB_NAME
 
 
-def resolve_path(plans_dir: Path, db: Path | str | None = None, env: Mapping | None = None) -> Path:
+def resolve_path(
+    plans_dir: Path, db: Path | str | None = None, env: Mapping[str, str] | None = None
+) -> Path:
     """Where the history lives: --db, else IMPROVE_DB, else <plans>/.improve/history.db."""
     env = os.environ if env is None else env
     chosen = db or env.get("IMPROVE_DB") or None

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import HistoryError, ImproveError
 from ..plans.dates import parse_day
@@ -19,6 +19,7 @@ from .records import Event, PlanSummary, Review
 if TYPE_CHECKING:
     from ..status import rules
     from .db import Database
+    from .store import HistoryStore
 
 
 class Reading:
@@ -225,7 +226,7 @@ class Reading:
                     ],
                 )
                 if plans is not None and ids:
-                    report_files.reserve(self, uid, plans)
+                    report_files.reserve(cast("HistoryStore", self), uid, plans)
 
         self._run(run)
         if plans is None or not ids:

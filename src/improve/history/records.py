@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from ..plans.vocab import RAGS
 
@@ -42,7 +42,7 @@ class Event:
     COLUMNS = "id, plan_id, ref, happened_on, recorded_at, who, kind, field, old, new, [commit]"
 
     @classmethod
-    def from_row(cls, r: tuple) -> Event:
+    def from_row(cls, r: Sequence[Any]) -> Event:
         """From a row of `select {Event.COLUMNS} from events`."""
         return cls(
             r[0],
@@ -59,7 +59,7 @@ class Event:
         )
 
     @classmethod
-    def from_db(cls, r: dict) -> Event:
+    def from_db(cls, r: Mapping[str, Any]) -> Event:
         return cls(
             r["id"],
             r["plan_id"],
@@ -74,7 +74,7 @@ class Event:
             r.get("commit"),
         )
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "plan": self.plan_id,
@@ -121,7 +121,7 @@ class PlanSummary:
     on_date: date
     percent: float | None
     rag: str | None
-    counts: dict
+    counts: dict[str, int]
     total: int
     complete: int
     overdue: int
@@ -130,7 +130,9 @@ class PlanSummary:
     review_id: int | None = None
 
     @classmethod
-    def from_db(cls, r: dict, on_date: str, review_id: int | None = None) -> PlanSummary:
+    def from_db(
+        cls, r: Mapping[str, Any], on_date: str, review_id: int | None = None
+    ) -> PlanSummary:
         return cls(
             r["plan_id"],
             r["title"],
@@ -149,7 +151,7 @@ class PlanSummary:
     def summary(self) -> str:
         return f"{self.complete} of {self.total} actions complete"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.plan_id,
             "title": self.title,
@@ -177,7 +179,7 @@ class Review:
     last_event_id: int
     plans: tuple[PlanSummary, ...] = ()
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "date": self.held_on.isoformat(),

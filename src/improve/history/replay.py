@@ -32,11 +32,15 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..errors import HistoryError
 from ..plans import model as m
 from ..status import rules
 from .sync import record_review, sync
+
+if TYPE_CHECKING:
+    from .store import HistoryStore
 
 FROM_FILE = "recorded in the plan file"
 REVIEW_NOTE = "Reconstructed from the plans' own dated update entries (replay)"
@@ -129,7 +133,7 @@ def _attribution(plan: m.Plan, day: date) -> dict[str, str]:
     return who
 
 
-def replay(store, portfolio, today: date) -> ReplayResult:
+def replay(store: HistoryStore, portfolio, today: date) -> ReplayResult:
     """Fill an empty history from the plans' dated entries, up to `today`."""
     db = store.db
     if (

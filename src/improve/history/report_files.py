@@ -64,7 +64,7 @@ def _facts(conn, uid: str) -> tuple[str, str, list[str]]:
     return rows[0][1], rows[0][2], [r[0] for r in rows]
 
 
-def render(store, uid: str) -> str:
+def render(store: HistoryStore, uid: str) -> str:
     """The text of the file of a reporting held in this history."""
     import tomlkit
 
@@ -97,7 +97,7 @@ def render(store, uid: str) -> str:
     )
 
 
-def reserve(store, uid: str, plans: Path) -> None:
+def reserve(store: HistoryStore, uid: str, plans: Path) -> None:
     """In the transaction that records the reporting: its file's name, and the mark that
     the file is still to be written (cleared by `write`)."""
     conn = store.db.conn
@@ -119,7 +119,7 @@ def _free_name(conn: sqlite3.Connection, folder: Path, uid: str) -> str:
 Unwritten = kept_files.Unwritten
 
 
-def write(store, uid: str, plans: Path) -> Path:
+def write(store: HistoryStore, uid: str, plans: Path) -> Path:
     """The reporting's file in plans/reported, written unless it is there already, and the
     history told (its pending mark cleared). Safe to run twice at once: the file is made
     whole or not at all, and one found under its name holding this key is its own; one
@@ -149,7 +149,7 @@ def write(store, uid: str, plans: Path) -> Path:
             return folder / name
 
 
-def forget(store, uid: str) -> None:
+def forget(store: HistoryStore, uid: str) -> None:
     """Take back a reporting whose file could not be written (never one that has it)."""
     conn = store.db.conn
     with store.transaction():
@@ -247,7 +247,7 @@ def _day(value: object, key: str) -> date:
     return value
 
 
-def _read_in(store, path: Path) -> None:
+def _read_in(store: HistoryStore, path: Path) -> None:
     data = _load(path)
     reported = data.get("reported")
     if not isinstance(reported, dict):

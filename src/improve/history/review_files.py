@@ -73,7 +73,7 @@ def toml_value(value) -> str:
     raise TypeError(f"a review file holds no {type(value).__name__}")
 
 
-def render(store, review_id: int) -> tuple[str, str]:
+def render(store: HistoryStore, review_id: int) -> tuple[str, str]:
     """(held on, the file's text) of a review recorded in this history."""
     conn = store.db.conn
     held_on, recorded_at, note, attendees, by, uid = conn.execute(
@@ -114,7 +114,7 @@ def folder_problem(plans: Path) -> str | None:
     return kept_files.folder_problem(Path(plans) / FOLDER, KIND.kept)
 
 
-def reserve(store, review_id: int, plans: Path) -> None:
+def reserve(store: HistoryStore, review_id: int, plans: Path) -> None:
     """In the transaction that records the review: its file's name, its key, and the mark
     that its file is still to be written (cleared by `write`)."""
     import uuid
@@ -136,7 +136,7 @@ def _free_name(conn: sqlite3.Connection, folder: Path, review_id: int) -> str:
 Unwritten = kept_files.Unwritten
 
 
-def write(store, review_id: int, plans: Path) -> Path:
+def write(store: HistoryStore, review_id: int, plans: Path) -> Path:
     """The review's file in plans/reviews, written unless it is there already, and the
     history told (its pending mark cleared). Safe to run twice at once: the file is made
     whole or not at all (files.create_new), and one found under its name with this
@@ -173,7 +173,7 @@ def write(store, review_id: int, plans: Path) -> Path:
             return folder / name
 
 
-def forget(store, review_id: int) -> None:
+def forget(store: HistoryStore, review_id: int) -> None:
     """Take back a review whose file could not be written (never one that has its file)."""
     conn = store.db.conn
     with store.transaction():
@@ -242,7 +242,7 @@ def _order(path: Path) -> tuple:
     return (stem, 1, stem)
 
 
-def _read_in(store, path: Path) -> None:
+def _read_in(store: HistoryStore, path: Path) -> None:
     import tomllib
 
     data = tomllib.loads(path.read_text(encoding="utf-8"))

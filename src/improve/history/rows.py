@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:  # imported where used: reading the history (its columns) needs neither
     from ..plans import model as m
@@ -60,6 +60,19 @@ class Row(NamedTuple):
     request: str | None  # JSON of the latest extension asked for: [due, reason, state,
     # requested_on, requested_by, decided_on, decided_by, refused_reason]
 
+
+# A row as it is kept and compared: the fields of `Row`, in its order, as a plain tuple
+# (a NamedTuple costs more to make, thousands at a time).
+StateRow = tuple[
+    str, str, int, str, str | None, int, int, int,  # plan_id … stale
+    str | None, str | None, str | None, str | None,  # start, due, original_due, next_due
+    int, str | None, int, int, str | None,  # extensions … impact
+    int, str | None, int, str | None, int, str | None, str | None,  # evidence … last_activity
+    str | None, str | None, str | None, int,  # override_rag … override
+    float, int, float, str | None,  # margin, stale_days, weight, request
+]  # fmt: skip
+# The values that time alone can change (TIME_FIELDS): rag, overdue, stale, override.
+TimeValues = tuple[str | None, int, int, int]
 
 KEY = ("plan_id", "ref")
 # The order of the columns in the `state` and `snapshots` tables (after their keys).
@@ -132,10 +145,10 @@ FIELDS = (
 )
 
 
-class _IsoDates(dict):
+class _IsoDates(dict[date | None, str | None]):
     """date → ISO text, remembered: a portfolio has few distinct dates and many actions."""
 
-    def __missing__(self, value):
+    def __missing__(self, value: date | None) -> str | None:
         text = value.isoformat() if value is not None else None
         if len(self) < 100_000:
             self[value] = text
@@ -158,7 +171,10 @@ def _encoder() -> Callable[[Any], str]:
         from json.encoder import encode_basestring
 
         make = c_make_encoder(None, None, encode_basestring, None, ":", ",", True, False, True)
-        fast = lambda value: "".join(make(value, 0))  # noqa: E731
+
+        def fast(value: Any) -> str:
+            return "".join(make(value, 0))
+
         sample = {"b": [1, 'é\n"', None, 2.5, True], "a": {"z": -1, "y": [3.0]}}
         if fast(sample) != plain(sample):
             raise ValueError
@@ -176,16 +192,24 @@ def _num(value: float) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def _latest(items, key=lambda x: x.date):
+class _Dated(Protocol):
+    @property
+    def date(self) -> date: ...
+
+
+_D = TypeVar("_D", bound=_Dated)
+
+
+def _latest(items: Iterable[_D]) -> _D | None:
     """The newest item by date; among items of one date, the last written."""
-    best = None
+    best: _D | None = None
     for item in items:
-        if best is None or key(item) >= key(best):
+        if best is None or item.date >= best.date:
             best = item
     return best
 
 
-def action_row(plan_id: str, st: rules.ActionStatus, margin: float, stale_days: int) -> tuple:
+def action_row(plan_id: str, st: rules.ActionStatus, margin: float, stale_days: int) -> StateRow:
     from ..status import rules
 
     a = st.action
@@ -193,7 +217,7 @@ def action_row(plan_id: str, st: rules.ActionStatus, margin: float, stale_days: 
     ext = agreed[-1] if agreed else None
     ev = _latest(a.evidence)
     readings = 0
-    latest: dict[str, list] = {}
+    latest: dict[str, list[str | float | None]] = {}
     for ms in a.measures:
         if ms.readings:
             readings += len(ms.readings)
@@ -258,12 +282,12 @@ def _request_json(a: m.Action) -> str | None:
     return None
 
 
-def plan_rows(ps: rules.PlanStatus) -> list[tuple]:
+def plan_rows(ps: rules.PlanStatus) -> list[StateRow]:
     plan = ps.plan
     return [action_row(plan.id, st, plan.margin, plan.stale_days) for st in ps.actions()]
 
 
-def rows_from_statuses(statuses: Iterable[rules.PlanStatus]) -> Iterator[tuple]:
+def rows_from_statuses(statuses: Iterable[rules.PlanStatus]) -> Iterator[StateRow]:
     for ps in statuses:
         yield from plan_rows(ps)
 
@@ -275,11 +299,12 @@ def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def reconstruct(row: tuple) -> tuple[m.Action, dict]:
+def reconstruct(row: StateRow) -> m.Action:
+    """An action that the rules judge exactly as the one the row was made from, on any
+    day (for the values that time alone can change: RAG, overdue, stale, override); the
+    row's margin and stale days go with it to the rules."""
     from ..plans import model as m
 
-    """An action that the rules judge exactly as the one the row was made from, on any
-    day (for the values that time alone can change: RAG, overdue, stale, override)."""
     r = Row._make(row)
     due, next_due = _date(r.due), _date(r.next_due)
     milestones = []
@@ -301,29 +326,29 @@ def reconstruct(row: tuple) -> tuple[m.Action, dict]:
         milestones=milestones,
         updates=[m.Update(activity)] if activity else [],
     )
-    return action, {"margin": r.margin, "stale_days": r.stale_days}
+    return action
 
 
-def time_values(row: tuple) -> tuple:
-    return tuple(row[i] for i in _TIME_INDEX)
+def time_values(row: StateRow) -> TimeValues:
+    return cast(TimeValues, tuple(row[i] for i in _TIME_INDEX))
 
 
-def with_time_values(row: tuple, values: tuple) -> tuple:
-    out = list(row)
+def with_time_values(row: StateRow, values: TimeValues) -> StateRow:
+    out: list[Any] = list(row)
     for i, v in zip(_TIME_INDEX, values, strict=True):
         out[i] = v
-    return tuple(out)
+    return cast(StateRow, tuple(out))
 
 
 @lru_cache(maxsize=32768)  # a row is a tuple: read again for each commit that passes it
-def _turning_points(row: tuple, stale_days: int) -> frozenset[date]:
+def _turning_points(row: StateRow, stale_days: int) -> frozenset[date]:
     """Days on which a time-driven value may change.  With the file unchanged each set of
     values holds for one unbroken run of days (overdue, stale and a lapsed override only
     ever switch on or off once; the schedule only falls further behind), so bisection
     alone finds every change exactly; these days split the search anyway, so that a
     future rule that breaks that pattern is still seen at the points where it can turn."""
     r = Row._make(row)
-    points = set()
+    points: set[date] = set()
     start, due, nd = _date(r.start), _date(r.due), _date(r.next_due)
     until = _date(r.override_until)
     for day in (start, due, nd, until):
@@ -336,29 +361,33 @@ def _turning_points(row: tuple, stale_days: int) -> frozenset[date]:
     return frozenset(points)
 
 
-def quiet(row: tuple, since: date, until: date) -> bool:
+def quiet(row: StateRow, since: date, until: date) -> bool:
     """True when a row found unchanged at both ends of (since, until] cannot have changed
     in between: no day where a value can turn falls inside (see `_turning_points`)."""
     return not any(since < p < until for p in _turning_points(row, Row._make(row).stale_days))
 
 
-def time_changes(row: tuple, since: date, until: date) -> list[tuple[date, tuple, tuple]]:
+def time_changes(
+    row: StateRow, since: date, until: date
+) -> list[tuple[date, TimeValues, TimeValues]]:
     """What the passing of days from `since` (when the row was true) to `until` changed,
     with no edit to the plan: [(day it happened, old time values, new time values)]."""
     if until <= since:
         return []
     from ..status import rules
 
-    action, kw = reconstruct(row)
+    action = reconstruct(row)
+    facts = Row._make(row)
+    margin, stale_days = facts.margin, facts.stale_days
 
-    def values(day: date) -> tuple:
-        st = rules.action_status(action, day, kw["margin"], kw["stale_days"])
+    def values(day: date) -> TimeValues:
+        st = rules.action_status(action, day, margin, stale_days)
         return (st.rag, int(st.overdue), int(st.stale), int(st.override))
 
     current = time_values(row)
-    points = sorted(p for p in _turning_points(row, kw["stale_days"]) if since < p < until)
+    points = sorted(p for p in _turning_points(row, stale_days) if since < p < until)
     points.append(until)
-    out = []
+    out: list[tuple[date, TimeValues, TimeValues]] = []
     low = since
     for point in points:
         while values(point) != current:

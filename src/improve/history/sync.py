@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..plans import model as m
 from ..plans.loader import fingerprint
@@ -28,6 +29,9 @@ from . import measure_state
 from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME, Event, SyncResult
 from .rows import COLUMNS, KEY, PLAN_TOTALS, _json, plan_rows, quiet, time_changes, with_time_values
 from .told import field_changes, time_field_changes, tracked
+
+if TYPE_CHECKING:
+    from .store import HistoryStore
 
 _ALL = ", ".join(f"[{c}]" for c in KEY + COLUMNS)
 _MARKS = ", ".join("?" for _ in KEY + COLUMNS)
@@ -97,7 +101,7 @@ def _write_day(conn, plan_id: str, today: date, totals: tuple, latest: dict) -> 
 
 
 def sync(
-    store,
+    store: HistoryStore,
     statuses: list[rules.PlanStatus],
     today: date,
     by: str | None = None,
@@ -269,7 +273,7 @@ def _removed(conn, pid: str, prev, today: date, at: str, who, events: list[tuple
 
 
 def record_review(
-    store,
+    store: HistoryStore,
     statuses: list[rules.PlanStatus],
     today: date,
     note: str | None,
@@ -297,6 +301,7 @@ def record_review(
             ],
         )
         rid = cur.lastrowid
+        assert rid is not None  # a row was inserted
         conn.executemany(
             f"insert into snapshots (review_id, {_ALL}) values (?, {_MARKS})",
             ((rid, *row) for rows in cache.values() for row in rows),

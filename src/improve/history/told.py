@@ -7,13 +7,76 @@ Nothing here reads the clock or touches a file.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypedDict, cast
 
-from .rows import FIELDS, Row, with_time_values
+from .rows import FIELDS, Row, StateRow, TimeValues, with_time_values
 
 
-def _loads(text: str | None):
+class ExtensionTold(TypedDict):
+    """The latest agreed extension, as an event tells it."""
+
+    count: int
+    due: str | None
+    reason: str | None
+    agreed_on: str | None
+    agreed_by: str | None
+
+
+class EvidenceTold(TypedDict):
+    count: int
+    date: str | None
+    text: str
+
+
+class ReadingTold(TypedDict):
+    """One measure's latest reading."""
+
+    measure: str
+    date: str | None
+    value: float
+
+
+class UpdateTold(TypedDict):
+    count: int
+    date: str | None
+    by: str | None
+    note: str | None
+
+
+class OverrideTold(TypedDict):
+    rag: str
+    until: str | None
+    reason: str | None
+    in_force: bool
+
+
+class RequestTold(TypedDict):
+    """The latest extension asked for, as `rows._request_json` keeps it."""
+
+    due: str | None
+    reason: str | None
+    state: str
+    requested_on: str | None
+    requested_by: str | None
+    decided_on: str | None
+    decided_by: str | None
+    refused_reason: str | None
+
+
+# A field's value as an event tells it: a column as it is (text, a number, a 0/1 flag
+# told as true or false), or one of the records above; `reading` is every measure's
+# latest (one measure's in a change).
+Told = (
+    str | int | float | bool | None | ExtensionTold | EvidenceTold | ReadingTold | dict[str, ReadingTold]
+    | UpdateTold | OverrideTold | RequestTold
+)  # fmt: skip
+
+# A row read by column position (the columns' numbers worked out from `Row` once).
+_Columns = Sequence[Any]
+
+
+def _loads(text: str | None) -> Any:
     return json.loads(text) if text else None
 
 
@@ -21,37 +84,36 @@ def _i(name: str) -> int:
     return Row._fields.index(name)
 
 
-def _ext(r: tuple):
+def _ext(r: _Columns) -> ExtensionTold | None:
     ext = _loads(r[_i("extension")])
-    return (
-        {
-            "count": r[_i("extensions")],
-            "due": ext[0],
-            "reason": ext[1],
-            "agreed_on": ext[2],
-            "agreed_by": ext[3],
-        }
-        if ext
-        else None
-    )
+    if not ext:
+        return None
+    count: int = r[_i("extensions")]
+    return {
+        "count": count,
+        "due": ext[0],
+        "reason": ext[1],
+        "agreed_on": ext[2],
+        "agreed_by": ext[3],
+    }
 
 
-def _evidence(r: tuple):
+def _evidence(r: _Columns) -> EvidenceTold | None:
     ev = _loads(r[_i("evidence_latest")])
     return {"count": r[_i("evidence")], "date": ev[0], "text": ev[1]} if ev else None
 
 
-def _readings(r: tuple) -> dict:
-    readings = _loads(r[_i("readings_latest")]) or {}
+def _readings(r: _Columns) -> dict[str, ReadingTold]:
+    readings: dict[str, list[Any]] = _loads(r[_i("readings_latest")]) or {}
     return {k: {"measure": k, "date": v[0], "value": v[1]} for k, v in readings.items()}
 
 
-def _update(r: tuple):
+def _update(r: _Columns) -> UpdateTold | None:
     up = _loads(r[_i("update_latest")])
     return {"count": r[_i("updates")], "date": up[0], "by": up[1], "note": up[2]} if up else None
 
 
-def _override(r: tuple):
+def _override(r: _Columns) -> OverrideTold | None:
     if not r[_i("override_rag")]:
         return None
     return {
@@ -62,25 +124,16 @@ def _override(r: tuple):
     }
 
 
-REQUEST_KEYS = (
-    "due",
-    "reason",
-    "state",
-    "requested_on",
-    "requested_by",
-    "decided_on",
-    "decided_by",
-    "refused_reason",
-)
+REQUEST_KEYS = tuple(RequestTold.__annotations__)
 
 
-def _request(text: str | None) -> dict | None:
+def _request(text: str | None) -> RequestTold | None:
     values = _loads(text)
-    return dict(zip(REQUEST_KEYS, values, strict=True)) if values else None
+    return cast(RequestTold, dict(zip(REQUEST_KEYS, values, strict=True))) if values else None
 
 
 # field → (the columns it is made of, how its value is told)
-_FIELD_SOURCES: dict[str, tuple[tuple[int, ...], Callable[[tuple], Any] | None]] = {
+_FIELD_SOURCES: dict[str, tuple[tuple[int, ...], Callable[[_Columns], Told] | None]] = {
     "status": ((_i("status"),), None),
     "percent": ((_i("percent"),), None),
     "complete": ((_i("complete"),), bool),
@@ -105,26 +158,27 @@ _FIELD_SOURCES: dict[str, tuple[tuple[int, ...], Callable[[tuple], Any] | None]]
 assert tuple(_FIELD_SOURCES) == FIELDS
 
 
-def _value(name: str, row: tuple):
+def _value(name: str, row: _Columns) -> Told:
     cols, tell = _FIELD_SOURCES[name]
     if tell is None:
-        return row[cols[0]]
+        told: Told = row[cols[0]]
+        return told
     if tell is bool:
         return bool(row[cols[0]])
     return tell(row)
 
 
-def tracked(row: tuple) -> dict:
+def tracked(row: StateRow) -> dict[str, Told]:
     """The values of a row that events are about, as JSON-ready data."""
     return {name: _value(name, row) for name in FIELDS}
 
 
-def field_changes(old: tuple, new: tuple) -> list[tuple[str, object, object]]:
+def field_changes(old: StateRow, new: StateRow) -> list[tuple[str, Told, Told]]:
     """[(field, old value, new value)] for every tracked field that differs (only the
     fields whose columns differ are worked out)."""
     if old == new:
         return []
-    out = []
+    out: list[tuple[str, Told, Told]] = []
     for name, (cols, _) in _FIELD_SOURCES.items():
         if all(old[i] == new[i] for i in cols):
             continue
@@ -132,16 +186,17 @@ def field_changes(old: tuple, new: tuple) -> list[tuple[str, object, object]]:
         if x == y:
             continue
         if name == "reading":  # one change per measure whose latest reading moved
-            for mid in sorted(set(x) | set(y)):
-                if x.get(mid) != y.get(mid):
-                    out.append(("reading", x.get(mid), y.get(mid)))
+            xs, ys = cast(dict[str, ReadingTold], x), cast(dict[str, ReadingTold], y)
+            for mid in sorted(set(xs) | set(ys)):
+                if xs.get(mid) != ys.get(mid):
+                    out.append(("reading", xs.get(mid), ys.get(mid)))
         else:
             out.append((name, x, y))
     return out
 
 
 def time_field_changes(
-    old_values: tuple, new_values: tuple, row: tuple
-) -> list[tuple[str, object, object]]:
+    old_values: TimeValues, new_values: TimeValues, row: StateRow
+) -> list[tuple[str, Told, Told]]:
     """The event values for a change in time-driven values (the rest of the row as in `row`)."""
     return field_changes(with_time_values(row, old_values), with_time_values(row, new_values))
