@@ -228,3 +228,67 @@ leads = ["Head of Safeguarding and Quality"]
   due = 2017-03-31
   percent = 20
 """
+
+
+# a plan whose actions have new due dates: one agreed (the due in force differs from the
+# plan's, shown with "*"), requests awaiting a decision with and without who asked and
+# when, and a refused one (the tables and memos show each: tests/test_dayview.py)
+EXTENDED = """\
+[plan]
+title = "Extended plan"
+kind = "internal"
+start = 2016-09-01
+
+[[recommendation]]
+ref = "1"
+leads = ["Head of Early Help"]
+
+  [[recommendation.action]]
+  ref = "1.1"
+  action = "Agreed more time"
+  due = 2017-01-31
+  percent = 40
+
+    [[recommendation.action.extension]]
+    due = 2017-05-31
+    reason = "Staff changes"
+    agreed_on = 2017-01-10
+
+  [[recommendation.action]]
+  ref = "1.2"
+  action = "Asked for more time"
+  leads = ["Police Inspector"]
+  due = 2017-02-28
+  percent = 25
+
+    [[recommendation.action.extension]]
+    due = 2017-04-30
+    reason = "Waiting for the data"
+    state = "requested"
+    requested_on = 2017-01-02
+    requested_by = "Police Inspector"
+
+  [[recommendation.action]]
+  ref = "1.3"
+  action = "Asked, nobody named"
+  due = 2017-03-31
+
+    [[recommendation.action.extension]]
+    due = 2017-09-30
+    reason = "Summer"
+    state = "requested"
+
+  [[recommendation.action]]
+  ref = "1.4"
+  action = "Refused"
+  due = 2016-12-31
+  percent = 10
+
+    [[recommendation.action.extension]]
+    due = 2017-03-31
+    reason = "No reason"
+    state = "refused"
+    requested_on = 2016-12-01
+    refused_on = 2016-12-10
+    refused_by = "Director"
+"""

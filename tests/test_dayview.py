@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import SAMPLE, SHIPPED, clean_env, write
+from helpers import EXTENDED, SAMPLE, SHIPPED, clean_env, write
 from improve import api
 from improve.plans.vocab import RAGS
 from improve.speed.dayview import view_of
@@ -73,6 +73,7 @@ def worked():
     for path in SHIPPED.glob("*.toml"):
         shutil.copy(path, plans / path.name)
     write(plans, "sample.toml", SAMPLE)
+    write(plans, "extended.toml", EXTENDED)
     portfolio = api.load(plans)
     out = {}
     for day in (date(2016, 10, 1), date(2017, 1, 5), date(2017, 6, 30), date(2018, 1, 1)):
@@ -101,3 +102,41 @@ def test_a_listing_from_the_view_is_the_listing_from_the_rules(worked, flt, day)
     ]
     assert [action_text(p.plan_id, text) for p, text in flt.json_in(view)] == expected
     assert flt.count_in(view) == len(rows)
+
+
+def _shown(renderable, width: int, colour: bool) -> str:
+    import io
+
+    from rich.console import Console
+
+    out = io.StringIO()
+    console = Console(file=out, width=width, highlight=False, soft_wrap=False,
+                      force_terminal=colour, color_system="256" if colour else None,
+                      no_color=False)  # fmt: skip
+    console.print(renderable)
+    return out.getvalue()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    flt=FILTERS,
+    day=st.sampled_from([0, 1, 2, 3]),
+    width=st.sampled_from([40, 61, 100, 173]),
+    colour=st.booleans(),
+)
+def test_the_actions_table_from_the_view_is_the_table_from_the_rules(
+    worked, flt, day, width, colour
+):
+    """`improve actions` as a table: laid out from the memo's records
+    (cli.listing.actions_table_of) and from the rules' results (present.tables), the same
+    text and the same colours, at narrow and wide widths (issue 27)."""
+    from improve.cli.listing import actions_table_of
+    from improve.present.tables import actions_table
+
+    today = sorted(worked)[day]
+    statuses, view = worked[today]
+    rows = api.filter_actions(statuses, flt, today)
+    total = view.actions()
+    expected = _shown(actions_table(rows, total, today, width), width, colour)
+    got = _shown(actions_table_of(list(flt.facts_in(view)), total, today, width), width, colour)
+    assert got == expected

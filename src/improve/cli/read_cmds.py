@@ -142,18 +142,22 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
         raise click.UsageError("give --count or --json, not both")
     s = settings()
     pipe = as_json and not sys.stdout.isatty()  # JSON at a terminal is indented: made anew
-    memo = count or pipe  # answered from today's memo when it can be, and left for the next
+    # answered from today's memo when it can be, and left for the next
+    memo = count or pipe or not as_json
     view, cache = today(s, json=pipe) if memo else (None, None)
     if view is not None and (not plan_id or any(p.plan_id == plan_id for p in view.plans)):
         flt = _filter(s, lead, mine, rags, overdue, stale, pending, plan_id, due_within)
         if count:
             click.echo(str(flt.count_in(view)))  # every file as it was earlier today
-        else:
+            return
+        if as_json:
             from ..api import action_text
 
             items = (action_text(p.plan_id, t) for p, t in flt.json_in(view))
             _emit(s, view.actions(), items)
-        return
+            return
+        if _table_from(view, flt):
+            return
     from .. import api
 
     ws, portfolio = load(s, cache)
@@ -202,6 +206,25 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
         if lead and not api.filter_actions(statuses, api.ActionFilter(lead=lead), s.today):
             console.print(Text(_no_such_lead(lead, statuses, mine)))
     report_failed(make_console(stderr=True), portfolio)
+
+
+def _table_from(view, flt) -> bool:
+    """The table from today's memo (cli/listing.py), as the full run lays it out; False
+    when no action matches a lead, for the full run to say which leads there are."""
+    items = list(flt.facts_in(view))
+    if not items and flt.lead:
+        return False
+    from ..present.tables import make_console
+
+    console = make_console()
+    total = view.actions()
+    if items:
+        from .listing import actions_table_of
+
+        console.print(actions_table_of(items, total, view.today, console.width))
+    else:
+        console.print(f"No actions match (of {total}).")
+    return True
 
 
 def _emit(s, total: int, items: Iterable[str]) -> None:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ..api import ActionRow
     from ..plans.model import Action, Plan, Recommendation
     from . import rules
-    from .memo import DayView, PlanDay
+    from .memo import DayView, Fact, PlanDay
 
 
 def _pending(action: Action):
@@ -137,6 +137,12 @@ class ActionFilter:
                 assert p.json is not None
                 last, texts = p, actions_of(p.json)
             yield p, texts[n]
+
+    def facts_in(self, view: DayView) -> Iterator[tuple[PlanDay, Fact]]:
+        """Each matching action of a day's memo, as its plan and its record (what the
+        `actions` table shows of it)."""
+        for p, n in self._matching(view):
+            yield p, p.facts[n]
 
     def _matching(self, view: DayView) -> Iterator[tuple[PlanDay, int]]:
         """(plan, the action's place in it) for each action of the memo that matches."""

@@ -48,6 +48,11 @@ class Fact(NamedTuple):
     text: str  # the action's text
     due: int  # the due date in force, as a day ordinal, 0 for none
     why: str  # why the rules gave its colour
+    original_due: int  # the due date the plan set, as a day ordinal, 0 for none
+    # the request for a new due date awaiting a decision, for its wording
+    # (present.text.pending_words): its due and asked-on dates as day ordinals (0 for
+    # none) and who asked ("" for nobody named); None when nothing is asked
+    asked: tuple[int, int, str] | None
 
     def counted(self) -> Counted:
         """What the roll-up counts of it (tally.Counted)."""
@@ -89,12 +94,17 @@ def summary_tuple(ps: rules.PlanStatus) -> tuple[Any, ...]:
         rec_leads = tuple(rs.recommendation.leads)
         for st in rs.actions:
             a = st.action
+            ext = pending_extension(a) if a.extensions else None
+            asked = None if ext is None else (
+                ext.due.toordinal(), ext.requested_on.toordinal() if ext.requested_on else 0,
+                ext.requested_by or "",
+            )  # fmt: skip
             facts.append((  # the fields of Fact, in order
-                a.ref, st.rag, st.overdue, st.stale,
-                bool(a.extensions) and pending_extension(a) is not None, st.open,
+                a.ref, st.rag, st.overdue, st.stale, ext is not None, st.open,
                 st.next_due.toordinal() if st.next_due else 0,
                 tuple(a.leads) or rec_leads, a.weight, st.percent, st.dropped, st.complete,
                 a.action, st.due.toordinal() if st.due else 0, st.why,
+                st.original_due.toordinal() if st.original_due else 0, asked,
             ))  # fmt: skip
     rollup = (r.percent, r.rag, r.counts, r.total, r.complete, r.overdue, r.stale, r.dropped)
     return (p.id, p.title, p.kind, p.review, rollup, facts)

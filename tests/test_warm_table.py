@@ -1,0 +1,93 @@
+"""`improve actions` as a table, a second time in a day over unchanged files: answered from
+the day's memo (improve.status.memo, cli/listing.py), byte for byte the table worked out
+afresh, and without the plans' model or the rules (issue 27 item 2)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from helpers import EXTENDED, SAMPLE, SHIPPED, clean_env, write
+from improve.cli import cli
+
+FILTERS = [["--overdue"], [], ["--pending"], ["--lead", "inspector"], ["--rag", "red"]]
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    clean_env(monkeypatch, tmp_path)
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for path in SHIPPED.glob("*.toml"):
+        shutil.copy(path, plans / path.name)
+    write(plans, "sample.toml", SAMPLE)
+    write(plans, "extended.toml", EXTENDED)
+    return plans
+
+
+def run(plans: Path, day: str, env: dict[str, str], *args: str, cache: bool = True) -> str:
+    env = {**env, "IMPROVE_CACHE": "1" if cache else "0"}
+    r = CliRunner().invoke(cli, ["--plans", str(plans), "--today", day, "actions", *args],
+                           env=env, catch_exceptions=False)  # fmt: skip
+    assert r.exit_code == 0, r.output
+    return r.stdout
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"COLUMNS": "40"},
+        {"COLUMNS": "163", "FORCE_COLOR": "1", "TERM": "xterm-256color"},
+        {"COLUMNS": "100", "FORCE_COLOR": "1", "NO_COLOR": "1"},
+    ],
+    ids=["narrow", "wide-colour", "no-colour"],
+)
+def test_the_table_from_the_memo_is_the_table_worked_out_afresh(folder, monkeypatch, env):
+    for day in ("2017-01-05", "2017-06-01"):
+        fresh = {" ".join(a): run(folder, day, env, *a, cache=False) for a in FILTERS}
+        run(folder, day, env, "--count")  # the day's first run: leaves the memos
+        with monkeypatch.context() as m:  # from here, working the rules out is an error
+            m.setattr("improve.status.rules.plan_status", _refuse)
+            remembered = {" ".join(a): run(folder, day, env, *a) for a in FILTERS}
+        assert remembered == fresh, day
+    assert "awaiting a decision" in fresh["--pending"] or env["COLUMNS"] == "40"
+    assert len(set(fresh.values())) >= 4  # the filters do tell them apart
+
+
+def test_a_table_run_leaves_the_memo_for_the_next(folder, monkeypatch):
+    env = {"COLUMNS": "100"}
+    fresh = run(folder, "2017-01-05", env, "--overdue", cache=False)
+    assert run(folder, "2017-01-05", env, "--overdue") == fresh  # the first: the rules
+    with monkeypatch.context() as m:
+        m.setattr("improve.status.rules.plan_status", _refuse)
+        assert run(folder, "2017-01-05", env, "--overdue") == fresh
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("the rules were worked out")
+
+
+def test_a_warm_table_run_loads_neither_the_model_nor_the_rules(folder):
+    """The second `actions --overdue` of a day (the table) imports neither the model, the
+    rules nor the parser (it lays the table out with Rich, as a full run does)."""
+    env = {**os.environ, "IMPROVE_CACHE": "1", "COLUMNS": "100"}
+    code = (
+        "import sys\nfrom improve.cli.main import cli\n"
+        "try:\n    cli(sys.argv[1:], prog_name='improve')\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(','.join(sorted(sys.modules)))\n"
+    )
+    argv = [sys.executable, "-c", code, "--plans", str(folder), "--today", "2017-01-05",
+            "actions", "--overdue"]  # fmt: skip
+    first = subprocess.run(argv, capture_output=True, text=True, env=env, check=True)
+    second = subprocess.run(argv, capture_output=True, text=True, env=env, check=True)
+    assert second.stdout == first.stdout and "overdue" not in first.stdout[:0]
+    assert {"improve.status.rules", "improve.plans.model"} <= set(first.stderr.split(","))
+    heavy = {"improve.plans.model", "improve.status.rules", "improve.plans.loader", "tomllib",
+             "textual"}  # fmt: skip
+    assert heavy & set(second.stderr.split(",")) == set()
