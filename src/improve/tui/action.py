@@ -14,19 +14,15 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
-from ..errors import HistoryError
+from ..api import HistoryError, measure_view, pending_extension
 from ..present.briefing import history_table
 from ..present.text import RagStyles, pending_words, rag_text
-from ..status.measures import measure_view
-from ..status.rules import pending_extension
 from .base import ImproveScreen
 from .measures import measure_text
 from .portfolio import composed
 
 if TYPE_CHECKING:
-    from ..history.records import Event
-    from ..plans.model import Extension, Plan, Recommendation
-    from ..status.rules import ActionStatus
+    from ..api import ActionStatus, Event, Extension, Plan, Recommendation
 
 
 def _d(value: date | None) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..api import Change, EditError
-from ..edits.change import parse_percent
+from ..api import Change, EditError, parse_percent
 
 QUICK = (0, 25, 50, 75, 100)  # the quick choices: each fills the percent box
 # the values `update --impact` takes, in words (model.IMPACTS holds them)

@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ..plans.loader import display_name
+from ..api import display_name
 
 if TYPE_CHECKING:
-    from ..plans.loader import Portfolio
-    from ..status import rules
+    from ..api import PlanStatus, Portfolio
     from .app import ImproveApp
 
 
@@ -38,7 +37,7 @@ class PortfolioLoaded(Message):
     def __init__(
         self,
         portfolio: Portfolio,
-        statuses: list[rules.PlanStatus],
+        statuses: list[PlanStatus],
         changed: list[str] | None = None,
         reported: dict[str, tuple[str, date, date | None]] | None = None,
         mine: tuple[str, ...] | None = None,
@@ -51,7 +50,7 @@ class PortfolioLoaded(Message):
 
 def _read(
     app: ImproveApp, portfolio: Portfolio
-) -> tuple[list[rules.PlanStatus], dict[str, tuple[str, date, date | None]]]:
+) -> tuple[list[PlanStatus], dict[str, tuple[str, date, date | None]]]:
     """The statuses of what was read, the history brought up to it (edits made in an
     editor are recorded "by hand"), and when each plan was last reported."""
     ws = app.workspace
@@ -75,7 +74,7 @@ def _mine(app: ImproveApp) -> tuple[str, ...] | None:
     """The lead titles plans/people.toml says the user holds (read in a worker)."""
     if not app.user:
         return None
-    from ..team.people import load_people
+    from ..api import load_people
 
     titles = load_people(app.plans).titles_for(app.user)
     return tuple(titles) if titles else None

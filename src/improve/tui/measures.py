@@ -27,9 +27,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from ..plans import model as m
+from ..api import Comparator, MeasureView, Plan, measure_view
 from ..present.text import RagStyles, rag_text
-from ..status.measures import MeasureView, measure_view
 from .base import ImproveScreen
 from .portfolio import composed
 from .widgets import sparkline
@@ -53,7 +52,7 @@ def trend_words(view: MeasureView) -> str:
     return f"{view.trend}{ARROWS[view.trend]}" if view.trend else ""
 
 
-def neighbours_words(view: MeasureView, c: m.Comparator) -> str:
+def neighbours_words(view: MeasureView, c: Comparator) -> str:
     """ "355.5 per 10,000 (median)", or "–" when missing or suppressed."""
     if c.neighbours is None:
         return NONE
@@ -151,13 +150,13 @@ class Placed:
     (the plan's own words for its levels); `title` is that level's title (for the plan's
     own measures, the partnership a KPI names, or "")."""
 
-    plan: m.Plan
+    plan: Plan
     where: str
     title: str
     view: MeasureView
 
 
-def placed_measures(plan: m.Plan) -> Iterator[Placed]:
+def placed_measures(plan: Plan) -> Iterator[Placed]:
     """Every measure of the plan, its own first, then each recommendation's and its
     actions', in file order."""
     for measure in plan.measures:
@@ -185,7 +184,7 @@ def standing(view: MeasureView) -> str:
     return {"met": "met", "not-met": "not met"}.get(view.status, "without a target")
 
 
-def summary_text(plans: list[m.Plan], placed: list[Placed], styles: RagStyles) -> Text:
+def summary_text(plans: list[Plan], placed: list[Placed], styles: RagStyles) -> Text:
     """ "6 measures: 1 red · 2 amber · 1 met · 2 no reading yet · 2 improving · 1 worsening"."""
     head = Text(plans[0].title if len(plans) == 1 else f"Measures of {len(plans)} plans")
     head.stylize("bold")
@@ -339,7 +338,7 @@ class MeasuresScreen(ImproveScreen[None]):
         if self.drawn_wide is not None and self.size.width != self.drawn_width:
             self.refresh_data()
 
-    def plans(self) -> list[m.Plan]:
+    def plans(self) -> list[Plan]:
         return [
             s.plan
             for s in self.app.statuses or []

@@ -13,13 +13,13 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..api import measure_view
 from ..present.text import RAG_STYLE_APP, RagStyles
-from ..status.measures import measure_view
 from .base import ImproveModal
 from .measures import measure_text
 
 if TYPE_CHECKING:
-    from ..plans.model import Plan, Recommendation
+    from ..api import Plan, Recommendation
 
 HELP = """\
 # improve — keys and colours

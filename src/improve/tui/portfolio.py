@@ -11,9 +11,8 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.widgets import Footer, Header, Static
 
-from ..api import LoadedFile
+from ..api import LoadedFile, portfolio_rollup, rag_rank
 from ..present.text import clip, counts_short, counts_text, pct
-from ..status import rules
 from .base import ImproveScreen
 from .layout import fit_portfolio
 from .table import LineTable
@@ -103,7 +102,7 @@ class PortfolioScreen(ImproveScreen[None]):
         if self.order == "worst":
             statuses.sort(
                 key=lambda s: (
-                    rules.rag_rank(s.rollup.rag),
+                    rag_rank(s.rollup.rag),
                     -s.rollup.overdue,
                     s.rollup.percent or 0,
                 )
@@ -147,7 +146,7 @@ class PortfolioScreen(ImproveScreen[None]):
             rows.append((ps.plan.id, tuple(cells)))
         ids = [key for key, _ in rows]
         table.set_rows(rows, cursor=ids.index(keep) if keep in ids else 0)
-        total = rules.portfolio_rollup(statuses)
+        total = portfolio_rollup(statuses)
         order = {"worst": " · worst first", "title": " · by title"}.get(self.order, "")
         summary = Text(
             f"{len(statuses)} plans as at {app.today.isoformat()}: "

@@ -68,7 +68,7 @@ class ReportFormat(ModalScreen[ReportRequest | None]):
 def write_in_worker(app: ImproveApp, request: ReportRequest, folder: Path) -> Path:
     """In a worker thread: the report, written with the same library calls as
     `improve report`. Returns where."""
-    from ..report import default_name, make_report, write_report
+    from ..api import default_name, make_report, write_report
 
     portfolio = app.portfolio
     if portfolio is None:
@@ -104,8 +104,7 @@ def choose_report(app: ImproveApp) -> None:
 
 
 def _report_written(app: ImproveApp, request: ReportRequest) -> None:
-    from ..errors import ImproveError
-    from ..plans.loader import display_name
+    from ..api import ImproveError, display_name
 
     try:
         path = write_in_worker(app, request, Path.cwd())
@@ -133,9 +132,7 @@ def take_screenshot(app: ImproveApp, filename: str | None = None, path: str | No
 
 
 def _screenshot_written(app: ImproveApp, svg: str, target: Path) -> None:
-    from ..errors import ImproveError
-    from ..plans.files import atomic_write
-    from ..plans.loader import display_name
+    from ..api import ImproveError, atomic_write, display_name
 
     try:
         atomic_write(target, svg.encode("utf-8"))

@@ -18,8 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from ..errors import HistoryError
-from ..plans.loader import display_name
+from ..api import HistoryError, display_name
 from ..present.briefing import changes_briefing
 from ..present.text import RagStyles, clip, counts_text, pct
 from .base import ImproveModal, ImproveScreen
@@ -28,9 +27,7 @@ from .widgets import sparkline
 from .wording import say, sentence
 
 if TYPE_CHECKING:
-    from ..api import PlanDay
-    from ..history.changes import Changes
-    from ..history.records import PlanSummary
+    from ..api import Changes, PlanDay, PlanSummary
 
 Trend = dict[str, list["PlanSummary"]]  # plan id → its state at each review, oldest first
 
@@ -198,7 +195,7 @@ class ReviewScreen(ImproveScreen[None]):
     def record(self, draft: ReviewDraft) -> None:
         """As `improve review record`: in the history and as plans/reviews/DATE.toml, all
         or nothing, then committed when the policy says (gitops.share_review)."""
-        from ..team.gitops import share_review
+        from ..api import share_review
 
         store, app = self.app.history, self.app
         try:

@@ -10,14 +10,13 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from ..api import ActionFilter
+from ..api import ActionFilter, ActionStatus, PlanStatus, RecommendationStatus, rollup
 from ..present.text import RagStyles, clip, pct, rag_text
-from ..status import rules
 
 if TYPE_CHECKING:
-    from ..plans.model import Plan, Recommendation, Theme
+    from ..api import Plan, Recommendation, Theme
 
-Keep = Callable[["Plan", "Recommendation", rules.ActionStatus, date], bool]  # an action shown?
+Keep = Callable[["Plan", "Recommendation", ActionStatus, date], bool]  # an action shown?
 
 MAX_ROWS = 100  # rows whose cells are built at a time (~15 µs a row); the next rows
 # load as the cursor reaches the end
@@ -74,7 +73,7 @@ def _group(
     )
 
 
-def cell_widths(statuses: Iterable[rules.PlanStatus]) -> dict[str, int]:
+def cell_widths(statuses: Iterable[PlanStatus]) -> dict[str, int]:
     """The widest ref, RAG word, due date and impact of the actions of `statuses` and of
     their groups, for layout.fit_plan: one pass over the actions, so a column is as wide
     as its widest cell and a number or a date is never cut."""
@@ -97,7 +96,7 @@ def cell_widths(statuses: Iterable[rules.PlanStatus]) -> dict[str, int]:
 
 
 def build_rows(
-    statuses: Iterable[rules.PlanStatus],
+    statuses: Iterable[PlanStatus],
     flt: ActionFilter,
     today: date,
     folded: set[str],
@@ -139,7 +138,7 @@ class _Build:
             def keep(
                 plan: Plan,
                 rec: Recommendation,
-                st: rules.ActionStatus,
+                st: ActionStatus,
                 today: date,
                 _match: Callable[..., bool] = flt.matches_status,
             ) -> bool:
@@ -168,9 +167,9 @@ class _Build:
                                         matched, count, self.styles, self.widths[0], mark))  # fmt: skip
         return fold
 
-    def plan(self, ps: rules.PlanStatus) -> None:
+    def plan(self, ps: PlanStatus) -> None:
         plan = ps.plan
-        recs: list[tuple[rules.RecommendationStatus, list[rules.ActionStatus]]] = []
+        recs: list[tuple[RecommendationStatus, list[ActionStatus]]] = []
         for rs in ps.recommendations:
             rec = rs.recommendation
             if self.everything:
@@ -210,8 +209,8 @@ class _Build:
 
     def theme(
         self,
-        ps: rules.PlanStatus,
-        recs: list[tuple[rules.RecommendationStatus, list[rules.ActionStatus]]],
+        ps: PlanStatus,
+        recs: list[tuple[RecommendationStatus, list[ActionStatus]]],
         theme_id: str | None,
         theme: Theme | None,
     ) -> bool:
@@ -220,14 +219,14 @@ class _Build:
         plan = ps.plan
         in_theme = [(r, m) for r, m in recs if r.recommendation.theme == theme_id]
         whole = [r for r in ps.recommendations if r.recommendation.theme == theme_id]
-        roll = rules.rollup([st for r in whole for st in r.actions])
+        roll = rollup([st for r in whole for st in r.actions])
         title = f"{plan.label('theme')} {theme_id}: {theme.title if theme else ''}"
         return self.group(f"theme:{plan.id}:{theme_id}", "theme", plan.id, theme_id, title,
                           roll.rag, roll.percent, sum(len(m) for _, m in in_theme),
                           sum(len(r.actions) for r in whole))  # fmt: skip
 
     def recommendation(
-        self, plan: Plan, rs: rules.RecommendationStatus, matched: list[rules.ActionStatus]
+        self, plan: Plan, rs: RecommendationStatus, matched: list[ActionStatus]
     ) -> None:
         rec = rs.recommendation
         title = f"{plan.label('recommendation')}: {rec.title or rec.text or ''}"
@@ -239,7 +238,7 @@ class _Build:
             if self.room():
                 self.out.rows.append(self.action(plan, rec, st))
 
-    def action(self, plan: Plan, rec: Recommendation, st: rules.ActionStatus) -> Row:
+    def action(self, plan: Plan, rec: Recommendation, st: ActionStatus) -> Row:
         a = st.action
         due = st.due.isoformat() if st.due else "–"
         if st.due != st.original_due:
@@ -259,7 +258,7 @@ def top_level(rows_groups: list[str], all_plans: bool) -> set[str]:
     return {g for g in rows_groups if g.startswith(prefix)}
 
 
-def leads_in(statuses: Iterable[rules.PlanStatus]) -> list[str]:
+def leads_in(statuses: Iterable[PlanStatus]) -> list[str]:
     names: set[str] = set()
     for ps in statuses:
         for rs in ps.recommendations:

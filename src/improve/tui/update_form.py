@@ -16,12 +16,20 @@ from textual.css.query import NoMatches
 from textual.widgets import Button, Input, Label, Select
 from textual.worker import get_current_worker
 
-from ..api import EditError, ImproveError
-from ..plans import model
-from ..plans.vocab import IMPACTS, OVERRIDE_COLOURS, STATUSES
+from ..api import (
+    IMPACTS,
+    OVERRIDE_COLOURS,
+    STATUSES,
+    Action,
+    EditError,
+    Extension,
+    ImproveError,
+    Milestone,
+    due_in_force,
+    pending_extension,
+    who_am_i,
+)
 from ..present.text import clip
-from ..status.rules import due_in_force, pending_extension
-from ..team.identity import who_am_i
 from .base import ImproveModal
 from .form_values import (  # noqa: F401 (FormValues, to_change and decider: the app's)
     IMPACT_WORDS,
@@ -40,15 +48,15 @@ class ActionState:
     """What the form offers depends on the action: its milestones, a colour set by hand, a
     request awaiting a decision."""
 
-    milestones: list[model.Milestone] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
     override: str | None = None  # the colour set by hand now
-    pending: model.Extension | None = None
+    pending: Extension | None = None
     due: date | None = None  # the due date in force
     percent: int | None = None  # the percent recorded now
     impact: str | None = None  # the impact recorded now
 
     @classmethod
-    def of(cls, action: model.Action | None) -> ActionState:
+    def of(cls, action: Action | None) -> ActionState:
         if action is None:
             return cls()
         return cls(

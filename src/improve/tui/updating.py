@@ -11,14 +11,11 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ..errors import ConflictError, ImproveError
-from ..plans.loader import display_name
-from ..plans.model import Target
+from ..api import ConflictError, ImproveError, Target, display_name
 from .wording import sentence
 
 if TYPE_CHECKING:
-    from ..api import Updated
-    from ..plans.model import Action
+    from ..api import Action, Updated
     from .app import ImproveApp
     from .form_values import FormValues
 

@@ -6,7 +6,7 @@ command line has its own wording (`improve.cli.errors`).
 
 from __future__ import annotations
 
-from ..errors import ImproveError
+from ..api import ImproveError
 
 HINT = {
     "plan-has-errors": "the errors panel on the first screen lists them",
