@@ -4,7 +4,7 @@ folder checked and loaded, JSON out, and the files that did not load said once e
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import click
 
@@ -12,10 +12,18 @@ from ..api import json_inert
 from .errors import Failed, echo
 
 if TYPE_CHECKING:
-    from ..api import Workspace
+    from _collections_abc import dict_items, dict_keys, dict_values
+    from collections.abc import Iterator, Mapping
+
+    from rich.console import Console
+
+    from ..api import DayView, PlanCache, Portfolio, Workspace
+    from .options import Settings
+
+_T = TypeVar("_T")
 
 
-def workspace(s) -> Workspace:
+def workspace(s: Settings) -> Workspace:
     """The workspace for these settings, closed when the command ends; what the history
     cannot do is a warning on stderr (commands that need it ask with `require_store`)."""
     from ..api import Workspace
@@ -29,7 +37,7 @@ def workspace(s) -> Workspace:
     return ws
 
 
-def folder_there(s) -> None:
+def folder_there(s: Settings) -> None:
     if not s.plans.is_dir():
         raise Failed(
             f"no plans folder at {s.plans}; give --plans DIR, set IMPROVE_PLANS, "
@@ -37,7 +45,7 @@ def folder_there(s) -> None:
         )
 
 
-def load(s, cache=None):
+def load(s: Settings, cache: PlanCache | None = None) -> tuple[Workspace, Portfolio]:
     """The workspace and every plan in it (after checking the folder is there); `cache`,
     the folder's cache when `today` read it already."""
     folder_there(s)
@@ -45,7 +53,7 @@ def load(s, cache=None):
     return ws, ws.load(cache)
 
 
-def today(s, *, json: bool = False):
+def today(s: Settings, *, json: bool = False) -> tuple[DayView | None, PlanCache | None]:
     """The folder as the rules saw it earlier today (improve.speed.dayview), or None, with the
     cache read for it, for `load` to use."""
     from ..api import open_day, resolve_path
@@ -58,7 +66,7 @@ class RawJSON(str):
     """An item of a streamed list that is JSON text already (a plan from today's memo)."""
 
 
-def emit_json(obj, stream: str | None = None) -> None:
+def emit_json(obj: dict[str, Any], stream: str | None = None) -> None:
     """Indented for a person at a terminal; compact (and ~10× faster: the C encoder) in a
     pipe. `stream`: the key of `obj` whose items (an iterable) are encoded and written one
     at a time in a pipe, so that a 20,000-action document is never held whole, as dicts or
@@ -85,7 +93,7 @@ def emit_json(obj, stream: str | None = None) -> None:
     click.echo("{}" if not obj else "}")
 
 
-def report_failed(console, portfolio) -> None:
+def report_failed(console: Console, portfolio: Portfolio) -> None:
     from rich.text import Text
 
     from ..api import display_name
@@ -100,13 +108,15 @@ def report_failed(console, portfolio) -> None:
         console.print(line)
 
 
-class LazyCommands(dict):
+class LazyCommands(dict[str, click.Command]):
     """A group's commands, those of other modules (`modules`: command name → module of
     improve.cli, whose `register(group)` adds them) registered when first looked up, and
     all of them when listed (iterating, `len`, `keys`, `items`, `values`): `status` then
     does not import `kpi`'s or `report`'s modules (issue 27)."""
 
-    def __init__(self, group: click.Group, modules: dict[str, str], commands) -> None:
+    def __init__(
+        self, group: click.Group, modules: dict[str, str], commands: Mapping[str, click.Command]
+    ) -> None:
         super().__init__(commands)
         self.group = group
         self.modules = modules
@@ -122,11 +132,17 @@ class LazyCommands(dict):
         for name in self.modules:
             self._load(name)
 
-    def get(self, name, default=None):
+    @overload
+    def get(self, name: str, default: None = None, /) -> click.Command | None: ...
+    @overload
+    def get(self, name: str, default: click.Command, /) -> click.Command: ...
+    @overload
+    def get(self, name: str, default: _T, /) -> click.Command | _T: ...
+    def get(self, name: str, default: object = None, /) -> object:
         self._load(name)
         return dict.get(self, name, default)
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> click.Command:
         self._load(name)
         return dict.__getitem__(self, name)
 
@@ -134,7 +150,7 @@ class LazyCommands(dict):
         self._load(name)
         return dict.__contains__(self, name)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         self._load_all()
         return dict.__iter__(self)
 
@@ -142,14 +158,14 @@ class LazyCommands(dict):
         self._load_all()
         return dict.__len__(self)
 
-    def keys(self):
+    def keys(self) -> dict_keys[str, click.Command]:
         self._load_all()
         return dict.keys(self)
 
-    def items(self):
+    def items(self) -> dict_items[str, click.Command]:
         self._load_all()
         return dict.items(self)
 
-    def values(self):
+    def values(self) -> dict_values[str, click.Command]:
         self._load_all()
         return dict.values(self)

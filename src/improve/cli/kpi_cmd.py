@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .errors import Failed, echo
-from .options import global_options, settings
+from .options import global_options, key_value, settings
 
 if TYPE_CHECKING:
     from ..api import KpiImport
@@ -27,13 +27,7 @@ def kpi() -> None:
 
 
 def _where(value: str) -> tuple[str, str]:
-    column, sep, wanted = value.partition("=")
-    if not sep or not column.strip():
-        raise click.BadParameter(
-            f'"{value}" is not COLUMN=VALUE; e.g. --where characteristic=Total',
-            param_hint="--where",
-        )
-    return column.strip(), wanted
+    return key_value(value, "COLUMN=VALUE", "; e.g. --where characteristic=Total", "--where")
 
 
 def _target(value: str) -> tuple[str, str]:

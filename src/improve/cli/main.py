@@ -7,23 +7,30 @@ import os
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..api import IMPACTS, KINDS, OVERRIDE_COLOURS, PLAN_ID_RULE, STATUSES, is_plan_id, visible
+from ..api import KINDS, PLAN_ID_RULE, is_plan_id
 from .common import (
     LazyCommands,
     RawJSON,
     emit_json,
-    folder_there,
     load,
     report_failed,
     today,
-    workspace,
 )
 from .errors import Failed, ImproveGroup, echo
-from .options import DATE, PERCENT, commit_options, global_options, settings
+from .options import global_options, settings
 from .read_cmds import register as register_reading
+from .update_cmd import register as register_update
+
+if TYPE_CHECKING:
+    from ..api import DayView, PlanDay, PlanStatus
+    from .options import Settings
+
+Seen = tuple[str, date, "date | None"]  # a plan last reported: (body, meeting, next due)
+Parts = tuple[str, tuple[str, ...]]  # a plan's JSON in pieces (the memo's PlanParts)
 
 # Only click and the words of the plan format are imported to start: each command imports
 # what it uses (the model, the history, Rich's tables, the app), so `improve --help` and
@@ -50,7 +57,7 @@ def cli(ctx: click.Context) -> None:
             ctx.invoke(status)
 
 
-def _status_as_of(s, as_of: str, as_json: bool) -> None:
+def _status_as_of(s: Settings, as_of: str, as_json: bool) -> None:
     from ..api import parse_date
     from ..present.briefing import as_of_table
     from ..present.tables import make_console
@@ -99,14 +106,14 @@ def status(as_json: bool, as_of: str | None) -> None:
     statuses = api.portfolio_status(portfolio, s.today)
     ws.sync(portfolio, s.today, statuses)
     reported = ws.reported(statuses)
-    parts: dict[str, tuple[str, tuple[str, ...]]] = {}  # memo.PlanParts
+    parts: dict[str, Parts] = {}
     if as_json:
         from ..api import plan_json_parts, status_json
 
         doc = status_json(portfolio, statuses, s.today, lazy=True)
         if pipe:  # each plan's text made once: written, and kept for the next run today
 
-            def encoded(ps) -> RawJSON:
+            def encoded(ps: PlanStatus) -> RawJSON:
                 parts[ps.plan.id] = plan_json_parts(ps)
                 return _plan_text(parts[ps.plan.id], ps.plan.file, reported.get(ps.plan.id))
 
@@ -132,25 +139,30 @@ def status(as_json: bool, as_of: str | None) -> None:
         sys.exit(1)
 
 
-def _reported_json(seen) -> dict | None:
+def _reported_json(seen: Seen | None) -> dict[str, Any] | None:
     if not seen:
         return None
     return {"body": seen[0], "meeting": seen[1].isoformat(),
             "next_due": seen[2].isoformat() if seen[2] else None}  # fmt: skip
 
 
-def _with_reported(plan: dict, reported) -> dict:
+def _with_reported(plan: dict[str, Any], reported: dict[str, Seen]) -> dict[str, Any]:
     plan["last_reported"] = _reported_json(reported.get(plan["id"]))
     return plan
 
 
-def _plan_text(parts, file, seen) -> RawJSON:
+def _plan_text(parts: Parts, file: Path, seen: Seen | None) -> RawJSON:
     from ..api import assemble_plan, display_name
 
     return RawJSON(assemble_plan(parts, display_name(file), _reported_json(seen)))
 
 
-def _status_from_memo(s, view, as_json: bool) -> bool:
+def _memo_text(p: PlanDay, seen: Seen | None) -> RawJSON:
+    assert p.json is not None  # a view opened for JSON (today(s, json=True)) has it for all
+    return _plan_text(p.json, p.path, seen)
+
+
+def _status_from_memo(s: Settings, view: DayView, as_json: bool) -> bool:
     """`status` from today's memos (improve.speed.dayview): False when the history cannot say
     what was reported without its store (then the full run says it)."""
     from ..api import reported as reported_in
@@ -162,7 +174,7 @@ def _status_from_memo(s, view, as_json: bool) -> bool:
     if as_json:
         doc = {
             "today": s.today.isoformat(),
-            "plans": (_plan_text(p.json, p.path, reported.get(p.plan_id)) for p in view.plans),
+            "plans": (_memo_text(p, reported.get(p.plan_id)) for p in view.plans),
             "errors": [],  # a file with errors has no memo: a view has none
         }
         emit_json(doc, stream="plans")
@@ -174,175 +186,13 @@ def _status_from_memo(s, view, as_json: bool) -> bool:
     return True
 
 
-def _reading(value: str) -> tuple[str, str]:
-    measure, sep, number = value.partition("=")
-    if not sep or not measure.strip():
-        raise click.BadParameter(
-            f'"{value}" is not MEASURE=VALUE (e.g. supervision-monthly=82)',
-            param_hint="--reading",
-        )
-    return measure.strip(), number
-
-
-@cli.command()
-@global_options
-@click.argument("target", metavar="PLAN:REF")
-@click.option("--percent", type=PERCENT, metavar="N", help="Percent complete, 0–100 (75 or 75%).")
-@click.option("--status", "status_", type=click.Choice(STATUSES), help="The action's status.")
-@click.option("--impact", type=click.Choice(IMPACTS), help="Is the action making a difference?")
-@click.option("--impact-note", help="A word on the impact.")
-@click.option("--note", help="A progress note for the update log.")
-@click.option("--evidence", help="Add a piece of evidence (dated today).")
-@click.option("--link", help="With --evidence: a URL or a path relative to the plan file.")
-@click.option("--measure", help="With --evidence: the measure it is evidence for.")
-@click.option(
-    "--reading",
-    "readings",
-    multiple=True,
-    metavar="MEASURE=VALUE",
-    help="Record a measure reading (dated today); repeatable.",
-)
-@click.option(
-    "--milestone",
-    metavar="LABEL|N",
-    help="With --done or --not-done: a milestone, by its number from 1 or its label.",
-)
-@click.option(
-    "--done/--not-done",
-    "milestone_done",
-    default=None,
-    help="With --milestone: the milestone is done (or not done after all).",
-)
-@click.option("--on", "milestone_on", type=DATE, metavar="DATE", help="With --done: the day.")
-@click.option(
-    "--rag",
-    type=click.Choice(OVERRIDE_COLOURS),
-    help="Set the colour by hand (needs --reason: why the computed colour is wrong).",
-)
-@click.option(
-    "--until", "rag_until", type=DATE, metavar="DATE", help="With --rag: it lapses after."
-)
-@click.option("--clear-rag", is_flag=True, help="Take away a colour set by hand.")
-@click.option(
-    "--request-extension",
-    type=DATE,
-    metavar="DATE",
-    help="Ask for a new due date (needs --reason); it awaits the meeting's decision.",
-)
-@click.option(
-    "--agree-extension",
-    "decision",
-    flag_value="agree",
-    help="Agree the latest request for a new due date.",
-)
-@click.option(
-    "--refuse-extension",
-    "decision",
-    flag_value="refuse",
-    help="Refuse the latest request (--reason says why).",
-)
-@click.option(
-    "--extend-to",
-    type=DATE,
-    metavar="DATE",
-    help="Record a new due date agreed already (needs --reason).",
-)
-@click.option(
-    "--reason",
-    help="Why: with --request-extension, --extend-to, --rag or --refuse-extension.",
-)
-@click.option(
-    "--by", help="Who is making the change (default: IMPROVE_USER, git user.name, login)."
-)
-@commit_options("the plan file, as by --by,")
-def update(
-    target,
-    percent,
-    status_,
-    impact,
-    impact_note,
-    note,
-    evidence,
-    link,
-    measure,
-    readings,
-    milestone,
-    milestone_done,
-    milestone_on,
-    rag,
-    rag_until,
-    clear_rag,
-    request_extension,
-    decision,
-    extend_to,
-    reason,
-    by,
-    commit,
-    no_verify,
-) -> None:
-    """Change one action in its plan file and log the update.
-
-    A lead asks for a new due date with --request-extension DATE --reason TEXT; the date
-    in force moves only when the meeting agrees it (--agree-extension).
-    """
-    from ..api import Change, ImproveError, Target, display_name, who_am_i
-    from .plain import Styler
-
-    s = settings()
-    folder_there(s)
-    try:
-        change = Change.from_text(
-            percent=percent,
-            status=status_,
-            impact=impact,
-            impact_note=impact_note,
-            note=note,
-            evidence=evidence,
-            link=link,
-            evidence_measure=measure,
-            readings=[_reading(r) for r in readings],
-            extend_to=extend_to,
-            reason=reason,
-            milestone=milestone,
-            milestone_done=milestone_done,
-            milestone_on=milestone_on,
-            rag=rag,
-            rag_until=rag_until,
-            clear_rag=clear_rag,
-            request_extension=request_extension,
-            decide_extension=decision,
-        )
-        author = by or who_am_i()
-        done = workspace(s).update(
-            Target.parse(target), change, s.today, author, commit=commit, no_verify=no_verify
-        )
-    except ImproveError as exc:
-        exc.values.setdefault("target", target)  # said as "improve: PLAN:REF: …"
-        raise
-    # written plainly (no Rich to import: an edit should cost its file), plan text inert
-    style = Styler(sys.stdout)
-    echo(f"Updated {done.target} in {display_name(done.path)}:")
-    for line in done.changes or ["note added"]:
-        echo(f"  • {line}")
-    rag = done.action.rag
-    word = style((rag or "dropped").upper(), f"rag:{rag}" if rag else "dim")
-    # the colour word is ours, styled; the plan's words after it are made inert
-    click.echo(f"  Now: {word} — {visible(done.action.why)}")
-    if done.history_warning:
-        echo(f"improve: warning: {done.history_warning}", err=True)
-    if done.committed:
-        echo(f"Committed {done.committed[:10]}: {display_name(done.path)}, by {author or 'you'}.")
-    if done.commit_note:  # why it was not committed, or that the commit is on no branch
-        echo(f"improve: warning: {done.commit_note}", err=True)
-
-
 @cli.command()
 @global_options
 @click.argument("plan_id", metavar="ID")
 @click.option("--title", help="The plan's title.")
 @click.option("--kind", type=click.Choice(KINDS), default="internal", show_default=True)
 @click.option("--organisation", default="Your council", show_default=True)
-def new(plan_id, title, kind, organisation) -> None:
+def new(plan_id: str, title: str | None, kind: str, organisation: str) -> None:
     """Write a commented template plan to PLANS/ID.toml."""
     from ..api import atomic_write, display_name, render_template
 
@@ -368,12 +218,12 @@ def new(plan_id, title, kind, organisation) -> None:
 
 def _run_app(
     plans: Path,
-    today,
+    today: date,
     user: str | None,
     high_contrast: bool,
     banner: str | None = None,
     db: Path | None = None,
-):
+) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise Failed(
             "the app needs a terminal: run this in one (for a report in a pipe, "
@@ -481,6 +331,7 @@ LAZY_COMMANDS = {
 
 cli.commands = LazyCommands(cli, LAZY_COMMANDS, cli.commands)
 register_reading(cli)
+register_update(cli)
 
 
 def main() -> None:

@@ -84,6 +84,15 @@ class PercentType(click.ParamType[int, str | int]):
 PERCENT = PercentType()
 
 
+def key_value(value: str, shape: str, example: str, option: str) -> tuple[str, str]:
+    """`KEY=VALUE` from an option (`--reading`, `--where`): the key stripped, the value as
+    given; a usage error naming the `shape` and an `example` when there is no key."""
+    key, sep, rest = value.partition("=")
+    if not sep or not key.strip():
+        raise click.BadParameter(f'"{value}" is not {shape}{example}', param_hint=option)
+    return key.strip(), rest
+
+
 def global_options(f: FC) -> FC:
     f = click.option(
         "--db",
