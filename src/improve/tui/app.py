@@ -1,6 +1,9 @@
 """The app: one factory builds it for the command line and for tests.
 
-All file I/O runs in thread workers that post messages; the handlers change state.
+All file I/O runs in thread workers that post messages; the handlers change state. The
+app holds the state and wires the work in: loading and the live reload in `live.py`,
+updating an action in `updating.py`, the palette's commands in `commands.py`, the report
+and the screenshot in `report.py`, each screen in its own module.
 """
 
 from __future__ import annotations

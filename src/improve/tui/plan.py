@@ -26,6 +26,15 @@ FILTER_NAMES = {
     "mine": "my actions",
 }
 
+# the quick filters' keys: (key, filter, the key's word where keys are listed, binding id)
+QUICK_FILTERS = (
+    ("r", "red", "Red", "red"),
+    ("a", "amber", "Amber", "amber"),
+    ("o", "overdue", "Overdue", "overdue"),
+    ("t", "stale", "Stale", "stale"),
+    ("d", "due30", "Due ≤30d", "due"),
+    ("m", "mine", "Mine", "mine"),
+)
 
 KEYS = (
     "r red",
@@ -80,12 +89,10 @@ class PlanScreen(ImproveScreen[None]):
         # q quits here too; the footer keeps its room at 80 columns for the measures (q is
         # on the first screen's footer and in the help)
         Binding("q", "app.quit", "Quit", id="quit-here", show=False),
-        Binding("r", "toggle_filter('red')", "Red", id="filter-red", show=False),
-        Binding("a", "toggle_filter('amber')", "Amber", id="filter-amber", show=False),
-        Binding("o", "toggle_filter('overdue')", "Overdue", id="filter-overdue", show=False),
-        Binding("t", "toggle_filter('stale')", "Stale", id="filter-stale", show=False),
-        Binding("d", "toggle_filter('due30')", "Due ≤30d", id="filter-due", show=False),
-        Binding("m", "toggle_filter('mine')", "Mine", id="filter-mine", show=False),
+        *(
+            Binding(key, f"toggle_filter('{name}')", label, id=f"filter-{bid}", show=False)
+            for key, name, label, bid in QUICK_FILTERS
+        ),
         Binding("l", "pick_lead", "Lead…", id="filter-lead", show=False),
         Binding("c", "clear_filters", "Clear", id="filter-clear", show=False),
         Binding("space", "fold", "Fold", id="fold", show=False),
