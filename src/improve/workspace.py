@@ -26,10 +26,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .edits import journal
-from .edits.change import Change, is_text
-from .edits.measure_edit import MeasureChange, MeasureUpdated
-from .edits.saving import Noted, Updated, read_for_edit, refuse_outside, write_edited
 from .errors import ConflictError, EditError, HistoryError, PlanFileError
 from .history.paths import resolve_path
 from .plans.files import STALE_TEMP, leftover_temps, plan_lock, remove_leftovers
@@ -38,11 +34,12 @@ from .plans.loader import Portfolio
 from .plans.model import Action, Target
 from .plans.vocab import is_plan_id
 from .status import rules
-from .team import gitlog, gitops
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what only changes need is imported where they are made
+    from .edits.change import Change
     from .edits.editing import Edited
-    from .edits.measure_edit import MeasureEdited
+    from .edits.measure_edit import MeasureChange, MeasureEdited, MeasureUpdated
+    from .edits.saving import Noted, Updated
     from .history.store import HistoryStore
     from .speed.cache import PlanCache
 
@@ -182,6 +179,8 @@ class Workspace:
         is a warning; without, its HistoryError."""
         if not self.use_history:
             return
+        from .edits import journal
+
         noted = journal.pending(self.plans)
         if self._store is None and not noted and self._nothing_to_record(portfolio, today):
             return  # the store is not even opened (history/quick.py)
@@ -216,6 +215,8 @@ class Workspace:
     def read_commits(self, store: HistoryStore, today: date) -> None:
         """Record the plans' commits the history has not read (gitlog.read_into), before
         the files are compared: a change that came by a pull is then its author's."""
+        from .team import gitlog
+
         if not gitlog.history_on(self.env):
             return
         try:
@@ -276,6 +277,8 @@ class Workspace:
         front end; `no_verify`: the repository's pre-commit and commit-msg hooks do not
         run. The change is kept either way, `Updated.commit_note` saying why it was not
         committed."""
+        from .edits.saving import Updated
+
         done = self._change(target, change, today, by, portfolio, expected_fingerprint,
                             expected_action, commit, no_verify)  # fmt: skip
         assert isinstance(done, Updated)
@@ -297,6 +300,8 @@ class Workspace:
         by its id at any level (the plan's, a recommendation's, an action's): the same
         path as `update` (lock, two parses, journal, atomic write, history, commit).
         EditError "no-change" when the plan already says all of it: nothing is written."""
+        from .edits.measure_edit import MeasureUpdated
+
         done = self._change(Target(plan_id, change.measure), change, today, by, portfolio,
                             expected_fingerprint, None, commit, no_verify)  # fmt: skip
         assert isinstance(done, MeasureUpdated)
@@ -314,6 +319,9 @@ class Workspace:
         commit: bool | None,
         no_verify: bool,
     ) -> Updated | MeasureUpdated:
+        from .edits.change import is_text
+        from .team import gitops
+
         if isinstance(target, str):
             target = Target.parse(target)
         change.check()
@@ -389,6 +397,10 @@ class Workspace:
         expected: str | None,
         expected_action: Action | None = None,
     ) -> Updated | MeasureUpdated:
+        from .edits import journal
+        from .edits.measure_edit import MeasureChange
+        from .edits.saving import read_for_edit, refuse_outside
+
         refuse_outside(path, self.plans)
         with plan_lock(path):
             real, text, fp = read_for_edit(path, expected)
@@ -473,6 +485,8 @@ class Workspace:
 
     def _commit(self, path: Path, target: Target, edited: Edited | MeasureEdited, text: str, fp: str, today: date,
                 noted: Noted | None) -> tuple[Updated | MeasureUpdated, Path | None]:  # fmt: skip
+        from .edits.saving import write_edited
+
         return write_edited(path, target, edited, text, fp, today, noted)
 
 
