@@ -19,9 +19,12 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..digest import fingerprint
+
+if TYPE_CHECKING:
+    from ..plans import model as m
 
 # A table header line, with a bare dotted key (as plan files are written).
 _HEADER = re.compile(
@@ -31,19 +34,21 @@ _REC = "recommendation"
 _ACTION = "recommendation.action"
 
 
+# (line, key, array) of a table header: its line's number, its dotted key, [[…]] or not
+Head = tuple[int, str, bool]
+
+
 @dataclass
 class Read:
-    plan: Any  # m.Plan
-    data: dict
+    plan: m.Plan
+    data: dict[str, Any]  # the file's TOML, as tomllib reads it
     fp: str
     lines: list[str]
-    heads: (
-        list[tuple[int, str, bool]] | None
-    )  # (line, key, array) of each header; None: no fast path
+    heads: list[Head] | None  # each header; None: no fast path
 
 
-def _headers(lines: list[str]) -> list[tuple[int, str, bool]]:
-    out = []
+def _headers(lines: list[str]) -> list[Head]:
+    out: list[Head] = []
     for n, line in enumerate(lines):
         if "[" in line:
             m = _HEADER.match(line)
@@ -52,7 +57,7 @@ def _headers(lines: list[str]) -> list[tuple[int, str, bool]]:
     return out
 
 
-def _agrees(heads: list[tuple[int, str, bool]], data: dict) -> bool:
+def _agrees(heads: list[Head], data: dict[str, Any]) -> bool:
     """The headers say the same recommendations and actions, in the same order, as the
     data: only then can a line be told to belong to an action."""
     recs = data.get(_REC)
@@ -89,11 +94,11 @@ def parse_whole(raw: bytes, text: str, path: Path, plans: Path) -> Read | None:
     return Read(plan, data, plan.fingerprint, lines, heads if _agrees(heads, data) else None)
 
 
-def _block(heads: list[tuple[int, str, bool]], first: int, last: int, size: int):
+def _block(heads: list[Head], first: int, last: int, size: int) -> tuple[int, int, int, int] | None:
     """(rec index, action index, block start, block end) of the one action whose block
     holds lines first..last-1 with no header but its sub-tables' among them; else None."""
     rec = act = -1
-    start = None
+    start: int | None = None
     end = size
     for line, key, array in heads:
         if line < first:
@@ -127,7 +132,9 @@ def parse_next(before: Read, raw: bytes, path: Path, plans: Path) -> Read | None
     return parse_whole(raw, text, path, plans)
 
 
-def _quick(before: Read, lines: list[str], text: str, path: Path, plans: Path, raw: bytes):
+def _quick(
+    before: Read, lines: list[str], text: str, path: Path, plans: Path, raw: bytes
+) -> Read | None:
     if before.heads is None:
         return None
     old = before.lines
@@ -163,7 +170,7 @@ def _quick(before: Read, lines: list[str], text: str, path: Path, plans: Path, r
         return None  # the whole parse says what is wrong
     try:
         piece = tomllib.loads(f"[[{_REC}]]\n" + block)
-        action = piece[_REC][0]["action"]
+        action: list[dict[str, Any]] = piece[_REC][0]["action"]
     except (tomllib.TOMLDecodeError, ValueError, KeyError, IndexError, TypeError, RecursionError):
         return None
     if len(action) != 1 or len(piece) != 1 or len(piece[_REC]) != 1 or len(piece[_REC][0]) != 1:
@@ -183,7 +190,9 @@ def _quick(before: Read, lines: list[str], text: str, path: Path, plans: Path, r
     return Read(plan, data, plan.fingerprint, lines, heads_new)
 
 
-def _replaced(plan, rec: int, act: int, table: dict, plans: Path):
+def _replaced(
+    plan: m.Plan, rec: int, act: int, table: dict[str, Any], plans: Path
+) -> m.Plan | None:
     """The plan with one action built from its table, checked as a whole parse checks
     it (the table against the schema, then the plan's own checks); None on any error."""
     from dataclasses import replace

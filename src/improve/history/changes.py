@@ -8,14 +8,17 @@ from the events recorded since the review.
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..plans.vocab import ref_key
-from .measure_state import moves_since
+from .measure_state import MeasureTold, moves_since
 from .originals import REWRITTEN, rewrites_since
 from .records import Event, PlanSummary, Review
+from .told import OverrideTold
 
 if TYPE_CHECKING:
     from .store import HistoryStore
@@ -38,8 +41,8 @@ class _Item:
     plan_id: str
     ref: str
 
-    def to_json(self) -> dict:
-        out = {}
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
             out["plan" if f.name == "plan_id" else f.name] = (
@@ -88,11 +91,16 @@ class NewEvidence(_Item):
     who: str | None = None
 
 
+class ReadingValue(TypedDict):
+    date: str | None
+    value: float
+
+
 @dataclass(slots=True)
 class NewReading(_Item):
     measure: str
-    old: dict | None  # {"date", "value"} at the review, or None
-    new: dict | None
+    old: ReadingValue | None  # at the review, or None
+    new: ReadingValue | None
     when: date | None = None
     who: str | None = None
 
@@ -104,8 +112,8 @@ class MeasureMove(_Item):
 
     recommendation: str | None
     measure: str
-    old: dict | None  # {"date", "value", "readings", "comparators", …}, or None
-    new: dict | None
+    old: MeasureTold | None  # at the review, or None
+    new: MeasureTold | None
     when: date | None = None
     who: str | None = None
 
@@ -124,8 +132,8 @@ class NoUpdate(_Item):
 @dataclass(slots=True)
 class OverrideChange(_Item):
     change: str  # added | lapsed | removed | changed
-    old: dict | None
-    new: dict | None
+    old: OverrideTold | None
+    new: OverrideTold | None
 
 
 @dataclass(slots=True)
@@ -197,7 +205,7 @@ class Changes:
     def moved_down(self) -> list[RagMove]:
         return [m for m in self.rag_moves if m.direction == "down"]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         lists = (
             "rag_moves",
             "newly_overdue",
@@ -279,13 +287,19 @@ _DETAIL_SQL = (
 )
 
 
-def _override(rag, until, reason, in_force) -> dict | None:
+# Who and when the last event since the review set a value: (day, who), or (None, None).
+When = tuple[date | None, str | None]
+
+
+def _override(
+    rag: str | None, until: str | None, reason: str | None, in_force: int
+) -> OverrideTold | None:
     return (
         {"rag": rag, "until": until, "reason": reason, "in_force": bool(in_force)} if rag else None
     )
 
 
-def _detail(r, ww, out: Changes) -> None:
+def _detail(r: Sequence[Any], ww: Callable[..., When], out: Changes) -> None:
     """One action's row of the review's snapshot beside its state now: what moved (RAG,
     overdue, complete, slipped, evidence, readings, overrides) added to `out`."""
     n = len(_PAIRS)
@@ -318,13 +332,13 @@ def _detail(r, ww, out: Changes) -> None:
         b = json.loads(t_read) if t_read else {}
         for mid in sorted(b):
             if a.get(mid) != b[mid]:
-                old = {"date": a[mid][0], "value": a[mid][1]} if mid in a else None
+                was: ReadingValue | None = {"date": a[mid][0], "value": a[mid][1]} if mid in a else None
                 out.new_readings.append(
                     NewReading(
                         pid,
                         ref,
                         mid,
-                        old,
+                        was,
                         {"date": b[mid][0], "value": b[mid][1]},
                         *ww(pid, ref, "reading", mid),
                     )
@@ -343,23 +357,27 @@ def _detail(r, ww, out: Changes) -> None:
         out.overrides.append(OverrideChange(pid, ref, kind, old, new))
 
 
-def _last_events(conn, after: int) -> dict[tuple, tuple]:
+def _last_events(
+    conn: sqlite3.Connection, after: int
+) -> dict[tuple[str | None, ...], tuple[str, str | None]]:
     """Who and when: the last event since the review for each value an item reports,
     by (plan, ref, field[, measure])."""
-    last: dict[tuple, tuple] = {}
+    last: dict[tuple[str | None, ...], tuple[str, str | None]] = {}
     for pid, ref, name, day, who, new in conn.execute(
         "select plan_id, ref, field, happened_on, who, new from events where id > ? and "
         "field in ('rag', 'overdue', 'complete', 'evidence', 'reading') order by id",
         [after],
     ):
-        key: tuple = (pid, ref, name)
+        key: tuple[str | None, ...] = (pid, ref, name)
         if name == "reading":
             key += ((json.loads(new) or {}).get("measure") if new else None,)
         last[key] = (day, who)
     return last
 
 
-def changes(store: HistoryStore, since, today: date | None, with_events: bool = False) -> Changes:
+def changes(
+    store: HistoryStore, since: str | int | date, today: date | None, with_events: bool = False
+) -> Changes:
     review = store.find_review(since, today)
     conn = store.db.conn
     if today is None:
@@ -381,7 +399,7 @@ def changes(store: HistoryStore, since, today: date | None, with_events: bool = 
         ]
     last = _last_events(conn, review.last_event_id)
 
-    def ww(plan_id, ref, name, *extra):
+    def ww(plan_id: str, ref: str, name: str, *extra: str) -> When:
         found = last.get((plan_id, ref, name, *extra))
         return (date.fromisoformat(found[0]), found[1]) if found else (None, None)
 
@@ -434,7 +452,7 @@ def _in_ref_order(out: Changes) -> None:
             items.sort(key=lambda item: (item.plan_id, ref_key(item.ref)))
 
 
-def _removed(conn, review, removed_plans) -> list[ActionRef]:
+def _removed(conn: sqlite3.Connection, review: Review, removed_plans: list[str]) -> list[ActionRef]:
     return [
         ActionRef(pid, ref)
         for pid, ref in conn.execute(

@@ -29,23 +29,25 @@ show, as by hand.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..plans.vocab import RAGS
 from ..status import rules
 from ..status.tally import tally
 from . import measure_state
 from .blobs import Read, parse_next, parse_whole
-from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME
-from .rows import Row, action_row, quiet, time_changes, with_time_values
-from .sync import _ALL, _DAY_COLUMNS, _MARKS, _j, totals_of
+from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME, NewEvent
+from .rows import Row, StateRow, action_row, quiet, time_changes, with_time_values
+from .sync import _ALL, _DAY_COLUMNS, _MARKS, DayTotals, _j, totals_of
 from .told import field_changes, time_field_changes, tracked
 
 if TYPE_CHECKING:
+    from ..plans import model as m
+    from ..team.gitlog import Commit
     from .store import HistoryStore
 
 _INSERT = (
@@ -54,6 +56,9 @@ _INSERT = (
 )
 _DAYS = ", ".join(_DAY_COLUMNS)
 HEAD_KEY = "git_head"
+# An event as a commit makes it: sync's (records.NewEvent), then the commit's id (None
+# for what time alone changed).
+CommitEvent = tuple[str, str, str, str, str | None, str, str | None, object, object, str | None]
 
 
 @dataclass
@@ -63,23 +68,23 @@ class CommitsResult:
     skipped: list[str] = field(default_factory=list)  # files at a commit that did not load
 
 
-def stored_head(conn) -> str | None:
+def stored_head(conn: sqlite3.Connection) -> str | None:
     row = conn.execute("select value from meta where key = ?", [HEAD_KEY]).fetchone()
     return row[0] if row else None
 
 
-def set_head(conn, head: str) -> None:
+def set_head(conn: sqlite3.Connection, head: str) -> None:
     conn.execute("insert or replace into meta (key, value) values (?, ?)", [HEAD_KEY, head])
 
 
-def is_empty(conn) -> bool:
+def is_empty(conn: sqlite3.Connection) -> bool:
     """No plan or event recorded yet: a history to build from the whole log."""
     return conn.execute("select 1 from plans limit 1").fetchone() is None and (
         conn.execute("select 1 from events limit 1").fetchone() is None
     )
 
 
-def _action_tables(data: dict) -> dict[str, Any]:
+def _action_tables(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for rec in data.get("recommendation", []) or []:
         if not isinstance(rec, dict):
@@ -104,7 +109,7 @@ def _changed_refs(
     return own, own
 
 
-def _totals(title: str, rows: Iterable[tuple]) -> tuple:
+def _totals(title: str | None, rows: Iterable[StateRow]) -> DayTotals:
     r = tally(
         (
             x.status == "dropped",
@@ -123,15 +128,15 @@ def _totals(title: str, rows: Iterable[tuple]) -> tuple:
 class _Recorder:
     def __init__(
         self, store: HistoryStore, plans: Path, today: date, who: Callable[[str, str], str]
-    ):
+    ) -> None:
         self.conn = store.db.conn
         self.at = store.now()
         self.plans = plans
         self.today = today
         self.who = who
         self.result = CommitsResult()
-        self._current: Any = None  # the commit being recorded
-        self._state: dict[str, dict[str, tuple]] = {}  # plan id → its rows, in this chunk
+        self._current: Commit | None = None  # the commit being recorded
+        self._state: dict[str, dict[str, StateRow]] = {}  # plan id → its rows, in this chunk
         self._parsed: dict[str, tuple[str, Read | None]] = {}  # path → (blob, plan)
 
     def side(
@@ -159,7 +164,7 @@ class _Recorder:
         self._parsed[path] = (blob, read)
         return read
 
-    def commit(self, c, texts: dict[str, bytes]) -> None:
+    def commit(self, c: Commit, texts: dict[str, bytes]) -> None:
         self._current = c
         author = self.who(c.author, c.email)
         day = min(c.day, self.today)
@@ -188,7 +193,7 @@ class _Recorder:
         )
         self.result.read += 1
 
-    def _emit(self, events: list[tuple]) -> None:
+    def _emit(self, events: list[CommitEvent]) -> None:
         self.conn.executemany(
             _INSERT,
             ((*e[:7], _j(e[7]), _j(e[8]), e[9]) for e in events),
@@ -210,9 +215,9 @@ class _Recorder:
         conn.execute("delete from plans where plan_id = ?", [pid])
         measure_state.forget(conn, pid)
         self._state.pop(pid, None)
-        self._day(pid, on, (prev[0], 0, None, None, *(0 for _ in RAGS), 0, 0, 0, 0, 0))
+        self._day(pid, on, (prev[0], 0, None, None, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
-    def _day(self, pid: str, on: str, totals: tuple) -> None:
+    def _day(self, pid: str, on: str, totals: DayTotals) -> None:
         latest = self.conn.execute(
             f"select {_DAYS} from plan_days where plan_id = ? and on_date <= ?"
             " order by on_date desc limit 1",
@@ -238,11 +243,12 @@ class _Recorder:
         on = day if prev is None else max(day, date.fromisoformat(prev[1]))
         iso, when = on.isoformat(), day.isoformat()
 
-        def row_of(action) -> tuple:
+        def row_of(action: m.Action) -> StateRow:
             st = rules.action_status(action, on, plan.margin, plan.stale_days, plan.start)
             return action_row(pid, st, plan.margin, plan.stale_days)
 
-        events: list[tuple] = []
+        events: list[CommitEvent] = []
+        state: dict[str, StateRow]
         if prev is None:
             rows = [row_of(a) for _, a in plan.actions()]
             events += [
@@ -312,7 +318,7 @@ class _Recorder:
                     touched.add(ref)
             # the recorded state is the commit's file only if it was the file before it
             fp = new.fp if old is not None and prev[0] == old.fp else None
-        measures: list[tuple] = []  # the plan's and its recommendations' (measure_state.py)
+        measures: list[NewEvent] = []  # the plan's and its recommendations' (measure_state.py)
         measure_state.compare(conn, plan, when, self.at, lambda p, r: author, measures)
         events += [(*e, cid) for e in measures]
         self._emit(events)
@@ -347,6 +353,7 @@ class _Recorder:
         # a commit rewritten (by a rebase, an amend, a cherry-pick) keeps its author and
         # author date: the change read from the old one is this one's now
         c = self._current
+        assert c is not None  # called while a commit is recorded
         self.conn.execute(
             "update events set [commit] = ? where plan_id = ? and ref = ? and [commit] in"
             " (select id from commits where email = ? and authored = ? and id != ?)",
@@ -356,7 +363,7 @@ class _Recorder:
 
 def record_commits(
     store: HistoryStore,
-    commits: list,
+    commits: list[Commit],
     read: Callable[[list[str]], dict[str, bytes]],
     head: str,
     plans: Path,

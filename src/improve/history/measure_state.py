@@ -21,10 +21,11 @@ recorded, has nothing "moved" to tell until its measures next change.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from .records import EDIT
+from .records import EDIT, NewEvent
 from .rows import _d, _json, _latest, _num
 
 if TYPE_CHECKING:
@@ -33,8 +34,34 @@ if TYPE_CHECKING:
 MEASURE = "measure"  # the field of an event about a plan's or a recommendation's measure
 _COLS = "plan_id, owner, measure, readings, latest, comparator"
 
+# A measure's row: (plan id, owner, measure id, readings, latest as JSON [date, value],
+# comparators as JSON [date, england, region, neighbours]).
+MeasureRow = tuple[str, str, str, int, str | None, str | None]
 
-def _row(plan_id: str, owner: str, ms: m.Measure) -> tuple:
+
+class Comparators(TypedDict):
+    date: str | None
+    england: float | None
+    region: float | None
+    neighbours: float | None
+
+
+class MeasureTold(TypedDict):
+    """A measure's row as an event tells it."""
+
+    measure: str
+    recommendation: str | None
+    date: str | None
+    value: float | None
+    readings: int
+    comparators: Comparators | None
+
+
+# A move: (plan id, recommendation ref or None, measure id, old, new, day, who).
+Move = tuple[str, str | None, str, MeasureTold | None, MeasureTold | None, str, str | None]
+
+
+def _row(plan_id: str, owner: str, ms: m.Measure) -> MeasureRow:
     r = ms.latest
     c = _latest(ms.comparators)
     return (
@@ -47,7 +74,7 @@ def _row(plan_id: str, owner: str, ms: m.Measure) -> tuple:
     )
 
 
-def measure_rows(plan: m.Plan) -> list[tuple]:
+def measure_rows(plan: m.Plan) -> list[MeasureRow]:
     """One row per measure of the plan itself and of each recommendation."""
     rows = [_row(plan.id, "", ms) for ms in plan.measures]
     for rec in plan.recommendations:
@@ -55,31 +82,34 @@ def measure_rows(plan: m.Plan) -> list[tuple]:
     return rows
 
 
-def told(row: tuple | None) -> dict | None:
+def told(row: MeasureRow | None) -> MeasureTold | None:
     """A row as an event tells it (see the module docstring)."""
     if row is None or (row[4] is None and row[5] is None):
         return None
-    latest = json.loads(row[4]) if row[4] else [None, None]
-    comp = json.loads(row[5]) if row[5] else None
+    latest: list[Any] = json.loads(row[4]) if row[4] else [None, None]
+    comp: list[Any] | None = json.loads(row[5]) if row[5] else None
     return {
         "measure": row[2],
         "recommendation": row[1] or None,
         "date": latest[0],
         "value": latest[1],
         "readings": row[3],
-        "comparators": dict(zip(("date", "england", "region", "neighbours"), comp, strict=True))
-        if comp
-        else None,
+        "comparators": _comparators(comp) if comp else None,
     }
 
 
+def _comparators(comp: list[Any]) -> Comparators:
+    date, england, region, neighbours = comp
+    return {"date": date, "england": england, "region": region, "neighbours": neighbours}
+
+
 def compare(
-    conn,
+    conn: sqlite3.Connection,
     plan: m.Plan,
     day: str,
     at: str,
     who: Callable[[str, str], str | None],
-    events: list[tuple],
+    events: list[NewEvent],
 ) -> None:
     """The plan's measures against their recorded rows: an event for each that moved
     (appended to `events`, in sync's shape), and the rows stored again."""
@@ -108,7 +138,16 @@ def compare(
         _event(pid, told(before), None, known, day, at, who, events)
 
 
-def _event(pid: str, was, now, known, day: str, at: str, who, events: list[tuple]) -> None:
+def _event(
+    pid: str,
+    was: MeasureTold | None,
+    now: MeasureTold | None,
+    known: object,
+    day: str,
+    at: str,
+    who: Callable[[str, str], str | None],
+    events: list[NewEvent],
+) -> None:
     if known is None or was == now:
         return  # first recorded silently; or only the count of readings moved
     if was is not None and now is not None and _moved(was) == _moved(now):
@@ -116,31 +155,35 @@ def _event(pid: str, was, now, known, day: str, at: str, who, events: list[tuple
     events.append((pid, "", day, at, who(pid, ""), EDIT, MEASURE, was, now))
 
 
-def _moved(told: dict) -> tuple:
+def _moved(told: MeasureTold) -> tuple[str | None, float | None, Comparators | None]:
     """What a move is told by: the latest reading and the latest comparators."""
     return (told["date"], told["value"], told["comparators"])
 
 
-def forget(conn, plan_id: str) -> None:
+def forget(conn: sqlite3.Connection, plan_id: str) -> None:
     """A plan gone from the folder: its measures' rows go with it (nothing is told)."""
     conn.execute("delete from measure_state where plan_id = ?", [plan_id])
     conn.execute("delete from measure_plans where plan_id = ?", [plan_id])
 
 
-def moves_since(conn, after: int) -> list[tuple]:
+def moves_since(conn: sqlite3.Connection, after: int) -> list[Move]:
     """Every plan or recommendation measure that moved since event `after`:
     [(plan id, recommendation ref or None, measure id, old, new, day, who)], old as it was
     at the first event since, new as at the last (a move made and undone is not told)."""
-    first: dict[tuple, tuple] = {}
+    first: dict[tuple[str, str | None, str], Move] = {}
     for pid, day, who, old, new in conn.execute(
         "select plan_id, happened_on, who, old, new from events where id > ? and field = ? "
         "order by id",
         [after, MEASURE],
     ):
-        was = json.loads(old) if old else None
-        now = json.loads(new) if new else None
-        about = now or was or {}
-        key = (pid, about.get("recommendation"), about.get("measure"))
+        was: MeasureTold | None = json.loads(old) if old else None
+        now: MeasureTold | None = json.loads(new) if new else None
+        about: dict[str, Any] = dict(now or was or {})
+        key: tuple[str, str | None, str] = (
+            pid,
+            about.get("recommendation"),
+            about.get("measure", ""),  # every measure event names its measure
+        )
         start = first[key][3] if key in first else was
         first[key] = (*key, start, now, day, who)
     return [v for v in first.values() if (v[3] and _moved(v[3])) != (v[4] and _moved(v[4]))]

@@ -90,6 +90,11 @@ class Event:
         }
 
 
+# An event as sync and the commits' reading make it, before it is stored: (plan id, ref,
+# day, recorded at, who, kind, field, old, new), old and new JSON-ready values.
+NewEvent = tuple[str, str, str, str, str | None, str, str | None, object, object]
+
+
 class SyncOptions(TypedDict, total=False):
     """What a caller of `HistoryStore.sync` may say besides the statuses, the day and
     who (sync.sync explains each)."""

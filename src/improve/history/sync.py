@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -26,11 +27,22 @@ from ..plans import model as m
 from ..plans.loader import fingerprint
 from ..status import rules
 from . import measure_state
-from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME, Event, SyncResult
-from .rows import COLUMNS, KEY, PLAN_TOTALS, _json, plan_rows, quiet, time_changes, with_time_values
+from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME, Event, NewEvent, SyncResult
+from .rows import (
+    COLUMNS,
+    KEY,
+    PLAN_TOTALS,
+    StateRow,
+    _json,
+    plan_rows,
+    quiet,
+    time_changes,
+    with_time_values,
+)
 from .told import field_changes, time_field_changes, tracked
 
 if TYPE_CHECKING:
+    from ..status.tally import Rollup
     from .store import HistoryStore
 
 _ALL = ", ".join(f"[{c}]" for c in KEY + COLUMNS)
@@ -41,9 +53,18 @@ _EVENT_INSERT = (
 )
 _DAY_COLUMNS = ("title", "present", *PLAN_TOTALS)
 assert PLAN_TOTALS[2:7] == m.RAGS
+# A plan's row of `plan_days` after its id and day (`_DAY_COLUMNS`): title, present (0/1),
+# percent, RAG, the count of each RAG (red … blue), total, complete, overdue, stale, dropped.
+DayTotals = tuple[
+    str | None, int, float | None, str | None, int, int, int, int, int, int, int, int, int, int
+]
+# A plan as the history knows it: (plan id, title, file, fingerprint, as of).
+KnownPlan = tuple[str, str | None, str, str | None, str]
+# Who made the change to (plan id, ref): an identity, "edited by hand", or None.
+Who = Callable[[str, str], str | None]
 
 
-def _j(value) -> str | None:
+def _j(value: object) -> str | None:
     return None if value is None else _json(value)
 
 
@@ -58,18 +79,23 @@ def _file_still(path: Path, expected: str) -> bool:
         return False
 
 
-def _totals(ps: rules.PlanStatus) -> tuple:
+def _totals(ps: rules.PlanStatus) -> DayTotals:
     return totals_of(ps.plan.title, ps.rollup)
 
 
-def totals_of(title: str, r) -> tuple:
+def totals_of(title: str | None, r: Rollup) -> DayTotals:
     """A plan's row of `plan_days` (after its id and day): present, with these totals."""
+    c = r.counts
     return (
         title,
         1,
         r.percent,
         r.rag,
-        *(r.counts[c] for c in m.RAGS),
+        c["red"],
+        c["amber"],
+        c["green"],
+        c["grey"],
+        c["blue"],  # m.RAGS, in order
         r.total,
         r.complete,
         r.overdue,
@@ -78,7 +104,7 @@ def totals_of(title: str, r) -> tuple:
     )
 
 
-def _latest_days(conn, today: date) -> dict[str, tuple]:
+def _latest_days(conn: sqlite3.Connection, today: date) -> dict[str, DayTotals]:
     cols = ", ".join(f"p.[{c}]" for c in _DAY_COLUMNS)
     rows = conn.execute(
         f"""select p.plan_id, {cols} from plan_days p
@@ -89,7 +115,13 @@ def _latest_days(conn, today: date) -> dict[str, tuple]:
     return {r[0]: tuple(r[1:]) for r in rows}
 
 
-def _write_day(conn, plan_id: str, today: date, totals: tuple, latest: dict) -> None:
+def _write_day(
+    conn: sqlite3.Connection,
+    plan_id: str,
+    today: date,
+    totals: DayTotals,
+    latest: dict[str, DayTotals],
+) -> None:
     if latest.get(plan_id) == totals:
         return
     conn.execute(
@@ -110,7 +142,7 @@ def sync(
     targets: Iterable[tuple[str, str]] | None = None,
     unreadable: Iterable[Path | str] = (),
     fingerprints: Mapping[str, str] | None = None,
-    rows_cache: dict | None = None,
+    rows_cache: dict[str, list[StateRow]] | None = None,
     attribute: Callable[[str, str], str | None] | None = None,
 ) -> SyncResult:
     """See the module docstring.  `only`: compare just these plans (others, and their
@@ -126,7 +158,7 @@ def sync(
     result = SyncResult(today)
     only = set(only) if only is not None else None
     targets = set(targets) if targets is not None else None
-    unreadable = {_norm(p) for p in unreadable}
+    unread = {_norm(p) for p in unreadable}
     day = today.isoformat()
     # Plans loaded from files know the fingerprint of the bytes they came from
     # (Plan.fingerprint); `fingerprints` may say it instead.
@@ -141,12 +173,12 @@ def sync(
     with store.transaction():
         at = store.now()
         first_id = conn.execute("select coalesce(max(id), 0) from events").fetchone()[0]
-        known = {
+        known: dict[str, KnownPlan] = {
             r[0]: r
             for r in conn.execute("select plan_id, title, file, fingerprint, as_of from plans")
         }
         latest = _latest_days(conn, today)
-        events: list[tuple] = []
+        events: list[NewEvent] = []
         seen: set[str] = set()
         for ps in statuses:
             pid = ps.plan.id
@@ -181,7 +213,7 @@ def sync(
         for pid, prev in known.items():
             if pid in seen or (only is not None and pid not in only):
                 continue
-            why = _kept_unread(pid, prev, unreadable, today)
+            why = _kept_unread(pid, prev, unread, today)
             if why:
                 result.skipped.append(why)
                 continue
@@ -197,7 +229,9 @@ def sync(
     return result
 
 
-def _not_now(ps, prev, fp: str | None, today: date) -> str | None:
+def _not_now(
+    ps: rules.PlanStatus, prev: KnownPlan | None, fp: str | None, today: date
+) -> str | None:
     """Why a plan is not compared now: "" when its file is as recorded today already, a
     reason to say when its history is ahead of `today` or its file changed while this run
     read it; None when it is to be compared."""
@@ -216,13 +250,15 @@ def _not_now(ps, prev, fp: str | None, today: date) -> str | None:
     return None
 
 
-def _compared(conn, pid: str, rows, as_of: date, today: date, at: str, who,
-              events: list[tuple]) -> list:  # fmt: skip
+def _compared(conn: sqlite3.Connection, pid: str, rows: list[StateRow], as_of: date,
+              today: date, at: str, who: Who, events: list[NewEvent]) -> list[StateRow]:  # fmt: skip
     """A plan's rows against its recorded state: the events (added, edited, changed by
     time alone since `as_of`, removed) appended to `events`; the rows to store again."""
     day = today.isoformat()
-    old = {r[1]: r for r in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid])}
-    changed = []
+    old: dict[str, StateRow] = {
+        r[1]: r for r in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid])
+    }
+    changed: list[StateRow] = []
     for row in rows:
         ref = row[1]
         before = old.pop(ref, None)
@@ -248,7 +284,7 @@ def _compared(conn, pid: str, rows, as_of: date, today: date, at: str, who,
     return changed
 
 
-def _kept_unread(pid: str, prev, unreadable: set[Path | str], today: date) -> str | None:
+def _kept_unread(pid: str, prev: KnownPlan, unreadable: set[str], today: date) -> str | None:
     """Why a recorded plan no longer loaded is kept, not recorded as removed."""
     if prev[2] in unreadable:
         return (f"{pid}: {Path(prev[2]).name} could not be read; its recorded state is kept "
@@ -259,8 +295,8 @@ def _kept_unread(pid: str, prev, unreadable: set[Path | str], today: date) -> st
     return None
 
 
-def _removed(conn, pid: str, prev, today: date, at: str, who, events: list[tuple],
-             latest: dict) -> None:  # fmt: skip
+def _removed(conn: sqlite3.Connection, pid: str, prev: KnownPlan, today: date, at: str,
+             who: Who, events: list[NewEvent], latest: dict[str, DayTotals]) -> None:  # fmt: skip
     """A plan gone from the folder: each of its actions removed, its state forgotten."""
     day = today.isoformat()
     for row in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid]).fetchall():
@@ -268,8 +304,7 @@ def _removed(conn, pid: str, prev, today: date, at: str, who, events: list[tuple
     conn.execute("delete from state where plan_id = ?", [pid])
     conn.execute("delete from plans where plan_id = ?", [pid])
     measure_state.forget(conn, pid)
-    _write_day(conn, pid, today, (prev[1], 0, None, None, *(0 for _ in m.RAGS), 0, 0, 0, 0, 0),
-               latest)  # fmt: skip
+    _write_day(conn, pid, today, (prev[1], 0, None, None, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), latest)
 
 
 def record_review(
