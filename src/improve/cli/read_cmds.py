@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,10 @@ from ..api import RAGS, one_line
 from .common import emit_json, load, report_failed, today
 from .errors import Failed
 from .options import global_options, settings
+
+if TYPE_CHECKING:
+    from ..api import ActionFilter, DayView, PlanStatus
+    from .options import Settings
 
 
 def register(cli: click.Group) -> None:
@@ -136,7 +141,18 @@ def check(paths: tuple[Path, ...]) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--count", is_flag=True, help="Print only how many actions match.")
-def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_json, count) -> None:
+def actions(
+    lead: str | None,
+    mine: bool,
+    rags: tuple[str, ...],
+    overdue: bool,
+    stale: bool,
+    pending: bool,
+    plan_id: str | None,
+    due_within: int | None,
+    as_json: bool,
+    count: bool,
+) -> None:
     """A filtered list of actions; filters combine."""
     if count and as_json:
         raise click.UsageError("give --count or --json, not both")
@@ -208,7 +224,7 @@ def actions(lead, mine, rags, overdue, stale, pending, plan_id, due_within, as_j
     report_failed(make_console(stderr=True), portfolio)
 
 
-def _table_from(view, flt) -> bool:
+def _table_from(view: DayView, flt: ActionFilter) -> bool:
     """The table from today's memo (cli/listing.py), as the full run lays it out; False
     when no action matches a lead, for the full run to say which leads there are."""
     items = list(flt.facts_in(view))
@@ -227,7 +243,7 @@ def _table_from(view, flt) -> bool:
     return True
 
 
-def _emit(s, total: int, items: Iterable[str]) -> None:
+def _emit(s: Settings, total: int, items: Iterable[str]) -> None:
     """`actions --json` in a pipe from its actions' JSON text: byte for byte what
     `emit_json` writes of the list made whole, written some hundreds of actions at a time
     (never the whole list held, nor a write and a flush for each action)."""
@@ -250,7 +266,9 @@ def batched(items: Iterable[str], n: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def _json_listing(s, flt, statuses, total: int):
+def _json_listing(
+    s: Settings, flt: ActionFilter, statuses: list[PlanStatus], total: int
+) -> dict[str, tuple[str, tuple[str, ...]]]:
     """`actions --json` in a pipe on a full run: each plan's JSON made in pieces once
     (serialize.plan_json_parts), its matching actions written from them, and the pieces
     kept in today's memo, so that the next run today answers from it."""
@@ -258,7 +276,7 @@ def _json_listing(s, flt, statuses, total: int):
 
     parts = {ps.plan.id: plan_json_parts(ps) for ps in statuses}
 
-    def items():
+    def items() -> Iterator[str]:
         for ps in statuses:
             texts = iter(actions_of(parts[ps.plan.id]))
             for rs in ps.recommendations:
@@ -270,7 +288,17 @@ def _json_listing(s, flt, statuses, total: int):
     return parts
 
 
-def _filter(s, lead, mine, rags, overdue, stale, pending, plan_id, due_within):
+def _filter(
+    s: Settings,
+    lead: str | None,
+    mine: bool,
+    rags: tuple[str, ...],
+    overdue: bool,
+    stale: bool,
+    pending: bool,
+    plan_id: str | None,
+    due_within: int | None,
+) -> ActionFilter:
     """The filter the options ask for; --mine is the user (and, by plans/people.toml,
     every lead title they hold)."""
     from ..api import ActionFilter
@@ -297,7 +325,7 @@ def _filter(s, lead, mine, rags, overdue, stale, pending, plan_id, due_within):
     )
 
 
-def _no_such_lead(lead: str, statuses, mine: bool) -> str:
+def _no_such_lead(lead: str, statuses: list[PlanStatus], mine: bool) -> str:
     """Why nobody matched: leads are usually job titles, not people's names."""
     import difflib
 
