@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..api import ActionRow
-    from ..plans.model import Action, Plan, Recommendation
+    from ..plans.model import Action, Extension, Plan, Recommendation
     from . import rules
     from .memo import DayView, Fact, PlanDay
 
 
-def _pending(action: Action):
+def _pending(action: Action) -> Extension | None:
     from .rules import pending_extension
 
     return pending_extension(action)
