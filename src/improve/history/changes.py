@@ -332,7 +332,9 @@ def _detail(r: Sequence[Any], ww: Callable[..., When], out: Changes) -> None:
         b = json.loads(t_read) if t_read else {}
         for mid in sorted(b):
             if a.get(mid) != b[mid]:
-                was: ReadingValue | None = {"date": a[mid][0], "value": a[mid][1]} if mid in a else None
+                was: ReadingValue | None = (
+                    {"date": a[mid][0], "value": a[mid][1]} if mid in a else None
+                )
                 out.new_readings.append(
                     NewReading(
                         pid,

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 
 def record_all(
-    store, plans: Path, held: ExitStack | None = None, real: Path | None = None
+    store: HistoryStore, plans: Path, held: ExitStack | None = None, real: Path | None = None
 ) -> list[Note]:
     """Record the writes noted in `plans` and not recorded yet: those of the file `real`,
     whose lock the caller holds, or of every file, each under its lock, taken into `held`

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..plans import model as m
+    from ..plans.loader import LoadedFile
     from .store import HistoryStore
 
 REWRITTEN = "original due date rewritten by hand"
@@ -39,7 +42,7 @@ class DueRewrite:
     commit: str | None = None
 
 
-def _day(text) -> date | None:
+def _day(text: object) -> date | None:
     if not isinstance(text, str):
         return None
     try:
@@ -54,7 +57,7 @@ _EVENTS = (
 )
 
 
-def _chains(rows) -> dict[tuple[str, str], DueRewrite]:
+def _chains(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str], DueRewrite]:
     """Per action: the first due date in its chain of original_due events, the last, and
     who and when of the last move."""
     out: dict[tuple[str, str], DueRewrite] = {}
@@ -69,7 +72,7 @@ def _chains(rows) -> dict[tuple[str, str], DueRewrite]:
     return out
 
 
-def _loads(text):
+def _loads(text: str | None) -> Any:
     try:
         return json.loads(text) if text else None
     except ValueError:
@@ -127,11 +130,11 @@ def recorded_first_dues(store: HistoryStore, plan_id: str) -> dict[str, DueRewri
     return store._run(lambda: first_dues(store.db.conn, plan_id))
 
 
-def due_rewrite_warnings(loaded, db: Path) -> list:
+def due_rewrite_warnings(loaded: LoadedFile, db: Path) -> list[m.Problem]:
     """`improve check`'s warnings for a plan file read (`loader.LoadedFile`): one at the
     `due` of each action whose due date the history at `db` first recorded as earlier.
     Nothing when the file has errors or there is no history to ask."""
-    from ..plans import model as m
+    from ..plans import model
     from ..plans.positions import Positions
 
     plan = loaded.plan
@@ -149,11 +152,11 @@ def due_rewrite_warnings(loaded, db: Path) -> list:
         positions = Positions(loaded.path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return []
-    out = []
+    out: list[m.Problem] = []
     for action, known in found:
         line, col = positions.locate(tuple(action.where) + ("due",), at="value")
         out.append(
-            m.Problem(
+            model.Problem(
                 str(loaded.path),
                 line,
                 col,

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from ..errors import HistoryError, ImproveError
 from ..plans.dates import parse_day
@@ -18,8 +18,12 @@ from .records import Event, PlanSummary, Review
 
 if TYPE_CHECKING:
     from ..status import rules
+    from .changes import Changes
     from .db import Database
     from .store import HistoryStore
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 class Reading:
@@ -31,10 +35,15 @@ class Reading:
         @property
         def db(self) -> Database: ...
 
-        def _run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
+        def _run(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T: ...
         def transaction(self) -> AbstractContextManager[Any]: ...
         def now(self) -> str: ...
         def sync(self, statuses: Iterable[rules.PlanStatus], today: date) -> Any: ...
+
+    @property
+    def _store(self) -> HistoryStore:
+        """This half as the store it is a part of (for the modules that take a store)."""
+        return cast("HistoryStore", self)
 
     # -- reviews ---------------------------------------------------------------------------
 
@@ -80,7 +89,7 @@ class Reading:
         review on or before it)."""
         return self._run(self._find_review, since, today)
 
-    def _find_review(self, since, today) -> Review:
+    def _find_review(self, since: str | int | date, today: date | None) -> Review:
         if isinstance(since, int) or (isinstance(since, str) and since.isdigit()):
             return self.review(int(since))
         if isinstance(since, str) and since != "last":
@@ -94,7 +103,7 @@ class Reading:
                 ) from None
         limit = since if isinstance(since, date) else today
         sql = "select id from reviews"
-        params: list = []
+        params: list[str] = []
         if limit is not None:
             sql += " where held_on <= ?"
             params.append(limit.isoformat())
@@ -115,7 +124,7 @@ class Reading:
         today: date | None = None,
         *,
         events: bool = False,
-    ):
+    ) -> Changes:
         """What changed since a review: its snapshot against now.  With `statuses` (and
         `today`), history is first brought up to date with them (`sync`, by hand), so hand
         edits are noticed; without, "now" is the state recorded by the last sync.  With
@@ -126,7 +135,7 @@ class Reading:
             if today is None:
                 raise HistoryError("changes(): give today with the statuses")
             self.sync(statuses, today)
-        return self._run(changes, self, since, today, events)
+        return self._run(changes, self._store, since, today, events)
 
     def history(self, plan_id: str, ref: str) -> list[Event]:
         """Every event of one action, oldest first."""
@@ -226,15 +235,15 @@ class Reading:
                     ],
                 )
                 if plans is not None and ids:
-                    report_files.reserve(cast("HistoryStore", self), uid, plans)
+                    report_files.reserve(self._store, uid, plans)
 
         self._run(run)
         if plans is None or not ids:
             return None
         try:
-            return self._run(report_files.write, self, uid, plans)
+            return self._run(report_files.write, self._store, uid, plans)
         except report_files.Unwritten as exc:
-            self._run(report_files.forget, self, uid)
+            self._run(report_files.forget, self._store, uid)
             raise HistoryError(f"{exc.message}; nothing was recorded", code=exc.code) from None
 
     def index_report_files(self, plans: Path) -> list[str]:
@@ -243,7 +252,7 @@ class Reading:
         left unwritten; what could not be read, as FILE: lines."""
         from .report_files import index
 
-        return self._run(index, self, plans)
+        return self._run(index, self._store, plans)
 
     def reports(self) -> list[tuple[str, str, date]]:
         """Every plan reported to a committee: (plan id, body, meeting), by meeting."""

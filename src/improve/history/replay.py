@@ -32,7 +32,7 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import HistoryError
 from ..plans import model as m
@@ -40,7 +40,10 @@ from ..status import rules
 from .sync import record_review, sync
 
 if TYPE_CHECKING:
+    from ..plans.loader import Portfolio
     from .store import HistoryStore
+
+_V = TypeVar("_V")
 
 FROM_FILE = "recorded in the plan file"
 REVIEW_NOTE = "Reconstructed from the plans' own dated update entries (replay)"
@@ -61,19 +64,22 @@ def _measure_as_of(ms: m.Measure, day: date) -> m.Measure:
     return replace(ms, readings=[r for r in ms.readings if r.date <= day])
 
 
-def _latest_update_value(action: m.Action, day: date, name: str):
+def _latest_update_value(
+    action: m.Action, day: date, value_of: Callable[[m.Update], _V | None]
+) -> _V | None:
+    """The value the latest update on or before `day` gave (`value_of` an update), if any."""
     value = None
     for u in sorted((u for u in action.updates if u.date <= day), key=lambda u: u.date):
-        if getattr(u, name) is not None:
-            value = getattr(u, name)
+        if value_of(u) is not None:
+            value = value_of(u)
     return value
 
 
 def action_as_of(action: m.Action, day: date) -> m.Action:
     return replace(
         action,
-        percent=_latest_update_value(action, day, "percent"),
-        status=_latest_update_value(action, day, "status"),
+        percent=_latest_update_value(action, day, lambda u: u.percent),
+        status=_latest_update_value(action, day, lambda u: u.status),
         extensions=[e for e in action.extensions if e.agreed_on is not None and e.agreed_on <= day],
         milestones=[
             replace(ms, done=ms.done and ms.done_on is not None and ms.done_on <= day)
@@ -133,7 +139,7 @@ def _attribution(plan: m.Plan, day: date) -> dict[str, str]:
     return who
 
 
-def replay(store: HistoryStore, portfolio, today: date) -> ReplayResult:
+def replay(store: HistoryStore, portfolio: Portfolio, today: date) -> ReplayResult:
     """Fill an empty history from the plans' dated entries, up to `today`."""
     db = store.db
     if (

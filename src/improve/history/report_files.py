@@ -27,7 +27,7 @@ import sqlite3
 import stat
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import HistoryError
 from . import kept_files
@@ -54,7 +54,7 @@ def slug(body: str) -> str:
     return out or "body"
 
 
-def _facts(conn, uid: str) -> tuple[str, str, list[str]]:
+def _facts(conn: sqlite3.Connection, uid: str) -> tuple[str, str, list[str]]:
     """(body, meeting, the plans) of a reporting held in the history."""
     rows = conn.execute(
         "select plan_id, body, meeting from reports where uid = ? order by plan_id", [uid]
@@ -136,6 +136,7 @@ def write(store: HistoryStore, uid: str, plans: Path) -> Path:
         ).fetchone()
         if row is None:
             raise HistoryError(f"there is no report to a committee {uid}", code="unknown-report")
+        name: str
         name, pending = row
         if not pending or kept_files.write_pending(
             store,
@@ -221,7 +222,7 @@ class _Bad(ValueError):
     """What is wrong with a report file, in words."""
 
 
-def _load(path: Path) -> dict:
+def _load(path: Path) -> dict[str, Any]:
     import tomllib
 
     st = os.stat(path)

@@ -23,7 +23,7 @@ import re
 import sqlite3
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import HistoryError
 from . import kept_files
@@ -37,7 +37,7 @@ PLAN_COLUMNS = ("plan_id", "title", "fingerprint", *PLAN_TOTALS)
 STATE_COLUMNS = KEY + COLUMNS
 
 
-def _table(values: dict) -> str:
+def _table(values: dict[str, Any]) -> str:
     """`key = value` lines for a review file's table (None values left out), written
     directly: tomlkit took 12 s for a review of 20,000 actions, this takes a fraction of a
     second. The values are the history's own: text, whole and decimal numbers, true or
@@ -49,11 +49,12 @@ def _table(values: dict) -> str:
 _PLAIN = re.compile(r'[^"\\\x00-\x1f\x7f]*')  # text that needs no escape in TOML
 
 
-def toml_value(value) -> str:
+def toml_value(value: object) -> str:
     """One value as TOML: a basic string with every control character escaped, a number
     as Python writes it back exactly, a date, true or false, or a list of these."""
     kind = type(value)
     if kind is str:
+        assert isinstance(value, str)  # for the type checker: exactly str
         if _PLAIN.fullmatch(value):
             return f'"{value}"'
         # JSON's escapes are TOML's (\" \\ \n \t \uXXXX …), but for DEL, which
@@ -151,6 +152,8 @@ def write(store: HistoryStore, review_id: int, plans: Path) -> Path:
         ).fetchone()
         if row is None:
             raise HistoryError(f"there is no review {review_id}", code="unknown-review")
+        name: str | None
+        uid: str
         name, uid, pending = row
         if name is not None and not pending:
             return folder / name
@@ -234,7 +237,7 @@ def index(store: HistoryStore, plans: Path) -> list[str]:
     )
 
 
-def _order(path: Path) -> tuple:
+def _order(path: Path) -> tuple[str, int, str]:
     """Reviews in the order they were held: 2017-01-05, 2017-01-05-2, 2017-01-06."""
     stem = path.stem
     if len(stem) > 10 and stem[10] == "-" and stem[11:].isdigit():

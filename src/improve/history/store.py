@@ -26,7 +26,11 @@ from .reading import Reading
 from .records import SyncOptions, SyncResult
 
 if TYPE_CHECKING:  # "what changed" from today's memo reads the history without the rules
+    from ..plans.loader import Portfolio
     from ..status import rules
+    from ..team.gitlog import Commit
+    from .commits import CommitsResult
+    from .replay import ReplayResult
 
 BUSY_SECONDS = 60  # how long a writer waits for another one to finish
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -232,7 +236,7 @@ class HistoryStore(Reading):
     def __enter__(self) -> HistoryStore:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _move_aside(self, reason: str) -> None:
@@ -372,7 +376,7 @@ class HistoryStore(Reading):
 
     def sync_portfolio(
         self,
-        portfolio,
+        portfolio: Portfolio,
         today: date,
         by: str | None = None,
         *,
@@ -432,7 +436,7 @@ class HistoryStore(Reading):
         """(the HEAD read up to, whether the history is empty, whether any commit was read)."""
         from . import commits
 
-        def run():
+        def run() -> tuple[str | None, bool, bool]:
             conn = self.db.conn
             read = conn.execute("select 1 from commits limit 1").fetchone() is not None
             return commits.stored_head(conn), commits.is_empty(conn), read
@@ -448,7 +452,15 @@ class HistoryStore(Reading):
 
         self._run(run)
 
-    def record_commits(self, commits, read, head: str, plans: Path, today: date, who):
+    def record_commits(
+        self,
+        commits: list[Commit],
+        read: Callable[[list[str]], dict[str, bytes]],
+        head: str,
+        plans: Path,
+        today: date,
+        who: Callable[[str, str], str],
+    ) -> CommitsResult:
         """Record commits that changed plan files, as by their authors (commits.py)."""
         from .commits import record_commits
 
@@ -467,7 +479,7 @@ class HistoryStore(Reading):
 
         return self._run(index, self, plans)
 
-    def replay(self, portfolio, today: date):
+    def replay(self, portfolio: Portfolio, today: date) -> ReplayResult:
         """Fill an empty history from the plans' own dated entries (see `replay`)."""
         from .replay import replay
 
