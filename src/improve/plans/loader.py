@@ -7,7 +7,6 @@ problems to report.  One bad file never stops the others from loading.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from ..digest import fingerprint as fingerprint
 from . import model as m
 
 if TYPE_CHECKING:
-    import tomllib
+    pass
 
 
 Stamp: TypeAlias = tuple[int, int, int]  # (mtime_ns, size, inode) of a file
@@ -26,8 +25,6 @@ Stamp: TypeAlias = tuple[int, int, int]  # (mtime_ns, size, inode) of a file
 
 # The parser and the checks (tomllib, schema, build, validate, positions) are imported when
 # a file is first parsed: a run whose every file comes from the cache never loads them.
-
-_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 @dataclass
@@ -135,7 +132,9 @@ def parse_text(
             ],
             None,
         )
-    hostile = _too_costly(text, name)
+    from .unreadable import syntax_problem, too_costly, unreadable
+
+    hostile = too_costly(text, name)
     if hostile is not None:
         return None, [hostile], None
     import tomllib
@@ -143,137 +142,30 @@ def parse_text(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return None, [_syntax_problem(name, text, exc)], None
+        return None, [syntax_problem(name, text, exc)], None
     except (ValueError, RecursionError, MemoryError) as exc:  # what tomllib raises besides
-        return None, [_unreadable(name, text, exc)], None
+        return None, [unreadable(name, text, exc)], None
     box = [data]
     if not keep_data:
         del data  # the box holds the only reference: _check lets it go once checked
     try:
         plan, problems = check_data(box, text, path, plans_root, warnings=warnings, boxed=True)
     except (RecursionError, MemoryError) as exc:  # nested deeper than the checks can walk
-        return None, [_unreadable(name, text, exc)], None
+        return None, [unreadable(name, text, exc)], None
     return plan, problems, (data if keep_data else None)
 
 
 # What a plan file may not exceed, so that no file, however made, costs more than a second
-# or two to turn away (docs/plan-format.md, "Limits").
+# or two to turn away (docs/plan-format.md, "Limits"; the limits on what is in it are in
+# unreadable.py).
 MAX_BYTES = 20 * 1024 * 1024
-MAX_KEY_PARTS = 256  # a dotted key or table header: a.b.c has three parts
-MAX_NESTING = 64  # lists and inline tables opened inside one another on one line
-_LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
 
 
 def _too_costly(text: str, name: str) -> m.Problem | None:
-    """A cheap look, before parsing, for what makes a parser slow or deep: a key with
-    thousands of dotted parts (tomllib's time grows with the square of them), lists or
-    inline tables opened hundreds deep on a line. Counting characters a line is a few per
-    cent of the parse it guards; only a line with that many is looked at closely. Nesting
-    spread over many lines is caught by the parser itself (RecursionError, handled as
-    this file's error)."""
-    if text.count(".") < MAX_KEY_PARTS and text.count("[") + text.count("{") <= MAX_NESTING:
-        return None  # not that many in the whole file, so on no line of it (issue 27)
-    for n, line in enumerate(text.splitlines(), 1):
-        if len(line) <= MAX_NESTING:
-            continue  # too short to hold either
-        if line.count(".") >= MAX_KEY_PARTS and _key_dots(line) >= MAX_KEY_PARTS:
-            return m.Problem(
-                name,
-                n,
-                1,
-                "error",
-                f"a key or table name with more than {MAX_KEY_PARTS} dotted parts; a plan "
-                "never needs so many (is this file a plan?)",
-            )
-        if line.count("[") + line.count("{") > MAX_NESTING:
-            depth = 0
-            for col, ch in enumerate(line, 1):
-                if ch in "[{":
-                    depth += 1
-                    if depth > MAX_NESTING:
-                        return m.Problem(
-                            name,
-                            n,
-                            col,
-                            "error",
-                            f"lists or tables nested more than {MAX_NESTING} deep; a plan "
-                            "never needs so many (is this file a plan?)",
-                        )
-                elif ch in "]}":
-                    depth -= 1
-    return None
+    """unreadable.too_costly, by the name history/blobs.py imports it by."""
+    from .unreadable import too_costly
 
-
-def _key_dots(line: str) -> int:  # noqa: C901 - one pass of a scanner, read best whole
-    """The most dots joining the parts of one key on a line: a table header's, a key's
-    before its `=`, and the keys of inline tables in its value. tomllib's time grows with
-    the square of a key's parts, so the guard reads the key as tomllib does rather than
-    splitting at the first `=`: a quoted part may hold `=` or dots of its own
-    (`"=".a.a` is a key of three parts), and dots inside strings, in numbers and times
-    (`1.5`, `12:00:00.5`) are not a key's. A run of dots counts once (`...` is no key)."""
-    stripped = line.lstrip()
-    header = stripped.startswith("[")
-    most = dots = 0
-    in_key = True  # a line starts with a key or a header
-    inline: list[str] = []  # the brackets and braces open in the value
-    quote = ""
-    prev = ""
-    i, n = 0, len(line)
-    while i < n:
-        ch = line[i]
-        i += 1
-        if quote:
-            if ch == "\\" and quote == '"':
-                i += 1
-            elif ch == quote:
-                quote = ""
-            continue
-        if ch in "\"'":
-            quote = ch
-        elif ch == "#":
-            break
-        elif in_key:
-            if ch == "." and prev != ".":
-                dots += 1
-            elif ch == "=" and not header:
-                most, dots, in_key = max(most, dots), 0, False
-            elif header and ch == "]":
-                break
-            elif ch == "{":
-                inline.append(ch)
-                most, dots = max(most, dots), 0
-            elif ch in ",}":  # a line inside a multi-line array, or an inline table's end
-                most, dots, in_key = max(most, dots), 0, ch == "," and inline[-1:] == ["{"]
-                if ch == "}" and inline:
-                    inline.pop()
-        elif ch in "[{":
-            inline.append(ch)
-            in_key = ch == "{"
-        elif ch in "]}":
-            if inline:
-                inline.pop()
-        elif ch == "," and inline[-1:] == ["{"]:
-            in_key = True
-        if not ch.isspace():
-            prev = ch
-    return max(most, dots)
-
-
-def _unreadable(name: str, text: str, exc: BaseException) -> m.Problem:
-    if isinstance(exc, ValueError) and "digits" in str(exc):
-        found = _LONG_NUMBER.search(text)
-        line, col = (1, 1)
-        if found:
-            line = text.count("\n", 0, found.start()) + 1
-            col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-        return m.Problem(
-            name, line, col, "error", "a number with thousands of digits; write a real number"
-        )
-    if isinstance(exc, RecursionError):
-        return m.Problem(
-            name, 1, 1, "error", "lists or tables nested too deeply to read; is this file a plan?"
-        )
-    return m.Problem(name, 1, 1, "error", f"the file cannot be read as a plan: {exc}")
+    return too_costly(text, name)
 
 
 def check_data(
@@ -506,55 +398,3 @@ def _not_a_file(path: Path, mode: int) -> m.Problem:
         display_name(path), 1, 1, "error",
         f"this is {kind}, not a plan file; it is not read (give improve the .toml file itself)",
     )  # fmt: skip
-
-
-def _syntax_problem(name: str, text: str, exc: tomllib.TOMLDecodeError) -> m.Problem:
-    msg = str(exc)
-    match = _TOML_POS.search(msg)
-    if match:
-        line, col = int(match.group(1)), int(match.group(2))
-    elif "end of document" in msg:
-        line, col = _unclosed(text)
-    else:
-        line, col = 1, 1
-    reason = _TOML_POS.sub("", msg).replace("(at end of document)", "at the end of the file")
-    reason = reason.strip().rstrip(".")
-    lines = text.splitlines()
-    hint = ""
-    if 0 < line <= len(lines):
-        src = lines[line - 1]
-        hint = _syntax_hint(src)
-    return m.Problem(name, line, col, "error", f"this is not valid TOML: {reason}{hint}")
-
-
-def _unclosed(text: str) -> tuple[int, int]:
-    """Where a string that never closes probably starts: the last line that opens one
-    (tomllib only says "at end of document")."""
-    lines = text.splitlines()
-    for n in range(len(lines) - 1, -1, -1):
-        match = re.match(r"""^\s*[^=#]+=\s*(["'])""", lines[n])
-        if match:
-            return n + 1, match.start(1) + 1
-    return max(len(lines), 1), 1
-
-
-def _syntax_hint(src: str) -> str:
-    from .dates import suggest_date
-
-    key, sep, value = src.partition("=")
-    value = value.split("#")[0].strip()
-    if not sep or not value or value[0] in "\"'[{":
-        return ""
-    if value.lower() in ("true", "false") or value.lower() in ("yes", "no"):
-        word = "true" if value.lower() in ("true", "yes") else "false"
-        return f"; true and false are written in lower case: {key.strip()} = {word}"
-    if re.match(r"^[-+]?[0-9.]+\s*%$", value):
-        return f"; numbers are written without %: {key.strip()} = {value.rstrip('%').strip()}"
-    if re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", value):
-        return f"; {value} is not a real date: check the month and the day"
-    fix = suggest_date(value)
-    if fix:
-        return f"; dates are written without quotes as {key.strip()} = {fix}"
-    if not re.match(r"^[-+]?[0-9]", value) and value not in ("true", "false"):
-        return f'; text needs quotes: {key.strip()} = "{value}"'
-    return ""
