@@ -22,7 +22,7 @@ def plan_text(n: int, actions: int, rng: random.Random, warnings: bool = True) -
         "start = 2016-09-01",
         "",
     ]
-    per_rec = 5
+    per_rec = min(5, actions)  # one-action files: one recommendation of one action
     for r in range(actions // per_rec):
         lines += [
             "[[recommendation]]",

@@ -33,8 +33,13 @@ RAG_SGR = {"red": "1;31", "amber": "1;38;5;208", "green": "1;32", "grey": "1;90"
 RAG_SGR_STANDARD = {**RAG_SGR, "amber": "1;33"}  # a 16-colour terminal: the nearest
 
 
+_INERT = {**VISIBLE, **_STRIP}  # one pass: the five stripped, every other control shown
+
+
 def inert(text: str) -> str:
-    return text.translate(_STRIP).translate(VISIBLE)
+    if text.isascii() and text.isprintable():
+        return text  # no control at all (10,000 plans' names and titles)
+    return text.translate(_INERT)
 
 
 def cell_len(text: str) -> int:
@@ -79,6 +84,8 @@ def wrap(runs: list[tuple[str, str | None]], width: int) -> list[list[tuple[str,
     not fit, a word longer than a line keeps a line of its own and is cut with "…", and
     the spaces that end a line are dropped."""
     plain = "".join(t for t, _ in runs)
+    if plain and not plain[-1].isspace() and cell_len(plain) <= width:
+        return [_merged(runs)]  # it fits as it is: no break, nothing to drop or cut
     styles: list[str | None] = [st for t, st in runs for _ in t]
     breaks, used = [], 0
     for m in _WORD.finditer(plain):
@@ -95,6 +102,19 @@ def wrap(runs: list[tuple[str, str | None]], width: int) -> list[list[tuple[str,
         text = plain[a:b].rstrip()
         line = _runs(text, styles[a : a + len(text)])
         out.append(_fit(line, width))
+    return out
+
+
+def _merged(runs: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """`runs` as `_runs` gives them: none empty, neighbours of one style joined."""
+    out: list[tuple[str, str | None]] = []
+    for text, style in runs:
+        if not text:
+            continue
+        if out and out[-1][1] == style:
+            out[-1] = (out[-1][0] + text, style)
+        else:
+            out.append((text, style))
     return out
 
 
@@ -258,15 +278,18 @@ def status_text(
     return "".join(line + "\n" for line in out)
 
 
+_RIGHT = [align == "right" for _, align in COLUMNS]
+
+
 def _line(shown: list[str], bare: list[str], widths: list[int]) -> str:
     """One line of the table: each cell padded to its column (right-aligned where the
     column is), one space each side, a space between columns; no trailing spaces."""
     parts = []
-    for k, (s, b) in enumerate(zip(shown, bare, strict=True)):
-        gap = widths[k] - cell_len(b)
-        right = COLUMNS[k][1] == "right"
-        parts.append(" " + (" " * gap + s if right else s + " " * gap) + " ")
-    return (" " + " ".join(parts)).rstrip(" ")
+    for k, s in enumerate(shown):
+        b = bare[k]
+        gap = widths[k] - (len(b) if b.isascii() else cell_len(b))
+        parts.append(" " * gap + s if _RIGHT[k] else s + " " * gap)
+    return (" " + " ".join(f" {part} " for part in parts)).rstrip(" ")
 
 
 def print_status(
