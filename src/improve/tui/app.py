@@ -22,10 +22,8 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ..plans.model import Recommendation
+from ..api import ActionStatus, PlanStatus, Recommendation, RecommendationStatus, Workspace
 from ..present.text import RAG_STYLE_APP, RAG_STYLE_HIGH_CONTRAST_APP, RAG_STYLE_NO_COLOR
-from ..status import rules
-from ..workspace import Workspace
 from . import live, updating
 from .portfolio import PortfolioScreen
 from .wording import sentence
@@ -34,10 +32,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from textual.command import Provider
 
-    from ..errors import ImproveError
-    from ..history.store import HistoryStore
-    from ..plans.loader import Portfolio
-    from ..plans.model import Action
+    from ..api import Action, HistoryStore, ImproveError, Portfolio
     from .form_values import FormValues
 
 # The first frame waits for nothing it does not show: the action screen (with its tabs),
@@ -119,7 +114,7 @@ class ImproveApp(App[None]):
         self.plans, self.today, self.user = Path(plans), today, user
         self.poll, self.banner = poll, banner
         self.portfolio: Portfolio | None = None
-        self.statuses: list[rules.PlanStatus] | None = None
+        self.statuses: list[PlanStatus] | None = None
         # plan id → (body, meeting, next report due): when each was last reported
         self.reported: dict[str, tuple[str, date, date | None]] = {}
         # a form to open again once a reload after a conflict lands
@@ -219,7 +214,7 @@ class ImproveApp(App[None]):
     # -- finding things --------------------------------------------------------------
     def find_action(
         self, plan_id: str, ref: str
-    ) -> tuple[rules.PlanStatus, rules.RecommendationStatus, rules.ActionStatus] | None:
+    ) -> tuple[PlanStatus, RecommendationStatus, ActionStatus] | None:
         """(plan status, recommendation status, action status) or None."""
         for ps in self.statuses or []:
             if ps.plan.id == plan_id:

@@ -8,9 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, Static
 
-from ..api import ActionFilter
+from ..api import ActionFilter, PlanStatus, portfolio_rollup
 from ..present.text import counts_text, pct
-from ..status import rules
 from .base import ImproveScreen
 from .layout import PlanColumns, fit_plan
 from .portfolio import composed, errors_text
@@ -112,7 +111,7 @@ class PlanScreen(ImproveScreen[None]):
         self.last_head: Text | None = None
         self.fit: PlanColumns | None = None  # the columns, as fitted to the width
         # (statuses, width) they were fitted for
-        self.fitted_for: tuple[list[rules.PlanStatus] | None, int] | None = None
+        self.fitted_for: tuple[list[PlanStatus] | None, int] | None = None
         self.widths: tuple[int, int] = (60, 40)  # (action, lead) text widths
 
     def compose(self) -> ComposeResult:
@@ -136,7 +135,7 @@ class PlanScreen(ImproveScreen[None]):
             )
         self.refresh_data()
 
-    def fit_columns(self, scope: list[rules.PlanStatus]) -> bool:
+    def fit_columns(self, scope: list[PlanStatus]) -> bool:
         """Fit the table's columns to the screen's width and to the widest cells of
         `scope` (measured once per load and width); whether they changed."""
         seen = (self.app.statuses, self.size.width)
@@ -161,7 +160,7 @@ class PlanScreen(ImproveScreen[None]):
             self.show_filters()  # the keys' hint fits the new width
 
     # -- data ------------------------------------------------------------------
-    def scope(self) -> list[rules.PlanStatus]:
+    def scope(self) -> list[PlanStatus]:
         statuses = self.app.statuses or []
         if self.plan_id is None:
             return list(statuses)
@@ -229,7 +228,7 @@ class PlanScreen(ImproveScreen[None]):
         table.set_rows([(row.key, row.cells) for row in self.rows.rows], cursor=max(0, at))
         self.show_filters()
 
-    def show_header(self, scope: list[rules.PlanStatus]) -> None:
+    def show_header(self, scope: list[PlanStatus]) -> None:
         summary = self.query_one("#summary", Static)
         errors = self.query_one("#errors", Static)
         if self.plan_id is not None and not scope:
@@ -243,7 +242,7 @@ class PlanScreen(ImproveScreen[None]):
             return
         errors.set_class(False, "shown")
         if self.plan_id is None:
-            r = rules.portfolio_rollup(scope)
+            r = portfolio_rollup(scope)
             head = Text(f"All actions in {len(scope)} plans\n", style="bold")
         else:
             r = scope[0].rollup
