@@ -199,18 +199,25 @@ def load(tmp: Path, rows: list[Row], full: bool) -> None:
 
 
 def files(tmp: Path, rows: list[Row], full: bool) -> None:
+    """Many small files (issue 27 item 3: "within 1.5× of the parse, no per-file overhead
+    that grows"): one-action files, cold `status` beside the bare parse of the same files.
+    The goal is on 1,000 and 10,000 files. The 10-file row is the start-up floor, not the
+    goal: at 10 small files the parse is a few milliseconds and the ratio is Python,
+    click and the history's open against an almost empty parse."""
     for count in [10, 1000] + ([10000] if full else []):
         folder = tmp / f"files-{count}"
-        generate(folder, count, 5)
+        generate(folder, count, 1)
         run_improve(folder, "status")
         floor, cold = hyperfine(
             bare(folder), improve(folder, "status"), runs=3, prepare=cache_gone(folder)
         )
         (warm,) = hyperfine(improve(folder, "status"), runs=3)
-        label = f"{count:,} files of 5 actions"
-        rows.append(
-            Row("files", f"cold status, {label}", cold, "tomllib parse", floor, "≤ 1.5×")
-        )  # issue 27 item 3: no per-file overhead that grows
+        label = f"{count:,} one-action files"
+        if count == 10:
+            what, goal = f"cold status, {label} (the start-up floor, not a goal)", ""
+        else:
+            what, goal = f"cold status, {label}", "≤ 1.5×"  # no per-file cost that grows
+        rows.append(Row("files", what, cold, "tomllib parse", floor, goal))
         rows.append(Row("files", f"warm status, {label}", warm, "tomllib parse", floor, ""))
         shutil.rmtree(folder)
 
