@@ -32,12 +32,13 @@ if TYPE_CHECKING:
         SourceError,
     )
     from .history import direction
-    from .history.changes import Changes
+    from .history.changes import Changes, RagMove, Stale
     from .history.originals import due_rewrite_warnings
     from .history.paths import DB_DIR, DB_NAME, resolve_path
-    from .history.records import Event, PlanSummary
+    from .history.records import Event, PlanSummary, Review
     from .history.report_files import folder_problem
     from .history.store import HistoryStore
+    from .history.told import OverrideTold
     from .importing import Imported, import_plan, write_imported
     from .inert import VISIBLE, json_inert, one_line, visible
     from .kpi.apply import KpiImport, kpi_import
@@ -106,10 +107,11 @@ MODULES: dict[str, str] = {
     ".edits.saving": "Updated",
     ".errors": "ConflictError EditError HistoryError ImproveError PlanFileError SourceError",
     ".history": "direction",
-    ".history.changes": "Changes",
+    ".history.changes": "Changes RagMove Stale",
     ".history.originals": "due_rewrite_warnings",
     ".history.paths": "DB_DIR DB_NAME resolve_path",
-    ".history.records": "Event PlanSummary",
+    ".history.records": "Event PlanSummary Review",
+    ".history.told": "OverrideTold",
     ".history.report_files": "folder_problem",
     ".history.store": "HistoryStore",
     ".importing": "Imported import_plan write_imported",
@@ -175,6 +177,7 @@ __all__ = [
     "LoadedFile",
     "MeasureView",
     "Milestone",
+    "OverrideTold",
     "Plan",
     "PlanCache",
     "PlanDay",
@@ -182,11 +185,14 @@ __all__ = [
     "PlanStatus",
     "PlanSummary",
     "Portfolio",
+    "RagMove",
     "Recommendation",
     "RecommendationStatus",
     "Report",
+    "Review",
     "Rollup",
     "SourceError",
+    "Stale",
     "Target",
     "Theme",
     "Updated",
