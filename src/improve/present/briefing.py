@@ -5,9 +5,9 @@ Every RAG move carries its words and an arrow, so it reads on paper and without 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich import box
 from rich.console import Group
@@ -16,10 +16,15 @@ from rich.text import Text
 
 from ..api import ref_key
 from .events import event_text, measure_words, move_text, quote
-from .text import RAG_STYLE, counts_text, pct, rag_text
+from .text import RAG_STYLE, RagStyles, counts_text, pct, rag_text
 
 if TYPE_CHECKING:
-    from ..api import PlanDay
+    from rich.console import RenderableType
+
+    from ..api import Changes, Event, PlanDay, PlanSummary
+    from ..history.changes import RagMove, Stale
+    from ..history.records import Review
+    from ..history.told import OverrideTold
 
 NO_UPDATE_SHOWN = 15
 # A meeting reads the first stale actions and the count; 16,000 lines would hide the rest
@@ -52,17 +57,34 @@ def opening_words(text: str | None, words: int = NAME_WORDS) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
-def _who_when(item) -> str:
-    parts = []
-    when = getattr(item, "when", None)
+class _About(Protocol):
+    """An item of the changes: about one action (or a plan, with ref "")."""
+
+    @property
+    def plan_id(self) -> str: ...
+
+    @property
+    def ref(self) -> str: ...
+
+
+def _who_when(item: object) -> str:
+    """ " (2017-05-02, Jo Bloggs)" for an item that says when and who (not all do)."""
+    parts: list[str] = []
+    when: date | None = getattr(item, "when", None)
     if when:
         parts.append(when.isoformat())
     if hasattr(item, "who"):
-        parts.append(item.who or "the passing of time")
+        who: str | None = getattr(item, "who")  # noqa: B009
+        parts.append(who or "the passing of time")
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _section(title: str, lines: list[Text], note: str = "", count: int | None = None) -> list:
+def _record(value: object) -> dict[str, Any]:
+    """An event's old or new value when it is a record (JSON read back), else {}."""
+    return value if isinstance(value, dict) else {}
+
+
+def _section(title: str, lines: list[Text], note: str = "", count: int | None = None) -> list[Text]:
     """A heading with how many there are (`count`, when `lines` shows only some), then
     the lines."""
     if not lines:
@@ -77,7 +99,9 @@ class Briefing:
     """What a review is told, built from the changes since it and the plans as they are
     now (for each action's name, why it is red, and the requests awaiting a decision)."""
 
-    def __init__(self, ch, plans: Sequence[PlanDay], styles: dict = RAG_STYLE) -> None:
+    def __init__(
+        self, ch: Changes, plans: Sequence[PlanDay], styles: RagStyles = RAG_STYLE
+    ) -> None:
         self.ch, self.styles = ch, styles
         self.titles = {p.plan_id: p.title for p in plans}
         self.acts = {(p.plan_id, f.ref): f for p in plans for f in p.facts}
@@ -92,7 +116,7 @@ class Briefing:
             text.append("  ")
         return text
 
-    def line(self, item, *rest: str | Text) -> Text:
+    def line(self, item: _About, *rest: str | Text) -> Text:
         text = self.ref(item.plan_id, item.ref)
         for part in rest:
             text.append_text(part) if isinstance(part, Text) else text.append(part)
@@ -101,7 +125,7 @@ class Briefing:
     def rag(self, rag: str | None) -> Text:
         return rag_text(rag, self.styles)
 
-    def moves(self, items) -> list[Text]:
+    def moves(self, items: Iterable[RagMove]) -> list[Text]:
         out = []
         for m in items:
             move = move_text(m.old, m.new, m.direction, self.styles)
@@ -118,7 +142,7 @@ class Briefing:
             head.append(f", as at {ch.today.isoformat()}")
         return head
 
-    def decisions(self) -> list:
+    def decisions(self) -> list[Text]:
         lines = []
         for p in self.ch.pending:
             st = self.acts.get((p.plan_id, p.ref))
@@ -132,7 +156,7 @@ class Briefing:
             "Decisions needed: new due dates asked for", lines, "(agree or refuse each)"
         )
 
-    def red_now(self) -> list:
+    def red_now(self) -> list[Text]:
         was = {(m.plan_id, m.ref): m for m in self.ch.rag_moves}
         asked = {(p.plan_id, p.ref) for p in self.ch.pending}
         reds = sorted(
@@ -160,7 +184,7 @@ class Briefing:
             )
         return _section("Red now, and why", lines)
 
-    def plans(self) -> list:
+    def plans(self) -> list[Text]:
         parts = []
         for plan_id, then, now in self.ch.plans:
             line = Text(f"\n{self.titles.get(plan_id, plan_id)}\n", style="bold")
@@ -181,25 +205,26 @@ class Briefing:
             parts.append(line)
         return parts
 
-    def notes(self) -> list:
+    def notes(self) -> list[Text]:
         lines = []
         seen = set()
         for e in sorted(
-            (e for e in self.ch.events or [] if e.field == "update" and (e.new or {}).get("note")),
+            (e for e in self.ch.events or [] if e.field == "update" and _record(e.new).get("note")),
             key=lambda e: (e.plan_id, ref_key(e.ref), e.happened_on),
         ):
-            key = (e.plan_id, e.ref, e.new.get("date"), e.new.get("note"))
+            new = _record(e.new)
+            key = (e.plan_id, e.ref, new.get("date"), new.get("note"))
             if key in seen:
                 continue
             seen.add(key)
             t = self.ref(e.plan_id, e.ref)
-            who = e.new.get("by") or e.who or "unknown"
-            t.append(f"\n      {e.new.get('date') or e.happened_on.isoformat()}, {who}: ")
-            t.append(quote(e.new.get("note"), 400))
+            who = new.get("by") or e.who or "unknown"
+            t.append(f"\n      {new.get('date') or e.happened_on.isoformat()}, {who}: ")
+            t.append(quote(new.get("note"), 400))
             lines.append(t)
         return _section("Progress notes since the review", lines)
 
-    def edits(self) -> list:
+    def edits(self) -> list[Text]:
         lines = []
         for e in self.ch.events or []:
             if (e.kind == "edit" and e.field in EDIT_FIELDS) or e.kind in ("added", "removed"):
@@ -209,9 +234,9 @@ class Briefing:
                 lines.append(t)
         return _section("Changes recorded (who and when)", lines)
 
-    def rest(self) -> list:
+    def rest(self) -> list[Text]:
         ch = self.ch
-        parts: list = []
+        parts: list[Text] = []
         parts += _section("Moved up", self.moves(ch.moved_up))
         parts += _section("Moved down", self.moves(ch.moved_down))
         parts += _section(
@@ -256,8 +281,8 @@ class Briefing:
             [
                 self.line(
                     n,
-                    f"{n.measure}: {(n.old or {}).get('value', '–')} → "
-                    f"{(n.new or {}).get('value', '–')}" + _who_when(n),
+                    f"{n.measure}: {n.old['value'] if n.old else '–'} → "
+                    f"{n.new['value'] if n.new else '–'}" + _who_when(n),
                 )
                 for n in ch.new_readings
             ],
@@ -271,15 +296,7 @@ class Briefing:
         )
         parts += _section(
             "Colour set by hand: added, lapsed or removed",
-            [
-                self.line(
-                    o,
-                    o.change
-                    + f": {(o.new or o.old or {}).get('rag', '').upper()} — "
-                    + quote((o.new or o.old or {}).get("reason", "")),
-                )
-                for o in ch.overrides
-            ],
+            [self.line(o, o.change + _override_words(o.new or o.old)) for o in ch.overrides],
         )
         stale = ch.stale
         shown_stale = [self.line(s, _stale_words(s)) for s in stale[:STALE_SHOWN]]
@@ -320,25 +337,32 @@ class Briefing:
     def render(self) -> Group:
         top = self.decisions() + self.red_now()
         moved = self.notes() + self.edits() + self.rest()
-        parts: list = [self.head(), *top, *self.plans(), *moved]
+        parts: list[RenderableType] = [self.head(), *top, *self.plans(), *moved]
         if not moved and not self.ch.pending:
             parts.append(Text("\nNothing has moved since the review.", style="italic"))
         return Group(*parts)
 
 
-def _stale_words(s) -> str:
+def _override_words(said: OverrideTold | None) -> str:
+    """ ": AMBER — “reason”" for a colour set by hand."""
+    if said is None:
+        return f":  — {quote(None)}"
+    return f": {said['rag'].upper()} — {quote(said['reason'])}"
+
+
+def _stale_words(s: Stale) -> str:
     since = f"no activity since {s.last_activity}" if s.last_activity else "no activity recorded"
     return since + ("; it was not stale at the review" if s.newly else "; stale at the review too")
 
 
-def changes_briefing(ch, plans: Sequence[PlanDay], styles: dict = RAG_STYLE) -> Group:
+def changes_briefing(ch: Changes, plans: Sequence[PlanDay], styles: RagStyles = RAG_STYLE) -> Group:
     """The briefing for a review: decisions and red actions first, then what moved; each
     action named and its colour said from the plans as they are now (api.day_view, or
     api.status_view of the rules' results: one record type either way)."""
     return Briefing(ch, plans, styles).render()
 
 
-def history_table(target: str, events, styles: dict = RAG_STYLE) -> Table:
+def history_table(target: str, events: Iterable[Event], styles: RagStyles = RAG_STYLE) -> Table:
     table = Table(
         title=Text(f"History of {target}, oldest first"),
         title_justify="left",
@@ -352,13 +376,13 @@ def history_table(target: str, events, styles: dict = RAG_STYLE) -> Table:
     for e in events:
         what = event_text(e, styles)
         who = e.who or ("the passing of time" if e.kind == "time" else "–")
-        if getattr(e, "commit", None):
+        if e.commit:
             who += f"\ncommit {e.commit[:7]}"
         table.add_row(e.happened_on.isoformat(), Text(who), what)  # plan text only as Text
     return table
 
 
-def reviews_table(reviews) -> Table:
+def reviews_table(reviews: Iterable[Review]) -> Table:
     table = Table(
         title="Reviews, oldest first",
         title_justify="left",
@@ -383,7 +407,7 @@ def reviews_table(reviews) -> Table:
     return table
 
 
-def as_of_table(summaries, day) -> Table:
+def as_of_table(summaries: Iterable[PlanSummary], day: date) -> Table:
     table = Table(
         title=f"Plans as recorded on or before {day.isoformat()}",
         title_justify="left",

@@ -6,9 +6,21 @@ Plan text inside a sentence is plain `Text`: never read as markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from rich.text import Text
 
-from .text import RAG_STYLE, rag_text
+from .text import RAG_STYLE, RagStyles, rag_text
+
+if TYPE_CHECKING:
+    from ..history.records import Event
+
+# A value as the history keeps it in an event (JSON read back): a record (history/told.py,
+# history/measure_state.py), written by this or an older improve, so read with .get.
+Json = dict[str, Any]
+# How a change to one field is told: (old, new) → words.
+Sentence = Callable[[Any, Any], str]
 
 ARROW = {"up": "▲", "down": "▼", "dropped": "–", "reinstated": "+"}
 IMPACT_WORDS = {
@@ -32,7 +44,9 @@ def _words(value: str | None) -> str:
     return (value or "none").replace("-", " ")
 
 
-def move_text(old: str | None, new: str | None, direction: str, styles: dict = RAG_STYLE) -> Text:
+def move_text(
+    old: str | None, new: str | None, direction: str, styles: RagStyles = RAG_STYLE
+) -> Text:
     text = Text(f"{ARROW.get(direction, '')} ")
     text.append_text(rag_text(old, styles))
     text.append(" → ")
@@ -40,7 +54,7 @@ def move_text(old: str | None, new: str | None, direction: str, styles: dict = R
     return text
 
 
-def _direction(old, new) -> str:
+def _direction(old: str | None, new: str | None) -> str:
     from ..api import direction
 
     try:
@@ -49,11 +63,11 @@ def _direction(old, new) -> str:
         return ""
 
 
-def _flag(new, yes: str, no: str) -> str:
+def _flag(new: object, yes: str, no: str) -> str:
     return yes if new else no
 
 
-def _request(old: dict | None, new: dict | None) -> str:
+def _request(old: Json | None, new: Json | None) -> str:
     if new is None:
         return "the request for a new due date is no longer in the plan"
     due, state = new.get("due"), new.get("state")
@@ -67,7 +81,7 @@ def _request(old: dict | None, new: dict | None) -> str:
     return f"new due date of {due} refused{by}{why}"
 
 
-def _override(old: dict | None, new: dict | None) -> str:
+def _override(old: Json | None, new: Json | None) -> str:
     if new is None:
         return f"colour set by hand ({(old or {}).get('rag', '').upper()}) taken away"
     if old and old.get("in_force") and not new.get("in_force") and old.get("rag") == new.get("rag"):
@@ -76,14 +90,14 @@ def _override(old: dict | None, new: dict | None) -> str:
     return f"colour set by hand to {new['rag'].upper()}{until}: {quote(new.get('reason'))}"
 
 
-def _extension(old: dict | None, new: dict | None) -> str:
+def _extension(old: Json | None, new: Json | None) -> str:
     if new is None:
         return "extension taken out of the plan"
     by = f" by {new['agreed_by']}" if new.get("agreed_by") else ""
     return f"extension agreed{by} to {new.get('due')}: {quote(new.get('reason'))}"
 
 
-def _update(old: dict | None, new: dict | None) -> str:
+def _update(old: Json | None, new: Json | None) -> str:
     if new is None:
         return "progress updates taken out of the plan"
     added = new.get("count", 0) - (old or {}).get("count", 0)
@@ -92,7 +106,7 @@ def _update(old: dict | None, new: dict | None) -> str:
     return f"{head}{who}" + (f": {quote(new.get('note'))}" if new.get("note") else "")
 
 
-def _evidence(old: dict | None, new: dict | None) -> str:
+def _evidence(old: Json | None, new: Json | None) -> str:
     if new is None:
         return "evidence taken out of the plan"
     added = new.get("count", 0) - (old or {}).get("count", 0)
@@ -102,7 +116,7 @@ def _evidence(old: dict | None, new: dict | None) -> str:
     return f"{head}: {quote(new.get('text'))}"
 
 
-def _reading(old: dict | None, new: dict | None) -> str:
+def _reading(old: Json | None, new: Json | None) -> str:
     if new is None:
         return f"reading of {(old or {}).get('measure')} taken out of the plan"
     was = f" (was {old['value']:g})" if old and isinstance(old.get("value"), int | float) else ""
@@ -111,11 +125,11 @@ def _reading(old: dict | None, new: dict | None) -> str:
     return f"{new.get('measure')} measured at {shown} on {new.get('date')}{was}"
 
 
-def _figure(value) -> str:
+def _figure(value: object) -> str:
     return f"{value:g}" if isinstance(value, int | float) else "–"
 
 
-def _comparators(c: dict | None, day: str | None) -> str:
+def _comparators(c: Json | None, day: str | None) -> str:
     """ "; England 310.5, region 316.5" (with its date when not the reading's)."""
     if not c:
         return ""
@@ -126,7 +140,7 @@ def _comparators(c: dict | None, day: str | None) -> str:
     return f"; {', '.join(said)}{on}" if said else ""
 
 
-def measure_words(old: dict | None, new: dict | None) -> str:
+def measure_words(old: Json | None, new: Json | None) -> str:
     """A measure of the plan or of a recommendation that moved (history/measure_state.py):
     "measure cin-rate (recommendation 1): 318.9 → 325.1 on 2021-03-31; England 310.5 …"."""
     about = new or old or {}
@@ -139,18 +153,18 @@ def measure_words(old: dict | None, new: dict | None) -> str:
     return f"{head}{was} → {_figure(new.get('value'))}{on}{_comparators(new.get('comparators'), new.get('date'))}"
 
 
-def _milestones(old, new) -> str:
-    if (new or 0) > (old or 0):
+def _milestones(old: int | None, new: int | None) -> str:
+    if new and new > (old or 0):
         n = new - (old or 0)
         return f"{'a milestone' if n == 1 else f'{n} milestones'} marked done ({new} done now)"
     return f"a milestone marked not done after all ({new or 0} done now)"
 
 
-def _plain(name: str):
+def _plain(name: str) -> Sentence:
     return lambda old, new: f"{name} {old or 'none'} → {new or 'none'}"
 
 
-SENTENCES = {
+SENTENCES: dict[str, Sentence] = {
     "percent": lambda old, new: f"percent complete {old or 0}% → {new or 0}%",
     "status": lambda old, new: f"status {_words(old)} → {_words(new)}",
     "complete": lambda old, new: _flag(new, "complete", "no longer complete"),
@@ -176,10 +190,14 @@ SENTENCES = {
 }
 
 
-def event_text(e, styles: dict = RAG_STYLE) -> Text:
+def _rag(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def event_text(e: Event, styles: RagStyles = RAG_STYLE) -> Text:
     """One event as a sentence."""
     if e.kind == "baseline":
-        state = e.new or {}
+        state: Json = e.new if isinstance(e.new, dict) else {}
         what = Text("first recorded: ")
         what.append_text(rag_text(state.get("rag"), styles))
         what.append(f", {state.get('percent', 0)}% done, status {_words(state.get('status'))}")
@@ -187,7 +205,8 @@ def event_text(e, styles: dict = RAG_STYLE) -> Text:
     if e.kind in ("added", "removed"):
         return Text(f"action {e.kind}")
     if e.field == "rag":
-        return move_text(e.old, e.new, _direction(e.old, e.new), styles)
+        old, new = _rag(e.old), _rag(e.new)
+        return move_text(old, new, _direction(old, new), styles)
     tell = SENTENCES.get(e.field or "")
     if tell is None:
         return Text(f"{e.field}: {e.old} → {e.new}")
