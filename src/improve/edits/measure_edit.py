@@ -324,8 +324,27 @@ def edit_measure_text(
     return MeasureEdited(bom + new_body, planned.said, plan, problems, planned)
 
 
+class Rewritten:
+    """What `Updated` and `MeasureUpdated` share: a plan file's text before and after a
+    change, and the file as loaded afterwards."""
+
+    before: str
+    text: str
+    loaded: LoadedFile
+
+    def changed_lines(self) -> list[tuple[int, int]]:
+        """The 1-based line ranges of the new file that differ from the old one."""
+        from .editing import changed_line_ranges
+
+        return changed_line_ranges(self.before, self.text)
+
+    def apply(self, portfolio: Portfolio) -> Portfolio:
+        """`portfolio` with the changed file swapped in; nothing else is read."""
+        return portfolio.with_file(self.loaded)
+
+
 @dataclass
-class MeasureUpdated:
+class MeasureUpdated(Rewritten):
     """What a measure's update did (`Workspace.update_measure`): as `Updated`, with the
     measure's change worked out (`planned`: what was added, replaced, already so)."""
 
@@ -340,13 +359,3 @@ class MeasureUpdated:
     history_warning: str | None = None
     committed: str | None = None
     commit_note: str | None = None
-
-    def changed_lines(self) -> list[tuple[int, int]]:
-        """The 1-based line ranges of the new file that differ from the old one."""
-        from .editing import changed_line_ranges
-
-        return changed_line_ranges(self.before, self.text)
-
-    def apply(self, portfolio: Portfolio) -> Portfolio:
-        """`portfolio` with the changed file swapped in; nothing else is read."""
-        return portfolio.with_file(self.loaded)

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from ..errors import ConflictError, EditError, PlanFileError
 from ..plans.files import atomic_write, leftover_temps, real_plan_path, remove_leftovers
-from ..plans.loader import MAX_BYTES, LoadedFile, Portfolio, file_size, fingerprint, outside_link
+from ..plans.loader import MAX_BYTES, LoadedFile, file_size, fingerprint, outside_link
 from ..plans.model import Target
 from ..status import rules
 from . import journal
-from .measure_edit import MeasureUpdated
+from .measure_edit import MeasureUpdated, Rewritten
 
 if TYPE_CHECKING:
     from .editing import Edited
@@ -28,7 +28,7 @@ Noted = tuple[Path, Path, str, str, str | None, date]
 
 
 @dataclass
-class Updated:
+class Updated(Rewritten):
     """What an update did: the file's text before and after, the plan as it now is."""
 
     target: Target
@@ -42,16 +42,6 @@ class Updated:
     history_warning: str | None = None
     committed: str | None = None  # the commit made of the file (update(commit=True))
     commit_note: str | None = None  # why it was not committed, or that it is on no branch
-
-    def changed_lines(self) -> list[tuple[int, int]]:
-        """The 1-based line ranges of the new file that differ from the old one."""
-        from .editing import changed_line_ranges
-
-        return changed_line_ranges(self.before, self.text)
-
-    def apply(self, portfolio: Portfolio) -> Portfolio:
-        """`portfolio` with the changed file swapped in; nothing else is read."""
-        return portfolio.with_file(self.loaded)
 
     def apply_statuses(self, statuses: list[rules.PlanStatus]) -> list[rules.PlanStatus]:
         """`statuses` with the changed plan's worked out again; the rest kept."""

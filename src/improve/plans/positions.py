@@ -385,18 +385,23 @@ class _Scanner:
             if isinstance(path[n - 1], str):
                 self.span(path[:n], key_start=start)
         span = self.span(path)
-        span.key_start = start
         span.header = True
+        self.placed(span, path, start)
+        span.own_end = self.i
+        self.current = path
+        self.current_span = span
+        self.p._headers.append((start, path))
+
+    def placed(self, span: Span, path: KeyPath, start: int) -> None:
+        """A key's or a header's place (it starts at `start`) noted, and the rest of its
+        line stepped over (blanks, a comment)."""
+        span.key_start = start
         if self.keep is None or path in self.keep:
             span.indent = self.indent_at(start)
         self.found(path)
         self.skip_ws()
         if self.i < self.n and self.t[self.i] == "#":
             self.skip_comment()
-        span.own_end = self.i
-        self.current = path
-        self.current_span = span
-        self.p._headers.append((start, path))
 
     def key_value(self) -> None:
         key_start = self.i
@@ -405,13 +410,7 @@ class _Scanner:
         self.skip_ws()
         path = self.current + tuple(parts)
         span = self.value(path)
-        span.key_start = key_start
-        if self.keep is None or path in self.keep:
-            span.indent = self.indent_at(key_start)
-        self.found(path)
-        self.skip_ws()
-        if self.i < self.n and self.t[self.i] == "#":
-            self.skip_comment()
+        self.placed(span, path, key_start)
         assert self.current_span is not None  # run() sets it before any key
         self.current_span.own_end = self.i
 

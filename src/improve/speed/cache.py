@@ -33,7 +33,7 @@ import os
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import __version__
 from ..digest import blake2b
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from ..plans.loader import LoadedFile
+
+_T = TypeVar("_T")
 
 FORMAT = 4
 MAGIC = b"improve-plan-cache\n"
@@ -238,26 +240,24 @@ class PlanCache:
     def peek(self, path: Path, st: os.stat_result) -> Entry | None:
         """The entry, still valid, without unpickling its plan (the memo is read instead)."""
         entry = self._valid(path, st)
-        if entry is None:
-            self.misses += 1
-            return None
-        self.kept[path.name] = entry
-        self.hits += 1
-        return entry
+        return self._counted(path.name, entry, entry)
 
     def get(self, path: Path, st: os.stat_result) -> LoadedFile | None:
         """The file as loaded before, if that is still certainly what it holds; else None."""
         entry = self._valid(path, st)
-        if entry is None:
+        return self._counted(
+            path.name, entry, None if entry is None else self.unpickle(path, entry, st)
+        )
+
+    def _counted(self, name: str, entry: Entry | None, found: _T | None) -> _T | None:
+        """`found` (what `entry` gives) counted as a hit, and the entry kept for this run;
+        None counted as a miss."""
+        if entry is None or found is None:
             self.misses += 1
             return None
-        loaded = self.unpickle(path, entry, st)
-        if loaded is None:
-            self.misses += 1
-            return None
-        self.kept[path.name] = entry
+        self.kept[name] = entry
         self.hits += 1
-        return loaded
+        return found
 
     def unpickle(self, path: Path, entry: Entry, st: os.stat_result) -> LoadedFile | None:
         """The LoadedFile an entry holds, or None when it cannot be read back."""
