@@ -21,10 +21,16 @@ from .text import RAG_STYLE, RagStyles, counts_text, pct, rag_text
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from ..api import Changes, Event, PlanDay, PlanSummary
-    from ..history.changes import RagMove, Stale
-    from ..history.records import Review
-    from ..history.told import OverrideTold
+    from ..api import (
+        Changes,
+        Event,
+        OverrideTold,
+        PlanDay,
+        PlanSummary,
+        RagMove,
+        Review,
+        Stale,
+    )
 
 NO_UPDATE_SHOWN = 15
 # A meeting reads the first stale actions and the count; 16,000 lines would hide the rest

@@ -14,7 +14,7 @@ from rich.text import Text
 from .text import RAG_STYLE, RagStyles, rag_text
 
 if TYPE_CHECKING:
-    from ..history.records import Event
+    from ..api import Event
 
 # A value as the history keeps it in an event (JSON read back): a record (history/told.py,
 # history/measure_state.py), written by this or an older improve, so read with .get.
