@@ -324,13 +324,18 @@ def edit_measure_text(
     return MeasureEdited(bom + new_body, planned.said, plan, problems, planned)
 
 
+@dataclass
 class Rewritten:
-    """What `Updated` and `MeasureUpdated` share: a plan file's text before and after a
-    change, and the file as loaded afterwards."""
+    """What `Updated` and `MeasureUpdated` share: what was changed where, the plan file's
+    text before and after, the file as loaded afterwards and its plan's status."""
 
+    target: Target  # the plan's id and the action's ref, or the measure's id
+    path: Path
+    changes: list[str]
     before: str
     text: str
     loaded: LoadedFile
+    status: rules.PlanStatus
 
     def changed_lines(self) -> list[tuple[int, int]]:
         """The 1-based line ranges of the new file that differ from the old one."""
@@ -348,13 +353,6 @@ class MeasureUpdated(Rewritten):
     """What a measure's update did (`Workspace.update_measure`): as `Updated`, with the
     measure's change worked out (`planned`: what was added, replaced, already so)."""
 
-    target: Target  # the plan's id and the measure's
-    path: Path
-    changes: list[str]
-    before: str
-    text: str
-    loaded: LoadedFile
-    status: rules.PlanStatus
     planned: PlannedMeasure | None = None
     history_warning: str | None = None
     committed: str | None = None

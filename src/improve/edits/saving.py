@@ -29,15 +29,9 @@ Noted = tuple[Path, Path, str, str, str | None, date]
 
 @dataclass
 class Updated(Rewritten):
-    """What an update did: the file's text before and after, the plan as it now is."""
+    """What an update did: the file's text before and after, the plan as it now is, and
+    the action's status."""
 
-    target: Target
-    path: Path
-    changes: list[str]
-    before: str
-    text: str
-    loaded: LoadedFile
-    status: rules.PlanStatus
     action: rules.ActionStatus
     history_warning: str | None = None
     committed: str | None = None  # the commit made of the file (update(commit=True))
