@@ -56,6 +56,10 @@ _INSERT = (
 )
 _DAYS = ", ".join(_DAY_COLUMNS)
 HEAD_KEY = "git_head"
+# The plan files of these blob ids, by id (gitops reads them in one `git cat-file`).
+ReadBlobs = Callable[[list[str]], dict[str, bytes]]
+# A commit's author as the history names them: (name, email) → who.
+Author = Callable[[str, str], str]
 # An event as a commit makes it: sync's (records.NewEvent), then the commit's id (None
 # for what time alone changed).
 CommitEvent = tuple[str, str, str, str, str | None, str, str | None, object, object, str | None]
@@ -361,17 +365,9 @@ class _Recorder:
         )
 
 
-def record_commits(
-    store: HistoryStore,
-    commits: list[Commit],
-    read: Callable[[list[str]], dict[str, bytes]],
-    head: str,
-    plans: Path,
-    today: date,
-    who: Callable[[str, str], str],
-    *,
-    chunk: int = 250,
-) -> CommitsResult:
+def record_commits(store: HistoryStore, commits: list[Commit], read: ReadBlobs, head: str,
+                   plans: Path, today: date, who: Author, *, chunk: int = 250,
+                   ) -> CommitsResult:  # fmt: skip
     """Record these commits (gitlog.Commit, oldest first; `read(blob ids)` gives their
     plan files), `chunk` at a time, each chunk in one write transaction, then remember
     `head` as read. Commits recorded already (by another run at the same moment, or one

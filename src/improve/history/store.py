@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # "what changed" from today's memo reads the history without 
     from ..plans.loader import Portfolio
     from ..status import rules
     from ..team.gitlog import Commit
-    from .commits import CommitsResult
+    from .commits import Author, CommitsResult, ReadBlobs
     from .replay import ReplayResult
 
 BUSY_SECONDS = 60  # how long a writer waits for another one to finish
@@ -452,15 +452,8 @@ class HistoryStore(Reading):
 
         self._run(run)
 
-    def record_commits(
-        self,
-        commits: list[Commit],
-        read: Callable[[list[str]], dict[str, bytes]],
-        head: str,
-        plans: Path,
-        today: date,
-        who: Callable[[str, str], str],
-    ) -> CommitsResult:
+    def record_commits(self, commits: list[Commit], read: ReadBlobs, head: str, plans: Path,
+                       today: date, who: Author) -> CommitsResult:  # fmt: skip
         """Record commits that changed plan files, as by their authors (commits.py)."""
         from .commits import record_commits
 
