@@ -95,7 +95,7 @@ def report(
     author = by or who_am_i()
     result = make_report(
         portfolio, s.today, plan_ids=list(plan_ids), store=ws.store, since=since,
-        produced_by=author,
+        produced_by=author, statuses=statuses,
     )  # fmt: skip
     to_stdout = output is not None and str(output) == "-"
     if to_stdout:

@@ -63,10 +63,14 @@ def make_report(
     store: HistoryStore | None = None,
     since: str = "last",
     produced_by: str | None = None,
+    statuses: Iterable[rules.PlanStatus] | None = None,
 ) -> Report:
     """The report on the plans named (all when none are), as at `today`. Plans whose
-    files have errors are listed as not reported; an unknown plan id is an EditError."""
+    files have errors are listed as not reported; an unknown plan id is an EditError.
+    `statuses`: the plans' statuses as at `today`, when the caller has worked them out
+    (the command line and the app have): taken as they are, not worked out again."""
     known = {p.id: p for p in portfolio.plans}
+    given = {ps.plan.id: ps for ps in statuses or ()}
     wanted = plan_ids or list(known)
     missing = [pid for pid in wanted if pid not in known]
     broken = {f.path.stem: f for f in portfolio.failed}
@@ -116,7 +120,7 @@ def make_report(
     for plan_id in wanted:
         if plan_id not in known:
             continue
-        ps = rules.plan_status(known[plan_id], today)
+        ps = given.get(plan_id) or rules.plan_status(known[plan_id], today)
         since_info = None
         if changes is not None:
             then = next((t for pid, t, _ in changes.plans if pid == plan_id), None)

@@ -70,7 +70,7 @@ def write_in_worker(app: ImproveApp, request: ReportRequest, folder: Path) -> Pa
     `improve report`. Returns where."""
     from ..api import default_name, make_report, write_report
 
-    portfolio = app.portfolio
+    portfolio, statuses = app.portfolio, app.statuses  # the rules as worked out on load or edit
     if portfolio is None:
         raise RuntimeError("the plans are still loading")
     report = make_report(
@@ -79,6 +79,7 @@ def write_in_worker(app: ImproveApp, request: ReportRequest, folder: Path) -> Pa
         plan_ids=request.plan_ids,
         store=app.history,
         produced_by=app.user,
+        statuses=statuses,
     )
     path = folder / default_name(request.plan_ids, request.fmt, app.today)
     write_report(report, request.fmt, path, app.plans)
