@@ -11,7 +11,7 @@ import click
 
 from .common import load
 from .errors import echo
-from .options import DATE, Settings, commit_options, global_options, settings
+from .options import DATE, commit_options, global_options, settings
 
 if TYPE_CHECKING:
     from ..api import Report
@@ -118,55 +118,19 @@ def report(
         err=to_stdout,  # the report is standard output: the summary goes beside it
     )
     if body is not None and meeting is not None:
-        recorded = ws.require_store().record_reported(
-            reported, body, meeting, s.today, author, fmt, plans=s.plans
-        )
-        where = f", in {display_name(recorded)}" if recorded is not None else ""
+        from ..api import share_reported
+
+        shared = share_reported(ws.require_store(), reported, body, meeting, s.today, author,
+                                fmt, s.plans, commit=commit, no_verify=no_verify)  # fmt: skip
+        where = f", in {display_name(shared.path)}" if shared.path is not None else ""
         echo(
             f"Recorded as reported to {body} for its meeting on {meeting.isoformat()}{where}.",
             err=to_stdout,
         )
-        if recorded is not None:
-            _commit(recorded, body, meeting, author, s, commit, no_verify, to_stdout)
-
-
-def _commit(path: Path, body: str, meeting: date, author: str | None, s: Settings,
-            commit: bool | None, no_verify: bool, err: bool) -> None:  # fmt: skip
-    """The record's file committed to git, it alone, when the commit policy says
-    (--commit/--no-commit, else IMPROVE_COMMIT, else the folder's improve.toml), as by
-    `author`, with the repository's tracked hooks: as `review record` does."""
-    from ..api import (
-        before_change,
-        commit_file,
-        commit_wanted,
-        detached_warning,
-        display_name,
-        load_people,
-        tracked_hooks,
-    )
-
-    wanted, why = commit_wanted(s.plans, commit)
-    if not wanted:
-        if why:
-            echo(f"improve: warning: not committed: {why}", err=True)
-        return
-    why = before_change(path).why_not
-    hooks = None
-    if why is None:
-        hooks, why = tracked_hooks(s.plans)
-    done = None
-    if why is None:
-        person = load_people(s.plans).person(author)
-        message = f"Reported to {' '.join(body.split())} for its meeting on {meeting.isoformat()}"
-        done = commit_file(path, message, author or "improve", person.email if person else None,
-                           s.today, hooks=hooks, no_verify=no_verify)  # fmt: skip
-        why = done.why_not
-    if done is not None and done.commit:
-        echo(f"Committed {done.commit[:10]}: {display_name(path)}.", err=err)
-        if done.detached:
-            echo(f"improve: warning: {detached_warning(done.commit)}", err=True)
-    else:
-        echo(f"improve: warning: not committed: {why}", err=True)
+        if shared.committed and shared.path is not None:
+            echo(f"Committed {shared.committed[:10]}: {display_name(shared.path)}.", err=to_stdout)
+        if shared.commit_note:  # why it was not committed, or that the commit is on no branch
+            echo(f"improve: warning: {shared.commit_note}", err=True)
 
 
 def _is_stream(path: Path) -> bool:

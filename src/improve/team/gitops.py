@@ -420,17 +420,66 @@ def share_review(
     policy says (commit_wanted): the one call for `review record` and the app's."""
     rid = store.record_review(statuses, today, note, attendees, by, plans=plans)
     path = store.write_review_file(rid, plans)
-    out = SharedReview(rid, path)
-    wanted, why_not = commit_wanted(plans, commit, env)
-    if why_not is not None:
-        out.commit_note = f"not committed: {why_not}"
-    if not wanted:
-        return out
     message = f"Review of {today.isoformat()}" + (f": {note}" if note else "")
+    committed, note_ = _commit_if_wanted(path, message, by, plans, today, commit, no_verify, env)
+    return SharedReview(rid, path, committed, note_)
+
+
+@dataclass
+class SharedReported:
+    """That plans were reported to a body for a meeting: recorded in the history and as
+    plans/reported/MEETING-BODY-KEY.toml, and that file's commit."""
+
+    path: Path | None  # None: the history has it, the folder has no file of it
+    committed: str | None = None
+    commit_note: str | None = None  # why it was not committed, or that it is on no branch
+
+
+def share_reported(
+    store: HistoryStore,
+    plan_ids: Iterable[str],
+    body: str,
+    meeting: date,
+    today: date,
+    by: str | None,
+    fmt: str | None,
+    plans: Path,
+    *,
+    commit: bool | None = None,
+    no_verify: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> SharedReported:
+    """Record that the plans were reported to `body` for its meeting on `meeting`, in the
+    history and in plans/reported (all or nothing), then commit that file alone when the
+    policy says (commit_wanted), as by `by`: the one call for `report --for`, as
+    share_review is for a review."""
+    path = store.record_reported(plan_ids, body, meeting, today, by, fmt, plans=plans)
+    if path is None:
+        return SharedReported(None)
+    message = f"Reported to {' '.join(body.split())} for its meeting on {meeting.isoformat()}"
+    committed, note = _commit_if_wanted(path, message, by, plans, today, commit, no_verify, env)
+    return SharedReported(path, committed, note)
+
+
+def _commit_if_wanted(
+    path: Path,
+    message: str,
+    by: str | None,
+    plans: Path,
+    today: date,
+    commit: bool | None,
+    no_verify: bool,
+    env: Mapping[str, str] | None,
+) -> tuple[str | None, str | None]:
+    """A recorded file committed alone when the policy says: the commit, and why it was
+    not (or that it is on no branch)."""
+    wanted, why_not = commit_wanted(plans, commit, env)
+    note = f"not committed: {why_not}" if why_not is not None else None
+    if not wanted:
+        return None, note
     made = _commit_as(before_change(path), message, by, plans, today, no_verify)
-    out.committed = made.commit
     if made.why_not:
-        out.commit_note = f"not committed: {made.why_not}"
-    elif made.commit and made.detached:
-        out.commit_note = detached_warning(made.commit)
-    return out
+        return made.commit, f"not committed: {made.why_not}"
+    if made.commit and made.detached:
+        return made.commit, detached_warning(made.commit)
+    return made.commit, note
