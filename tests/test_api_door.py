@@ -68,7 +68,7 @@ def test_every_name_of_the_door_resolves_to_its_module_s_own():
 
 def test_a_name_the_door_does_not_give_is_an_import_error():
     try:
-        from improve.api import no_such_name  # noqa: F401  # type: ignore[attr-defined]
+        from improve.api import no_such_name  # type: ignore[attr-defined]  # noqa: F401
     except ImportError as exc:
         assert "no_such_name" in str(exc)
     else:
