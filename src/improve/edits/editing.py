@@ -115,10 +115,14 @@ def plan_change(data: Table, ref: str, change: Change, today: date, by: str | No
         said.append(f"evidence: {change.evidence}")
     table_sets: list[tuple[Place, dict[str, object]]] = []
     removes: list[Place] = []
-    if change.extend_to is not None:
-        extensions.agree_now(action, change, today, by, appended, said)
-    if change.request_extension is not None:
-        extensions.request(action, change, today, by, appended, said)
+    for given, extension in (
+        (change.extend_to, extensions.agree_now),
+        (change.request_extension, extensions.request),
+    ):
+        if given is not None:
+            ext, words = extension(action, change, today, by)
+            appended.append(("extension", ext))
+            said.append(words)
     if change.decide_extension is not None:
         extensions.decide(action, apath, change, today, by, table_sets, said)
     if change.milestone is not None:

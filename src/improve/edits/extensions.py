@@ -16,24 +16,16 @@ from .textedit import Place
 Table = dict[str, Any]  # a table of a plan's data, as tomllib reads it
 
 
-def agree_now(
-    action: Table,
-    change: Change,
-    today: date,
-    by: str | None,
-    appended: list[tuple[str, Table]],
-    said: list[str],
-) -> None:
-    """A new due date agreed there and then (`extend_to`), appended to the action's
-    extensions."""
+def agree_now(action: Table, change: Change, today: date, by: str | None) -> tuple[Table, str]:
+    """A new due date agreed there and then (`extend_to`): the extension to append to the
+    action's, and what was done, in words."""
     assert change.extend_to is not None
     current = _due_in_force(action)
     _check_later(change.extend_to, current, "extend_to")
     ext: Table = {"due": change.extend_to, "reason": change.reason, "agreed_on": today}
     if by:
         ext["agreed_by"] = by
-    appended.append(("extension", ext))
-    said.append(f"due {current or '(none)'} → {change.extend_to}: {change.reason}")
+    return ext, f"due {current or '(none)'} → {change.extend_to}: {change.reason}"
 
 
 def _due_in_force(action: Table) -> date | None:
@@ -59,14 +51,9 @@ def _pending(action: Table) -> tuple[int, Table] | None:
     return None if asked is None else (asked, action["extension"][asked])
 
 
-def request(
-    action: Table,
-    change: Change,
-    today: date,
-    by: str | None,
-    appended: list[tuple[str, Table]],
-    said: list[str],
-) -> None:
+def request(action: Table, change: Change, today: date, by: str | None) -> tuple[Table, str]:
+    """A new due date asked for by the action's lead, awaiting the meeting's decision: the
+    extension to append to the action's, and what was done, in words."""
     waiting = _pending(action)
     if waiting is not None:
         raise EditError(
@@ -87,8 +74,7 @@ def request(
     }
     if by:
         ext["requested_by"] = by
-    appended.append(("extension", ext))
-    said.append(
+    return ext, (
         f"asked for a new due date of {change.request_extension} "
         f"(now {current or 'none'}): {change.reason}"
     )
