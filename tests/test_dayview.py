@@ -3,6 +3,7 @@ or worked out by the rules (issue 26 point 1)."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import tempfile
@@ -105,8 +106,6 @@ def test_a_listing_from_the_view_is_the_listing_from_the_rules(worked, flt, day)
 
 
 def _shown(renderable, width: int, colour: bool) -> str:
-    import io
-
     from rich.console import Console
 
     out = io.StringIO()
@@ -140,3 +139,15 @@ def test_the_actions_table_from_the_view_is_the_table_from_the_rules(
     expected = _shown(actions_table(rows, total, today, width), width, colour)
     got = _shown(actions_table_of(list(flt.facts_in(view)), total, today, width), width, colour)
     assert got == expected
+    if rows and not colour:  # to a pipe: written without Rich, where its layout is followed
+        from improve.cli.listing import plain_table
+        from improve.present.tables import _Trimmed
+
+        written = plain_table(list(flt.facts_in(view)), total, today, width)
+        assert written is not None or width < 60
+        trimmed = io.StringIO()
+        trimmed.write("")
+        stream = _Trimmed(trimmed)
+        stream.write(expected)
+        stream.flush()
+        assert written is None or written == trimmed.getvalue()

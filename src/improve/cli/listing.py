@@ -6,9 +6,11 @@ widths, with colour and without."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
 from datetime import date
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from rich.console import Group, RenderableType
@@ -86,3 +88,163 @@ def actions_table_of(
     if extended:
         parts.append(Text("* extended: the due date in force differs from the original"))
     return Group(*parts)
+
+
+def _clip(text: str, width: int) -> str:
+    """present.text.clip, without importing Rich (tests/test_dayview.py holds the tables
+    equal)."""
+    text = " ".join(text.split())
+    if width < 1:
+        return ""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _pending_words(asked: tuple[int, int, str]) -> str:
+    """present.text.pending_words of what a memo keeps of the request, without Rich."""
+    due, on, by = asked
+    words = " asked for"
+    if on:
+        words += f" on {date.fromordinal(on).isoformat()}"
+    if by:
+        words += f" by {by}"
+    return f"awaiting a decision: a new due date of {date.fromordinal(due).isoformat()}{words}"
+
+
+def _ratio_split(total: int) -> tuple[int, int]:
+    """Rich's ratio_distribute(total, [2, 1], [3, 3]): the Action and Lead columns' share."""
+    first = max(3, -(-2 * total // 3))
+    return first, max(3, total - first)
+
+
+def plain_table(
+    items: list[tuple[PlanDay, Fact]], total: int, today: date, width: int
+) -> str | None:
+    """The table `actions_table_of` makes, as Rich writes it with no styles (to a pipe or
+    a dumb terminal), written directly: Rich's layout of this table was nine tenths of a
+    warm run. None where Rich's layout takes a turn this does not follow (a terminal too
+    narrow for the columns, a line longer than the terminal that Rich would fold, text
+    with controls or tabs): Rich then lays it out."""
+    head = _flow(f"{len(items)} of {total} actions, as at {today.day} {today:%B %Y}", width)
+    if head is None:
+        return None
+    limit = max(60, (width - 40) * 2)
+    by_plan: dict[str, list[tuple[PlanDay, Fact]]] = {}
+    for item in items:
+        by_plan.setdefault(item[0].plan_id, []).append(item)
+    out = head
+    extended = False
+    for plan_items in by_plan.values():
+        plan = plan_items[0][0]
+        title = _flow(f"{plan.plan_id} — {plan.title}", width)
+        if title is None:
+            return None
+        rows = []
+        for _, f in plan_items:
+            due = "–" if not f.due else date.fromordinal(f.due).isoformat()
+            if f.due != f.original_due:
+                due += "*"
+                extended = True
+            action = [_clip(f.text, limit), f.why]
+            if f.asked is not None:
+                action.append(_pending_words(f.asked))
+            rag = [(f.rag or "dropped").upper(), *(["stale"] if f.stale else [])]
+            row = ([f.ref], action, [_clip("; ".join(f.leads), 80)], [due], [f"{f.percent}"], rag)
+            if not all(line.isprintable() for cell in row for line in cell):
+                return None
+            rows.append(row)
+        lines = _plan_lines(title, rows, width)
+        if lines is None:
+            return None
+        out += ["", *lines]
+    if extended:
+        foot = _flow("* extended: the due date in force differs from the original", width)
+        if foot is None:
+            return None
+        out += foot
+    return "".join(line.rstrip(" ") + "\n" for line in out)
+
+
+def _flow(text: str, width: int) -> list[str] | None:
+    """A line of text as Rich prints it `width` wide, word-wrapped; None where Rich
+    would fold a word longer than a line, or the text has a control or a tab."""
+    from .plain import cell_len, wrap
+
+    if not text.isprintable() or max(map(cell_len, text.split() or [""])) > width:
+        return None
+    return ["".join(t for t, _ in words) for words in wrap([(text, None)], width)]
+
+
+_HEADS = ("Ref", "Action", "Lead", "Due", "%", "RAG")
+
+
+def _plan_lines(
+    title: list[str], rows: Sequence[Sequence[list[str]]], width: int
+) -> list[str] | None:
+    """One plan's table: its title, the box's top edge, the header, its rule, the rows
+    a blank line apart, the bottom edge (Rich's SIMPLE_HEAD, expanded to `width`)."""
+    from .plain import cell_len, wrap
+
+    inner = width - 7  # two edges, five gaps
+    fixed = [max(cell_len(_HEADS[k]), *(cell_len(x) for row in rows for x in row[k])) + 2
+             for k in (0, 3, 4, 5)]  # fmt: skip
+    fixed = [min(w, inner) for w in fixed]
+    action_w, lead_w = _ratio_split(inner - sum(fixed))
+    widths = [fixed[0], action_w, lead_w, fixed[1], fixed[2], fixed[3]]
+    if sum(widths) != inner or min(widths) < 3:
+        return None  # Rich collapses the columns: its layout, not this one
+
+    def cells(texts: list[list[str]], wrapped: tuple[bool, ...]) -> list[str]:
+        shaped = []
+        for k, lines in enumerate(texts):
+            w = widths[k] - 2
+            out: list[str] = []
+            for line in lines:
+                if wrapped[k]:
+                    out += ["".join(t for t, _ in words) for words in wrap([(line, None)], w)]
+                else:
+                    out.append(_cut(line, w))
+            shaped.append(out)
+        height = max(len(c) for c in shaped)
+        result = []
+        for n in range(height):
+            parts = []
+            for k, c in enumerate(shaped):
+                text = c[n] if n < len(c) else ""
+                gap = widths[k] - 2 - cell_len(text)
+                parts.append(" " + (" " * gap + text if k == 4 else text + " " * gap) + " ")
+            result.append(" " + " ".join(parts) + " ")
+        return result
+
+    flow = (False, True, True, False, False, False)
+    out = [*title, ""]
+    out += cells([[h] for h in _HEADS], flow)
+    out.append(" " + "─" * (width - 2))
+    for n, row in enumerate(rows):
+        if n:
+            out.append("")
+        out += cells(list(row), flow)
+    out.append("")
+    return out
+
+
+def _cut(text: str, width: int) -> str:
+    """A no-wrap cell's line: cut with "…" where it does not fit (Rich's ellipsis)."""
+    from .plain import ellipsis
+
+    return ellipsis(text, width)
+
+
+def unstyled(stream: IO[str], env: Mapping[str, str] | None = None) -> bool:
+    """Whether Rich would write to `stream` with no styles at all, as to a pipe: it would
+    not take it for a terminal (TTY_COMPATIBLE, FORCE_COLOR, else whether it is a tty)."""
+    env = os.environ if env is None else env
+    compatible = env.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "0"
+    force = env.get("FORCE_COLOR")
+    if force is not None:
+        return force == ""
+    try:
+        return not stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return True

@@ -230,10 +230,19 @@ def _table_from(view: DayView, flt: ActionFilter) -> bool:
     items = list(flt.facts_in(view))
     if not items and flt.lead:
         return False
+    from .listing import plain_table, unstyled
+
+    total = view.actions()
+    if items and unstyled(sys.stdout):  # a pipe: written directly, without Rich
+        from .plain import terminal_width
+
+        text = plain_table(items, total, view.today, terminal_width())
+        if text is not None:
+            click.echo(text, nl=False)
+            return True
     from ..present.tables import make_console
 
     console = make_console()
-    total = view.actions()
     if items:
         from .listing import actions_table_of
 
