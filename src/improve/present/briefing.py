@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..api import (
         Changes,
         Event,
+        Fact,
         OverrideTold,
         PlanDay,
         PlanSummary,
@@ -108,15 +109,25 @@ class Briefing:
     def __init__(
         self, ch: Changes, plans: Sequence[PlanDay], styles: RagStyles = RAG_STYLE
     ) -> None:
-        self.ch, self.styles = ch, styles
+        self.ch, self.styles, self.plan_days = ch, styles, plans
         self.titles = {p.plan_id: p.title for p in plans}
-        self.acts = {(p.plan_id, f.ref): f for p in plans for f in p.facts}
-        self.order = {p.plan_id: n for n, p in enumerate(plans)}
+        self._by_id = {p.plan_id: p for p in plans}
+        # each plan's actions by ref, made when a line first names one of its actions (a
+        # briefing names a few of 20,000)
+        self._facts: dict[str, dict[str, Fact]] = {}
+
+    def fact(self, plan_id: str, ref: str) -> Fact | None:
+        """An action as the plans are now, or None."""
+        facts = self._facts.get(plan_id)
+        if facts is None:
+            plan = self._by_id.get(plan_id)
+            facts = self._facts[plan_id] = {f.ref: f for f in plan.facts} if plan else {}
+        return facts.get(ref)
 
     def ref(self, plan_id: str, ref: str) -> Text:
         """`  plan:ref  Opening words …  ` for a line about one action."""
         text = Text(f"  {plan_id}:{ref}  " if ref else f"  {plan_id}  ")
-        st = self.acts.get((plan_id, ref))
+        st = self.fact(plan_id, ref)
         if st is not None:
             text.append(opening_words(st.text), style="italic")
             text.append("  ")
@@ -151,7 +162,7 @@ class Briefing:
     def decisions(self) -> list[Text]:
         lines = []
         for p in self.ch.pending:
-            st = self.acts.get((p.plan_id, p.ref))
+            st = self.fact(p.plan_id, p.ref)
             now = f" (due {date.fromordinal(st.due).isoformat()} now)" if st and st.due else ""
             who = f" by {p.requested_by}" if p.requested_by else ""
             on = f" on {p.requested_on}" if p.requested_on else ""
@@ -165,14 +176,19 @@ class Briefing:
     def red_now(self) -> list[Text]:
         was = {(m.plan_id, m.ref): m for m in self.ch.rag_moves}
         asked = {(p.plan_id, p.ref) for p in self.ch.pending}
-        reds = sorted(
-            (key for key, st in self.acts.items() if st.rag == "red"),
-            key=lambda key: (self.order.get(key[0], 0), ref_key(key[1])),
-        )
+        shown: list[tuple[str, Fact]] = []  # the first RED_SHOWN, by plan, then by ref
+        count = 0
+        for plan in self.plan_days:
+            reds = [f for f in plan.facts if f.rag == "red"]
+            count += len(reds)
+            if len(shown) < RED_SHOWN:
+                reds.sort(key=lambda f: ref_key(f.ref))
+                shown += [(plan.plan_id, f) for f in reds[: RED_SHOWN - len(shown)]]
         lines = []
-        for pid, ref in reds[:RED_SHOWN]:
+        for pid, fact in shown:
+            ref = fact.ref
             t = self.ref(pid, ref)
-            t.append(self.acts[pid, ref].why)
+            t.append(fact.why)
             moved = was.get((pid, ref))
             if moved is not None:
                 t.append("  new since the review (was ")
@@ -181,10 +197,10 @@ class Briefing:
             if (pid, ref) in asked:
                 t.append("; a new due date is asked for (above)")
             lines.append(t)
-        if len(reds) > RED_SHOWN:
+        if count > RED_SHOWN:
             lines.append(
                 Text(
-                    f"  … and {len(reds) - RED_SHOWN} more (`improve actions --rag red` lists all)",
+                    f"  … and {count - RED_SHOWN} more (`improve actions --rag red` lists all)",
                     style="italic",
                 )
             )
