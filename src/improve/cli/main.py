@@ -26,8 +26,18 @@ from .read_cmds import register as register_reading
 from .update_cmd import register as register_update
 
 if TYPE_CHECKING:
+    from typing import TypedDict
+
     from ..api import DayView, PlanDay, PlanStatus
     from .options import Settings
+
+    class LastReported(TypedDict):
+        """A plan's "last_reported" in `status --json`."""
+
+        body: str
+        meeting: str  # YYYY-MM-DD
+        next_due: str | None
+
 
 Seen = tuple[str, date, "date | None"]  # a plan last reported: (body, meeting, next due)
 Parts = tuple[str, tuple[str, ...]]  # a plan's JSON in pieces (the memo's PlanParts)
@@ -139,7 +149,7 @@ def status(as_json: bool, as_of: str | None) -> None:
         sys.exit(1)
 
 
-def _reported_json(seen: Seen | None) -> dict[str, Any] | None:
+def _reported_json(seen: Seen | None) -> LastReported | None:
     if not seen:
         return None
     return {"body": seen[0], "meeting": seen[1].isoformat(),
