@@ -383,11 +383,9 @@ class PlanCache:
         ]
         head = marshal.dumps((FORMAT, code_version(), self.root, self.token, index))
         mac = blake2b(key=self.key, digest_size=MAC_SIZE)
-        import tempfile  # only a run that writes the cache needs it
-
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache.", suffix=".tmp")
+            fd, tmp = _private_temp(self.path.parent)
             try:
                 with os.fdopen(fd, "wb") as out:
                     for piece in (MAGIC, len(head).to_bytes(8, "big"), head):
@@ -462,16 +460,28 @@ def _read_signed(
     return root, index, body, at
 
 
+def _private_temp(folder: Path) -> tuple[int, str]:
+    """A new file of our own (0600) for the cache to be written into, named
+    `.cache.XXXXXXXX.tmp`: tempfile.mkstemp's promise, without importing tempfile (and
+    shutil and random with it) in every run that writes the cache (issue 27: start-up)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        name = os.path.join(folder, f".cache.{os.urandom(4).hex()}.tmp")
+        try:
+            return os.open(name, flags | getattr(os, "O_CLOEXEC", 0), 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free name for a temporary file in {folder}")
+
+
 def _write_signed(
     path: Path, key: bytes, magic: bytes, head_obj: tuple[Any, ...], blobs: Iterable[Blob]
 ) -> bool:
-    import tempfile
-
     head = marshal.dumps((FORMAT, code_version(), head_obj))
     mac = blake2b(key=key, digest_size=MAC_SIZE)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache.", suffix=".tmp")
+        fd, tmp = _private_temp(path.parent)
         try:
             with os.fdopen(fd, "wb") as out:
                 for piece in (magic, len(head).to_bytes(8, "big"), head, *blobs):
