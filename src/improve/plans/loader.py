@@ -182,7 +182,12 @@ def check_data(
     file with warnings only is not scanned and its warnings are left out: positions are
     found only for what will be shown (a folder's load shows errors; `check` shows all).
     `boxed`: `data` is a one-item list holding the data, emptied here (parse_text)."""
-    box: list[dict[str, Any]] = data if isinstance(data, list) and boxed else [data]  # type: ignore[list-item]
+    if isinstance(data, dict):
+        box = [data]
+    elif boxed:
+        box = data
+    else:
+        raise TypeError("a plan's data is a table (a dict), or a box holding one")
     return _check(box, text, path, plans_root, warnings)
 
 

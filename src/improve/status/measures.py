@@ -89,8 +89,8 @@ def shown(value: float | None, unit: str | None = None) -> str:
         return f"{text}%"
     if kind == "1 in N":
         return f"1 in {text}"
-    if kind:
-        return f"{text} {unit.strip()}"  # type: ignore[union-attr]
+    if kind and unit is not None:  # a kind is only ever found in a unit
+        return f"{text} {unit.strip()}"
     return text
 
 
