@@ -93,3 +93,17 @@ def test_a_warm_table_run_loads_neither_the_model_nor_the_rules(folder):
     heavy = {"improve.plans.model", "improve.status.rules", "improve.plans.loader", "tomllib",
              "textual", "rich"}  # fmt: skip
     assert heavy & set(second.stderr.split(",")) == set()
+
+
+def test_a_plan_file_that_is_a_link_is_always_worked_out_afresh(folder, monkeypatch, tmp_path):
+    """A link is a doubt (its target may change without the link's times changing): a
+    run is never answered from the memo while one is among the plans."""
+    target = tmp_path / "elsewhere.toml"
+    (folder / "extended.toml").rename(target)
+    (folder / "extended.toml").symlink_to(target)
+    env = {"COLUMNS": "100"}
+    run(folder, "2017-01-05", env, "--overdue")
+    with monkeypatch.context() as m:
+        m.setattr("improve.status.rules.plan_status", _refuse)
+        with pytest.raises(AssertionError, match="worked out"):
+            run(folder, "2017-01-05", env, "--overdue")

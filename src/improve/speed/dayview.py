@@ -17,6 +17,7 @@ import os
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from stat import S_ISLNK
 from typing import TYPE_CHECKING
 
 from ..status.memo import DayView, plan_day, plan_day_of, summary_of, summary_tuple
@@ -77,11 +78,11 @@ def _view(cache: PlanCache, plans: Path, db_path: Path, today: date, json: bool)
     seen: set[str] = set()
     out = []
     for path in files:
-        if path.is_symlink():
-            return None
         try:
-            st = path.stat()
+            st = os.lstat(path)  # one call: a link is a doubt, anything else is its own stat
         except OSError:
+            return None
+        if S_ISLNK(st.st_mode):
             return None
         entry = cache.peek(path, st)
         if entry is None or not entry[4] or entry[4] in seen:
