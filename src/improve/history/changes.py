@@ -15,13 +15,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..plans.vocab import ref_key
-from .measure_state import MeasureTold, moves_since
+from .measure_state import moves_since
 from .originals import REWRITTEN, rewrites_since
 from .records import Event, PlanSummary, Review
-from .told import OverrideTold
 
 if TYPE_CHECKING:
+    from .measure_state import MeasureTold
     from .store import HistoryStore
+    from .told import OverrideTold
 
 # How RAG moves are told: up is better.  Grey (not started) sits between amber and green:
 # starting work is a move up, falling behind schedule from not started is a move down.
