@@ -141,7 +141,7 @@ def test_a_long_stale_list_is_cut_to_what_a_meeting_reads():
             return []
 
     brief = Plain.__new__(Plain)
-    brief.ch = SimpleNamespace(
+    brief.ch = SimpleNamespace(  # type: ignore[assignment]  # a stand-in: only what the briefing reads
         moved_up=[], moved_down=[], rag_moves=[], newly_overdue=[], newly_complete=[],
         slipped=[], new_evidence=[], new_readings=[], overrides=[], stale=many,
         no_update=[], added=[], removed=[],

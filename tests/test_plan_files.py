@@ -35,7 +35,12 @@ def test_no_path_is_compared_to_another(tmp_path, monkeypatch):
         (tmp_path / f"plan-{(n * 37) % 200:03d}.toml").write_text("")
     compared = []
     real = PurePath.__lt__
-    monkeypatch.setattr(PurePath, "__lt__", lambda a, b: compared.append(1) or real(a, b))
+
+    def counted(a: PurePath, b: PurePath) -> bool:
+        compared.append(1)
+        return real(a, b)
+
+    monkeypatch.setattr(PurePath, "__lt__", counted)
     found = plan_files(tmp_path)
     assert [p.name for p in found] == [f"plan-{n:03d}.toml" for n in range(200)]
     assert compared == []
