@@ -52,14 +52,13 @@ _PLAIN = re.compile(r'[^"\\\x00-\x1f\x7f]*')  # text that needs no escape in TOM
 def toml_value(value: object) -> str:
     """One value as TOML: a basic string with every control character escaped, a number
     as Python writes it back exactly, a date, true or false, or a list of these."""
-    kind = type(value)
-    if kind is str:
-        assert isinstance(value, str)  # for the type checker: exactly str
+    if isinstance(value, str):  # the history's text: plain str, never a subclass
         if _PLAIN.fullmatch(value):
             return f'"{value}"'
         # JSON's escapes are TOML's (\" \\ \n \t \uXXXX …), but for DEL, which
         # TOML also wants escaped
         return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    kind = type(value)
     if kind is bool:
         return "true" if value else "false"
     if kind is int:
