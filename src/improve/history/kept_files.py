@@ -13,14 +13,12 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ..errors import HistoryError
 
 if TYPE_CHECKING:
     from .store import HistoryStore
-
-K = TypeVar("K")
 
 
 class Unwritten(HistoryError):
@@ -34,6 +32,8 @@ class Kind:
 
     folder: str  # the folder in the plans folder: "reviews"
     table: str  # the history's table naming the files, with `file` and `pending` columns
+    record: str  # the column of `table` that says which record a file is ("id", "uid")
+    rows: tuple[tuple[str, str], ...]  # (table, column): the record's rows, taken back whole
     kept: str  # what the folder holds, said when it cannot ("each review is kept in it …")
     not_folder: str  # the error code when the folder is a file
     unwritten: str  # the error code when the file cannot be written
@@ -116,14 +116,29 @@ def write_pending(
     return True
 
 
+def forget(store: HistoryStore, kind: Kind, record: object) -> None:
+    """Take back a record whose file could not be written (never one that has its file)."""
+    conn = store.db.conn
+    with store.transaction():
+        if conn.execute(
+            f"select 1 from {kind.table} where {kind.record} = ? and pending = 1", [record]
+        ).fetchone():
+            for table, column in kind.rows:
+                conn.execute(f"delete from {table} where {column} = ?", [record])
+
+
 def settle(
-    pending: Iterable[tuple[K, str]],
-    write: Callable[[K], object],
-    say: Callable[[K, str, str], str],
+    store: HistoryStore,
+    kind: Kind,
+    write: Callable[[Any], object],
+    say: Callable[[Any, str, str], str],
 ) -> list[str]:
-    """Write the file of every (record, file name) recorded but not yet written (the run
-    that recorded it was killed before it could); what could not be, as lines to say
-    (`say(record, name, why)`)."""
+    """Write the file of every record recorded but not yet written, in the order they
+    were recorded (the run that recorded it was killed before it could); what could not
+    be, as lines to say (`say(record, file name, why)`)."""
+    pending = store.db.conn.execute(
+        f"select {kind.record}, file from {kind.table} where pending = 1 order by rowid"
+    ).fetchall()
     problems = []
     for record, name in pending:
         try:

@@ -152,13 +152,7 @@ def write(store: HistoryStore, uid: str, plans: Path) -> Path:
 
 def forget(store: HistoryStore, uid: str) -> None:
     """Take back a reporting whose file could not be written (never one that has it)."""
-    conn = store.db.conn
-    with store.transaction():
-        if conn.execute(
-            "select 1 from report_files where uid = ? and pending = 1", [uid]
-        ).fetchone():
-            conn.execute("delete from reports where uid = ?", [uid])
-            conn.execute("delete from report_files where uid = ?", [uid])
+    kept_files.forget(store, KIND, uid)
 
 
 def _key_of(path: Path) -> str | None:
@@ -169,6 +163,8 @@ def _key_of(path: Path) -> str | None:
 KIND = kept_files.Kind(
     folder=FOLDER,
     table="report_files",
+    record="uid",
+    rows=(("reports", "uid"), ("report_files", "uid")),
     kept="each report to a committee is kept in it",
     not_folder="reported-not-folder",
     unwritten="report-unwritten",
@@ -180,9 +176,8 @@ def settle(store: HistoryStore, plans: Path) -> list[str]:
     """Write the file of every reporting recorded but not yet written (the run that
     recorded it was killed before it could); what could not be, as lines to say."""
     return kept_files.settle(
-        store.db.conn.execute(
-            "select uid, file from report_files where pending = 1 order by rowid"
-        ).fetchall(),
+        store,
+        KIND,
         lambda uid: write(store, uid, plans),
         lambda _uid, name, why: (
             f"a report to a committee is recorded, but its file {FOLDER}/{name} is not "

@@ -177,14 +177,7 @@ def write(store: HistoryStore, review_id: int, plans: Path) -> Path:
 
 def forget(store: HistoryStore, review_id: int) -> None:
     """Take back a review whose file could not be written (never one that has its file)."""
-    conn = store.db.conn
-    with store.transaction():
-        if conn.execute(
-            "select 1 from reviews where id = ? and pending = 1", [review_id]
-        ).fetchone():
-            for table, key in (("snapshots", "review_id"), ("review_plans", "review_id"),
-                               ("reviews", "id")):  # fmt: skip
-                conn.execute(f"delete from {table} where {key} = ?", [review_id])
+    kept_files.forget(store, KIND, review_id)
 
 
 def _key_of(path: Path) -> str | None:
@@ -197,6 +190,8 @@ def _key_of(path: Path) -> str | None:
 KIND = kept_files.Kind(
     folder=FOLDER,
     table="reviews",
+    record="id",
+    rows=(("snapshots", "review_id"), ("review_plans", "review_id"), ("reviews", "id")),
     kept="each review is kept in it as DATE.toml",
     not_folder="reviews-not-folder",
     unwritten="review-unwritten",
@@ -208,9 +203,8 @@ def settle(store: HistoryStore, plans: Path) -> list[str]:
     """Write the file of every review recorded but not yet written (the run that recorded
     it killed before it could); what could not be, as lines to say."""
     return kept_files.settle(
-        store.db.conn.execute(
-            "select id, file from reviews where pending = 1 order by id"
-        ).fetchall(),
+        store,
+        KIND,
         lambda review_id: write(store, review_id, plans),
         lambda review_id, name, why: (
             f"review {review_id} is recorded, but its file {FOLDER}/{name} is not written "
