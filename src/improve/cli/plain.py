@@ -30,7 +30,8 @@ COLUMNS = (("Plan", "left"), ("Done", "right"), ("RAG", "left"), ("Complete", "r
 RESET = "\x1b[0m"
 # present.text's RAG_STYLE, as the codes Rich writes for it
 RAG_SGR = {"red": "1;31", "amber": "1;38;5;208", "green": "1;32", "grey": "1;90", "blue": "1;34"}
-RAG_SGR_STANDARD = {**RAG_SGR, "amber": "1;33"}  # a 16-colour terminal: the nearest
+# a 16-colour terminal: Rich's nearest to dark_orange is bright red (91), not yellow
+RAG_SGR_STANDARD = {**RAG_SGR, "amber": "1;91"}
 
 
 _INERT = {**VISIBLE, **_STRIP}  # one pass: the five stripped, every other control shown
