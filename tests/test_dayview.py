@@ -107,6 +107,10 @@ def test_a_listing_from_the_view_is_the_listing_from_the_rules(worked, flt, day)
 
 def _shown(renderable, width: int, colour: bool) -> str:
     from rich.console import Console
+    from rich.style import Style
+
+    Style.parse.cache_clear()  # a parsed Style keeps the codes of the first colour system
+    Style._add.cache_clear()
 
     out = io.StringIO()
     console = Console(file=out, width=width, highlight=False, soft_wrap=False,
@@ -139,11 +143,13 @@ def test_the_actions_table_from_the_view_is_the_table_from_the_rules(
     expected = _shown(actions_table(rows, total, today, width), width, colour)
     got = _shown(actions_table_of(list(flt.facts_in(view)), total, today, width), width, colour)
     assert got == expected
-    if rows and not colour:  # to a pipe: written without Rich, where its layout is followed
-        from improve.cli.listing import plain_table
+    if rows:  # written without Rich, where its layout is followed, with Rich's codes
+        from improve.cli.listing import plain_table, styler_as_rich
         from improve.present.tables import _Trimmed
 
-        written = plain_table(list(flt.facts_in(view)), total, today, width)
+        env = {"FORCE_COLOR": "1", "TERM": "xterm-256color"} if colour else {}
+        style = styler_as_rich(io.StringIO(), env)
+        written = plain_table(list(flt.facts_in(view)), total, today, width, style)
         assert written is not None or width < 60
         trimmed = io.StringIO()
         trimmed.write("")

@@ -6,8 +6,9 @@ widths, with colour and without."""
 
 from __future__ import annotations
 
+import io
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 from types import SimpleNamespace
 from typing import IO, TYPE_CHECKING, cast
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Group, RenderableType
 
     from ..api import Extension, Fact, PlanDay
+    from .plain import Styler
 
 
 def asked_words(asked: tuple[int, int, str]) -> str:
@@ -117,16 +119,24 @@ def _ratio_split(total: int) -> tuple[int, int]:
 
 
 def plain_table(
-    items: list[tuple[PlanDay, Fact]], total: int, today: date, width: int
+    items: list[tuple[PlanDay, Fact]],
+    total: int,
+    today: date,
+    width: int,
+    style: Styler | None = None,
 ) -> str | None:
     """The table `actions_table_of` makes, as Rich writes it with no styles (to a pipe or
     a dumb terminal), written directly: Rich's layout of this table was nine tenths of a
     warm run. None where Rich's layout takes a turn this does not follow (a terminal too
     narrow for the columns, a line longer than the terminal that Rich would fold, text
     with controls or tabs): Rich then lays it out."""
+    from .plain import Styler
+
+    style = style or Styler(_NOWHERE)
     head = _flow(f"{len(items)} of {total} actions, as at {today.day} {today:%B %Y}", width)
-    if head is None:
+    if head is None or (style.on and len(head) > 1):
         return None
+    head = [style(head[0], "bold")]
     limit = max(60, (width - 40) * 2)
     by_plan: dict[str, list[tuple[PlanDay, Fact]]] = {}
     for item in items:
@@ -144,15 +154,19 @@ def plain_table(
             if f.due != f.original_due:
                 due += "*"
                 extended = True
-            action = [_clip(f.text, limit), f.why]
+            action: list[Line] = [(_clip(f.text, limit), None), (f.why, "italic")]
             if f.asked is not None:
-                action.append(_pending_words(f.asked))
-            rag = [(f.rag or "dropped").upper(), *(["stale"] if f.stale else [])]
-            row = ([f.ref], action, [_clip("; ".join(f.leads), 80)], [due], [f"{f.percent}"], rag)
-            if not all(line.isprintable() for cell in row for line in cell):
+                action.append((_pending_words(f.asked), "bold"))
+            rs = f"rag:{f.rag}" if f.rag else "dim"
+            rag: list[Line] = [((f.rag or "dropped").upper(), rs)]
+            if f.stale:
+                rag.append(("stale", rs))
+            row: Row = ([(f.ref, None)], action, [(_clip("; ".join(f.leads), 80), None)],
+                        [(due, None)], [(f"{f.percent}", None)], rag)  # fmt: skip
+            if not all(line.isprintable() for cell in row for line, _ in cell):
                 return None
             rows.append(row)
-        lines = _plan_lines(title, rows, width)
+        lines = _plan_lines(title, rows, width, style)
         if lines is None:
             return None
         out += ["", *lines]
@@ -177,15 +191,18 @@ def _flow(text: str, width: int) -> list[str] | None:
 _HEADS = ("Ref", "Action", "Lead", "Due", "%", "RAG")
 
 
-def _plan_lines(
-    title: list[str], rows: Sequence[Sequence[list[str]]], width: int
-) -> list[str] | None:
+_NOWHERE = io.StringIO()  # no terminal: a Styler that writes no styles
+Line = tuple[str, "str | None"]  # a line of a cell and its style
+Row = tuple[list[Line], list[Line], list[Line], list[Line], list[Line], list[Line]]
+
+
+def _plan_lines(title: list[str], rows: list[Row], width: int, style: Styler) -> list[str] | None:
     """One plan's table: its title, the box's top edge, the header, its rule, the rows
     a blank line apart, the bottom edge (Rich's SIMPLE_HEAD, expanded to `width`)."""
     from .plain import cell_len, wrap
 
     inner = width - 7  # two edges, five gaps
-    fixed = [max(cell_len(_HEADS[k]), *(cell_len(x) for row in rows for x in row[k])) + 2
+    fixed = [max(cell_len(_HEADS[k]), *(cell_len(x) for row in rows for x, _ in row[k])) + 2
              for k in (0, 3, 4, 5)]  # fmt: skip
     fixed = [min(w, inner) for w in fixed]
     action_w, lead_w = _ratio_split(inner - sum(fixed))
@@ -193,37 +210,82 @@ def _plan_lines(
     if sum(widths) != inner or min(widths) < 3:
         return None  # Rich collapses the columns: its layout, not this one
 
-    def cells(texts: list[list[str]], wrapped: tuple[bool, ...]) -> list[str]:
+    flow = (False, True, True, False, False, False)
+
+    def shape(k: int, line: str, st: str | None) -> list[str] | None:
+        """A line of column k's cell as its lines, each padded to the column (the
+        padding styled as the line in the RAG column, whose Text has the style)."""
+        w = widths[k] - 2
+        if st is None or not style.on:
+            texts = [_cut(line, w)] if not flow[k] else [
+                "".join(t for t, _ in words) for words in wrap([(line, None)], w)]  # fmt: skip
+            return [" " * (w - cell_len(t)) + t if k == 4 else t + " " * (w - cell_len(t))
+                    for t in texts]  # fmt: skip
+        pieces = _pieces(line, w) if flow[k] else [line] if cell_len(line) <= w else None
+        if pieces is None:
+            return None  # a word cut with "…" in a styled line: Rich's
+        if k == 5:
+            return [style(p + " " * (w - cell_len(p)), st) for p in pieces]
+        return [style(p, st) + " " * (w - cell_len(p)) for p in pieces]
+
+    def cells(row: Row) -> list[str] | None:
         shaped = []
-        for k, lines in enumerate(texts):
-            w = widths[k] - 2
+        for k, lines in enumerate(row):
             out: list[str] = []
-            for line in lines:
-                if wrapped[k]:
-                    out += ["".join(t for t, _ in words) for words in wrap([(line, None)], w)]
-                else:
-                    out.append(_cut(line, w))
+            for line, st in lines:
+                got = shape(k, line, st)
+                if got is None:
+                    return None
+                out += got
             shaped.append(out)
         height = max(len(c) for c in shaped)
-        result = []
-        for n in range(height):
-            parts = []
-            for k, c in enumerate(shaped):
-                text = c[n] if n < len(c) else ""
-                gap = widths[k] - 2 - cell_len(text)
-                parts.append(" " + (" " * gap + text if k == 4 else text + " " * gap) + " ")
-            result.append(" " + " ".join(parts) + " ")
-        return result
+        return [" " + " ".join(" " + (c[n] if n < len(c) else " " * (widths[k] - 2)) + " "
+                               for k, c in enumerate(shaped)) + " "
+                for n in range(height)]  # fmt: skip
 
-    flow = (False, True, True, False, False, False)
     out = [*title, ""]
-    out += cells([[h] for h in _HEADS], flow)
+    heads = []
+    for k, h in enumerate(_HEADS):
+        (text,) = shape(k, h, None) or [""]
+        heads.append(style(" ", "bold") + style(text, "bold") + style(" ", "bold"))
+    out.append(" " + " ".join(heads) + " ")
     out.append(" " + "─" * (width - 2))
     for n, row in enumerate(rows):
         if n:
             out.append("")
-        out += cells(list(row), flow)
+        lines = cells(row)
+        if lines is None:
+            return None
+        out += lines
     out.append("")
+    return out
+
+
+def _pieces(text: str, width: int) -> list[str] | None:
+    """Rich's word wrap of a styled line, each piece as Rich keeps it: with the spaces
+    after its last word, as far as the column holds them; None where a word must be cut."""
+    from .plain import _WORD, cell_len
+
+    breaks, used = [], 0
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        need = cell_len(word.rstrip())
+        if width - used >= need:
+            used += cell_len(word)
+        else:
+            if m.start():
+                breaks.append(m.start())
+            used = cell_len(word)
+    out = []
+    for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True):
+        piece = text[a:b]
+        excess = cell_len(piece) - width
+        if excess > 0:
+            trailing = len(piece) - len(piece.rstrip())
+            piece = piece[: len(piece) - min(trailing, excess)]
+            if cell_len(piece) > width:
+                return None
+        out.append(piece)
     return out
 
 
@@ -248,3 +310,26 @@ def unstyled(stream: IO[str], env: Mapping[str, str] | None = None) -> bool:
         return not stream.isatty()
     except (AttributeError, ValueError, OSError):
         return True
+
+
+def styler_as_rich(stream: IO[str], env: Mapping[str, str] | None = None) -> Styler | None:
+    """A Styler that writes to `stream` exactly the codes Rich would (none to a pipe), or
+    None where Rich takes a turn it does not follow (TTY_COMPATIBLE, a dumb terminal)."""
+    from .plain import RAG_SGR, RAG_SGR_STANDARD, Styler
+
+    env = os.environ if env is None else env
+    if unstyled(stream, env):
+        return Styler(_NOWHERE, {})  # Rich sees no terminal: no codes at all
+    if env.get("TTY_COMPATIBLE") or env.get("TERM", "").strip().lower() in ("dumb", "unknown"):
+        return None
+    style = Styler(stream, env)
+    if not style.on:
+        return None
+    # Rich's colour system: true colour, else by the end of TERM (256color, kitty: 256)
+    depth = env.get("TERM", "").strip().lower().rpartition("-")[2]
+    many = env.get("COLORTERM", "").strip().lower() in ("truecolor", "24bit") or depth in (
+        "256color",
+        "kitty",
+    )
+    style.rag = RAG_SGR if many else RAG_SGR_STANDARD
+    return style

@@ -230,15 +230,17 @@ def _table_from(view: DayView, flt: ActionFilter) -> bool:
     items = list(flt.facts_in(view))
     if not items and flt.lead:
         return False
-    from .listing import plain_table, unstyled
+    from .listing import plain_table, styler_as_rich
 
     total = view.actions()
-    if items and unstyled(sys.stdout):  # a pipe: written directly, without Rich
+    style = styler_as_rich(sys.stdout) if items else None
+    if style is not None:  # written directly, with Rich's codes, without Rich
         from .plain import terminal_width
 
-        text = plain_table(items, total, view.today, terminal_width())
+        text = plain_table(items, total, view.today, terminal_width(), style)
         if text is not None:
-            click.echo(text, nl=False)
+            sys.stdout.write(text)  # not click.echo: it would take the codes out in a pipe
+            sys.stdout.flush()
             return True
     from ..present.tables import make_console
 
