@@ -264,18 +264,9 @@ def _plan_lines(title: list[str], rows: list[Row], width: int, style: Styler) ->
 def _pieces(text: str, width: int) -> list[str] | None:
     """Rich's word wrap of a styled line, each piece as Rich keeps it: with the spaces
     after its last word, as far as the column holds them; None where a word must be cut."""
-    from .plain import _WORD, cell_len
+    from .plain import cell_len, word_breaks
 
-    breaks, used = [], 0
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        need = cell_len(word.rstrip())
-        if width - used >= need:
-            used += cell_len(word)
-        else:
-            if m.start():
-                breaks.append(m.start())
-            used = cell_len(word)
+    breaks = word_breaks(text, width)
     out = []
     for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True):
         piece = text[a:b]

@@ -79,6 +79,22 @@ def ellipsis(text: str, width: int) -> str:
 _WORD = re.compile(r"\s*\S+\s*")
 
 
+def word_breaks(text: str, width: int) -> list[int]:
+    """Where Rich's word wrap starts each line after the first: before a word (with the
+    spaces after it) that does not fit in what is left of `width`."""
+    breaks, used = [], 0
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        need = cell_len(word.rstrip())
+        if width - used >= need:
+            used += cell_len(word)
+        else:
+            if m.start():
+                breaks.append(m.start())
+            used = cell_len(word)
+    return breaks
+
+
 def wrap(runs: list[tuple[str, str | None]], width: int) -> list[list[tuple[str, str | None]]]:
     """Word wrap as Rich's, in a column that ends what overflows in "…": `runs` are (text,
     style) pieces of one text; it breaks before a word (with the spaces after it) that does
@@ -88,16 +104,7 @@ def wrap(runs: list[tuple[str, str | None]], width: int) -> list[list[tuple[str,
     if plain and not plain[-1].isspace() and cell_len(plain) <= width:
         return [_merged(runs)]  # it fits as it is: no break, nothing to drop or cut
     styles: list[str | None] = [st for t, st in runs for _ in t]
-    breaks, used = [], 0
-    for m in _WORD.finditer(plain):
-        word = m.group(0)
-        need = cell_len(word.rstrip())
-        if width - used >= need:
-            used += cell_len(word)
-        else:
-            if m.start():
-                breaks.append(m.start())
-            used = cell_len(word)
+    breaks = word_breaks(plain, width)
     out = []
     for a, b in zip([0, *breaks], [*breaks, len(plain)], strict=True):
         text = plain[a:b].rstrip()
