@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import IO, TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
-    from rich.console import Group, RenderableType
+    from rich.console import Group
 
     from ..api import Extension, Fact, PlanDay
     from .plain import Styler
@@ -37,59 +37,28 @@ def asked_words(asked: tuple[int, int, str]) -> str:
 def actions_table_of(
     items: list[tuple[PlanDay, Fact]], total: int, today: date, width: int = 80
 ) -> Group:
-    """One table per plan, under a line that says how many actions match: what
-    present.tables.actions_table makes of the same actions' ActionRows."""
-    from rich import box
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
+    """One table per plan, under a line that says how many actions match: the one layout
+    (present.tables.listed_table) that the rules' results are drawn with."""
+    from ..present.tables import Listed, listed_table
 
-    from ..present.tables import long_date
-    from ..present.text import clip, rag_text
-
-    parts: list[RenderableType] = [
-        Text(f"{len(items)} of {total} actions, as at {long_date(today)}", style="bold")
-    ]
-    limit = max(60, (width - 40) * 2)
-    by_plan: dict[str, list[tuple[PlanDay, Fact]]] = {}
-    for item in items:
-        by_plan.setdefault(item[0].plan_id, []).append(item)
-    extended = False
-    for plan_items in by_plan.values():
-        plan = plan_items[0][0]
-        table = Table(
-            title=Text(f"{plan.plan_id} — {plan.title}"),
-            title_justify="left",
-            title_style="bold",
-            box=box.SIMPLE_HEAD,
-            leading=1,
-            expand=True,
+    listed = [
+        Listed(
+            plan.plan_id,
+            plan.title,
+            f.ref,
+            f.text,
+            f.why,
+            asked_words(f.asked) if f.asked is not None else None,
+            f.leads,
+            date.fromordinal(f.due) if f.due else None,
+            f.due != f.original_due,
+            f.percent,
+            f.rag,
+            f.stale,
         )
-        table.add_column("Ref", no_wrap=True)
-        table.add_column("Action", ratio=2)
-        table.add_column("Lead", ratio=1)
-        table.add_column("Due", no_wrap=True)
-        table.add_column("%", justify="right", no_wrap=True)
-        table.add_column("RAG", no_wrap=True)
-        for _, f in plan_items:
-            action = Text(clip(f.text, limit))
-            action.append(f"\n{f.why}", style="italic")
-            if f.asked is not None:
-                action.append(f"\n{asked_words(f.asked)}", style="bold")
-            due = "–" if not f.due else date.fromordinal(f.due).isoformat()
-            if f.due != f.original_due:
-                due += "*"
-                extended = True
-            rag = rag_text(f.rag)
-            if f.stale:
-                rag.append("\nstale")
-            table.add_row(
-                Text(f.ref), action, Text(clip("; ".join(f.leads), 80)), due, f"{f.percent}", rag
-            )
-        parts += [Text(""), table]
-    if extended:
-        parts.append(Text("* extended: the due date in force differs from the original"))
-    return Group(*parts)
+        for plan, f in items
+    ]
+    return listed_table(listed, total, today, width)
 
 
 def _clip(text: str, width: int) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 import re
 import sys
+from collections.abc import Sequence
 from datetime import date
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, NamedTuple, cast
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -23,22 +24,65 @@ def long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+class Listed(NamedTuple):
+    """One line of the actions table, from the rules' results (actions_table) or from a
+    day's memo (cli/listing.py): the one layout, `listed_table`, draws both."""
+
+    plan_id: str
+    plan_title: str
+    ref: str
+    text: str
+    why: str
+    asked: str | None  # the pending request's wording, if one awaits the meeting
+    leads: Sequence[str]
+    due: date | None
+    extended: bool  # the due date in force differs from the original
+    percent: int
+    rag: str | None
+    stale: bool
+
+
 def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 80) -> Group:
     """One table per plan, under a line that says how many actions match."""
     from ..api import pending_extension
 
+    listed = []
+    for row in rows:
+        st = row.status
+        asked = pending_extension(row.action)
+        listed.append(
+            Listed(
+                row.plan.id,
+                row.plan.title,
+                row.action.ref,
+                row.action.action,
+                st.why,
+                pending_words(asked) if asked is not None else None,
+                row.action.leads or row.recommendation.leads,
+                st.due,
+                st.due != st.original_due,
+                st.percent,
+                st.rag,
+                st.stale,
+            )
+        )
+    return listed_table(listed, total, today, width)
+
+
+def listed_table(listed: list[Listed], total: int, today: date, width: int = 80) -> Group:
+    """One table per plan, under a line that says how many actions match."""
     parts: list[RenderableType] = [
-        Text(f"{len(rows)} of {total} actions, as at {long_date(today)}", style="bold")
+        Text(f"{len(listed)} of {total} actions, as at {long_date(today)}", style="bold")
     ]
     limit = max(60, (width - 40) * 2)
-    by_plan: dict[str, list[ActionRow]] = {}
-    for row in rows:
-        by_plan.setdefault(row.plan.id, []).append(row)
+    by_plan: dict[str, list[Listed]] = {}
+    for item in listed:
+        by_plan.setdefault(item.plan_id, []).append(item)
     extended = False
-    for plan_rows in by_plan.values():
-        plan = plan_rows[0].plan
+    for plan_items in by_plan.values():
+        first = plan_items[0]
         table = Table(
-            title=Text(f"{plan.id} — {plan.title}"),
+            title=Text(f"{first.plan_id} — {first.plan_title}"),
             title_justify="left",
             title_style="bold",
             box=box.SIMPLE_HEAD,
@@ -51,27 +95,24 @@ def actions_table(rows: list[ActionRow], total: int, today: date, width: int = 8
         table.add_column("Due", no_wrap=True)
         table.add_column("%", justify="right", no_wrap=True)
         table.add_column("RAG", no_wrap=True)
-        for row in plan_rows:
-            st = row.status
-            action = Text(clip(row.action.action, limit))
-            action.append(f"\n{st.why}", style="italic")
-            asked = pending_extension(row.action)
-            if asked is not None:
-                action.append(f"\n{pending_words(asked)}", style="bold")
-            due = "–" if st.due is None else st.due.isoformat()
-            if st.due != st.original_due:
+        for item in plan_items:
+            action = Text(clip(item.text, limit))
+            action.append(f"\n{item.why}", style="italic")
+            if item.asked is not None:
+                action.append(f"\n{item.asked}", style="bold")
+            due = "–" if item.due is None else item.due.isoformat()
+            if item.extended:
                 due += "*"
                 extended = True
-            leads = row.action.leads or row.recommendation.leads
-            rag = rag_text(st.rag)
-            if st.stale:
+            rag = rag_text(item.rag)
+            if item.stale:
                 rag.append("\nstale")
             table.add_row(
-                Text(row.action.ref),
+                Text(item.ref),
                 action,
-                Text(clip("; ".join(leads), 80)),
+                Text(clip("; ".join(item.leads), 80)),
                 due,
-                f"{st.percent}",
+                f"{item.percent}",
                 rag,
             )
         parts += [Text(""), table]
