@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "plans"
 
@@ -292,3 +294,19 @@ leads = ["Head of Early Help"]
     refused_on = 2016-12-10
     refused_by = "Director"
 """
+
+
+def shipped_and_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **more: str) -> Path:
+    """A plans folder of the shipped plans and SAMPLE (and `more`: file stem -> text), in a
+    clean environment: the folder the memo, day-view and cache tests read."""
+    import shutil
+
+    clean_env(monkeypatch, tmp_path)
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for path in SHIPPED.glob("*.toml"):
+        shutil.copy(path, plans / path.name)
+    write(plans, "sample.toml", SAMPLE)
+    for stem, text in more.items():
+        write(plans, f"{stem}.toml", text)
+    return plans

@@ -5,23 +5,16 @@ for a crashed write's leftovers twice (dayview.open_day, then Workspace.load).""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers import SAMPLE, SHIPPED, clean_env, run_cli, write
+from helpers import run_cli, shipped_and_sample
 
 
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
-    clean_env(monkeypatch, tmp_path)
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    for path in SHIPPED.glob("*.toml"):
-        shutil.copy(path, plans / path.name)
-    write(plans, "sample.toml", SAMPLE)
-    return plans
+    return shipped_and_sample(tmp_path, monkeypatch)
 
 
 @pytest.fixture

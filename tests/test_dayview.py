@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import EXTENDED, SAMPLE, SHIPPED, clean_env, write
+from helpers import EXTENDED, SAMPLE, SHIPPED, shipped_and_sample, write
 from improve import api
 from improve.plans.vocab import RAGS
 from improve.speed.dayview import view_of
@@ -26,13 +26,7 @@ from improve.status.serialize import action_json, plan_json_parts
 
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
-    clean_env(monkeypatch, tmp_path)
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    for path in SHIPPED.glob("*.toml"):
-        shutil.copy(path, plans / path.name)
-    write(plans, "sample.toml", SAMPLE)
-    return plans
+    return shipped_and_sample(tmp_path, monkeypatch)
 
 
 def view(plans, today: date):

@@ -5,7 +5,6 @@ afresh, and without the plans' model or the rules (issue 27 item 2)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import EXTENDED, SAMPLE, SHIPPED, clean_env, write
+from helpers import EXTENDED, shipped_and_sample
 from improve.cli import cli
 
 FILTERS = [["--overdue"], [], ["--pending"], ["--lead", "inspector"], ["--rag", "red"]]
@@ -21,14 +20,7 @@ FILTERS = [["--overdue"], [], ["--pending"], ["--lead", "inspector"], ["--rag", 
 
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
-    clean_env(monkeypatch, tmp_path)
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    for path in SHIPPED.glob("*.toml"):
-        shutil.copy(path, plans / path.name)
-    write(plans, "sample.toml", SAMPLE)
-    write(plans, "extended.toml", EXTENDED)
-    return plans
+    return shipped_and_sample(tmp_path, monkeypatch, extended=EXTENDED)
 
 
 def run(plans: Path, day: str, env: dict[str, str], *args: str, cache: bool = True) -> str:
