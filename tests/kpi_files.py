@@ -129,3 +129,37 @@ TELFORD_NEIGHBOURS = {
     "Telford and Wrekin": ["Stoke-on-Trent", "Walsall", "Halton", "Darlington", "Derby"],
     "Shropshire": ["Worcestershire", "Telford & Wrekin"],
 }
+
+
+# a partnership plan with a measure of its own and a recommendation's, as seed 000 has
+# them: the history tests of those measures start from it
+PARTNERSHIP_PLAN = """\
+[plan]
+title = "Telford CYP Plan"
+kind = "partnership"
+
+[[measure]]
+id = "ehc-plans"
+text = "New EHC plans issued within 20 weeks"
+unit = "%"
+target = 60
+readings = [{ date = 2021-01-31, value = 41 }]
+
+[[recommendation]]
+ref = "1"
+title = "Early help"
+leads = ["Head of Early Help"]
+
+  [[recommendation.measure]]
+  id = "cin-rate"
+  text = "Rate of children in need per 10,000 children"
+  unit = "per 10,000"
+  direction = "down"
+  target = 300
+
+  [[recommendation.action]]
+  ref = "1.1"
+  action = "Review the early help offer"
+  due = 2021-12-31
+  percent = 10
+"""

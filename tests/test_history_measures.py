@@ -9,38 +9,9 @@ import json
 import sqlite3
 
 from helpers import run_cli, write
+from kpi_files import PARTNERSHIP_PLAN as PLAN
 from kpi_files import ees_text
 
-PLAN = """\
-[plan]
-title = "Telford CYP Plan"
-kind = "partnership"
-
-[[measure]]
-id = "ehc-plans"
-text = "New EHC plans issued within 20 weeks"
-unit = "%"
-target = 60
-readings = [{ date = 2021-01-31, value = 41 }]
-
-[[recommendation]]
-ref = "1"
-title = "Early help"
-leads = ["Head of Early Help"]
-
-  [[recommendation.measure]]
-  id = "cin-rate"
-  text = "Rate of children in need per 10,000 children"
-  unit = "per 10,000"
-  direction = "down"
-  target = 300
-
-  [[recommendation.action]]
-  ref = "1.1"
-  action = "Review the early help offer"
-  due = 2021-12-31
-  percent = 10
-"""
 TELFORD = {2019: "330.2", 2020: "318.9", 2021: "325.1"}
 
 

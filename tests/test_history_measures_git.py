@@ -12,29 +12,9 @@ from click.testing import CliRunner
 
 from git_helpers import clone_pair, git
 from improve.cli import cli
+from kpi_files import PARTNERSHIP_PLAN as PLAN
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
-PLAN = """\
-[plan]
-title = "Telford CYP Plan"
-kind = "partnership"
-
-[[measure]]
-id = "ehc-plans"
-text = "New EHC plans issued within 20 weeks"
-target = 60
-readings = [{ date = 2021-01-31, value = 41 }]
-
-[[recommendation]]
-ref = "1"
-title = "Early help"
-
-  [[recommendation.action]]
-  ref = "1.1"
-  action = "Review the early help offer"
-  due = 2021-12-31
-"""
 
 
 def by(name: str, email: str, day: str) -> dict:
