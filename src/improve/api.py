@@ -87,6 +87,7 @@ if TYPE_CHECKING:
     )
     from .status.serialize import action_json, assemble_plan, plan_json_parts, status_json
     from .status.tally import Rollup
+    from .status.words import clip, long_date, request_words
     from .team.gitops import (
         before_change,
         commit_file,
@@ -136,6 +137,7 @@ MODULES: dict[str, str] = {
     ".status.rules": "ActionStatus PlanStatus RecommendationStatus due_in_force pending_extension portfolio_rollup rag_rank rollup",
     ".status.serialize": "action_json assemble_plan plan_json_parts status_json",
     ".status.tally": "Rollup",
+    ".status.words": "clip long_date request_words",
     ".team.gitops": "before_change commit_file commit_wanted detached_warning share_reported share_review tracked_hooks",
     ".team.identity": "who_am_i",
     ".team.people": "FILE_NAME load_people",
@@ -205,6 +207,7 @@ __all__ = [
     "assemble_plan",
     "atomic_write",
     "before_change",
+    "clip",
     "commit_file",
     "commit_wanted",
     "day_view",
@@ -227,6 +230,7 @@ __all__ = [
     "load_file",
     "load_folder",
     "load_people",
+    "long_date",
     "make_report",
     "make_returns",
     "measure_view",
@@ -246,6 +250,7 @@ __all__ = [
     "render",
     "render_template",
     "reported",
+    "request_words",
     "resolve_path",
     "rollup",
     "share_reported",

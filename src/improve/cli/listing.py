@@ -10,28 +10,22 @@ import io
 import os
 from collections.abc import Mapping
 from datetime import date
-from types import SimpleNamespace
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Group
 
-    from ..api import Extension, Fact, PlanDay
+    from ..api import Fact, PlanDay
     from .plain import Styler
 
 
 def asked_words(asked: tuple[int, int, str]) -> str:
     """The wording of a pending request (present.text.pending_words) from what a memo
-    keeps of it (Fact.asked)."""
-    from ..present.text import pending_words
+    keeps of it (Fact.asked): the same words, from the one place they are made."""
+    from ..api import request_words
 
     due, on, by = asked
-    ext = SimpleNamespace(
-        due=date.fromordinal(due),
-        requested_on=date.fromordinal(on) if on else None,
-        requested_by=by or None,
-    )
-    return pending_words(cast("Extension", ext))  # reads only these three
+    return request_words(date.fromordinal(due), date.fromordinal(on) if on else None, by or None)
 
 
 def actions_table_of(
@@ -61,26 +55,6 @@ def actions_table_of(
     return listed_table(listed, total, today, width)
 
 
-def _clip(text: str, width: int) -> str:
-    """present.text.clip, without importing Rich (tests/test_dayview.py holds the tables
-    equal)."""
-    text = " ".join(text.split())
-    if width < 1:
-        return ""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _pending_words(asked: tuple[int, int, str]) -> str:
-    """present.text.pending_words of what a memo keeps of the request, without Rich."""
-    due, on, by = asked
-    words = " asked for"
-    if on:
-        words += f" on {date.fromordinal(on).isoformat()}"
-    if by:
-        words += f" by {by}"
-    return f"awaiting a decision: a new due date of {date.fromordinal(due).isoformat()}{words}"
-
-
 def _ratio_split(total: int) -> tuple[int, int]:
     """Rich's ratio_distribute(total, [2, 1], [3, 3]): the Action and Lead columns' share."""
     first = max(3, -(-2 * total // 3))
@@ -99,10 +73,11 @@ def plain_table(
     warm run. None where Rich's layout takes a turn this does not follow (a terminal too
     narrow for the columns, a line longer than the terminal that Rich would fold, text
     with controls or tabs): Rich then lays it out."""
+    from ..api import clip, long_date
     from .plain import Styler
 
     style = style or Styler(_NOWHERE)
-    head = _flow(f"{len(items)} of {total} actions, as at {today.day} {today:%B %Y}", width)
+    head = _flow(f"{len(items)} of {total} actions, as at {long_date(today)}", width)
     if head is None or (style.on and len(head) > 1):
         return None
     head = [style(head[0], "bold")]
@@ -123,14 +98,14 @@ def plain_table(
             if f.due != f.original_due:
                 due += "*"
                 extended = True
-            action: list[Line] = [(_clip(f.text, limit), None), (f.why, "italic")]
+            action: list[Line] = [(clip(f.text, limit), None), (f.why, "italic")]
             if f.asked is not None:
-                action.append((_pending_words(f.asked), "bold"))
+                action.append((asked_words(f.asked), "bold"))
             rs = f"rag:{f.rag}" if f.rag else "dim"
             rag: list[Line] = [((f.rag or "dropped").upper(), rs)]
             if f.stale:
                 rag.append(("stale", rs))
-            row: Row = ([(f.ref, None)], action, [(_clip("; ".join(f.leads), 80), None)],
+            row: Row = ([(f.ref, None)], action, [(clip("; ".join(f.leads), 80), None)],
                         [(due, None)], [(f"{f.percent}", None)], rag)  # fmt: skip
             if not all(line.isprintable() for cell in row for line, _ in cell):
                 return None

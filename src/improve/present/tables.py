@@ -14,14 +14,11 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..api import long_date as long_date  # present.tables.long_date, as callers have it
 from .text import clip, pending_words, rag_text
 
 if TYPE_CHECKING:  # the tables a run from today's memo prints load neither (improve.status.memo)
     from ..api import ActionRow
-
-
-def long_date(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
 class Listed(NamedTuple):

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from ..api import RAGS
+from ..api import RAGS, request_words
+from ..api import clip as clip  # present.text.clip, as the app has it
 
 if TYPE_CHECKING:
     from ..api import Extension
@@ -90,20 +91,6 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}%"
 
 
-def clip(text: str, width: int) -> str:
-    """One line of at most `width` characters: runs of white space (newlines too) become
-    one space, and what does not fit ends in "…"."""
-    text = " ".join(text.split())
-    if width < 1:
-        return ""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
 def pending_words(ext: Extension) -> str:
     """A request for a new due date awaiting a decision, in a line."""
-    asked = " asked for"
-    if ext.requested_on:
-        asked += f" on {ext.requested_on.isoformat()}"
-    if ext.requested_by:
-        asked += f" by {ext.requested_by}"
-    return f"awaiting a decision: a new due date of {ext.due.isoformat()}{asked}"
+    return request_words(ext.due, ext.requested_on, ext.requested_by)

@@ -10,14 +10,11 @@ import calendar
 import re
 from datetime import date
 
+from ..status.words import long_date as long_date  # the one way a date is written out
+
 # Text ending in one of these is a sentence (or a heading with its own colon): what follows
 # it starts a new sentence rather than after ": ".
 _ENDS = (".", "!", "?", ":", ";", "…")
-
-
-def long_date(day: date) -> str:
-    """ "31 January 2017"."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def is_month_end(day: date) -> bool:
