@@ -249,7 +249,9 @@ def status_text(
     widths = [plan_w, *fixed]
     table_w = sum(widths) + 2 * len(widths) + (len(widths) - 1) + 2
 
-    out = [style(f"Plans as at {today.day} {today:%B %Y}", "italic"), ""]
+    from ..api import long_date
+
+    out = [style(f"Plans as at {long_date(today)}", "italic"), ""]
     heads = [ellipsis(h, w) for (h, _), w in zip(COLUMNS, widths, strict=True)]
     out.append(_line([style(h, "bold") for h in heads], heads, widths))
     out.append(" " + "─" * (table_w - 2))
