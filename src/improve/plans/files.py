@@ -158,14 +158,24 @@ def plan_files(folder: Path) -> list[Path]:
     """The plan files of a folder, in name order (`*.toml`, hidden ones too, as glob
     finds them; a link to a file counts). Names are sorted as strings and the entries'
     own types read from the folder: 10,000 files are a cold load's per-file cost."""
+    return [path for path, _link in plan_entries(folder)]
+
+
+def plan_entries(folder: Path) -> list[tuple[Path, bool]]:
+    """plan_files, each with whether it is a link (read from the folder's entries: no
+    call to the system a file)."""
     folder = Path(folder)
     try:
         with os.scandir(folder) as entries:
-            names = [e.name for e in entries if e.name.endswith(".toml") and _is_file(e)]
+            found = [
+                (e.name, e.is_symlink())
+                for e in entries
+                if e.name.endswith(".toml") and e.name not in NOT_PLANS and _is_file(e)
+            ]
     except OSError:
         return []
-    names.sort()
-    return [folder / name for name in names if name not in NOT_PLANS]
+    found.sort()
+    return [(folder / name, link) for name, link in found]
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:

@@ -263,10 +263,13 @@ def load_file(
     *,
     warnings: bool = True,
     st: os.stat_result | None = None,
+    link: bool | None = None,
 ) -> LoadedFile:
-    """One file, read and checked; `st`, its stat if the caller has just taken it."""
-    path = Path(path)
-    target = outside_link(path, plans_root)
+    """One file, read and checked; `st`, its stat if the caller has just taken it;
+    `link`, whether it is a link, if the caller knows (a folder's entries say)."""
+    if not isinstance(path, Path):
+        path = Path(path)
+    target = outside_link(path, plans_root) if link is not False else None
     if target is not None:
         problem = m.Problem(
             display_name(path),
