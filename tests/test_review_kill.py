@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import improve.history.review_files as review_files
-import improve.history.sync as sync
+import improve.history.review_record as review_record
 from helpers import SAMPLE, clean_env, plans_folder, run_cli
 from improve.history import HistoryStore
 from improve.plans import files
@@ -42,13 +42,13 @@ def _in_reviews(path) -> bool:
 def _kill_at(point: str) -> None:
     """In the child: be killed (SIGKILL, nothing cleaned up) at `point` of review record."""
     if point == "in the transaction":  # the review's rows written, not yet committed
-        real_record = sync.record_review
+        real_record = review_record.record_review
 
         def record(*args, **kw):
             real_record(*args, **kw)
             _die()
 
-        sync.record_review = record
+        review_record.record_review = record
     real_create = files.create_new
 
     def create_new(path, data):

@@ -21,8 +21,9 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,11 +122,52 @@ def render(store: HistoryStore, review_id: int) -> tuple[str, str]:
     ):
         parts.append("\n[[plan]]\n" + _table(dict(zip(PLAN_COLUMNS, row, strict=True))))
     cols = ", ".join(f"[{c}]" for c in STATE_COLUMNS)
-    for row in conn.execute(
+    rows = conn.execute(
         f"select {cols} from snapshots where review_id = ? order by plan_id, ref", [review_id]
-    ):
-        parts.append("\n[[action]]\n" + _lines(zip(STATE_COLUMNS, row, strict=True)))
-    return held_on, "".join(parts)
+    )
+    return held_on, "".join(parts) + escape_del("".join(action_blocks(rows)))
+
+
+def action_blocks(rows: Iterable[tuple[object, ...]]) -> Iterator[str]:
+    """Each snapshot row (STATE_COLUMNS) as its `[[action]]` block: byte for byte
+    `"\\n[[action]]\\n" + _lines(zip(STATE_COLUMNS, row))` but for DEL, which the caller
+    escapes in the whole text at once (`escape_del`); written with one format a row.
+
+    The history's rows hold text, whole and decimal numbers and nulls, in few patterns; each
+    pattern (the type of each value) has its format made once. Text is written as JSON's
+    encoder writes it (`toml_value`'s escapes but DEL's), in C; a row of another pattern
+    (a value of another type) is written value by value."""
+    formats: dict[tuple[type, ...], str | None] = {}
+    quote = encode_basestring
+    for row in rows:
+        shape = tuple(map(type, row))
+        fmt = formats.get(shape, "")
+        if fmt == "":
+            fmt = formats[shape] = _format(shape)
+        if fmt is None:
+            yield "\n[[action]]\n" + _lines(zip(STATE_COLUMNS, row, strict=True))
+        else:
+            yield fmt.format(*[quote(v) if v.__class__ is str else v for v in row])
+
+
+def escape_del(text: str) -> str:
+    """DEL escaped as TOML wants it, in text written by `action_blocks` (whose formats
+    hold none: every DEL in it is in a value)."""
+    return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
+
+
+def _format(shape: tuple[type, ...]) -> str | None:
+    """The format of a row of these types (text given quoted), or None when a value is of
+    another type (a row written value by value, as `toml_value` says)."""
+    if len(shape) != len(STATE_COLUMNS):
+        return None
+    out = ["\n[[action]]\n"]
+    for n, (key, kind) in enumerate(zip(STATE_COLUMNS, shape, strict=True)):
+        if kind is str or kind is int or kind is float:  # a float as str() writes it: repr
+            out.append(f"{key} = {{{n}}}\n")
+        elif kind is not type(None):
+            return None
+    return "".join(out)
 
 
 def folder_problem(plans: Path) -> str | None:

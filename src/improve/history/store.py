@@ -408,7 +408,7 @@ class HistoryStore(Reading):
         its file marked pending, the file written, the mark cleared (review_files.py); a
         file that cannot be written takes the review back (HistoryError)."""
         from . import review_files
-        from .sync import record_review
+        from .review_record import record_review
 
         if plans is not None and (problem := review_files.folder_problem(plans)):
             raise HistoryError(f"{problem}; nothing was recorded", code="reviews-not-folder")
