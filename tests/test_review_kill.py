@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,16 +40,20 @@ def _in_reviews(path) -> bool:
     return os.path.basename(os.path.dirname(str(path))) == review_files.FOLDER
 
 
+def _then_die(real: Callable[..., int]) -> Callable[..., int]:
+    def record(*args: object, **kw: object) -> int:
+        real(*args, **kw)
+        _die()
+        return 0
+
+    return record
+
+
 def _kill_at(point: str) -> None:
     """In the child: be killed (SIGKILL, nothing cleaned up) at `point` of review record."""
     if point == "in the transaction":  # the review's rows written, not yet committed
-        real_record = review_record.record_review
-
-        def record(*args, **kw):
-            real_record(*args, **kw)
-            _die()
-
-        review_record.record_review = record
+        for name in ("record_review", "record_day"):  # from the plans, or today's view
+            setattr(review_record, name, _then_die(getattr(review_record, name)))
     real_create = files.create_new
 
     def create_new(path, data):

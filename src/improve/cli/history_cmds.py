@@ -6,7 +6,7 @@ that only read plans carry on with a warning.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import click
 
@@ -78,17 +78,34 @@ def record(
     The review is also written to the plans folder as reviews/DATE.toml: committed,
     it is shared with every clone."""
 
-    from ..api import display_name, share_review, who_am_i
+    from ..api import HistoryError, display_name, share_review, who_am_i
+    from .common import today
 
     s = settings()
-    store, _, statuses = loaded_and_synced(s)
-    _index(store, s)
-    author = by or who_am_i()
-    done = share_review(store, statuses, s.today, note, attendees, author, s.plans,
-                        commit=commit, no_verify=no_verify)  # fmt: skip
-    actions = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
+    view, cache = today(s)  # the plans as earlier today, and nothing to record
+    done = None
+    if view is not None:  # recorded from the view, no plan loaded (review_record.record_day)
+        store = _store(s)
+        _index(store, s)
+        try:
+            # share_review hands it to HistoryStore.record_review, which takes a DayView
+            done = share_review(store, cast("list[PlanStatus]", view), s.today, note,
+                                attendees, by or who_am_i(), s.plans, commit=commit,
+                                no_verify=no_verify)  # fmt: skip
+        except HistoryError as exc:
+            if exc.code != "review-day-changed":
+                raise
+            cache = None  # the one open_day read and saved: the full run reads its own
+        plans, actions = len(view.plans), view.actions()
+    if done is None:  # the full run: the plans loaded, the history brought up to date
+        store, _, statuses = loaded_and_synced(s, cache)
+        _index(store, s)
+        done = share_review(store, statuses, s.today, note, attendees, by or who_am_i(),
+                            s.plans, commit=commit, no_verify=no_verify)  # fmt: skip
+        plans = len(statuses)
+        actions = sum(ps.rollup.total + ps.rollup.dropped for ps in statuses)
     click.echo(
-        f"Recorded review {done.review_id} as at {s.today.isoformat()}: {len(statuses)} "
+        f"Recorded review {done.review_id} as at {s.today.isoformat()}: {plans} "
         f"plans, {actions} actions, in {display_name(done.path)}. `improve review "
         "changes` will compare with it."
     )

@@ -16,16 +16,20 @@ from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..errors import HistoryError
 from .rows import COLUMNS, KEY, PLAN_TOTALS, plan_rows
-from .sync import _latest_days, _totals, _write_day, sync
+from .sync import DayTotals, _latest_days, _totals, _write_day, sync, totals_of
 
 if TYPE_CHECKING:
     from ..status import rules
+    from ..status.memo import DayView
     from .store import HistoryStore
 
 _ALL = ", ".join(f"[{c}]" for c in KEY + COLUMNS)
 _MARKS = ", ".join("?" for _ in KEY + COLUMNS)
 _PLAN_COLUMNS = ("review_id", "plan_id", "title", "fingerprint", *PLAN_TOTALS)
+_KNOWN = "select plan_id, fingerprint, as_of from plans"
+_COPY = f"insert into snapshots (review_id, {_ALL}) select ?, {_ALL} from state where plan_id = ?"
 
 
 def record_review(
@@ -39,32 +43,83 @@ def record_review(
     """Snapshot every action of every plan at `today`, in one transaction (the review's
     id). History is first brought up to date with the same statuses (by hand), so that
     the review's snapshot and the events before it agree."""
-    conn = store.db.conn
     with store.transaction():
         sync(store, statuses, today)
-        last_event = conn.execute("select coalesce(max(id), 0) from events").fetchone()[0]
-        cur = conn.execute(
-            "insert into reviews (held_on, recorded_at, note, attendees, recorded_by, "
-            "last_event_id) values (?, ?, ?, ?, ?, ?)",
-            [today.isoformat(), store.now(), note, json.dumps(list(attendees), ensure_ascii=False),
-             by, last_event],
-        )  # fmt: skip
-        rid = cur.lastrowid
-        assert rid is not None  # a row was inserted
+        rid = _review(store, today, note, attendees, by)
         _snapshot(store, rid, statuses, today)
-        fps = dict(conn.execute("select plan_id, fingerprint from plans").fetchall())
-        summary = []
-        latest = _latest_days(conn, today)
-        for ps in statuses:
-            t = _totals(ps)
-            summary.append((rid, ps.plan.id, t[0], fps.get(ps.plan.id), *t[2:]))
-            _write_day(conn, ps.plan.id, today, t, latest)
-        conn.executemany(
-            f"insert into review_plans ({', '.join(_PLAN_COLUMNS)}) "
-            f"values ({', '.join('?' for _ in _PLAN_COLUMNS)})",
-            summary,
+        _totals_then(store, rid, today, [(ps.plan.id, _totals(ps)) for ps in statuses])
+    return rid
+
+
+def record_day(
+    store: HistoryStore,
+    view: DayView,
+    today: date,
+    note: str | None,
+    attendees: tuple[str, ...],
+    by: str | None,
+) -> int:
+    """`record_review` from today's view of the folder (improve.speed.dayview: every plan
+    as the rules saw it earlier today, nothing to record), with no plan loaded and no rule
+    run: the same rows, as the history holds every plan of the view recorded today from
+    these bytes. Checked again under the write lock: anything else (another run recorded
+    a change since the view was read) is HistoryError "review-day-changed", nothing
+    recorded, for the caller to record from the plans instead."""
+    conn = store.db.conn
+    day = today.isoformat()
+    with store.transaction():
+        known = {r[0]: (r[1], r[2]) for r in conn.execute(_KNOWN)}
+        mine = {p.plan_id: (p.fingerprint, day) for p in view.plans}
+        if (
+            len(mine) != len(view.plans)
+            or any(known.get(pid) != was for pid, was in mine.items())
+            or any(pid not in mine and was[1] <= day for pid, was in known.items())
+        ):
+            raise HistoryError(
+                "the history changed since today's view of the plans was read",
+                code="review-day-changed",
+            )
+        rid = _review(store, today, note, attendees, by)
+        conn.executemany(_COPY, ((rid, pid) for pid in mine))
+        _totals_then(
+            store, rid, today, [(p.plan_id, totals_of(p.title, p.rollup)) for p in view.plans]
         )
     return rid
+
+
+def _review(
+    store: HistoryStore, today: date, note: str | None, attendees: tuple[str, ...], by: str | None
+) -> int:
+    """The review's own row: the id."""
+    conn = store.db.conn
+    last_event = conn.execute("select coalesce(max(id), 0) from events").fetchone()[0]
+    cur = conn.execute(
+        "insert into reviews (held_on, recorded_at, note, attendees, recorded_by, "
+        "last_event_id) values (?, ?, ?, ?, ?, ?)",
+        [today.isoformat(), store.now(), note, json.dumps(list(attendees), ensure_ascii=False),
+         by, last_event],
+    )  # fmt: skip
+    rid = cur.lastrowid
+    assert rid is not None  # a row was inserted
+    return rid
+
+
+def _totals_then(
+    store: HistoryStore, rid: int, today: date, totals: list[tuple[str, DayTotals]]
+) -> None:
+    """Each plan's totals at the review, and as the day's (when they changed)."""
+    conn = store.db.conn
+    fps = dict(conn.execute("select plan_id, fingerprint from plans").fetchall())
+    latest = _latest_days(conn, today)
+    summary = []
+    for pid, t in totals:
+        summary.append((rid, pid, t[0], fps.get(pid), *t[2:]))
+        _write_day(conn, pid, today, t, latest)
+    conn.executemany(
+        f"insert into review_plans ({', '.join(_PLAN_COLUMNS)}) "
+        f"values ({', '.join('?' for _ in _PLAN_COLUMNS)})",
+        summary,
+    )
 
 
 def _snapshot(store: HistoryStore, rid: int, statuses: list[rules.PlanStatus], today: date) -> None:

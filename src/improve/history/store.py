@@ -28,6 +28,7 @@ from .records import SyncOptions, SyncResult
 if TYPE_CHECKING:  # "what changed" from today's memo reads the history without the rules
     from ..plans.loader import Portfolio
     from ..status import rules
+    from ..status.memo import DayView
     from ..team.gitlog import Commit
     from .commits import Author, CommitsResult, ReadBlobs
     from .replay import ReplayResult
@@ -395,7 +396,7 @@ class HistoryStore(Reading):
 
     def record_review(
         self,
-        statuses: Iterable[rules.PlanStatus],
+        statuses: Iterable[rules.PlanStatus] | DayView,
         today: date,
         note: str | None = None,
         attendees: Iterable[str] = (),
@@ -406,17 +407,29 @@ class HistoryStore(Reading):
         """Snapshot every action of every plan as at `today` (one transaction); the review id.
         With `plans`, the review is kept in plans/reviews too, all or nothing: recorded with
         its file marked pending, the file written, the mark cleared (review_files.py); a
-        file that cannot be written takes the review back (HistoryError)."""
-        from . import review_files
-        from .review_record import record_review
+        file that cannot be written takes the review back (HistoryError). `statuses` may be
+        today's view of the folder instead (speed.dayview), when it has nothing to record:
+        HistoryError "review-day-changed" if the history changed since it was read, with
+        nothing recorded (review_record.record_day)."""
+        from ..status.memo import DayView
+        from . import review_files, review_record
 
         if plans is not None and (problem := review_files.folder_problem(plans)):
             raise HistoryError(f"{problem}; nothing was recorded", code="reviews-not-folder")
-        args = (list(statuses), today, note, tuple(attendees), by)
+        if isinstance(statuses, DayView):
+            view = statuses
+
+            def record() -> int:
+                return review_record.record_day(self, view, today, note, tuple(attendees), by)
+        else:
+            args = (list(statuses), today, note, tuple(attendees), by)
+
+            def record() -> int:
+                return review_record.record_review(self, *args)
 
         def run() -> int:
             with self.transaction():
-                rid = record_review(self, *args)
+                rid = record()
                 if plans is not None:
                     review_files.reserve(self, rid, plans)
             return rid
