@@ -74,14 +74,14 @@ def test_a_file_over_the_size_limit_is_refused_without_being_read(folder, monkey
 
 def test_a_bug_of_ours_on_one_file_leaves_the_others_loaded(folder, monkeypatch):
     put(folder, "other", '[plan]\ntitle = "Other"\n')
-    real = loader.check_data
+    real = loader._check
 
-    def broken(data, text, path, plans_root=None, **kw):
+    def broken(box, text, path, *rest):
         if path.name == "other.toml":
             raise TypeError("something nobody foresaw")
-        return real(data, text, path, plans_root, **kw)
+        return real(box, text, path, *rest)
 
-    monkeypatch.setattr(loader, "check_data", broken)
+    monkeypatch.setattr(loader, "_check", broken)
     portfolio = api.load(folder)
     assert [p.id for p in portfolio.plans] == ["sample"]
     (problem,) = portfolio.failed[0].problems

@@ -38,7 +38,9 @@ from .loader import (
     file_stamp,
     load_file,
     outside_link,
+    pickled,
     stamp_of,
+    unpickled,
 )
 
 if TYPE_CHECKING:
@@ -163,7 +165,7 @@ def _shares(items: list[ToParse]) -> list[list[int]]:
     total = sum(sizes)
     if total < PARALLEL_BYTES:
         return everything
-    loads = [total // 25] + [0] * (processes - 1)
+    loads = [total * int(os.environ.get("HC", "4")) // 100] + [0] * (processes - 1)
     shares: list[list[int]] = [[] for _ in range(processes)]
     for i in sorted(range(len(items)), key=lambda i: -sizes[i]):
         least = loads.index(min(loads))
@@ -237,9 +239,7 @@ def _gather(
             return None
         out: dict[Path, LoadedFile] = {}
         for (path, st, _), (fp, stamp, blob) in zip(items, parts, strict=True):
-            plan, problems = pickle.loads(blob)
-            if plan is not None:
-                plan.file = path
+            plan, problems = unpickled(blob, path)
             loaded = out[path] = LoadedFile(path, plan, problems, fp, stamp)
             if cache is not None and st is not None and fp:
                 cache.put(path, st, loaded, blob)
@@ -260,7 +260,7 @@ def _parse_chunk(
     out = []
     for path, st, link in items:
         loaded = load_file(path, folder, warnings=False, st=st, link=link)
-        blob = pickle.dumps((loaded.plan, loaded.problems), protocol=5)
+        blob = pickled(loaded.plan, loaded.problems)
         out.append((loaded.fingerprint, loaded.stamp, blob))
     return out
 

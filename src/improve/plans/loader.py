@@ -92,6 +92,32 @@ class Portfolio:
         return Portfolio(self.root, files, parsed)
 
 
+def pickled(plan: m.Plan | None, problems: list[m.Problem]) -> bytes:
+    """(plan, problems) pickled, as the cache keeps them and a forked parser hands them
+    back: without the plan's path, which costs more to unpickle than the rest of a small
+    plan and is known to whoever unpickles it (`unpickled` puts it back)."""
+    import pickle
+
+    if plan is None:
+        return pickle.dumps((None, problems), protocol=5)
+    file = plan.file
+    plan.file = None  # type: ignore[assignment]  # for the pickle only: put back below
+    try:
+        return pickle.dumps((plan, problems), protocol=5)
+    finally:
+        plan.file = file
+
+
+def unpickled(blob: bytes | memoryview, path: Path) -> tuple[m.Plan | None, list[m.Problem]]:
+    """What `pickled` made, the plan's path put back."""
+    import pickle
+
+    plan, problems = pickle.loads(blob)
+    if plan is not None:
+        plan.file = path
+    return plan, problems
+
+
 def display_name(path: Path) -> str:
     """The file name as a user would type it: relative to the working folder when inside it."""
     # as str(path.relative_to(Path.cwd())), without pathlib's cost once per file
@@ -109,11 +135,14 @@ def parse_text(
     *,
     warnings: bool = True,
     keep_data: bool = True,
+    name: str | None = None,
 ) -> tuple[m.Plan | None, list[m.Problem], dict[str, Any] | None]:
     """Check and build one plan from its text: (plan or None, problems, the data).
     Without `keep_data`, the data is None and is let go as soon as it is checked, so
-    that a large file's parsed tables are not held beside its plan (issue 27)."""
-    name = display_name(path)
+    that a large file's parsed tables are not held beside its plan (issue 27). `name`:
+    the file's display_name, if the caller has it."""
+    if name is None:
+        name = display_name(path)
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
@@ -149,7 +178,7 @@ def parse_text(
     if not keep_data:
         del data  # the box holds the only reference: _check lets it go once checked
     try:
-        plan, problems = check_data(box, text, path, plans_root, warnings=warnings, boxed=True)
+        plan, problems = _check(box, text, path, plans_root, warnings, name)
     except (RecursionError, MemoryError) as exc:  # nested deeper than the checks can walk
         return None, [unreadable(name, text, exc)], None
     return plan, problems, (data if keep_data else None)
@@ -169,35 +198,32 @@ def _too_costly(text: str, name: str) -> m.Problem | None:
 
 
 def check_data(
-    data: dict[str, Any] | list[dict[str, Any]],
+    data: dict[str, Any],
     text: str,
     path: Path,
     plans_root: Path | None = None,
     *,
     warnings: bool = True,
-    boxed: bool = False,
 ) -> tuple[m.Plan | None, list[m.Problem]]:
     """Check and build one plan from the data `tomllib` read from `text` (which is only
     scanned, for positions, when there is a problem to point at). Without `warnings`, a
     file with warnings only is not scanned and its warnings are left out: positions are
-    found only for what will be shown (a folder's load shows errors; `check` shows all).
-    `boxed`: `data` is a one-item list holding the data, emptied here (parse_text)."""
-    if isinstance(data, dict):
-        box = [data]
-    elif boxed:
-        box = data
-    else:
-        raise TypeError("a plan's data is a table (a dict), or a box holding one")
-    return _check(box, text, path, plans_root, warnings)
+    found only for what will be shown (a folder's load shows errors; `check` shows all)."""
+    return _check([data], text, path, plans_root, warnings, display_name(path))
 
 
 def _check(
-    box: list[dict[str, Any]], text: str, path: Path, plans_root: Path | None, warnings: bool
+    box: list[dict[str, Any]],
+    text: str,
+    path: Path,
+    plans_root: Path | None,
+    warnings: bool,
+    name: str,
 ) -> tuple[m.Plan | None, list[m.Problem]]:
     """check_data, taking the data out of `box`: when the box held the only reference,
-    the parsed tables are freed once checked, and the checked ones once built."""
+    the parsed tables are freed once checked, and the checked ones once built. `name`:
+    the file as shown (display_name)."""
     data = box.pop()
-    name = display_name(path)
     from ..inert import hidden_in
     from .build import build_plan
     from .schema import ROOT, Report, TooManyErrors, check_table
@@ -369,7 +395,9 @@ def _load_file(
     del raw  # the text is what is read from here on: not both held through the parse
     if text.startswith("\ufeff"):
         text = text[1:]
-    plan, problems, _ = parse_text(text, path, plans_root, warnings=warnings, keep_data=False)
+    plan, problems, _ = parse_text(
+        text, path, plans_root, warnings=warnings, keep_data=False, name=name
+    )
     if plan is not None:
         plan.fingerprint = fp
     return LoadedFile(path, plan, problems, fp)

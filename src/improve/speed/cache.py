@@ -261,19 +261,15 @@ class PlanCache:
 
     def unpickle(self, path: Path, entry: Entry, st: os.stat_result) -> LoadedFile | None:
         """The LoadedFile an entry holds, or None when it cannot be read back."""
-        import pickle
-
-        from ..plans.loader import LoadedFile, display_name, stamp_of
+        from ..plans.loader import LoadedFile, display_name, stamp_of, unpickled
 
         blob = self._blob(path.name, entry)
         if blob is None:
             return None
         try:
-            plan, problems = pickle.loads(blob)
+            plan, problems = unpickled(blob, path)
         except Exception:
             return None
-        if plan is not None:
-            plan.file = path
         if problems:  # named as a user would type it from here (the cwd may differ)
             name = display_name(path)
             problems = [p if p.file == name else replace(p, file=name) for p in problems]
@@ -347,10 +343,10 @@ class PlanCache:
         if not loaded.fingerprint:
             return  # not read (a link outside, too big, unreadable): nothing to keep
         if blob is None:
-            import pickle
+            from ..plans.loader import pickled
 
             try:
-                blob = pickle.dumps((loaded.plan, loaded.problems), protocol=5)
+                blob = pickled(loaded.plan, loaded.problems)
             except Exception:
                 return
         settled = _settled(st, time.time_ns())

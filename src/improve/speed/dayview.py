@@ -73,6 +73,8 @@ def held_cache(plans: Path, db: Path | str | None = None) -> PlanCache | None:
 def _view(cache: PlanCache, plans: Path, db_path: Path, today: date, json: bool) -> DayView | None:
     from ..plans.files import plan_files
 
+    if not cache.entries:
+        return None  # nothing kept (a first run, or the cache was removed): not listed
     files = plan_files(plans)
     day = today.toordinal()
     seen: set[str] = set()
