@@ -165,7 +165,7 @@ def _shares(items: list[ToParse]) -> list[list[int]]:
     total = sum(sizes)
     if total < PARALLEL_BYTES:
         return everything
-    loads = [total * int(os.environ.get("HC", "4")) // 100] + [0] * (processes - 1)
+    loads = [total // 25] + [0] * (processes - 1)
     shares: list[list[int]] = [[] for _ in range(processes)]
     for i in sorted(range(len(items)), key=lambda i: -sizes[i]):
         least = loads.index(min(loads))
