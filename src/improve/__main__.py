@@ -1,3 +1,3 @@
-from improve.cli import main
+from improve.cli import run
 
-main()
+run()

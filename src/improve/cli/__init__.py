@@ -1,5 +1,5 @@
 """The command line."""
 
-from .main import cli, main
+from .main import cli, main, run
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "main", "run"]

@@ -7,7 +7,7 @@ import os
 import sys
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -342,6 +342,46 @@ LAZY_COMMANDS = {
 cli.commands = LazyCommands(cli, LAZY_COMMANDS, cli.commands)
 register_reading(cli)
 register_update(cli)
+
+
+def run() -> None:
+    """The `improve` command: `main`, then out of the process at once. Everything a
+    command writes is written by then (files atomically and closed, the history closed as
+    the command's context ends), so the interpreter's tearing down of every object it
+    made (a cold load of 10,000 plans leaves millions) would only add time: 20 ms after
+    a cold `status` of 1,000 files. Standard output and error are flushed first; the exit
+    code is main's."""
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exit_code(exc)
+    leave(code)
+
+
+def exit_code(exc: SystemExit) -> int:
+    """The status a process ending with `exc` exits with, as Python itself would (a
+    message is written to standard error, and is 1)."""
+    if exc.code is None:
+        return 0
+    if isinstance(exc.code, int):
+        return exc.code
+    try:
+        sys.stderr.write(f"{exc.code}\n")
+    except (OSError, ValueError):
+        pass
+    return 1
+
+
+def leave(code: int) -> NoReturn:
+    """Out of the process with `code`, once standard output and error are flushed; a
+    reader gone before the last flush (`improve … | head`) is exit 1, said to no one."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or 1
+    os._exit(code)
 
 
 def main() -> None:

@@ -1,0 +1,70 @@
+"""The `improve` command leaves the process at once when the command is done
+(improve.cli.main.run), without the interpreter tearing down every object: what it
+wrote is all there, its exit code is the command's, and a reader that went away before
+the last flush is not a traceback or a complaint."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import SHIPPED
+from improve.cli.main import exit_code
+
+
+def improve(tmp_path: Path, *args: str, stdout: int = subprocess.PIPE):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg"), "NO_COLOR": "1"}
+    env.pop("IMPROVE_DB", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "improve", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
+
+
+@pytest.fixture
+def plans(tmp_path: Path) -> Path:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for path in SHIPPED.glob("*.toml"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+def test_everything_written_reaches_the_reader(tmp_path, plans):
+    proc = improve(tmp_path, "actions", "--json", "--plans", str(plans), "--today", "2017-06-01")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert len(json.loads(out)["actions"]) > 100  # the whole document, parsed
+
+
+def test_the_exit_code_is_the_commands(tmp_path):
+    proc = improve(tmp_path, "status", "--plans", str(tmp_path / "missing"))
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert b"no plans folder at" in err and b"Traceback" not in err
+
+
+def test_a_reader_gone_before_the_last_flush_is_said_to_no_one(tmp_path, plans):
+    read, write = os.pipe()
+    os.close(read)  # nobody reads: the command's last flush fails
+    proc = improve(tmp_path, "status", "--plans", str(plans), "--today", "2017-06-01", stdout=write)
+    os.close(write)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert err == b""  # no "Exception ignored … BrokenPipeError"
+
+
+def test_exit_codes_as_python_gives_them(capsys):
+    assert exit_code(SystemExit()) == 0
+    assert exit_code(SystemExit(0)) == 0
+    assert exit_code(SystemExit(2)) == 2
+    assert exit_code(SystemExit("a message")) == 1
+    assert capsys.readouterr().err == "a message\n"
