@@ -6,8 +6,10 @@ test_review_file_values.py) for any row the history can hold."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import sqlite3
+import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,12 +17,18 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.console import Group
+from rich.text import Text
 
 from helpers import clean_env, run_cli
 from improve import api
+from improve.cli import history_cmds
 from improve.history import HistoryError, HistoryStore, review_record
 from improve.history import sync as sync_module
 from improve.history.review_files import STATE_COLUMNS, _lines, action_blocks, escape_del
+from improve.present.briefing import briefing_parts
+from improve.present.plain_text import written
+from improve.present.tables import make_console
 
 VALUE = st.one_of(
     st.none(),
@@ -33,7 +41,7 @@ VALUE = st.one_of(
 ROW = st.tuples(*(VALUE for _ in STATE_COLUMNS))
 
 
-def written(rows: Sequence[tuple[object, ...]]) -> str:
+def blocks(rows: Sequence[tuple[object, ...]]) -> str:
     return escape_del("".join(action_blocks(rows)))
 
 
@@ -44,7 +52,7 @@ def value_by_value(row: tuple[object, ...]) -> str:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(ROW, max_size=4))
 def test_action_blocks_are_written_as_value_by_value(rows):
-    assert written(rows) == "".join(value_by_value(r) for r in rows)
+    assert blocks(rows) == "".join(value_by_value(r) for r in rows)
 
 
 def test_one_pattern_of_rows_with_and_without_escapes():
@@ -57,7 +65,7 @@ def test_one_pattern_of_rows_with_and_without_escapes():
     deleted = ("a\x7fb", *plain[1:])
     true = (*plain[:-1], True)
     rows = [plain, quoted, plain, slashed, ended, tabbed, nul, deleted, true, plain]
-    assert written(rows) == "".join(value_by_value(r) for r in rows)
+    assert blocks(rows) == "".join(value_by_value(r) for r in rows)
 
 
 # -- the snapshot: each plan recorded today from these bytes is copied from its state ------
@@ -67,10 +75,16 @@ D = date(2017, 3, 1)
 AT = datetime(2017, 3, 1, 10, 0, tzinfo=UTC)
 
 
+def _shipped(plans: Path) -> Path:
+    """A copy of the shipped plan files (only them: not a history a run left beside them)."""
+    plans.mkdir(parents=True)
+    for path in SHIPPED.glob("*.toml"):
+        shutil.copyfile(path, plans / path.name)
+    return plans
+
+
 def _history(tmp_path: Path) -> tuple[Path, Path]:
-    plans = tmp_path / "plans"
-    shutil.copytree(SHIPPED, plans)
-    return plans, tmp_path / "history.db"
+    return _shipped(tmp_path / "plans"), tmp_path / "history.db"
 
 
 def _as_old_and_new(plans: Path, db: Path, day: date) -> tuple[list[str], list[str]]:
@@ -126,9 +140,7 @@ def test_plans_recorded_ahead_of_the_review_are_worked_out_as_before(tmp_path):
 
 
 def _folder(tmp_path: Path, name: str) -> Path:
-    plans = tmp_path / name / "plans"
-    shutil.copytree(SHIPPED, plans)
-    return plans
+    return _shipped(tmp_path / name / "plans")
 
 
 def _without_clock(plans: Path) -> tuple[list[str], str]:
@@ -138,6 +150,7 @@ def _without_clock(plans: Path) -> tuple[list[str], str]:
     try:
         conn.execute("update reviews set recorded_at = '', uid = id")
         conn.execute("update events set recorded_at = ''")
+        conn.execute("update migrations set applied_at = ''")
         conn.execute("update plans set file = replace(file, ?, '')", [str(plans.parent)])
         dump = list(conn.iterdump())
     finally:
@@ -214,3 +227,64 @@ def test_review_record_falls_back_when_the_history_moved_under_the_view(tmp_path
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Recorded review 1 as at 2017-01-05: 4 plans, ")
     assert len(full) == 1
+
+
+# -- the briefing written without Rich's console where no style is shown -------------------
+
+WORDS = st.text(alphabet="ab c  中é\u0301…→·-x\n", max_size=60)
+
+
+def _by_rich(parts: list[Text], width: int, monkeypatch) -> str:
+    """Rich's console, as the command line makes it, printing `parts` to a pipe."""
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setenv("COLUMNS", str(width))
+    make_console().print(Group(*parts))
+    monkeypatch.undo()
+    return out.getvalue()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=3), st.integers(min_value=1, max_value=40))
+def test_plain_text_is_what_rich_prints_to_a_pipe(texts, width):
+    with pytest.MonkeyPatch.context() as mp:
+        parts = [Text(t) for t in texts]
+        assert written(parts, width) == _by_rich(parts, width, mp)
+
+
+def test_plain_text_leaves_to_rich_what_it_lays_out_otherwise():
+    assert written([Text("a\tb")], 80) is None
+    assert written([Text("a", justify="right")], 80) is None
+    assert written([Text("a", end="")], 80) is None
+    assert written(["a"], 80) is None
+    assert written([Text("a")], 0) is None
+
+
+def test_review_changes_briefing_is_rich_s_at_every_width(tmp_path, monkeypatch):
+    """A briefing with something in most sections (the shipped plans a year on, edited),
+    written directly and by Rich's console, from 20 to 200 columns."""
+    clean_env(monkeypatch, tmp_path)
+    plans = _folder(tmp_path, "plans")
+    assert run_cli(plans, "review", "record", "--note", "March", today="2017-01-05").exit_code == 0
+    path = plans / "telford-ofsted-2016.toml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  due = 2017-01-31", "  due = 2017-02-28", 1)
+    path.write_text(text.replace("  due = 2017-12-31", "  due = 2017-03-31", 1), encoding="utf-8")
+    with HistoryStore(plans) as store:
+        found = store.changes("last", today=date(2017, 6, 1), events=True)
+    portfolio = api.load(plans)
+    statuses = api.portfolio_status(portfolio, date(2017, 6, 1))
+    parts = briefing_parts(found, api.status_view(portfolio, statuses, date(2017, 6, 1)).plans)
+    assert len(parts) > 10
+    for width in (20, 37, 60, 80, 119, 200):
+        assert written(parts, width) == _by_rich(parts, width, monkeypatch), width
+
+
+def test_review_changes_writes_directly_what_rich_would(tmp_path, monkeypatch):
+    clean_env(monkeypatch, tmp_path)
+    plans = _folder(tmp_path, "plans")
+    run_cli(plans, "review", "record", today="2017-01-05")
+    direct = run_cli(plans, "review", "changes", today="2017-06-01")
+    monkeypatch.setattr(history_cmds, "_styled", lambda stream: True)  # through Rich
+    assert run_cli(plans, "review", "changes", today="2017-06-01").output == direct.output
+    assert "What changed since review 1" in direct.output

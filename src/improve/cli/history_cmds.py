@@ -6,7 +6,9 @@ that only read plans carry on with a warning.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+import os
+import sys
+from typing import IO, TYPE_CHECKING, cast
 
 import click
 
@@ -15,6 +17,8 @@ from .errors import Failed, echo
 from .options import Settings, commit_options, global_options, settings
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from ..api import HistoryStore, PlanCache, PlanStatus, Portfolio
 
 
@@ -152,8 +156,7 @@ def list_reviews(as_json: bool) -> None:
 def review_changes(since: str, as_json: bool) -> None:
     """What moved since a review: RAG up and down, newly overdue or complete, slipped
     dates, new evidence and readings, stale actions, no update, overrides."""
-    from ..present.briefing import changes_briefing
-    from ..present.tables import make_console
+    from ..present.briefing import briefing_parts
     from .common import today
 
     s = settings()
@@ -170,7 +173,43 @@ def review_changes(since: str, as_json: bool) -> None:
     if as_json:
         emit_json(found.to_json())
         return
-    make_console().print(changes_briefing(found, plans))
+    _print_unstyled_or(briefing_parts(found, plans))
+
+
+def _print_unstyled_or(parts: list[Text]) -> None:
+    """Lines of text printed as Rich's console prints them: where it would show no style
+    (a pipe, a file), written directly (present.plain_text), else through the console."""
+    if not _styled(sys.stdout):
+        from ..present.plain_text import written
+        from .plain import terminal_width
+
+        text = written(parts, terminal_width())
+        if text is not None:
+            click.echo(text, nl=False)
+            return
+    from rich.console import Group
+
+    from ..present.tables import make_console
+
+    make_console().print(Group(*parts))
+
+
+# what makes Rich's console style its output, or take its width, other than a terminal
+_STYLE_VARIABLES = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS")
+
+
+def _styled(stream: IO[str]) -> bool:
+    """Whether Rich's console may show styles on `stream` (a terminal, or told to), or
+    take a width of its own (COLUMNS set to what is not a width)."""
+    if any(os.environ.get(name) for name in _STYLE_VARIABLES):
+        return True
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and (not columns.isdigit() or int(columns) < 1):
+        return True
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return True
 
 
 @click.command()

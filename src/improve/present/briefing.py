@@ -9,17 +9,15 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rich import box
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 
 from ..api import ref_key
 from .events import event_text, measure_words, move_text, quote
 from .text import RAG_STYLE, RagStyles, counts_text, pct, rag_text
 
-if TYPE_CHECKING:
-    from rich.console import RenderableType
+if TYPE_CHECKING:  # Rich's console and tables are imported only to print through them
+    from rich.console import Group
+    from rich.table import Table
 
     from ..api import (
         Changes,
@@ -356,13 +354,18 @@ class Briefing:
         parts += _section("Actions removed", [self.line(a) for a in ch.removed])
         return parts
 
-    def render(self) -> Group:
+    def parts(self) -> list[Text]:
         top = self.decisions() + self.red_now()
         moved = self.notes() + self.edits() + self.rest()
-        parts: list[RenderableType] = [self.head(), *top, *self.plans(), *moved]
+        parts = [self.head(), *top, *self.plans(), *moved]
         if not moved and not self.ch.pending:
             parts.append(Text("\nNothing has moved since the review.", style="italic"))
-        return Group(*parts)
+        return parts
+
+    def render(self) -> Group:
+        from rich.console import Group
+
+        return Group(*self.parts())
 
 
 def _override_words(said: OverrideTold | None) -> str:
@@ -384,7 +387,18 @@ def changes_briefing(ch: Changes, plans: Sequence[PlanDay], styles: RagStyles = 
     return Briefing(ch, plans, styles).render()
 
 
+def briefing_parts(
+    ch: Changes, plans: Sequence[PlanDay], styles: RagStyles = RAG_STYLE
+) -> list[Text]:
+    """The briefing's lines of text, as `changes_briefing` groups them (present.plain_text
+    writes them without Rich's console where no style is shown)."""
+    return Briefing(ch, plans, styles).parts()
+
+
 def history_table(target: str, events: Iterable[Event], styles: RagStyles = RAG_STYLE) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title=Text(f"History of {target}, oldest first"),
         title_justify="left",
@@ -405,6 +419,9 @@ def history_table(target: str, events: Iterable[Event], styles: RagStyles = RAG_
 
 
 def reviews_table(reviews: Iterable[Review]) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title="Reviews, oldest first",
         title_justify="left",
@@ -430,6 +447,9 @@ def reviews_table(reviews: Iterable[Review]) -> Table:
 
 
 def as_of_table(summaries: Iterable[PlanSummary], day: date) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title=f"Plans as recorded on or before {day.isoformat()}",
         title_justify="left",
