@@ -24,6 +24,7 @@ from helpers import clean_env, run_cli
 from improve import api
 from improve.cli import history_cmds
 from improve.history import HistoryError, HistoryStore, review_record
+from improve.history import changes as changes_module
 from improve.history import sync as sync_module
 from improve.history.review_files import STATE_COLUMNS, _lines, action_blocks, escape_del
 from improve.present.briefing import briefing_parts
@@ -288,3 +289,19 @@ def test_review_changes_writes_directly_what_rich_would(tmp_path, monkeypatch):
     monkeypatch.setattr(history_cmds, "_styled", lambda stream: True)  # through Rich
     assert run_cli(plans, "review", "changes", today="2017-06-01").output == direct.output
     assert "What changed since review 1" in direct.output
+
+
+def test_what_moved_is_read_by_key_or_in_a_second_pass_alike(tmp_path, monkeypatch):
+    clean_env(monkeypatch, tmp_path)
+    plans = _folder(tmp_path, "plans")
+    assert run_cli(plans, "review", "record", today="2017-01-05").exit_code == 0
+    path = plans / "telford-ofsted-2016.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  due = 2017-12-31", "  due = 2017-03-31", 2), encoding="utf-8")
+    assert run_cli(plans, "status", today="2017-06-01").exit_code == 0
+    with HistoryStore(plans) as store:
+        by_key = store.changes("last", today=date(2017, 6, 1), events=True).to_json()
+        monkeypatch.setattr(changes_module, "_DETAIL_BY_KEY", 0)
+        second_pass = store.changes("last", today=date(2017, 6, 1), events=True).to_json()
+    assert by_key["rag_moves"] and by_key["newly_overdue"]
+    assert by_key == second_pass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -260,10 +260,13 @@ _QUIET = (
     " and t.evidence <= s.evidence and t.readings <= s.readings"
     " and (t.last_activity is null or t.last_activity <= :held))"
 )
+# One pass over the actions now beside the review's snapshot: the flags of each action
+# added, stale or quiet, and whether anything else moved (`moved`: its detail is read
+# after, by its key, or in a second pass when many moved).
 _FLAGS_SQL = (
     f"select t.plan_id, t.ref, s.ref is not null, t.stale, s.stale, t.last_activity,"
-    f" {_QUIET} as quiet {_JOIN}"
-    f" where s.ref is null or t.stale = 1 or quiet order by t.plan_id, t.ref"
+    f" {_QUIET} as quiet, s.ref is not null and {_DETAIL} as moved {_JOIN}"
+    f" where s.ref is null or t.stale = 1 or quiet or moved order by t.plan_id, t.ref"
 )
 _PAIRS = (
     "rag",
@@ -286,6 +289,11 @@ _DETAIL_SQL = (
     + ", ".join(f"t.[{c}]" for c in _NOW_ONLY)
     + f" {_JOIN} where s.ref is not null and {_DETAIL} order by t.plan_id, t.ref"
 )
+_DETAIL_ONE_SQL = _DETAIL_SQL.replace(
+    " order by", " and t.plan_id = :pid and t.ref = :ref order by"
+)
+assert _DETAIL_ONE_SQL != _DETAIL_SQL
+_DETAIL_BY_KEY = 500  # up to so many moved, each read by its key; more, in a second pass
 
 
 # Who and when the last event since the review set a value: (day, who), or (None, None).
@@ -410,9 +418,11 @@ def changes(
     unmatched = 0
     # in ref order as a person counts, sorted once here for the three lists made from
     # them (at 20,000 actions two of them hold most actions)
-    flags = _in_ref_order_rows(conn.execute(_FLAGS_SQL, params).fetchall())
+    flags = conn.execute(_FLAGS_SQL, params).fetchall()
+    moved = [(r[0], r[1]) for r in flags if r[7]]  # in SQL's order, as the second pass
+    flags = _in_ref_order_rows(flags)
     added, no_update, stale = out.added, out.no_update, out.stale
-    for pid, ref, had, t_stale, s_stale, activity, quiet in flags:
+    for pid, ref, had, t_stale, s_stale, activity, quiet, _ in flags:
         if not had:
             unmatched += 1
             if pid in then:
@@ -422,7 +432,7 @@ def changes(
         if t_stale:
             stale.append(Stale(pid, ref, activity, not s_stale))
 
-    for r in conn.execute(_DETAIL_SQL, params):
+    for r in _moved_rows(conn, params, moved):
         _detail(r, ww, out)
 
     for rw in rewrites_since(conn, review.last_event_id):
@@ -449,6 +459,20 @@ def changes(
     _in_ref_order(out, made_in_order=("added", "no_update", "stale"))
     out.measure_moves.sort(key=lambda m: (m.plan_id, ref_key(m.recommendation or ""), m.measure))
     return out
+
+
+def _moved_rows(
+    conn: sqlite3.Connection, params: dict[str, Any], moved: list[tuple[str, str]]
+) -> Iterable[Sequence[Any]]:
+    """The detail rows (`_DETAIL_SQL`) of the actions that moved, in its order: each read
+    by its key when they are few (none, as a review held earlier the same day), else the
+    second pass."""
+    if len(moved) > _DETAIL_BY_KEY:
+        return conn.execute(_DETAIL_SQL, params)
+    rows = []
+    for pid, ref in moved:
+        rows += conn.execute(_DETAIL_ONE_SQL, {**params, "pid": pid, "ref": ref}).fetchall()
+    return rows
 
 
 def _in_ref_order_rows(rows: list[Any]) -> list[Any]:
