@@ -39,7 +39,7 @@ from .. import __version__
 from ..digest import blake2b
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
     from ..plans.loader import LoadedFile
 
@@ -356,8 +356,8 @@ class PlanCache:
 
     def save(self) -> None:
         """Write what was seen in this run, if anything changed; silently not at all when
-        the folder cannot be written. Written a piece at a time (never the whole file in
-        memory twice), signed as it goes. A `held` cache is not written yet."""
+        the folder cannot be written. Written a megabyte at a time (never the whole file
+        in memory twice), signed as it goes. A `held` cache is not written yet."""
         if self.held:
             return
         if self._json_dirty and self._json is not None:
@@ -387,11 +387,11 @@ class PlanCache:
                     for piece in (MAGIC, len(head).to_bytes(8, "big"), head):
                         out.write(piece)
                         mac.update(piece)
-                    for e in self.kept.values():
-                        pieces = [] if e[5] is None else [e[5][1], e[5][2] or b""]
-                        for blob in pieces:
-                            out.write(blob)
-                            mac.update(blob)
+                    memos = (b for e in self.kept.values() if e[5] is not None
+                             for b in (e[5][1], e[5][2] or b""))  # fmt: skip
+                    for chunk in _chunks(memos):
+                        out.write(chunk)
+                        mac.update(chunk)
                     out.write(mac.digest())
                 os.replace(tmp, self.path)
             except BaseException:
@@ -480,7 +480,7 @@ def _write_signed(
         fd, tmp = _private_temp(path.parent)
         try:
             with os.fdopen(fd, "wb") as out:
-                for piece in (magic, len(head).to_bytes(8, "big"), head, *blobs):
+                for piece in _chunks((magic, len(head).to_bytes(8, "big"), head, *blobs)):
                     out.write(piece)
                     mac.update(piece)
                 out.write(mac.digest())
@@ -491,6 +491,31 @@ def _write_signed(
     except OSError:
         return False
     return True
+
+
+CHUNK = 1 << 20  # bytes written (and signed) at a time
+
+
+def _chunks(pieces: Iterable[Blob]) -> Iterator[Blob]:
+    """`pieces` joined into runs of about CHUNK bytes: a write and a signature's update
+    cost a few microseconds each, and a cache is tens of thousands of small pieces; a
+    piece as large as a chunk is passed on as it is. Never more than a chunk is copied."""
+    run: list[Blob] = []
+    size = 0
+    for piece in pieces:
+        if len(piece) >= CHUNK:
+            if size:
+                yield b"".join(run)
+                run, size = [], 0
+            yield piece
+            continue
+        run.append(piece)
+        size += len(piece)
+        if size >= CHUNK:
+            yield b"".join(run)
+            run, size = [], 0
+    if size:
+        yield b"".join(run)
 
 
 def _memo_sizes(memo: Memo | None) -> tuple[int, int, int]:

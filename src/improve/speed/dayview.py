@@ -155,12 +155,13 @@ def remember(
         loaded = files.get(ps.plan.id)
         if loaded is None:
             continue
-        parts = (json_parts or {}).get(ps.plan.id)
-        kept = cache.memo(loaded.path.name, day, loaded.fingerprint, json=parts is not None)
+        parts = json_parts.get(ps.plan.id) if json_parts else None
+        name = loaded.path.name
+        kept = cache.memo(name, day, loaded.fingerprint, json=parts is not None)
         if kept is not None and (parts is None or kept[2] is not None):
             continue  # kept already today: nothing to build again
         js = marshal.dumps(parts) if parts is not None else None
-        cache.remember(loaded.path.name, loaded.fingerprint, (day, summary_of(ps), js))
+        cache.remember(name, loaded.fingerprint, (day, summary_of(ps), js))
     cache.save()
 
 

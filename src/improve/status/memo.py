@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .tally import Counted, Rollup, tally
 
 if TYPE_CHECKING:
+    from ..plans import model as m
     from . import rules
 
 
@@ -85,16 +86,22 @@ def summary_of(ps: rules.PlanStatus) -> bytes:
     return marshal.dumps(summary_tuple(ps))
 
 
-def summary_tuple(ps: rules.PlanStatus) -> tuple[Any, ...]:
+def _pending(action: m.Action) -> m.Extension | None:
+    """rules.pending_extension, imported only for an action with extensions (a function's
+    import costs a microsecond a call, and summary_tuple is called for every plan)."""
     from .rules import pending_extension
 
+    return pending_extension(action)
+
+
+def summary_tuple(ps: rules.PlanStatus) -> tuple[Any, ...]:
     p, r = ps.plan, ps.rollup
     facts: list[tuple[Any, ...]] = []  # plain tuples: marshal keeps no NamedTuple
     for rs in ps.recommendations:
         rec_leads = tuple(rs.recommendation.leads)
         for st in rs.actions:
             a = st.action
-            ext = pending_extension(a) if a.extensions else None
+            ext = _pending(a) if a.extensions else None
             asked = None if ext is None else (
                 ext.due.toordinal(), ext.requested_on.toordinal() if ext.requested_on else 0,
                 ext.requested_by or "",
