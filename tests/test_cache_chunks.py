@@ -25,5 +25,5 @@ def test_the_chunks_are_the_pieces_joined(pieces, chunk):
 
 
 def test_memoryviews_are_joined_as_bytes():
-    pieces = [memoryview(b"abc"), b"def", memoryview(b"g" * 10)]
+    pieces: list[cache.Blob] = [memoryview(b"abc"), b"def", memoryview(b"g" * 10)]
     assert b"".join(cache._chunks(pieces)) == b"abcdefgggggggggg"
