@@ -300,10 +300,11 @@ def plan_status(plan: m.Plan, today: date) -> PlanStatus:
     upcoming = [
         a.next_due for a in every if a.open and a.next_due is not None and a.next_due >= today
     ]
+    # one recommendation: the plan's roll-up is its, counted once (a Rollup is never changed)
     return PlanStatus(
         plan,
         today,
-        rollup(every),
+        recs[0].rollup if len(recs) == 1 else rollup(every),
         recs,
         [measure_status(x) for x in plan.measures],
         min(upcoming) if upcoming else None,
