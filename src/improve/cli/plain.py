@@ -294,6 +294,8 @@ _RIGHT = [align == "right" for _, align in COLUMNS]
 def _line(shown: list[str], bare: list[str], widths: list[int]) -> str:
     """One line of the table: each cell padded to its column (right-aligned where the
     column is), one space each side, a space between columns; no trailing spaces."""
+    if len(shown) == 1 and not _RIGHT[0]:  # a cell's next line: its padding all trails
+        return ("  " + shown[0]).rstrip(" ")
     parts = []
     for k, s in enumerate(shown):
         b = bare[k]
