@@ -68,3 +68,15 @@ def test_exit_codes_as_python_gives_them(capsys):
     assert exit_code(SystemExit(2)) == 2
     assert exit_code(SystemExit("a message")) == 1
     assert capsys.readouterr().err == "a message\n"
+
+
+def test_what_a_command_keeps_is_held_only_when_the_process_leaves_at_once(monkeypatch):
+    from improve.cli import common
+
+    monkeypatch.setattr(common, "_KEPT", [])
+    plans = object()
+    common.keep(plans)  # a process that goes on (a test, a caller of main): not held
+    assert common._KEPT == []
+    monkeypatch.setattr(common, "LEAVING", True)
+    common.keep(plans)
+    assert common._KEPT == [plans]

@@ -16,6 +16,7 @@ from .common import (
     LazyCommands,
     RawJSON,
     emit_json,
+    keep,
     load,
     report_failed,
     today,
@@ -145,6 +146,7 @@ def status(as_json: bool, as_of: str | None) -> None:
 
             report_failed(make_console(stderr=True), portfolio)
     remember(ws.cache, portfolio, statuses, s.today, parts)
+    keep(ws, portfolio, statuses)  # let go with the process, not plan by plan
     if portfolio.failed and not statuses:
         sys.exit(1)
 
@@ -351,6 +353,9 @@ def run() -> None:
     made (a cold load of 10,000 plans leaves millions) would only add time: 20 ms after
     a cold `status` of 1,000 files. Standard output and error are flushed first; the exit
     code is main's."""
+    from . import common
+
+    common.LEAVING = True
     try:
         main()
         code = 0
