@@ -65,8 +65,10 @@ def test_one_pattern_of_rows_with_and_without_escapes():
     nul = ("a\x00b", *plain[1:])
     deleted = ("a\x7fb", *plain[1:])
     true = (*plain[:-1], True)
-    rows = [plain, quoted, plain, slashed, ended, tabbed, nul, deleted, true, plain]
+    empty = (None,) * len(STATE_COLUMNS)
+    rows = [plain, quoted, plain, slashed, ended, tabbed, nul, deleted, true, empty, plain]
     assert blocks(rows) == "".join(value_by_value(r) for r in rows)
+    assert blocks([]) == ""
 
 
 # -- the snapshot: each plan recorded today from these bytes is copied from its state ------

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -128,26 +128,47 @@ def render(store: HistoryStore, review_id: int) -> tuple[str, str]:
     return held_on, "".join(parts) + escape_del("".join(action_blocks(rows)))
 
 
-def action_blocks(rows: Iterable[tuple[object, ...]]) -> Iterator[str]:
-    """Each snapshot row (STATE_COLUMNS) as its `[[action]]` block: byte for byte
+def action_blocks(rows: Iterable[tuple[object, ...]]) -> list[str]:
+    """The snapshot's rows (STATE_COLUMNS) as `[[action]]` blocks: byte for byte each
     `"\\n[[action]]\\n" + _lines(zip(STATE_COLUMNS, row))` but for DEL, which the caller
-    escapes in the whole text at once (`escape_del`); written with one format a row.
+    escapes in the whole text at once (`escape_del`).
 
-    The history's rows hold text, whole and decimal numbers and nulls, in few patterns; each
-    pattern (the type of each value) has its format made once. Text is written as JSON's
-    encoder writes it (`toml_value`'s escapes but DEL's), in C; a row of another pattern
-    (a value of another type) is written value by value."""
-    formats: dict[tuple[type, ...], str | None] = {}
-    quote = encode_basestring
-    for row in rows:
+    The history's rows hold text, whole and decimal numbers and nulls, in few patterns (the
+    type of each value). The rows of a pattern are written together, by its format made
+    once: each column's text quoted as JSON's encoder writes it (`toml_value`'s escapes
+    but DEL's), in C. A row of another pattern (a value of another type) is written value
+    by value."""
+    groups: dict[tuple[type, ...], tuple[list[int], list[tuple[object, ...]]]] = {}
+    count = 0
+    for count, row in enumerate(rows, 1):
         shape = tuple(map(type, row))
-        fmt = formats.get(shape, "")
-        if fmt == "":
-            fmt = formats[shape] = _format(shape)
-        if fmt is None:
-            yield "\n[[action]]\n" + _lines(zip(STATE_COLUMNS, row, strict=True))
+        group = groups.get(shape)
+        if group is None:
+            group = groups[shape] = ([], [])
+        group[0].append(count - 1)
+        group[1].append(row)
+    out = [""] * count
+    for shape, (places, same) in groups.items():
+        made = _format(shape)
+        texts: Iterable[str]
+        if made is None:
+            texts = ("\n[[action]]\n" + _lines(zip(STATE_COLUMNS, r, strict=True)) for r in same)
+        elif not made[1]:
+            texts = [made[0]] * len(same)
         else:
-            yield fmt.format(*[quote(v) if v.__class__ is str else v for v in row])
+            fmt, kept, text = made
+            columns = list(zip(*same, strict=True))
+            values = [list(map(encode_basestring, columns[i])) if i in text else columns[i]
+                      for i in kept]  # fmt: skip
+            texts = map(fmt.__mod__, zip(*values, strict=True))
+        for place, written in zip(places, texts, strict=True):
+            out[place] = written
+    return out
+
+
+# a pattern's format (a %s for each value not null, in order: str() of a number, repr of a
+# float), the columns of those values, and which of them are text (given quoted)
+_Format = tuple[str, list[int], set[int]]
 
 
 def escape_del(text: str) -> str:
@@ -156,18 +177,22 @@ def escape_del(text: str) -> str:
     return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
 
 
-def _format(shape: tuple[type, ...]) -> str | None:
-    """The format of a row of these types (text given quoted), or None when a value is of
-    another type (a row written value by value, as `toml_value` says)."""
+def _format(shape: tuple[type, ...]) -> _Format | None:
+    """How to write a row of these types, or None when a value is of another type (a row
+    written value by value, as `toml_value` says)."""
     if len(shape) != len(STATE_COLUMNS):
         return None
     out = ["\n[[action]]\n"]
+    kept, text = [], set()
     for n, (key, kind) in enumerate(zip(STATE_COLUMNS, shape, strict=True)):
         if kind is str or kind is int or kind is float:  # a float as str() writes it: repr
-            out.append(f"{key} = {{{n}}}\n")
+            out.append(f"{key} = %s\n")
+            kept.append(n)
+            if kind is str:
+                text.add(n)
         elif kind is not type(None):
             return None
-    return "".join(out)
+    return "".join(out), kept, text
 
 
 def folder_problem(plans: Path) -> str | None:
