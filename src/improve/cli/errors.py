@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -114,6 +113,8 @@ class ImproveGroup(click.Group):
             raise click.exceptions.Exit(1) from None
         except Exception as exc:  # a bug: say so in one line, keep the details on request
             if os.environ.get("IMPROVE_DEBUG"):
+                import traceback
+
                 traceback.print_exc(file=sys.stderr)
             raise Failed(
                 f"unexpected error ({type(exc).__name__}: {exc}); the command stopped there. "

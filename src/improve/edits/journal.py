@@ -19,7 +19,6 @@ and the hand edit changed is told as a hand edit, as it must be.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -117,6 +116,8 @@ def begin(
         "before": None if known else before,
         "edit": list(edit_of(before, after)) if before is not None and after is not None else None,
     }
+    import json  # a note is written or read: not in a run that only asks `pending`
+
     data = json.dumps(body).encode("utf-8")
     tmp = folder / f".{name}{PART}"
     try:
@@ -219,6 +220,8 @@ def _inside(path: Path, root: str) -> bool:
 
 
 def _parse(where: Path, raw: bytes) -> Note | None:
+    import json
+
     try:
         body = json.loads(raw.decode("utf-8"))
         return Note(

@@ -6,7 +6,6 @@ loader turns paths into `FILE:LINE:COL` only when there is something to report.
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -352,6 +351,8 @@ def _type_message(name: str, f: Key, value: Any) -> str:
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
+    import difflib  # only when a key or value is wrong: not on every load
+
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f'; did you mean "{match[0]}"?' if match else ""
 
