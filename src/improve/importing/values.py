@@ -6,20 +6,15 @@ Nothing is guessed: a value that is not plainly one thing is kept as text (a com
 
 from __future__ import annotations
 
-import calendar
 import colorsys
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..plans.dates import MONTH_NUMBERS as MONTHS
+from ..plans.dates import days_in_month
 from .grid import Cell
 
-MONTHS = {
-    name: k
-    for k in range(1, 13)
-    for name in (calendar.month_name[k].casefold(), calendar.month_abbr[k].casefold())
-}
-MONTHS["sept"] = 9
 _MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DATE = re.compile(
     r"(?P<iso>\b(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\b)"
@@ -65,7 +60,7 @@ def _one(m: re.Match[str]) -> tuple[dt.date, bool]:
     if m["dmy"]:
         return dt.date(int(m["dy"]), MONTHS[m["dm"].rstrip(".").casefold()], int(m["dd"])), False
     year, month = _year(m["myy"]), MONTHS[m["mm"].rstrip(".").casefold()]
-    return dt.date(year, month, calendar.monthrange(year, month)[1]), True
+    return dt.date(year, month, days_in_month(year, month)), True
 
 
 def parse_when(cell: Cell) -> When:

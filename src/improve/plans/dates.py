@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
 
 from ..errors import ImproveError
+
+# English month names, as councils write them (the standard library's depend on the
+# locale, and cost a millisecond of every start to import)
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+
+
+def days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days
+
 
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
@@ -46,7 +57,7 @@ def suggest_date(value: object) -> str | None:
     if other_month.month != first.month:
         return None  # a year alone: which date is meant is anyone's guess
     if first.day != second.day:  # no day given: the end of the month
-        last = calendar.monthrange(first.year, first.month)[1]
+        last = days_in_month(first.year, first.month)
         return date(first.year, first.month, last).isoformat()
     return first.date().isoformat()
 
@@ -83,7 +94,7 @@ def parse_day(text: str) -> date:
         if month > 12 and day <= 12:
             raise refuse(
                 f"dates are read day first ({month}/{day:02}/{year} is {month} "
-                f"{calendar.month_name[day]} {year}), and there is no month {month}"
+                f"{MONTHS[day - 1]} {year}), and there is no month {month}"
             )
         try:
             return date(int(year), month, day)
@@ -91,7 +102,7 @@ def parse_day(text: str) -> date:
             raise refuse("there is no such day (dates are read day first, DD/MM/YYYY)") from None
     words = _WORDS.match(typed)
     if words:
-        named = _MONTH_NAMES.get(words[2].casefold())
+        named = MONTH_NUMBERS.get(words[2].casefold())
         if named:
             try:
                 return date(int(words[3]), named, int(words[1]))
@@ -102,10 +113,8 @@ def parse_day(text: str) -> date:
     raise refuse(f"write it {_FORMS}{extra}")
 
 
-_MONTH_NAMES = {
-    name: k
-    for k in range(1, 13)
-    for name in (calendar.month_name[k].casefold(), calendar.month_abbr[k].casefold())
+MONTH_NUMBERS = {
+    name: k for k, full in enumerate(MONTHS, 1) for name in (full.casefold(), full[:3].casefold())
 } | {"sept": 9}
 
 
@@ -128,7 +137,7 @@ CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "six-monthly": 6, "annual": 12}
 def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(day.day, days_in_month(year, month)))
 
 
 def next_report_due(review: str | None, meeting: date) -> date | None:

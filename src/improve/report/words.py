@@ -6,10 +6,10 @@ formats a person reads (HTML, the PDF, Markdown and Word)."""
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 
+from ..plans.dates import days_in_month
 from ..status.words import long_date as long_date  # the one way a date is written out
 
 # Text ending in one of these is a sentence (or a heading with its own colon): what follows
@@ -18,7 +18,7 @@ _ENDS = (".", "!", "?", ":", ";", "…")
 
 
 def is_month_end(day: date) -> bool:
-    return day.day == calendar.monthrange(day.year, day.month)[1]
+    return day.day == days_in_month(day.year, day.month)
 
 
 def paper_date(day: date | None, month_dates: bool = False) -> str:
