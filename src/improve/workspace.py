@@ -215,10 +215,12 @@ class Workspace:
     def read_commits(self, store: HistoryStore, today: date) -> None:
         """Record the plans' commits the history has not read (gitlog.read_into), before
         the files are compared: a change that came by a pull is then its author's."""
+        from .team import gitref
+
+        if not gitref.history_on(self.env):
+            return
         from .team import gitlog
 
-        if not gitlog.history_on(self.env):
-            return
         try:
             done = gitlog.read_into(store, self.plans, today, say=self.warn)
         except gitlog.GitLogError as exc:

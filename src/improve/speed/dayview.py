@@ -114,11 +114,11 @@ def nothing_to_record(
     (history/quick.py reads the database without opening the store)."""
     from ..edits import journal
     from ..history import quick
-    from ..team import gitlog
+    from ..team import gitref
 
     if journal.pending(plans):
         return False
-    head = gitlog.quick_head(plans, env)
+    head = gitref.quick_head(plans, env)
     return quick.nothing_to_record(db_path, dict(fingerprints), failed, today, head, plans)
 
 

@@ -17,32 +17,30 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..plans.files import NOT_PLANS
+from .gitref import UNKNOWN as UNKNOWN  # where HEAD is, read from the files: gitref.py
+from .gitref import Repo as Repo
+from .gitref import find_repo as find_repo
+from .gitref import head as head
+from .gitref import history_on as history_on
+from .gitref import quick_head as quick_head
 
 if TYPE_CHECKING:
     from ..history.commits import CommitsResult
     from ..history.store import HistoryStore
 
 GIT_TIMEOUT = 120  # seconds: reading a long log is slow, but a git that hangs is an error
-_HASH = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _ZERO = re.compile(r"^0+$")
 
 
 class GitLogError(Exception):
     """git could not be read (the message says why, in a sentence)."""
-
-
-@dataclass(frozen=True)
-class Repo:
-    top: Path  # the work tree
-    git_dir: Path  # its .git folder (or the folder a .git file points to)
-    common_dir: Path  # where refs live (differs from git_dir in a linked work tree)
 
 
 @dataclass(frozen=True)
@@ -63,74 +61,6 @@ class Commit:
     @property
     def day(self) -> date:
         return self.authored.date()
-
-
-def find_repo(folder: Path) -> Repo | None:
-    """The git work tree `folder` is in, found by looking for `.git` upwards (as git
-    does, without running it); None when there is none."""
-    here = Path(os.path.realpath(folder))  # as git finds it, through links
-    for place in (here, *here.parents):
-        dot = place / ".git"
-        try:
-            if dot.is_dir():
-                git_dir = dot
-            elif dot.is_file():
-                text = dot.read_text(encoding="utf-8", errors="replace").strip()
-                if not text.startswith("gitdir:"):
-                    return None
-                git_dir = (place / text[len("gitdir:") :].strip()).resolve()
-            else:
-                continue
-        except OSError:
-            return None
-        common = git_dir
-        try:
-            pointer = (git_dir / "commondir").read_text(encoding="utf-8").strip()
-            common = (git_dir / pointer).resolve()
-        except OSError:
-            pass
-        return Repo(place, git_dir, common)
-    return None
-
-
-def head(repo: Repo) -> str | None:
-    """The commit HEAD is at, read from the files (loose ref, packed-refs or a detached
-    HEAD); None when there is no commit yet, or the files say something unexpected."""
-    try:
-        text = (repo.git_dir / "HEAD").read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    for _ in range(5):  # a symbolic ref may point at another
-        if _HASH.match(text):
-            return text
-        if not text.startswith("ref:"):
-            return None
-        ref = text[4:].strip()
-        if ".." in ref or not ref.startswith("refs/"):
-            return None
-        loose = None
-        for base in (repo.git_dir, repo.common_dir):
-            try:
-                loose = (base / ref).read_text(encoding="utf-8").strip()
-                break
-            except OSError:
-                continue
-        if loose is None:
-            return _packed(repo, ref)
-        text = loose
-    return None
-
-
-def _packed(repo: Repo, ref: str) -> str | None:
-    try:
-        lines = (repo.common_dir / "packed-refs").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None  # a branch with no commit yet, or refs kept in another way (reftable)
-    for line in lines:
-        parts = line.split(" ", 1)
-        if len(parts) == 2 and parts[1] == ref and _HASH.match(parts[0]):
-            return parts[0]
-    return None
 
 
 def _git(repo: Repo, args: list[str], data: bytes | None = None) -> bytes:
@@ -291,23 +221,3 @@ def read_into(
         commits, lambda ids: blobs(repo, ids), now, plans, today, author_names(plans)
     )
     return done
-
-
-UNKNOWN = "?"  # quick_head: a repository whose HEAD cannot be read from its files
-
-
-def history_on(env: Mapping[str, str] | None = None) -> bool:
-    """IMPROVE_GIT=0 turns history from commits off (everything is then as without git)."""
-    env = os.environ if env is None else env
-    return env.get("IMPROVE_GIT", "1").strip().lower() not in ("0", "off", "no", "false")
-
-
-def quick_head(plans: Path, env: Mapping[str, str] | None = None) -> str | None:
-    """HEAD of the plans' repository, without running git: None outside one (or with
-    history from commits off), UNKNOWN when the files do not say."""
-    if not history_on(env):
-        return None
-    repo = find_repo(plans)
-    if repo is None:
-        return None
-    return head(repo) or UNKNOWN

@@ -221,10 +221,10 @@ def tracked_hooks(plans: Path) -> tuple[Path | None, str | None]:
 
 def work_tree(folder: Path) -> Path | None:
     """The top of the git work tree `folder` is in, or None (no git, or not in one):
-    found as the history finds it (gitlog.find_repo), without running git."""
+    found as the history finds it (gitref.find_repo), without running git."""
     if shutil.which("git") is None:
         return None
-    from .gitlog import find_repo
+    from .gitref import find_repo
 
     repo = find_repo(Path(folder))
     return repo.top if repo is not None else None
@@ -300,8 +300,8 @@ def commit_file(
 
 
 def _detached(folder: Path) -> bool:
-    """Whether HEAD is on no branch (read from the files, as gitlog.head reads it)."""
-    from .gitlog import find_repo
+    """Whether HEAD is on no branch (read from the files, as gitref.head reads it)."""
+    from .gitref import find_repo
 
     repo = find_repo(folder)
     try:
