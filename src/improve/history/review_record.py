@@ -7,6 +7,12 @@ select`), the values never made in Python: it is the row the rules give the plan
 which is how `sync` itself tells that a plan needs no look (`sync._not_now`). Any other
 plan (its history ahead of today, its file changed while it was read, an id twice) has
 its rows worked out from its status, as they always were.
+
+When today's view of the folder says there is nothing to record (improve.speed.dayview),
+`record_day` records the review from it with no plan loaded and no rule run: every
+plan's rows copied so, its totals from the day's memo. sync.record_review is the way it
+was done before (replay still uses it); tests/test_review_speed.py holds the database
+either way to be the same, row for row.
 """
 
 from __future__ import annotations
