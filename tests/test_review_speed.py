@@ -50,7 +50,7 @@ def value_by_value(row: tuple[object, ...]) -> str:
     return "\n[[action]]\n" + _lines(zip(STATE_COLUMNS, row, strict=True))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(ROW, max_size=4))
 def test_action_blocks_are_written_as_value_by_value(rows):
     assert blocks(rows) == "".join(value_by_value(r) for r in rows)
@@ -79,10 +79,10 @@ AT = datetime(2017, 3, 1, 10, 0, tzinfo=UTC)
 
 
 def _shipped(plans: Path) -> Path:
-    """A copy of the shipped plan files (only them: not a history a run left beside them)."""
+    """A copy of two shipped plan files (only them: not a history a run left beside them)."""
     plans.mkdir(parents=True)
-    for path in SHIPPED.glob("*.toml"):
-        shutil.copyfile(path, plans / path.name)
+    for name in ("telford-ofsted-2016.toml", "worcestershire-send-app-2022.toml"):  # two: fast
+        shutil.copyfile(SHIPPED / name, plans / name)
     return plans
 
 
@@ -228,7 +228,7 @@ def test_review_record_falls_back_when_the_history_moved_under_the_view(tmp_path
     full = _spied(monkeypatch, "record_review")
     result = run_cli(plans, "review", "record")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Recorded review 1 as at 2017-01-05: 4 plans, ")
+    assert result.output.startswith("Recorded review 1 as at 2017-01-05: 2 plans, ")
     assert len(full) == 1
 
 
