@@ -200,8 +200,9 @@ _STYLE_VARIABLES = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER
 
 def _styled(stream: IO[str]) -> bool:
     """Whether Rich's console may show styles on `stream` (a terminal, or told to), or
-    take a width of its own (COLUMNS set to what is not a width)."""
-    if any(os.environ.get(name) for name in _STYLE_VARIABLES):
+    take a width of its own (COLUMNS set to what is not a width; Windows, whose legacy
+    console Rich gives a column less)."""
+    if sys.platform == "win32" or any(os.environ.get(name) for name in _STYLE_VARIABLES):
         return True
     columns = os.environ.get("COLUMNS")
     if columns is not None and (not columns.isdigit() or int(columns) < 1):
