@@ -184,8 +184,9 @@ def _print_unstyled_or(parts: list[Text]) -> None:
         from .plain import terminal_width
 
         text = written(parts, terminal_width())
-        if text is not None:
-            click.echo(text, nl=False)
+        if text is not None:  # to the stream Rich's console writes to (as cli/plain does)
+            sys.stdout.write(text)
+            sys.stdout.flush()
             return
     from rich.console import Group
 
