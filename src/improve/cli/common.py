@@ -72,7 +72,9 @@ def today(s: Settings, *, json: bool = False) -> tuple[DayView | None, PlanCache
     from ..api import open_day, resolve_path
 
     folder_there(s)
-    return open_day(s.plans, resolve_path(s.plans, s.db), s.today, json=json)
+    view, cache = open_day(s.plans, resolve_path(s.plans, s.db), s.today, json=json)
+    keep(view, cache)  # tens of thousands of records: let go with the process
+    return view, cache
 
 
 class RawJSON(str):
