@@ -31,6 +31,9 @@ def stamp(path: Path) -> str | None:
             continue
         except OSError:
             return None
+        if p is not path and st.st_size == 0:
+            parts.append("-")  # an empty log is no log (a read-only look may leave one)
+            continue
         parts.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}")
     return "|".join(parts)
 
