@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING
 
 import click
 
@@ -92,8 +92,7 @@ def record(
         store = _store(s)
         _index(store, s)
         try:
-            # share_review hands it to HistoryStore.record_review, which takes a DayView
-            done = share_review(store, cast("list[PlanStatus]", view), s.today, note,
+            done = share_review(store, view, s.today, note,
                                 attendees, by or who_am_i(), s.plans, commit=commit,
                                 no_verify=no_verify)  # fmt: skip
         except HistoryError as exc:

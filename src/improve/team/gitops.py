@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ..edits.measure_edit import MeasureUpdated
     from ..edits.saving import Updated
     from ..history.store import HistoryStore
+    from ..speed.dayview import DayView
     from ..status.rules import PlanStatus
 
 GIT_TIMEOUT = 30  # seconds: a git that hangs (a lock, a prompt) is an error, not a wait
@@ -404,7 +405,7 @@ class SharedReview:
 
 def share_review(
     store: HistoryStore,
-    statuses: list[PlanStatus],
+    statuses: list[PlanStatus] | DayView,
     today: date,
     note: str | None,
     attendees: Iterable[str],
@@ -417,7 +418,9 @@ def share_review(
 ) -> SharedReview:
     """Record a review in the history and as plans/reviews/DATE.toml, all or nothing
     (HistoryError when the file cannot be written), then commit that file alone when the
-    policy says (commit_wanted): the one call for `review record` and the app's."""
+    policy says (commit_wanted): the one call for `review record` and the app's.
+    `statuses`: the plans' statuses, or today's view when it has nothing to record (the
+    review then copies each plan's state: history/review_record.py)."""
     rid = store.record_review(statuses, today, note, attendees, by, plans=plans)
     path = store.write_review_file(rid, plans)
     message = f"Review of {today.isoformat()}" + (f": {note}" if note else "")
