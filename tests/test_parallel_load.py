@@ -1,4 +1,4 @@
-"""A cold load of many files parses on every core (improve/plans/folder.py): a share in
+"""A cold load of many files parses on every core (improve/plans/parallel.py): a share in
 each forked process and one here. The result is the same as parsing all here, and
 anything going wrong in a forked process (an error, being killed) means its share is
 parsed here.
@@ -19,36 +19,60 @@ SCRIPT = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from improve.plans import folder
+    from improve.plans import folder, parallel
     from improve.speed.cache import PlanCache
 
     plans = Path(sys.argv[1])
     mode = sys.argv[2]
     serial = folder.load_folder(plans)
-    folder.PARALLEL_BYTES = 1  # parallel at any real size: the sizes are known, cache or not
+    parallel.PARALLEL_BYTES = 1  # parallel at any real size: the sizes are known, cache or not
     used = []
-    real = folder._fork_share
+    theirs = set()
+    real = parallel._fork_share
 
-    def spy(items, root):
+    def spy(items, root, board, k):
         used.append(len(items))
-        return real(items, root)
+        theirs.update(path for path, _, _ in items)
+        return real(items, root, board, k)
 
-    folder._fork_share = spy
+    parallel._fork_share = spy
+    here = []
+    real_here = parallel.parse_here
+
+    def parsed_here(item, *rest):
+        here.append(item[0])
+        return real_here(item, *rest)
+
+    parallel.parse_here = parsed_here
     if mode == "broken-worker":
         def boom(args):
             raise RuntimeError("a worker fails")
-        folder._parse_chunk = boom
+        parallel._parse_chunk = boom
     if mode == "killed-worker":
         import os, signal
         def killed(args):
             os.kill(os.getpid(), signal.SIGKILL)
-        folder._parse_chunk = killed
+        parallel._parse_chunk = killed
+    if mode == "slow-worker":  # starts only once this process has taken two of its files
+        import time
+        real_chunk = parallel._parse_chunk
+        def waiting(args):
+            items, root, board, k = args
+            deadline = time.monotonic() + 60
+            while parallel._get(board, k, parallel.BACK) > len(items) - 2:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.001)
+            return real_chunk(args)
+        parallel._parse_chunk = waiting
     print("said once", flush=False)  # not yet flushed when the child is forked
     cache = PlanCache(plans / "cache.bin", plans, bytes(32)) if mode == "cache" else None
-    parallel = folder.load_folder(plans, cache=cache)
+    shared = folder.load_folder(plans, cache=cache)
     same = [(f.path, f.plan, f.problems, f.fingerprint, f.stamp) for f in serial.files] == [
-        (f.path, f.plan, f.problems, f.fingerprint, f.stamp) for f in parallel.files
+        (f.path, f.plan, f.problems, f.fingerprint, f.stamp) for f in shared.files
     ]
+    if mode == "slow-worker":  # this process took files from the end of the other's share
+        same = same and len(theirs & set(here)) >= 2
     if cache is not None:
         cache.save()
         again = PlanCache(plans / "cache.bin", plans, bytes(32))
@@ -94,6 +118,10 @@ def test_a_failing_worker_means_parsing_here(tmp_path):
 
 def test_a_worker_killed_means_parsing_here(tmp_path):
     assert run(folder_of_plans(tmp_path), "killed-worker") == "True True"
+
+
+def test_this_process_takes_from_the_end_of_a_slow_share(tmp_path):
+    assert run(folder_of_plans(tmp_path), "slow-worker") == "True True"
 
 
 def test_what_the_workers_parsed_is_cached(tmp_path):

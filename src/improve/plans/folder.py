@@ -7,20 +7,13 @@ when there are many.
     portfolio = refresh_folder(portfolio) or portfolio    # only what changed on disk
 
 Parsing is what a cold load costs (tomllib, then the checks); with more than a few dozen
-milliseconds of it and more than one core, each core takes a share: this process parses
-one while forked processes parse the others, each handing back its plans pickled (the
-bytes the cache keeps anyway) through a file with no name. Anything at all that goes wrong
-in one (an error, being killed) means its share is parsed here instead, so the result
-never depends on it.
+milliseconds of it and more than one core, every core takes a share (plans/parallel.py).
 """
 
 from __future__ import annotations
 
 import gc
 import os
-import pickle
-import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -36,24 +29,14 @@ from .loader import (
     Portfolio,
     display_name,
     file_stamp,
-    load_file,
     outside_link,
-    pickled,
     stamp_of,
-    unpickled,
 )
+from .parallel import ToParse, parse_all
 
 if TYPE_CHECKING:
     from ..speed.cache import PlanCache
-    from .loader import Stamp
     from .positions import KeyPath
-
-# Parse on several cores only when this much is to be parsed (about 30 ms of parsing):
-# below it, forking costs more than it saves.
-PARALLEL_BYTES = 128 * 1024
-MAX_WORKERS = 4  # processes parsing at once, this one included
-
-ToParse = tuple[Path, "os.stat_result | None", bool]  # a file, its stat, and whether a link
 
 
 def load_folder(
@@ -97,7 +80,7 @@ def load_folder(
                 found[path] = hit
             else:
                 to_parse.append((path, st, path in links))
-        found.update(_parse_all(to_parse, folder, cache))
+        found.update(parse_all(to_parse, folder, cache))
         for path in files:
             loaded = found[path]
             portfolio.parsed[path] = loaded
@@ -111,158 +94,6 @@ def load_folder(
                     seen[plan.id] = path
             portfolio.files.append(loaded)
     return portfolio
-
-
-def _parse_all(
-    items: list[ToParse], folder: Path, cache: PlanCache | None
-) -> dict[Path, LoadedFile]:
-    """Each file of `items` loaded (and kept in `cache`): with enough to parse and more
-    than one core, a share of them by each of some forked processes while this one
-    parses its own; a share whose process fails in any way is parsed here."""
-    shares = _shares(items)
-    children = [(share, _fork_share([items[i] for i in share], folder)) for share in shares[1:]]
-    out: dict[Path, LoadedFile] = {}
-    for i in shares[0]:
-        _parse_here(items[i], folder, cache, out)
-    for share, child in children:
-        got = _gather(child, [items[i] for i in share], cache) if child is not None else None
-        if got is None:
-            for i in share:
-                _parse_here(items[i], folder, cache, out)
-        else:
-            out.update(got)
-    return out
-
-
-def _parse_here(
-    item: ToParse, folder: Path, cache: PlanCache | None, out: dict[Path, LoadedFile]
-) -> None:
-    path, st, link = item
-    loaded = load_file(path, folder, warnings=False, st=st, link=link)
-    out[path] = loaded
-    if cache is not None and st is not None:
-        cache.put(path, st, loaded)
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def _shares(items: list[ToParse]) -> list[list[int]]:
-    """The indexes of `items` each process parses, this one's first: all of them here
-    unless there are many bytes to parse, more than one core, and a process that can
-    safely fork (only the main thread running: the app loads in a worker thread, so it
-    never forks). Largest first, each to the least loaded; this process starts a little
-    behind, as it unpickles what the others parsed."""
-    everything = [list(range(len(items)))]
-    processes = min(_cores(), MAX_WORKERS, len(items))
-    if processes < 2 or threading.active_count() > 1 or not hasattr(os, "fork"):
-        return everything
-    sizes = [st.st_size if st is not None else 0 for _, st, _ in items]
-    total = sum(sizes)
-    if total < PARALLEL_BYTES:
-        return everything
-    loads = [total // 25] + [0] * (processes - 1)
-    shares: list[list[int]] = [[] for _ in range(processes)]
-    for i in sorted(range(len(items)), key=lambda i: -sizes[i]):
-        least = loads.index(min(loads))
-        shares[least].append(i)
-        loads[least] += sizes[i] + 1
-    for share in shares:
-        share.sort()  # each process reads its files in the folder's order
-    return shares[:1] + [s for s in shares[1:] if s]
-
-
-def _fork_share(items: list[ToParse], folder: Path) -> Child | None:
-    """A forked process parsing `items`, its results to be gathered from an anonymous
-    file; None when no process could be started (the share is then parsed here)."""
-    try:
-        fd = _anonymous_file()
-    except OSError:
-        return None
-    # A forked process may flush its copy of these as it ends: anything written but not
-    # yet flushed could then be printed twice (the child leaves by os._exit all the same).
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(fd)
-        return None
-    if pid == 0:  # the child: never returns
-        code = 1
-        try:
-            _write_all(fd, pickle.dumps(_parse_chunk((items, folder)), protocol=5))
-            code = 0
-        finally:
-            os._exit(code)
-    return pid, fd
-
-
-Child = tuple[int, int]  # the forked process's id, and the file it writes its results to
-
-
-def _anonymous_file() -> int:
-    if hasattr(os, "memfd_create"):
-        return os.memfd_create("improve-parse", os.MFD_CLOEXEC)
-    import tempfile
-
-    with tempfile.TemporaryFile() as f:  # a file with no name: its descriptor kept
-        return os.dup(f.fileno())
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _gather(
-    child: Child, items: list[ToParse], cache: PlanCache | None
-) -> dict[Path, LoadedFile] | None:
-    """What a forked process parsed, kept in `cache`; None if it failed in any way."""
-    pid, fd = child
-    try:
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            return None
-        os.lseek(fd, 0, os.SEEK_SET)
-        with open(fd, "rb", closefd=False) as f:
-            parts = pickle.load(f)
-        if len(parts) != len(items):
-            return None
-        out: dict[Path, LoadedFile] = {}
-        for (path, st, _), (fp, stamp, blob) in zip(items, parts, strict=True):
-            plan, problems = unpickled(blob, path)
-            loaded = out[path] = LoadedFile(path, plan, problems, fp, stamp)
-            if cache is not None and st is not None and fp:
-                cache.put(path, st, loaded, blob)
-        return out
-    except Exception:
-        return None
-    finally:
-        os.close(fd)
-
-
-def _parse_chunk(
-    args: tuple[list[ToParse], Path],
-) -> list[tuple[str, Stamp | None, bytes]]:
-    """In a forked process: each file loaded, handed back as (fingerprint, stamp,
-    pickled (plan, problems))."""
-    items, folder = args
-    gc.disable()
-    out = []
-    for path, st, link in items:
-        loaded = load_file(path, folder, warnings=False, st=st, link=link)
-        blob = pickled(loaded.plan, loaded.problems)
-        out.append((loaded.fingerprint, loaded.stamp, blob))
-    return out
 
 
 @contextmanager
