@@ -64,6 +64,8 @@ DEFAULT_STALE_DAYS = 45
 
 @dataclass(slots=True)
 class Reading:
+    """One reading of a measure, on a date."""
+
     date: date
     value: float
     note: str | None = None
@@ -98,6 +100,8 @@ class Comparator:
 
 @dataclass(slots=True)
 class Measure:
+    """A success measure: its target, its readings and what it is compared with."""
+
     id: str
     text: str
     target: float | None = None
@@ -117,6 +121,8 @@ class Measure:
 
 @dataclass(slots=True)
 class Evidence:
+    """A dated piece of evidence that an action is having its effect."""
+
     date: date
     text: str
     link: str | None = None
@@ -154,6 +160,8 @@ class Extension:
 
 @dataclass(slots=True)
 class Milestone:
+    """A step of an action, with its own due date."""
+
     label: str
     due: date | None = None
     done: bool = False
@@ -162,6 +170,8 @@ class Milestone:
 
 @dataclass(slots=True)
 class Update:
+    """A dated progress update on an action."""
+
     date: date
     by: str | None = None
     percent: int | None = None
@@ -172,6 +182,8 @@ class Update:
 
 @dataclass(slots=True)
 class Action:
+    """One action of a recommendation: what is done, by whom, by when, how far it has got."""
+
     ref: str
     action: str
     outcome: str | None = None
@@ -197,6 +209,8 @@ class Action:
 
 @dataclass(slots=True)
 class Recommendation:
+    """A recommendation (of an inspection, a scrutiny review, a partnership) and its actions."""
+
     ref: str
     title: str | None = None
     text: str | None = None
@@ -213,6 +227,8 @@ class Recommendation:
 
 @dataclass(slots=True)
 class Theme:
+    """A theme that groups recommendations."""
+
     id: str
     title: str
     summary: str | None = None
@@ -221,6 +237,8 @@ class Theme:
 
 @dataclass(slots=True)
 class Plan:
+    """One improvement plan: one file of the plans folder."""
+
     id: str
     title: str
     file: FsPath
