@@ -21,8 +21,9 @@ import os
 import pickle
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from .loader import LoadedFile, load_file, pickled, unpickled
 
@@ -179,7 +180,9 @@ def _fork_share(
     if pid == 0:  # the child: never returns
         code = 1
         try:
-            _write_all(fd, pickle.dumps(_parse_chunk((items, folder, board, k)), protocol=5))
+            with open(fd, "wb", closefd=False) as out:  # each file's result as it is made
+                for parsed in _parse_chunk((items, folder, board, k)):
+                    pickle.dump(parsed, out, protocol=5)
             code = 0
         finally:
             os._exit(code)
@@ -193,12 +196,6 @@ def _anonymous_file() -> int:
 
     with tempfile.TemporaryFile() as f:  # a file with no name: its descriptor kept
         return os.dup(f.fileno())
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def _gather(
@@ -217,7 +214,7 @@ def _gather(
             return False
         os.lseek(fd, 0, os.SEEK_SET)
         with open(fd, "rb", closefd=False) as f:
-            parts: list[Parsed] = pickle.load(f)
+            parts = _results(f)
         for pos, fp, stamp, blob in parts:
             path, st, _ = items[share[pos]]
             if path in out:
@@ -233,18 +230,28 @@ def _gather(
         os.close(fd)
 
 
-def _parse_chunk(args: tuple[list[ToParse], Path, mmap.mmap | None, int]) -> list[Parsed]:
+def _results(f: BinaryIO) -> list[Parsed]:
+    """What a forked process wrote, one pickle a file, to the end."""
+    out = []
+    while True:
+        try:
+            out.append(pickle.load(f))
+        except EOFError:
+            return out
+
+
+def _parse_chunk(
+    args: tuple[list[ToParse], Path, mmap.mmap | None, int],
+) -> Iterator[Parsed]:
     """In a forked process: its share's files from the front, each claimed on the board
     (when the other end has not reached it), handed back as (place, fingerprint, stamp,
     pickled (plan, problems))."""
     items, folder, board, k = args
     gc.disable()
-    out = []
     for pos, (path, st, link) in enumerate(items):
         if board is not None:
             if pos >= _get(board, k, BACK):
-                break  # taken from the other end
+                return  # taken from the other end
             _set(board, k, FRONT, pos + 1)
         loaded = load_file(path, folder, warnings=False, st=st, link=link)
-        out.append((pos, loaded.fingerprint, loaded.stamp, pickled(loaded.plan, loaded.problems)))
-    return out
+        yield pos, loaded.fingerprint, loaded.stamp, pickled(loaded.plan, loaded.problems)
