@@ -25,11 +25,11 @@ from improve import api
 from improve.cli import history_cmds
 from improve.history import HistoryError, HistoryStore, review_record
 from improve.history import changes as changes_module
-from improve.history import sync as sync_module
 from improve.history.review_files import STATE_COLUMNS, _lines, action_blocks, escape_del
 from improve.present.briefing import briefing_parts
 from improve.present.plain_text import written
 from improve.present.tables import make_console
+from review_oracle import record_review as worked_out_review
 
 VALUE = st.one_of(
     st.none(),
@@ -92,12 +92,12 @@ def _history(tmp_path: Path) -> tuple[Path, Path]:
 
 def _as_old_and_new(plans: Path, db: Path, day: date) -> tuple[list[str], list[str]]:
     """The whole database after a review recorded by the snapshot of every row worked out
-    (sync.record_review, as before) and by review_record.record_review, from one start."""
+    (review_oracle: every row worked out, as before) and by review_record.record_review, from one start."""
     copy = db.with_name("copy.db")
     with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:
         src.backup(dst)
     dumps = []
-    for path, record in ((db, sync_module.record_review), (copy, review_record.record_review)):
+    for path, record in ((db, worked_out_review), (copy, review_record.record_review)):
         portfolio = api.load(plans)
         statuses = api.portfolio_status(portfolio, day)
         with HistoryStore(plans, path=path, clock=lambda: AT) as store:

@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, TypeVar
 from ..errors import HistoryError
 from ..plans import model as m
 from ..status import rules
-from .sync import record_review, sync
+from .review_record import record_review
+from .sync import sync
 
 if TYPE_CHECKING:
     from ..plans.loader import Portfolio

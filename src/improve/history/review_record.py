@@ -10,9 +10,9 @@ its rows worked out from its status, as they always were.
 
 When today's view of the folder says there is nothing to record (improve.speed.dayview),
 `record_day` records the review from it with no plan loaded and no rule run: every
-plan's rows copied so, its totals from the day's memo. sync.record_review is the way it
-was done before (replay still uses it); tests/test_review_speed.py holds the database
-either way to be the same, row for row.
+plan's rows copied so, its totals from the day's memo. tests/review_oracle.py keeps the
+way it was done before (every row worked out in Python), and tests/test_review_speed.py
+holds the database either way to be the same, row for row.
 """
 
 from __future__ import annotations

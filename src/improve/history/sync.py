@@ -15,7 +15,6 @@ All of it is one write transaction; the write lock is taken before anything is r
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
@@ -305,52 +304,3 @@ def _removed(conn: sqlite3.Connection, pid: str, prev: KnownPlan, today: date, a
     conn.execute("delete from plans where plan_id = ?", [pid])
     measure_state.forget(conn, pid)
     _write_day(conn, pid, today, (prev[1], 0, None, None, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), latest)
-
-
-def record_review(
-    store: HistoryStore,
-    statuses: list[rules.PlanStatus],
-    today: date,
-    note: str | None,
-    attendees: tuple[str, ...],
-    by: str | None,
-) -> int:
-    """Snapshot every action of every plan at `today`, in one transaction.  History is
-    first brought up to date with the same statuses (by hand), so that the review's
-    snapshot and the events before it agree."""
-    conn = store.db.conn
-    cache = {ps.plan.id: plan_rows(ps) for ps in statuses}
-    with store.transaction():
-        sync(store, statuses, today, rows_cache=cache)
-        last_event = conn.execute("select coalesce(max(id), 0) from events").fetchone()[0]
-        cur = conn.execute(
-            "insert into reviews (held_on, recorded_at, note, attendees, recorded_by, last_event_id)"
-            " values (?, ?, ?, ?, ?, ?)",
-            [
-                today.isoformat(),
-                store.now(),
-                note,
-                json.dumps(list(attendees), ensure_ascii=False),
-                by,
-                last_event,
-            ],
-        )
-        rid = cur.lastrowid
-        assert rid is not None  # a row was inserted
-        conn.executemany(
-            f"insert into snapshots (review_id, {_ALL}) values (?, {_MARKS})",
-            ((rid, *row) for rows in cache.values() for row in rows),
-        )
-        cols = ("review_id", "plan_id", "title", "fingerprint", *PLAN_TOTALS)
-        fps = dict(conn.execute("select plan_id, fingerprint from plans").fetchall())
-        summary = []
-        latest = _latest_days(conn, today)
-        for ps in statuses:
-            t = _totals(ps)
-            summary.append((rid, ps.plan.id, t[0], fps.get(ps.plan.id), *t[2:]))
-            _write_day(conn, ps.plan.id, today, t, latest)
-        conn.executemany(
-            f"insert into review_plans ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
-            summary,
-        )
-    return rid
