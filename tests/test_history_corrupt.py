@@ -73,14 +73,8 @@ def test_damaged_pages_are_found_on_open(folder):
     assert _plan_bytes(folder) == before
 
 
-def test_a_database_as_the_last_run_left_it_is_not_checked_again(folder, monkeypatch):
-    """The check on open is skipped for the very file a run checked and closed
-    (history/checked.py); a file changed in any other way is checked."""
-    import os
-
-    store = HistoryStore(folder)
-    sync(store, folder, D0)
-    store.close()
+def _counting_checks(monkeypatch) -> list[int]:
+    """A list that gains an item each time the store checks the database."""
     checks: list[int] = []
     real = HistoryStore._verify
 
@@ -89,6 +83,18 @@ def test_a_database_as_the_last_run_left_it_is_not_checked_again(folder, monkeyp
         return real(self, full)
 
     monkeypatch.setattr(HistoryStore, "_verify", spy)
+    return checks
+
+
+def test_a_database_as_the_last_run_left_it_is_not_checked_again(folder, monkeypatch):
+    """The check on open is skipped for the very file a run checked and closed
+    (history/checked.py); a file changed in any other way is checked."""
+    import os
+
+    store = HistoryStore(folder)
+    sync(store, folder, D0)
+    store.close()
+    checks = _counting_checks(monkeypatch)
     HistoryStore(folder).close()
     assert checks == []  # known: as the last run left it
     with sqlite3.connect(store.path) as other:  # another program writes to it
@@ -308,14 +314,7 @@ def test_a_read_only_look_leaves_the_database_known(folder, monkeypatch):
     store.close()
     wal = store.path.with_name(store.path.name + "-wal")
     wal.unlink(missing_ok=True)
-    checks: list[int] = []
-    real = HistoryStore._verify
-
-    def spy(self, full):
-        checks.append(1)
-        return real(self, full)
-
-    monkeypatch.setattr(HistoryStore, "_verify", spy)
+    checks = _counting_checks(monkeypatch)
     HistoryStore(folder).close()
     wal.unlink(missing_ok=True)
     assert quick.last_reported(store.path) is not None  # a read-only look
