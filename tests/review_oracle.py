@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from improve.history.rows import COLUMNS, KEY, PLAN_TOTALS, plan_rows
-from improve.history.sync import _latest_days, _totals, _write_day, sync
+from improve.history.sync import day_totals, latest_days, sync, write_day
 
 if TYPE_CHECKING:
     from improve.history.store import HistoryStore
@@ -56,11 +56,11 @@ def record_review(
         cols = ("review_id", "plan_id", "title", "fingerprint", *PLAN_TOTALS)
         fps = dict(conn.execute("select plan_id, fingerprint from plans").fetchall())
         summary = []
-        latest = _latest_days(conn, today)
+        latest = latest_days(conn, today)
         for ps in statuses:
-            t = _totals(ps)
+            t = day_totals(ps)
             summary.append((rid, ps.plan.id, t[0], fps.get(ps.plan.id), *t[2:]))
-            _write_day(conn, ps.plan.id, today, t, latest)
+            write_day(conn, ps.plan.id, today, t, latest)
         conn.executemany(
             f"insert into review_plans ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})",
             summary,

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import HistoryError
 from .rows import COLUMNS, KEY, PLAN_TOTALS, plan_rows
-from .sync import DayTotals, _latest_days, _totals, _write_day, sync, totals_of
+from .sync import DayTotals, day_totals, latest_days, sync, totals_of, write_day
 
 if TYPE_CHECKING:
     from ..status import rules
@@ -53,7 +53,7 @@ def record_review(
         sync(store, statuses, today)
         rid = _review(store, today, note, attendees, by)
         _snapshot(store, rid, statuses, today)
-        _totals_then(store, rid, today, [(ps.plan.id, _totals(ps)) for ps in statuses])
+        _totals_then(store, rid, today, [(ps.plan.id, day_totals(ps)) for ps in statuses])
     return rid
 
 
@@ -116,11 +116,11 @@ def _totals_then(
     """Each plan's totals at the review, and as the day's (when they changed)."""
     conn = store.db.conn
     fps = dict(conn.execute("select plan_id, fingerprint from plans").fetchall())
-    latest = _latest_days(conn, today)
+    latest = latest_days(conn, today)
     summary = []
     for pid, t in totals:
         summary.append((rid, pid, t[0], fps.get(pid), *t[2:]))
-        _write_day(conn, pid, today, t, latest)
+        write_day(conn, pid, today, t, latest)
     conn.executemany(
         f"insert into review_plans ({', '.join(_PLAN_COLUMNS)}) "
         f"values ({', '.join('?' for _ in _PLAN_COLUMNS)})",

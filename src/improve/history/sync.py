@@ -78,7 +78,7 @@ def _file_still(path: Path, expected: str) -> bool:
         return False
 
 
-def _totals(ps: rules.PlanStatus) -> DayTotals:
+def day_totals(ps: rules.PlanStatus) -> DayTotals:
     return totals_of(ps.plan.title, ps.rollup)
 
 
@@ -103,7 +103,7 @@ def totals_of(title: str | None, r: Rollup) -> DayTotals:
     )
 
 
-def _latest_days(conn: sqlite3.Connection, today: date) -> dict[str, DayTotals]:
+def latest_days(conn: sqlite3.Connection, today: date) -> dict[str, DayTotals]:
     cols = ", ".join(f"p.[{c}]" for c in _DAY_COLUMNS)
     rows = conn.execute(
         f"""select p.plan_id, {cols} from plan_days p
@@ -114,7 +114,7 @@ def _latest_days(conn: sqlite3.Connection, today: date) -> dict[str, DayTotals]:
     return {r[0]: tuple(r[1:]) for r in rows}
 
 
-def _write_day(
+def write_day(
     conn: sqlite3.Connection,
     plan_id: str,
     today: date,
@@ -176,7 +176,7 @@ def sync(
             r[0]: r
             for r in conn.execute("select plan_id, title, file, fingerprint, as_of from plans")
         }
-        latest = _latest_days(conn, today)
+        latest = latest_days(conn, today)
         events: list[NewEvent] = []
         seen: set[str] = set()
         for ps in statuses:
@@ -208,7 +208,7 @@ def sync(
                 "values (?, ?, ?, ?, ?)",
                 [pid, ps.plan.title, _norm(ps.plan.file), fp, day],
             )
-            _write_day(conn, pid, today, _totals(ps), latest)
+            write_day(conn, pid, today, day_totals(ps), latest)
         for pid, prev in known.items():
             if pid in seen or (only is not None and pid not in only):
                 continue
@@ -303,4 +303,4 @@ def _removed(conn: sqlite3.Connection, pid: str, prev: KnownPlan, today: date, a
     conn.execute("delete from state where plan_id = ?", [pid])
     conn.execute("delete from plans where plan_id = ?", [pid])
     measure_state.forget(conn, pid)
-    _write_day(conn, pid, today, (prev[1], 0, None, None, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), latest)
+    write_day(conn, pid, today, (prev[1], 0, None, None, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), latest)
