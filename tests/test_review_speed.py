@@ -237,22 +237,22 @@ def test_review_record_falls_back_when_the_history_moved_under_the_view(tmp_path
 WORDS = st.text(alphabet="ab c  中é\u0301…→·-x\n", max_size=60)
 
 
-def _by_rich(parts: list[Text], width: int, monkeypatch) -> str:
-    """Rich's console, as the command line makes it, printing `parts` to a pipe."""
+def _by_rich(parts: list[Text], width: int) -> str:
+    """Rich's console, as the command line makes it, printing `parts` to a pipe (its own
+    patches undone after, and only they: the caller's clean environment stays)."""
     out = io.StringIO()
-    monkeypatch.setattr(sys, "stdout", out)
-    monkeypatch.setenv("COLUMNS", str(width))
-    make_console().print(Group(*parts))
-    monkeypatch.undo()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sys, "stdout", out)
+        mp.setenv("COLUMNS", str(width))
+        make_console().print(Group(*parts))
     return out.getvalue()
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(WORDS, min_size=1, max_size=3), st.integers(min_value=1, max_value=40))
 def test_plain_text_is_what_rich_prints_to_a_pipe(texts, width):
-    with pytest.MonkeyPatch.context() as mp:
-        parts = [Text(t) for t in texts]
-        assert written(parts, width) == _by_rich(parts, width, mp)
+    parts = [Text(t) for t in texts]
+    assert written(parts, width) == _by_rich(parts, width)
 
 
 def test_plain_text_leaves_to_rich_what_it_lays_out_otherwise():
@@ -280,7 +280,7 @@ def test_review_changes_briefing_is_rich_s_at_every_width(tmp_path, monkeypatch)
     parts = briefing_parts(found, api.status_view(portfolio, statuses, date(2017, 6, 1)).plans)
     assert len(parts) > 10
     for width in (20, 37, 60, 80, 119, 200):
-        assert written(parts, width) == _by_rich(parts, width, monkeypatch), width
+        assert written(parts, width) == _by_rich(parts, width), width
 
 
 def test_review_changes_writes_directly_what_rich_would(tmp_path, monkeypatch):
