@@ -80,3 +80,18 @@ def test_what_a_command_keeps_is_held_only_when_the_process_leaves_at_once(monke
     monkeypatch.setattr(common, "LEAVING", True)
     common.keep(plans)
     assert common._KEPT == [plans]
+
+
+def test_an_interrupted_command_says_so_and_exits_130(tmp_path, plans, monkeypatch):
+    """Ctrl-C during a command: one line saying so, and the shell's code for an
+    interrupt (128 + SIGINT), not click's "Aborted!" and 1."""
+    from helpers import run_cli
+    from improve import api
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api.Workspace, "load", interrupted)
+    result = run_cli(plans, "status", today="2017-06-01")
+    assert result.exit_code == 130
+    assert "improve: interrupted" in result.output and "Aborted" not in result.output

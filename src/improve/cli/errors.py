@@ -105,8 +105,10 @@ class ImproveGroup(click.Group):
             raise Failed(say(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except KeyboardInterrupt:
-            raise
+        except KeyboardInterrupt:  # Ctrl-C: said in one line, the shell's code for it
+            echo("", err=True)  # off the line the terminal's ^C is on
+            echo("improve: interrupted", err=True)
+            raise click.exceptions.Exit(130) from None
         except BrokenPipeError:  # the reader went away (`improve … | head`): stop quietly
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())  # so the flush at exit cannot fail again

@@ -395,8 +395,4 @@ def main() -> None:
     # third of a warm `status`). The app and the report, which run long or build
     # documents full of cycles, turn it back on.
     gc.disable()
-    try:
-        cli(prog_name="improve")
-    except KeyboardInterrupt:
-        click.echo("improve: interrupted", err=True)
-        sys.exit(130)
+    cli(prog_name="improve")  # Ctrl-C in a command: ImproveGroup.invoke says so, exit 130
