@@ -95,3 +95,18 @@ def test_an_interrupted_command_says_so_and_exits_130(tmp_path, plans, monkeypat
     result = run_cli(plans, "status", today="2017-06-01")
     assert result.exit_code == 130
     assert "improve: interrupted" in result.output and "Aborted" not in result.output
+
+
+def test_a_report_whose_reader_goes_away_part_way_is_not_said_written(tmp_path, plans):
+    """`improve report -o - | head`: the report is far more than a pipe holds; the reader
+    takes a few bytes and goes. A buffered write can stop at what fitted and say nothing,
+    so improve said "Wrote standard output" and exit 0 with most of the report unsent."""
+    read, write = os.pipe()
+    proc = improve(tmp_path, "report", "--plans", str(plans), "--today", "2017-06-01",
+                   "--format", "html", "-o", "-", stdout=write)  # fmt: skip
+    os.close(write)
+    assert len(os.read(read, 10)) == 10  # the report has started: the reader goes
+    os.close(read)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert b"Wrote" not in err and b"Traceback" not in err

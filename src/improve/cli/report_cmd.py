@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -164,8 +165,23 @@ def _to_stream(
         text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
         data = visible(text).encode("utf-8")
     sys.stdout.flush()
-    out.write(data)
     out.flush()
+    try:
+        fd = out.fileno()
+    except (OSError, ValueError):  # no descriptor (a stream in memory): its own write
+        out.write(data)
+        out.flush()
+        return
+    _write_all(fd, data)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Every byte written, or BrokenPipeError when the reader goes away part way (a
+    buffered stream's write of more than a pipe holds can stop at what fitted, and say
+    nothing: the report would be "written" when a reader had only its start)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def register(cli: click.Group) -> None:
