@@ -5,6 +5,7 @@ the last flush is not a traceback or a complaint."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -110,3 +111,29 @@ def test_a_report_whose_reader_goes_away_part_way_is_not_said_written(tmp_path, 
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 1
     assert b"Wrote" not in err and b"Traceback" not in err
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_SETPIPE_SZ"), reason="Linux's pipe sizes")
+def test_a_status_table_whose_reader_goes_away_part_way_ends_1(tmp_path):
+    """`improve status | head -c 10` over a table larger than a pipe holds: the same
+    silent stop at what fitted ended 0; now the broken pipe is seen (exit 1, quietly),
+    as `status --json` always did."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(100):
+        (folder / f"p{n:03}.toml").write_text(
+            f'[plan]\ntitle = "Plan {n} with a title long enough to fill a table row"\n'
+            '[[recommendation]]\nref = "1"\n[[recommendation.action]]\nref = "1.1"\n'
+            'action = "Do it"\ndue = 2017-03-01\n',
+            encoding="utf-8",
+        )
+    read, write = os.pipe()
+    fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 4096)  # a pipe that holds less than the table
+    proc = improve(tmp_path, "status", "--plans", str(folder), "--today", "2017-06-01",
+                   stdout=write)  # fmt: skip
+    os.close(write)
+    assert len(os.read(read, 10)) == 10
+    os.close(read)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err
+    assert b"Traceback" not in err

@@ -180,12 +180,11 @@ def _print_unstyled_or(parts: list[Text]) -> None:
     (a pipe, a file), written directly (present.plain_text), else through the console."""
     if not _styled(sys.stdout):
         from ..present.plain_text import written
-        from .plain import terminal_width
+        from .plain import terminal_width, write_out
 
         text = written(parts, terminal_width())
         if text is not None:  # to the stream Rich's console writes to (as cli/plain does)
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            write_out(text)
             return
     from rich.console import Group
 

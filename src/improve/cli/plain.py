@@ -312,5 +312,27 @@ def print_status(
     stream: IO[str] | None = None,
 ) -> None:
     stream = sys.stdout if stream is None else stream
-    stream.write(status_text(lines, total, today, terminal_width(), reported, Styler(stream)))
+    write_out(status_text(lines, total, today, terminal_width(), reported, Styler(stream)), stream)
+
+
+def write_out(text: str, stream: IO[str] | None = None) -> None:
+    """`text` on standard output (or `stream`), every byte of it, or BrokenPipeError when
+    the reader goes away part way: a buffered stream's write of more than a pipe holds can
+    stop at what fitted and say nothing (`improve status | head` ended 0, the rest unsent)."""
+    stream = sys.stdout if stream is None else stream
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):  # no descriptor (a stream in memory): its own write
+        stream.write(text)
+        stream.flush()
+        return
     stream.flush()
+    encoding = getattr(stream, "encoding", None) or "utf-8"  # as the stream would encode
+    write_all(fd, text.encode(encoding, getattr(stream, "errors", None) or "strict"))
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Every byte of `data` written to `fd`, or the OSError that stopped it."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]

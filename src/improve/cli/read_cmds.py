@@ -238,12 +238,11 @@ def _table_from(view: DayView, flt: ActionFilter) -> bool:
     total = view.actions()
     style = styler_as_rich(sys.stdout) if items else None
     if style is not None:  # written directly, with Rich's codes, without Rich
-        from .plain import terminal_width
+        from .plain import terminal_width, write_out
 
         text = plain_table(items, total, view.today, terminal_width(), style)
         if text is not None:
-            sys.stdout.write(text)  # not click.echo: it would take the codes out in a pipe
-            sys.stdout.flush()
+            write_out(text)  # not click.echo: it would take the codes out in a pipe
             return True
     from ..present.tables import make_console
 

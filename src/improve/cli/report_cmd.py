@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -172,16 +171,9 @@ def _to_stream(
         out.write(data)
         out.flush()
         return
-    _write_all(fd, data)
+    from .plain import write_all
 
-
-def _write_all(fd: int, data: bytes) -> None:
-    """Every byte written, or BrokenPipeError when the reader goes away part way (a
-    buffered stream's write of more than a pipe holds can stop at what fitted, and say
-    nothing: the report would be "written" when a reader had only its start)."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+    write_all(fd, data)  # not out.write: it can stop at what a pipe holds and say nothing
 
 
 def register(cli: click.Group) -> None:
