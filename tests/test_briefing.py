@@ -150,3 +150,20 @@ def test_a_long_stale_list_is_cut_to_what_a_meeting_reads():
     assert f"Stale: no activity for longer than the plan allows ({len(many)})" in text
     assert f"{b.STALE_SHOWN - 1} no activity" in text and f"{b.STALE_SHOWN} no" not in text
     assert f"… and 10 more: {len(many)} stale in all, 3 of them since the review" in text
+
+
+def test_one_action_with_no_update_is_one_action(monkeypatch, tmp_path):
+    clean_env(monkeypatch, tmp_path, columns=200)
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    write(folder, "counted.toml", COUNTED.format(actions=ACTION.format(ref="1", month=6)))
+    assert run_cli(folder, "review", "record", today="2017-01-05").exit_code == 0
+    text = run_cli(folder, "review", "changes", today="2017-02-01").output
+    assert "No update since the review (1 open action)" in text
+
+
+def test_the_paper_says_one_open_action_as_one():
+    from improve.report.build import _open_none_moved
+
+    assert _open_none_moved(1) == "1 open action, with no progress recorded"
+    assert _open_none_moved(3) == "3 open actions, none with progress recorded"

@@ -347,7 +347,11 @@ class Briefing:
                     )
                 )
             parts += [
-                Text(f"\nNo update since the review ({len(quiet)} open actions)", style="bold"),
+                Text(
+                    f"\nNo update since the review ({len(quiet)} open "
+                    f"action{'s' if len(quiet) != 1 else ''})",
+                    style="bold",
+                ),
                 *shown,
             ]
         parts += _section("Actions added", [self.line(a) for a in ch.added])

@@ -419,8 +419,7 @@ def build_plan_report(
                     Item(
                         rec.ref,
                         rec.title or rec.text or "",
-                        f"{sum(st.open for st in rs.actions)} open actions, none with progress "
-                        "recorded",
+                        _open_none_moved(sum(st.open for st in rs.actions)),
                         rs.rollup.rag,
                     )
                 )
@@ -459,3 +458,11 @@ def build_plan_report(
         month_dates=month_dates,
         measures=plan_measures(plan),
     )
+
+
+def _open_none_moved(n: int) -> str:
+    """What the paper says of a recommendation whose open actions have not moved: "3 open
+    actions, none with progress recorded", or "1 open action, with no progress recorded"."""
+    if n == 1:
+        return "1 open action, with no progress recorded"
+    return f"{n} open actions, none with progress recorded"
