@@ -37,9 +37,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import __version__
 from ..digest import blake2b
+from .signed import MAC_SIZE as MAC_SIZE
+from .signed import Blob as Blob
+from .signed import chunks as _chunks
+from .signed import key_folder as key_folder
+from .signed import private_temp as _private_temp
+from .signed import same as _same
+from .signed import sign as _sign
+from .signed import user_key as user_key
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Iterable
 
     from ..plans.loader import LoadedFile
 
@@ -49,12 +57,9 @@ FORMAT = 4
 MAGIC = b"improve-plan-cache\n"
 MAGIC_JSON = b"improve-plan-cache-json\n"
 MAGIC_PLANS = b"improve-plan-cache-plans\n"
-MAC_SIZE = 32
 RACY_NS = 2_000_000_000  # a file changed this close to being read is checked by its bytes
-KEY_SIZE = 32
 
 StatKey = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, device
-Blob = bytes | memoryview
 # what the rules said of the file's plan on one day (improve.status.memo): (day as an ordinal,
 # the summary, the status JSON or None until a `status --json` made it)
 Memo = tuple[int, Blob, Blob | None]
@@ -66,47 +71,6 @@ Entry = tuple[StatKey, str, bool, Blob | None, str, Memo | None]
 
 def stat_key(st: os.stat_result) -> StatKey:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
-
-
-def key_folder(env: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "improve"
-
-
-def user_key(folder: Path | None = None) -> bytes | None:
-    """This user's signing key, made on first use (readable by the user alone); None when
-    it can be neither read nor made (then nothing is cached)."""
-    folder = key_folder() if folder is None else folder
-    path = folder / "cache-key"
-    try:
-        key = path.read_bytes()
-    except FileNotFoundError:
-        key = b""
-    except OSError:
-        return None
-    if len(key) == KEY_SIZE:
-        return key
-    if key:
-        return None  # not a key of ours: left alone, and nothing is cached
-    import tempfile  # the first run only: the key is made once
-
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".cache-key.")
-        try:
-            os.write(fd, os.urandom(KEY_SIZE))
-            os.close(fd)
-            try:
-                os.link(tmp, path)  # never over a key another run made meanwhile
-            except FileExistsError:
-                pass
-        finally:
-            os.unlink(tmp)
-        key = path.read_bytes()
-    except OSError:
-        return None
-    return key if len(key) == KEY_SIZE else None
 
 
 _version: str | None = None
@@ -130,17 +94,6 @@ def code_version() -> str:
                         parts.append(f"{folder}/{e.name}:{st.st_size}:{st.st_mtime_ns}")
         _version = blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
     return _version
-
-
-def _same(a: Blob, b: bytes) -> bool:
-    """Compared in constant time (hmac's compare_digest, without importing OpenSSL)."""
-    import _operator  # CPython's, where hmac.compare_digest comes from without OpenSSL
-
-    return _operator._compare_digest(bytes(a), b)
-
-
-def _sign(key: bytes, body: bytes | memoryview) -> bytes:
-    return blake2b(body, key=key, digest_size=MAC_SIZE).digest()
 
 
 class PlanCache:
@@ -456,20 +409,6 @@ def _read_signed(
     return root, index, body, at
 
 
-def _private_temp(folder: Path) -> tuple[int, str]:
-    """A new file of our own (0600) for the cache to be written into, named
-    `.cache.XXXXXXXX.tmp`: tempfile.mkstemp's promise, without importing tempfile (and
-    shutil and random with it) in every run that writes the cache (issue 27: start-up)."""
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    for _ in range(100):
-        name = os.path.join(folder, f".cache.{os.urandom(4).hex()}.tmp")
-        try:
-            return os.open(name, flags | getattr(os, "O_CLOEXEC", 0), 0o600), name
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free name for a temporary file in {folder}")
-
-
 def _write_signed(
     path: Path, key: bytes, magic: bytes, head_obj: tuple[Any, ...], blobs: Iterable[Blob]
 ) -> bool:
@@ -491,31 +430,6 @@ def _write_signed(
     except OSError:
         return False
     return True
-
-
-CHUNK = 1 << 20  # bytes written (and signed) at a time
-
-
-def _chunks(pieces: Iterable[Blob]) -> Iterator[Blob]:
-    """`pieces` joined into runs of about CHUNK bytes: a write and a signature's update
-    cost a few microseconds each, and a cache is tens of thousands of small pieces; a
-    piece as large as a chunk is passed on as it is. Never more than a chunk is copied."""
-    run: list[Blob] = []
-    size = 0
-    for piece in pieces:
-        if len(piece) >= CHUNK:
-            if size:
-                yield b"".join(run)
-                run, size = [], 0
-            yield piece
-            continue
-        run.append(piece)
-        size += len(piece)
-        if size >= CHUNK:
-            yield b"".join(run)
-            run, size = [], 0
-    if size:
-        yield b"".join(run)
 
 
 def _memo_sizes(memo: Memo | None) -> tuple[int, int, int]:
