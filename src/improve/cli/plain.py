@@ -17,7 +17,7 @@ import sys
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from ..api import RAGS, VISIBLE
 
@@ -320,15 +320,21 @@ def write_out(text: str, stream: IO[str] | None = None) -> None:
     the reader goes away part way: a buffered stream's write of more than a pipe holds can
     stop at what fitted and say nothing (`improve status | head` ended 0, the rest unsent)."""
     stream = sys.stdout if stream is None else stream
+    encoding = getattr(stream, "encoding", None) or "utf-8"  # as the stream would encode
+    send(stream, text.encode(encoding, getattr(stream, "errors", None) or "strict"), text)
+
+
+def send(stream: IO[Any], data: bytes, own: str | bytes) -> None:
+    """`data` written to `stream`'s descriptor, every byte (after what the stream holds);
+    a stream with no descriptor (one in memory) is given `own`, what its own write takes."""
     try:
         fd = stream.fileno()
-    except (OSError, ValueError):  # no descriptor (a stream in memory): its own write
-        stream.write(text)
+    except (OSError, ValueError):
+        stream.write(own)
         stream.flush()
         return
     stream.flush()
-    encoding = getattr(stream, "encoding", None) or "utf-8"  # as the stream would encode
-    write_all(fd, text.encode(encoding, getattr(stream, "errors", None) or "strict"))
+    write_all(fd, data)
 
 
 def write_all(fd: int, data: bytes) -> None:

@@ -163,17 +163,10 @@ def _to_stream(
     if at_terminal:
         text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
         data = visible(text).encode("utf-8")
-    sys.stdout.flush()
-    out.flush()
-    try:
-        fd = out.fileno()
-    except (OSError, ValueError):  # no descriptor (a stream in memory): its own write
-        out.write(data)
-        out.flush()
-        return
-    from .plain import write_all
+    from .plain import send
 
-    write_all(fd, data)  # not out.write: it can stop at what a pipe holds and say nothing
+    sys.stdout.flush()
+    send(out, data, data)  # not out.write: it can stop at what a pipe holds and say nothing
 
 
 def register(cli: click.Group) -> None:
