@@ -37,13 +37,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import __version__
 from ..digest import blake2b
-from .signed import MAC_SIZE as MAC_SIZE
+from . import signed
 from .signed import Blob as Blob
-from .signed import chunks as _chunks
-from .signed import key_folder as key_folder
-from .signed import private_temp as _private_temp
-from .signed import same as _same
-from .signed import sign as _sign
+from .signed import key_folder as key_folder  # where the user's key is: signed.py
 from .signed import user_key as user_key
 
 if TYPE_CHECKING:
@@ -139,23 +135,14 @@ class PlanCache:
         code version, folder, and per file its name, stat key, fingerprint, settled and
         blob length), the blobs one after another, then the signature of all before it.
         The blobs stay slices of the bytes read: nothing is copied."""
+        found = signed.read(self.path, self.key, MAGIC)
+        if found is None:
+            return  # not there, another user's, or damaged: never unpickled
+        head, body, at = found
         try:
-            raw = self.path.read_bytes()
-        except OSError:
-            return
-        head = len(MAGIC) + 8
-        if len(raw) < head + MAC_SIZE or not raw.startswith(MAGIC):
-            return
-        view = memoryview(raw)
-        body, mac = view[:-MAC_SIZE], view[-MAC_SIZE:]
-        if not _same(mac, _sign(self.key, body)):
-            return  # another user's, or damaged: never unpickled
-        try:
-            size = int.from_bytes(body[len(MAGIC) : head], "big")
-            fmt, version, root, token, index = marshal.loads(body[head : head + size])
+            fmt, version, root, token, index = marshal.loads(head)
             if fmt != FORMAT or version != code_version() or root != self.root:
                 return
-            at = head + size
             entries: dict[str, Entry] = {}
             for name, key, fp, settled, plan_id, day, n_sum, n_json in index:
                 memo: Memo | None = None
@@ -331,26 +318,9 @@ class PlanCache:
             (name, e[0], e[1], e[2], e[4], *_memo_sizes(e[5])) for name, e in self.kept.items()
         ]
         head = marshal.dumps((FORMAT, code_version(), self.root, self.token, index))
-        mac = blake2b(key=self.key, digest_size=MAC_SIZE)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = _private_temp(self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    for piece in (MAGIC, len(head).to_bytes(8, "big"), head):
-                        out.write(piece)
-                        mac.update(piece)
-                    memos = (b for e in self.kept.values() if e[5] is not None
-                             for b in (e[5][1], e[5][2] or b""))  # fmt: skip
-                    for chunk in _chunks(memos):
-                        out.write(chunk)
-                        mac.update(chunk)
-                    out.write(mac.digest())
-                os.replace(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except OSError:
+        memos = (b for e in self.kept.values() if e[5] is not None
+                 for b in (e[5][1], e[5][2] or b""))  # fmt: skip
+        if not signed.write(self.path, self.key, MAGIC, head, memos):
             return
         self.entries = dict(self.kept)
         self.dirty = False
@@ -385,25 +355,16 @@ def _read_signed(
     """(what was written as the head, the index, the body, where the blobs start) of a
     file `_write_signed` wrote with this key, for this code; else None. What was written
     is marshal's, read back from disk: its shape is the writer's, checked by the caller."""
+    found = signed.read(path, key, magic)
+    if found is None:
+        return None
+    head, body, at = found
     try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    head = len(magic) + 8
-    if len(raw) < head + MAC_SIZE or not raw.startswith(magic):
-        return None
-    view = memoryview(raw)
-    body, mac = view[:-MAC_SIZE], view[-MAC_SIZE:]
-    if not _same(mac, _sign(key, body)):
-        return None
-    try:
-        size = int.from_bytes(body[len(magic) : head], "big")
-        fmt, version, (root, index) = marshal.loads(body[head : head + size])
+        fmt, version, (root, index) = marshal.loads(head)
     except Exception:
         return None
     if fmt != FORMAT or version != code_version():
         return None
-    at = head + size
     if at + sum(entry[-1] for entry in index) != len(body):
         return None
     return root, index, body, at
@@ -413,23 +374,7 @@ def _write_signed(
     path: Path, key: bytes, magic: bytes, head_obj: tuple[Any, ...], blobs: Iterable[Blob]
 ) -> bool:
     head = marshal.dumps((FORMAT, code_version(), head_obj))
-    mac = blake2b(key=key, digest_size=MAC_SIZE)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = _private_temp(path.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                for piece in _chunks((magic, len(head).to_bytes(8, "big"), head, *blobs)):
-                    out.write(piece)
-                    mac.update(piece)
-                out.write(mac.digest())
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        return False
-    return True
+    return signed.write(path, key, magic, head, blobs)
 
 
 def _memo_sizes(memo: Memo | None) -> tuple[int, int, int]:

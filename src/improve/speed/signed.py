@@ -110,3 +110,45 @@ def chunks(pieces: Iterable[Blob]) -> Iterator[Blob]:
             run, size = [], 0
     if size:
         yield b"".join(run)
+
+
+def write(path: Path, key: bytes, magic: bytes, head: bytes, blobs: Iterable[Blob]) -> bool:
+    """A signed file, replacing `path` atomically: `magic`, the head's length (8 bytes),
+    the head, the blobs one after another, then the signature of all before it; written a
+    chunk at a time, signed as it goes. False when the folder cannot be written."""
+    mac = blake2b(key=key, digest_size=MAC_SIZE)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = private_temp(path.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for piece in chunks((magic, len(head).to_bytes(8, "big"), head, *blobs)):
+                    out.write(piece)
+                    mac.update(piece)
+                out.write(mac.digest())
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        return False
+    return True
+
+
+def read(path: Path, key: bytes, magic: bytes) -> tuple[memoryview, memoryview, int] | None:
+    """(the head, the body before the signature, where the blobs start in it) of a file
+    `write` made with this key and magic; None when it cannot be read or this key did not
+    sign it (another user's, or damaged: never to be unpickled). Nothing is copied."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    start = len(magic) + 8
+    if len(raw) < start + MAC_SIZE or not raw.startswith(magic):
+        return None
+    view = memoryview(raw)
+    body, mac = view[:-MAC_SIZE], view[-MAC_SIZE:]
+    if not same(mac, sign(key, body)):
+        return None
+    at = start + int.from_bytes(body[len(magic) : start], "big")
+    return body[start:at], body, at
