@@ -193,23 +193,22 @@ def _print_unstyled_or(parts: list[Text]) -> None:
     make_console().print(Group(*parts))
 
 
-# what makes Rich's console style its output, or take its width, other than a terminal
-_STYLE_VARIABLES = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS")
+# what makes Rich's console take a turn the direct writing does not follow, in a pipe too
+_RICH_VARIABLES = ("TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS")
 
 
 def _styled(stream: IO[str]) -> bool:
-    """Whether Rich's console may show styles on `stream` (a terminal, or told to), or
-    take a width of its own (COLUMNS set to what is not a width; Windows, whose legacy
-    console Rich gives a column less)."""
-    if sys.platform == "win32" or any(os.environ.get(name) for name in _STYLE_VARIABLES):
+    """Whether Rich's console may show styles on `stream` (listing.unstyled says when it
+    would not), or lay it out in a way of its own (one of _RICH_VARIABLES set; COLUMNS
+    set to what is not a width; Windows, whose legacy console Rich gives a column less)."""
+    from .listing import unstyled
+
+    if sys.platform == "win32" or any(os.environ.get(name) for name in _RICH_VARIABLES):
         return True
     columns = os.environ.get("COLUMNS")
     if columns is not None and (not columns.isdigit() or int(columns) < 1):
         return True
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError, OSError):
-        return True
+    return not unstyled(stream)
 
 
 @click.command()

@@ -305,7 +305,6 @@ class Problem:
         return one_line(f"{self.file}:{self.line}:{self.col}: {self.severity}: {self.message}")
 
 
-# the model, and the vocabulary it has always offered (from vocab.py)
 def _pickled_by_position(cls: type) -> None:
     """Pickle `cls` as its class and its fields' values in order, and unpickle it by
     calling the class (every field is an argument of `__init__`): no field's name is
@@ -326,6 +325,7 @@ for _cls in [c for c in list(globals().values()) if is_dataclass(c) and isinstan
 del _cls
 
 
+# the model, and the vocabulary it has always offered (from vocab.py)
 __all__ = [
     "DATE_FORMS",
     "DEFAULT_MARGIN",
