@@ -8,15 +8,12 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING
 
-from improve.history.rows import COLUMNS, KEY, PLAN_TOTALS, plan_rows
+from improve.history.rows import PLAN_TOTALS, SQL_COLUMNS, SQL_MARKS, plan_rows
 from improve.history.sync import day_totals, latest_days, sync, write_day
 
 if TYPE_CHECKING:
     from improve.history.store import HistoryStore
     from improve.status import rules
-
-_ALL = ", ".join(f"[{c}]" for c in KEY + COLUMNS)
-_MARKS = ", ".join("?" for _ in KEY + COLUMNS)
 
 
 def record_review(
@@ -50,7 +47,7 @@ def record_review(
         rid = cur.lastrowid
         assert rid is not None  # a row was inserted
         conn.executemany(
-            f"insert into snapshots (review_id, {_ALL}) values (?, {_MARKS})",
+            f"insert into snapshots (review_id, {SQL_COLUMNS}) values (?, {SQL_MARKS})",
             ((rid, *row) for rows in cache.values() for row in rows),
         )
         cols = ("review_id", "plan_id", "title", "fingerprint", *PLAN_TOTALS)

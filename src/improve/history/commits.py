@@ -41,8 +41,17 @@ from ..status.tally import tally
 from . import measure_state
 from .blobs import Read, parse_next, parse_whole
 from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME, NewEvent
-from .rows import Row, StateRow, action_row, quiet, time_changes, with_time_values
-from .sync import _ALL, _DAY_COLUMNS, _MARKS, DayTotals, _j, totals_of
+from .rows import (
+    SQL_COLUMNS,
+    SQL_MARKS,
+    Row,
+    StateRow,
+    action_row,
+    quiet,
+    time_changes,
+    with_time_values,
+)
+from .sync import _DAY_COLUMNS, DayTotals, _j, totals_of
 from .told import field_changes, time_field_changes, tracked
 
 if TYPE_CHECKING:
@@ -210,7 +219,7 @@ class _Recorder:
         if prev is None:
             return
         on = max(day, date.fromisoformat(prev[1])).isoformat()
-        rows = conn.execute(f"select {_ALL} from state where plan_id = ?", [pid]).fetchall()
+        rows = conn.execute(f"select {SQL_COLUMNS} from state where plan_id = ?", [pid]).fetchall()
         self._emit(
             [(pid, r[1], day.isoformat(), self.at, author, REMOVED, None, tracked(r), None, cid)
              for r in rows]
@@ -266,7 +275,8 @@ class _Recorder:
             as_of = date.fromisoformat(prev[1])
             touched = set()
             state = self._state.get(pid) or {
-                r[1]: r for r in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid])
+                r[1]: r
+                for r in conn.execute(f"select {SQL_COLUMNS} from state where plan_id = ?", [pid])
             }
             changed, own = _changed_refs(old, new, state)
             for ref, before in list(state.items()):  # carried forward to the day, as sync does
@@ -327,7 +337,7 @@ class _Recorder:
         events += [(*e, cid) for e in measures]
         self._emit(events)
         conn.executemany(
-            f"insert or replace into state ({_ALL}) values ({_MARKS})",
+            f"insert or replace into state ({SQL_COLUMNS}) values ({SQL_MARKS})",
             (state[ref] for ref in touched if ref in state),
         )
         self._state[pid] = state

@@ -23,7 +23,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..errors import HistoryError
-from .rows import COLUMNS, KEY, PLAN_TOTALS, plan_rows
+from .rows import PLAN_TOTALS, SQL_COLUMNS, SQL_MARKS, plan_rows
 from .sync import DayTotals, day_totals, latest_days, sync, totals_of, write_day
 
 if TYPE_CHECKING:
@@ -31,11 +31,9 @@ if TYPE_CHECKING:
     from ..status.memo import DayView
     from .store import HistoryStore
 
-_ALL = ", ".join(f"[{c}]" for c in KEY + COLUMNS)
-_MARKS = ", ".join("?" for _ in KEY + COLUMNS)
 _PLAN_COLUMNS = ("review_id", "plan_id", "title", "fingerprint", *PLAN_TOTALS)
 _KNOWN = "select plan_id, fingerprint, as_of from plans"
-_COPY = f"insert into snapshots (review_id, {_ALL}) select ?, {_ALL} from state where plan_id = ?"
+_COPY = f"insert into snapshots (review_id, {SQL_COLUMNS}) select ?, {SQL_COLUMNS} from state where plan_id = ?"
 
 
 def record_review(
@@ -132,9 +130,7 @@ def _snapshot(store: HistoryStore, rid: int, statuses: list[rules.PlanStatus], t
     """Every action's row into `snapshots`: the last status of each plan id, as ever."""
     conn = store.db.conn
     day = today.isoformat()
-    known = {
-        r[0]: (r[1], r[2]) for r in conn.execute("select plan_id, fingerprint, as_of from plans")
-    }
+    known = {r[0]: (r[1], r[2]) for r in conn.execute(_KNOWN)}
     times = Counter(ps.plan.id for ps in statuses)
     last = {ps.plan.id: ps for ps in statuses}
     as_recorded, worked_out = [], []
@@ -144,11 +140,8 @@ def _snapshot(store: HistoryStore, rid: int, statuses: list[rules.PlanStatus], t
             as_recorded.append((rid, pid))
         else:
             worked_out.append(ps)
+    conn.executemany(_COPY, as_recorded)
     conn.executemany(
-        f"insert into snapshots (review_id, {_ALL}) select ?, {_ALL} from state where plan_id = ?",
-        as_recorded,
-    )
-    conn.executemany(
-        f"insert into snapshots (review_id, {_ALL}) values (?, {_MARKS})",
+        f"insert into snapshots (review_id, {SQL_COLUMNS}) values (?, {SQL_MARKS})",
         ((rid, *row) for ps in worked_out for row in plan_rows(ps)),
     )

@@ -77,6 +77,9 @@ TimeValues = tuple[str | None, int, int, int]
 KEY = ("plan_id", "ref")
 # The order of the columns in the `state` and `snapshots` tables (after their keys).
 COLUMNS: tuple[str, ...] = Row._fields[len(KEY) :]
+# the state's columns as SQL names them, in order, and a placeholder for each
+SQL_COLUMNS = ", ".join(f"[{c}]" for c in KEY + COLUMNS)
+SQL_MARKS = ", ".join("?" for _ in KEY + COLUMNS)
 assert Row._fields[: len(KEY)] == KEY
 
 # SQL types for the columns (dates are ISO text; flags are 0/1).

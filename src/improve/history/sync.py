@@ -28,9 +28,9 @@ from ..status import rules
 from . import measure_state
 from .records import ADDED, BASELINE, EDIT, HAND, REMOVED, TIME, Event, NewEvent, SyncResult
 from .rows import (
-    COLUMNS,
-    KEY,
     PLAN_TOTALS,
+    SQL_COLUMNS,
+    SQL_MARKS,
     StateRow,
     _json,
     plan_rows,
@@ -44,8 +44,6 @@ if TYPE_CHECKING:
     from ..status.tally import Rollup
     from .store import HistoryStore
 
-_ALL = ", ".join(f"[{c}]" for c in KEY + COLUMNS)
-_MARKS = ", ".join("?" for _ in KEY + COLUMNS)
 _EVENT_INSERT = (
     "insert into events (plan_id, ref, happened_on, recorded_at, who, kind, field, old, new)"
     " values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -201,7 +199,9 @@ def sync(
             else:
                 as_of = date.fromisoformat(prev[4])
                 changed = _compared(conn, pid, rows, as_of, today, at, who, events)
-            conn.executemany(f"insert or replace into state ({_ALL}) values ({_MARKS})", changed)
+            conn.executemany(
+                f"insert or replace into state ({SQL_COLUMNS}) values ({SQL_MARKS})", changed
+            )
             measure_state.compare(conn, ps.plan, day, at, who, events)
             conn.execute(
                 "insert or replace into plans (plan_id, title, file, fingerprint, as_of) "
@@ -255,7 +255,7 @@ def _compared(conn: sqlite3.Connection, pid: str, rows: list[StateRow], as_of: d
     time alone since `as_of`, removed) appended to `events`; the rows to store again."""
     day = today.isoformat()
     old: dict[str, StateRow] = {
-        r[1]: r for r in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid])
+        r[1]: r for r in conn.execute(f"select {SQL_COLUMNS} from state where plan_id = ?", [pid])
     }
     changed: list[StateRow] = []
     for row in rows:
@@ -298,7 +298,7 @@ def _removed(conn: sqlite3.Connection, pid: str, prev: KnownPlan, today: date, a
              who: Who, events: list[NewEvent], latest: dict[str, DayTotals]) -> None:  # fmt: skip
     """A plan gone from the folder: each of its actions removed, its state forgotten."""
     day = today.isoformat()
-    for row in conn.execute(f"select {_ALL} from state where plan_id = ?", [pid]).fetchall():
+    for row in conn.execute(f"select {SQL_COLUMNS} from state where plan_id = ?", [pid]).fetchall():
         events.append((pid, row[1], day, at, who(pid, row[1]), REMOVED, None, tracked(row), None))
     conn.execute("delete from state where plan_id = ?", [pid])
     conn.execute("delete from plans where plan_id = ?", [pid])
